@@ -1,0 +1,9 @@
+//! faasguard: a policy-as-code governance scanner for serverless
+//! infrastructure-as-code.
+//!
+//! The pipeline flows one way, one module per stage:
+//! [`discover`] → [`parse`] → [`adapt`] → [`model`] → [`engine`] → [`finding`] → [`report`].
+//! [`scan`] wires the stages together; the binary only parses arguments.
+
+pub mod parse;
+pub mod source;

@@ -1,0 +1,314 @@
+//! The span-aware document tree. Every parser (YAML, JSON, later HCL) produces
+//! it, adapters read it, and the normalized model is built from it, so a value
+//! keeps the byte range it came from all the way to the report.
+
+use crate::source::Span;
+
+/// A value with the span of the text it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// A document value. `Unknown` never comes out of a parser: adapters use it for
+/// values that cannot be known statically (an `Fn::GetAtt`, an unresolved
+/// variable), so rules can tell "not set" from "not knowable".
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    String(String),
+    Seq(Vec<Node>),
+    Map(Map),
+    Unknown(Unknown),
+}
+
+/// Why a value is unknown, and what it refers to when that is known
+/// (`ref`/`attr` for `!GetAtt Bucket.Arn`), so rules can still link resources.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Unknown {
+    pub reason: String,
+    pub reference: Option<String>,
+    pub attribute: Option<String>,
+}
+
+/// A mapping entry: the key keeps its own span, so a finding about a key
+/// (`NotAction:`) can point at it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// An ordered mapping. Lookups return the last entry of a key, as most YAML and
+/// JSON loaders (and CloudFormation) do with duplicates.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Map {
+    pub entries: Vec<Entry>,
+}
+
+impl Map {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.key == key)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        self.entries
+            .iter_mut()
+            .rev()
+            .find(|e| e.key == key)
+            .map(|e| &mut e.value)
+    }
+
+    /// Insert or replace (keeping the position of an existing key).
+    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) {
+        let key = key.into();
+        if let Some(e) = self.entries.iter_mut().rev().find(|e| e.key == key) {
+            e.value = value;
+            e.key_span = key_span;
+        } else {
+            self.entries.push(Entry {
+                key,
+                key_span,
+                value,
+            });
+        }
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        let pos = self.entries.iter().rposition(|e| e.key == key)?;
+        Some(self.entries.remove(pos).value)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key == key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.entries.iter().map(|e| (e.key.as_str(), &e.value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Self {
+        Node { value, span }
+    }
+
+    pub fn null(span: Span) -> Self {
+        Node::new(Value::Null, span)
+    }
+
+    pub fn string(s: impl Into<String>, span: Span) -> Self {
+        Node::new(Value::String(s.into()), span)
+    }
+
+    pub fn bool(b: bool, span: Span) -> Self {
+        Node::new(Value::Bool(b), span)
+    }
+
+    pub fn number(n: impl Into<serde_json::Number>, span: Span) -> Self {
+        Node::new(Value::Number(n.into()), span)
+    }
+
+    pub fn map(map: Map, span: Span) -> Self {
+        Node::new(Value::Map(map), span)
+    }
+
+    pub fn seq(items: Vec<Node>, span: Span) -> Self {
+        Node::new(Value::Seq(items), span)
+    }
+
+    pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Node::new(
+            Value::Unknown(Unknown {
+                reason: reason.into(),
+                ..Unknown::default()
+            }),
+            span,
+        )
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+        match &mut self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// A number, also from a numeric string (CloudFormation accepts both).
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.value, Value::Unknown(_))
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Map lookup that is `None` for non-maps.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map().and_then(|m| m.get(key))
+    }
+
+    /// Follow a path of map keys.
+    pub fn get_path(&self, path: &[&str]) -> Option<&Node> {
+        path.iter().try_fold(self, |n, k| n.get(k))
+    }
+
+    /// The node reached by a model path (`a.b.0.c`: keys and sequence indexes),
+    /// and how many segments were matched: callers fall back to the deepest
+    /// node that exists when the rest of the path names something missing.
+    pub fn find_path<'a>(&'a self, path: &[&str]) -> (&'a Node, usize) {
+        let mut cur = self;
+        for (depth, seg) in path.iter().enumerate() {
+            let next = match &cur.value {
+                Value::Map(m) => m.get(seg),
+                Value::Seq(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => cur = n,
+                None => return (cur, depth),
+            }
+        }
+        (cur, path.len())
+    }
+
+    /// Span of the key under which `path` sits (for a finding about a key).
+    pub fn key_span_of(&self, path: &[&str]) -> Option<Span> {
+        let (last, parent) = path.split_last()?;
+        let (parent, matched) = self.find_path(parent);
+        if matched != path.len() - 1 {
+            return None;
+        }
+        parent.as_map()?.entry(last).map(|e| e.key_span)
+    }
+
+    /// Number of nodes in the tree (used to bound alias expansion).
+    pub fn count(&self) -> usize {
+        let mut n = 0usize;
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            n += 1;
+            match &node.value {
+                Value::Seq(items) => stack.extend(items.iter()),
+                Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+        n
+    }
+
+    /// Plain JSON, dropping spans (`Unknown` becomes `{"unknown": true, ...}`).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => J::Number(n.clone()),
+            Value::String(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(m) => J::Object(
+                m.entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+            Value::Unknown(u) => {
+                let mut o = serde_json::Map::new();
+                o.insert("unknown".into(), J::Bool(true));
+                o.insert("reason".into(), J::String(u.reason.clone()));
+                if let Some(r) = &u.reference {
+                    o.insert("ref".into(), J::String(r.clone()));
+                }
+                if let Some(a) = &u.attribute {
+                    o.insert("attr".into(), J::String(a.clone()));
+                }
+                J::Object(o)
+            }
+        }
+    }
+
+    /// The same value as a regorus value, for policy input.
+    pub fn to_rego(&self) -> regorus::Value {
+        use regorus::Value as R;
+        match &self.value {
+            Value::Null => R::Null,
+            Value::Bool(b) => R::from(*b),
+            Value::Number(n) => {
+                if let Some(i) = n.as_i64() {
+                    R::from(i)
+                } else if let Some(u) = n.as_u64() {
+                    R::from(u)
+                } else {
+                    R::from(n.as_f64().unwrap_or(0.0))
+                }
+            }
+            Value::String(s) => R::from(s.as_str()),
+            Value::Seq(items) => R::from(items.iter().map(Node::to_rego).collect::<Vec<_>>()),
+            Value::Map(m) => {
+                let mut obj = std::collections::BTreeMap::new();
+                for e in &m.entries {
+                    obj.insert(R::from(e.key.as_str()), e.value.to_rego());
+                }
+                R::from(obj)
+            }
+            Value::Unknown(_) => {
+                // Same shape as to_json; rarely hot, so go through JSON.
+                R::from_json_str(&self.to_json().to_string()).unwrap_or(R::Null)
+            }
+        }
+    }
+}
