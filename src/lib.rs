@@ -5,5 +5,8 @@
 //! [`discover`] → [`parse`] → [`adapt`] → [`model`] → [`engine`] → [`finding`] → [`report`].
 //! [`scan`] wires the stages together; the binary only parses arguments.
 
+pub mod adapt;
+pub mod discover;
 pub mod parse;
+pub mod secret;
 pub mod source;

@@ -1,0 +1,1 @@
+//! AWS managed policies (being written).

@@ -1,0 +1,5 @@
+//! Adapt stage: one adapter per format turns parsed documents into the
+//! normalized model (see `docs/model.md`).
+
+pub mod managed_policy;
+pub mod sam_policy;

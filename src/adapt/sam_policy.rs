@@ -1,0 +1,1 @@
+//! SAM policy templates (being written).

@@ -1,0 +1,1 @@
+//! Discover stage: walks the scan paths and classifies files (being written).

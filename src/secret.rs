@@ -1,0 +1,1 @@
+//! Hard-coded secret detection (being written).
