@@ -6,7 +6,11 @@
 //! [`scan`] wires the stages together; the binary only parses arguments.
 
 pub mod adapt;
+pub mod model;
 pub mod discover;
+mod embedded;
+pub mod engine;
 pub mod parse;
+pub mod rule;
 pub mod secret;
 pub mod source;

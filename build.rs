@@ -1,0 +1,48 @@
+//! Embeds the built-in policies (`policies/**/*.rego`) and rule data
+//! (`rules/**`) into the binary, so `faasguard scan` works from anywhere.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, exts, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| exts.contains(&e))
+        {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    let out_path = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("embedded.rs");
+    let mut out = fs::File::create(&out_path).expect("create embedded.rs");
+    for (name, dir, exts) in [
+        ("POLICIES", "policies", &["rego"][..]),
+        ("RULE_DATA", "rules", &["toml", "json", "yaml"][..]),
+    ] {
+        let mut files = Vec::new();
+        collect(&root.join(dir), exts, &mut files);
+        files.sort();
+        writeln!(out, "pub static {name}: &[(&str, &str)] = &[").expect("write");
+        for f in &files {
+            let rel = f
+                .strip_prefix(&root)
+                .expect("under root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            writeln!(out, "    ({rel:?}, include_str!({:?})),", f.display().to_string())
+                .expect("write");
+        }
+        writeln!(out, "];").expect("write");
+        println!("cargo:rerun-if-changed={dir}");
+    }
+}

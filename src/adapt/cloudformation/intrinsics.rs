@@ -1,0 +1,493 @@
+//! CloudFormation intrinsic functions, resolved where the value is knowable:
+//! parameter defaults, pseudo parameters, `Ref`, `Fn::Sub`, `Fn::Join`,
+//! `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::If` on known conditions.
+//! Everything else becomes an explicit unknown that still names the resource
+//! it refers to, so rules never fire on a guess but resources stay linked.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::parse::{Map, Node, Unknown, Value};
+
+/// What the resolver knows about a template.
+#[derive(Debug, Default)]
+pub struct Context<'a> {
+    /// Parameter name → its `Default` (None when it has none).
+    pub parameters: BTreeMap<String, Option<&'a Node>>,
+    pub mappings: Option<&'a Node>,
+    pub conditions: Option<&'a Node>,
+    /// Logical ids of resources (a `Ref` to one stays unknown but linked).
+    pub resources: BTreeSet<String>,
+    /// The region, when samconfig.toml or the caller knows it.
+    pub region: Option<String>,
+}
+
+/// Resolution of one node: `None` means `AWS::NoValue` (drop the property).
+pub type Resolved = Option<Node>;
+
+impl Context<'_> {
+    /// Resolve every intrinsic inside `node`.
+    pub fn resolve(&self, node: &Node) -> Resolved {
+        self.resolve_at(node, 0)
+    }
+
+    fn resolve_at(&self, node: &Node, depth: usize) -> Resolved {
+        if depth > crate::parse::MAX_DEPTH {
+            return Some(Node::unknown("nesting too deep to resolve", node.span));
+        }
+        match &node.value {
+            Value::Map(m) if m.len() == 1 => {
+                let e = &m.entries[0];
+                if let Some(r) = self.intrinsic(&e.key, &e.value, node, depth) {
+                    return r;
+                }
+                Some(self.resolve_map(m, node, depth))
+            }
+            Value::Map(m) => Some(self.resolve_map(m, node, depth)),
+            Value::Seq(items) => Some(Node::seq(
+                items
+                    .iter()
+                    .filter_map(|n| self.resolve_at(n, depth + 1))
+                    .collect(),
+                node.span,
+            )),
+            _ => Some(node.clone()),
+        }
+    }
+
+    fn resolve_map(&self, m: &Map, node: &Node, depth: usize) -> Node {
+        let mut out = Map::default();
+        for e in &m.entries {
+            if let Some(v) = self.resolve_at(&e.value, depth + 1) {
+                out.entries.push(crate::parse::Entry {
+                    key: e.key.clone(),
+                    key_span: e.key_span,
+                    value: v,
+                });
+            }
+        }
+        Node::map(out, node.span)
+    }
+
+    /// `Some(result)` when `key` is an intrinsic, `None` for an ordinary key.
+    fn intrinsic(&self, key: &str, arg: &Node, whole: &Node, depth: usize) -> Option<Resolved> {
+        let span = whole.span;
+        let unknown = |reason: String| Some(Some(Node::unknown(reason, span)));
+        Some(match key {
+            "Ref" => {
+                let name = self.resolve_at(arg, depth + 1)?;
+                let Some(name) = name.as_str() else {
+                    return unknown("Ref to a computed name".into());
+                };
+                self.reference(name, whole)
+            }
+            "Fn::GetAtt" => {
+                let (res, attr) = match &arg.value {
+                    Value::Seq(items) => (
+                        items.first().and_then(Node::as_str).unwrap_or(""),
+                        items.get(1).and_then(Node::as_str).unwrap_or(""),
+                    ),
+                    Value::String(s) => s.split_once('.').unwrap_or((s.as_str(), "")),
+                    _ => ("", ""),
+                };
+                Some(linked(
+                    format!("Fn::GetAtt {res}.{attr}"),
+                    res,
+                    Some(attr),
+                    whole,
+                ))
+            }
+            "Fn::Sub" => self.sub(arg, whole, depth),
+            "Fn::Join" => self.join(arg, whole, depth),
+            "Fn::Select" => self.select(arg, whole, depth),
+            "Fn::Split" => self.split(arg, whole, depth),
+            "Fn::FindInMap" => self.find_in_map(arg, whole, depth),
+            "Fn::If" => self.if_(arg, whole, depth),
+            "Fn::Base64" => self.resolve_at(arg, depth + 1),
+            "Fn::GetAZs" | "Fn::ImportValue" | "Fn::Cidr" | "Fn::Transform" | "Fn::Length"
+            | "Fn::ToJsonString" | "Fn::ForEach" => {
+                return unknown(format!("{key} is only known at deploy time"))
+            }
+            _ => return None,
+        })
+    }
+
+    fn reference(&self, name: &str, whole: &Node) -> Resolved {
+        let span = whole.span;
+        if let Some(default) = self.parameters.get(name) {
+            return Some(match default {
+                // The value is the default, found at the place it is used.
+                Some(d) if !d.is_null() => {
+                    let mut v = (*d).clone();
+                    v.span = span;
+                    v
+                }
+                _ => Node::unknown(format!("parameter {name} has no default"), span),
+            });
+        }
+        match name {
+            "AWS::NoValue" => None,
+            "AWS::Partition" => Some(Node::string("aws", span)),
+            "AWS::URLSuffix" => Some(Node::string("amazonaws.com", span)),
+            "AWS::Region" => Some(match &self.region {
+                Some(r) => Node::string(r.clone(), span),
+                None => Node::unknown("AWS::Region is chosen at deploy time", span),
+            }),
+            _ if name.starts_with("AWS::") => {
+                Some(Node::unknown(format!("{name} is known at deploy time"), span))
+            }
+            _ if self.resources.contains(name) => {
+                Some(linked(format!("Ref {name}"), name, None, whole))
+            }
+            _ => Some(Node::unknown(format!("Ref to undefined {name}"), span)),
+        }
+    }
+
+    fn sub(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let (template, vars) = match &arg.value {
+            Value::String(s) => (s.as_str(), None),
+            Value::Seq(items) => (
+                items.first().and_then(Node::as_str).unwrap_or(""),
+                items.get(1).and_then(Node::as_map),
+            ),
+            _ => return Some(Node::unknown("Fn::Sub of a computed string", span)),
+        };
+        let mut out = String::new();
+        let mut rest = template;
+        let mut first_ref: Option<(String, Option<String>)> = None;
+        let mut unknown_reason: Option<String> = None;
+        while let Some(pos) = rest.find("${") {
+            out.push_str(&rest[..pos]);
+            let after = &rest[pos + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[pos..]);
+                rest = "";
+                break;
+            };
+            let var = &after[..end];
+            rest = &after[end + 1..];
+            if let Some(lit) = var.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(lit);
+                out.push('}');
+                continue;
+            }
+            let value = match vars.and_then(|m| m.get(var)) {
+                Some(v) => self.resolve_at(v, depth + 1),
+                None if var.contains('.') && !var.starts_with("AWS::") => {
+                    let (res, attr) = var.split_once('.').unwrap_or((var, ""));
+                    Some(linked(
+                        format!("Fn::GetAtt {res}.{attr}"),
+                        res,
+                        Some(attr),
+                        whole,
+                    ))
+                }
+                None => self.reference(var, whole),
+            };
+            match value.as_ref().map(|v| &v.value) {
+                Some(Value::String(s)) => out.push_str(s),
+                Some(Value::Number(n)) => out.push_str(&n.to_string()),
+                Some(Value::Bool(b)) => out.push_str(&b.to_string()),
+                Some(Value::Unknown(u)) => {
+                    if first_ref.is_none() {
+                        if let Some(r) = &u.reference {
+                            first_ref = Some((r.clone(), u.attribute.clone()));
+                        }
+                    }
+                    unknown_reason.get_or_insert_with(|| format!("Fn::Sub uses ${{{var}}}"));
+                }
+                _ => {
+                    unknown_reason.get_or_insert_with(|| format!("Fn::Sub uses ${{{var}}}"));
+                }
+            }
+        }
+        out.push_str(rest);
+        Some(match unknown_reason {
+            None => Node::string(out, span),
+            Some(reason) => Node::new(
+                Value::Unknown(Unknown {
+                    reason,
+                    reference: first_ref.as_ref().map(|r| r.0.clone()),
+                    attribute: first_ref.and_then(|r| r.1),
+                }),
+                span,
+            ),
+        })
+    }
+
+    fn list(&self, n: &Node, depth: usize) -> Option<Vec<Node>> {
+        let resolved = self.resolve_at(n, depth + 1)?;
+        match resolved.value {
+            Value::Seq(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    fn join(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let unknown = || Some(Node::unknown("Fn::Join of unknown parts", span));
+        let Some(args) = arg.as_seq() else {
+            return unknown();
+        };
+        let (Some(delim), Some(parts)) = (args.first().and_then(Node::as_str), args.get(1)) else {
+            return unknown();
+        };
+        let Some(parts) = self.list(parts, depth) else {
+            return unknown();
+        };
+        let mut strs = Vec::new();
+        for p in &parts {
+            match &p.value {
+                Value::String(s) => strs.push(s.clone()),
+                Value::Number(n) => strs.push(n.to_string()),
+                Value::Unknown(u) => {
+                    return Some(Node::new(
+                        Value::Unknown(Unknown {
+                            reason: "Fn::Join of unknown parts".into(),
+                            ..u.clone()
+                        }),
+                        span,
+                    ))
+                }
+                _ => return unknown(),
+            }
+        }
+        Some(Node::string(strs.join(delim), span))
+    }
+
+    fn select(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let unknown = || Some(Node::unknown("Fn::Select of unknown values", span));
+        let Some(args) = arg.as_seq() else {
+            return unknown();
+        };
+        let index = args
+            .first()
+            .and_then(|i| self.resolve_at(i, depth + 1))
+            .and_then(|i| i.as_f64());
+        let list = args.get(1).and_then(|l| self.list(l, depth));
+        match (index, list) {
+            (Some(i), Some(items)) if i >= 0.0 => match items.get(i as usize) {
+                Some(v) => Some(v.clone()),
+                None => unknown(),
+            },
+            _ => unknown(),
+        }
+    }
+
+    fn split(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let Some(args) = arg.as_seq() else {
+            return Some(Node::unknown("Fn::Split of unknown values", span));
+        };
+        let delim = args.first().and_then(Node::as_str);
+        let source = args.get(1).and_then(|s| self.resolve_at(s, depth + 1));
+        match (delim, source.as_ref().and_then(Node::as_str)) {
+            (Some(d), Some(s)) if !d.is_empty() => Some(Node::seq(
+                s.split(d).map(|p| Node::string(p, span)).collect(),
+                span,
+            )),
+            _ => Some(Node::unknown("Fn::Split of unknown values", span)),
+        }
+    }
+
+    fn find_in_map(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let unknown = || Some(Node::unknown("Fn::FindInMap with unknown keys", span));
+        let Some(args) = arg.as_seq() else {
+            return unknown();
+        };
+        let keys: Vec<Option<String>> = args
+            .iter()
+            .take(3)
+            .map(|k| {
+                self.resolve_at(k, depth + 1)
+                    .and_then(|k| k.as_str().map(str::to_string))
+            })
+            .collect();
+        let found = match (keys.first(), keys.get(1), keys.get(2)) {
+            (Some(Some(a)), Some(Some(b)), Some(Some(c))) => self
+                .mappings
+                .and_then(|m| m.get_path(&[a.as_str(), b.as_str(), c.as_str()])),
+            _ => None,
+        };
+        match found {
+            Some(v) => {
+                let mut v = v.clone();
+                v.span = span;
+                Some(v)
+            }
+            None => match args.get(3).and_then(|d| d.get("DefaultValue")) {
+                Some(d) => self.resolve_at(d, depth + 1),
+                None => unknown(),
+            },
+        }
+    }
+
+    fn if_(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
+        let span = whole.span;
+        let Some(args) = arg.as_seq() else {
+            return Some(Node::unknown("malformed Fn::If", span));
+        };
+        let cond = args.first().and_then(Node::as_str).unwrap_or("");
+        match self.condition(cond, &mut Vec::new()) {
+            Some(true) => args.get(1).and_then(|n| self.resolve_at(n, depth + 1)),
+            Some(false) => args.get(2).and_then(|n| self.resolve_at(n, depth + 1)),
+            None => Some(Node::unknown(
+                format!("depends on condition {cond}, which is only known at deploy time"),
+                span,
+            )),
+        }
+    }
+
+    /// The value of a named condition, when it can be known.
+    pub fn condition(&self, name: &str, visiting: &mut Vec<String>) -> Option<bool> {
+        if visiting.iter().any(|v| v == name) || visiting.len() > 32 {
+            return None;
+        }
+        let def = self.conditions?.get(name)?;
+        visiting.push(name.to_string());
+        let r = self.eval_condition(def, visiting);
+        visiting.pop();
+        r
+    }
+
+    fn eval_condition(&self, n: &Node, visiting: &mut Vec<String>) -> Option<bool> {
+        let m = n.as_map()?;
+        let e = m.entries.first()?;
+        let args = e.value.as_seq();
+        match e.key.as_str() {
+            "Condition" => self.condition(e.value.as_str()?, visiting),
+            "Fn::Equals" => {
+                let a = self.resolve(args?.first()?)?;
+                let b = self.resolve(args?.get(1)?)?;
+                if a.is_unknown() || b.is_unknown() {
+                    return None;
+                }
+                Some(scalar_text(&a)? == scalar_text(&b)?)
+            }
+            "Fn::Not" => Some(!self.eval_condition(args?.first()?, visiting)?),
+            "Fn::And" => {
+                let mut all = Some(true);
+                for c in args? {
+                    match self.eval_condition(c, visiting) {
+                        Some(false) => return Some(false),
+                        Some(true) => {}
+                        None => all = None,
+                    }
+                }
+                all
+            }
+            "Fn::Or" => {
+                let mut any = Some(false);
+                for c in args? {
+                    match self.eval_condition(c, visiting) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => any = None,
+                    }
+                }
+                any
+            }
+            _ => None,
+        }
+    }
+}
+
+fn scalar_text(n: &Node) -> Option<String> {
+    match &n.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(x) => Some(x.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn linked(reason: String, res: &str, attr: Option<&str>, whole: &Node) -> Node {
+    Node::new(
+        Value::Unknown(Unknown {
+            reason,
+            reference: Some(res.to_string()),
+            attribute: attr.filter(|a| !a.is_empty()).map(str::to_string),
+        }),
+        whole.span,
+    )
+}
+
+/// The logical id a resolved value refers to (`Ref X`, `Fn::GetAtt X.Arn`,
+/// `Fn::Sub ${X.Arn}`), if any.
+pub fn reference_of(n: &Node) -> Option<&str> {
+    match &n.value {
+        Value::Unknown(u) => u.reference.as_deref(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+    use crate::source::FileId;
+
+    fn ctx_for(doc: &Node) -> Context<'_> {
+        let mut ctx = Context {
+            mappings: doc.get("Mappings"),
+            conditions: doc.get("Conditions"),
+            ..Context::default()
+        };
+        if let Some(p) = doc.get("Parameters").and_then(Node::as_map) {
+            for (k, v) in p.iter() {
+                ctx.parameters.insert(k.to_string(), v.get("Default"));
+            }
+        }
+        if let Some(r) = doc.get("Resources").and_then(Node::as_map) {
+            ctx.resources = r.iter().map(|(k, _)| k.to_string()).collect();
+        }
+        ctx
+    }
+
+    fn resolve(text: &str) -> serde_json::Value {
+        let doc = yaml::parse(text, FileId(0)).unwrap().remove(0);
+        let ctx = ctx_for(&doc);
+        ctx.resolve(doc.get("Value").unwrap())
+            .map_or(serde_json::json!("<novalue>"), |n| n.to_json())
+    }
+
+    const HEAD: &str = "Parameters:\n  Env: {Type: String, Default: prod}\n  NoDef: {Type: String}\nMappings:\n  M: {prod: {t: 30}}\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\n  Unknowable: !Equals [!Ref NoDef, x]\nResources:\n  Bucket: {Type: AWS::S3::Bucket}\n";
+
+    #[test]
+    fn resolves_knowable_values() {
+        let r = |v: &str| resolve(&format!("{HEAD}Value: {v}\n"));
+        assert_eq!(r("!Ref Env"), serde_json::json!("prod"));
+        assert_eq!(r("!Sub 'a-${Env}-${AWS::Partition}'"), serde_json::json!("a-prod-aws"));
+        assert_eq!(r("!Join ['-', [a, !Ref Env]]"), serde_json::json!("a-prod"));
+        assert_eq!(r("!Select [1, [a, b]]"), serde_json::json!("b"));
+        assert_eq!(r("!Split [',', 'a,b']"), serde_json::json!(["a", "b"]));
+        assert_eq!(r("!FindInMap [M, !Ref Env, t]"), serde_json::json!(30));
+        assert_eq!(r("!If [IsProd, 1, 2]"), serde_json::json!(1));
+        assert_eq!(r("!Sub '${!Literal}'"), serde_json::json!("${Literal}"));
+        assert_eq!(r("[a, !Ref AWS::NoValue]"), serde_json::json!(["a"]));
+    }
+
+    #[test]
+    fn unknowable_values_stay_unknown_and_linked() {
+        let r = |v: &str| resolve(&format!("{HEAD}Value: {v}\n"));
+        let v = r("!GetAtt Bucket.Arn");
+        assert_eq!(v["unknown"], true);
+        assert_eq!(v["ref"], "Bucket");
+        assert_eq!(v["attr"], "Arn");
+        assert_eq!(r("!Ref Bucket")["ref"], "Bucket");
+        assert_eq!(r("!Sub '${Bucket.Arn}/*'")["ref"], "Bucket");
+        assert_eq!(r("!Ref NoDef")["unknown"], true);
+        assert_eq!(r("!If [Unknowable, 1, 2]")["unknown"], true);
+        assert_eq!(r("!ImportValue x")["unknown"], true);
+        assert_eq!(r("!Ref AWS::Region")["unknown"], true);
+    }
+
+    #[test]
+    fn condition_cycles_do_not_hang() {
+        let text = "Conditions:\n  A: !Condition B\n  B: !Condition A\nValue: !If [A, 1, 2]\n";
+        assert_eq!(resolve(text)["unknown"], true);
+    }
+}

@@ -1,0 +1,372 @@
+//! The SAM and CloudFormation adapter: one template in, one [`Model`] out.
+//!
+//! Order matters: SAM `Globals` are merged into each serverless resource
+//! first, then intrinsics are resolved per resource, then each resource type
+//! maps to its model items ([`resources`], [`sam`]), and last the
+//! cross-resource facts (failure destinations, async invocation, regions) are
+//! filled in.
+
+mod intrinsics;
+mod resources;
+mod sam;
+
+use std::collections::BTreeSet;
+
+use crate::model::{Format, Item, Model};
+use crate::parse::{Map, Node, Value};
+use crate::source::{FileId, Span};
+
+pub use intrinsics::{reference_of, Context};
+
+/// What the adapter may know from outside the template.
+#[derive(Debug, Default, Clone)]
+pub struct Env {
+    /// Region from `samconfig.toml`, with the span of its value there.
+    pub region: Option<(String, Span)>,
+}
+
+/// Adapt one parsed template.
+pub fn adapt(doc: &Node, file: FileId, env: &Env) -> Model {
+    let sam = is_sam(doc);
+    let mut model = Model::new(
+        if sam {
+            Format::Sam
+        } else {
+            Format::CloudFormation
+        },
+        file,
+    );
+    let empty = Map::default();
+    let resources = doc.get("Resources").and_then(Node::as_map).unwrap_or(&empty);
+
+    let mut ctx = Context {
+        mappings: doc.get("Mappings"),
+        conditions: doc.get("Conditions"),
+        region: env.region.as_ref().map(|(r, _)| r.clone()),
+        ..Context::default()
+    };
+    if let Some(params) = doc.get("Parameters").and_then(Node::as_map) {
+        for e in &params.entries {
+            ctx.parameters
+                .insert(e.key.clone(), e.value.get("Default"));
+            model.push("parameters", parameter(&e.key, e.key_span, &e.value));
+        }
+    }
+    ctx.resources = resources.entries.iter().map(|e| e.key.clone()).collect();
+    let types: std::collections::BTreeMap<String, String> = resources
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let t = e.value.get("Type")?.as_str()?;
+            Some((e.key.clone(), t.to_string()))
+        })
+        .collect();
+
+    let globals = doc.get("Globals");
+    let mut adapter = Adapter {
+        ctx: &ctx,
+        model: &mut model,
+        types: &types,
+        implicit_apis: BTreeSet::new(),
+        globals,
+        updates: Vec::new(),
+    };
+    for e in &resources.entries {
+        adapter.resource(&e.key, e.key_span, &e.value);
+    }
+    adapter.finish();
+
+    if let Some((region, span)) = &env.region {
+        push_region(&mut model, region, "samconfig", None, *span);
+    }
+    collect_arn_regions(&mut model);
+    model
+}
+
+/// True for templates using the SAM transform (or SAM resource types).
+pub fn is_sam(doc: &Node) -> bool {
+    let names_sam = |n: &Node| n.as_str().is_some_and(|s| s.starts_with("AWS::Serverless"));
+    match doc.get("Transform") {
+        Some(t) if names_sam(t) => return true,
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) if items.iter().any(names_sam) => return true,
+        _ => {}
+    }
+    doc.get("Resources")
+        .and_then(Node::as_map)
+        .is_some_and(|r| {
+            r.iter().any(|(_, v)| {
+                v.get("Type")
+                    .and_then(Node::as_str)
+                    .is_some_and(|t| t.starts_with("AWS::Serverless::"))
+            })
+        })
+}
+
+fn parameter(name: &str, key_span: Span, def: &Node) -> Node {
+    let mut item = Item::new(name, name, "AWS::CloudFormation::Parameter", "aws", key_span);
+    item.set_opt("type", def.get("Type").cloned());
+    item.set_opt("default", def.get("Default").cloned());
+    item.set_opt(
+        "no_echo",
+        def.get("NoEcho")
+            .map(|n| Node::bool(n.as_bool().unwrap_or(false), n.span)),
+    );
+    item.into_node()
+}
+
+/// State shared while adapting one template's resources.
+pub(crate) struct Adapter<'a, 'm> {
+    pub ctx: &'a Context<'a>,
+    pub model: &'m mut Model,
+    /// Logical id → resource type, for linking.
+    pub types: &'a std::collections::BTreeMap<String, String>,
+    /// Implicit SAM APIs to create (`ServerlessRestApi`, `ServerlessHttpApi`),
+    /// with the span of the first event that needs them.
+    pub implicit_apis: BTreeSet<(String, Span)>,
+    pub globals: Option<&'a Node>,
+    /// Facts one resource adds to another item, applied once all exist:
+    /// (collection, item id, field, value).
+    pub updates: Vec<(&'static str, String, &'static str, Node)>,
+}
+
+impl Adapter<'_, '_> {
+    fn resource(&mut self, id: &str, key_span: Span, def: &Node) {
+        let Some(type_) = def.get("Type").and_then(Node::as_str) else {
+            return;
+        };
+        // Resources whose condition is known false are not deployed.
+        if let Some(cond) = def.get("Condition").and_then(Node::as_str) {
+            if self.ctx.condition(cond, &mut Vec::new()) == Some(false) {
+                return;
+            }
+        }
+        let mut props = def
+            .get("Properties")
+            .cloned()
+            .unwrap_or_else(|| Node::map(Map::default(), key_span));
+        if type_.starts_with("AWS::Serverless::") {
+            sam::merge_globals(self.globals, type_, &mut props);
+        }
+        let props = self
+            .ctx
+            .resolve(&props)
+            .unwrap_or_else(|| Node::map(Map::default(), key_span));
+
+        let mut raw = Item::new(id, id, type_, "aws", key_span);
+        raw.set("properties", props.clone());
+        self.model.push("resources", raw.into_node());
+
+        let r = Res {
+            id,
+            type_,
+            span: key_span,
+            props: &props,
+            def,
+        };
+        if type_.starts_with("AWS::Serverless::") {
+            sam::adapt(self, &r);
+        } else {
+            resources::adapt(self, &r);
+        }
+    }
+
+    /// The logical id that a resolved value refers to, when it is a resource
+    /// of this template.
+    pub fn link(&self, n: Option<&Node>) -> Option<Node> {
+        let n = n?;
+        let id = match &n.value {
+            Value::String(s) if self.types.contains_key(s) => s.as_str(),
+            _ => reference_of(n).filter(|r| self.types.contains_key(*r))?,
+        };
+        Some(Node::string(id, n.span))
+    }
+
+    /// Like [`Adapter::link`], but keeps the original value (an ARN, an
+    /// unknown) when it names nothing in the template.
+    pub fn link_or_value(&self, n: Option<&Node>) -> Option<Node> {
+        self.link(n).or_else(|| n.cloned())
+    }
+
+    pub fn type_of(&self, id: &str) -> Option<&str> {
+        self.types.get(id).map(String::as_str)
+    }
+
+    fn finish(&mut self) {
+        sam::finish(self);
+        resources::finish(self);
+        for (collection, id, key, value) in std::mem::take(&mut self.updates) {
+            if let Some(item) = self.model.item_mut(collection, &id) {
+                crate::model::set_field(item, key, value);
+            }
+        }
+    }
+
+    /// Push an IAM policy item.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_policy(
+        &mut self,
+        id: String,
+        type_: &str,
+        span: Span,
+        kind: &str,
+        origin: &str,
+        attached_to: Vec<Node>,
+        target_type: Option<&str>,
+        statements: Node,
+    ) {
+        let mut item = Item::new(&id, &id, type_, "aws", span);
+        item.set("kind", Node::string(kind, span));
+        item.set("origin", Node::string(origin, span));
+        item.set("attached_to", Node::seq(attached_to, span));
+        if let Some(t) = target_type {
+            item.set("target_type", Node::string(t, span));
+        }
+        item.set("statements", statements);
+        self.model.push("policies", item.into_node());
+    }
+
+    /// Managed policy ARNs attached to `owner`: AWS managed ones are expanded
+    /// into what they grant; all are listed on the owner.
+    pub fn attach_managed(&mut self, owner: &str, arns: Option<&Node>) {
+        let Some(arns) = arns else { return };
+        let list = crate::adapt::iam::as_array(arns);
+        for (i, arn) in list.as_seq().unwrap_or(&[]).iter().enumerate() {
+            let Some(name) = arn.as_str() else { continue };
+            let Some(mp) = crate::adapt::managed_policy::lookup(name) else {
+                continue;
+            };
+            let stmts: Vec<Node> = mp
+                .statements(arn.span)
+                .iter()
+                .map(crate::adapt::iam::statement)
+                .collect();
+            let id = format!("{owner}/ManagedPolicy/{i}");
+            let mut item = Item::new(&id, mp.name, "AWS::IAM::ManagedPolicy", "aws", arn.span);
+            item.set("kind", Node::string("managed", arn.span));
+            item.set("origin", Node::string("managed_policy", arn.span));
+            item.set("managed_name", Node::string(mp.name, arn.span));
+            item.set("admin_like", Node::bool(mp.admin_like, arn.span));
+            item.set(
+                "attached_to",
+                Node::seq(vec![Node::string(owner, arn.span)], arn.span),
+            );
+            item.set("statements", Node::seq(stmts, arn.span));
+            self.model.push("policies", item.into_node());
+        }
+    }
+}
+
+/// One resource being adapted.
+pub(crate) struct Res<'a> {
+    pub id: &'a str,
+    pub type_: &'a str,
+    /// The logical id key: where findings about missing properties point.
+    pub span: Span,
+    /// Properties with Globals merged and intrinsics resolved.
+    pub props: &'a Node,
+    /// The raw resource definition (for `Metadata`, `DependsOn`, ...).
+    #[allow(dead_code)]
+    pub def: &'a Node,
+}
+
+impl Res<'_> {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.props.get(key)
+    }
+
+    pub fn path(&self, path: &[&str]) -> Option<&Node> {
+        self.props.get_path(path)
+    }
+
+    pub fn item(&self) -> Item {
+        Item::new(self.id, self.id, self.type_, "aws", self.span)
+    }
+}
+
+/// Record a region in use.
+pub(crate) fn push_region(
+    model: &mut Model,
+    region: &str,
+    source: &str,
+    resource: Option<&str>,
+    span: Span,
+) {
+    let n = model.items("regions").len();
+    let id = format!("region:{n}");
+    let mut item = Item::new(&id, region, "region", "aws", span);
+    item.set("region", Node::string(region, span));
+    item.set("source", Node::string(source, span));
+    if let Some(r) = resource {
+        item.set("resource", Node::string(r, span));
+    }
+    model.push("regions", item.into_node());
+}
+
+/// Regions named in ARNs anywhere in the resources (`arn:aws:sqs:eu-west-1:...`).
+fn collect_arn_regions(model: &mut Model) {
+    let mut found: Vec<(String, String, Span)> = Vec::new();
+    for res in model.items("resources") {
+        let id = crate::model::item_id(res).unwrap_or("").to_string();
+        let mut stack = vec![res];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::String(s) => {
+                    if let Some(r) = arn_region(s) {
+                        found.push((r.to_string(), id.clone(), n.span));
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter()),
+                Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+    }
+    found.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+    for (region, id, span) in found {
+        push_region(model, &region, "arn", Some(&id), span);
+    }
+}
+
+/// The region field of an ARN, when it is a region code.
+pub fn arn_region(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("arn:")?;
+    let mut parts = rest.splitn(5, ':');
+    let _partition = parts.next()?;
+    let _service = parts.next()?;
+    let region = parts.next()?;
+    parts.next()?;
+    is_region_code(region).then_some(region)
+}
+
+/// `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`, `cn-north-1`.
+pub fn is_region_code(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
+        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_regions() {
+        assert_eq!(arn_region("arn:aws:sqs:eu-west-1:123:q"), Some("eu-west-1"));
+        assert_eq!(arn_region("arn:aws:s3:::bucket"), None);
+        assert_eq!(
+            arn_region("arn:aws-us-gov:lambda:us-gov-west-1:1:function:f"),
+            Some("us-gov-west-1")
+        );
+        assert_eq!(arn_region("arn:aws:iam::aws:policy/X"), None);
+        assert!(!is_region_code("${AWS::Region}"));
+    }
+}

@@ -1,0 +1,400 @@
+//! AWS SAM: `Globals`, serverless resource types, policy templates, and the
+//! implicit resources SAM creates (execution roles, APIs, routes, function
+//! URLs, event source mappings).
+
+use super::resources::{boolean, num, state_machine};
+use super::{Adapter, Res};
+use crate::adapt::{iam, sam_policy};
+use crate::model::{map_of, Item};
+use crate::parse::{Map, Node, Value};
+use crate::source::Span;
+
+/// Merge a `Globals` section into a resource's properties; the resource's
+/// own values win, maps merge key by key.
+pub(crate) fn merge_globals(globals: Option<&Node>, type_: &str, props: &mut Node) {
+    let section = match type_ {
+        "AWS::Serverless::Function" => "Function",
+        "AWS::Serverless::Api" => "Api",
+        "AWS::Serverless::HttpApi" => "HttpApi",
+        "AWS::Serverless::SimpleTable" => "SimpleTable",
+        "AWS::Serverless::StateMachine" => "StateMachine",
+        "AWS::Serverless::LayerVersion" => "LayerVersion",
+        _ => return,
+    };
+    if let Some(g) = globals.and_then(|g| g.get(section)) {
+        merge_into(props, g);
+    }
+}
+
+fn merge_into(target: &mut Node, defaults: &Node) {
+    let (Some(t), Some(d)) = (target.as_map_mut(), defaults.as_map()) else {
+        return;
+    };
+    for e in &d.entries {
+        match t.get_mut(&e.key) {
+            Some(existing) if existing.as_map().is_some() && e.value.as_map().is_some() => {
+                merge_into(existing, &e.value)
+            }
+            Some(_) => {}
+            None => t.entries.push(e.clone()),
+        }
+    }
+}
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "AWS::Serverless::Function" => function(a, r),
+        "AWS::Serverless::Api" => api(a, r, "rest"),
+        "AWS::Serverless::HttpApi" => api(a, r, "http"),
+        "AWS::Serverless::SimpleTable" => {
+            let mut t = r.item();
+            if let Some(sse) = r.get("SSESpecification") {
+                let mut enc = Vec::new();
+                if let Some(v) = boolean(sse.get("SSEEnabled")) {
+                    enc.push(("enabled", v));
+                }
+                t.set("encryption", map_of(enc, sse.span));
+            }
+            a.model.push("tables", t.into_node());
+        }
+        "AWS::Serverless::StateMachine" => {
+            state_machine(a, r);
+            if r.get("Role").is_none() {
+                execution_role(a, r, "states.amazonaws.com", &[]);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut f = r.item();
+    f.set_opt("runtime", r.get("Runtime").cloned());
+    f.set_opt("handler", r.get("Handler").cloned());
+    f.set_opt("package_type", r.get("PackageType").cloned());
+    f.set_opt("timeout", num(r.get("Timeout")));
+    f.set_opt("memory_size", num(r.get("MemorySize")));
+    f.set_opt("tracing", r.get("Tracing").cloned());
+    f.set_opt("environment", r.path(&["Environment", "Variables"]).cloned());
+    f.set_opt("kms_key", r.get("KmsKeyArn").cloned());
+    f.set_opt("code_uri", r.get("CodeUri").cloned());
+    f.set_opt("architectures", r.get("Architectures").cloned());
+    f.set_opt(
+        "reserved_concurrency",
+        num(r.get("ReservedConcurrentExecutions")),
+    );
+    let on_failure = r
+        .path(&["EventInvokeConfig", "DestinationConfig", "OnFailure", "Destination"])
+        .or_else(|| r.path(&["DeadLetterQueue", "TargetArn"]));
+    f.set_opt("on_failure", a.link_or_value(on_failure));
+    if r.get("EventInvokeConfig").is_some() {
+        // An invoke config only matters for asynchronous invocation.
+        f.set("async_invoked", Node::bool(true, r.span));
+    }
+
+    let role_id = match r.get("Role") {
+        Some(role) => {
+            f.set_opt("role", a.link_or_value(Some(role)));
+            None
+        }
+        None => {
+            let id = format!("{}Role", r.id);
+            f.set("role", Node::string(&id, r.span));
+            Some(id)
+        }
+    };
+
+    let mut events = Vec::new();
+    let mut is_async = false;
+    if let Some(evs) = r.get("Events").and_then(Node::as_map) {
+        for e in &evs.entries {
+            let t = e.value.get("Type").and_then(Node::as_str).unwrap_or("");
+            events.push(map_of(
+                vec![
+                    ("name", Node::string(&e.key, e.key_span)),
+                    ("type", Node::string(t, e.key_span)),
+                ],
+                e.key_span,
+            ));
+            is_async |= event(a, r, &e.key, e.key_span, &e.value, t);
+        }
+    }
+    if is_async {
+        f.set("async_invoked", Node::bool(true, r.span));
+    }
+    f.set("events", Node::seq(events, r.span));
+    a.model.push("functions", f.into_node());
+
+    if let Some(url) = r.get("FunctionUrlConfig") {
+        let id = format!("{}/Url", r.id);
+        let mut u = Item::new(&id, &id, "AWS::Lambda::Url", "aws", url.span);
+        u.set("function", Node::string(r.id, r.span));
+        u.set_opt("auth_type", url.get("AuthType").cloned());
+        u.set_opt("cors", url.get("Cors").cloned());
+        a.model.push("function_urls", u.into_node());
+    }
+
+    if role_id.is_some() {
+        execution_role(
+            a,
+            r,
+            "lambda.amazonaws.com",
+            &["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+        );
+    }
+}
+
+/// The role SAM creates when a function or state machine names none, with
+/// its `Policies` (managed names, policy templates, inline documents).
+fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit: &[&str]) {
+    let role_id = format!("{}Role", r.id);
+    let mut role = Item::new(&role_id, &role_id, "AWS::IAM::Role", "aws", r.span);
+    let assume = map_of(
+        vec![
+            ("effect", Node::string("Allow", r.span)),
+            (
+                "principal",
+                map_of(
+                    vec![(
+                        "Service",
+                        Node::seq(vec![Node::string(service, r.span)], r.span),
+                    )],
+                    r.span,
+                ),
+            ),
+            (
+                "action",
+                Node::seq(vec![Node::string("sts:AssumeRole", r.span)], r.span),
+            ),
+        ],
+        r.span,
+    );
+    role.set(
+        "assume_role_policy",
+        map_of(
+            vec![("statements", Node::seq(vec![assume], r.span))],
+            r.span,
+        ),
+    );
+    role.set("implicit", Node::bool(true, r.span));
+
+    let policies = r.get("Policies").map(iam::as_array);
+    let entries: Vec<Node> = policies
+        .as_ref()
+        .and_then(Node::as_seq)
+        .map(<[Node]>::to_vec)
+        .unwrap_or_default();
+    let mut managed: Vec<Node> = implicit.iter().map(|s| Node::string(*s, r.span)).collect();
+    let mut docs: Vec<(usize, &'static str, String, Node)> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        match &entry.value {
+            Value::String(_) => managed.push(entry.clone()),
+            Value::Unknown(_) => managed.push(entry.clone()),
+            Value::Map(m) if m.contains_key("Statement") => {
+                docs.push((i, "inline", "sam_inline".into(), iam::statements(entry)));
+            }
+            Value::Map(m) if m.len() == 1 => {
+                let e = &m.entries[0];
+                if !sam_policy::is_policy_template(&e.key) {
+                    continue;
+                }
+                let expanded = match sam_policy::expand(&e.key, Some(&e.value), e.key_span) {
+                    Ok(stmts) => stmts,
+                    Err(_) => continue,
+                };
+                let stmts: Vec<Node> = expanded
+                    .iter()
+                    .filter_map(|s| a.ctx.resolve(s))
+                    .map(|s| iam::statement(&s))
+                    .collect();
+                docs.push((
+                    i,
+                    "identity",
+                    format!("sam_policy_template:{}", e.key),
+                    Node::seq(stmts, entry.span),
+                ));
+            }
+            _ => {}
+        }
+    }
+    let managed_node = Node::seq(managed, r.span);
+    role.set("managed_policy_arns", managed_node.clone());
+    a.model.push("roles", role.into_node());
+    a.attach_managed(&role_id, Some(&managed_node));
+    for (i, _, origin, statements) in docs {
+        let span = entries.get(i).map_or(r.span, |e| e.span);
+        a.push_policy(
+            format!("{}/Policies/{i}", r.id),
+            "AWS::IAM::Policy",
+            span,
+            "identity",
+            &origin,
+            vec![Node::string(&role_id, r.span)],
+            None,
+            statements,
+        );
+    }
+}
+
+/// One SAM event. Returns whether it invokes the function asynchronously.
+fn event(
+    a: &mut Adapter<'_, '_>,
+    r: &Res<'_>,
+    name: &str,
+    key_span: Span,
+    ev: &Node,
+    type_: &str,
+) -> bool {
+    let empty = Node::map(Map::default(), key_span);
+    let p = ev.get("Properties").unwrap_or(&empty);
+    let id = format!("{}/Events/{name}", r.id);
+    match type_ {
+        "Api" | "HttpApi" => {
+            let (api_key, implicit) = if type_ == "Api" {
+                ("RestApiId", "ServerlessRestApi")
+            } else {
+                ("ApiId", "ServerlessHttpApi")
+            };
+            let mut route = Item::new(&id, name, "AWS::Serverless::Function.Event", "aws", key_span);
+            let api = match a.link(p.get(api_key)) {
+                Some(api) => api,
+                None if p.get(api_key).is_some() => p.get(api_key).cloned().unwrap_or(empty.clone()),
+                None => {
+                    a.implicit_apis.insert((implicit.to_string(), key_span));
+                    Node::string(implicit, key_span)
+                }
+            };
+            route.set("api", api);
+            route.set("function", Node::string(r.id, r.span));
+            route.set(
+                "method",
+                p.get("Method")
+                    .cloned()
+                    .unwrap_or_else(|| Node::string("ANY", key_span)),
+            );
+            route.set_opt("path", p.get("Path").cloned());
+            route.set_opt("authorizer", p.get_path(&["Auth", "Authorizer"]).cloned());
+            route.set_opt("api_key_required", boolean(p.get_path(&["Auth", "ApiKeyRequired"])));
+            route.set_opt(
+                "integration_timeout_ms",
+                num(p.get("TimeoutInMillis")),
+            );
+            a.model.push("routes", route.into_node());
+            false
+        }
+        "SQS" | "Kinesis" | "DynamoDB" | "MSK" | "MQ" | "SelfManagedKafka" | "DocumentDB" => {
+            let (source_key, source_type) = match type_ {
+                "SQS" => ("Queue", "sqs"),
+                "Kinesis" => ("Stream", "kinesis"),
+                "DynamoDB" => ("Stream", "dynamodb"),
+                "MSK" => ("Stream", "kafka"),
+                "MQ" => ("Broker", "mq"),
+                "DocumentDB" => ("Cluster", "docdb"),
+                _ => ("KafkaBootstrapServers", "kafka"),
+            };
+            let mut m = Item::new(&id, name, "AWS::Lambda::EventSourceMapping", "aws", key_span);
+            m.set("function", Node::string(r.id, r.span));
+            let source = p.get(source_key);
+            // A DynamoDB stream ARN is `!GetAtt Table.StreamArn`: link the table.
+            m.set_opt("source", a.link_or_value(source));
+            m.set("source_type", Node::string(source_type, key_span));
+            m.set_opt("batch_size", num(p.get("BatchSize")));
+            a.model.push("event_source_mappings", m.into_node());
+            false
+        }
+        "S3" | "SNS" | "EventBridgeRule" | "CloudWatchEvent" | "Schedule" | "ScheduleV2"
+        | "IoTRule" | "CloudWatchLogs" | "Cognito" | "AlexaSkill" | "SES" => true,
+        _ => false,
+    }
+}
+
+fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
+    let mut api = r.item();
+    api.set("kind", Node::string(kind, r.span));
+    api_settings(&mut api, r.props);
+    a.model.push("apis", api.into_node());
+    if let Some(d) = r.get("Domain") {
+        let id = format!("{}/Domain", r.id);
+        let mut dom = Item::new(&id, &id, "AWS::ApiGateway::DomainName", "aws", d.span);
+        dom.set("kind", Node::string(kind, d.span));
+        dom.set_opt("domain_name", d.get("DomainName").cloned());
+        dom.set_opt("security_policy", d.get("SecurityPolicy").cloned());
+        a.model.push("domains", dom.into_node());
+    }
+}
+
+fn api_settings(api: &mut Item, p: &Node) {
+    api.set_opt("stage", p.get("StageName").cloned());
+    api.set_opt("tracing", boolean(p.get("TracingEnabled")));
+    if let Some(l) = p.get("AccessLogSetting").or_else(|| p.get("AccessLogSettings")) {
+        api.set("access_logging", Node::bool(true, l.span));
+    }
+    api.set_opt(
+        "default_authorizer",
+        p.get_path(&["Auth", "DefaultAuthorizer"]).cloned(),
+    );
+    api.set_opt("api_key_required", boolean(p.get_path(&["Auth", "ApiKeyRequired"])));
+    if let Some(d) = p.get("DefinitionBody").or_else(|| p.get("DefinitionUri")) {
+        api.set("has_definition", Node::bool(true, d.span));
+    }
+}
+
+/// Create the implicit APIs and decide each SAM route's authorization.
+pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, span) in std::mem::take(&mut a.implicit_apis) {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let (kind, section) = if name == "ServerlessRestApi" {
+            ("rest", "Api")
+        } else {
+            ("http", "HttpApi")
+        };
+        let mut api = Item::new(&name, &name, "AWS::Serverless::Api", "aws", span);
+        api.set("kind", Node::string(kind, span));
+        api.set("implicit", Node::bool(true, span));
+        if let Some(g) = a.globals.and_then(|g| g.get(section)) {
+            if let Some(g) = a.ctx.resolve(g) {
+                api_settings(&mut api, &g);
+            }
+        }
+        a.model.push("apis", api.into_node());
+    }
+
+    let apis: Vec<Node> = a.model.items("apis").to_vec();
+    for route in a.model.items_mut("routes") {
+        if route.get("type").and_then(Node::as_str) != Some("AWS::Serverless::Function.Event") {
+            continue;
+        }
+        let api = route
+            .get("api")
+            .and_then(Node::as_str)
+            .and_then(|id| apis.iter().find(|x| crate::model::item_id(x) == Some(id)));
+        let own = route.get("authorizer").cloned();
+        let default = api.and_then(|x| x.get("default_authorizer")).cloned();
+        let auth = match (own, default) {
+            (Some(o), _) => Some(o),
+            (None, Some(d)) => Some(d),
+            (None, None) => None,
+        };
+        let auth_type = match auth {
+            Some(n) => match n.as_str() {
+                Some("NONE") => Node::string("NONE", n.span),
+                Some("AWS_IAM") => Node::string("AWS_IAM", n.span),
+                Some(_) => Node::string("CUSTOM", n.span),
+                None => Node::unknown("authorizer is computed", n.span),
+            },
+            None => match api.and_then(|x| x.get("has_definition")) {
+                Some(d) => Node::unknown("authorization is set in the OpenAPI definition", d.span),
+                None => Node::string("NONE", route.span),
+            },
+        };
+        crate::model::set_field(route, "authorization_type", auth_type);
+        if route.get("api_key_required").is_none() {
+            if let Some(k) = api.and_then(|x| x.get("api_key_required")) {
+                crate::model::set_field(route, "api_key_required", k.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,401 @@
+//! Evaluate stage: policies compiled once into a regorus engine, cloned per
+//! worker thread, evaluated against each unit's model.
+//!
+//! All rule packages are evaluated in one query through a generated
+//! aggregate module (one interpreter pass per input instead of one per
+//! rule); when that fails, rules are evaluated one by one so the error names
+//! the policy that caused it.
+
+use std::collections::BTreeMap;
+
+use crate::rule::{self, Metadata, Rule};
+
+/// A policy file to load.
+#[derive(Clone, Debug)]
+pub struct PolicyFile {
+    /// Path shown in errors and in `faasguard rules`.
+    pub path: String,
+    pub text: String,
+    pub builtin: bool,
+}
+
+/// A policy that could not be loaded or evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// regorus' message already names `file:line:col` with a snippet.
+    #[error("{0}")]
+    Policy(String),
+    #[error("{path}: {message}")]
+    Metadata { path: String, message: String },
+    #[error("rule id {id} is declared by both {first} and {second}")]
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// One raw result of a rule.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RawResult {
+    /// Index into [`Engine::rules`].
+    pub rule: usize,
+    pub resource: Option<String>,
+    pub path: Option<String>,
+    pub message: String,
+}
+
+/// The compiled policy set.
+#[derive(Clone)]
+pub struct Engine {
+    engine: regorus::Engine,
+    rules: Vec<Rule>,
+}
+
+const AGGREGATE: &str = "data.faasguard.__aggregate.results";
+
+impl Engine {
+    /// Load policies and data, check every rule's metadata, and run every rule
+    /// once on an empty model so that a missing builtin or a runtime error
+    /// fails here, naming the policy file, rather than in the middle of a scan.
+    pub fn new(policies: &[PolicyFile], data: serde_json::Value) -> Result<Engine, EngineError> {
+        check_calls(policies)?;
+        let mut engine = regorus::Engine::new();
+        engine.set_strict_builtin_errors(false);
+        let mut packages: Vec<(String, &PolicyFile)> = Vec::new();
+        for p in policies {
+            let pkg = engine
+                .add_policy(p.path.clone(), p.text.clone())
+                .map_err(|e| EngineError::Policy(e.to_string()))?;
+            packages.push((pkg, p));
+        }
+        let data = regorus::Value::from_json_str(&data.to_string())
+            .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
+        engine
+            .add_data(data)
+            .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
+
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (pkg, file) in &packages {
+            if !pkg.starts_with("data.faasguard.rules.") {
+                continue;
+            }
+            let meta = engine
+                .eval_rule(format!("{pkg}.metadata"))
+                .map_err(|e| EngineError::Policy(e.to_string()))?;
+            if meta == regorus::Value::Undefined {
+                return Err(EngineError::Metadata {
+                    path: file.path.clone(),
+                    message: "a rule package must define `metadata`".into(),
+                });
+            }
+            let json = meta
+                .to_json_str()
+                .map_err(|e| EngineError::Policy(e.to_string()))?;
+            let meta: Metadata =
+                serde_json::from_str(&json).map_err(|e| EngineError::Metadata {
+                    path: file.path.clone(),
+                    message: format!("invalid metadata: {e}"),
+                })?;
+            let problems = rule::validate(&meta);
+            if !problems.is_empty() {
+                return Err(EngineError::Metadata {
+                    path: file.path.clone(),
+                    message: problems.join("; "),
+                });
+            }
+            if let Some(first) = seen.insert(meta.id.clone(), file.path.clone()) {
+                return Err(EngineError::DuplicateId {
+                    id: meta.id,
+                    first,
+                    second: file.path.clone(),
+                });
+            }
+            rules.push(Rule {
+                meta,
+                source: file.path.clone(),
+                package: pkg.clone(),
+                doc: rule::doc_block(&file.text),
+                builtin: file.builtin,
+            });
+        }
+        rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+
+        let mut aggregate = String::from("package faasguard.__aggregate\n\nimport rego.v1\n\nresults := {\n");
+        for r in &rules {
+            aggregate.push_str(&format!("\t{:?}: {}.deny,\n", r.meta.id, r.package));
+        }
+        aggregate.push_str("}\n");
+        engine
+            .add_policy("<aggregate>".into(), aggregate)
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
+
+        let mut me = Engine { engine, rules };
+        me.check_runs()?;
+        Ok(me)
+    }
+
+    /// Evaluate every rule once against an empty model.
+    fn check_runs(&mut self) -> Result<(), EngineError> {
+        let empty = crate::model::Model::new(
+            crate::model::Format::CloudFormation,
+            crate::source::FileId(0),
+        )
+        .to_input("");
+        let mut ev = self.clone();
+        for i in 0..ev.rules.len() {
+            ev.eval_one(i, empty.clone()).map_err(|e| match e {
+                EngineError::Policy(m) if !m.contains(&ev.rules[i].source) => {
+                    EngineError::Policy(format!("{}: {m}", ev.rules[i].source))
+                }
+                other => other,
+            })?;
+        }
+        Ok(())
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Evaluate every rule against one input.
+    pub fn eval(&mut self, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
+        self.engine.set_input(input.clone());
+        match self.engine.eval_rule(AGGREGATE.to_string()) {
+            Ok(v) => {
+                let mut out = Vec::new();
+                let ids: BTreeMap<&str, usize> = self
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (r.meta.id.as_str(), i))
+                    .collect();
+                if let Ok(obj) = v.as_object() {
+                    for (k, set) in obj.iter() {
+                        let Some(&i) = k.as_string().ok().and_then(|s| ids.get(s.as_ref())) else {
+                            continue;
+                        };
+                        collect_results(i, set, &mut out);
+                    }
+                }
+                Ok(out)
+            }
+            Err(_) => {
+                // Find the rule that fails, to name it.
+                let mut out = Vec::new();
+                for i in 0..self.rules.len() {
+                    out.extend(self.eval_one(i, input.clone())?);
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    fn eval_one(&mut self, i: usize, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
+        self.engine.set_input(input);
+        let pkg = self.rules[i].package.clone();
+        let v = self
+            .engine
+            .eval_rule(format!("{pkg}.deny"))
+            .map_err(|e| EngineError::Policy(format!("{}: {e}", self.rules[i].source)))?;
+        let mut out = Vec::new();
+        collect_results(i, &v, &mut out);
+        Ok(out)
+    }
+}
+
+/// regorus only notices a call to a function that does not exist when the
+/// call runs. So that a policy using a builtin regorus lacks fails at load,
+/// naming the file and line, every call in every policy is checked against
+/// the builtins and the functions the policies define.
+fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
+    use regorus::unstable::{Lexer, Source, TokenKind};
+    struct Call {
+        name: String,
+        file: String,
+        line: u32,
+        col: u32,
+    }
+    let mut defined = std::collections::BTreeSet::new();
+    let mut calls = Vec::new();
+    for p in policies {
+        let source = Source::from_contents(p.path.clone(), p.text.clone())
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
+        let mut lexer = Lexer::new(&source);
+        let mut tokens = Vec::new();
+        loop {
+            let tok = lexer
+                .next_token()
+                .map_err(|e| EngineError::Policy(e.to_string()))?;
+            if matches!(tok.0, TokenKind::Eof) {
+                break;
+            }
+            tokens.push(tok);
+        }
+        let mut i = 0;
+        while i < tokens.len() {
+            if !matches!(tokens[i].0, TokenKind::Ident) {
+                i += 1;
+                continue;
+            }
+            // An identifier chain `a.b.c`, then maybe `(`.
+            let start = i;
+            let mut name = tokens[i].1.text().to_string();
+            while i + 2 < tokens.len()
+                && tokens[i + 1].1.text() == "."
+                && matches!(tokens[i + 2].0, TokenKind::Ident)
+            {
+                name.push('.');
+                name.push_str(tokens[i + 2].1.text());
+                i += 2;
+            }
+            let preceded_by_dot = start > 0 && tokens[start - 1].1.text() == ".";
+            if !preceded_by_dot && tokens.get(i + 1).is_some_and(|t| t.1.text() == "(") {
+                let head = &tokens[start].1;
+                if head.col == 1 {
+                    defined.insert(name.rsplit('.').next().unwrap_or("").to_string());
+                } else {
+                    calls.push(Call {
+                        name,
+                        file: p.path.clone(),
+                        line: head.line,
+                        col: head.col,
+                    });
+                }
+            }
+            i += 1;
+        }
+    }
+    for c in calls {
+        let last = c.name.rsplit('.').next().unwrap_or("");
+        let known = c.name == "print"
+            || regorus::unstable::BUILTINS.contains_key(c.name.as_str())
+            || defined.contains(last);
+        if !known {
+            return Err(EngineError::Policy(format!(
+                "{}:{}:{}: unknown function `{}`: it is not a builtin that faasguard's Rego engine supports, nor a function defined in the loaded policies",
+                c.file, c.line, c.col, c.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Results are objects `{resource, path, message}` (or bare strings).
+fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
+    let items: Vec<regorus::Value> = match set {
+        regorus::Value::Set(s) => s.iter().cloned().collect(),
+        regorus::Value::Array(a) => a.iter().cloned().collect(),
+        _ => return,
+    };
+    for item in items {
+        let field = |name: &str| -> Option<String> {
+            let v = &item[name];
+            match v {
+                regorus::Value::String(s) => Some(s.to_string()),
+                regorus::Value::Number(_) => v.to_json_str().ok(),
+                _ => None,
+            }
+        };
+        let (resource, path, message) = match &item {
+            regorus::Value::String(s) => (None, None, s.to_string()),
+            regorus::Value::Object(_) => (
+                field("resource"),
+                field("path"),
+                field("message").or_else(|| field("msg")).unwrap_or_default(),
+            ),
+            _ => continue,
+        };
+        out.push(RawResult {
+            rule,
+            resource,
+            path,
+            message,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(path: &str, text: &str) -> PolicyFile {
+        PolicyFile {
+            path: path.into(),
+            text: text.into(),
+            builtin: false,
+        }
+    }
+
+    const GOOD: &str = r#"# Doc
+package faasguard.rules.tmo.too_long
+
+import rego.v1
+
+metadata := {"id": "FG-TMO-901", "title": "t", "severity": "low", "area": "TMO", "remediation": "r"}
+
+deny contains {"resource": f.id, "path": "timeout", "message": "too long"} if {
+	some f in input.functions
+	f.timeout > 900
+}
+"#;
+
+    #[test]
+    fn evaluates_rules() {
+        let mut e = Engine::new(&[policy("p.rego", GOOD)], serde_json::json!({})).unwrap();
+        assert_eq!(e.rules().len(), 1);
+        assert_eq!(e.rules()[0].doc, "Doc");
+        let input = regorus::Value::from_json_str(
+            r#"{"functions": [{"id": "A", "timeout": 901}, {"id": "B", "timeout": 3}]}"#,
+        )
+        .unwrap();
+        let r = e.eval(input).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].resource.as_deref(), Some("A"));
+        assert_eq!(r[0].path.as_deref(), Some("timeout"));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_file_and_line() {
+        let bad = "package faasguard.rules.x.y\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
+        let err = Engine::new(&[policy("bad.rego", bad)], serde_json::json!({}))
+            .err()
+            .expect("fails")
+            .to_string();
+        assert!(err.contains("bad.rego:"), "{err}");
+    }
+
+    #[test]
+    fn missing_builtins_fail_at_load() {
+        let bad = GOOD.replace("f.timeout > 900", "no_such_builtin(f.timeout)");
+        let err = Engine::new(&[policy("nb.rego", &bad)], serde_json::json!({}))
+            .err()
+            .expect("fails")
+            .to_string();
+        assert!(err.contains("nb.rego:10:"), "{err}");
+        assert!(err.contains("no_such_builtin"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let other = GOOD.replace("tmo.too_long", "tmo.other");
+        let err = Engine::new(
+            &[policy("a.rego", GOOD), policy("b.rego", &other)],
+            serde_json::json!({}),
+        )
+        .err()
+        .expect("fails");
+        assert!(matches!(err, EngineError::DuplicateId { .. }), "{err}");
+    }
+
+    #[test]
+    fn bad_metadata_is_rejected() {
+        let bad = GOOD.replace("\"FG-TMO-901\"", "\"TMO1\"");
+        let err = Engine::new(&[policy("m.rego", &bad)], serde_json::json!({}))
+            .err()
+            .expect("fails")
+            .to_string();
+        assert!(err.contains("m.rego") && err.contains("FG-<AREA>-<NNN>"), "{err}");
+    }
+}

@@ -1,0 +1,269 @@
+//! Model stage: the normalized resource model every format is adapted into
+//! (documented field by field in `docs/model.md`).
+//!
+//! An item is a [`Node`] map, so each normalized value keeps the span of the
+//! text it came from: the provenance of `(item, path)` is the span of the node
+//! at that path, found by [`Model::locate`].
+
+use std::collections::BTreeMap;
+
+use crate::parse::{Entry, Map, Node, Value};
+use crate::source::{FileId, Span};
+
+/// The collections of the model, in the order they appear in policy input.
+pub const COLLECTIONS: &[&str] = &[
+    "functions",
+    "roles",
+    "policies",
+    "function_urls",
+    "apis",
+    "routes",
+    "domains",
+    "buckets",
+    "tables",
+    "queues",
+    "topics",
+    "streams",
+    "log_groups",
+    "keys",
+    "secrets",
+    "state_machines",
+    "event_source_mappings",
+    "parameters",
+    "regions",
+    "hardcoded_secrets",
+    "resources",
+];
+
+/// Source format of a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    CloudFormation,
+    Sam,
+    Terraform,
+    Serverless,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::CloudFormation => "cloudformation",
+            Format::Sam => "sam",
+            Format::Terraform => "terraform",
+            Format::Serverless => "serverless",
+        }
+    }
+}
+
+/// The model of one unit (a template, a module, a service).
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub format: Format,
+    pub file: FileId,
+    collections: BTreeMap<&'static str, Vec<Node>>,
+}
+
+impl Model {
+    pub fn new(format: Format, file: FileId) -> Self {
+        Model {
+            format,
+            file,
+            collections: BTreeMap::new(),
+        }
+    }
+
+    pub fn push(&mut self, collection: &'static str, item: Node) {
+        debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
+        self.collections.entry(collection).or_default().push(item);
+    }
+
+    pub fn items(&self, collection: &str) -> &[Node] {
+        self.collections.get(collection).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn items_mut(&mut self, collection: &'static str) -> &mut Vec<Node> {
+        self.collections.entry(collection).or_default()
+    }
+
+    /// Find an item of a collection by id.
+    pub fn item_mut(&mut self, collection: &'static str, id: &str) -> Option<&mut Node> {
+        self.collections
+            .get_mut(collection)?
+            .iter_mut()
+            .find(|n| item_id(n) == Some(id))
+    }
+
+    pub fn item(&self, collection: &str, id: &str) -> Option<&Node> {
+        self.items(collection)
+            .iter()
+            .find(|n| item_id(n) == Some(id))
+    }
+
+    /// Number of items across collections (not counting raw `resources`).
+    pub fn item_count(&self) -> usize {
+        self.collections
+            .iter()
+            .filter(|(k, _)| **k != "resources")
+            .map(|(_, v)| v.len())
+            .sum()
+    }
+
+    /// The policy input document.
+    pub fn to_input(&self, display: &str) -> regorus::Value {
+        let mut obj = BTreeMap::new();
+        obj.insert(
+            regorus::Value::from("format"),
+            regorus::Value::from(self.format.as_str()),
+        );
+        obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
+        for name in COLLECTIONS {
+            let items: Vec<regorus::Value> = self.items(name).iter().map(Node::to_rego).collect();
+            obj.insert(regorus::Value::from(*name), regorus::Value::from(items));
+        }
+        regorus::Value::from(obj)
+    }
+
+    /// Same as [`Model::to_input`] as plain JSON (for `--dump-model` and tests).
+    pub fn to_json(&self, display: &str) -> serde_json::Value {
+        let mut obj = serde_json::Map::new();
+        obj.insert("format".into(), self.format.as_str().into());
+        obj.insert("file".into(), display.into());
+        for name in COLLECTIONS {
+            let items: Vec<serde_json::Value> =
+                self.items(name).iter().map(Node::to_json).collect();
+            obj.insert((*name).into(), items.into());
+        }
+        serde_json::Value::Object(obj)
+    }
+
+    /// The source span of `path` (dot-separated) in the item `id`. Every item
+    /// with that id is tried (a typed item and its raw resource share one); the
+    /// one matching most of the path wins. When the path names something
+    /// missing, the deepest existing node answers; at worst the item itself.
+    pub fn locate(&self, id: &str, path: &str) -> Option<Span> {
+        let segments: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('.').collect()
+        };
+        let mut best: Option<(usize, Span)> = None;
+        for items in self.collections.values() {
+            for item in items.iter().filter(|n| item_id(n) == Some(id)) {
+                let (node, matched) = item.find_path(&segments);
+                // A path ending at a key whose value is synthesized (spanless
+                // defaults) still has a key span worth pointing at.
+                let span = if matched == segments.len() && node.span == Span::default() {
+                    item.key_span_of(&segments).unwrap_or(item.span)
+                } else if matched == 0 {
+                    item.span
+                } else {
+                    node.span
+                };
+                if best.is_none_or(|(m, _)| matched > m) {
+                    best = Some((matched, span));
+                }
+            }
+        }
+        best.map(|(_, s)| s)
+    }
+}
+
+pub fn item_id(node: &Node) -> Option<&str> {
+    node.get("id").and_then(Node::as_str)
+}
+
+/// Builds one model item: a map whose every entry keeps a span.
+#[derive(Debug, Clone)]
+pub struct Item {
+    map: Map,
+    span: Span,
+}
+
+impl Item {
+    /// A new item; `span` is its header (the logical id, the block label),
+    /// where findings about missing properties point.
+    pub fn new(id: &str, name: &str, type_: &str, cloud: &str, span: Span) -> Self {
+        let mut item = Item {
+            map: Map::default(),
+            span,
+        };
+        item.set("id", Node::string(id, span));
+        item.set("name", Node::string(name, span));
+        item.set("type", Node::string(type_, span));
+        item.set("cloud", Node::string(cloud, span));
+        item
+    }
+
+    pub fn set(&mut self, key: &str, value: Node) {
+        let key_span = value.span;
+        self.map.insert(key, key_span, value);
+    }
+
+    pub fn set_opt(&mut self, key: &str, value: Option<Node>) {
+        if let Some(v) = value {
+            self.set(key, v);
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.map.get(key)
+    }
+
+    pub fn span(&self) -> Span {
+        self.span
+    }
+
+    pub fn into_node(self) -> Node {
+        Node::map(self.map, self.span)
+    }
+}
+
+/// Set a field on an existing item node (used when a later resource, such as
+/// an `AWS::Lambda::EventInvokeConfig`, completes an earlier one).
+pub fn set_field(item: &mut Node, key: &str, value: Node) {
+    if let Value::Map(m) = &mut item.value {
+        let span = value.span;
+        m.insert(key, span, value);
+    }
+}
+
+/// A map node from key/value pairs, every key spanned like its value.
+pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
+    let entries = pairs
+        .into_iter()
+        .map(|(k, v)| Entry {
+            key: k.to_string(),
+            key_span: v.span,
+            value: v,
+        })
+        .collect();
+    Node::map(Map { entries }, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(a: usize, b: usize) -> Span {
+        Span::new(FileId(0), a, b)
+    }
+
+    #[test]
+    fn locate_prefers_the_deepest_match() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        let mut f = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        f.set("timeout", Node::number(901, sp(10, 13)));
+        m.push("functions", f.into_node());
+        let mut raw = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        raw.set(
+            "properties",
+            map_of(vec![("Timeout", Node::number(901, sp(10, 13)))], sp(5, 13)),
+        );
+        m.push("resources", raw.into_node());
+        assert_eq!(m.locate("Fn", "timeout"), Some(sp(10, 13)));
+        assert_eq!(m.locate("Fn", "properties.Timeout"), Some(sp(10, 13)));
+        assert_eq!(m.locate("Fn", "tracing"), Some(sp(0, 2)));
+        assert_eq!(m.locate("Nope", "x"), None);
+    }
+}
