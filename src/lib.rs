@@ -6,11 +6,16 @@
 //! [`scan`] wires the stages together; the binary only parses arguments.
 
 pub mod adapt;
+pub mod cli;
+pub mod config;
 pub mod model;
 pub mod discover;
 mod embedded;
 pub mod engine;
+pub mod finding;
 pub mod parse;
+pub mod report;
 pub mod rule;
+pub mod scan;
 pub mod secret;
 pub mod source;

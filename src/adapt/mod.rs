@@ -5,3 +5,4 @@ pub mod cloudformation;
 pub mod iam;
 pub mod managed_policy;
 pub mod sam_policy;
+pub mod secrets;

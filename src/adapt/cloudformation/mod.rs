@@ -12,6 +12,7 @@ mod sam;
 
 use std::collections::BTreeSet;
 
+use crate::adapt::secrets;
 use crate::model::{Format, Item, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -25,8 +26,9 @@ pub struct Env {
     pub region: Option<(String, Span)>,
 }
 
-/// Adapt one parsed template.
-pub fn adapt(doc: &Node, file: FileId, env: &Env) -> Model {
+/// Adapt one parsed template. Also returns the secrets found in it (for
+/// redaction in every output).
+pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>) {
     let sam = is_sam(doc);
     let mut model = Model::new(
         if sam {
@@ -80,7 +82,27 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> Model {
         push_region(&mut model, region, "samconfig", None, *span);
     }
     collect_arn_regions(&mut model);
-    model
+
+    // Secrets are looked for in the template as written, not as resolved, so
+    // a parameter default is reported once, where it is written.
+    let mut found = Vec::new();
+    if let Some(params) = doc.get("Parameters").and_then(Node::as_map) {
+        for e in &params.entries {
+            if let Some(d) = e.value.get("Default") {
+                secrets::scan_values(&mut model, &e.key, "default", Some(&e.key), d, &mut found);
+            }
+        }
+    }
+    for e in &resources.entries {
+        if let Some(p) = e.value.get("Properties") {
+            secrets::scan_values(&mut model, &e.key, "properties", None, p, &mut found);
+        }
+    }
+    if let Some(g) = globals {
+        secrets::scan_values(&mut model, "Globals", "", None, g, &mut found);
+    }
+    secrets::mark_sensitive_names(&mut model);
+    (model, found)
 }
 
 /// True for templates using the SAM transform (or SAM resource types).

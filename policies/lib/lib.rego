@@ -1,0 +1,22 @@
+# Helpers shared by the built-in rules (not a rule itself: no metadata).
+package faasguard.lib
+
+import rego.v1
+
+# A value the adapter could not know statically.
+is_unknown(x) if {
+	is_object(x)
+	x.unknown == true
+}
+
+# A value that is set and knowable.
+known(x) if not is_unknown(x)
+
+# Items of a collection by id.
+by_id(collection, id) := item if {
+	some item in collection
+	item.id == id
+}
+
+# Strings of a list, skipping unknowns.
+strings(list) := [s | some s in list; is_string(s)]

@@ -1,0 +1,167 @@
+//! Findings: rule results located in the source, with content-based
+//! fingerprints, plus the diagnostics a scan gathers along the way.
+
+use crate::rule::Severity;
+use crate::source::{SourceMap, Span};
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub message: String,
+    /// The offending value (or, for something missing, its resource header).
+    pub span: Span,
+    /// The model item the rule named (`MyFunction`, `MyFunction/Role`).
+    pub resource: Option<String>,
+    /// Its source resource type, when known.
+    pub resource_type: Option<String>,
+    /// The model path the rule named (`environment.DB_PASSWORD`).
+    pub path: Option<String>,
+    /// Content-based: rule, file, resource and path, never the line.
+    pub fingerprint: String,
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+/// Something the scanner itself has to say: a file it could not parse, a
+/// policy that failed, a setting that does not apply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub level: Level,
+    /// Stable kind for machines: `parse-error`, `read-error`, `skipped`, ...
+    pub code: &'static str,
+    pub message: String,
+    /// The file (display path), if the diagnostic is about one.
+    pub file: Option<String>,
+    pub span: Option<Span>,
+}
+
+impl Diagnostic {
+    pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            level,
+            code,
+            message: message.into(),
+            file: None,
+            span: None,
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>, span: Option<Span>) -> Self {
+        self.file = Some(file.into());
+        self.span = span;
+        self
+    }
+}
+
+/// FNV-1a, 64 bit: stable across platforms and releases (unlike std's hasher).
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// The fingerprint of a finding: same rule, file, resource and property give
+/// the same fingerprint wherever the lines move.
+pub fn fingerprint(rule: &str, file: &str, resource: Option<&str>, path: Option<&str>, message: &str) -> String {
+    // Rules that report no resource (conftest-style) are told apart by message.
+    let tail = if resource.is_none() && path.is_none() {
+        message
+    } else {
+        ""
+    };
+    format!(
+        "{:016x}",
+        fnv1a(&[rule, file, resource.unwrap_or(""), path.unwrap_or(""), tail])
+    )
+}
+
+/// Deterministic order: file, position, rule, then the rest.
+pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    let key = |f: &Finding| {
+        (
+            sources
+                .get(f.span.file)
+                .map(|s| s.display.clone())
+                .unwrap_or_default(),
+            f.span.start,
+            f.span.end,
+            f.rule_id.clone(),
+            f.resource.clone(),
+            f.path.clone(),
+            f.message.clone(),
+        )
+    };
+    findings.sort_by_cached_key(key);
+}
+
+/// Replaces every occurrence of the secrets a scan found with their redacted
+/// forms, in any text that reaches an output (snippets, messages).
+#[derive(Clone, Debug, Default)]
+pub struct Redactor {
+    /// (secret, redacted), longest secret first.
+    pairs: Vec<(String, String)>,
+}
+
+impl Redactor {
+    pub fn add(&mut self, secret: &str, redacted: &str) {
+        if secret.len() >= 4 && !self.pairs.iter().any(|(s, _)| s == secret) {
+            self.pairs.push((secret.to_string(), redacted.to_string()));
+            self.pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        }
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (secret, redacted) in &self.pairs {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), redacted);
+            }
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_position_but_not_content() {
+        let a = fingerprint("FG-IAM-001", "t.yaml", Some("Fn"), Some("statements.0"), "m1");
+        let b = fingerprint("FG-IAM-001", "t.yaml", Some("Fn"), Some("statements.0"), "m2");
+        let c = fingerprint("FG-IAM-001", "t.yaml", Some("Fn2"), Some("statements.0"), "m1");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn redactor_replaces_longest_first() {
+        let mut r = Redactor::default();
+        r.add("AKIAABCDEFGHIJKLMNOP", "AKIA****OP");
+        r.add("AKIAABCD", "AK****");
+        assert_eq!(r.redact("key: AKIAABCDEFGHIJKLMNOP"), "key: AKIA****OP");
+    }
+}

@@ -1,0 +1,94 @@
+//! Report stage: renders a scan [`Outcome`] as text, JSON or SARIF.
+//!
+//! Every format reads the same [`Located`] view (line and column computed
+//! once, secrets redacted once), so they cannot disagree about where a
+//! finding is or leak what another format hides.
+
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::finding::{Diagnostic, Finding};
+use crate::rule::Rule;
+use crate::scan::Outcome;
+use crate::source::{LineCol, Span};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+/// A finding with its position resolved and its rule at hand.
+pub struct Located<'a> {
+    pub finding: &'a Finding,
+    pub rule: Option<&'a Rule>,
+    pub file: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// A diagnostic with its position resolved.
+pub struct LocatedDiagnostic<'a> {
+    pub diagnostic: &'a Diagnostic,
+    pub start: Option<LineCol>,
+}
+
+/// Resolve every finding's position (end is exclusive in bytes, so the end
+/// column is the column just past the value, as SARIF wants).
+pub fn locate(outcome: &Outcome) -> Vec<Located<'_>> {
+    outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let (file, start, end) = position(outcome, f.span);
+            Located {
+                finding: f,
+                rule: outcome.rules.iter().find(|r| r.meta.id == f.rule_id),
+                file,
+                start,
+                end,
+            }
+        })
+        .collect()
+}
+
+pub fn locate_diagnostics(outcome: &Outcome) -> Vec<LocatedDiagnostic<'_>> {
+    outcome
+        .diagnostics
+        .iter()
+        .map(|d| LocatedDiagnostic {
+            diagnostic: d,
+            start: d.span.map(|s| position(outcome, s).1),
+        })
+        .collect()
+}
+
+fn position(outcome: &Outcome, span: Span) -> (&str, LineCol, LineCol) {
+    match outcome.sources.get(span.file) {
+        Some(src) => {
+            let start = src.line_col(span.start);
+            let mut end = src.line_col(span.end);
+            if end < start {
+                end = start;
+            }
+            (src.display.as_str(), start, end)
+        }
+        None => (
+            "",
+            LineCol { line: 1, column: 1 },
+            LineCol { line: 1, column: 1 },
+        ),
+    }
+}
+
+/// Counts of findings per severity, highest first.
+pub fn severity_counts(findings: &[Finding]) -> Vec<(crate::rule::Severity, usize)> {
+    crate::rule::Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| (*s, findings.iter().filter(|f| f.severity == *s).count()))
+        .collect()
+}

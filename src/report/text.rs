@@ -1,0 +1,94 @@
+//! Compiler-style text: `severity[RULE]: message`, the `file:line:col`, a
+//! snippet with the offending value underlined, and the fix. Colour only when
+//! the writer supports it (`anstream` honours `NO_COLOR` and non-TTYs).
+//! Diagnostics (unparseable files) go to stderr through `miette`, not here.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{locate, severity_counts};
+use crate::rule::Severity;
+use crate::scan::Outcome;
+
+fn severity_style(s: Severity) -> Style {
+    let color = match s {
+        Severity::Critical => AnsiColor::BrightRed,
+        Severity::High => AnsiColor::Red,
+        Severity::Medium => AnsiColor::Yellow,
+        Severity::Low => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+/// Render with ANSI styles; the caller strips them when colour is off.
+pub fn render(outcome: &Outcome) -> String {
+    let bold = Style::new().bold();
+    let blue = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    let mut out = String::new();
+    for l in locate(outcome) {
+        let f = l.finding;
+        let sev = severity_style(f.severity);
+        let _ = writeln!(
+            out,
+            "{sev}{}[{}]{sev:#}{bold}: {}{bold:#}",
+            f.severity, f.rule_id, f.message
+        );
+        let _ = writeln!(out, "  {blue}-->{blue:#} {}:{}:{}", l.file, l.start.line, l.start.column);
+        if let Some(src) = outcome.sources.get(f.span.file) {
+            let line_no = l.start.line.to_string();
+            let pad = " ".repeat(line_no.len());
+            let raw = src.line_text(l.start.line);
+            let line = outcome.redactor.redact(raw);
+            let start_col = l.start.column as usize;
+            let width = if l.end.line == l.start.line {
+                (l.end.column as usize).saturating_sub(start_col).max(1)
+            } else {
+                raw.chars().count().saturating_sub(start_col - 1).max(1)
+            };
+            // A redacted line is shorter: underline what is left of it.
+            let width = width.min(line.chars().count().saturating_sub(start_col - 1).max(1));
+            let _ = writeln!(out, "{pad} {blue}|{blue:#}");
+            let _ = writeln!(out, "{blue}{line_no} |{blue:#} {}", line.replace('\t', " "));
+            let _ = writeln!(
+                out,
+                "{pad} {blue}|{blue:#} {}{sev}{}{sev:#}",
+                " ".repeat(start_col - 1),
+                "^".repeat(width)
+            );
+            if let Some(res) = &f.resource {
+                let ty = f
+                    .resource_type
+                    .as_deref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "{pad} {blue}={blue:#} resource: {res}{ty}");
+            }
+            if let Some(rule) = l.rule {
+                let _ = writeln!(out, "{pad} {blue}={blue:#} {bold}help{bold:#}: {}", rule.meta.remediation);
+            }
+        }
+        out.push('\n');
+    }
+    let counts: Vec<String> = severity_counts(&outcome.findings)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let total = outcome.findings.len();
+    let files = outcome.stats.files_scanned;
+    let _ = write!(
+        out,
+        "{bold}{total} finding{}{bold:#}",
+        if total == 1 { "" } else { "s" }
+    );
+    if !counts.is_empty() {
+        let _ = write!(out, " ({})", counts.join(", "));
+    }
+    let _ = write!(out, " in {files} file{}", if files == 1 { "" } else { "s" });
+    if outcome.stats.files_failed > 0 {
+        let _ = write!(out, "; {} could not be scanned", outcome.stats.files_failed);
+    }
+    out.push('\n');
+    out
+}

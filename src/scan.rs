@@ -1,0 +1,423 @@
+//! The scan: wires the pipeline stages together (discover → parse → adapt →
+//! evaluate → findings) over a rayon pool, and returns everything the
+//! reports need. Output does not depend on thread count or file order:
+//! files get ids in sorted order and results are collected in that order.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::adapt::cloudformation;
+use crate::discover::{self, Candidate, Found, Kind};
+use crate::engine::{Engine, EngineError, PolicyFile};
+use crate::finding::{self, Diagnostic, Finding, Level, Redactor};
+use crate::model::Model;
+use crate::parse::{self, Syntax};
+use crate::rule::Rule;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// Validated scan settings (the CLI and config file build these).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub discover: discover::Options,
+    /// 0 = one per core.
+    pub threads: usize,
+    /// Allowed regions or region groups (`eu`); empty = residency not checked.
+    pub allowed_regions: Vec<String>,
+    /// Today's date (`YYYY-MM-DD`), for dated rules such as runtime deprecation.
+    pub today: String,
+    /// Policies beyond the built-in ones.
+    pub extra_policies: Vec<PolicyFile>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            paths: vec![PathBuf::from(".")],
+            discover: discover::Options::default(),
+            threads: 0,
+            allowed_regions: Vec::new(),
+            today: today(),
+            extra_policies: Vec::new(),
+        }
+    }
+}
+
+/// Counts for summaries.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// IaC files scanned (templates, services, modules).
+    pub files_scanned: usize,
+    /// Resources across them.
+    pub resources: usize,
+    /// Files that could not be read or parsed.
+    pub files_failed: usize,
+}
+
+/// Everything a scan produced.
+pub struct Outcome {
+    pub sources: SourceMap,
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub rules: Vec<Rule>,
+    pub redactor: Redactor,
+    pub stats: Stats,
+}
+
+/// A scan that could not start (bad policy, bad settings).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Policy(#[from] EngineError),
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Today's date in UTC, or `FAASGUARD_TODAY` when set (reproducible reports
+/// and tests of dated rules).
+pub fn today() -> String {
+    if let Ok(d) = std::env::var("FAASGUARD_TODAY") {
+        if d.len() == 10 {
+            return d;
+        }
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The built-in policies.
+pub fn builtin_policies() -> Vec<PolicyFile> {
+    crate::embedded::POLICIES
+        .iter()
+        .map(|(path, text)| PolicyFile {
+            path: (*path).to_string(),
+            text: (*text).to_string(),
+            builtin: true,
+        })
+        .collect()
+}
+
+/// The data document rules read as `data.faasguard`.
+pub fn rule_data(settings: &Settings) -> serde_json::Value {
+    let toml_json = |path: &str| -> serde_json::Value {
+        crate::embedded::rule_data(path)
+            .and_then(|t| toml::from_str::<toml::Value>(t).ok())
+            .and_then(|v| serde_json::to_value(v).ok())
+            .unwrap_or_else(|| serde_json::json!({}))
+    };
+    serde_json::json!({
+        "faasguard": {
+            "config": {
+                "allowed_regions": settings.allowed_regions,
+                "today": settings.today,
+            },
+            "runtimes": toml_json("rules/runtimes.toml"),
+            "regions": toml_json("rules/regions.toml"),
+        }
+    })
+}
+
+/// Load the built-in and extra policies into an engine.
+pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
+    let mut policies = builtin_policies();
+    policies.extend(settings.extra_policies.iter().cloned());
+    Engine::new(&policies, rule_data(settings))
+}
+
+/// Run a scan.
+pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
+    let engine = load_engine(settings)?;
+    let walk = discover::walk(&settings.paths, &settings.discover);
+    let cwd = std::env::current_dir().ok();
+    let displays: Vec<String> = walk
+        .files
+        .iter()
+        .map(|f| display_path(f, cwd.as_deref()))
+        .collect();
+
+    let mut diagnostics: Vec<Diagnostic> = walk
+        .skipped
+        .iter()
+        .map(|s| {
+            Diagnostic::new(Level::Warning, "skipped", s.reason.clone()).in_file(&s.display, None)
+        })
+        .collect();
+
+    // samconfig files first: their region applies to templates beside them.
+    let mut envs: BTreeMap<PathBuf, cloudformation::Env> = BTreeMap::new();
+    for (i, f) in walk.files.iter().enumerate() {
+        if f.candidate == Candidate::SamConfig {
+            if let Ok(text) = discover::read_text(&f.path, settings.discover.max_file_size) {
+                if let Some(region) = samconfig_region(&text, FileId(i as u32)) {
+                    let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                    envs.insert(dir, cloudformation::Env { region: Some(region) });
+                }
+            }
+        }
+    }
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .map_err(|e| ScanError::Threads {
+            threads: settings.threads,
+            message: e.to_string(),
+        })?;
+    let max = settings.discover.max_file_size;
+    let outs: Vec<FileOut> = pool.install(|| {
+        walk.files
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || engine.clone(),
+                |eng, (i, f)| {
+                    let env = f
+                        .path
+                        .parent()
+                        .and_then(|d| envs.get(d))
+                        .cloned()
+                        .unwrap_or_default();
+                    process(f, &displays[i], FileId(i as u32), eng, &env, max)
+                },
+            )
+            .collect()
+    });
+
+    let mut sources = SourceMap::default();
+    let mut findings = Vec::new();
+    let mut redactor = Redactor::default();
+    let mut stats = Stats::default();
+    for (i, out) in outs.into_iter().enumerate() {
+        sources.add(out.source.unwrap_or_else(|| {
+            SourceFile::new(displays[i].clone(), walk.files[i].path.clone(), Arc::from(""))
+        }));
+        findings.extend(out.findings);
+        diagnostics.extend(out.diagnostics);
+        for (secret, redacted) in out.secrets {
+            redactor.add(&secret, &redacted);
+        }
+        stats.files_scanned += usize::from(out.scanned);
+        stats.files_failed += usize::from(out.failed);
+        stats.resources += out.resources;
+    }
+    for f in &mut findings {
+        f.message = redactor.redact(&f.message);
+    }
+    finding::sort(&mut findings, &sources);
+    findings.dedup_by(|a, b| {
+        a.rule_id == b.rule_id && a.span == b.span && a.message == b.message && a.resource == b.resource
+    });
+    Ok(Outcome {
+        sources,
+        findings,
+        diagnostics,
+        rules: engine.rules().to_vec(),
+        redactor,
+        stats,
+    })
+}
+
+/// The policy input for one template file (for `faasguard model`).
+pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE).map_err(|e| e.to_string())?;
+    let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+    let docs = parse::parse(&text, syntax, FileId(0)).map_err(|e| e.message)?;
+    let doc = docs.into_iter().find(|d| d.as_map().is_some()).ok_or("no document")?;
+    let (model, _) = cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default());
+    Ok(model.to_json(&path.display().to_string()))
+}
+
+/// Paths are shown relative to the working directory when they are below it
+/// (so SARIF URIs are relative to the checkout), else as the walk shows them.
+fn display_path(f: &Found, cwd: Option<&Path>) -> String {
+    if let (Some(cwd), true) = (cwd, f.path.is_absolute()) {
+        if let Ok(rel) = f.path.strip_prefix(cwd) {
+            return rel.to_string_lossy().replace('\\', "/");
+        }
+    }
+    let shown = f.path.to_string_lossy().replace('\\', "/");
+    let shown = shown.trim_start_matches("./").to_string();
+    if shown.is_empty() {
+        f.display.clone()
+    } else {
+        shown
+    }
+}
+
+#[derive(Default)]
+struct FileOut {
+    source: Option<SourceFile>,
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    secrets: Vec<(String, String)>,
+    scanned: bool,
+    failed: bool,
+    resources: usize,
+}
+
+fn process(
+    f: &Found,
+    display: &str,
+    id: FileId,
+    engine: &mut Engine,
+    env: &cloudformation::Env,
+    max: u64,
+) -> FileOut {
+    let mut out = FileOut::default();
+    let text = match discover::read_text(&f.path, max) {
+        Ok(t) => t,
+        Err(e) => {
+            out.failed = true;
+            out.diagnostics
+                .push(Diagnostic::new(Level::Error, "read-error", e.to_string()).in_file(display, None));
+            return out;
+        }
+    };
+    let text: Arc<str> = Arc::from(text);
+    let file_name = f.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let kind = discover::classify(f.candidate, &file_name, &text);
+    out.source = Some(SourceFile::new(display.to_string(), f.path.clone(), text.clone()));
+    let Some(Kind::CloudFormation { json, .. }) = kind else {
+        return out;
+    };
+    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+    let docs = match parse::parse(&text, syntax, id) {
+        Ok(d) => d,
+        Err(e) => {
+            out.failed = true;
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, "parse-error", e.message.clone())
+                    .in_file(display, Some(e.span)),
+            );
+            return out;
+        }
+    };
+    let Some(doc) = docs.into_iter().find(|d| d.as_map().is_some()) else {
+        return out;
+    };
+    let (model, secrets) = cloudformation::adapt(&doc, id, env);
+    out.scanned = true;
+    out.resources = model.items("resources").len();
+    out.secrets = secrets;
+    evaluate(&model, display, engine, &mut out);
+    out
+}
+
+fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut FileOut) {
+    let results = match engine.eval(model.to_input(display)) {
+        Ok(r) => r,
+        Err(e) => {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
+            );
+            return;
+        }
+    };
+    let file_span = Span::new(model.file, 0, 0);
+    for r in results {
+        let rule = &engine.rules()[r.rule];
+        let span = r
+            .resource
+            .as_deref()
+            .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+            .unwrap_or(file_span);
+        let resource_type = r.resource.as_deref().and_then(|id| {
+            crate::model::COLLECTIONS.iter().find_map(|c| {
+                model
+                    .item(c, id)
+                    .and_then(|n| n.get("type"))
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
+            })
+        });
+        out.findings.push(Finding {
+            fingerprint: finding::fingerprint(
+                &rule.meta.id,
+                display,
+                r.resource.as_deref(),
+                r.path.as_deref(),
+                &r.message,
+            ),
+            rule_id: rule.meta.id.clone(),
+            severity: rule.meta.severity,
+            message: r.message,
+            span,
+            resource: r.resource,
+            resource_type,
+            path: r.path,
+        });
+    }
+}
+
+/// The region a samconfig file deploys to (`region = "eu-west-1"` in TOML,
+/// `region: eu-west-1` in YAML), with the span of the value. The `default`
+/// environment wins; otherwise the first one named.
+fn samconfig_region(text: &str, file: FileId) -> Option<(String, Span)> {
+    let mut first: Option<(String, Span)> = None;
+    let mut section = String::new();
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            section = t.to_string();
+        }
+        let key_end = t.find(['=', ':']);
+        if let Some(k) = key_end {
+            if t[..k].trim() == "region" {
+                let value = t[k + 1..].trim().trim_matches(['"', '\'']);
+                if cloudformation::is_region_code(value) {
+                    let start = offset + line.find(value).unwrap_or(0);
+                    let found = (value.to_string(), Span::new(file, start, start + value.len()));
+                    if section.starts_with("[default") {
+                        return Some(found);
+                    }
+                    first.get_or_insert(found);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_415), "2025-11-23");
+        assert_eq!(civil_date(19_782), "2024-02-29");
+    }
+
+    #[test]
+    fn samconfig_regions() {
+        let text = "version = 0.1\n[prod.deploy.parameters]\nregion = \"us-east-1\"\n[default.deploy.parameters]\nregion = \"eu-west-1\"\n";
+        let (r, span) = samconfig_region(text, FileId(0)).unwrap();
+        assert_eq!(r, "eu-west-1");
+        assert_eq!(&text[span.start as usize..span.end as usize], "eu-west-1");
+        assert_eq!(samconfig_region("x = 1\n", FileId(0)), None);
+    }
+}

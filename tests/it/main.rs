@@ -1,0 +1,4 @@
+//! Integration tests: one binary, a module per topic.
+
+mod common;
+mod rule_fixtures;
