@@ -62,6 +62,9 @@ pub struct Model {
     pub format: Format,
     pub file: FileId,
     collections: BTreeMap<&'static str, Vec<Node>>,
+    /// Things the adapter could not make sense of (a SAM policy template
+    /// missing a parameter, ...), reported as warnings with their place.
+    pub notes: Vec<(String, Span)>,
 }
 
 impl Model {
@@ -70,6 +73,7 @@ impl Model {
             format,
             file,
             collections: BTreeMap::new(),
+            notes: Vec::new(),
         }
     }
 

@@ -133,6 +133,7 @@ pub fn rule_data(settings: &Settings) -> serde_json::Value {
             },
             "runtimes": toml_json("rules/runtimes.toml"),
             "regions": toml_json("rules/regions.toml"),
+            "iam_access_levels": toml_json("rules/iam_access_levels.toml"),
         }
     })
 }
@@ -319,6 +320,12 @@ fn process(
     let (model, secrets) = cloudformation::adapt(&doc, id, env);
     out.scanned = true;
     out.resources = model.items("resources").len();
+    for (note, span) in &model.notes {
+        out.diagnostics.push(
+            Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                .in_file(display, Some(*span)),
+        );
+    }
     out.secrets = secrets;
     evaluate(&model, display, engine, &mut out);
     out

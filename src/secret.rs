@@ -15,8 +15,9 @@
 //!   (`DB_PASSWORD: hunter2!x`), for the secrets no pattern knows.
 //!
 //! Cost model, since every string of every template goes through [`SecretScanner::scan`]:
-//! loading parses the TOML, checks the syntax of each regex and builds one
-//! Aho-Corasick automaton over all rules' keywords; it compiles no regex. A
+//! loading parses the TOML, checks the syntax of each regex (except in the
+//! shipped file, which the unit tests check) and builds one Aho-Corasick
+//! automaton over all rules' keywords; it compiles no regex. A
 //! rule's regex is compiled the first time one of its keywords occurs in a
 //! scanned value, and then shared between threads, so a scan costs one automaton
 //! pass plus the few regexes whose keywords occur.
@@ -176,8 +177,9 @@ struct Compiled {
 }
 
 impl Rule {
-    /// Checks everything that can be checked without compiling.
-    fn from_spec(index: usize, spec: RuleSpec) -> Result<Rule, SecretRulesError> {
+    /// Checks everything that can be checked without compiling; the regex
+    /// syntax only when `syntax` is [`Syntax::Check`].
+    fn from_spec(index: usize, spec: RuleSpec, syntax: Syntax) -> Result<Rule, SecretRulesError> {
         let id = spec.id.trim().to_owned();
         if id.is_empty() {
             return Err(SecretRulesError::EmptyId { index });
@@ -188,10 +190,12 @@ impl Rule {
         let Some(pattern) = spec.regex.filter(|r| !r.is_empty()) else {
             return Err(SecretRulesError::MissingRegex { id });
         };
-        check_syntax(&pattern).map_err(|source| SecretRulesError::Regex {
-            id: id.clone(),
-            source,
-        })?;
+        if syntax == Syntax::Check {
+            check_syntax(&pattern).map_err(|source| SecretRulesError::Regex {
+                id: id.clone(),
+                source,
+            })?;
+        }
         let entropy = match spec.entropy {
             Some(e) if !e.is_finite() || e < 0.0 => {
                 return Err(SecretRulesError::Entropy { id, entropy: e })
@@ -208,10 +212,12 @@ impl Rule {
                 return Err(SecretRulesError::AllowlistTarget { id, target });
             }
             for pattern in list.regexes {
-                check_syntax(&pattern).map_err(|source| SecretRulesError::AllowlistRegex {
-                    id: id.clone(),
-                    source,
-                })?;
+                if syntax == Syntax::Check {
+                    check_syntax(&pattern).map_err(|source| SecretRulesError::AllowlistRegex {
+                        id: id.clone(),
+                        source,
+                    })?;
+                }
                 allowlist.push(pattern);
             }
         }
@@ -269,6 +275,15 @@ fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .or_else(|_| RegexBuilder::new(pattern).unicode(true).build())
 }
 
+/// Whether loading checks regex syntax. It costs about two thirds of the load
+/// time of the shipped file (~15 ms), whose syntax the unit tests already
+/// check, so only [`SecretScanner::builtin`] skips it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Syntax {
+    Check,
+    Trust,
+}
+
 /// Checks a pattern's syntax without paying for compilation: with a zero size
 /// limit the parser and translator still run and reject bad syntax, but the
 /// compiler gives up at once with `CompiledTooBig`, which here means "valid".
@@ -321,6 +336,10 @@ impl SecretScanner {
     /// here; compilation (and the `secretGroup` range check, which needs it)
     /// happens on first use or in [`SecretScanner::compile_all`].
     pub fn from_toml(text: &str) -> Result<SecretScanner, SecretRulesError> {
+        SecretScanner::load(text, Syntax::Check)
+    }
+
+    fn load(text: &str, syntax: Syntax) -> Result<SecretScanner, SecretRulesError> {
         let file: RulesFile = toml::from_str(text)?;
         let mut errors = Vec::new();
         let mut rules = Vec::with_capacity(file.rules.len());
@@ -332,7 +351,7 @@ impl SecretScanner {
 
         for (index, spec) in file.rules.into_iter().enumerate() {
             let keywords: Vec<String> = spec.keywords.iter().map(|k| k.to_lowercase()).collect();
-            let rule = match Rule::from_spec(index, spec) {
+            let rule = match Rule::from_spec(index, spec, syntax) {
                 Ok(rule) => rule,
                 Err(e) => {
                     errors.push(e);
@@ -378,14 +397,16 @@ impl SecretScanner {
         })
     }
 
-    /// The shipped rules, loaded once per process.
+    /// The shipped rules, loaded once per process (in a few milliseconds: no
+    /// regex is compiled, and their syntax is checked by the unit tests rather
+    /// than at every start).
     ///
     /// # Panics
     /// If `rules/secrets.toml` does not load, which the unit tests rule out.
     pub fn builtin() -> &'static SecretScanner {
         static BUILTIN: OnceLock<SecretScanner> = OnceLock::new();
         BUILTIN.get_or_init(|| {
-            SecretScanner::from_toml(BUILTIN_RULES)
+            SecretScanner::load(BUILTIN_RULES, Syntax::Trust)
                 .unwrap_or_else(|e| panic!("rules/secrets.toml does not load: {e}"))
         })
     }
@@ -729,157 +750,39 @@ enum NameKind {
 }
 
 /// Word parts meaning "secret" on their own.
+#[rustfmt::skip]
 const SECRET_WORDS: &[&str] = &[
-    "secret",
-    "secrets",
-    "token",
-    "tokens",
-    "credential",
-    "credentials",
-    "creds",
-    "cred",
-    "auth",
-    "authorization",
-    "apikey",
-    "apikeys",
-    "apisecret",
-    "privatekey",
-    "secretkey",
-    "accesskey",
-    "authkey",
-    "clientsecret",
-    "sessionkey",
-    "signingkey",
-    "encryptionkey",
-    "masterkey",
-    "accesstoken",
-    "refreshtoken",
-    "authtoken",
+    "secret", "secrets", "token", "tokens", "credential", "credentials", "creds",
+    "cred", "auth", "authorization", "apikey", "apikeys", "apisecret", "privatekey",
+    "secretkey", "accesskey", "authkey", "clientsecret", "sessionkey", "signingkey",
+    "encryptionkey", "masterkey", "accesstoken", "refreshtoken", "authtoken",
 ];
 
 /// Words that make a following `key` a secret (`API_KEY`, `privateKey`);
 /// `KEY` alone is usually a KMS key id or an S3 object key.
+#[rustfmt::skip]
 const KEY_QUALIFIERS: &[&str] = &[
-    "api",
-    "private",
-    "secret",
-    "access",
-    "signing",
-    "encryption",
-    "encrypt",
-    "master",
-    "session",
-    "hmac",
-    "client",
-    "app",
-    "account",
-    "shared",
-    "license",
-    "auth",
-    "ssh",
-    "jwt",
-    "webhook",
-    "subscription",
+    "api", "private", "secret", "access", "signing", "encryption", "encrypt", "master",
+    "session", "hmac", "client", "app", "account", "shared", "license", "auth", "ssh",
+    "jwt", "webhook", "subscription",
 ];
 
 /// Words that, after the sensitive word, say the value is about the secret
 /// rather than the secret itself: `TOKEN_URL`, `SECRET_ARN`, `PASSWORD_LENGTH`.
+#[rustfmt::skip]
 const FALSE_FRIENDS: &[&str] = &[
-    "url",
-    "urls",
-    "uri",
-    "uris",
-    "endpoint",
-    "endpoints",
-    "host",
-    "hostname",
-    "port",
-    "domain",
-    "arn",
-    "arns",
-    "name",
-    "names",
-    "id",
-    "ids",
-    "type",
-    "types",
-    "path",
-    "paths",
-    "file",
-    "files",
-    "dir",
-    "length",
-    "len",
-    "size",
-    "min",
-    "max",
-    "ttl",
-    "expiry",
-    "expiration",
-    "expires",
-    "expire",
-    "timeout",
-    "seconds",
-    "secs",
-    "minutes",
-    "mins",
-    "hours",
-    "days",
-    "lifetime",
-    "validity",
-    "age",
-    "version",
-    "enabled",
-    "enable",
-    "disabled",
-    "required",
-    "mode",
-    "method",
-    "methods",
-    "provider",
-    "scheme",
-    "issuer",
-    "audience",
-    "scope",
-    "scopes",
-    "flow",
-    "flows",
-    "param",
-    "params",
-    "parameter",
-    "parameters",
-    "ssm",
-    "ref",
-    "reference",
-    "field",
-    "fields",
-    "location",
-    "region",
-    "policy",
-    "policies",
-    "rotation",
-    "count",
-    "format",
-    "prefix",
-    "suffix",
-    "pattern",
-    "regex",
-    "alias",
-    "table",
-    "bucket",
-    "queue",
-    "topic",
-    "stream",
-    "function",
-    "role",
-    "user",
-    "username",
-    "login",
-    "email",
-    "source",
-    "level",
-    "header",
-    "headers",
+    "url", "urls", "uri", "uris", "endpoint", "endpoints", "host", "hostname", "port",
+    "domain", "arn", "arns", "name", "names", "id", "ids", "type", "types", "path",
+    "paths", "file", "files", "dir", "length", "len", "size", "min", "max", "ttl",
+    "expiry", "expiration", "expires", "expire", "timeout", "seconds", "secs",
+    "minutes", "mins", "hours", "days", "lifetime", "validity", "age", "version",
+    "enabled", "enable", "disabled", "required", "mode", "method", "methods",
+    "provider", "scheme", "issuer", "audience", "scope", "scopes", "flow", "flows",
+    "param", "params", "parameter", "parameters", "ssm", "ref", "reference", "field",
+    "fields", "location", "region", "policy", "policies", "rotation", "count",
+    "format", "prefix", "suffix", "pattern", "regex", "alias", "table", "bucket",
+    "queue", "topic", "stream", "function", "role", "user", "username", "login",
+    "email", "source", "level", "header", "headers",
 ];
 
 /// Splits a key into lowercase word parts at `_`, `-`, `.`, spaces and other
@@ -1095,7 +998,8 @@ mod tests {
     #[test]
     fn every_shipped_rule_compiles() {
         let scanner = fresh();
-        assert_eq!(scanner.rule_count(), 218);
+        // 212 ported from gitleaks plus our own; see the header of the rules file.
+        assert!(scanner.rule_count() >= 218, "{}", scanner.rule_count());
         scanner.compile_all().expect("every rule compiles");
         assert_eq!(scanner.compiled_count(), scanner.rule_count());
         // And each in the fast mode: none of the shipped patterns needs Unicode.
@@ -1370,55 +1274,22 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn sensitive_names() {
         for key in [
-            "PASSWORD",
-            "DB_PASSWORD",
-            "dbPassword",
-            "MasterUserPassword",
-            "db-pass",
-            "DB_PWD",
-            "SECRET",
-            "CLIENT_SECRET",
-            "clientSecret",
-            "GITHUB_TOKEN",
-            "githubToken",
-            "OAuth2Token",
-            "API_KEY",
-            "apiKey",
-            "x-api-key",
-            "APIKey",
-            "PRIVATE_KEY",
-            "privateKey",
-            "CREDENTIALS",
-            "BASIC_AUTH",
-            "Authorization",
-            "SECRET_KEY_BASE",
-            "AWS_SECRET_ACCESS_KEY",
-            "SecretString",
-            "slackbottoken",
+            "PASSWORD", "DB_PASSWORD", "dbPassword", "MasterUserPassword", "db-pass", "DB_PWD",
+            "SECRET", "CLIENT_SECRET", "clientSecret", "GITHUB_TOKEN", "githubToken",
+            "OAuth2Token", "API_KEY", "apiKey", "x-api-key", "APIKey", "PRIVATE_KEY",
+            "privateKey", "CREDENTIALS", "BASIC_AUTH", "Authorization", "SECRET_KEY_BASE",
+            "AWS_SECRET_ACCESS_KEY", "SecretString", "slackbottoken",
         ] {
             assert!(looks_sensitive_name(key), "{key}");
         }
         for key in [
-            "TOKEN_URL",
-            "tokenEndpoint",
-            "DB_SECRET_ARN",
-            "SECRET_NAME",
-            "SECRET_ARN_PROD",
-            "PASSWORD_MIN_LENGTH",
-            "ACCESS_KEY_ID",
-            "AUTH_TYPE",
-            "AuthorizationType",
-            "AUTHOR",
-            "Authorizer",
-            "KMS_KEY",
-            "KEY",
-            "PWD",
-            "BYPASS_CACHE",
-            "TABLE_NAME",
-            "PRIVATE_KEY_PATH",
-            "AccessTokenValidity",
+            "TOKEN_URL", "tokenEndpoint", "DB_SECRET_ARN", "SECRET_NAME", "SECRET_ARN_PROD",
+            "PASSWORD_MIN_LENGTH", "ACCESS_KEY_ID", "AUTH_TYPE", "AuthorizationType", "AUTHOR",
+            "Authorizer", "KMS_KEY", "KEY", "PWD", "BYPASS_CACHE", "TABLE_NAME",
+            "PRIVATE_KEY_PATH", "AccessTokenValidity",
             "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
         ] {
             assert!(!looks_sensitive_name(key), "{key}");
@@ -1485,57 +1356,6 @@ mod tests {
                     prop_assert!(revealed(&hit.redacted) <= secret.chars().count() / 3);
                 }
             }
-        }
-    }
-
-    #[test]
-    #[ignore]
-    fn zz_timing_probe() {
-        use std::time::Instant;
-        let t = Instant::now();
-        let file: RulesFile = toml::from_str(BUILTIN_RULES).unwrap();
-        eprintln!("toml only: {:?} ({} rules)", t.elapsed(), file.rules.len());
-        let t = Instant::now();
-        for r in &file.rules { check_syntax(r.regex.as_deref().unwrap()).unwrap(); }
-        eprintln!("syntax only: {:?}", t.elapsed());
-        let t = Instant::now();
-        let scanner = fresh();
-        eprintln!("load: {:?}", t.elapsed());
-        let t = Instant::now();
-        scanner.compile_all().unwrap();
-        eprintln!("compile all: {:?}", t.elapsed());
-        let scanner = fresh();
-        let values: Vec<(Option<&str>, String)> = vec![
-            (Some("Runtime"), "python3.12".into()),
-            (Some("Handler"), "app.lambda_handler".into()),
-            (Some("TABLE_NAME"), "orders-table-prod".into()),
-            (Some("DB_PASSWORD"), "{{resolve:secretsmanager:prod/db:SecretString:password}}".into()),
-            (Some("API_KEY"), "q8Zk3pLm7NvX2cR9tYb4".into()),
-            (Some("Role"), "arn:aws:iam::123456789012:role/service-role/my-fn-role".into()),
-            (Some("CodeUri"), "s3://my-bucket/artifacts/fn.zip".into()),
-            (Some("Description"), "Processes orders from the queue and writes them to DynamoDB with a key".into()),
-            (Some("KmsKeyArn"), "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab".into()),
-            (None, "Allow".into()),
-            (None, "s3:GetObject".into()),
-            (Some("LOG_LEVEL"), "INFO".into()),
-            (Some("GITHUB_TOKEN"), GITHUB_PAT.into()),
-            (Some("UserData"), format!("#!/bin/bash\nyum install -y jq\nexport AWS_REGION=us-east-1\ncurl -s https://example.com/install.sh | bash\n{}", "echo done; ".repeat(50))),
-        ];
-        let t = Instant::now();
-        let mut n = 0;
-        // ~1,000 templates of ~100 values each.
-        for _ in 0..1000 {
-            for _ in 0..7 {
-                for (k, v) in &values {
-                    n += scanner.scan(*k, v).len();
-                }
-            }
-        }
-        eprintln!("98k scans: {:?} ({n} hits, {} compiled)", t.elapsed(), scanner.compiled_count());
-        for (k, v) in &values {
-            let t = Instant::now();
-            for _ in 0..1000 { scanner.scan(*k, v); }
-            eprintln!("  {:>8.2}us  {:?}", t.elapsed().as_secs_f64() * 1000.0, k);
         }
     }
 }

@@ -40,6 +40,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::StepFunctions::StateMachine" => state_machine(a, r),
         "AWS::ApiGateway::RestApi" => api(a, r, "rest"),
         "AWS::ApiGateway::Stage" => rest_stage(a, r),
+        "AWS::ApiGateway::Deployment" => rest_deployment(a, r),
         "AWS::ApiGateway::Method" => rest_method(a, r),
         "AWS::ApiGateway::DomainName" => domain(a, r, "rest", r.get("SecurityPolicy")),
         "AWS::ApiGatewayV2::Api" => {
@@ -620,7 +621,31 @@ fn respan(n: &mut Node, span: crate::source::Span) {
 fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
     let mut api = r.item();
     api.set("kind", Node::string(kind, r.span));
+    // A REST API lists one endpoint type: `EDGE`, `REGIONAL` or `PRIVATE`.
+    api.set_opt(
+        "endpoint_type",
+        r.path(&["EndpointConfiguration", "Types"])
+            .map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t))
+            .cloned(),
+    );
     a.model.push("apis", api.into_node());
+}
+
+/// A deployment with `StageName` creates that stage, configured by its
+/// `StageDescription`.
+fn rest_deployment(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let (Some(api), Some(n)) = (a.link(r.get("RestApiId")), r.get("StageName")) else {
+        return;
+    };
+    let id = api.as_str().unwrap_or("").to_string();
+    a.updates.push(("apis", id.clone(), "stage", n.clone()));
+    if let Some(t) = boolean(r.path(&["StageDescription", "TracingEnabled"])) {
+        a.updates.push(("apis", id.clone(), "tracing", t));
+    }
+    if let Some(l) = r.path(&["StageDescription", "AccessLogSetting"]) {
+        a.updates
+            .push(("apis", id, "access_logging", Node::bool(true, l.span)));
+    }
 }
 
 fn rest_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -645,6 +670,9 @@ fn http_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         return;
     };
     let id = api.as_str().unwrap_or("").to_string();
+    if let Some(n) = r.get("StageName") {
+        a.updates.push(("apis", id.clone(), "stage", n.clone()));
+    }
     if let Some(l) = r.get("AccessLogSettings") {
         a.updates
             .push(("apis", id, "access_logging", Node::bool(true, l.span)));

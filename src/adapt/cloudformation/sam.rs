@@ -87,6 +87,19 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .path(&["EventInvokeConfig", "DestinationConfig", "OnFailure", "Destination"])
         .or_else(|| r.path(&["DeadLetterQueue", "TargetArn"]));
     f.set_opt("on_failure", a.link_or_value(on_failure));
+    if on_failure.is_none() {
+        // `OnFailure: {Type: SQS}` without a Destination: SAM creates the
+        // queue (topic), referenced as `<Function>.DestinationQueue`.
+        let t = r.path(&["EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"]);
+        let generated = match t.and_then(Node::as_str) {
+            Some("SQS") => Some("DestinationQueue"),
+            Some("SNS") => Some("DestinationTopic"),
+            _ => None,
+        };
+        if let (Some(t), Some(part)) = (t, generated) {
+            f.set("on_failure", Node::string(&format!("{}.{part}", r.id), t.span));
+        }
+    }
     if r.get("EventInvokeConfig").is_some() {
         // An invoke config only matters for asynchronous invocation.
         f.set("async_invoked", Node::bool(true, r.span));
@@ -200,7 +213,10 @@ fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit:
                 }
                 let expanded = match sam_policy::expand(&e.key, Some(&e.value), e.key_span) {
                     Ok(stmts) => stmts,
-                    Err(_) => continue,
+                    Err(err) => {
+                        a.model.notes.push((err.to_string(), e.key_span));
+                        continue;
+                    }
                 };
                 let stmts: Vec<Node> = expanded
                     .iter()
@@ -302,8 +318,9 @@ fn event(
             a.model.push("event_source_mappings", m.into_node());
             false
         }
+        // Cognito triggers and Alexa skills invoke synchronously.
         "S3" | "SNS" | "EventBridgeRule" | "CloudWatchEvent" | "Schedule" | "ScheduleV2"
-        | "IoTRule" | "CloudWatchLogs" | "Cognito" | "AlexaSkill" | "SES" => true,
+        | "IoTRule" | "CloudWatchLogs" | "SES" => true,
         _ => false,
     }
 }
@@ -325,6 +342,13 @@ fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
 
 fn api_settings(api: &mut Item, p: &Node) {
     api.set_opt("stage", p.get("StageName").cloned());
+    // `EndpointConfiguration: PRIVATE` or `{Type: PRIVATE}`.
+    api.set_opt(
+        "endpoint_type",
+        p.get("EndpointConfiguration")
+            .map(|e| e.get("Type").unwrap_or(e))
+            .cloned(),
+    );
     api.set_opt("tracing", boolean(p.get("TracingEnabled")));
     if let Some(l) = p.get("AccessLogSetting").or_else(|| p.get("AccessLogSettings")) {
         api.set("access_logging", Node::bool(true, l.span));
