@@ -6,7 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -39,8 +41,12 @@ fn main() {
                 .expect("under root")
                 .to_string_lossy()
                 .replace('\\', "/");
-            writeln!(out, "    ({rel:?}, include_str!({:?})),", f.display().to_string())
-                .expect("write");
+            writeln!(
+                out,
+                "    ({rel:?}, include_str!({:?})),",
+                f.display().to_string()
+            )
+            .expect("write");
         }
         writeln!(out, "];").expect("write");
         println!("cargo:rerun-if-changed={dir}");

@@ -10,9 +10,21 @@ use std::time::Instant;
 
 fn template(i: usize) -> (String, &'static str) {
     // A small deterministic generator: every template differs a little.
-    let runtime = ["python3.12", "nodejs20.x", "python3.7", "java21", "nodejs16.x"][i % 5];
+    let runtime = [
+        "python3.12",
+        "nodejs20.x",
+        "python3.7",
+        "java21",
+        "nodejs16.x",
+    ][i % 5];
     let timeout = [3, 30, 60, 900, 1200][i % 5];
-    let action = ["s3:GetObject", "dynamodb:*", "*", "sqs:SendMessage", "iam:PassRole"][i % 5];
+    let action = [
+        "s3:GetObject",
+        "dynamodb:*",
+        "*",
+        "sqs:SendMessage",
+        "iam:PassRole",
+    ][i % 5];
     match i % 3 {
         0 => (
             format!(
@@ -233,7 +245,14 @@ fn report(name: &str, bin: &Path, dir: &Path, threads: &str, repeats: usize) -> 
     for _ in 0..repeats {
         let (t, m, o) = run(
             bin,
-            &["scan", dir.to_str().unwrap_or("."), "--format", "json", "--threads", threads],
+            &[
+                "scan",
+                dir.to_str().unwrap_or("."),
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ],
         );
         times.push(t);
         rss = rss.max(m);

@@ -121,7 +121,11 @@ fn load_policy_dirs(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
     for p in paths {
         let mut files = Vec::new();
         if p.is_dir() {
-            for entry in ignore::WalkBuilder::new(p).standard_filters(false).build().flatten() {
+            for entry in ignore::WalkBuilder::new(p)
+                .standard_filters(false)
+                .build()
+                .flatten()
+            {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "rego")
                     && !path.to_string_lossy().ends_with("_test.rego")
@@ -259,12 +263,14 @@ fn print_diagnostics(outcome: &scan::Outcome) {
             .and_then(|s| outcome.sources.get(s.file).map(|src| (s, src)));
         let report = match source {
             Some((span, src)) => {
-                let len = (span.end - span.start).max(1) as usize;
-                let start = (span.start as usize).min(src.text.len().saturating_sub(1));
-                diag = diag.with_label(miette::LabeledSpan::at(start..start + len.min(src.text.len() - start).max(0), "here"));
+                let start = (span.start as usize).min(src.text.len());
+                let len =
+                    (span.end.saturating_sub(span.start) as usize).min(src.text.len() - start);
+                diag = diag.with_label(miette::LabeledSpan::at(start..start + len, "here"));
+                // Masking keeps byte offsets, so the label still lines up.
                 miette::Report::new(diag).with_source_code(miette::NamedSource::new(
                     &src.display,
-                    outcome.redactor.redact(&src.text),
+                    outcome.redactor.mask(&src.text),
                 ))
             }
             None => miette::Report::new(diag),
@@ -294,7 +300,10 @@ fn run_rules(args: &RulesArgs) -> i32 {
         out.push('\n');
     } else {
         let width = rules.iter().map(|r| r.meta.title.len()).max().unwrap_or(5);
-        out.push_str(&format!("{:<11} {:<8} {:<width$}  SOURCE\n", "ID", "SEVERITY", "TITLE"));
+        out.push_str(&format!(
+            "{:<11} {:<8} {:<width$}  SOURCE\n",
+            "ID", "SEVERITY", "TITLE"
+        ));
         for r in &rules {
             out.push_str(&format!(
                 "{:<11} {:<8} {:<width$}  {}\n",
@@ -317,7 +326,13 @@ fn run_explain(id: &str) -> i32 {
     };
     let mut out = format!(
         "{} {}\nseverity: {}   area: {}   source: {}\n\n{}\n\nFix: {}\n",
-        rule.meta.id, rule.meta.title, rule.meta.severity, rule.meta.area, rule.source, rule.doc, rule.meta.remediation
+        rule.meta.id,
+        rule.meta.title,
+        rule.meta.severity,
+        rule.meta.area,
+        rule.source,
+        rule.doc,
+        rule.meta.remediation
     );
     if !rule.meta.references.is_empty() {
         out.push_str("\nReferences:\n");
@@ -332,7 +347,11 @@ fn run_explain(id: &str) -> i32 {
 fn run_model(file: &std::path::Path) -> i32 {
     match scan::model_json(file) {
         Ok(v) => {
-            let _ = writeln!(std::io::stdout(), "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            let _ = writeln!(
+                std::io::stdout(),
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            );
             EXIT_OK
         }
         Err(e) => {

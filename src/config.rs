@@ -77,7 +77,9 @@ pub fn parse(shown: &str, text: &str) -> Result<Config, Box<ConfigError>> {
         Box::new(ConfigError {
             path: shown.to_string(),
             message: e.message().to_string(),
-            span: e.span().map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+            span: e
+                .span()
+                .map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
             source_code: miette::NamedSource::new(shown, text.to_string()),
         })
     })

@@ -53,13 +53,19 @@ pub struct Engine {
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
+const METADATA: &str = "data.faasguard.__aggregate.metadata";
 
 impl Engine {
     /// Load policies and data, check every rule's metadata, and run every rule
     /// once on an empty model so that a missing builtin or a runtime error
     /// fails here, naming the policy file, rather than in the middle of a scan.
     pub fn new(policies: &[PolicyFile], data: serde_json::Value) -> Result<Engine, EngineError> {
-        check_calls(policies)?;
+        // Built-in policies are checked by the test suite; users' are
+        // checked here, every load.
+        let users: Vec<PolicyFile> = policies.iter().filter(|p| !p.builtin).cloned().collect();
+        if !users.is_empty() {
+            check_calls(policies)?;
+        }
         let mut engine = regorus::Engine::new();
         engine.set_strict_builtin_errors(false);
         let mut packages: Vec<(String, &PolicyFile)> = Vec::new();
@@ -75,15 +81,68 @@ impl Engine {
             .add_data(data)
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
 
+        // One generated module maps every rule package to its metadata and
+        // to its results, so the interpreter prepares the policies once and
+        // a unit is evaluated in one query.
+        // A package may span files; the first file names the rule.
+        let mut rule_packages: Vec<&(String, &PolicyFile)> = Vec::new();
+        for entry in &packages {
+            if entry.0.starts_with("data.faasguard.rules.")
+                && !rule_packages.iter().any(|(p, _)| *p == entry.0)
+            {
+                rule_packages.push(entry);
+            }
+        }
+        // A reference to a rule that no module declares is an error for the
+        // whole aggregate: check the declarations first, naming the file.
+        for (pkg, file) in &rule_packages {
+            for (name, what) in [("metadata", "`metadata`"), ("deny", "`deny` results")] {
+                let declared = packages.iter().filter(|(p, _)| p == pkg).any(|(_, f)| {
+                    engine
+                        .has_declared_rule_rooted_at(&f.path, name)
+                        .unwrap_or(false)
+                });
+                if !declared {
+                    return Err(EngineError::Metadata {
+                        path: file.path.clone(),
+                        message: format!("a rule package ({pkg}) must define {what}"),
+                    });
+                }
+            }
+        }
+        let mut aggregate = String::from("package faasguard.__aggregate\n\nimport rego.v1\n\n");
+        for field in ["metadata", "deny"] {
+            let name = if field == "deny" {
+                "results"
+            } else {
+                "metadata"
+            };
+            aggregate.push_str(&format!("{name} := {{\n"));
+            for (pkg, _) in &rule_packages {
+                aggregate.push_str(&format!("\t{pkg:?}: {pkg}.{field},\n"));
+            }
+            aggregate.push_str("}\n\n");
+        }
+        engine
+            .add_policy("<aggregate>".into(), aggregate)
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
+
+        let all_meta = engine
+            .eval_rule(METADATA.to_string())
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
-        for (pkg, file) in &packages {
-            if !pkg.starts_with("data.faasguard.rules.") {
-                continue;
-            }
-            let meta = engine
-                .eval_rule(format!("{pkg}.metadata"))
-                .map_err(|e| EngineError::Policy(e.to_string()))?;
+        for (pkg, file) in &rule_packages {
+            let meta = match &all_meta {
+                regorus::Value::Object(o) => o
+                    .get(&regorus::Value::from(pkg.as_str()))
+                    .cloned()
+                    .unwrap_or(regorus::Value::Undefined),
+                // Undefined as a whole: some package has no metadata.
+                _ => engine
+                    .eval_rule(format!("{pkg}.metadata"))
+                    .map_err(|e| EngineError::Policy(e.to_string()))?,
+            };
             if meta == regorus::Value::Undefined {
                 return Err(EngineError::Metadata {
                     path: file.path.clone(),
@@ -122,21 +181,15 @@ impl Engine {
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
 
-        let mut aggregate = String::from("package faasguard.__aggregate\n\nimport rego.v1\n\nresults := {\n");
-        for r in &rules {
-            aggregate.push_str(&format!("\t{:?}: {}.deny,\n", r.meta.id, r.package));
-        }
-        aggregate.push_str("}\n");
-        engine
-            .add_policy("<aggregate>".into(), aggregate)
-            .map_err(|e| EngineError::Policy(e.to_string()))?;
-
         let mut me = Engine { engine, rules };
-        me.check_runs()?;
+        if !users.is_empty() {
+            me.check_runs()?;
+        }
         Ok(me)
     }
 
-    /// Evaluate every rule once against an empty model.
+    /// Evaluate every rule once against an empty model (one query; rule by
+    /// rule only when it fails, to name the policy).
     fn check_runs(&mut self) -> Result<(), EngineError> {
         let empty = crate::model::Model::new(
             crate::model::Format::CloudFormation,
@@ -144,6 +197,10 @@ impl Engine {
         )
         .to_input("");
         let mut ev = self.clone();
+        ev.engine.set_input(empty.clone());
+        if ev.engine.eval_rule(AGGREGATE.to_string()).is_ok() {
+            return Ok(());
+        }
         for i in 0..ev.rules.len() {
             ev.eval_one(i, empty.clone()).map_err(|e| match e {
                 EngineError::Policy(m) if !m.contains(&ev.rules[i].source) => {
@@ -153,6 +210,17 @@ impl Engine {
             })?;
         }
         Ok(())
+    }
+
+    /// Run the load-time checks that [`Engine::new`] skips for built-in
+    /// policies (the test suite calls this).
+    pub fn check(policies: &[PolicyFile]) -> Result<(), EngineError> {
+        check_calls(policies)
+    }
+
+    /// Evaluate every rule once against an empty model.
+    pub fn dry_run(&mut self) -> Result<(), EngineError> {
+        self.check_runs()
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -169,7 +237,7 @@ impl Engine {
                     .rules
                     .iter()
                     .enumerate()
-                    .map(|(i, r)| (r.meta.id.as_str(), i))
+                    .map(|(i, r)| (r.package.as_str(), i))
                     .collect();
                 if let Ok(obj) = v.as_object() {
                     for (k, set) in obj.iter() {
@@ -303,7 +371,9 @@ fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) 
             regorus::Value::Object(_) => (
                 field("resource"),
                 field("path"),
-                field("message").or_else(|| field("msg")).unwrap_or_default(),
+                field("message")
+                    .or_else(|| field("msg"))
+                    .unwrap_or_default(),
             ),
             _ => continue,
         };
@@ -358,7 +428,8 @@ deny contains {"resource": f.id, "path": "timeout", "message": "too long"} if {
 
     #[test]
     fn syntax_errors_name_the_file_and_line() {
-        let bad = "package faasguard.rules.x.y\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
+        let bad =
+            "package faasguard.rules.x.y\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
         let err = Engine::new(&[policy("bad.rego", bad)], serde_json::json!({}))
             .err()
             .expect("fails")
@@ -375,6 +446,23 @@ deny contains {"resource": f.id, "path": "timeout", "message": "too long"} if {
             .to_string();
         assert!(err.contains("nb.rego:10:"), "{err}");
         assert!(err.contains("no_such_builtin"), "{err}");
+    }
+
+    #[test]
+    fn a_rule_without_metadata_is_named() {
+        let bare =
+            "package faasguard.rules.x.bare\n\nimport rego.v1\n\ndeny contains \"m\" if false\n";
+        let err = Engine::new(
+            &[policy("good.rego", GOOD), policy("bare.rego", bare)],
+            serde_json::json!({}),
+        )
+        .err()
+        .expect("fails")
+        .to_string();
+        assert!(
+            err.contains("bare.rego") && err.contains("metadata"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -396,6 +484,9 @@ deny contains {"resource": f.id, "path": "timeout", "message": "too long"} if {
             .err()
             .expect("fails")
             .to_string();
-        assert!(err.contains("m.rego") && err.contains("FG-<AREA>-<NNN>"), "{err}");
+        assert!(
+            err.contains("m.rego") && err.contains("FG-<AREA>-<NNN>"),
+            "{err}"
+        );
     }
 }

@@ -80,7 +80,13 @@ pub fn fnv1a(parts: &[&str]) -> u64 {
 
 /// The fingerprint of a finding: same rule, file, resource and property give
 /// the same fingerprint wherever the lines move.
-pub fn fingerprint(rule: &str, file: &str, resource: Option<&str>, path: Option<&str>, message: &str) -> String {
+pub fn fingerprint(
+    rule: &str,
+    file: &str,
+    resource: Option<&str>,
+    path: Option<&str>,
+    message: &str,
+) -> String {
     // Rules that report no resource (conftest-style) are told apart by message.
     let tail = if resource.is_none() && path.is_none() {
         message
@@ -116,23 +122,40 @@ pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
 /// forms, in any text that reaches an output (snippets, messages).
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
-    /// (secret, redacted), longest secret first.
-    pairs: Vec<(String, String)>,
+    /// (secret, redacted, masked), longest secret first.
+    pairs: Vec<(String, String, String)>,
 }
 
 impl Redactor {
     pub fn add(&mut self, secret: &str, redacted: &str) {
-        if secret.len() >= 4 && !self.pairs.iter().any(|(s, _)| s == secret) {
-            self.pairs.push((secret.to_string(), redacted.to_string()));
-            self.pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        if secret.len() >= 4 && !self.pairs.iter().any(|(s, _, _)| s == secret) {
+            self.pairs.push((
+                secret.to_string(),
+                redacted.to_string(),
+                mask(secret, redacted),
+            ));
+            self.pairs
+                .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         }
     }
 
+    /// Secrets replaced by their short redacted form (`sk_live_****Rb`): for
+    /// messages.
     pub fn redact(&self, text: &str) -> String {
+        self.replace(text, |(_, r, _)| r)
+    }
+
+    /// Secrets masked with `*` keeping the text's length in bytes and
+    /// characters, so columns and byte offsets still line up: for snippets.
+    pub fn mask(&self, text: &str) -> String {
+        self.replace(text, |(_, _, m)| m)
+    }
+
+    fn replace(&self, text: &str, pick: impl Fn(&(String, String, String)) -> &String) -> String {
         let mut out = text.to_string();
-        for (secret, redacted) in &self.pairs {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), redacted);
+        for pair in &self.pairs {
+            if out.contains(pair.0.as_str()) {
+                out = out.replace(pair.0.as_str(), pick(pair));
             }
         }
         out
@@ -143,15 +166,62 @@ impl Redactor {
     }
 }
 
+/// The redacted form stretched to the secret's length: the prefix and suffix
+/// the redacted form shows, `*` in between. Non-ASCII secrets are all `*`.
+fn mask(secret: &str, redacted: &str) -> String {
+    if !secret.is_ascii() {
+        return "*".repeat(secret.len());
+    }
+    let (prefix, suffix) = match redacted.find('*') {
+        Some(i) => (&redacted[..i], redacted[i..].trim_start_matches('*')),
+        None => ("", ""),
+    };
+    let keep = prefix.len() + suffix.len();
+    if keep >= secret.len() || !secret.starts_with(prefix) || !secret.ends_with(suffix) {
+        return "*".repeat(secret.len());
+    }
+    format!("{prefix}{}{suffix}", "*".repeat(secret.len() - keep))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
+    fn masks_keep_length() {
+        let mut r = Redactor::default();
+        r.add("sk_live_4eC39HqLyjWDarjtT1zdp7dcRb", "sk_live_****Rb");
+        let line = "KEY: sk_live_4eC39HqLyjWDarjtT1zdp7dcRb # x";
+        let masked = r.mask(line);
+        assert_eq!(masked.len(), line.len());
+        assert!(masked.starts_with("KEY: sk_live_*"));
+        assert!(masked.ends_with("Rb # x"));
+        assert!(!masked.contains("4eC39"));
+    }
+
+    #[test]
     fn fingerprints_ignore_position_but_not_content() {
-        let a = fingerprint("FG-IAM-001", "t.yaml", Some("Fn"), Some("statements.0"), "m1");
-        let b = fingerprint("FG-IAM-001", "t.yaml", Some("Fn"), Some("statements.0"), "m2");
-        let c = fingerprint("FG-IAM-001", "t.yaml", Some("Fn2"), Some("statements.0"), "m1");
+        let a = fingerprint(
+            "FG-IAM-001",
+            "t.yaml",
+            Some("Fn"),
+            Some("statements.0"),
+            "m1",
+        );
+        let b = fingerprint(
+            "FG-IAM-001",
+            "t.yaml",
+            Some("Fn"),
+            Some("statements.0"),
+            "m2",
+        );
+        let c = fingerprint(
+            "FG-IAM-001",
+            "t.yaml",
+            Some("Fn2"),
+            Some("statements.0"),
+            "m1",
+        );
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.len(), 16);
@@ -160,8 +230,8 @@ mod tests {
     #[test]
     fn redactor_replaces_longest_first() {
         let mut r = Redactor::default();
-        r.add("AKIAABCDEFGHIJKLMNOP", "AKIA****OP");
         r.add("AKIAABCD", "AK****");
+        r.add("AKIAABCDEFGHIJKLMNOP", "AKIA****OP");
         assert_eq!(r.redact("key: AKIAABCDEFGHIJKLMNOP"), "key: AKIA****OP");
     }
 }

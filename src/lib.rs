@@ -8,11 +8,11 @@
 pub mod adapt;
 pub mod cli;
 pub mod config;
-pub mod model;
 pub mod discover;
 mod embedded;
 pub mod engine;
 pub mod finding;
+pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rule;

@@ -181,7 +181,10 @@ pub fn section(doc: &str, heading: &str) -> String {
     let mut inside = false;
     for line in doc.lines() {
         if let Some(h) = line.strip_prefix("## ") {
-            inside = h.trim().trim_end_matches('?').eq_ignore_ascii_case(heading.trim_end_matches('?'));
+            inside = h
+                .trim()
+                .trim_end_matches('?')
+                .eq_ignore_ascii_case(heading.trim_end_matches('?'));
             continue;
         }
         if inside {

@@ -147,7 +147,12 @@ pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
 
 /// Run a scan.
 pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
+    // Start-up work that does not depend on the policies runs beside them.
+    let warm = std::thread::spawn(|| {
+        crate::secret::SecretScanner::builtin();
+    });
     let engine = load_engine(settings)?;
+    let _ = warm.join();
     let walk = discover::walk(&settings.paths, &settings.discover);
     let cwd = std::env::current_dir().ok();
     let displays: Vec<String> = walk
@@ -171,7 +176,12 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             if let Ok(text) = discover::read_text(&f.path, settings.discover.max_file_size) {
                 if let Some(region) = samconfig_region(&text, FileId(i as u32)) {
                     let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
-                    envs.insert(dir, cloudformation::Env { region: Some(region) });
+                    envs.insert(
+                        dir,
+                        cloudformation::Env {
+                            region: Some(region),
+                        },
+                    );
                 }
             }
         }
@@ -210,7 +220,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let mut stats = Stats::default();
     for (i, out) in outs.into_iter().enumerate() {
         sources.add(out.source.unwrap_or_else(|| {
-            SourceFile::new(displays[i].clone(), walk.files[i].path.clone(), Arc::from(""))
+            SourceFile::new(
+                displays[i].clone(),
+                walk.files[i].path.clone(),
+                Arc::from(""),
+            )
         }));
         findings.extend(out.findings);
         diagnostics.extend(out.diagnostics);
@@ -226,7 +240,10 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     }
     finding::sort(&mut findings, &sources);
     findings.dedup_by(|a, b| {
-        a.rule_id == b.rule_id && a.span == b.span && a.message == b.message && a.resource == b.resource
+        a.rule_id == b.rule_id
+            && a.span == b.span
+            && a.message == b.message
+            && a.resource == b.resource
     });
     Ok(Outcome {
         sources,
@@ -240,30 +257,40 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
 
 /// The policy input for one template file (for `faasguard model`).
 pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
-    let text = discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE).map_err(|e| e.to_string())?;
-    let json = text.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    let text =
+        discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE).map_err(|e| e.to_string())?;
+    let json = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{');
     let syntax = if json { Syntax::Json } else { Syntax::Yaml };
     let docs = parse::parse(&text, syntax, FileId(0)).map_err(|e| e.message)?;
-    let doc = docs.into_iter().find(|d| d.as_map().is_some()).ok_or("no document")?;
+    let doc = docs
+        .into_iter()
+        .find(|d| d.as_map().is_some())
+        .ok_or("no document")?;
     let (model, _) = cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default());
     Ok(model.to_json(&path.display().to_string()))
 }
 
 /// Paths are shown relative to the working directory when they are below it
-/// (so SARIF URIs are relative to the checkout), else as the walk shows them.
+/// (so SARIF URIs are relative to the checkout); other files relative to the
+/// scan path they were found under, so no absolute path reaches a report.
 fn display_path(f: &Found, cwd: Option<&Path>) -> String {
-    if let (Some(cwd), true) = (cwd, f.path.is_absolute()) {
-        if let Ok(rel) = f.path.strip_prefix(cwd) {
-            return rel.to_string_lossy().replace('\\', "/");
+    let absolute = if f.path.is_absolute() {
+        Some(f.path.clone())
+    } else {
+        cwd.map(|c| c.join(&f.path))
+    };
+    if let (Some(cwd), Some(abs)) = (cwd, absolute) {
+        if let Ok(rel) = abs.strip_prefix(cwd) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if !rel.is_empty() && !rel.split('/').any(|c| c == "..") {
+                return rel;
+            }
         }
     }
-    let shown = f.path.to_string_lossy().replace('\\', "/");
-    let shown = shown.trim_start_matches("./").to_string();
-    if shown.is_empty() {
-        f.display.clone()
-    } else {
-        shown
-    }
+    f.display.clone()
 }
 
 #[derive(Default)]
@@ -290,15 +317,24 @@ fn process(
         Ok(t) => t,
         Err(e) => {
             out.failed = true;
-            out.diagnostics
-                .push(Diagnostic::new(Level::Error, "read-error", e.to_string()).in_file(display, None));
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, "read-error", e.to_string()).in_file(display, None),
+            );
             return out;
         }
     };
     let text: Arc<str> = Arc::from(text);
-    let file_name = f.path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let file_name = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let kind = discover::classify(f.candidate, &file_name, &text);
-    out.source = Some(SourceFile::new(display.to_string(), f.path.clone(), text.clone()));
+    out.source = Some(SourceFile::new(
+        display.to_string(),
+        f.path.clone(),
+        text.clone(),
+    ));
     let Some(Kind::CloudFormation { json, .. }) = kind else {
         return out;
     };
@@ -395,7 +431,10 @@ fn samconfig_region(text: &str, file: FileId) -> Option<(String, Span)> {
                 let value = t[k + 1..].trim().trim_matches(['"', '\'']);
                 if cloudformation::is_region_code(value) {
                     let start = offset + line.find(value).unwrap_or(0);
-                    let found = (value.to_string(), Span::new(file, start, start + value.len()));
+                    let found = (
+                        value.to_string(),
+                        Span::new(file, start, start + value.len()),
+                    );
                     if section.starts_with("[default") {
                         return Some(found);
                     }

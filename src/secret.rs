@@ -782,7 +782,8 @@ const FALSE_FRIENDS: &[&str] = &[
     "fields", "location", "region", "policy", "policies", "rotation", "count",
     "format", "prefix", "suffix", "pattern", "regex", "alias", "table", "bucket",
     "queue", "topic", "stream", "function", "role", "user", "username", "login",
-    "email", "source", "level", "header", "headers",
+    "email", "source", "level", "header", "headers", "template", "templates", "manager",
+    "store",
 ];
 
 /// Splits a key into lowercase word parts at `_`, `-`, `.`, spaces and other
@@ -1290,7 +1291,8 @@ mod tests {
             "PASSWORD_MIN_LENGTH", "ACCESS_KEY_ID", "AUTH_TYPE", "AuthorizationType", "AUTHOR",
             "Authorizer", "KMS_KEY", "KEY", "PWD", "BYPASS_CACHE", "TABLE_NAME",
             "PRIVATE_KEY_PATH", "AccessTokenValidity",
-            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT",
+            "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "SecretStringTemplate",
+            "SecretsManagerSecretId",
         ] {
             assert!(!looks_sensitive_name(key), "{key}");
         }

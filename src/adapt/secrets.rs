@@ -92,6 +92,10 @@ pub fn mark_sensitive_names(model: &mut Model) {
             continue;
         };
         let span = p.span;
-        crate::model::set_field(p, "sensitive_name", Node::bool(looks_sensitive_name(&name), span));
+        crate::model::set_field(
+            p,
+            "sensitive_name",
+            Node::bool(looks_sensitive_name(&name), span),
+        );
     }
 }

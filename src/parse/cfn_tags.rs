@@ -35,8 +35,24 @@ mod tests {
     #[test]
     fn every_documented_short_form_has_a_long_form() {
         for t in [
-            "Ref", "Sub", "GetAtt", "Join", "Select", "Split", "If", "Equals", "And", "Or", "Not",
-            "FindInMap", "Base64", "Cidr", "GetAZs", "ImportValue", "Condition", "Transform",
+            "Ref",
+            "Sub",
+            "GetAtt",
+            "Join",
+            "Select",
+            "Split",
+            "If",
+            "Equals",
+            "And",
+            "Or",
+            "Not",
+            "FindInMap",
+            "Base64",
+            "Cidr",
+            "GetAZs",
+            "ImportValue",
+            "Condition",
+            "Transform",
         ] {
             assert!(super::long_form(t).is_some(), "{t}");
         }

@@ -43,7 +43,11 @@ impl JsonParser<'_> {
                 ch.map_or_else(|| "a byte".into(), |c| format!("{c:?}"))
             }
         };
-        ParseError::new(format!("invalid JSON: {msg} (found {what})"), self.file, self.pos)
+        ParseError::new(
+            format!("invalid JSON: {msg} (found {what})"),
+            self.file,
+            self.pos,
+        )
     }
 
     fn span(&self, start: usize) -> Span {
@@ -133,7 +137,10 @@ impl JsonParser<'_> {
         let n = if float {
             None
         } else {
-            text.parse::<i64>().ok().map(serde_json::Number::from)
+            text.parse::<i64>()
+                .ok()
+                .map(serde_json::Number::from)
+                .or_else(|| text.parse::<u64>().ok().map(serde_json::Number::from))
         };
         let n = n.or_else(|| {
             text.parse::<f64>()
@@ -194,13 +201,16 @@ impl JsonParser<'_> {
             b'u' => {
                 let hi = self.hex4()?;
                 let ch = if (0xD800..0xDC00).contains(&hi) {
-                    // A surrogate pair; a lone surrogate becomes U+FFFD.
+                    // A surrogate pair; a lone surrogate becomes U+FFFD and
+                    // whatever escape follows it is read on its own.
+                    let before = self.pos;
                     if self.src[self.pos..].starts_with(b"\\u") {
                         self.pos += 2;
                         let lo = self.hex4()?;
                         if (0xDC00..0xE000).contains(&lo) {
                             char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
                         } else {
+                            self.pos = before;
                             None
                         }
                     } else {
@@ -223,8 +233,10 @@ impl JsonParser<'_> {
         let digits = self
             .text
             .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
             .ok_or_else(|| self.err("expected four hex digits"))?;
-        let v = u32::from_str_radix(digits, 16).map_err(|_| self.err("expected four hex digits"))?;
+        let v =
+            u32::from_str_radix(digits, 16).map_err(|_| self.err("expected four hex digits"))?;
         self.pos += 4;
         Ok(v)
     }
@@ -326,7 +338,13 @@ mod tests {
 
     #[test]
     fn rejects_bad_json_with_a_position() {
-        for (text, at) in [("{\"a\": }", 6), ("[1, 2", 5), ("{\"a\" 1}", 5), ("01", 1), ("", 0)] {
+        for (text, at) in [
+            ("{\"a\": }", 6),
+            ("[1, 2", 5),
+            ("{\"a\" 1}", 5),
+            ("01", 1),
+            ("", 0),
+        ] {
             let e = parse(text, FileId(0)).unwrap_err();
             assert_eq!(e.span.start as usize, at, "{text}: {e}");
         }

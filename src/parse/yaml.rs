@@ -42,13 +42,14 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, ParseError> {
 }
 
 /// Maps the parser's character indexes to byte offsets.
-struct CharOffsets {
+struct CharOffsets<'t> {
+    text: &'t str,
     /// (char index, extra bytes so far) for every multi-byte character.
     multi: Vec<(usize, usize)>,
 }
 
-impl CharOffsets {
-    fn new(text: &str) -> Self {
+impl<'t> CharOffsets<'t> {
+    fn new(text: &'t str) -> Self {
         let mut multi = Vec::new();
         if !text.is_ascii() {
             let mut extra = 0;
@@ -60,13 +61,21 @@ impl CharOffsets {
                 }
             }
         }
-        CharOffsets { multi }
+        CharOffsets { text, multi }
     }
 
+    /// The byte offset of a character index, clamped to the text and to a
+    /// character boundary: saphyr-parser 0.3.4 counts bytes instead of
+    /// characters after a non-ASCII unknown directive (`%😀`), and a span
+    /// must never point outside the text.
     fn byte(&self, char_index: usize) -> usize {
         let k = self.multi.partition_point(|&(c, _)| c < char_index);
         let extra = if k == 0 { 0 } else { self.multi[k - 1].1 };
-        char_index + extra
+        let mut b = (char_index + extra).min(self.text.len());
+        while b > 0 && !self.text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
     }
 }
 
@@ -132,18 +141,19 @@ impl Builder<'_> {
             Event::Scalar(text, style, anchor, tag) => {
                 let tag = tag.map(|t| tag_name(&t));
                 // A scalar in key position is taken as written.
-                if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = self.stack.last_mut()
+                {
                     *key = Some((text.into_owned(), span));
                     return Ok(());
                 }
                 let value = resolve_scalar(&text, style, tag.as_deref());
-                // The event span of a tagged scalar starts at the tag; the
-                // value itself starts after it.
-                let inner = match tag {
-                    Some(_) => self.skip_tag(span),
-                    None => span,
-                };
-                let node = apply_tag(Node::new(value, inner), tag.as_deref(), span);
+                // The event span of a scalar starts at its anchor and tag;
+                // the value itself starts after them.
+                let inner = self.skip_properties(span, true);
+                let outer = self.skip_properties(span, false);
+                let node = apply_tag(Node::new(value, inner), tag.as_deref(), outer);
                 self.remember(anchor, &node);
                 self.deliver(node, span)?;
             }
@@ -174,8 +184,7 @@ impl Builder<'_> {
                     tag,
                 }) = self.stack.pop()
                 {
-                    let end = items.last().map_or(start, |n| n.span);
-                    let whole = start.join(end);
+                    let whole = self.collection_span(start, items.last().map(|n| n.span), span);
                     let node = apply_tag(Node::seq(items, whole), tag.as_deref(), whole);
                     self.remember(anchor, &node);
                     self.deliver(node, span)?;
@@ -191,8 +200,8 @@ impl Builder<'_> {
                 }) = self.stack.pop()
                 {
                     let map = apply_merge_keys(map);
-                    let end = map.entries.last().map_or(start, |e| e.value.span);
-                    let whole = start.join(end);
+                    let last = map.entries.last().map(|e| e.value.span);
+                    let whole = self.collection_span(start, last, span);
                     let node = apply_tag(Node::map(map, whole), tag.as_deref(), whole);
                     self.remember(anchor, &node);
                     self.deliver(node, span)?;
@@ -202,18 +211,45 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn skip_tag(&self, span: Span) -> Span {
-        let (start, end) = (span.start as usize, span.end as usize);
-        let Some(s) = self.text.get(start..end) else {
-            return span;
-        };
-        if !s.starts_with('!') {
-            return span;
+    /// Skip the node properties (`&anchor`, and `!Tag` when `tags`) that
+    /// an event span starts with.
+    fn skip_properties(&self, span: Span, tags: bool) -> Span {
+        let (mut start, end) = (span.start as usize, span.end as usize);
+        while let Some(s) = self.text.get(start..end) {
+            let skip = s.starts_with('&') || (tags && s.starts_with('!'));
+            if !skip {
+                break;
+            }
+            let Some(token) = s.find(char::is_whitespace) else {
+                break;
+            };
+            let rest = &s[token..];
+            start += token + (rest.len() - rest.trim_start().len());
         }
-        let tag_len = s.find(|c: char| c.is_whitespace()).unwrap_or(s.len());
-        let rest = &s[tag_len..];
-        let ws = rest.len() - rest.trim_start().len();
-        Span::new(span.file, start + tag_len + ws, end)
+        Span::new(span.file, start, end)
+    }
+
+    /// A collection's span: from its start to its last item, or, for a
+    /// flow collection (`[...]`, `{...}`), to its closing bracket.
+    fn collection_span(&self, start: Span, last: Option<Span>, end_event: Span) -> Span {
+        let body = self.skip_properties(start, true);
+        let start = self.skip_properties(start, false);
+        let flow = self
+            .text
+            .get(body.start as usize..)
+            .is_some_and(|s| s.starts_with(['[', '{']));
+        let whole = match last {
+            Some(l) => start.join(l),
+            None => start,
+        };
+        if flow && end_event.end >= whole.end {
+            Span {
+                end: end_event.end,
+                ..whole
+            }
+        } else {
+            whole
+        }
     }
 
     fn check_depth(&self, span: Span) -> Result<(), ParseError> {
@@ -349,21 +385,33 @@ fn parse_number(text: &str) -> Option<serde_json::Number> {
         return None;
     }
     let unsigned = text.trim_start_matches(['-', '+']);
-    if let Some(hex) = unsigned.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(Into::into);
+    // Hex and octal are unsigned in the core schema; `-0x1F` is a string.
+    if let Some(hex) = text.strip_prefix("0x") {
+        return hex
+            .bytes()
+            .all(|c| c.is_ascii_hexdigit())
+            .then(|| i64::from_str_radix(hex, 16).ok().map(Into::into))
+            .flatten();
     }
-    if let Some(oct) = unsigned.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok().map(Into::into);
+    if let Some(oct) = text.strip_prefix("0o") {
+        return oct
+            .bytes()
+            .all(|c| (b'0'..=b'7').contains(&c))
+            .then(|| i64::from_str_radix(oct, 8).ok().map(Into::into))
+            .flatten();
+    }
+    if unsigned.starts_with("0x") || unsigned.starts_with("0o") {
+        return None;
     }
     if unsigned.bytes().all(|c| c.is_ascii_digit()) && !unsigned.is_empty() {
         if unsigned.len() > 1 && unsigned.starts_with('0') {
             return None;
         }
-        return text
-            .parse::<i64>()
-            .ok()
-            .map(Into::into)
-            .or_else(|| text.parse::<f64>().ok().and_then(serde_json::Number::from_f64));
+        return text.parse::<i64>().ok().map(Into::into).or_else(|| {
+            text.parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+        });
     }
     let is_float = unsigned
         .bytes()
@@ -389,7 +437,7 @@ mod tests {
         docs.remove(0)
     }
 
-    fn slice<'a>(text: &'a str, span: Span) -> &'a str {
+    fn slice(text: &str, span: Span) -> &str {
         &text[span.start as usize..span.end as usize]
     }
 
@@ -424,7 +472,8 @@ mod tests {
 
     #[test]
     fn short_tags_become_long_forms() {
-        let text = "a: !Ref Bucket\nb: !GetAtt Role.Arn\nc: !Sub 'x-${AWS::Region}'\nd: !If [C, 1, 2]\n";
+        let text =
+            "a: !Ref Bucket\nb: !GetAtt Role.Arn\nc: !Sub 'x-${AWS::Region}'\nd: !If [C, 1, 2]\n";
         let doc = one(text);
         assert_eq!(
             doc.get("a").unwrap().to_json(),
@@ -485,6 +534,18 @@ mod tests {
         let err = parse(text, FileId(0)).unwrap_err();
         assert!(err.message.starts_with("invalid YAML"), "{err}");
         assert!(err.span.start > 0);
+    }
+
+    #[test]
+    fn block_collections_end_at_their_last_item() {
+        let text = "a: [1, 2]\nb:\n  - x\n  - y\n# trailing comment\n";
+        let doc = one(text);
+        assert_eq!(slice(text, doc.span), "a: [1, 2]\nb:\n  - x\n  - y");
+        assert_eq!(slice(text, doc.get("a").unwrap().span), "[1, 2]");
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "- x\n  - y");
+        let tagged = "v: !If [C, 1, 2]\n";
+        let doc = one(tagged);
+        assert_eq!(slice(tagged, doc.get("v").unwrap().span), "!If [C, 1, 2]");
     }
 
     #[test]

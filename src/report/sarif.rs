@@ -116,7 +116,8 @@ pub fn build(outcome: &Outcome) -> Value {
                 "descriptor": {"id": d.diagnostic.code},
             });
             if let Some(file) = &d.diagnostic.file {
-                let mut phys = json!({"artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"}});
+                let mut phys =
+                    json!({"artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"}});
                 if let Some(start) = d.start {
                     phys["region"] = json!({"startLine": start.line, "startColumn": start.column});
                 }
@@ -125,10 +126,7 @@ pub fn build(outcome: &Outcome) -> Value {
             n
         })
         .collect();
-    let execution_successful = !outcome
-        .diagnostics
-        .iter()
-        .any(|d| d.code == "policy-error");
+    let execution_successful = !outcome.diagnostics.iter().any(|d| d.code == "policy-error");
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -34,20 +34,22 @@ pub fn render(outcome: &Outcome) -> String {
             "{sev}{}[{}]{sev:#}{bold}: {}{bold:#}",
             f.severity, f.rule_id, f.message
         );
-        let _ = writeln!(out, "  {blue}-->{blue:#} {}:{}:{}", l.file, l.start.line, l.start.column);
+        let _ = writeln!(
+            out,
+            "  {blue}-->{blue:#} {}:{}:{}",
+            l.file, l.start.line, l.start.column
+        );
         if let Some(src) = outcome.sources.get(f.span.file) {
             let line_no = l.start.line.to_string();
             let pad = " ".repeat(line_no.len());
             let raw = src.line_text(l.start.line);
-            let line = outcome.redactor.redact(raw);
+            let line = outcome.redactor.mask(raw);
             let start_col = l.start.column as usize;
             let width = if l.end.line == l.start.line {
                 (l.end.column as usize).saturating_sub(start_col).max(1)
             } else {
                 raw.chars().count().saturating_sub(start_col - 1).max(1)
             };
-            // A redacted line is shorter: underline what is left of it.
-            let width = width.min(line.chars().count().saturating_sub(start_col - 1).max(1));
             let _ = writeln!(out, "{pad} {blue}|{blue:#}");
             let _ = writeln!(out, "{blue}{line_no} |{blue:#} {}", line.replace('\t', " "));
             let _ = writeln!(
@@ -65,7 +67,11 @@ pub fn render(outcome: &Outcome) -> String {
                 let _ = writeln!(out, "{pad} {blue}={blue:#} resource: {res}{ty}");
             }
             if let Some(rule) = l.rule {
-                let _ = writeln!(out, "{pad} {blue}={blue:#} {bold}help{bold:#}: {}", rule.meta.remediation);
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} {bold}help{bold:#}: {}",
+                    rule.meta.remediation
+                );
             }
         }
         out.push('\n');

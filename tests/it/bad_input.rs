@@ -92,22 +92,48 @@ fn bad_files_are_reported_and_the_rest_is_scanned() {
     assert_eq!(diag_for("truncated.yaml")["start"]["line"], 6);
     assert_eq!(diag_for("truncated.json")["code"], "parse-error");
     assert_eq!(diag_for("tabs.yaml")["code"], "parse-error");
-    assert!(diag_for("bomb.yaml")["message"].as_str().unwrap().contains("alias"));
+    assert!(diag_for("bomb.yaml")["message"]
+        .as_str()
+        .unwrap()
+        .contains("alias"));
     assert_eq!(diag_for("deep.yaml")["code"], "parse-error");
-    assert!(diag_for("deep.json")["message"].as_str().unwrap().contains("deeper"));
-    assert!(diag_for("binary.yaml")["message"].as_str().unwrap().contains("binary"));
-    assert!(diag_for("latin1.yaml")["message"].as_str().unwrap().contains("UTF-8"));
+    assert!(diag_for("deep.json")["message"]
+        .as_str()
+        .unwrap()
+        .contains("deeper"));
+    assert!(diag_for("binary.yaml")["message"]
+        .as_str()
+        .unwrap()
+        .contains("binary"));
+    assert!(diag_for("latin1.yaml")["message"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
     // Empty files are not IaC: no noise.
-    assert!(!diags.iter().any(|d| d["file"].as_str().is_some_and(|f| f.contains("empty"))));
+    assert!(!diags
+        .iter()
+        .any(|d| d["file"].as_str().is_some_and(|f| f.contains("empty"))));
     // Both good templates still produce their findings.
     let findings = report["findings"].as_array().unwrap();
     let tmo: Vec<(&str, u64)> = findings
         .iter()
         .filter(|f| f["rule_id"] == "FG-TMO-001")
-        .map(|f| (f["file"].as_str().unwrap(), f["start"]["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert!(tmo.iter().any(|(f, l)| f.ends_with("good.yaml") && *l == 6), "{tmo:?}");
-    assert!(tmo.iter().any(|(f, l)| f.ends_with("dupkeys.yaml") && *l == 7), "{tmo:?}");
+    assert!(
+        tmo.iter().any(|(f, l)| f.ends_with("good.yaml") && *l == 6),
+        "{tmo:?}"
+    );
+    assert!(
+        tmo.iter()
+            .any(|(f, l)| f.ends_with("dupkeys.yaml") && *l == 7),
+        "{tmo:?}"
+    );
     // stderr names the files too, with miette's file:line:col.
     assert!(stderr.contains("truncated.yaml"), "{stderr}");
 }
@@ -115,7 +141,11 @@ fn bad_files_are_reported_and_the_rest_is_scanned() {
 #[test]
 fn strict_makes_parse_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "t.yaml", b"AWSTemplateFormatVersion: x\nResources: [\n");
+    write(
+        dir.path(),
+        "t.yaml",
+        b"AWSTemplateFormatVersion: x\nResources: [\n",
+    );
     faasguard().arg("scan").arg(dir.path()).assert().code(0);
     faasguard()
         .arg("scan")
@@ -130,7 +160,8 @@ fn a_50_mb_template_is_scanned() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.yaml");
     let mut f = std::fs::File::create(&path).unwrap();
-    f.write_all(b"AWSTemplateFormatVersion: '2010-09-09'\nDescription: \"").unwrap();
+    f.write_all(b"AWSTemplateFormatVersion: '2010-09-09'\nDescription: \"")
+        .unwrap();
     let chunk = "x".repeat(1 << 20);
     for _ in 0..50 {
         f.write_all(chunk.as_bytes()).unwrap();

@@ -30,7 +30,14 @@ fn fail_on_sets_the_threshold() {
     for level in ["low", "medium", "high", "critical"] {
         let out = faasguard()
             .current_dir(common::root())
-            .args(["scan", "fixtures/demo", "--format", "json", "--fail-on", level])
+            .args([
+                "scan",
+                "fixtures/demo",
+                "--format",
+                "json",
+                "--fail-on",
+                level,
+            ])
             .output()
             .expect("runs");
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -76,7 +83,11 @@ fn usage_errors_exit_2() {
 #[test]
 fn bad_config_exits_2_naming_the_line() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(".faasguard.toml"), "fail_on = \"high\"\nfial_on = 1\n").unwrap();
+    std::fs::write(
+        dir.path().join(".faasguard.toml"),
+        "fail_on = \"high\"\nfial_on = 1\n",
+    )
+    .unwrap();
     faasguard()
         .args(["scan"])
         .arg(dir.path())
@@ -123,7 +134,10 @@ fn rules_and_explain() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("FG-TMO-001"));
-    let out = faasguard().args(["rules", "--format", "json"]).output().unwrap();
+    let out = faasguard()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(rules.as_array().is_some_and(|a| !a.is_empty()));
     faasguard()
@@ -132,5 +146,8 @@ fn rules_and_explain() {
         .code(0)
         .stdout(predicate::str::contains("## Why is this bad?"))
         .stdout(predicate::str::contains("Fix:"));
-    faasguard().args(["explain", "FG-NOPE-999"]).assert().code(2);
+    faasguard()
+        .args(["explain", "FG-NOPE-999"])
+        .assert()
+        .code(2);
 }

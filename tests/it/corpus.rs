@@ -5,7 +5,9 @@ use crate::common;
 
 #[test]
 fn the_whole_corpus_scans_without_policy_errors() {
-    let Some(corpus) = common::corpus() else { return };
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
     let mut settings = common::settings(&[&corpus]);
     settings.threads = 2;
     let outcome = common::scan_with(&settings);

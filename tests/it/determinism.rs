@@ -45,7 +45,10 @@ fn same_output_whatever_the_creation_order() {
     files.reverse();
     copy(b.path(), &files);
     for format in ["json", "sarif"] {
-        assert!(run(a.path(), format, "2") == run(b.path(), format, "2"), "{format}");
+        assert!(
+            run(a.path(), format, "2") == run(b.path(), format, "2"),
+            "{format}"
+        );
     }
 }
 

@@ -56,14 +56,20 @@ fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
     let dir = common::root().join("fixtures/rules");
     let mut checked = 0;
     let mut problems = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("fixtures/rules").flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures/rules")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let rule = entry.file_name().to_string_lossy().to_string();
         let expected: Expected = std::fs::read_to_string(entry.path().join("expected.toml"))
             .map(|t| toml::from_str(&t).unwrap_or_else(|e| panic!("{rule}/expected.toml: {e}")))
             .unwrap_or_default();
-        let mut files: Vec<_> = std::fs::read_dir(entry.path()).expect("dir").flatten().collect();
+        let mut files: Vec<_> = std::fs::read_dir(entry.path())
+            .expect("dir")
+            .flatten()
+            .collect();
         files.sort_by_key(|e| e.file_name());
         for f in files {
             let name = f.file_name().to_string_lossy().to_string();
@@ -86,7 +92,9 @@ fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
                 panic!("{rule}/{name}: fixture names start with pass or fail");
             };
             if got != want {
-                problems.push(format!("{rule}/{name}: expected lines {want:?}, got {got:?}"));
+                problems.push(format!(
+                    "{rule}/{name}: expected lines {want:?}, got {got:?}"
+                ));
             }
             checked += 1;
         }
@@ -98,12 +106,22 @@ fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
 #[test]
 fn every_builtin_rule_has_passing_and_failing_fixtures() {
     let settings = common::settings(&[]);
-    let engine = faasguard::scan::load_engine(&settings).expect("policies load");
+    let mut engine = faasguard::scan::load_engine(&settings).expect("policies load");
+    // The load-time checks a user's policies get on every run.
+    faasguard::engine::Engine::check(&faasguard::scan::builtin_policies())
+        .expect("every call in the built-in policies is a known builtin or function");
+    engine
+        .dry_run()
+        .expect("every built-in rule runs on an empty model");
     let mut missing = Vec::new();
     for rule in engine.rules() {
         let dir = common::root().join("fixtures/rules").join(&rule.meta.id);
         let names: Vec<String> = std::fs::read_dir(&dir)
-            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().to_string()).collect())
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().to_string())
+                    .collect()
+            })
             .unwrap_or_default();
         let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
         if !has("pass") || !has("fail") {
@@ -115,5 +133,8 @@ fn every_builtin_rule_has_passing_and_failing_fixtures() {
             }
         }
     }
-    assert!(missing.is_empty(), "rules without fixtures or docs: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures or docs: {missing:?}"
+    );
 }

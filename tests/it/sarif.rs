@@ -53,9 +53,15 @@ fn sarif_meets_github_code_scanning_rules() {
         assert!(sev.is_string(), "security-severity must be a string: {r}");
         let score: f64 = sev.as_str().unwrap().parse().unwrap();
         assert!((0.0..=10.0).contains(&score));
-        assert!(r["shortDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()));
-        assert!(r["fullDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()));
-        assert!(r["help"]["markdown"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(r["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+        assert!(r["fullDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+        assert!(r["help"]["markdown"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
         let tags = r["properties"]["tags"].as_array().unwrap();
         assert!(tags.iter().any(|t| t == "security"));
     }
@@ -64,11 +70,16 @@ fn sarif_meets_github_code_scanning_rules() {
     for res in results {
         let idx = res["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], res["ruleId"]);
-        let hash = res["partialFingerprints"]["primaryLocationLineHash"].as_str().unwrap();
+        let hash = res["partialFingerprints"]["primaryLocationLineHash"]
+            .as_str()
+            .unwrap();
         assert!(hash.len() > 8);
         let loc = &res["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(!uri.starts_with('/') && !uri.contains("://"), "relative uri: {uri}");
+        assert!(
+            !uri.starts_with('/') && !uri.contains("://"),
+            "relative uri: {uri}"
+        );
         let region = &loc["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1);
         assert!(region["startColumn"].as_u64().unwrap() >= 1);
@@ -80,7 +91,11 @@ fn sarif_meets_github_code_scanning_rules() {
 #[test]
 fn unparseable_files_are_tool_execution_notifications() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("t.yaml"), "AWSTemplateFormatVersion: x\nResources: [\n").unwrap();
+    std::fs::write(
+        dir.path().join("t.yaml"),
+        "AWSTemplateFormatVersion: x\nResources: [\n",
+    )
+    .unwrap();
     let out = faasguard()
         .current_dir(dir.path())
         .args(["scan", ".", "--format", "sarif"])
@@ -93,7 +108,9 @@ fn unparseable_files_are_tool_execution_notifications() {
         n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "t.yaml"
     );
-    assert!(n["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some());
+    assert!(n["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .is_some());
 }
 
 #[test]
@@ -109,7 +126,11 @@ fn findings_keep_their_fingerprint_when_lines_move() {
             .unwrap();
         let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
-        let r = results.iter().find(|r| r["ruleId"] == "FG-TMO-001").unwrap().clone();
+        let r = results
+            .iter()
+            .find(|r| r["ruleId"] == "FG-TMO-001")
+            .unwrap()
+            .clone();
         (
             r["partialFingerprints"]["primaryLocationLineHash"].clone(),
             r["locations"][0]["physicalLocation"]["region"]["startLine"].clone(),

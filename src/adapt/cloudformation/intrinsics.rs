@@ -132,9 +132,10 @@ impl Context<'_> {
                 Some(r) => Node::string(r.clone(), span),
                 None => Node::unknown("AWS::Region is chosen at deploy time", span),
             }),
-            _ if name.starts_with("AWS::") => {
-                Some(Node::unknown(format!("{name} is known at deploy time"), span))
-            }
+            _ if name.starts_with("AWS::") => Some(Node::unknown(
+                format!("{name} is known at deploy time"),
+                span,
+            )),
             _ if self.resources.contains(name) => {
                 Some(linked(format!("Ref {name}"), name, None, whole))
             }
@@ -460,7 +461,10 @@ mod tests {
     fn resolves_knowable_values() {
         let r = |v: &str| resolve(&format!("{HEAD}Value: {v}\n"));
         assert_eq!(r("!Ref Env"), serde_json::json!("prod"));
-        assert_eq!(r("!Sub 'a-${Env}-${AWS::Partition}'"), serde_json::json!("a-prod-aws"));
+        assert_eq!(
+            r("!Sub 'a-${Env}-${AWS::Partition}'"),
+            serde_json::json!("a-prod-aws")
+        );
         assert_eq!(r("!Join ['-', [a, !Ref Env]]"), serde_json::json!("a-prod"));
         assert_eq!(r("!Select [1, [a, b]]"), serde_json::json!("b"));
         assert_eq!(r("!Split [',', 'a,b']"), serde_json::json!(["a", "b"]));

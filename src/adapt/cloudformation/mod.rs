@@ -39,7 +39,10 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         file,
     );
     let empty = Map::default();
-    let resources = doc.get("Resources").and_then(Node::as_map).unwrap_or(&empty);
+    let resources = doc
+        .get("Resources")
+        .and_then(Node::as_map)
+        .unwrap_or(&empty);
 
     let mut ctx = Context {
         mappings: doc.get("Mappings"),
@@ -49,8 +52,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
     };
     if let Some(params) = doc.get("Parameters").and_then(Node::as_map) {
         for e in &params.entries {
-            ctx.parameters
-                .insert(e.key.clone(), e.value.get("Default"));
+            ctx.parameters.insert(e.key.clone(), e.value.get("Default"));
             model.push("parameters", parameter(&e.key, e.key_span, &e.value));
         }
     }
@@ -95,6 +97,16 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
     }
     for e in &resources.entries {
         if let Some(p) = e.value.get("Properties") {
+            // An SSM parameter's `Value` is named by its `Name` (`/app/db/password`).
+            if e.value.get("Type").and_then(Node::as_str) == Some("AWS::SSM::Parameter") {
+                if let (Some(name), Some(v)) =
+                    (p.get("Name").and_then(Node::as_str), p.get("Value"))
+                {
+                    let key = name.rsplit('/').next().unwrap_or(name);
+                    let base = "properties.Value";
+                    secrets::scan_values(&mut model, &e.key, base, Some(key), v, &mut found);
+                }
+            }
             secrets::scan_values(&mut model, &e.key, "properties", None, p, &mut found);
         }
     }
@@ -128,8 +140,14 @@ pub fn is_sam(doc: &Node) -> bool {
 }
 
 fn parameter(name: &str, key_span: Span, def: &Node) -> Node {
-    let mut item = Item::new(name, name, "AWS::CloudFormation::Parameter", "aws", key_span);
-    item.set_opt("type", def.get("Type").cloned());
+    let mut item = Item::new(
+        name,
+        name,
+        "AWS::CloudFormation::Parameter",
+        "aws",
+        key_span,
+    );
+    item.set_opt("parameter_type", def.get("Type").cloned());
     item.set_opt("default", def.get("Default").cloned());
     item.set_opt(
         "no_echo",

@@ -14,6 +14,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Lambda::EventInvokeConfig" => invoke_config(a, r),
         "AWS::IAM::Role" => role(a, r),
         "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => identity_policy(a, r),
+        "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
+            identity_policy(a, r)
+        }
         "AWS::IAM::User" | "AWS::IAM::Group" => principal_entity(a, r),
         "AWS::S3::Bucket" => bucket(a, r),
         "AWS::S3::BucketPolicy" => resource_policy(a, r, "Bucket", "PolicyDocument", "s3"),
@@ -164,8 +167,16 @@ fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         ("SourceArn", "ArnLike", "aws:SourceArn"),
         ("SourceAccount", "StringEquals", "aws:SourceAccount"),
         ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
-        ("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"),
-        ("EventSourceToken", "StringEquals", "lambda:EventSourceToken"),
+        (
+            "FunctionUrlAuthType",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+        (
+            "EventSourceToken",
+            "StringEquals",
+            "lambda:EventSourceToken",
+        ),
     ] {
         if let Some(v) = r.get(prop) {
             conditions.push((op, map_of(vec![(key, iam::as_array(v))], v.span)));
@@ -252,12 +263,8 @@ fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         a.updates
             .push(("functions", id.clone(), "on_failure", dest.clone()));
     }
-    a.updates.push((
-        "functions",
-        id,
-        "async_invoked",
-        Node::bool(true, r.span),
-    ));
+    a.updates
+        .push(("functions", id, "async_invoked", Node::bool(true, r.span)));
 }
 
 fn inline_policies(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -293,8 +300,14 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             map_of(vec![("statements", iam::statements(doc))], doc.span),
         );
     }
-    role.set_opt("managed_policy_arns", r.get("ManagedPolicyArns").map(iam::as_array));
-    role.set_opt("permissions_boundary", r.get("PermissionsBoundary").cloned());
+    role.set_opt(
+        "managed_policy_arns",
+        r.get("ManagedPolicyArns").map(iam::as_array),
+    );
+    role.set_opt(
+        "permissions_boundary",
+        r.get("PermissionsBoundary").cloned(),
+    );
     a.model.push("roles", role.into_node());
     inline_policies(a, r);
     a.attach_managed(r.id, r.get("ManagedPolicyArns"));
@@ -309,8 +322,15 @@ fn identity_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut attached = Vec::new();
     for key in ["Roles", "Users", "Groups"] {
         if let Some(list) = r.get(key).and_then(Node::as_seq) {
-            attached.extend(list.iter().map(|n| a.link_or_value(Some(n)).unwrap_or_else(|| n.clone())));
+            attached.extend(
+                list.iter()
+                    .map(|n| a.link_or_value(Some(n)).unwrap_or_else(|| n.clone())),
+            );
         }
+    }
+    // `AWS::IAM::RolePolicy` and friends name one principal.
+    for key in ["RoleName", "UserName", "GroupName"] {
+        attached.extend(a.link_or_value(r.get(key)));
     }
     let statements = r
         .get("PolicyDocument")
@@ -371,8 +391,25 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             b.set("encryption", map_of(enc, def.span));
         }
     }
+    if b.get("encryption").is_none() {
+        // A block decided at deploy time (`!If` on a parameter) is unknown, not absent.
+        let block = r.get("BucketEncryption");
+        let conf = block.and_then(|e| e.get("ServerSideEncryptionConfiguration"));
+        let rule = conf.and_then(Node::as_seq).and_then(|s| s.first());
+        let def = rule.and_then(|x| x.get("ServerSideEncryptionByDefault"));
+        if let Some(u) = [block, conf, rule, def]
+            .into_iter()
+            .flatten()
+            .find(|n| n.is_unknown())
+        {
+            b.set("encryption", u.clone());
+        }
+    }
     if let Some(v) = r.path(&["VersioningConfiguration", "Status"]) {
-        b.set("versioning", Node::bool(v.as_str() == Some("Enabled"), v.span));
+        b.set(
+            "versioning",
+            Node::bool(v.as_str() == Some("Enabled"), v.span),
+        );
     }
     if let Some(pab) = r.get("PublicAccessBlockConfiguration") {
         let mut fields = Vec::new();
@@ -483,7 +520,10 @@ fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 
 fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut t = r.item();
-    if let Some(sse) = r.get("SSESpecification") {
+    // A block decided at deploy time (`!If` on a parameter) is unknown, not absent.
+    if let Some(sse) = r.get("SSESpecification").filter(|n| n.is_unknown()) {
+        t.set("encryption", sse.clone());
+    } else if let Some(sse) = r.get("SSESpecification") {
         let mut enc = Vec::new();
         if let Some(v) = boolean(sse.get("SSEEnabled")) {
             enc.push(("enabled", v));
@@ -532,7 +572,9 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 
 fn stream(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut s = r.item();
-    if let Some(enc) = r.get("StreamEncryption") {
+    if let Some(enc) = r.get("StreamEncryption").filter(|n| n.is_unknown()) {
+        s.set("encryption", enc.clone());
+    } else if let Some(enc) = r.get("StreamEncryption") {
         let mut fields = Vec::new();
         if let Some(v) = enc.get("EncryptionType") {
             fields.push(("type", v.clone()));
@@ -562,17 +604,14 @@ fn secret(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut m = r.item();
     m.set_opt(
-        "type",
+        "workflow_type",
         r.get("StateMachineType").or_else(|| r.get("Type")).cloned(),
     );
     let tracing = r
         .path(&["TracingConfiguration", "Enabled"])
         .or_else(|| r.path(&["Tracing", "Enabled"]));
     m.set_opt("tracing", boolean(tracing));
-    if let Some(l) = r
-        .get("LoggingConfiguration")
-        .or_else(|| r.get("Logging"))
-    {
+    if let Some(l) = r.get("LoggingConfiguration").or_else(|| r.get("Logging")) {
         let mut fields = Vec::new();
         if let Some(v) = l.get("Level") {
             fields.push(("level", v.clone()));
@@ -582,7 +621,9 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         m.set("logging", map_of(fields, l.span));
     }
-    if let Some(e) = r.get("EncryptionConfiguration") {
+    if let Some(e) = r.get("EncryptionConfiguration").filter(|n| n.is_unknown()) {
+        m.set("encryption", e.clone());
+    } else if let Some(e) = r.get("EncryptionConfiguration") {
         let mut fields = Vec::new();
         if let Some(v) = e.get("Type") {
             fields.push(("type", v.clone()));
@@ -595,10 +636,12 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let definition = match r.get("Definition") {
         Some(d) => Some(d.clone()),
         None => r.get("DefinitionString").and_then(|s| match s.as_str() {
-            Some(text) => crate::parse::json::parse(text, s.span.file).ok().map(|mut n| {
-                respan(&mut n, s.span);
-                n
-            }),
+            Some(text) => crate::parse::json::parse(text, s.span.file)
+                .ok()
+                .map(|mut n| {
+                    respan(&mut n, s.span);
+                    n
+                }),
             None => None,
         }),
     };
@@ -743,7 +786,10 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
         })
         .collect();
     for route in a.model.items_mut("routes") {
-        let Some(integ) = route.get("integration").and_then(Node::as_str).map(str::to_string)
+        let Some(integ) = route
+            .get("integration")
+            .and_then(Node::as_str)
+            .map(str::to_string)
         else {
             continue;
         };

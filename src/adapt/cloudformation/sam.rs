@@ -48,10 +48,19 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Serverless::HttpApi" => api(a, r, "http"),
         "AWS::Serverless::SimpleTable" => {
             let mut t = r.item();
-            if let Some(sse) = r.get("SSESpecification") {
+            if let Some(sse) = r.get("SSESpecification").filter(|n| n.is_unknown()) {
+                t.set("encryption", sse.clone());
+            } else if let Some(sse) = r.get("SSESpecification") {
                 let mut enc = Vec::new();
                 if let Some(v) = boolean(sse.get("SSEEnabled")) {
                     enc.push(("enabled", v));
+                }
+                // Passed through to the table, so a customer key is possible.
+                if let Some(v) = sse.get("KMSMasterKeyId") {
+                    enc.push(("kms_key", v.clone()));
+                }
+                if let Some(v) = sse.get("SSEType") {
+                    enc.push(("sse_type", v.clone()));
                 }
                 t.set("encryption", map_of(enc, sse.span));
             }
@@ -75,7 +84,10 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     f.set_opt("timeout", num(r.get("Timeout")));
     f.set_opt("memory_size", num(r.get("MemorySize")));
     f.set_opt("tracing", r.get("Tracing").cloned());
-    f.set_opt("environment", r.path(&["Environment", "Variables"]).cloned());
+    f.set_opt(
+        "environment",
+        r.path(&["Environment", "Variables"]).cloned(),
+    );
     f.set_opt("kms_key", r.get("KmsKeyArn").cloned());
     f.set_opt("code_uri", r.get("CodeUri").cloned());
     f.set_opt("architectures", r.get("Architectures").cloned());
@@ -84,20 +96,33 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         num(r.get("ReservedConcurrentExecutions")),
     );
     let on_failure = r
-        .path(&["EventInvokeConfig", "DestinationConfig", "OnFailure", "Destination"])
+        .path(&[
+            "EventInvokeConfig",
+            "DestinationConfig",
+            "OnFailure",
+            "Destination",
+        ])
         .or_else(|| r.path(&["DeadLetterQueue", "TargetArn"]));
     f.set_opt("on_failure", a.link_or_value(on_failure));
     if on_failure.is_none() {
         // `OnFailure: {Type: SQS}` without a Destination: SAM creates the
         // queue (topic), referenced as `<Function>.DestinationQueue`.
-        let t = r.path(&["EventInvokeConfig", "DestinationConfig", "OnFailure", "Type"]);
+        let t = r.path(&[
+            "EventInvokeConfig",
+            "DestinationConfig",
+            "OnFailure",
+            "Type",
+        ]);
         let generated = match t.and_then(Node::as_str) {
             Some("SQS") => Some("DestinationQueue"),
             Some("SNS") => Some("DestinationTopic"),
             _ => None,
         };
         if let (Some(t), Some(part)) = (t, generated) {
-            f.set("on_failure", Node::string(&format!("{}.{part}", r.id), t.span));
+            f.set(
+                "on_failure",
+                Node::string(format!("{}.{part}", r.id), t.span),
+            );
         }
     }
     if r.get("EventInvokeConfig").is_some() {
@@ -271,10 +296,18 @@ fn event(
             } else {
                 ("ApiId", "ServerlessHttpApi")
             };
-            let mut route = Item::new(&id, name, "AWS::Serverless::Function.Event", "aws", key_span);
+            let mut route = Item::new(
+                &id,
+                name,
+                "AWS::Serverless::Function.Event",
+                "aws",
+                key_span,
+            );
             let api = match a.link(p.get(api_key)) {
                 Some(api) => api,
-                None if p.get(api_key).is_some() => p.get(api_key).cloned().unwrap_or(empty.clone()),
+                None if p.get(api_key).is_some() => {
+                    p.get(api_key).cloned().unwrap_or(empty.clone())
+                }
                 None => {
                     a.implicit_apis.insert((implicit.to_string(), key_span));
                     Node::string(implicit, key_span)
@@ -290,11 +323,11 @@ fn event(
             );
             route.set_opt("path", p.get("Path").cloned());
             route.set_opt("authorizer", p.get_path(&["Auth", "Authorizer"]).cloned());
-            route.set_opt("api_key_required", boolean(p.get_path(&["Auth", "ApiKeyRequired"])));
             route.set_opt(
-                "integration_timeout_ms",
-                num(p.get("TimeoutInMillis")),
+                "api_key_required",
+                boolean(p.get_path(&["Auth", "ApiKeyRequired"])),
             );
+            route.set_opt("integration_timeout_ms", num(p.get("TimeoutInMillis")));
             a.model.push("routes", route.into_node());
             false
         }
@@ -308,7 +341,13 @@ fn event(
                 "DocumentDB" => ("Cluster", "docdb"),
                 _ => ("KafkaBootstrapServers", "kafka"),
             };
-            let mut m = Item::new(&id, name, "AWS::Lambda::EventSourceMapping", "aws", key_span);
+            let mut m = Item::new(
+                &id,
+                name,
+                "AWS::Lambda::EventSourceMapping",
+                "aws",
+                key_span,
+            );
             m.set("function", Node::string(r.id, r.span));
             let source = p.get(source_key);
             // A DynamoDB stream ARN is `!GetAtt Table.StreamArn`: link the table.
@@ -335,7 +374,13 @@ fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
         let mut dom = Item::new(&id, &id, "AWS::ApiGateway::DomainName", "aws", d.span);
         dom.set("kind", Node::string(kind, d.span));
         dom.set_opt("domain_name", d.get("DomainName").cloned());
-        dom.set_opt("security_policy", d.get("SecurityPolicy").cloned());
+        // A `Domain` decided at deploy time leaves its policy unknown too.
+        let policy = if d.is_unknown() {
+            Some(d)
+        } else {
+            d.get("SecurityPolicy")
+        };
+        dom.set_opt("security_policy", policy.cloned());
         a.model.push("domains", dom.into_node());
     }
 }
@@ -350,14 +395,20 @@ fn api_settings(api: &mut Item, p: &Node) {
             .cloned(),
     );
     api.set_opt("tracing", boolean(p.get("TracingEnabled")));
-    if let Some(l) = p.get("AccessLogSetting").or_else(|| p.get("AccessLogSettings")) {
+    if let Some(l) = p
+        .get("AccessLogSetting")
+        .or_else(|| p.get("AccessLogSettings"))
+    {
         api.set("access_logging", Node::bool(true, l.span));
     }
     api.set_opt(
         "default_authorizer",
         p.get_path(&["Auth", "DefaultAuthorizer"]).cloned(),
     );
-    api.set_opt("api_key_required", boolean(p.get_path(&["Auth", "ApiKeyRequired"])));
+    api.set_opt(
+        "api_key_required",
+        boolean(p.get_path(&["Auth", "ApiKeyRequired"])),
+    );
     if let Some(d) = p.get("DefinitionBody").or_else(|| p.get("DefinitionUri")) {
         api.set("has_definition", Node::bool(true, d.span));
     }

@@ -1,0 +1,11 @@
+//! Secret detector on `key\nvalue` (newline-split): no panics, hits sorted, char-aligned, redacted.
+//! The check itself lives in `fuzz/checks.rs`, shared with `tests/it/fuzz_smoke.rs`.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../checks.rs"]
+mod checks;
+
+fuzz_target!(|data: &[u8]| checks::scan_secret(data));

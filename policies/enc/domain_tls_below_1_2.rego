@@ -1,0 +1,84 @@
+# API Gateway custom domain that accepts TLS 1.0
+#
+# ## What it does
+# Flags REST API custom domains (`AWS::ApiGateway::DomainName`, the `Domain` of
+# an `AWS::Serverless::Api`) whose `SecurityPolicy` is `TLS_1_0` or not set, and
+# `AWS::ApiGatewayV2::DomainName`s (and `AWS::Serverless::HttpApi` domains)
+# whose `SecurityPolicy` is `TLS_1_0`.
+#
+# A REST custom domain created through CloudFormation without
+# `SecurityPolicy` gets `TLS_1_0` (the API's default, kept for backward
+# compatibility; only the console proposes TLS 1.2), so the missing value is
+# flagged. An `ApiGatewayV2` domain without it is not: HTTP APIs negotiate TLS
+# 1.2 only. `TLS_1_2` and the enhanced policies (`SecurityPolicy_TLS13_...`,
+# `SecurityPolicy_TLS12_...`) pass; a value the scanner cannot resolve is not
+# flagged.
+#
+# ## Why is this bad?
+# TLS 1.0 has known weaknesses (BEAST, CBC padding attacks, SHA-1 in the
+# handshake) and is deprecated by RFC 8996 and no longer allowed by PCI DSS. A
+# client or attacker able to force a downgrade can then read or tamper with
+# API traffic.
+#
+# ## Example
+# ```yaml
+# ApiDomain:
+#   Type: AWS::ApiGateway::DomainName
+#   Properties:
+#     DomainName: api.example.com
+#     RegionalCertificateArn: !Ref Certificate
+# ```
+#
+# ## Use instead
+# ```yaml
+#     SecurityPolicy: TLS_1_2
+# ```
+#
+# ## References
+# - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
+# - https://docs.aws.amazon.com/config/latest/developerguide/apigateway-domain-name-tls-check.html
+# - https://github.com/aws/aws-cdk/pull/6374
+package faasguard.rules.enc.domain_tls_below_1_2
+
+import rego.v1
+
+metadata := {
+	"id": "FG-ENC-011",
+	"title": "API Gateway custom domain accepts TLS 1.0",
+	"severity": "medium",
+	"area": "ENC",
+	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain.",
+	"references": [
+		"https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
+		"https://docs.aws.amazon.com/config/latest/developerguide/apigateway-domain-name-tls-check.html",
+	],
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf("Custom domain %s uses SecurityPolicy TLS_1_0, which still accepts TLS 1.0; use TLS_1_2", [label(d)]),
+} if {
+	some d in input.domains
+	is_string(d.security_policy)
+	upper(d.security_policy) == "TLS_1_0"
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf(
+		"Custom domain %s sets no SecurityPolicy, so API Gateway applies TLS_1_0, which still accepts TLS 1.0; set TLS_1_2",
+		[label(d)],
+	),
+} if {
+	some d in input.domains
+	d.kind == "rest"
+	not has_policy(d)
+}
+
+has_policy(d) if _ = d.security_policy
+
+label(d) := d.domain_name if is_string(d.domain_name)
+
+label(d) := d.name if not is_string(d.domain_name)

@@ -1,0 +1,74 @@
+# Secret-like environment variables without a customer managed KMS key
+#
+# ## What it does
+# Flags functions whose environment holds variables with secret-like names
+# (`DB_PASSWORD`, `API_TOKEN`, `clientSecret`; the adapter lists them in
+# `sensitive_environment`) while `KmsKeyArn` is missing or names an AWS managed
+# key (`alias/aws/lambda`).
+#
+# Functions whose variables all have ordinary names are not flagged: Lambda
+# already encrypts every environment at rest, and a customer managed key only
+# matters when the values are worth protecting. A `KmsKeyArn` written as
+# `!GetAtt Key.Arn` or `!Ref KeyArn` counts as a customer managed key.
+#
+# ## Why is this bad?
+# With the default key, anyone allowed `lambda:GetFunctionConfiguration` (a
+# read-only permission that `ReadOnlyAccess` and many roles include) sees the
+# values in clear text. A customer managed key adds its key policy as a second
+# gate (`kms:Decrypt`), can be disabled in an incident, and logs every use in
+# CloudTrail. Better still is to keep the secret out of the environment.
+#
+# ## Example
+# ```yaml
+# Api:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Environment:
+#       Variables:
+#         DB_PASSWORD: !Ref DbPassword
+# ```
+#
+# ## Use instead
+# ```yaml
+#     KmsKeyArn: !GetAtt EnvKey.Arn
+# ```
+# Or store the secret in Secrets Manager or SSM Parameter Store (SecureString)
+# and pass only its name or ARN (`DB_PASSWORD_SECRET_ARN`), reading it at run
+# time.
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
+# - https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html
+package faasguard.rules.enc.sensitive_environment_without_cmk
+
+import data.faasguard.lib.enc
+import rego.v1
+
+metadata := {
+	"id": "FG-ENC-001",
+	"title": "Secret-like environment variables without a customer managed KMS key",
+	"severity": "medium",
+	"area": "ENC",
+	"remediation": "Set KmsKeyArn to a customer managed KMS key, or move the secret to Secrets Manager or SSM Parameter Store and pass only its ARN.",
+	"references": [
+		"https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
+		"https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",
+	],
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "kms_key",
+	"message": sprintf(
+		"Function %s keeps secret-like environment variables (%s) encrypted only with the AWS managed key: anyone who can read its configuration sees them; set KmsKeyArn to a customer managed key or move them to Secrets Manager",
+		[f.name, names(f)],
+	),
+} if {
+	some f in input.functions
+	count(names_of(f)) > 0
+	not enc.customer_managed(f.kms_key)
+}
+
+names_of(f) := [n | some n in f.sensitive_environment; is_string(n)]
+
+names(f) := concat(", ", sort(names_of(f)))

@@ -1,0 +1,103 @@
+# DynamoDB table without a customer managed KMS key
+#
+# ## What it does
+# Flags DynamoDB tables (`AWS::DynamoDB::Table`, `AWS::DynamoDB::GlobalTable`,
+# `AWS::Serverless::SimpleTable`) that are not encrypted with a customer
+# managed key: no `SSESpecification`, `SSEEnabled` missing or false (the AWS
+# owned key), an `SSEType` other than `KMS`, or no `KMSMasterKeyId` (the AWS
+# managed key `aws/dynamodb`, also when named as `alias/aws/dynamodb`).
+#
+# A missing `SSEType` is not flagged: with `SSEEnabled: true` DynamoDB uses
+# `KMS`. A `KMSMasterKeyId` written as `!Ref Key` or `!GetAtt Key.Arn` counts as
+# a customer managed key. The severity is low because DynamoDB encrypts every
+# table at rest; this rule is about who controls the key.
+#
+# ## Why is this bad?
+# With the AWS owned or AWS managed key, DynamoDB's own IAM permissions are
+# the only gate to the data, and the key cannot be disabled or audited. A
+# customer managed key adds a key policy as a second gate, logs every use in
+# CloudTrail, and can be disabled or revoked to cut off access at once.
+#
+# ## Example
+# ```yaml
+# Orders:
+#   Type: AWS::DynamoDB::Table
+#   Properties:
+#     SSESpecification:
+#       SSEEnabled: true
+# ```
+#
+# ## Use instead
+# ```yaml
+#     SSESpecification:
+#       SSEEnabled: true
+#       SSEType: KMS
+#       KMSMasterKeyId: !Ref OrdersKey
+# ```
+#
+# ## References
+# - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html
+package faasguard.rules.enc.table_without_cmk
+
+import data.faasguard.lib
+import data.faasguard.lib.enc
+import rego.v1
+
+metadata := {
+	"id": "FG-ENC-004",
+	"title": "DynamoDB table without a customer managed KMS key",
+	"severity": "low",
+	"area": "ENC",
+	"remediation": "Set SSESpecification with SSEEnabled true, SSEType KMS and KMSMasterKeyId naming a customer managed key.",
+	"references": [
+		"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html",
+		"https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html",
+	],
+}
+
+deny contains {
+	"resource": t.id,
+	"path": p.path,
+	"message": sprintf("Table %s %s", [t.name, p.why]),
+} if {
+	some t in input.tables
+	not lib.is_unknown(t.encryption)
+	p := problem(t)
+}
+
+# The first reason that applies, so a table gets one finding.
+problem(t) := {
+	"path": "encryption",
+	"why": "sets no SSESpecification, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+} if {
+	not t.encryption
+} else := {
+	"path": "encryption.enabled",
+	"why": "sets SSEEnabled to false, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+} if {
+	t.encryption.enabled == false
+} else := {
+	"path": "encryption.enabled",
+	"why": "does not set SSEEnabled, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+} if {
+	not has_field(t.encryption, "enabled")
+} else := {
+	"path": "encryption.sse_type",
+	"why": sprintf("sets SSEType %v; only KMS encrypts with a KMS key", [t.encryption.sse_type]),
+} if {
+	is_string(t.encryption.sse_type)
+	upper(t.encryption.sse_type) != "KMS"
+} else := {
+	"path": "encryption.kms_key",
+	"why": "is encrypted with the AWS managed key aws/dynamodb: set KMSMasterKeyId to a customer managed key",
+} if {
+	not enc.customer_managed(t.encryption.kms_key)
+}
+
+has_field(o, k) if {
+	is_object(o)
+	_ = o[k]
+}
+
+has_field(o, _) if lib.is_unknown(o)

@@ -1,0 +1,111 @@
+# Helpers shared by the IAM rules (not a rule itself: no metadata).
+#
+# Action and resource patterns are matched as IAM matches them: case-insensitively for actions,
+# with `*` and `?` as wildcards. Unknown values (`{"unknown": true}`) are never strings, so none of
+# these helpers holds for them.
+package faasguard.lib.iam
+
+import rego.v1
+
+levels := data.faasguard.iam_access_levels
+
+# Allow statements of the customer-written identity policies (inline role/user/group policies,
+# `AWS::IAM::Policy`, customer managed `AWS::IAM::ManagedPolicy`, SAM inline statements and
+# policy templates), as [policy, statement index, statement]. AWS managed policies (kind
+# `managed`) are FG-IAM-005's concern.
+identity_allows contains [p, i, s] if {
+	some p in input.policies
+	p.kind == "identity"
+	some i, s in p.statements
+	s.effect == "Allow"
+}
+
+# `*`, `*:*`, `s3:*`, `*:Get*`: every action of a service, or of every service.
+full_wildcard(a) if a == "*"
+
+full_wildcard(a) if {
+	parts := split(a, ":")
+	count(parts) == 2
+	parts[1] == "*"
+}
+
+full_wildcard(a) if {
+	parts := split(a, ":")
+	count(parts) == 2
+	contains(parts[0], "*")
+}
+
+has_wildcard(s) if contains(s, "*")
+
+has_wildcard(s) if contains(s, "?")
+
+# An IAM pattern (`Pass*`, `*Role`, `PassRole`) as an anchored regular expression. Only for
+# patterns made of letters, digits, `-`, `_` and wildcards (every real action name).
+pattern_regex(pat) := sprintf("^%s$", [replace(replace(lower(pat), "*", ".*"), "?", ".")]) if {
+	regex.match(`^[A-Za-z0-9_*?-]+$`, pat)
+}
+
+# Whether the action pattern `a` covers the action `service:name` (both lower-case).
+covers(a, service, name) if {
+	parts := split(a, ":")
+	count(parts) == 2
+	regex.match(pattern_regex(parts[0]), service)
+	regex.match(pattern_regex(parts[1]), name)
+}
+
+# The action could be a write, permissions-management or tagging action
+# (`rules/iam_access_levels.toml`), and is not one that IAM only grants on `*`.
+write_action(a) if {
+	parts := split(lower(a), ":")
+	count(parts) == 2
+	not lower(a) in levels.resource_star_only
+	write_name(parts[1])
+}
+
+write_name(name) if {
+	not has_wildcard(name)
+	some v in levels.write_verbs
+	startswith(name, v)
+}
+
+# A pattern is write-capable when a write verb could match its literal prefix.
+write_name(name) if {
+	has_wildcard(name)
+	prefix := split(replace(name, "?", "*"), "*")[0]
+	some v in levels.write_verbs
+	prefix_compatible(prefix, v)
+}
+
+prefix_compatible(prefix, verb) if startswith(verb, prefix)
+
+prefix_compatible(prefix, verb) if startswith(prefix, verb)
+
+# `*`, or an ARN whose resource part is only wildcards (`arn:aws:s3:::*`, `arn:aws:logs:*:*:*`).
+all_resources(r) if r == "*"
+
+all_resources(r) if {
+	startswith(r, "arn:")
+	parts := split(r, ":")
+	count(parts) >= 6
+	regex.match(`^[*/:]+$`, concat(":", array.slice(parts, 5, count(parts))))
+}
+
+# Index of the first all-resources entry of a statement's Resource list.
+first_all_resources(s) := min({j | some j, r in s.resource; is_string(r); all_resources(r)})
+
+# How a policy is named in messages.
+label(p) := sprintf("SAM policy template %s of %s", [substring(p.origin, 20, -1), split(p.id, "/")[0]]) if {
+	startswith(p.origin, "sam_policy_template:")
+} else := sprintf("Inline policy of %s", [split(p.id, "/")[0]]) if {
+	p.origin == "sam_inline"
+} else := sprintf("Inline policy %s of %s", [parts[2], parts[0]]) if {
+	parts := split(p.id, "/")
+	count(parts) == 3
+	parts[1] == "Policies"
+} else := sprintf("Policy %s", [p.name])
+
+# `a, b, c` of the strings of a list, at most `n` of them (then `...`).
+list_text(list, n) := concat(", ", strs) if {
+	strs := [s | some s in list; is_string(s)]
+	count(strs) <= n
+} else := sprintf("%s, ...", [concat(", ", array.slice([s | some s in list; is_string(s)], 0, n))])

@@ -1,0 +1,239 @@
+# Resource policy allows anyone (`Principal: "*"`)
+#
+# ## What it does
+# Flags `Allow` statements in resource policies (Lambda permissions, S3 bucket policies, SQS
+# queue policies, SNS topic policies, KMS key policies, Secrets Manager resource policies) and in
+# role trust policies whose principal is everyone: `"*"`, `{AWS: "*"}`, an ARN with a wildcard
+# account (`arn:aws:iam::*:root`), or `NotPrincipal` (everyone except the listed principals),
+# unless a condition narrows the caller to known accounts, organizations, sources or networks:
+# `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceOrgID`,
+# `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceVpc`,
+# `aws:SourceVpce`, `aws:SourceIp`, `kms:CallerAccount`, `s3:DataAccessPointAccount`, ... with a
+# positive operator (`StringEquals`, `ArnLike`, `IpAddress`; not `...IfExists` or `...Not...`)
+# and a value other than `*` or `0.0.0.0/0`. `aws:Referer`, `aws:UserAgent` and
+# `aws:SecureTransport` do not narrow: any caller can meet them. The finding points at the
+# principal.
+#
+# Function URL permissions (`lambda:InvokeFunctionUrl`, or a `FunctionUrlAuthType` condition)
+# are public by design when the URL's auth type is `NONE`; that is judged by the function URL
+# rules, not here. A statement whose actions are all unknown is skipped too (a parameter could
+# be `lambda:InvokeFunctionUrl`). A key policy that names the account
+# (`arn:aws:iam::${AWS::AccountId}:root`, the default) is not public.
+#
+# ## Why is this bad?
+# `Principal: "*"` means every AWS account and, for S3, SNS and SQS, anonymous callers too:
+# anyone on the internet can read the bucket, send to the queue, publish to the topic, invoke the
+# function or use the key, and you pay for their requests. In a trust policy, any account can
+# assume the role. Public S3 buckets are among the most common causes of data leaks.
+#
+# ## Example
+# ```yaml
+# UploadsPolicy:
+#   Type: AWS::S3::BucketPolicy
+#   Properties:
+#     Bucket: !Ref Uploads
+#     PolicyDocument:
+#       Statement:
+#         - Effect: Allow
+#           Principal: "*"
+#           Action: s3:GetObject
+#           Resource: !Sub "${Uploads.Arn}/*"
+# ```
+#
+# ## Use instead
+# Name the principal, or keep `*` and narrow it with a condition:
+# ```yaml
+#         - Effect: Allow
+#           Principal:
+#             Service: cloudfront.amazonaws.com
+#           Action: s3:GetObject
+#           Resource: !Sub "${Uploads.Arn}/*"
+#           Condition:
+#             StringEquals:
+#               aws:SourceArn: !Sub "arn:aws:cloudfront::${AWS::AccountId}:distribution/${Cdn}"
+# ```
+#
+# ## References
+# - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
+# - https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html
+# - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+# - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
+package faasguard.rules.iam.public_resource_policy
+
+import data.faasguard.lib
+import data.faasguard.lib.iam
+import rego.v1
+
+metadata := {
+	"id": "FG-IAM-006",
+	"title": "Resource policy allows anyone",
+	"severity": "critical",
+	"area": "IAM",
+	"remediation": "Name the principals (accounts, roles, service principals), or add a condition on aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID that narrows `*` to your own callers.",
+	"references": [
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous",
+		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html",
+	],
+}
+
+# Principal: "*" (or an account wildcard).
+deny contains {
+	"resource": id,
+	"path": sprintf("%s.%d.principal.AWS.%d", [prefix, i, j]),
+	"message": sprintf("%s allows %s to any principal (%s) with no condition limiting the caller's account, organization, source or network", [what, actions(s), who]),
+} if {
+	some [id, prefix, what, i, s] in public_allows
+	some j, who in s.principal.AWS
+	is_string(who)
+	everyone(who)
+}
+
+# Allow + NotPrincipal: everyone but the listed principals.
+deny contains {
+	"resource": id,
+	"path": sprintf("%s.%d.not_principal", [prefix, i]),
+	"message": sprintf("%s allows %s to every principal except those in NotPrincipal, with no condition limiting the caller's account, organization, source or network", [what, actions(s)]),
+} if {
+	some [id, prefix, what, i, s] in public_allows
+	s.not_principal
+}
+
+# Allow statements without a narrowing condition, that are not function URL permissions:
+# [item id, path to the statements, description, index, statement].
+public_allows contains [p.id, "statements", describe(p), i, s] if {
+	some p in input.policies
+	p.kind == "resource"
+	some i, s in p.statements
+	public_allow(s)
+}
+
+# A role's trust policy is the role's resource policy: `*` there lets any account assume it.
+public_allows contains [r.id, "assume_role_policy.statements", sprintf("Trust policy of role %s", [r.id]), i, s] if {
+	some r in input.roles
+	some i, s in r.assume_role_policy.statements
+	public_allow(s)
+}
+
+public_allow(s) if {
+	s.effect == "Allow"
+	known_actions(s)
+	not narrowed(s)
+	not function_url(s)
+}
+
+# When every action is unknown (a parameter), it may be a function URL permission.
+known_actions(s) if {
+	some a in s.action
+	is_string(a)
+}
+
+known_actions(s) if s.not_action
+
+everyone(who) if who == "*"
+
+# `arn:aws:iam::*:root`, `arn:aws:iam::*:*`: every account.
+everyone(who) if regex.match(`^arn:[^:]+:(iam|sts)::\*:`, who)
+
+narrowing_keys := {
+	"aws:sourcearn",
+	"aws:sourceaccount",
+	"aws:sourceowner",
+	"aws:sourceorgid",
+	"aws:sourceorgpaths",
+	"aws:principalorgid",
+	"aws:principalorgpaths",
+	"aws:principalaccount",
+	"aws:principalarn",
+	"aws:principalservicename",
+	"aws:sourcevpc",
+	"aws:sourcevpce",
+	"aws:sourceip",
+	"aws:userid",
+	"aws:username",
+	"kms:calleraccount",
+	"s3:dataaccesspointaccount",
+	"s3:dataaccesspointarn",
+}
+
+# Operators that hold only when the key is present and matches.
+positive_operators := {
+	"stringequals",
+	"stringequalsignorecase",
+	"stringlike",
+	"arnequals",
+	"arnlike",
+	"ipaddress",
+}
+
+# A condition the adapter could not read is given the benefit of the doubt.
+narrowed(s) if {
+	s.condition
+	not is_object(s.condition)
+}
+
+narrowed(s) if lib.is_unknown(s.condition)
+
+narrowed(s) if {
+	some op, keys in s.condition
+	positive_operators[trim_prefix(lower(op), "foranyvalue:")]
+	not is_object(keys)
+}
+
+narrowed(s) if {
+	some op, keys in s.condition
+	positive_operators[trim_prefix(lower(op), "foranyvalue:")]
+	some key, values in keys
+	narrowing_keys[lower(key)]
+	restricts(values)
+}
+
+# The values are known to be specific (not `*`, `0.0.0.0/0`); unknown values count as specific.
+restricts(values) if {
+	is_array(values)
+	count(values) > 0
+	not any_wildcard(values)
+}
+
+restricts(values) if {
+	not is_array(values)
+	not values in wildcards
+}
+
+wildcards := {"*", "0.0.0.0/0", "::/0"}
+
+any_wildcard(values) if {
+	some v in values
+	v in wildcards
+}
+
+function_url(s) if {
+	some a in s.action
+	is_string(a)
+	lower(a) == "lambda:invokefunctionurl"
+}
+
+function_url(s) if {
+	some _, keys in s.condition
+	some key, _ in keys
+	lower(key) == "lambda:functionurlauthtype"
+}
+
+kinds := {
+	"lambda": "Lambda permission",
+	"s3": "S3 bucket policy",
+	"sqs": "SQS queue policy",
+	"sns": "SNS topic policy",
+	"kms": "KMS key policy",
+	"secretsmanager": "Secrets Manager resource policy",
+}
+
+describe(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) if {
+	p.origin == "key_policy"
+	is_string(p.attached_to[0])
+} else := sprintf("%s %s", [kind, p.name]) if {
+	kind := kinds[p.target_type]
+} else := sprintf("Resource policy %s", [p.name])
+
+actions(s) := iam.list_text(s.action, 4) if {
+	count([a | some a in s.action; is_string(a)]) > 0
+} else := "every action except those in NotAction"

@@ -1,0 +1,158 @@
+# API route without authorization or API key
+#
+# ## What it does
+# Flags API Gateway routes that anyone can call: no authorizer (authorization
+# type `NONE`) and no API key required.
+#
+# It covers:
+# - SAM `Api` and `HttpApi` events of a function with no `Auth.Authorizer` on
+#   the event and no `Auth.DefaultAuthorizer` on its API, or with an explicit
+#   `Auth: {Authorizer: NONE}`; the finding points at the event, or at the
+#   `NONE` value;
+# - CloudFormation `AWS::ApiGateway::Method` and `AWS::ApiGatewayV2::Route`
+#   with `AuthorizationType: NONE` (the finding points at the value) or with no
+#   `AuthorizationType` at all, which API Gateway treats as `NONE` (the
+#   finding points at the resource).
+#
+# Not flagged: `OPTIONS` methods (CORS preflight requests carry no
+# credentials), routes that require an API key, routes of a `PRIVATE` REST API
+# (reachable only through a VPC endpoint), WebSocket routes other than
+# `$connect` (the only one that can be authorized), and routes whose
+# authorization cannot be known statically, such as APIs whose security is in
+# an OpenAPI `DefinitionBody`. A REST API resource policy that limits callers
+# (by source IP, VPC endpoint, account) is not considered: suppress the
+# finding where that is the intended control.
+#
+# Severity is medium rather than high (compare FG-NET-001): many APIs are
+# public on purpose, and API Gateway still applies throttling, usage plans and
+# WAF to unauthenticated routes; the finding asks for a deliberate decision.
+#
+# ## Why is this bad?
+# An unauthenticated route lets anyone on the internet invoke the backend
+# function: read or change data the code does not protect itself, run up the
+# bill, or exhaust the function's concurrency. Authorization added later in
+# the function code is easy to forget on one handler.
+#
+# ## Example
+# ```yaml
+# GetOrders:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Events:
+#       Get:
+#         Type: Api
+#         Properties:
+#           Path: /orders
+#           Method: get
+# ```
+#
+# ## Use instead
+# ```yaml
+# Api:
+#   Type: AWS::Serverless::Api
+#   Properties:
+#     StageName: prod
+#     Auth:
+#       DefaultAuthorizer: CognitoAuth
+#       Authorizers:
+#         CognitoAuth:
+#           UserPoolArn: !GetAtt UserPool.Arn
+# GetOrders:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Events:
+#       Get:
+#         Type: Api
+#         Properties:
+#           RestApiId: !Ref Api
+#           Path: /orders
+#           Method: get
+# ```
+# In CloudFormation, set `AuthorizationType` to `AWS_IAM`, `CUSTOM`,
+# `COGNITO_USER_POOLS` (REST) or `JWT` (HTTP APIs), or `ApiKeyRequired: true`.
+#
+# ## References
+# - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html
+# - https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html
+# - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-controlling-access-to-apis.html
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html
+package faasguard.rules.net.api_route_without_authorization
+
+import rego.v1
+
+import data.faasguard.lib
+
+metadata := {
+	"id": "FG-NET-002",
+	"title": "API route without authorization or API key",
+	"severity": "medium",
+	"area": "NET",
+	"remediation": "Add an authorizer to the route or a default authorizer to its API (IAM, Lambda, Cognito or JWT), or require an API key; leave only deliberately public routes open and suppress the finding for them.",
+	"references": [
+		"https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
+		"https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-controlling-access-to-apis.html",
+	],
+}
+
+deny contains {
+	"resource": r.id,
+	"path": "authorization_type",
+	"message": sprintf("API route %s (%s) has no authorization and requires no API key: anyone can invoke it%s", [label(r), r.name, absent_note(r)]),
+} if {
+	some r in input.routes
+	open(r)
+	not key_required(r)
+	applicable(r)
+	not private_api(r)
+}
+
+# Authorization explicitly NONE (for SAM: computed from the event and its API).
+open(r) if r.authorization_type == "NONE"
+
+# CloudFormation methods and routes default to NONE.
+open(r) if {
+	not "authorization_type" in object.keys(r)
+	r.type in {"AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"}
+}
+
+absent_note(r) := " (AuthorizationType is not set and defaults to NONE)" if {
+	not "authorization_type" in object.keys(r)
+} else := ""
+
+# An API key is a control; an unknown ApiKeyRequired might be one.
+key_required(r) if r.api_key_required == true
+
+key_required(r) if lib.is_unknown(r.api_key_required)
+
+http_methods := {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD"}
+
+api_kind(r) := lib.by_id(input.apis, r.api).kind
+
+# A known HTTP verb other than OPTIONS, on an API that is not a WebSocket API.
+applicable(r) if {
+	is_string(r.method)
+	upper(r.method) in http_methods
+	not api_kind(r) == "websocket"
+}
+
+# The catch-all `$default` route of an HTTP API (a WebSocket `$default` route
+# cannot be authorized).
+applicable(r) if {
+	r.method == "$default"
+	api_kind(r) == "http"
+}
+
+# `$connect` is where a WebSocket API authorizes its clients.
+applicable(r) if {
+	r.method == "$connect"
+	not api_kind(r) == "http"
+}
+
+private_api(r) if lib.by_id(input.apis, r.api).endpoint_type == "PRIVATE"
+
+private_api(r) if lib.is_unknown(lib.by_id(input.apis, r.api).endpoint_type)
+
+label(r) := sprintf("%s %s", [upper(r.method), r.path]) if {
+	is_string(r.path)
+	r.path != ""
+} else := r.method

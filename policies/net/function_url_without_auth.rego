@@ -1,0 +1,89 @@
+# Function URL without authentication
+#
+# ## What it does
+# Flags Lambda function URLs whose `AuthType` is `NONE`: SAM's
+# `FunctionUrlConfig` and CloudFormation's `AWS::Lambda::Url`. The finding
+# points at the `AuthType` value.
+#
+# The `AWS::Lambda::Permission` that grants `lambda:InvokeFunctionUrl` to
+# principal `*` with `FunctionUrlAuthType: NONE` (SAM creates it for you) is
+# part of the same exposure: it is named in the message, not reported again.
+#
+# ## Why is this bad?
+# A function URL is a public HTTPS endpoint that invokes the function directly,
+# with none of the controls an API gateway offers (no authorizer, no API key,
+# no usage plan, no WAF, no throttling other than the function's concurrency).
+# With `AuthType: NONE` anyone who finds the URL can invoke the function as
+# often as they like: the code is the only line of defence, and every call is
+# billed to you.
+#
+# ## Example
+# ```yaml
+# MyFunction:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     FunctionUrlConfig:
+#       AuthType: NONE
+# ```
+#
+# ## Use instead
+# ```yaml
+#     FunctionUrlConfig:
+#       AuthType: AWS_IAM
+# ```
+# Callers then sign requests with SigV4 (CloudFront can do it for you with an
+# origin access control). For a public endpoint, put API Gateway (with
+# throttling and, where needed, an authorizer or WAF) in front of the function.
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html
+# - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionurlconfig.html
+package faasguard.rules.net.function_url_without_auth
+
+import rego.v1
+
+metadata := {
+	"id": "FG-NET-001",
+	"title": "Function URL without authentication",
+	"severity": "high",
+	"area": "NET",
+	"remediation": "Set AuthType to AWS_IAM and sign requests (or front the function with CloudFront or API Gateway); remove the public lambda:InvokeFunctionUrl permission.",
+	"references": [
+		"https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
+		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html",
+	],
+}
+
+deny contains {
+	"resource": u.id,
+	"path": "auth_type",
+	"message": message(u),
+} if {
+	some u in input.function_urls
+	u.auth_type == "NONE"
+}
+
+message(u) := sprintf("Function URL %s has AuthType NONE: anyone on the internet can invoke %s without credentials%s", [u.name, target(u), permission_note(u)])
+
+target(u) := sprintf("function %s", [u.function]) if is_string(u.function)
+
+else := "its function"
+
+# The public invoke permission that goes with the URL, when the template has it.
+permission_note(u) := sprintf(" (permission %s grants lambda:InvokeFunctionUrl to everyone)", [ids[0]]) if {
+	ids := sort([p.id | some p in public_url_permissions(u)])
+	count(ids) > 0
+}
+
+else := ""
+
+public_url_permissions(u) := {p |
+	is_string(u.function)
+	some p in input.policies
+	p.origin == "lambda_permission"
+	u.function in p.attached_to
+	some s in p.statements
+	"*" in object.get(s, ["principal", "AWS"], [])
+	"NONE" in object.get(s, ["condition", "StringEquals", "lambda:FunctionUrlAuthType"], [])
+}

@@ -1,0 +1,157 @@
+# Asynchronously invoked function without a failure destination
+#
+# ## What it does
+# Flags functions that are invoked asynchronously and have neither an
+# `OnFailure` destination nor a dead-letter queue.
+#
+# A function counts as invoked asynchronously when the template gives it an
+# S3, SNS, EventBridge, schedule, IoT or CloudWatch Logs event (SAM), an
+# `EventInvokeConfig`, an `AWS::Lambda::Permission` for one of those services,
+# a bucket notification, an SNS subscription or an EventBridge rule target.
+# Cognito triggers and Alexa skills invoke synchronously and do not count. The
+# finding points at the function; the message says what invokes it
+# asynchronously.
+#
+# Destinations count when set with SAM
+# `EventInvokeConfig.DestinationConfig.OnFailure` (including `Type: SQS` or
+# `SNS` without a `Destination`, which SAM creates), SAM `DeadLetterQueue`,
+# CloudFormation `DeadLetterConfig.TargetArn`, or an
+# `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`.
+#
+# ## Why is this bad?
+# Lambda retries a failed asynchronous event twice, then discards it. Events
+# that fail because of a bug, a throttle or a downstream outage are lost
+# without a trace beyond a log line, and cannot be inspected or replayed.
+#
+# ## Example
+# ```yaml
+# OnUpload:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Events:
+#       Upload:
+#         Type: S3
+#         Properties:
+#           Bucket: !Ref Uploads
+#           Events: s3:ObjectCreated:*
+# ```
+#
+# ## Use instead
+# ```yaml
+# OnUpload:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     EventInvokeConfig:
+#       DestinationConfig:
+#         OnFailure:
+#           Type: SQS
+#     Events:
+#       Upload:
+#         Type: S3
+#         Properties:
+#           Bucket: !Ref Uploads
+#           Events: s3:ObjectCreated:*
+# ```
+# In CloudFormation, add an `AWS::Lambda::EventInvokeConfig` with
+# `DestinationConfig.OnFailure.Destination`, or `DeadLetterConfig.TargetArn` on
+# the function. Prefer an `OnFailure` destination: it records the error as
+# well as the event.
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+# - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+# - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-onfailure.html
+package faasguard.rules.obs.async_function_without_failure_destination
+
+import rego.v1
+
+metadata := {
+	"id": "FG-OBS-003",
+	"title": "Asynchronously invoked function without a failure destination",
+	"severity": "medium",
+	"area": "OBS",
+	"remediation": "Add an OnFailure destination (EventInvokeConfig.DestinationConfig.OnFailure) or a dead-letter queue (DeadLetterQueue / DeadLetterConfig) to the function.",
+	"references": [
+		"https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
+		"https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html",
+	],
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "on_failure",
+	"message": sprintf("Function %s is invoked asynchronously%s but has no OnFailure destination or dead-letter queue: events that still fail after Lambda's retries are dropped", [f.name, reason(f)]),
+} if {
+	some f in input.functions
+	f.async_invoked == true
+	not "on_failure" in object.keys(f)
+}
+
+reason(f) := sprintf(" (%s)", [concat("; ", sort(reasons(f)))]) if {
+	count(reasons(f)) > 0
+} else := ""
+
+# SAM event types that the adapter counts as asynchronous.
+async_events := {"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "IoTRule", "CloudWatchLogs", "SES"}
+
+# Service principals whose invocations are asynchronous (as in the adapter).
+async_services := {
+	"s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com",
+	"scheduler.amazonaws.com", "iot.amazonaws.com", "ses.amazonaws.com",
+	"logs.amazonaws.com", "codecommit.amazonaws.com",
+	"cloudformation.amazonaws.com", "config.amazonaws.com",
+}
+
+reasons(f) := {sprintf("%s event %s", [e.type, e.name]) |
+	some e in object.get(f, "events", [])
+	e.type in async_events
+} | {sprintf("permission %s for %s", [p.id, s]) |
+	some p in input.policies
+	p.origin == "lambda_permission"
+	f.id in p.attached_to
+	some st in p.statements
+	some s in object.get(st, ["principal", "Service"], [])
+	s in async_services
+} | {source |
+	some res in input.resources
+	source := invoker(res, f.id)
+} | {"its EventInvokeConfig" |
+	some res in input.resources
+	res.id == f.id
+	res.properties.EventInvokeConfig
+}
+
+# Raw resources that make a function asynchronous, described.
+invoker(res, id) := sprintf("EventInvokeConfig %s", [res.id]) if {
+	res.type == "AWS::Lambda::EventInvokeConfig"
+	refers_to(res.properties.FunctionName, id)
+}
+
+invoker(res, id) := sprintf("notifications of bucket %s", [res.id]) if {
+	res.type == "AWS::S3::Bucket"
+	some c in res.properties.NotificationConfiguration.LambdaConfigurations
+	refers_to(c.Function, id)
+}
+
+invoker(res, id) := sprintf("subscription to topic %s", [res.id]) if {
+	res.type == "AWS::SNS::Topic"
+	some s in res.properties.Subscription
+	s.Protocol == "lambda"
+	refers_to(s.Endpoint, id)
+}
+
+invoker(res, id) := sprintf("SNS subscription %s", [res.id]) if {
+	res.type == "AWS::SNS::Subscription"
+	res.properties.Protocol == "lambda"
+	refers_to(res.properties.Endpoint, id)
+}
+
+invoker(res, id) := sprintf("EventBridge rule %s", [res.id]) if {
+	res.type == "AWS::Events::Rule"
+	some t in res.properties.Targets
+	refers_to(t.Arn, id)
+}
+
+refers_to(v, id) if v == id
+
+refers_to(v, id) if v.ref == id

@@ -1,0 +1,70 @@
+# Function on a deprecated runtime
+#
+# ## What it does
+# Flags functions whose `Runtime` has reached its end of support date in the
+# cloud provider's runtime table (for AWS Lambda, the "deprecation" date of
+# the Lambda runtimes page), as of the scan date. The message gives the date,
+# whether creating or updating such functions is already blocked, and the
+# runtime to move to.
+#
+# ## Why is this bad?
+# A deprecated runtime gets no more security patches for the language or the
+# operating system, and AWS support no longer helps with it. Some time after
+# deprecation Lambda blocks creating, then updating, functions on it: a
+# deployment that only changes an environment variable starts failing, often
+# on the day a fix must go out.
+#
+# ## Example
+# ```yaml
+# Handler:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Runtime: python3.8
+# ```
+#
+# ## Use instead
+# ```yaml
+#     Runtime: python3.14
+# ```
+# after testing the code (and its native dependencies) on the new version.
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated
+# - https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html
+package faasguard.rules.run.deprecated_runtime
+
+import rego.v1
+
+metadata := {
+	"id": "FG-RUN-001",
+	"title": "Function runtime is deprecated",
+	"severity": "high",
+	"area": "RUN",
+	"remediation": "Upgrade the function to a supported runtime of the same language (the message names the newest one) and test it there.",
+	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated"],
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "runtime",
+	"message": sprintf("Function %s uses %s (%s), deprecated since %s%s%s", [
+		f.name, f.runtime, info.name, info.deprecation, blocked(info), successor(info),
+	]),
+} if {
+	some f in input.functions
+	is_string(f.runtime)
+	info := data.faasguard.runtimes[f.cloud][f.runtime]
+	is_string(info.deprecation)
+	info.deprecation <= data.faasguard.config.today
+}
+
+# The strongest block already in force (dates compare as ISO strings).
+blocked(info) := sprintf("; updating functions on it is blocked since %s", [info.block_update]) if {
+	info.block_update <= data.faasguard.config.today
+} else := sprintf("; creating functions on it is blocked since %s", [info.block_create]) if {
+	info.block_create <= data.faasguard.config.today
+} else := ""
+
+successor(info) := sprintf("; upgrade to %s", [info.successor]) if {
+	is_string(info.successor)
+} else := ""

@@ -1,0 +1,65 @@
+# Function on a runtime deprecated within 180 days
+#
+# ## What it does
+# Flags functions whose `Runtime` reaches its end of support date (the AWS
+# Lambda "deprecation" date) within the next 180 days of the scan date. Once
+# the date has passed, FG-RUN-001 reports the function instead.
+#
+# ## Why is this bad?
+# Moving to a new language version takes testing, dependency upgrades and a
+# release; six months is the usual notice AWS gives, and it goes fast. After
+# the date the runtime gets no security patches, and later Lambda blocks
+# creating and updating functions on it.
+#
+# ## Example
+# ```yaml
+# Handler:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Runtime: nodejs22.x   # deprecated 2027-04-30
+# ```
+#
+# ## Use instead
+# ```yaml
+#     Runtime: nodejs24.x
+# ```
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported
+# - https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html
+package faasguard.rules.run.runtime_deprecation_soon
+
+import rego.v1
+
+metadata := {
+	"id": "FG-RUN-002",
+	"title": "Function runtime is deprecated within 180 days",
+	"severity": "low",
+	"area": "RUN",
+	"remediation": "Plan the upgrade to a newer runtime of the same language (the message names the newest one) before the deprecation date.",
+	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported"],
+}
+
+horizon_days := 180
+
+# `config.today` plus the horizon, as `YYYY-MM-DD`.
+horizon := substring(time.format([time.add_date(time.parse_ns("2006-01-02", data.faasguard.config.today), 0, 0, horizon_days), "UTC", "2006-01-02"]), 0, 10)
+
+deny contains {
+	"resource": f.id,
+	"path": "runtime",
+	"message": sprintf("Function %s uses %s (%s), deprecated on %s, within %d days%s", [
+		f.name, f.runtime, info.name, info.deprecation, horizon_days, successor(info),
+	]),
+} if {
+	some f in input.functions
+	is_string(f.runtime)
+	info := data.faasguard.runtimes[f.cloud][f.runtime]
+	is_string(info.deprecation)
+	info.deprecation > data.faasguard.config.today
+	info.deprecation <= horizon
+}
+
+successor(info) := sprintf("; upgrade to %s", [info.successor]) if {
+	is_string(info.successor)
+} else := ""

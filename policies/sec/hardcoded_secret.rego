@@ -1,0 +1,80 @@
+# Secret value written into the template
+#
+# ## What it does
+# Reports every value that faasguard's secret detector recognises as a
+# credential: AWS access keys, API tokens, private keys, connection strings
+# with passwords, and literal values under names such as `DB_PASSWORD` or
+# `ApiToken`. It looks at resource properties, SAM `Globals` and parameter
+# defaults. The finding points at the secret itself; its message shows only a
+# redacted preview (`AKIA****LQ`).
+#
+# ## Why is this bad?
+# A template is committed to version control, copied into CI logs and build
+# artifacts, and stored by CloudFormation, where anyone allowed to read the
+# stack (`cloudformation:GetTemplate`, the console) can read it. Values in
+# Lambda environment variables are also shown in the console and returned by
+# `lambda:GetFunctionConfiguration`. A leaked credential stays valid until
+# someone rotates it, and removing it from the template does not remove it
+# from the repository's history.
+#
+# ## Example
+# ```yaml
+# Api:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Environment:
+#       Variables:
+#         DB_PASSWORD: hunter2-but-longer
+# ```
+#
+# ## Use instead
+# Keep the secret in Secrets Manager or SSM Parameter Store and read it at run
+# time, or resolve it at deploy time with a dynamic reference:
+# ```yaml
+#     Environment:
+#       Variables:
+#         DB_SECRET_ARN: !Ref DbSecret
+# ```
+# ```yaml
+#     MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'
+# ```
+# Then rotate the exposed credential: it is in the repository's history.
+#
+# ## References
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
+# - https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-encryption
+package faasguard.rules.sec.hardcoded_secret
+
+import rego.v1
+
+metadata := {
+	"id": "FG-SEC-001",
+	"title": "Hardcoded secret in template",
+	"severity": "critical",
+	"area": "SEC",
+	"remediation": "Move the secret to Secrets Manager or SSM Parameter Store, reference it (dynamic reference or ARN in the environment), and rotate the exposed value.",
+	"references": [
+		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds",
+		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html",
+	],
+}
+
+# The item's own span is the secret string, so the path is empty. Only the
+# redacted form ever goes into the message.
+deny contains {
+	"resource": s.id,
+	"path": "",
+	"message": sprintf("Hardcoded secret (%s) in %s: %s. %s", [s.kind, where(s), s.redacted, s.description]),
+} if {
+	some s in input.hardcoded_secrets
+}
+
+# `Fn` / `properties.Environment.Variables.X` → "Fn property Environment.Variables.X".
+where(s) := sprintf("%s property %s", [s.resource, trim_prefix(s.path, "properties.")]) if {
+	startswith(s.path, "properties.")
+} else := sprintf("parameter %s default", [s.resource]) if {
+	s.path == "default"
+} else := sprintf("%s %s", [s.resource, s.path]) if {
+	s.path != ""
+} else := s.resource

@@ -1,0 +1,60 @@
+# Function without an explicit timeout
+#
+# ## What it does
+# Flags Lambda functions that set no `Timeout`, neither on the function nor in
+# SAM `Globals`. The finding points at the function.
+#
+# ## Why is this bad?
+# Lambda then uses its default of 3 seconds. That is rarely a deliberate
+# choice: a handler that calls a database or another service on a cold start
+# can easily need longer, and it fails with `Task timed out after 3.00
+# seconds` only under load or after a dependency slows down. Timeouts also
+# drive other settings (an SQS queue's visibility timeout must be six times
+# the function's, an API's integration timeout should be above it), which
+# cannot be checked against a value nobody chose.
+#
+# ## Example
+# ```yaml
+# Handler:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Runtime: python3.13
+#     Handler: app.handler
+# ```
+#
+# ## Use instead
+# ```yaml
+# Globals:
+#   Function:
+#     Timeout: 10
+# ```
+# or `Timeout:` on the function: the longest run you expect, with a margin.
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+# - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html
+package faasguard.rules.tmo.function_timeout_not_set
+
+import rego.v1
+
+metadata := {
+	"id": "FG-TMO-005",
+	"title": "Function timeout not set",
+	"severity": "low",
+	"area": "TMO",
+	"remediation": "Set Timeout on the function (or in SAM Globals) to the longest run you expect, with a margin.",
+	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"],
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "timeout",
+	"message": sprintf("Function %s sets no Timeout, so Lambda's default of 3 seconds applies", [f.name]),
+} if {
+	some f in input.functions
+	f.cloud == "aws"
+	not has_timeout(f)
+}
+
+# Set, even to a value that cannot be known statically.
+has_timeout(f) if "timeout" in object.keys(f)

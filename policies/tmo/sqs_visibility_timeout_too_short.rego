@@ -1,0 +1,94 @@
+# SQS queue visibility timeout shorter than six times the function timeout
+#
+# ## What it does
+# Flags SQS queues that feed a function through an event source mapping when
+# the queue's `VisibilityTimeout` (30 seconds when not set) is less than six
+# times the function's `Timeout` (3 seconds when not set). The finding points
+# at the queue's `VisibilityTimeout`, or at the queue when it is not set.
+#
+# ## Why is this bad?
+# When Lambda takes a batch from the queue, the messages become invisible for
+# the visibility timeout. If the function is still working (or Lambda is
+# retrying a throttled invocation) when it runs out, the messages become
+# visible again and are delivered a second time, to a second concurrent
+# invocation: duplicate processing, and messages that reach the dead-letter
+# queue without ever having failed. AWS asks for at least six times the
+# function timeout (plus the mapping's `MaximumBatchingWindowInSeconds`).
+#
+# ## Example
+# ```yaml
+# Worker:
+#   Type: AWS::Serverless::Function
+#   Properties:
+#     Timeout: 60
+#     Events:
+#       Jobs:
+#         Type: SQS
+#         Properties: {Queue: !GetAtt JobQueue.Arn}
+# JobQueue:
+#   Type: AWS::SQS::Queue
+# ```
+#
+# ## Use instead
+# ```yaml
+# JobQueue:
+#   Type: AWS::SQS::Queue
+#   Properties:
+#     VisibilityTimeout: 360
+# ```
+#
+# ## References
+# - https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-queueconfig
+# - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html
+package faasguard.rules.tmo.sqs_visibility_timeout_too_short
+
+import rego.v1
+
+import data.faasguard.lib
+
+metadata := {
+	"id": "FG-TMO-003",
+	"title": "SQS visibility timeout below six times the function timeout",
+	"severity": "medium",
+	"area": "TMO",
+	"remediation": "Set the queue's VisibilityTimeout to at least six times the function's Timeout (plus any batching window).",
+	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-queueconfig"],
+}
+
+# SQS's default visibility timeout and Lambda's default function timeout.
+default_visibility := 30
+
+default_timeout := 3
+
+deny contains {
+	"resource": q.id,
+	"path": "visibility_timeout",
+	"message": sprintf(
+		"Queue %s has %s of %v s, below 6 × the %v s timeout of function %s that consumes it (%v s): messages are redelivered while still being processed",
+		[q.name, visibility_label(q), visibility, timeout, f.name, 6 * timeout],
+	),
+} if {
+	some m in input.event_source_mappings
+	m.source_type == "sqs"
+	q := lib.by_id(input.queues, m.source)
+	f := lib.by_id(input.functions, m.function)
+	visibility := visibility_of(q)
+	timeout := timeout_of(f)
+	visibility < 6 * timeout
+}
+
+visibility_of(q) := q.visibility_timeout if {
+	is_number(q.visibility_timeout)
+} else := default_visibility if {
+	not q.visibility_timeout
+}
+
+timeout_of(f) := f.timeout if {
+	is_number(f.timeout)
+} else := default_timeout if {
+	not f.timeout
+}
+
+visibility_label(q) := "VisibilityTimeout" if is_number(q.visibility_timeout)
+
+else := "the default visibility timeout"
