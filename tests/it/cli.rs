@@ -151,3 +151,35 @@ fn rules_and_explain() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = readme
+        .split("<!-- rules:start -->")
+        .nth(1)
+        .and_then(|s| s.split("<!-- rules:end -->").next())
+        .expect("rules section");
+    let out = faasguard()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    for r in &rules {
+        let id = r["id"].as_str().unwrap();
+        let row = format!(
+            "| `{id}` | {} | {} |",
+            r["severity"].as_str().unwrap(),
+            r["title"].as_str().unwrap()
+        );
+        assert!(
+            section.contains(&row),
+            "README rules table lacks or misstates: {row}"
+        );
+    }
+    assert_eq!(
+        section.matches("| `FG-").count(),
+        rules.len(),
+        "README lists rules that do not exist"
+    );
+}

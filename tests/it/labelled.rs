@@ -276,7 +276,7 @@ fn labelled_cloudformation_cases() {
     );
 }
 
-const FLOOR_KICS_CAUGHT: f64 = 0.0;
-const FLOOR_KICS_QUIET: f64 = 0.0;
-const FLOOR_CHECKOV_CAUGHT: f64 = 0.0;
-const FLOOR_CHECKOV_QUIET: f64 = 0.0;
+const FLOOR_KICS_CAUGHT: f64 = 0.85;
+const FLOOR_KICS_QUIET: f64 = 0.70;
+const FLOOR_CHECKOV_CAUGHT: f64 = 0.75;
+const FLOOR_CHECKOV_QUIET: f64 = 0.95;
