@@ -55,7 +55,7 @@ Resources:
             TableName: !Ref Table
         - Statement:
             - Effect: Allow
-              Action: {action}
+              Action: "{action}"
               Resource: "*"
       Events:
         Get:
@@ -108,7 +108,7 @@ Resources:
           PolicyDocument:
             Statement:
               - Effect: Allow
-                Action: [{action}, logs:CreateLogStream]
+                Action: ["{action}", logs:CreateLogStream]
                 Resource: "*"
   Fn{i}:
     Type: AWS::Lambda::Function
@@ -203,7 +203,7 @@ fn count_files(dir: &Path) -> usize {
         let p = e.path();
         if p.is_dir() {
             n += count_files(&p);
-        } else {
+        } else if !e.file_name().to_string_lossy().starts_with('.') {
             n += 1;
         }
     }

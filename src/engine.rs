@@ -53,7 +53,7 @@ pub struct Engine {
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
-const METADATA: &str = "data.faasguard.__aggregate.metadata";
+const METADATA: &str = "data.faasguard.__metadata.metadata";
 
 impl Engine {
     /// Load policies and data, check every rule's metadata, and run every rule
@@ -110,22 +110,21 @@ impl Engine {
                 }
             }
         }
-        let mut aggregate = String::from("package faasguard.__aggregate\n\nimport rego.v1\n\n");
-        for field in ["metadata", "deny"] {
-            let name = if field == "deny" {
-                "results"
-            } else {
-                "metadata"
-            };
-            aggregate.push_str(&format!("{name} := {{\n"));
+        // Results and metadata live in separate packages: evaluating a rule
+        // evaluates its whole package, and the metadata is only needed once.
+        for (package, field, name) in [
+            ("faasguard.__aggregate", "deny", "results"),
+            ("faasguard.__metadata", "metadata", "metadata"),
+        ] {
+            let mut module = format!("package {package}\n\nimport rego.v1\n\n{name} := {{\n");
             for (pkg, _) in &rule_packages {
-                aggregate.push_str(&format!("\t{pkg:?}: {pkg}.{field},\n"));
+                module.push_str(&format!("\t{pkg:?}: {pkg}.{field},\n"));
             }
-            aggregate.push_str("}\n\n");
+            module.push_str("}\n");
+            engine
+                .add_policy(format!("<{package}>"), module)
+                .map_err(|e| EngineError::Policy(e.to_string()))?;
         }
-        engine
-            .add_policy("<aggregate>".into(), aggregate)
-            .map_err(|e| EngineError::Policy(e.to_string()))?;
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -221,6 +220,15 @@ impl Engine {
     /// Evaluate every rule once against an empty model.
     pub fn dry_run(&mut self) -> Result<(), EngineError> {
         self.check_runs()
+    }
+
+    /// Evaluate one rule (for profiling and error isolation).
+    pub fn eval_single(
+        &mut self,
+        rule: usize,
+        input: regorus::Value,
+    ) -> Result<Vec<RawResult>, EngineError> {
+        self.eval_one(rule, input)
     }
 
     pub fn rules(&self) -> &[Rule] {

@@ -67,9 +67,10 @@ deny contains {
 	"message": sprintf("%s allows write actions on all resources (%s): %s", [iam.label(p), s.resource[j], iam.list_text(actions, 5)]),
 } if {
 	some [p, i, s] in iam.identity_allows
+	# The resource check is cheap and rules most statements out.
+	j := iam.first_all_resources(s)
 	actions := [a | some a in s.action; reported(a)]
 	count(actions) > 0
-	j := iam.first_all_resources(s)
 }
 
 reported(a) if {

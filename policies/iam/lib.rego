@@ -47,6 +47,12 @@ pattern_regex(pat) := sprintf("^%s$", [replace(replace(lower(pat), "*", ".*"), "
 
 # Whether the action pattern `a` covers the action `service:name` (both lower-case).
 covers(a, service, name) if {
+	not has_wildcard(a)
+	a == concat(":", [service, name])
+}
+
+covers(a, service, name) if {
+	has_wildcard(a)
 	parts := split(a, ":")
 	count(parts) == 2
 	regex.match(pattern_regex(parts[0]), service)

@@ -56,9 +56,9 @@ deny contains {
 	"message": sprintf("%s allows %s on %s: it can pass any role, including the most privileged, to a service it controls", [iam.label(p), iam.list_text(actions, 3), s.resource[j]]),
 } if {
 	some [p, i, s] in iam.identity_allows
+	j := min({k | some k, r in s.resource; is_string(r); all_roles(r)})
 	actions := [a | some a in s.action; passrole(a)]
 	count(actions) > 0
-	j := min({k | some k, r in s.resource; is_string(r); all_roles(r)})
 }
 
 passrole(a) if {
