@@ -32,3 +32,31 @@ fn demo_sarif() {
         ".runs[].tool.driver.semanticVersion" => "[version]",
     });
 }
+
+/// Text and JSON output per rule fixture directory: messages, positions and
+/// fingerprints of every rule are pinned (SARIF is pinned on the demo; its
+/// rule metadata is the same for every input).
+#[test]
+fn rule_fixtures_text_and_json() {
+    let dir = common::root().join("fixtures/rules");
+    let mut ids: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    ids.sort();
+    for id in ids {
+        let path = format!("fixtures/rules/{id}");
+        let run = |format: &str| {
+            let out = faasguard()
+                .current_dir(common::root())
+                .args(["scan", &path, "--format", format, "--threads", "1"])
+                .output()
+                .expect("runs");
+            String::from_utf8(out.stdout).expect("utf-8")
+        };
+        insta::assert_snapshot!(format!("rule_{id}_text"), run("text"));
+        let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+        insta::assert_json_snapshot!(format!("rule_{id}_json"), json["findings"]);
+    }
+}
