@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::baseline;
 use crate::config;
 use crate::discover;
 use crate::engine::PolicyFile;
@@ -34,12 +35,28 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories for policy violations.
     Scan(ScanArgs),
+    /// Make a compliance audit report (Markdown or HTML) from a saved JSON scan result.
+    Report(ReportArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. FG-IAM-001.
         id: String,
+    },
+    /// Join JSON or SARIF reports (shards, repositories) into one, deduplicated.
+    Merge {
+        /// Reports written by `faasguard scan --format json|sarif`.
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
+        /// Write the merged report to a file instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Accept the current findings in a baseline file (`scan --baseline` then reports only new ones).
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
     },
     /// Print the normalized model of a template as JSON (what policies see as `input`).
     Model {
@@ -83,6 +100,111 @@ pub struct ScanArgs {
     /// Exit 2 when a file cannot be read or parsed.
     #[arg(long)]
     pub strict: bool,
+    /// Report only findings not in this baseline (`faasguard baseline create`);
+    /// the baseline's findings are shown as suppressed, its fixed ones listed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Scan only a stable share of the files, `K/N` (1-based): for matrix jobs.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+/// Which frameworks an audit report covers.
+#[derive(Args, Debug, Default)]
+pub struct AuditArgs {
+    /// Frameworks for `--format markdown|html`, comma-separated ids (default: all):
+    /// cis-aws, gdpr, hipaa, iso27001, nist-800-53, pci-dss, soc2.
+    #[arg(long = "framework", value_delimiter = ',', value_name = "ID")]
+    pub frameworks: Vec<String>,
+    /// An extra framework mapping file, same format as the built-in ones (repeatable).
+    #[arg(long = "framework-file", value_name = "FILE")]
+    pub framework_files: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// A JSON scan result (`faasguard scan --format json`); `-` reads standard input.
+    #[arg(short, long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Report format.
+    #[arg(short, long, value_enum, default_value_t = report::audit::Kind::Markdown)]
+    pub format: report::audit::Kind,
+    /// Write the report to a file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not K/N"))?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be between 1 and N"));
+    }
+    Ok((k, n))
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BaselineCommand {
+    /// Write the fingerprints of the current findings, so that `scan
+    /// --baseline FILE` reports only new ones.
+    Create(BaselineCreateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BaselineCreateArgs {
+    /// Files or directories to scan (run from where CI runs `faasguard scan`:
+    /// fingerprints include the file paths shown).
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// The baseline file to write.
+    #[arg(short, long, default_value = baseline::DEFAULT_FILE)]
+    pub output: PathBuf,
+    /// Configuration file (default: .faasguard.toml in the scan path).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Exclude paths matching this glob (relative to the scan path; repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+    /// Allowed regions or region groups, comma-separated (e.g. `eu,us-east-1`).
+    #[arg(long, value_delimiter = ',')]
+    pub allowed_regions: Vec<String>,
+    /// Extra Rego policy directory or file (repeatable).
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+impl BaselineCreateArgs {
+    /// The scan the baseline is taken from: `faasguard scan` with these
+    /// arguments and every other one at its default.
+    fn scan_args(&self) -> Result<ScanArgs, clap::Error> {
+        use clap::FromArgMatches;
+        let matches =
+            ScanArgs::augment_args(clap::Command::new("scan")).try_get_matches_from(["scan"])?;
+        let mut args = ScanArgs::from_arg_matches(&matches)?;
+        args.paths = self.paths.clone();
+        args.config = self.config.clone();
+        args.excludes = self.excludes.clone();
+        args.allowed_regions = self.allowed_regions.clone();
+        args.policies = self.policies.clone();
+        args.threads = self.threads;
+        Ok(args)
+    }
 }
 
 #[derive(Args, Debug)]
@@ -105,9 +227,14 @@ pub const EXIT_ERROR: i32 = 2;
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Report(args) => run_report(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain { id } => run_explain(&id),
         Command::Model { file } => run_model(&file),
+        Command::Baseline {
+            command: BaselineCommand::Create(args),
+        } => run_baseline_create(&args),
+        Command::Merge { reports, output } => run_merge(&reports, output.as_deref()),
     }
 }
 
@@ -153,8 +280,9 @@ fn load_policy_dirs(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
 }
 
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
-    let config = match config::find(args.config.as_deref(), &args.paths) {
-        Some(path) => match config::load(&path) {
+    let config_file = config::find(args.config.as_deref(), &args.paths);
+    let config = match &config_file {
+        Some(path) => match config::load(path) {
             Ok(c) => c,
             Err(e) => return Err(report_error(*e)),
         },
@@ -178,6 +306,16 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
             return Err(EXIT_ERROR);
         }
     };
+    let baseline = match &args.baseline {
+        Some(path) => match baseline::Baseline::load(path) {
+            Ok(b) => Some(std::sync::Arc::new(b)),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
     let allowed_regions = if args.allowed_regions.is_empty() {
         config.residency.allowed_regions.clone()
     } else {
@@ -189,9 +327,14 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         threads: args.threads.or(config.threads).unwrap_or(0),
         allowed_regions,
         extra_policies,
+        shard: args.shard,
+        allow_inline_suppressions: config.allow_inline_suppressions.unwrap_or(true),
+        baseline,
+        config_file,
+        fail_on: args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
         ..Settings::default()
     };
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Low);
+    let fail_on = settings.fail_on;
     Ok((settings, fail_on))
 }
 
@@ -199,6 +342,17 @@ fn run_scan(args: ScanArgs) -> i32 {
     let (settings, fail_on) = match settings_from(&args) {
         Ok(s) => s,
         Err(code) => return code,
+    };
+    let audit_kind = match args.format {
+        Format::Markdown => Some(report::audit::Kind::Markdown),
+        Format::Html => Some(report::audit::Kind::Html),
+        _ => None,
+    };
+    // Bad framework files fail before the scan, not after it.
+    let frameworks = match audit_kind.map(|_| select_frameworks(&args.audit)) {
+        Some(Err(code)) => return code,
+        Some(Ok(f)) => f,
+        None => Vec::new(),
     };
     let outcome = match scan::scan(&settings) {
         Ok(o) => o,
@@ -212,6 +366,18 @@ fn run_scan(args: ScanArgs) -> i32 {
         Format::Text => report::text::render(&outcome),
         Format::Json => report::json::render(&outcome),
         Format::Sarif => report::sarif::render(&outcome),
+        Format::Junit => report::junit::render(&outcome),
+        Format::Github => report::github::render(&outcome),
+        Format::Markdown | Format::Html => {
+            let kind = audit_kind.unwrap_or(report::audit::Kind::Markdown);
+            match report::audit::render_outcome(&outcome, &frameworks, kind) {
+                Ok(body) => body,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
+            }
+        }
     };
     let written = match &args.output {
         Some(path) => std::fs::write(path, anstream::adapter::strip_str(&body).to_string())
@@ -282,7 +448,12 @@ fn print_diagnostics(outcome: &scan::Outcome) {
 fn load_rules() -> Result<Vec<crate::rule::Rule>, i32> {
     let settings = Settings::default();
     scan::load_engine(&settings)
-        .map(|e| e.rules().to_vec())
+        .map(|e| {
+            let mut rules = e.rules().to_vec();
+            rules.extend(crate::suppress::rules());
+            rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+            rules
+        })
         .map_err(|e| {
             eprintln!("error: {e}");
             EXIT_ERROR
@@ -359,4 +530,130 @@ fn run_model(file: &std::path::Path) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+fn run_merge(reports: &[PathBuf], output: Option<&std::path::Path>) -> i32 {
+    let mut docs = Vec::new();
+    for path in reports {
+        let shown = path.display().to_string();
+        let parsed = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(v) => docs.push((shown, v)),
+            Err(e) => {
+                eprintln!("error: {shown}: {e}");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let merged = match crate::merge::merge(&docs) {
+        Ok((_, v)) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut body = serde_json::to_string_pretty(&merged).unwrap_or_default();
+    body.push('\n');
+    let written = match output {
+        Some(p) => {
+            std::fs::write(p, &body).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => std::io::stdout()
+            .write_all(body.as_bytes())
+            .map_err(|e| e.to_string()),
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    EXIT_OK
+}
+
+fn run_baseline_create(args: &BaselineCreateArgs) -> i32 {
+    let scan_args = match args.scan_args() {
+        Ok(a) => a,
+        Err(e) => return report_error(miette::miette!("{e}")),
+    };
+    let (settings, _) = match settings_from(&scan_args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let outcome = match scan::scan(&settings) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    print_diagnostics(&outcome);
+    if outcome.diagnostics.iter().any(|d| d.code == "policy-error") {
+        return EXIT_ERROR;
+    }
+    let entries = baseline::Baseline::from_findings(&outcome.findings, &outcome.sources);
+    let text = baseline::Baseline::render(&entries);
+    if let Err(e) = std::fs::write(&args.output, text) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return EXIT_ERROR;
+    }
+    eprintln!(
+        "wrote {} finding{} to {}",
+        entries.len(),
+        if entries.len() == 1 { "" } else { "s" },
+        args.output.display()
+    );
+    EXIT_OK
+}
+
+fn select_frameworks(args: &AuditArgs) -> Result<Vec<report::audit::Framework>, i32> {
+    report::audit::framework::select(&args.frameworks, &args.framework_files).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_ERROR
+    })
+}
+
+fn run_report(args: &ReportArgs) -> i32 {
+    let frameworks = match select_frameworks(&args.audit) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let shown = args.input.display().to_string();
+    let text = if shown == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map(|_| text)
+    } else {
+        std::fs::read_to_string(&args.input)
+    };
+    let input = match text
+        .map_err(|e| e.to_string())
+        .and_then(|t| report::audit::ScanResult::from_json(&t))
+    {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {shown}: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let body = match report::audit::render(&input, &frameworks, args.format, &scan::today()) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let written = match &args.output {
+        Some(p) => {
+            std::fs::write(p, &body).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => match std::io::stdout().write_all(body.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            _ => Ok(()),
+        },
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    EXIT_OK
 }

@@ -16,6 +16,11 @@ pub struct Config {
     #[serde(default)]
     pub exclude: Vec<String>,
     pub threads: Option<usize>,
+    /// Honour `# faasguard:ignore` comments and CloudFormation
+    /// `Metadata.faasguard.ignore` entries (default true). When false, each
+    /// one is reported as a finding of FG-GOV-001 and suppresses nothing;
+    /// only a baseline can accept a finding.
+    pub allow_inline_suppressions: Option<bool>,
     #[serde(default)]
     pub residency: Residency,
 }
@@ -43,19 +48,36 @@ pub struct ConfigError {
 pub const FILE_NAME: &str = ".faasguard.toml";
 
 /// The config file for a scan: the one given, else `.faasguard.toml` in the
-/// first scan path (or its directory), else none.
+/// first scan path (or the directory of a file), else in its parents up to
+/// the working directory (pre-commit passes `infra/template.yaml` from the
+/// repository root, where the config lives), else none.
 pub fn find(explicit: Option<&Path>, scan_paths: &[PathBuf]) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return Some(p.to_path_buf());
     }
     let first = scan_paths.first()?;
-    let dir = if first.is_dir() {
+    let cwd = std::env::current_dir().ok();
+    let start = if first.is_dir() {
         first.clone()
     } else {
-        first.parent()?.to_path_buf()
+        first.parent().map(Path::to_path_buf).unwrap_or_default()
     };
-    let candidate = dir.join(FILE_NAME);
-    candidate.is_file().then_some(candidate)
+    let start = match (&cwd, start.is_absolute()) {
+        (Some(c), false) => c.join(start),
+        _ => start,
+    };
+    // Parents are searched only up to the working directory, never above it.
+    let under_cwd = cwd.as_deref().is_some_and(|c| start.starts_with(c));
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if !under_cwd || cwd.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    None
 }
 
 /// Read and validate a config file.
@@ -98,6 +120,15 @@ mod tests {
         .unwrap();
         assert_eq!(c.fail_on, Some(Severity::High));
         assert_eq!(c.residency.allowed_regions, vec!["eu".to_string()]);
+    }
+
+    #[test]
+    fn inline_suppressions_switch() {
+        let c = parse("c", "allow_inline_suppressions = false\n").unwrap();
+        assert_eq!(c.allow_inline_suppressions, Some(false));
+        assert_eq!(parse("c", "").unwrap().allow_inline_suppressions, None);
+        let e = parse("c", "allow_inline_suppressions = \"no\"\n").unwrap_err();
+        assert_eq!(e.span.unwrap().offset(), 28);
     }
 
     #[test]

@@ -2,20 +2,25 @@
 //! infrastructure-as-code.
 //!
 //! The pipeline flows one way, one module per stage:
-//! [`discover`] → [`parse`] → [`adapt`] → [`model`] → [`engine`] → [`finding`] → [`report`].
+//! [`discover`] → [`parse`] → [`adapt`] → [`model`] → [`engine`] → [`finding`] → [`suppress`]
+//! (with [`baseline`]) → [`report`].
 //! [`scan`] wires the stages together; the binary only parses arguments.
 
 pub mod adapt;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod discover;
 mod embedded;
 pub mod engine;
 pub mod finding;
+pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rule;
 pub mod scan;
+pub mod scope;
 pub mod secret;
 pub mod source;
+pub mod suppress;

@@ -65,6 +65,40 @@ pub struct Model {
     /// Things the adapter could not make sense of (a SAM policy template
     /// missing a parameter, ...), reported as warnings with their place.
     pub notes: Vec<(String, Span)>,
+    /// Where each source resource (and parameter) is written: the suppress
+    /// stage turns a comment on a header line into a resource-wide one.
+    pub headers: Vec<Header>,
+    /// Suppressions written into the template's structure (CloudFormation
+    /// `Metadata.faasguard.ignore`), as written; the suppress stage checks them.
+    pub ignores: Vec<Ignore>,
+}
+
+/// A source resource's place in its file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// The logical id (`OrdersFunction`).
+    pub id: String,
+    /// The logical id key.
+    pub key: Span,
+    /// The whole definition (key to last value).
+    pub body: Span,
+}
+
+/// One entry of a resource's `Metadata.faasguard.ignore` list, unchecked:
+/// missing or mistyped fields are `None` (the suppress stage reports them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ignore {
+    /// The logical id of the resource carrying the metadata.
+    pub resource: String,
+    /// `id`: one rule id, or several comma-separated.
+    pub rules: Option<(String, Span)>,
+    pub reason: Option<String>,
+    /// `until` as written (`YYYY-MM-DD` when valid).
+    pub until: Option<(String, Span)>,
+    /// Keys other than `id`, `reason` and `until` (typos such as `untill`).
+    pub unknown_keys: Vec<(String, Span)>,
+    /// The entry.
+    pub span: Span,
 }
 
 impl Model {
@@ -74,6 +108,8 @@ impl Model {
             file,
             collections: BTreeMap::new(),
             notes: Vec::new(),
+            headers: Vec::new(),
+            ignores: Vec::new(),
         }
     }
 

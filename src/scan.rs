@@ -10,6 +10,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::adapt::cloudformation;
+use crate::baseline::{self, Baseline};
 use crate::discover::{self, Candidate, Found, Kind};
 use crate::engine::{Engine, EngineError, PolicyFile};
 use crate::finding::{self, Diagnostic, Finding, Level, Redactor};
@@ -17,6 +18,7 @@ use crate::model::Model;
 use crate::parse::{self, Syntax};
 use crate::rule::Rule;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::suppress::{self, Declared, Suppressed};
 
 /// Validated scan settings (the CLI and config file build these).
 #[derive(Clone, Debug)]
@@ -31,6 +33,17 @@ pub struct Settings {
     pub today: String,
     /// Policies beyond the built-in ones.
     pub extra_policies: Vec<PolicyFile>,
+    /// Scan only shard `k` of `n` (1-based) of the files: `--shard k/n`.
+    pub shard: Option<(u32, u32)>,
+    /// Honour `faasguard:ignore` comments and `Metadata` suppressions
+    /// (`allow_inline_suppressions`); when false each is a finding itself.
+    pub allow_inline_suppressions: bool,
+    /// Findings accepted as they are (`--baseline FILE`).
+    pub baseline: Option<Arc<Baseline>>,
+    /// The configuration file read, if any (reports show it).
+    pub config_file: Option<PathBuf>,
+    /// `--fail-on`/`fail_on`: not used by the scan; reports show it.
+    pub fail_on: crate::rule::Severity,
 }
 
 impl Default for Settings {
@@ -42,6 +55,11 @@ impl Default for Settings {
             allowed_regions: Vec::new(),
             today: today(),
             extra_policies: Vec::new(),
+            shard: None,
+            allow_inline_suppressions: true,
+            baseline: None,
+            config_file: None,
+            fail_on: crate::rule::Severity::Low,
         }
     }
 }
@@ -60,11 +78,21 @@ pub struct Stats {
 /// Everything a scan produced.
 pub struct Outcome {
     pub sources: SourceMap,
+    /// Findings standing after the suppress stage (what fails a scan).
     pub findings: Vec<Finding>,
+    /// Findings a comment, `Metadata` entry or the baseline suppressed, in
+    /// the same order; reports still show them.
+    pub suppressed: Vec<Suppressed>,
+    /// What the scan made of `--baseline`.
+    pub baseline: Option<baseline::Status>,
     pub diagnostics: Vec<Diagnostic>,
     pub rules: Vec<Rule>,
     pub redactor: Redactor,
     pub stats: Stats,
+    /// What the scan covered: paths, files and items per kind, functions.
+    pub scope: crate::scope::Scope,
+    /// The settings it ran with (reports show the configuration in force).
+    pub settings: Settings,
 }
 
 /// A scan that could not start (bad policy, bad settings).
@@ -153,13 +181,32 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     });
     let engine = load_engine(settings)?;
     let _ = warm.join();
-    let walk = discover::walk(&settings.paths, &settings.discover);
+    let mut walk = discover::walk(&settings.paths, &settings.discover);
     let cwd = std::env::current_dir().ok();
-    let displays: Vec<String> = walk
+    let mut displays: Vec<String> = walk
         .files
         .iter()
         .map(|f| display_path(f, cwd.as_deref()))
         .collect();
+    if let Some((k, n)) = settings.shard {
+        // samconfig files stay in every shard: templates beside them need them.
+        let keep: Vec<bool> = walk
+            .files
+            .iter()
+            .zip(&displays)
+            .map(|(f, d)| f.candidate == Candidate::SamConfig || crate::merge::shard_of(d, n) == k)
+            .collect();
+        let mut i = 0;
+        walk.files.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        let mut i = 0;
+        displays.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+    }
 
     let mut diagnostics: Vec<Diagnostic> = walk
         .skipped
@@ -218,6 +265,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let mut findings = Vec::new();
     let mut redactor = Redactor::default();
     let mut stats = Stats::default();
+    let mut scope = crate::scope::Scope {
+        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref()),
+        ..Default::default()
+    };
+    let mut declared = Vec::new();
     for (i, out) in outs.into_iter().enumerate() {
         sources.add(out.source.unwrap_or_else(|| {
             SourceFile::new(
@@ -228,12 +280,14 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         }));
         findings.extend(out.findings);
         diagnostics.extend(out.diagnostics);
+        declared.extend(out.declared);
         for (secret, redacted) in out.secrets {
             redactor.add(&secret, &redacted);
         }
         stats.files_scanned += usize::from(out.scanned);
         stats.files_failed += usize::from(out.failed);
         stats.resources += out.resources;
+        scope.absorb(out.scope);
     }
     for f in &mut findings {
         f.message = redactor.redact(&f.message);
@@ -245,13 +299,32 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             && a.message == b.message
             && a.resource == b.resource
     });
+    let mut rules = engine.rules().to_vec();
+    rules.extend(suppress::rules());
+    let known = rules.iter().map(|r| r.meta.id.clone()).collect();
+    let applied = suppress::apply(
+        findings,
+        &declared,
+        &known,
+        &sources,
+        &suppress::Options {
+            allow_in_source: settings.allow_inline_suppressions,
+            today: &settings.today,
+            baseline: settings.baseline.as_deref(),
+        },
+    );
+    diagnostics.extend(applied.diagnostics);
     Ok(Outcome {
         sources,
-        findings,
+        findings: applied.findings,
+        suppressed: applied.suppressed,
+        baseline: applied.baseline,
         diagnostics,
-        rules: engine.rules().to_vec(),
+        rules,
         redactor,
         stats,
+        scope,
+        settings: settings.clone(),
     })
 }
 
@@ -298,10 +371,12 @@ struct FileOut {
     source: Option<SourceFile>,
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
+    declared: Vec<Declared>,
     secrets: Vec<(String, String)>,
     scanned: bool,
     failed: bool,
     resources: usize,
+    scope: crate::scope::Scope,
 }
 
 fn process(
@@ -356,6 +431,7 @@ fn process(
     let (model, secrets) = cloudformation::adapt(&doc, id, env);
     out.scanned = true;
     out.resources = model.items("resources").len();
+    out.scope = crate::scope::Scope::of(&model, display);
     for (note, span) in &model.notes {
         out.diagnostics.push(
             Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
@@ -364,6 +440,7 @@ fn process(
     }
     out.secrets = secrets;
     evaluate(&model, display, engine, &mut out);
+    out.declared = suppress::declared(&text, id, &doc, &model);
     out
 }
 

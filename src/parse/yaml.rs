@@ -152,7 +152,18 @@ impl Builder<'_> {
                 // The event span of a scalar starts at its anchor and tag;
                 // the value itself starts after them.
                 let inner = self.skip_properties(span, true);
-                let outer = self.skip_properties(span, false);
+                // A quoted scalar's event span runs on over a trailing
+                // comment; it ends at the closing quote.
+                let inner = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        self.closing_quote(inner)
+                    }
+                    _ => inner,
+                };
+                let outer = Span {
+                    end: inner.end,
+                    ..self.skip_properties(span, false)
+                };
                 let node = apply_tag(Node::new(value, inner), tag.as_deref(), outer);
                 self.remember(anchor, &node);
                 self.deliver(node, span)?;
@@ -227,6 +238,30 @@ impl Builder<'_> {
             start += token + (rest.len() - rest.trim_start().len());
         }
         Span::new(span.file, start, end)
+    }
+
+    /// `span` cut just after the quote closing the quoted scalar it starts
+    /// with (`\"` escapes in double quotes, `''` in single ones).
+    fn closing_quote(&self, span: Span) -> Span {
+        let Some(s) = self.text.get(span.start as usize..span.end as usize) else {
+            return span;
+        };
+        let mut chars = s.char_indices();
+        let Some((_, quote)) = chars.next().filter(|(_, c)| *c == '"' || *c == '\'') else {
+            return span;
+        };
+        while let Some((i, c)) = chars.next() {
+            if quote == '"' && c == '\\' {
+                chars.next();
+            } else if c == quote {
+                if quote == '\'' && s[i + 1..].starts_with('\'') {
+                    chars.next();
+                    continue;
+                }
+                return Span::new(span.file, span.start as usize, span.start as usize + i + 1);
+            }
+        }
+        span
     }
 
     /// A collection's span: from its start to its last item, or, for a
@@ -461,6 +496,17 @@ mod tests {
         assert_eq!(slice(text, t.span), "901");
         let key = doc.key_span_of(&["Resources", "Fn", "Timeout"]).unwrap();
         assert_eq!(slice(text, key), "Timeout");
+    }
+
+    #[test]
+    fn quoted_spans_end_at_the_closing_quote() {
+        let text = "a: \"x\\\"y\" # c\nb: 'it''s' # d\nc: [\"p\", 'q']\n";
+        let doc = one(text);
+        assert_eq!(slice(text, doc.get("a").unwrap().span), "\"x\\\"y\"");
+        assert_eq!(slice(text, doc.get("b").unwrap().span), "'it''s'");
+        let c = doc.get("c").unwrap().as_seq().unwrap();
+        assert_eq!(slice(text, c[0].span), "\"p\"");
+        assert_eq!(slice(text, c[1].span), "'q'");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{locate, locate_diagnostics};
+use super::{locate, locate_diagnostics, locate_suppressed, Located};
 use crate::scan::{Outcome, Stats};
 use crate::source::LineCol;
 
@@ -16,7 +16,78 @@ pub struct Report<'a> {
     pub tool: Tool,
     pub summary: Summary<'a>,
     pub findings: Vec<Finding<'a>>,
+    /// Findings a comment, `Metadata` entry or the baseline accepted.
+    pub suppressed: Vec<SuppressedFinding<'a>>,
+    /// Only with `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<&'a crate::baseline::Status>,
     pub diagnostics: Vec<Diagnostic<'a>>,
+    /// What the scan covered (files and items per format, cloud and kind).
+    pub scope: &'a crate::scope::Scope,
+    /// The rules that ran.
+    pub rule_set: RuleSet<'a>,
+    /// The configuration in force.
+    pub config: Config<'a>,
+}
+
+/// The rules a scan ran, so a report made later from this file knows them.
+#[derive(Serialize)]
+pub struct RuleSet<'a> {
+    /// The built-in rules' version (the tool's).
+    pub version: &'static str,
+    /// FNV-1a of every policy and rule data file that ran (built-in and
+    /// custom): equal digests mean the same rules.
+    pub digest: String,
+    pub rules: Vec<RuleRef<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct RuleRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub severity: &'static str,
+    pub area: &'a str,
+    pub builtin: bool,
+}
+
+/// Settings that decide what a scan reports.
+#[derive(Serialize)]
+pub struct Config<'a> {
+    /// The configuration file read, if any.
+    pub config_file: Option<String>,
+    pub fail_on: &'static str,
+    /// Empty: residency not checked.
+    pub allowed_regions: &'a [String],
+    pub excludes: &'a [String],
+    pub max_file_size: u64,
+    pub allow_inline_suppressions: bool,
+    /// The date dated rules (runtime end of life) were judged against.
+    pub today: &'a str,
+    /// Custom policy files.
+    pub policies: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+pub struct SuppressedFinding<'a> {
+    #[serde(flatten)]
+    pub finding: Finding<'a>,
+    pub suppression: Suppression<'a>,
+}
+
+#[derive(Serialize)]
+pub struct Suppression<'a> {
+    /// `in_source` (comment, metadata) or `external` (baseline), as in SARIF.
+    pub kind: crate::suppress::Kind,
+    /// `comment`, `metadata` or `baseline`.
+    pub origin: crate::suppress::Origin,
+    pub justification: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<&'a str>,
+    /// Where the comment or metadata entry is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<LineCol>,
 }
 
 #[derive(Serialize)]
@@ -31,6 +102,8 @@ pub struct Summary<'a> {
     pub stats: &'a Stats,
     pub findings: usize,
     pub by_severity: std::collections::BTreeMap<&'static str, usize>,
+    /// Findings suppressed (not counted in `findings`).
+    pub suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -64,21 +137,19 @@ pub struct Diagnostic<'a> {
 }
 
 pub fn build(outcome: &Outcome) -> Report<'_> {
-    let findings: Vec<Finding<'_>> = locate(outcome)
-        .into_iter()
-        .map(|l| Finding {
-            rule_id: &l.finding.rule_id,
-            severity: l.finding.severity.as_str(),
-            title: l.rule.map_or("", |r| r.meta.title.as_str()),
-            message: &l.finding.message,
-            file: l.file,
-            start: l.start,
-            end: l.end,
-            resource: l.finding.resource.as_deref(),
-            resource_type: l.finding.resource_type.as_deref(),
-            path: l.finding.path.as_deref(),
-            remediation: l.rule.map_or("", |r| r.meta.remediation.as_str()),
-            fingerprint: &l.finding.fingerprint,
+    let findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    let suppressed = locate_suppressed(outcome)
+        .iter()
+        .map(|s| SuppressedFinding {
+            finding: finding(&s.located),
+            suppression: Suppression {
+                kind: s.suppression.origin.kind(),
+                origin: s.suppression.origin,
+                justification: &s.suppression.justification,
+                until: s.suppression.until.as_deref(),
+                file: s.at.map(|(file, _)| file),
+                start: s.at.map(|(_, start)| start),
+            },
         })
         .collect();
     let diagnostics = locate_diagnostics(outcome)
@@ -104,9 +175,80 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
                 .into_iter()
                 .map(|(s, n)| (s.as_str(), n))
                 .collect(),
+            suppressed: outcome.suppressed.len(),
         },
         findings,
+        suppressed,
+        baseline: outcome.baseline.as_ref(),
         diagnostics,
+        scope: &outcome.scope,
+        rule_set: RuleSet {
+            version: env!("CARGO_PKG_VERSION"),
+            digest: rule_set_digest(&outcome.settings.extra_policies),
+            rules: outcome
+                .rules
+                .iter()
+                .map(|r| RuleRef {
+                    id: &r.meta.id,
+                    title: &r.meta.title,
+                    severity: r.meta.severity.as_str(),
+                    area: &r.meta.area,
+                    builtin: r.builtin,
+                })
+                .collect(),
+        },
+        config: config(&outcome.settings),
+    }
+}
+
+fn config(s: &crate::scan::Settings) -> Config<'_> {
+    Config {
+        config_file: s
+            .config_file
+            .as_deref()
+            .map(|p| crate::scope::show_path(p, std::env::current_dir().ok().as_deref())),
+        fail_on: s.fail_on.as_str(),
+        allowed_regions: &s.allowed_regions,
+        excludes: &s.discover.excludes,
+        max_file_size: s.discover.max_file_size,
+        allow_inline_suppressions: s.allow_inline_suppressions,
+        today: &s.today,
+        policies: s.extra_policies.iter().map(|p| p.path.as_str()).collect(),
+    }
+}
+
+/// The digest of the rule set: built-in policies and rule data (not the
+/// framework mappings, which only reports read) and custom policies.
+fn rule_set_digest(extra: &[crate::engine::PolicyFile]) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let data = crate::embedded::RULE_DATA
+        .iter()
+        .filter(|(path, _)| !path.starts_with("rules/frameworks/"));
+    for (path, text) in crate::embedded::POLICIES.iter().chain(data) {
+        parts.push(path);
+        parts.push(text);
+    }
+    for p in extra {
+        parts.push(&p.path);
+        parts.push(&p.text);
+    }
+    format!("{:016x}", crate::finding::fnv1a(&parts))
+}
+
+fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
+    Finding {
+        rule_id: &l.finding.rule_id,
+        severity: l.finding.severity.as_str(),
+        title: l.rule.map_or("", |r| r.meta.title.as_str()),
+        message: &l.finding.message,
+        file: l.file,
+        start: l.start,
+        end: l.end,
+        resource: l.finding.resource.as_deref(),
+        resource_type: l.finding.resource_type.as_deref(),
+        path: l.finding.path.as_deref(),
+        remediation: l.rule.map_or("", |r| r.meta.remediation.as_str()),
+        fingerprint: &l.finding.fingerprint,
     }
 }
 

@@ -4,7 +4,10 @@
 //! once, secrets redacted once), so they cannot disagree about where a
 //! finding is or leak what another format hides.
 
+pub mod audit;
+pub mod github;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 
@@ -12,6 +15,7 @@ use crate::finding::{Diagnostic, Finding};
 use crate::rule::Rule;
 use crate::scan::Outcome;
 use crate::source::{LineCol, Span};
+use crate::suppress::Suppression;
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -19,6 +23,14 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// JUnit XML, for CI systems that show test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// Compliance audit report, GitHub-flavoured Markdown.
+    Markdown,
+    /// Compliance audit report, one self-contained HTML file.
+    Html,
 }
 
 /// A finding with its position resolved and its rule at hand.
@@ -42,15 +54,41 @@ pub fn locate(outcome: &Outcome) -> Vec<Located<'_>> {
     outcome
         .findings
         .iter()
-        .map(|f| {
-            let (file, start, end) = position(outcome, f.span);
-            Located {
-                finding: f,
-                rule: outcome.rules.iter().find(|r| r.meta.id == f.rule_id),
-                file,
-                start,
-                end,
-            }
+        .map(|f| locate_one(outcome, f))
+        .collect()
+}
+
+fn locate_one<'a>(outcome: &'a Outcome, f: &'a Finding) -> Located<'a> {
+    let (file, start, end) = position(outcome, f.span);
+    Located {
+        finding: f,
+        rule: outcome.rules.iter().find(|r| r.meta.id == f.rule_id),
+        file,
+        start,
+        end,
+    }
+}
+
+/// A suppressed finding, located like the others, with where its
+/// suppression is written (none for a baseline).
+pub struct LocatedSuppressed<'a> {
+    pub located: Located<'a>,
+    pub suppression: &'a Suppression,
+    pub at: Option<(&'a str, LineCol)>,
+}
+
+/// Resolve every suppressed finding's position and its suppression's.
+pub fn locate_suppressed(outcome: &Outcome) -> Vec<LocatedSuppressed<'_>> {
+    outcome
+        .suppressed
+        .iter()
+        .map(|s| LocatedSuppressed {
+            located: locate_one(outcome, &s.finding),
+            suppression: &s.suppression,
+            at: s.suppression.span.map(|span| {
+                let (file, start, _) = position(outcome, span);
+                (file, start)
+            }),
         })
         .collect()
 }

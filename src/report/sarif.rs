@@ -6,10 +6,11 @@
 
 use serde_json::{json, Value};
 
-use super::{locate, locate_diagnostics};
+use super::{locate, locate_diagnostics, locate_suppressed, Located};
 use crate::finding::Level;
 use crate::rule::{Rule, Severity};
 use crate::scan::Outcome;
+use crate::suppress::Kind;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -67,45 +68,34 @@ fn rule_json(r: &Rule) -> Value {
 
 pub fn build(outcome: &Outcome) -> Value {
     let rules: Vec<&Rule> = outcome.rules.iter().collect();
-    let results: Vec<Value> = locate(outcome)
-        .into_iter()
-        .map(|l| {
-            let f = l.finding;
-            let index = rules.iter().position(|r| r.meta.id == f.rule_id);
-            let mut loc = json!({
-                "physicalLocation": {
-                    "artifactLocation": {"uri": uri(l.file), "uriBaseId": "%SRCROOT%"},
-                    "region": {
-                        "startLine": l.start.line,
-                        "startColumn": l.start.column,
-                        "endLine": l.end.line,
-                        "endColumn": l.end.column.max(if l.end.line == l.start.line { l.start.column + 1 } else { 1 }),
-                    }
-                }
-            });
-            if let Some(res) = &f.resource {
-                let mut logical = json!({"name": res, "kind": "resource"});
-                if let Some(t) = &f.resource_type {
-                    logical["fullyQualifiedName"] = json!(format!("{t}/{res}"));
-                }
-                loc["logicalLocations"] = json!([logical]);
-            }
-            let mut result = json!({
-                "ruleId": f.rule_id,
-                "level": level(f.severity),
-                "message": {"text": f.message},
-                "locations": [loc],
-                "partialFingerprints": {"primaryLocationLineHash": format!("{}:1", f.fingerprint)},
-            });
-            if let Some(i) = index {
-                result["ruleIndex"] = json!(i);
-            }
-            if let Some(p) = &f.path {
-                result["properties"] = json!({"modelPath": p});
-            }
-            result
-        })
+    let mut results: Vec<Value> = locate(outcome)
+        .iter()
+        .map(|l| result_json(&rules, l))
         .collect();
+    // Suppressed findings stay visible to auditors: same result, with the
+    // suppression that accepted it.
+    results.extend(locate_suppressed(outcome).iter().map(|s| {
+        let mut result = result_json(&rules, &s.located);
+        let mut suppression = json!({
+            "kind": match s.suppression.origin.kind() {
+                Kind::InSource => "inSource",
+                Kind::External => "external",
+            },
+            "status": "accepted",
+            "justification": s.suppression.justification,
+        });
+        if let Some((file, start)) = s.at {
+            suppression["location"] = json!({"physicalLocation": {
+                "artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": start.line, "startColumn": start.column},
+            }});
+        }
+        if let Some(until) = &s.suppression.until {
+            suppression["properties"] = json!({"until": until});
+        }
+        result["suppressions"] = json!([suppression]);
+        result
+    }));
     let notifications: Vec<Value> = locate_diagnostics(outcome)
         .into_iter()
         .filter(|d| d.diagnostic.level >= Level::Warning)
@@ -146,6 +136,44 @@ pub fn build(outcome: &Outcome) -> Value {
             "results": results,
         }]
     })
+}
+
+/// One SARIF result.
+fn result_json(rules: &[&Rule], l: &Located<'_>) -> Value {
+    let f = l.finding;
+    let index = rules.iter().position(|r| r.meta.id == f.rule_id);
+    let mut loc = json!({
+        "physicalLocation": {
+            "artifactLocation": {"uri": uri(l.file), "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": l.start.line,
+                "startColumn": l.start.column,
+                "endLine": l.end.line,
+                "endColumn": l.end.column.max(if l.end.line == l.start.line { l.start.column + 1 } else { 1 }),
+            }
+        }
+    });
+    if let Some(res) = &f.resource {
+        let mut logical = json!({"name": res, "kind": "resource"});
+        if let Some(t) = &f.resource_type {
+            logical["fullyQualifiedName"] = json!(format!("{t}/{res}"));
+        }
+        loc["logicalLocations"] = json!([logical]);
+    }
+    let mut result = json!({
+        "ruleId": f.rule_id,
+        "level": level(f.severity),
+        "message": {"text": f.message},
+        "locations": [loc],
+        "partialFingerprints": {"primaryLocationLineHash": format!("{}:1", f.fingerprint)},
+    });
+    if let Some(i) = index {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(p) = &f.path {
+        result["properties"] = json!({"modelPath": p});
+    }
+    result
 }
 
 /// A relative URI: `/` separators, percent-encoding what URIs cannot hold.

@@ -76,6 +76,18 @@ pub fn render(outcome: &Outcome) -> String {
         }
         out.push('\n');
     }
+    if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
+        let _ = writeln!(out, "{bold}fixed since the baseline {}:{bold:#}", b.file);
+        for e in &b.fixed {
+            let resource = e
+                .resource
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {} {}{resource}", e.rule_id, e.file);
+        }
+        out.push('\n');
+    }
     let counts: Vec<String> = severity_counts(&outcome.findings)
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -92,6 +104,12 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = write!(out, " ({})", counts.join(", "));
     }
     let _ = write!(out, " in {files} file{}", if files == 1 { "" } else { "s" });
+    if !outcome.suppressed.is_empty() {
+        let _ = write!(out, ", {} suppressed", outcome.suppressed.len());
+    }
+    if let Some(b) = &outcome.baseline {
+        let _ = write!(out, ", {} fixed since the baseline", b.fixed.len());
+    }
     if outcome.stats.files_failed > 0 {
         let _ = write!(out, "; {} could not be scanned", outcome.stats.files_failed);
     }

@@ -1,6 +1,8 @@
 //! Integration tests: one binary, a module per topic.
 
+mod audit;
 mod bad_input;
+mod baseline;
 mod cli;
 mod common;
 mod corpus;
@@ -12,3 +14,5 @@ mod residency;
 mod rule_fixtures;
 mod sarif;
 mod snapshots;
+mod suppress;
+mod workflow;

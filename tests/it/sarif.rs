@@ -13,7 +13,7 @@ fn sarif_for(path: &str) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("sarif is json")
 }
 
-fn schema() -> Option<serde_json::Value> {
+pub(crate) fn schema() -> Option<serde_json::Value> {
     let path = common::root().join("../shared/schemas/sarif-2.1.0.json");
     let text = std::fs::read_to_string(path).ok()?;
     // The published schema has a pattern with a stray `]` that strict

@@ -21,7 +21,11 @@ fn demo_text() {
 #[test]
 fn demo_json() {
     let v: serde_json::Value = serde_json::from_str(&output("json")).unwrap();
-    insta::assert_json_snapshot!("demo_json", v, {".tool.version" => "[version]"});
+    insta::assert_json_snapshot!("demo_json", v, {
+        ".tool.version" => "[version]",
+        ".rule_set.version" => "[version]",
+        ".rule_set.digest" => "[digest]",
+    });
 }
 
 #[test]

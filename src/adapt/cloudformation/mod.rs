@@ -13,7 +13,7 @@ mod sam;
 use std::collections::BTreeSet;
 
 use crate::adapt::secrets;
-use crate::model::{Format, Item, Model};
+use crate::model::{Format, Header, Ignore, Item, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
 
@@ -54,7 +54,12 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         for e in &params.entries {
             ctx.parameters.insert(e.key.clone(), e.value.get("Default"));
             model.push("parameters", parameter(&e.key, e.key_span, &e.value));
+            model.headers.push(header(e));
         }
+    }
+    for e in &resources.entries {
+        model.headers.push(header(e));
+        model.ignores.extend(metadata_ignores(&e.key, &e.value));
     }
     ctx.resources = resources.entries.iter().map(|e| e.key.clone()).collect();
     let types: std::collections::BTreeMap<String, String> = resources
@@ -137,6 +142,56 @@ pub fn is_sam(doc: &Node) -> bool {
                     .is_some_and(|t| t.starts_with("AWS::Serverless::"))
             })
         })
+}
+
+fn header(e: &crate::parse::Entry) -> Header {
+    Header {
+        id: e.key.clone(),
+        key: e.key_span,
+        body: e.key_span.join(e.value.span),
+    }
+}
+
+/// The entries of a resource's `Metadata.faasguard.ignore` (a list, or a
+/// single map), taken as written: the suppress stage validates them.
+fn metadata_ignores(id: &str, def: &Node) -> Vec<Ignore> {
+    let Some(list) = def.get_path(&["Metadata", "faasguard", "ignore"]) else {
+        return Vec::new();
+    };
+    let entries: Vec<&Node> = match &list.value {
+        Value::Seq(items) => items.iter().collect(),
+        _ => vec![list],
+    };
+    let text = |n: &Node| match &n.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(x) => Some(x.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    entries
+        .into_iter()
+        .map(|entry| {
+            let field = |k: &str| entry.get(k).and_then(|n| text(n).map(|t| (t, n.span)));
+            let unknown_keys = entry
+                .as_map()
+                .map(|m| {
+                    m.entries
+                        .iter()
+                        .filter(|e| !matches!(e.key.as_str(), "id" | "reason" | "until"))
+                        .map(|e| (e.key.clone(), e.key_span))
+                        .collect()
+                })
+                .unwrap_or_default();
+            Ignore {
+                resource: id.to_string(),
+                rules: field("id"),
+                reason: field("reason").map(|(r, _)| r),
+                until: field("until"),
+                unknown_keys,
+                span: entry.span,
+            }
+        })
+        .collect()
 }
 
 fn parameter(name: &str, key_span: Span, def: &Node) -> Node {

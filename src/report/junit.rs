@@ -1,0 +1,114 @@
+//! JUnit XML for CI systems that show test reports: one test suite per rule,
+//! one failing test case per finding (a rule without findings is one
+//! passing case), so a report reads as "which policies failed, where".
+
+use std::fmt::Write as _;
+
+use super::locate;
+use crate::scan::Outcome;
+
+/// XML-escape text for attributes and content.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters, even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let located = locate(outcome);
+    let failures = located.len();
+    let tests: usize = outcome
+        .rules
+        .iter()
+        .map(|r| {
+            located
+                .iter()
+                .filter(|l| l.finding.rule_id == r.meta.id)
+                .count()
+                .max(1)
+        })
+        .sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"faasguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+    );
+    for rule in &outcome.rules {
+        let mine: Vec<_> = located
+            .iter()
+            .filter(|l| l.finding.rule_id == rule.meta.id)
+            .collect();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+            esc(&rule.meta.id),
+            esc(&rule.meta.title),
+            mine.len().max(1),
+            mine.len()
+        );
+        if mine.is_empty() {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"no findings\"/>",
+                esc(&rule.meta.id)
+            );
+        }
+        for l in mine {
+            let f = l.finding;
+            let name = format!(
+                "{}:{}:{}{}",
+                l.file,
+                l.start.line,
+                l.start.column,
+                f.resource
+                    .as_deref()
+                    .map(|r| format!(" {r}"))
+                    .unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">",
+                esc(&rule.meta.id),
+                esc(&name),
+                esc(l.file),
+                l.start.line
+            );
+            let _ = writeln!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">{}\n\n{}: {}\nfix: {}</failure>",
+                f.severity,
+                esc(&f.message),
+                esc(&f.message),
+                esc(&name),
+                f.severity,
+                esc(&rule.meta.remediation)
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_markup_and_control_characters() {
+        assert_eq!(
+            super::esc("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;\u{fffd}"
+        );
+    }
+}
