@@ -72,9 +72,32 @@ fn merge_json(docs: &[(String, Value)]) -> Value {
     let mut diagnostics: Vec<Value> = Vec::new();
     let mut stats: BTreeMap<String, u64> = BTreeMap::new();
     let mut tool = json!({"name": "faasguard", "version": env!("CARGO_PKG_VERSION")});
+    let mut suppressed: BTreeMap<String, Value> = BTreeMap::new();
+    let mut scope: Option<Value> = None;
+    let mut rule_set: Option<Value> = None;
+    let mut config: Option<Value> = None;
     for (_, doc) in docs {
         if let Some(t) = doc.get("tool") {
             tool = t.clone();
+        }
+        for f in doc["suppressed"].as_array().into_iter().flatten() {
+            suppressed.entry(f.to_string()).or_insert_with(|| f.clone());
+        }
+        if let Some(sc) = doc.get("scope").filter(|v| v.is_object()) {
+            scope = Some(match scope.take() {
+                None => sc.clone(),
+                Some(mut acc) => {
+                    merge_scope(&mut acc, sc);
+                    acc
+                }
+            });
+        }
+        // Shards of one scan share the rule set and configuration.
+        if rule_set.is_none() {
+            rule_set = doc.get("rule_set").cloned();
+        }
+        if config.is_none() {
+            config = doc.get("config").cloned();
         }
         for f in doc["findings"].as_array().into_iter().flatten() {
             let key = (
@@ -107,13 +130,51 @@ fn merge_json(docs: &[(String, Value)]) -> Value {
     }
     summary.insert("findings".into(), json!(findings.len()));
     summary.insert("by_severity".into(), Value::Object(by_severity));
-    json!({
+    let mut suppressed: Vec<Value> = suppressed.into_values().collect();
+    suppressed.sort_by_key(sort_key);
+    summary.insert("suppressed".into(), json!(suppressed.len()));
+    let mut out = json!({
         "format_version": crate::report::json::FORMAT_VERSION,
         "tool": tool,
         "summary": summary,
         "findings": findings,
         "diagnostics": diagnostics,
-    })
+        "suppressed": suppressed,
+    });
+    for (key, value) in [("scope", scope), ("rule_set", rule_set), ("config", config)] {
+        if let Some(v) = value {
+            out[key] = v;
+        }
+    }
+    out
+}
+
+/// Add one report's scope to another: counts add up, lists are joined.
+fn merge_scope(acc: &mut Value, more: &Value) {
+    match (acc, more) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(k) {
+                    Some(existing) => merge_scope(existing, v),
+                    None => {
+                        a.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            *a = (a.as_u64().unwrap_or(0) + b.as_u64().unwrap_or(0)).into();
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for v in b {
+                if !a.contains(v) {
+                    a.push(v.clone());
+                }
+            }
+            a.sort_by_key(|v| v.to_string());
+        }
+        _ => {}
+    }
 }
 
 fn merge_sarif(docs: &[(String, Value)]) -> Value {

@@ -108,6 +108,10 @@ fn shards_partition_the_files_and_merge_restores_the_whole() {
     let merged: serde_json::Value = serde_json::from_str(&merged).unwrap();
     assert_eq!(merged["findings"], whole["findings"]);
     assert_eq!(merged["summary"]["findings"], whole["summary"]["findings"]);
+    // The scope adds up, so an audit report from the merged JSON is whole.
+    assert_eq!(merged["scope"]["files"], whole["scope"]["files"]);
+    assert_eq!(merged["scope"]["items"], whole["scope"]["items"]);
+    assert_eq!(merged["rule_set"], whole["rule_set"]);
     // Merging a report with itself changes nothing.
     let (_, again) = run(&[
         "merge",
