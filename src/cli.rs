@@ -43,6 +43,9 @@ pub enum Command {
     Explain {
         /// Rule id, e.g. FG-IAM-001.
         id: String,
+        /// Extra Rego policy directory or file (repeatable), to explain its rules.
+        #[arg(long = "policy", value_name = "DIR")]
+        policies: Vec<PathBuf>,
     },
     /// Join JSON or SARIF reports (shards, repositories) into one, deduplicated.
     Merge {
@@ -57,6 +60,17 @@ pub enum Command {
     Baseline {
         #[command(subcommand)]
         command: BaselineCommand,
+    },
+    /// Write a commented starter `.faasguard.toml` (never over an existing one).
+    Init {
+        /// The directory to write it in.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Work with Rego policies (`policy test DIR` runs their `test_*` rules).
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
     },
     /// Print the normalized model of a template as JSON (what policies see as `input`).
     Model {
@@ -94,6 +108,9 @@ pub struct ScanArgs {
     /// Extra Rego policy directory or file (repeatable).
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
+    /// Package of conftest-style policies in `--policy` (repeatable; default `main`).
+    #[arg(long = "namespace", value_name = "NS")]
+    pub namespaces: Vec<String>,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = discover::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -207,11 +224,28 @@ impl BaselineCreateArgs {
     }
 }
 
+#[derive(Subcommand, Debug)]
+pub enum PolicyCommand {
+    /// Run Rego unit tests (`test_*` rules) like `opa test`: exit 0 when all
+    /// pass, 1 when any fails, 2 when a policy does not load.
+    Test {
+        /// Directories or files of policies and their tests.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
 #[derive(Args, Debug)]
 pub struct RulesArgs {
     /// `text` (a table) or `json`.
     #[arg(short, long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// Extra Rego policy directory or file (repeatable): list its rules too.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+    /// Package of conftest-style policies (repeatable; default `main`).
+    #[arg(long = "namespace", value_name = "NS")]
+    pub namespaces: Vec<String>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -229,12 +263,43 @@ pub fn run(cli: Cli) -> i32 {
         Command::Scan(args) => run_scan(args),
         Command::Report(args) => run_report(&args),
         Command::Rules(args) => run_rules(&args),
-        Command::Explain { id } => run_explain(&id),
+        Command::Explain { id, policies } => run_explain(&id, &policies),
         Command::Model { file } => run_model(&file),
+        Command::Init { dir } => run_init(&dir),
         Command::Baseline {
             command: BaselineCommand::Create(args),
         } => run_baseline_create(&args),
         Command::Merge { reports, output } => run_merge(&reports, output.as_deref()),
+        Command::Policy {
+            command: PolicyCommand::Test { paths },
+        } => run_policy_test(&paths),
+    }
+}
+
+fn run_policy_test(paths: &[PathBuf]) -> i32 {
+    let policies = match crate::policytest::load(paths) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    match crate::policytest::run(&policies) {
+        Ok(results) => {
+            let _ = std::io::stdout().write_all(crate::policytest::render(&results).as_bytes());
+            if results
+                .iter()
+                .all(|r| r.outcome == crate::policytest::Outcome::Pass)
+            {
+                EXIT_OK
+            } else {
+                EXIT_FINDINGS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
     }
 }
 
@@ -299,7 +364,10 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         eprintln!("error: {e}");
         return Err(EXIT_ERROR);
     }
-    let extra_policies = match load_policy_dirs(&args.policies) {
+    // The config's policy directories first, then `--policy` ones.
+    let mut policy_paths = config.policies.clone();
+    policy_paths.extend(args.policies.iter().cloned());
+    let extra_policies = match load_policy_dirs(&policy_paths) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -327,13 +395,34 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         threads: args.threads.or(config.threads).unwrap_or(0),
         allowed_regions,
         extra_policies,
+        conftest_namespaces: if args.namespaces.is_empty() {
+            vec![crate::conftest::DEFAULT_NAMESPACE.to_string()]
+        } else {
+            args.namespaces.clone()
+        },
         shard: args.shard,
         allow_inline_suppressions: config.allow_inline_suppressions.unwrap_or(true),
         baseline,
         config_file,
         fail_on: args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
+        rules: config.rules.selection(),
         ..Settings::default()
     };
+    if !config.rules.is_empty() {
+        // Rule ids and areas are checked against every rule loaded,
+        // custom policies included.
+        let mut rules = match scan::load_engine(&settings) {
+            Ok(e) => e.rules().to_vec(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(EXIT_ERROR);
+            }
+        };
+        rules.extend(crate::suppress::rules());
+        if let Err(e) = config::check_rules(&config, &rules) {
+            return Err(report_error(*e));
+        }
+    }
     let fail_on = settings.fail_on;
     Ok((settings, fail_on))
 }
@@ -445,8 +534,17 @@ fn print_diagnostics(outcome: &scan::Outcome) {
     }
 }
 
-fn load_rules() -> Result<Vec<crate::rule::Rule>, i32> {
-    let settings = Settings::default();
+fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Vec<crate::rule::Rule>, i32> {
+    let mut settings = Settings {
+        extra_policies: load_policy_dirs(policies).map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        })?,
+        ..Settings::default()
+    };
+    if !namespaces.is_empty() {
+        settings.conftest_namespaces = namespaces.to_vec();
+    }
     scan::load_engine(&settings)
         .map(|e| {
             let mut rules = e.rules().to_vec();
@@ -461,7 +559,7 @@ fn load_rules() -> Result<Vec<crate::rule::Rule>, i32> {
 }
 
 fn run_rules(args: &RulesArgs) -> i32 {
-    let rules = match load_rules() {
+    let rules = match load_rules(&args.policies, &args.namespaces) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -486,8 +584,8 @@ fn run_rules(args: &RulesArgs) -> i32 {
     EXIT_OK
 }
 
-fn run_explain(id: &str) -> i32 {
-    let rules = match load_rules() {
+fn run_explain(id: &str, policies: &[PathBuf]) -> i32 {
+    let rules = match load_rules(policies, &[]) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -512,6 +610,31 @@ fn run_explain(id: &str) -> i32 {
         }
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
+    EXIT_OK
+}
+
+fn run_init(dir: &std::path::Path) -> i32 {
+    let path = dir.join(config::FILE_NAME);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    let written = match file {
+        Ok(mut f) => f.write_all(config::STARTER.as_bytes()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: {} already exists; not overwriting it",
+                path.display()
+            );
+            return EXIT_ERROR;
+        }
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        return EXIT_ERROR;
+    }
+    eprintln!("wrote {}", path.display());
     EXIT_OK
 }
 

@@ -1,19 +1,17 @@
 //! `.faasguard.toml`: project settings, validated with every problem
 //! reported at once, each pointing at its line in the file.
 
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-
-use serde::Deserialize;
 
 use crate::rule::Severity;
 
-/// The file as written.
-#[derive(Debug, Default, Deserialize, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// The file as written, validated.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Config {
     /// Lowest severity that fails the scan.
     pub fail_on: Option<Severity>,
-    #[serde(default)]
     pub exclude: Vec<String>,
     pub threads: Option<usize>,
     /// Honour `# faasguard:ignore` comments and CloudFormation
@@ -21,28 +19,154 @@ pub struct Config {
     /// one is reported as a finding of FG-GOV-001 and suppresses nothing;
     /// only a baseline can accept a finding.
     pub allow_inline_suppressions: Option<bool>,
-    #[serde(default)]
     pub residency: Residency,
+    /// `[rules]`: which rules run and at what severity.
+    pub rules: Rules,
+    /// Custom policy directories or files, resolved relative to the config
+    /// file by [`load`] (as written by [`parse`]).
+    pub policies: Vec<PathBuf>,
+    /// `[advisories]`: accepted and validated, not used yet (the dependency
+    /// advisory rules, area DEP, do not read a database so far).
+    pub advisories: Advisories,
+    /// The file's name and text, for errors found after parsing (rule ids
+    /// that no loaded policy defines).
+    pub origin: Option<(String, String)>,
 }
 
-#[derive(Debug, Default, Deserialize, Clone, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Residency {
     /// Regions or region groups (`eu`, `us`) from `rules/regions.toml`.
-    #[serde(default)]
     pub allowed_regions: Vec<String>,
 }
 
-/// A config file that is not valid.
+/// A rule id (`FG-OBS-001`) or area (`OBS`) and where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named {
+    pub name: String,
+    pub span: Range<usize>,
+}
+
+/// `[rules]`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Rules {
+    /// When given, only these rules and areas run.
+    pub enable: Option<Vec<Named>>,
+    /// These rules and areas do not run (wins over `enable`).
+    pub disable: Vec<Named>,
+    /// `[rules.severity]`: a new severity per rule id.
+    pub severity: Vec<(Named, Severity)>,
+}
+
+impl Rules {
+    pub fn is_empty(&self) -> bool {
+        self.enable.is_none() && self.disable.is_empty() && self.severity.is_empty()
+    }
+
+    /// Every rule id and area named, for checking against the loaded rules.
+    pub fn names(&self) -> impl Iterator<Item = &Named> {
+        self.enable
+            .iter()
+            .flatten()
+            .chain(&self.disable)
+            .chain(self.severity.iter().map(|(n, _)| n))
+    }
+
+    /// The settings a scan applies.
+    pub fn selection(&self) -> Selection {
+        let names = |v: &[Named]| v.iter().map(|n| n.name.clone()).collect::<Vec<_>>();
+        Selection {
+            enable: self.enable.as_deref().map(names),
+            disable: names(&self.disable),
+            severity: self
+                .severity
+                .iter()
+                .map(|(n, s)| (n.name.clone(), *s))
+                .collect(),
+        }
+    }
+}
+
+/// Which rules a scan reports and at what severity (from `[rules]`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Selection {
+    pub enable: Option<Vec<String>>,
+    pub disable: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+}
+
+impl Selection {
+    /// Whether a rule of this id and area runs.
+    pub fn enabled(&self, id: &str, area: &str) -> bool {
+        let hit = |names: &[String]| names.iter().any(|n| n == id || n == area);
+        !hit(&self.disable) && self.enable.as_deref().is_none_or(hit)
+    }
+
+    /// The severity a rule's findings get.
+    pub fn severity(&self, id: &str, declared: Severity) -> Severity {
+        self.severity.get(id).copied().unwrap_or(declared)
+    }
+}
+
+/// `[advisories]`: dependency advisory database settings. Accepted and
+/// validated so configs can be written now; nothing reads them yet.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Advisories {
+    /// Path or URL of the advisory database.
+    pub db: Option<String>,
+    /// Refuse a database older than this many days.
+    pub max_age_days: Option<u32>,
+    /// Fetch the database over the network.
+    pub online: Option<bool>,
+}
+
+/// One problem in a config file.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("invalid configuration in {path}: {message}")]
+#[error("{message}")]
 pub struct ConfigError {
-    pub path: String,
     pub message: String,
     #[source_code]
     pub source_code: miette::NamedSource<String>,
-    #[label("{message}")]
+    #[label("{label}")]
     pub span: Option<miette::SourceSpan>,
+    pub label: String,
+}
+
+/// A config file that is not valid: every problem in it.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("invalid configuration in {path}: {} problem{}", problems.len(), if problems.len() == 1 { "" } else { "s" })]
+#[diagnostic(code(faasguard::config))]
+pub struct ConfigErrors {
+    pub path: String,
+    #[related]
+    pub problems: Vec<ConfigError>,
+}
+
+impl ConfigErrors {
+    /// Problems at byte ranges of `text`; messages are prefixed with their
+    /// line so they read well without the snippet too.
+    pub fn new(path: &str, text: &str, problems: Vec<(String, Option<Range<usize>>)>) -> Self {
+        let problems = problems
+            .into_iter()
+            .map(|(message, span)| {
+                let line = span
+                    .as_ref()
+                    .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+                ConfigError {
+                    message: match line {
+                        Some(l) => format!("{path}:{l}: {message}"),
+                        None => format!("{path}: {message}"),
+                    },
+                    label: message,
+                    span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
+                    source_code: miette::NamedSource::new(path, text.to_string()),
+                }
+            })
+            .collect();
+        ConfigErrors {
+            path: path.to_string(),
+            problems,
+        }
+    }
 }
 
 pub const FILE_NAME: &str = ".faasguard.toml";
@@ -80,32 +204,424 @@ pub fn find(explicit: Option<&Path>, scan_paths: &[PathBuf]) -> Option<PathBuf> 
     None
 }
 
-/// Read and validate a config file.
-pub fn load(path: &Path) -> Result<Config, Box<ConfigError>> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(ConfigError {
-            path: shown.clone(),
-            message: e.to_string(),
-            source_code: miette::NamedSource::new(&shown, String::new()),
-            span: None,
-        })
-    })?;
-    parse(&shown, &text)
+/// Read and validate a config file; relative `policies` are resolved against
+/// the file's directory.
+pub fn load(path: &Path) -> Result<Config, Box<ConfigErrors>> {
+    let shown = show(path);
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Box::new(ConfigErrors::new(&shown, "", vec![(e.to_string(), None)])))?;
+    let mut config = parse(&shown, &text)?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for p in &mut config.policies {
+        if p.is_relative() {
+            *p = dir.join(&*p);
+        }
+    }
+    Ok(config)
 }
 
-pub fn parse(shown: &str, text: &str) -> Result<Config, Box<ConfigError>> {
-    toml::from_str::<Config>(text).map_err(|e| {
-        Box::new(ConfigError {
-            path: shown.to_string(),
-            message: e.message().to_string(),
-            span: e
-                .span()
-                .map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
-            source_code: miette::NamedSource::new(shown, text.to_string()),
+/// How errors name the file: relative to the working directory when below
+/// it, without `./` components.
+fn show(path: &Path) -> String {
+    let clean: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| clean.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative.unwrap_or(clean).display().to_string()
+}
+
+/// Parse and validate config text, reporting every problem at once.
+pub fn parse(shown: &str, text: &str) -> Result<Config, Box<ConfigErrors>> {
+    let doc = match toml_edit::ImDocument::parse(text.to_string()) {
+        Ok(d) => d,
+        Err(e) => {
+            return Err(Box::new(ConfigErrors::new(
+                shown,
+                text,
+                vec![(e.message().trim().to_string(), e.span())],
+            )))
+        }
+    };
+    let mut w = Walker::default();
+    let config = w.document(doc.as_table());
+    if w.problems.is_empty() {
+        Ok(Config {
+            origin: Some((shown.to_string(), text.to_string())),
+            ..config
         })
+    } else {
+        w.problems
+            .sort_by_key(|(_, s)| s.as_ref().map_or(0, |r| r.start));
+        Err(Box::new(ConfigErrors::new(shown, text, w.problems)))
+    }
+}
+
+/// Walks the parsed document, collecting every problem with its span.
+#[derive(Default)]
+struct Walker {
+    problems: Vec<(String, Option<Range<usize>>)>,
+}
+
+type Entries<'a> = Vec<(&'a str, Option<Range<usize>>, &'a toml_edit::Item)>;
+
+impl Walker {
+    fn problem(&mut self, message: String, span: Option<Range<usize>>) {
+        self.problems.push((message, span));
+    }
+
+    /// The entries of a table, each with the span of its key; unknown keys
+    /// are reported.
+    fn entries<'a>(
+        &mut self,
+        table: &'a dyn toml_edit::TableLike,
+        section: &str,
+        known: &[&str],
+    ) -> Entries<'a> {
+        let mut out = Vec::new();
+        for (name, item) in table.iter() {
+            let span = table
+                .key(name)
+                .and_then(|k| k.span())
+                .or_else(|| item.span());
+            if !known.contains(&name) {
+                let expected = known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.problem(
+                    format!("unknown field `{name}`{section}, expected one of {expected}"),
+                    span,
+                );
+                continue;
+            }
+            out.push((name, span, item));
+        }
+        out
+    }
+
+    fn document(&mut self, root: &toml_edit::Table) -> Config {
+        let mut c = Config::default();
+        let known = [
+            "fail_on",
+            "exclude",
+            "threads",
+            "allow_inline_suppressions",
+            "residency",
+            "rules",
+            "policies",
+            "advisories",
+        ];
+        for (name, key_span, item) in self.entries(root, "", &known) {
+            match name {
+                "fail_on" => c.fail_on = self.severity(name, item, key_span),
+                "exclude" => {
+                    for n in self.strings(name, item, key_span) {
+                        let check = crate::discover::Options {
+                            excludes: vec![n.name.clone()],
+                            ..crate::discover::Options::default()
+                        };
+                        match check.validate() {
+                            Ok(()) => c.exclude.push(n.name),
+                            Err(e) => self.problem(e.to_string(), Some(n.span)),
+                        }
+                    }
+                }
+                "threads" => c.threads = self.integer(name, item, key_span).map(|n| n as usize),
+                "allow_inline_suppressions" => {
+                    c.allow_inline_suppressions = self.boolean(name, item, key_span)
+                }
+                "policies" => {
+                    c.policies = self
+                        .strings(name, item, key_span)
+                        .into_iter()
+                        .map(|n| PathBuf::from(n.name))
+                        .collect()
+                }
+                "residency" => {
+                    if let Some(t) = self.table(name, item, key_span) {
+                        for (k, ks, v) in self.entries(t, " in [residency]", &["allowed_regions"]) {
+                            c.residency.allowed_regions =
+                                self.strings(k, v, ks).into_iter().map(|n| n.name).collect();
+                        }
+                    }
+                }
+                "advisories" => {
+                    if let Some(t) = self.table(name, item, key_span) {
+                        let known = ["db", "max_age_days", "online"];
+                        for (k, ks, v) in self.entries(t, " in [advisories]", &known) {
+                            match k {
+                                "db" => c.advisories.db = self.string(k, v, ks).map(|n| n.name),
+                                "max_age_days" => {
+                                    c.advisories.max_age_days =
+                                        self.integer(k, v, ks).map(|n| n as u32)
+                                }
+                                _ => c.advisories.online = self.boolean(k, v, ks),
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    if let Some(t) = self.table(name, item, key_span) {
+                        c.rules = self.rules(t);
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    fn rules(&mut self, t: &dyn toml_edit::TableLike) -> Rules {
+        let mut r = Rules::default();
+        for (k, ks, v) in self.entries(t, " in [rules]", &["enable", "disable", "severity"]) {
+            match k {
+                "enable" => r.enable = Some(self.rule_names(k, v, ks)),
+                "disable" => r.disable = self.rule_names(k, v, ks),
+                _ => {
+                    let Some(t) = self.table(k, v, ks) else {
+                        continue;
+                    };
+                    for (id, sev) in t.iter() {
+                        let ids = t.key(id).and_then(|k| k.span()).or_else(|| sev.span());
+                        let named = Named {
+                            name: id.to_string(),
+                            span: ids.clone().unwrap_or_default(),
+                        };
+                        if let Some(p) = rule_name_problem(id, false) {
+                            self.problem(p, ids.clone());
+                        }
+                        if let Some(s) = self.severity(id, sev, ids) {
+                            r.severity.push((named, s));
+                        }
+                    }
+                }
+            }
+        }
+        r
+    }
+
+    fn rule_names(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Vec<Named> {
+        let names = self.strings(key, item, span);
+        for n in &names {
+            if let Some(p) = rule_name_problem(&n.name, true) {
+                self.problem(p, Some(n.span.clone()));
+            }
+        }
+        names
+    }
+
+    fn table<'a>(
+        &mut self,
+        key: &str,
+        item: &'a toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<&'a dyn toml_edit::TableLike> {
+        let t = item.as_table_like();
+        if t.is_none() {
+            self.problem(format!("`{key}` must be a table"), item.span().or(span));
+        }
+        t
+    }
+
+    fn value<'a>(
+        &mut self,
+        key: &str,
+        item: &'a toml_edit::Item,
+        span: Option<Range<usize>>,
+        what: &str,
+    ) -> Option<&'a toml_edit::Value> {
+        let v = item.as_value();
+        if v.is_none() {
+            self.problem(format!("invalid type for `{key}`: expected {what}"), span);
+        }
+        v
+    }
+
+    fn string(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<Named> {
+        let v = self.value(key, item, span.clone(), "a string")?;
+        match v.as_str() {
+            Some(s) => Some(Named {
+                name: s.to_string(),
+                span: v.span().or(span).unwrap_or_default(),
+            }),
+            None => {
+                self.problem(
+                    format!(
+                        "invalid type for `{key}`: expected a string, found {}",
+                        v.type_name()
+                    ),
+                    v.span().or(span),
+                );
+                None
+            }
+        }
+    }
+
+    fn strings(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Vec<Named> {
+        let Some(v) = self.value(key, item, span.clone(), "an array of strings") else {
+            return Vec::new();
+        };
+        let Some(array) = v.as_array() else {
+            self.problem(
+                format!(
+                    "invalid type for `{key}`: expected an array of strings, found {}",
+                    v.type_name()
+                ),
+                v.span().or(span),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for e in array.iter() {
+            match e.as_str() {
+                Some(s) => out.push(Named {
+                    name: s.to_string(),
+                    span: e.span().unwrap_or_default(),
+                }),
+                None => self.problem(
+                    format!(
+                        "invalid type in `{key}`: expected a string, found {}",
+                        e.type_name()
+                    ),
+                    e.span(),
+                ),
+            }
+        }
+        out
+    }
+
+    fn boolean(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<bool> {
+        let v = self.value(key, item, span.clone(), "a boolean")?;
+        let b = v.as_bool();
+        if b.is_none() {
+            self.problem(
+                format!(
+                    "invalid type for `{key}`: expected a boolean, found {}",
+                    v.type_name()
+                ),
+                v.span().or(span),
+            );
+        }
+        b
+    }
+
+    fn integer(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<u64> {
+        let v = self.value(key, item, span.clone(), "a non-negative integer")?;
+        match v.as_integer() {
+            Some(n) if (0..=i64::from(u32::MAX)).contains(&n) => Some(n as u64),
+            Some(n) => {
+                self.problem(
+                    format!("invalid value for `{key}`: {n} is out of range"),
+                    v.span().or(span),
+                );
+                None
+            }
+            None => {
+                self.problem(
+                    format!(
+                        "invalid type for `{key}`: expected an integer, found {}",
+                        v.type_name()
+                    ),
+                    v.span().or(span),
+                );
+                None
+            }
+        }
+    }
+
+    fn severity(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<Severity> {
+        let n = self.string(key, item, span)?;
+        match n.name.parse::<Severity>() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.problem(format!("invalid value for `{key}`: {e}"), Some(n.span));
+                None
+            }
+        }
+    }
+}
+
+/// Why a name in `[rules]` cannot be a rule id (`FG-OBS-001`, `CUSTOM-...`)
+/// or, where allowed, an area (`OBS`).
+fn rule_name_problem(name: &str, area_allowed: bool) -> Option<String> {
+    let parts: Vec<&str> = name.split('-').collect();
+    let upper = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_uppercase());
+    let id = parts.len() == 3
+        && parts[0] == "FG"
+        && upper(parts[1])
+        && parts[2].len() == 3
+        && parts[2].bytes().all(|b| b.is_ascii_digit());
+    let custom = name.starts_with("CUSTOM-") && name.len() > 7;
+    let area = area_allowed && parts.len() == 1 && upper(name);
+    if id || custom || area {
+        return None;
+    }
+    Some(if area_allowed {
+        format!(
+            "`{name}` is not a rule id (FG-<AREA>-<NNN>, CUSTOM-...) or an area (OBS, IAM, ...)"
+        )
+    } else {
+        format!("`{name}` is not a rule id (FG-<AREA>-<NNN>, CUSTOM-...)")
     })
 }
+
+/// Check the rule ids and areas a config names against the rules loaded
+/// (built-in, suppression and custom); every unknown one is reported.
+pub fn check_rules(config: &Config, rules: &[crate::rule::Rule]) -> Result<(), Box<ConfigErrors>> {
+    let mut problems = Vec::new();
+    for n in config.rules.names() {
+        let known = rules
+            .iter()
+            .any(|r| r.meta.id == n.name || r.meta.area == n.name);
+        if !known {
+            problems.push((
+                format!("unknown rule or area `{}` (see `faasguard rules`)", n.name),
+                Some(n.span.clone()),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let (shown, text) = config.origin.clone().unwrap_or_default();
+    Err(Box::new(ConfigErrors::new(&shown, &text, problems)))
+}
+
+/// The starter config `faasguard init` writes: every setting, commented.
+pub const STARTER: &str = include_str!("starter.faasguard.toml");
 
 #[cfg(test)]
 mod tests {
@@ -128,14 +644,53 @@ mod tests {
         assert_eq!(c.allow_inline_suppressions, Some(false));
         assert_eq!(parse("c", "").unwrap().allow_inline_suppressions, None);
         let e = parse("c", "allow_inline_suppressions = \"no\"\n").unwrap_err();
-        assert_eq!(e.span.unwrap().offset(), 28);
+        assert_eq!(e.problems[0].span.unwrap().offset(), 28);
     }
 
     #[test]
     fn unknown_keys_point_at_their_line() {
         let e = parse("c", "fail_on = \"high\"\nfial_on = 1\n").unwrap_err();
-        assert!(e.message.contains("unknown field"), "{}", e.message);
-        let span = e.span.unwrap();
-        assert_eq!(span.offset(), 17);
+        let p = &e.problems[0];
+        assert!(p.message.contains("unknown field"), "{}", p.message);
+        assert!(p.message.starts_with("c:2:"), "{}", p.message);
+        assert_eq!(p.span.unwrap().offset(), 17);
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let text = "fail_on = \"urgent\"\nthreads = \"x\"\n[rules]\ndisable = [\"FG-OBS-1\", \"OBS\"]\nenabel = []\n[rules.severity]\n\"FG-TMO-005\" = \"medium\"\n\"FG-TMO-006\" = \"huge\"\n[advisories]\nmax_age_days = -1\n";
+        let e = parse("c", text).unwrap_err();
+        let lines: Vec<&str> = e
+            .problems
+            .iter()
+            .map(|p| p.message.split(':').nth(1).unwrap())
+            .collect();
+        assert_eq!(lines, ["1", "2", "4", "5", "8", "10"], "{e:?}");
+    }
+
+    #[test]
+    fn bad_excludes_point_at_their_glob() {
+        let e = parse("c", "exclude = [\"ok/**\",\n  \"!neg\"]\n").unwrap_err();
+        assert_eq!(e.problems.len(), 1);
+        assert!(e.problems[0].message.starts_with("c:2:"), "{e:?}");
+    }
+
+    #[test]
+    fn rule_selection() {
+        let c = parse(
+            "c",
+            "[rules]\ndisable = [\"OBS\"]\nenable = [\"FG-OBS-001\", \"IAM\"]\n[rules.severity]\n\"FG-IAM-001\" = \"low\"\n",
+        )
+        .unwrap();
+        let s = c.rules.selection();
+        assert!(s.enabled("FG-IAM-002", "IAM"));
+        assert!(!s.enabled("FG-OBS-001", "OBS"));
+        assert!(!s.enabled("FG-ENC-001", "ENC"));
+        assert_eq!(s.severity("FG-IAM-001", Severity::High), Severity::Low);
+    }
+
+    #[test]
+    fn the_starter_config_is_valid() {
+        parse("starter", STARTER).unwrap();
     }
 }

@@ -50,6 +50,9 @@ pub struct RawResult {
 pub struct Engine {
     engine: regorus::Engine,
     rules: Vec<Rule>,
+    /// conftest-style policies (`package main`), evaluated against the raw
+    /// document; their rules are in `rules` too.
+    conftest: Option<crate::conftest::Conftest>,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -60,6 +63,24 @@ impl Engine {
     /// once on an empty model so that a missing builtin or a runtime error
     /// fails here, naming the policy file, rather than in the middle of a scan.
     pub fn new(policies: &[PolicyFile], data: serde_json::Value) -> Result<Engine, EngineError> {
+        Engine::with_namespaces(
+            policies,
+            data,
+            &[crate::conftest::DEFAULT_NAMESPACE.to_string()],
+        )
+    }
+
+    /// [`Engine::new`], with the packages that hold conftest-style policies
+    /// (`--namespace`; `main` by default).
+    pub fn with_namespaces(
+        policies: &[PolicyFile],
+        data: serde_json::Value,
+        namespaces: &[String],
+    ) -> Result<Engine, EngineError> {
+        let (conftest_files, policies, shared) = crate::conftest::split(policies, namespaces);
+        let conftest_files: Vec<&PolicyFile> = conftest_files.into_iter().chain(shared).collect();
+        let policies: Vec<PolicyFile> = policies.into_iter().cloned().collect();
+        let policies = policies.as_slice();
         // Built-in policies are checked by the test suite; users' are
         // checked here, every load.
         let users: Vec<PolicyFile> = policies.iter().filter(|p| !p.builtin).cloned().collect();
@@ -178,9 +199,31 @@ impl Engine {
                 builtin: file.builtin,
             });
         }
+        let conftest = if conftest_files.is_empty() {
+            None
+        } else {
+            let owned: Vec<PolicyFile> = conftest_files.iter().map(|p| (*p).clone()).collect();
+            check_calls(&owned)?;
+            let (c, more) = crate::conftest::Conftest::new(&conftest_files, namespaces)?;
+            for r in more {
+                if let Some(first) = seen.insert(r.meta.id.clone(), r.source.clone()) {
+                    return Err(EngineError::DuplicateId {
+                        id: r.meta.id,
+                        first,
+                        second: r.source,
+                    });
+                }
+                rules.push(r);
+            }
+            Some(c)
+        };
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
 
-        let mut me = Engine { engine, rules };
+        let mut me = Engine {
+            engine,
+            rules,
+            conftest,
+        };
         if !users.is_empty() {
             me.check_runs()?;
         }
@@ -233,6 +276,20 @@ impl Engine {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Whether conftest-style policies are loaded (they need the raw document).
+    pub fn has_conftest(&self) -> bool {
+        self.conftest.is_some()
+    }
+
+    /// Evaluate the conftest-style policies against one raw document.
+    pub fn eval_raw(&mut self, doc: &serde_json::Value) -> Result<Vec<RawResult>, EngineError> {
+        let Some(c) = self.conftest.as_mut() else {
+            return Ok(Vec::new());
+        };
+        let rules = &self.rules;
+        c.eval(doc, &|id: &str| rules.iter().position(|r| r.meta.id == id))
     }
 
     /// Evaluate every rule against one input.
@@ -359,7 +416,7 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
 }
 
 /// Results are objects `{resource, path, message}` (or bare strings).
-fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
+pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
     let items: Vec<regorus::Value> = match set {
         regorus::Value::Set(s) => s.iter().cloned().collect(),
         regorus::Value::Array(a) => a.iter().cloned().collect(),

@@ -33,6 +33,8 @@ pub struct Settings {
     pub today: String,
     /// Policies beyond the built-in ones.
     pub extra_policies: Vec<PolicyFile>,
+    /// Packages holding conftest-style policies (`--namespace`; `main`).
+    pub conftest_namespaces: Vec<String>,
     /// Scan only shard `k` of `n` (1-based) of the files: `--shard k/n`.
     pub shard: Option<(u32, u32)>,
     /// Honour `faasguard:ignore` comments and `Metadata` suppressions
@@ -44,6 +46,10 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// `--fail-on`/`fail_on`: not used by the scan; reports show it.
     pub fail_on: crate::rule::Severity,
+    /// `[rules]` of the config: disabled rules are evaluated but dropped
+    /// (findings, suppressed findings and the rule list); severity overrides
+    /// apply to findings and rules alike.
+    pub rules: crate::config::Selection,
 }
 
 impl Default for Settings {
@@ -55,11 +61,13 @@ impl Default for Settings {
             allowed_regions: Vec::new(),
             today: today(),
             extra_policies: Vec::new(),
+            conftest_namespaces: vec![crate::conftest::DEFAULT_NAMESPACE.to_string()],
             shard: None,
             allow_inline_suppressions: true,
             baseline: None,
             config_file: None,
             fail_on: crate::rule::Severity::Low,
+            rules: crate::config::Selection::default(),
         }
     }
 }
@@ -170,7 +178,11 @@ pub fn rule_data(settings: &Settings) -> serde_json::Value {
 pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
     let mut policies = builtin_policies();
     policies.extend(settings.extra_policies.iter().cloned());
-    Engine::new(&policies, rule_data(settings))
+    Engine::with_namespaces(
+        &policies,
+        rule_data(settings),
+        &settings.conftest_namespaces,
+    )
 }
 
 /// Run a scan.
@@ -314,10 +326,12 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         },
     );
     diagnostics.extend(applied.diagnostics);
+    let (rules, findings, suppressed) =
+        select(&settings.rules, rules, applied.findings, applied.suppressed);
     Ok(Outcome {
         sources,
-        findings: applied.findings,
-        suppressed: applied.suppressed,
+        findings,
+        suppressed,
         baseline: applied.baseline,
         diagnostics,
         rules,
@@ -326,6 +340,39 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         scope,
         settings: settings.clone(),
     })
+}
+
+/// Apply `[rules]`: drop disabled rules and their findings (suppressed ones
+/// too: suppressions run first, so a suppression of a disabled rule is not
+/// reported as unused), and give overridden rules and findings their new
+/// severity.
+fn select(
+    selection: &crate::config::Selection,
+    mut rules: Vec<Rule>,
+    mut findings: Vec<Finding>,
+    mut suppressed: Vec<Suppressed>,
+) -> (Vec<Rule>, Vec<Finding>, Vec<Suppressed>) {
+    if *selection == crate::config::Selection::default() {
+        return (rules, findings, suppressed);
+    }
+    let disabled: std::collections::BTreeSet<String> = rules
+        .iter()
+        .filter(|r| !selection.enabled(&r.meta.id, &r.meta.area))
+        .map(|r| r.meta.id.clone())
+        .collect();
+    rules.retain(|r| !disabled.contains(&r.meta.id));
+    for r in &mut rules {
+        r.meta.severity = selection.severity(&r.meta.id, r.meta.severity);
+    }
+    findings.retain_mut(|f| {
+        f.severity = selection.severity(&f.rule_id, f.severity);
+        !disabled.contains(&f.rule_id)
+    });
+    suppressed.retain_mut(|s| {
+        s.finding.severity = selection.severity(&s.finding.rule_id, s.finding.severity);
+        !disabled.contains(&s.finding.rule_id)
+    });
+    (rules, findings, suppressed)
 }
 
 /// The policy input for one template file (for `faasguard model`).
@@ -440,6 +487,9 @@ fn process(
     }
     out.secrets = secrets;
     evaluate(&model, display, engine, &mut out);
+    if engine.has_conftest() {
+        evaluate_raw(&doc.to_json(), &model, display, engine, &mut out);
+    }
     out.declared = suppress::declared(&text, id, &doc, &model);
     out
 }
@@ -454,6 +504,33 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut FileOut
             return;
         }
     };
+    push_findings(results, model, display, engine, out);
+}
+
+/// conftest-style policies see the raw document (CloudFormation tags in
+/// their long JSON forms); a result without a location points at the file.
+fn evaluate_raw(
+    doc: &serde_json::Value,
+    model: &Model,
+    display: &str,
+    engine: &mut Engine,
+    out: &mut FileOut,
+) {
+    match engine.eval_raw(doc) {
+        Ok(results) => push_findings(results, model, display, engine, out),
+        Err(e) => out.diagnostics.push(
+            Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
+        ),
+    }
+}
+
+fn push_findings(
+    results: Vec<crate::engine::RawResult>,
+    model: &Model,
+    display: &str,
+    engine: &Engine,
+    out: &mut FileOut,
+) {
     let file_span = Span::new(model.file, 0, 0);
     for r in results {
         let rule = &engine.rules()[r.rule];

@@ -65,6 +65,15 @@ pub struct Config<'a> {
     pub today: &'a str,
     /// Custom policy files.
     pub policies: Vec<&'a str>,
+    /// `[rules] enable`: when present, only these rules and areas ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules_enabled: Option<&'a [String]>,
+    /// `[rules] disable`: rules and areas that did not run.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub rules_disabled: &'a [String],
+    /// `[rules.severity]`: rule id → the severity its findings were given.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub severity_overrides: &'a std::collections::BTreeMap<String, crate::rule::Severity>,
 }
 
 #[derive(Serialize)]
@@ -214,6 +223,9 @@ fn config(s: &crate::scan::Settings) -> Config<'_> {
         allow_inline_suppressions: s.allow_inline_suppressions,
         today: &s.today,
         policies: s.extra_policies.iter().map(|p| p.path.as_str()).collect(),
+        rules_enabled: s.rules.enable.as_deref(),
+        rules_disabled: &s.rules.disable,
+        severity_overrides: &s.rules.severity,
     }
 }
 
