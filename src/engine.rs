@@ -43,6 +43,43 @@ pub struct RawResult {
     pub resource: Option<String>,
     pub path: Option<String>,
     pub message: String,
+    /// A conftest result's own location (`_loc`), when it gives one.
+    pub loc: Option<Loc>,
+}
+
+/// Where a conftest-style result says it is: `_loc: {path: "Resources.Fn.Properties"}`
+/// (a path into the raw document, dotted or as a list) or `_loc: {line: 12, column: 5}`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loc {
+    Path(Vec<String>),
+    Line { line: u32, column: u32 },
+}
+
+fn loc_of(item: &regorus::Value) -> Option<Loc> {
+    let loc = &item["_loc"];
+    if !matches!(loc, regorus::Value::Object(_)) {
+        return None;
+    }
+    let number = |v: &regorus::Value| v.to_json_str().ok()?.parse::<f64>().ok();
+    if let Some(line) = number(&loc["line"]).filter(|l| *l >= 1.0) {
+        let column = number(&loc["column"]).filter(|c| *c >= 1.0).unwrap_or(1.0);
+        return Some(Loc::Line {
+            line: line as u32,
+            column: column as u32,
+        });
+    }
+    match &loc["path"] {
+        regorus::Value::String(s) => Some(Loc::Path(s.split('.').map(str::to_string).collect())),
+        regorus::Value::Array(a) => Some(Loc::Path(
+            a.iter()
+                .map(|v| match v {
+                    regorus::Value::String(s) => s.to_string(),
+                    other => other.to_json_str().unwrap_or_default(),
+                })
+                .collect(),
+        )),
+        _ => None,
+    }
 }
 
 /// The compiled policy set.
@@ -447,6 +484,7 @@ pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<R
             resource,
             path,
             message,
+            loc: loc_of(&item),
         });
     }
 }

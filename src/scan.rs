@@ -488,7 +488,7 @@ fn process(
     out.secrets = secrets;
     evaluate(&model, display, engine, &mut out);
     if engine.has_conftest() {
-        evaluate_raw(&doc.to_json(), &model, display, engine, &mut out);
+        evaluate_raw(&doc, &text, &model, display, engine, &mut out);
     }
     out.declared = suppress::declared(&text, id, &doc, &model);
     out
@@ -510,17 +510,56 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut FileOut
 /// conftest-style policies see the raw document (CloudFormation tags in
 /// their long JSON forms); a result without a location points at the file.
 fn evaluate_raw(
-    doc: &serde_json::Value,
+    doc: &crate::parse::Node,
+    text: &str,
     model: &Model,
     display: &str,
     engine: &mut Engine,
     out: &mut FileOut,
 ) {
-    match engine.eval_raw(doc) {
-        Ok(results) => push_findings(results, model, display, engine, out),
+    match engine.eval_raw(&doc.to_json()) {
+        Ok(results) => {
+            let first = out.findings.len();
+            let spans: Vec<Option<Span>> = results
+                .iter()
+                .map(|r| r.loc.as_ref().map(|l| loc_span(l, doc, text, model.file)))
+                .collect();
+            push_findings(results, model, display, engine, out);
+            for (f, span) in out.findings[first..].iter_mut().zip(spans) {
+                if let Some(span) = span {
+                    f.span = span;
+                }
+            }
+        }
         Err(e) => out.diagnostics.push(
             Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
         ),
+    }
+}
+
+/// The span a conftest `_loc` names: the node at a raw-document path (the
+/// deepest part that exists), or a 1-based line and column.
+fn loc_span(loc: &crate::engine::Loc, doc: &crate::parse::Node, text: &str, file: FileId) -> Span {
+    match loc {
+        crate::engine::Loc::Path(segments) => {
+            let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+            let (node, _) = doc.find_path(&segs);
+            node.span
+        }
+        crate::engine::Loc::Line { line, column } => {
+            let start = text
+                .split_inclusive('\n')
+                .take((*line as usize).saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>()
+                .min(text.len());
+            let line_text = text[start..].split('\n').next().unwrap_or("");
+            let col = line_text
+                .char_indices()
+                .nth((*column as usize).saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i);
+            Span::new(file, start + col, start + col)
+        }
     }
 }
 

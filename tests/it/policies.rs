@@ -265,3 +265,59 @@ fn conftest_policies_import_v0_libraries() {
             "high[CONFTEST-main-deny]: Worker: no tracing",
         ));
 }
+
+#[test]
+fn conftest_loc_points_at_the_place_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("policy")).unwrap();
+    std::fs::write(
+        dir.path().join("policy/loc.rego"),
+        r#"package main
+
+deny[res] {
+  fn := input.Resources[name]
+  fn.Properties.Timeout > 900
+  res := {"msg": sprintf("%s: timeout too long", [name]), "_loc": {"path": sprintf("Resources.%s.Properties.Timeout", [name])}}
+}
+
+warn[res] {
+  input.Description
+  res := {"msg": "has a description", "_loc": {"line": 2, "column": 3}}
+}
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nDescription: x\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 901\n",
+    )
+    .unwrap();
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--format",
+            "json",
+            "--policy",
+            "policy",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule_id"] == id)
+            .map(|f| {
+                (
+                    f["start"]["line"].as_u64().unwrap(),
+                    f["start"]["column"].as_u64().unwrap(),
+                )
+            })
+    };
+    assert_eq!(at("CONFTEST-main-deny"), Some((7, 16)));
+    assert_eq!(at("CONFTEST-main-warn"), Some((2, 3)));
+}
