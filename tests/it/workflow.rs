@@ -245,6 +245,15 @@ fn action_metadata_is_consistent() {
             "action reads undeclared input {name}"
         );
     }
+    // The README's workflow example is the file CI lints.
+    let example =
+        std::fs::read_to_string(common::root().join("docs/examples/github-workflow.yml")).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let steps = example.split("    steps:\n").nth(1).expect("steps");
+    assert!(
+        readme.contains(steps.trim_end()),
+        "README workflow example differs from docs/examples/github-workflow.yml"
+    );
     let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
     let hooks = yaml::parse(&hooks, faasguard::source::FileId(0))
         .unwrap()
