@@ -44,6 +44,29 @@ fn main() {
         engine.eval(inp.clone()).expect("rules run");
     }
     println!("{} templates", inputs.len());
+    let empty = faasguard::model::Model::new(
+        faasguard::model::Format::CloudFormation,
+        faasguard::source::FileId(0),
+    )
+    .to_input("");
+    let t = Instant::now();
+    for _ in &inputs {
+        engine.eval(empty.clone()).expect("rules run");
+    }
+    println!(
+        "empty model      {:.3} ms/evaluation (the fixed cost)",
+        per(t)
+    );
+    let mut bare = faasguard::engine::Engine::new(
+        &faasguard::scan::builtin_policies(),
+        serde_json::json!({"faasguard": {"config": {"today": "2026-11-23", "allowed_regions": []}}}),
+    )
+    .expect("loads");
+    let t = Instant::now();
+    for _ in &inputs {
+        bare.eval(empty.clone()).expect("rules run");
+    }
+    println!("  without data   {:.3} ms/evaluation", per(t));
     println!("aggregate query  {:.3} ms/template", per(t));
     let t = Instant::now();
     for inp in &inputs {
