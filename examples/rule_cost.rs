@@ -39,11 +39,12 @@ fn main() {
         }
         costs.push((per(t), engine.rules()[i].meta.id.clone()));
     }
+    println!("{} templates", inputs.len());
     let t = Instant::now();
     for inp in &inputs {
         engine.eval(inp.clone()).expect("rules run");
     }
-    println!("{} templates", inputs.len());
+    println!("aggregate query  {:.3} ms/template", per(t));
     let empty = faasguard::model::Model::new(
         faasguard::model::Format::CloudFormation,
         faasguard::source::FileId(0),
@@ -57,17 +58,6 @@ fn main() {
         "empty model      {:.3} ms/evaluation (the fixed cost)",
         per(t)
     );
-    let mut bare = faasguard::engine::Engine::new(
-        &faasguard::scan::builtin_policies(),
-        serde_json::json!({"faasguard": {"config": {"today": "2026-11-23", "allowed_regions": []}}}),
-    )
-    .expect("loads");
-    let t = Instant::now();
-    for _ in &inputs {
-        bare.eval(empty.clone()).expect("rules run");
-    }
-    println!("  without data   {:.3} ms/evaluation", per(t));
-    println!("aggregate query  {:.3} ms/template", per(t));
     let t = Instant::now();
     for inp in &inputs {
         for i in 0..n {
