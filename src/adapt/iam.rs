@@ -38,7 +38,9 @@ fn parse_embedded(text: &str, span: Span) -> Option<Node> {
     Some(node)
 }
 
-fn respan(node: &mut Node, span: Span) {
+/// Give every node of a tree one span (a document parsed out of a string
+/// value: its inner positions are not the file's).
+pub(crate) fn respan(node: &mut Node, span: Span) {
     node.span = span;
     match &mut node.value {
         Value::Seq(items) => items.iter_mut().for_each(|n| respan(n, span)),

@@ -518,24 +518,30 @@ fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
 }
 
+/// A DynamoDB table's `SSESpecification` in the model's shape (SAM's
+/// SimpleTable passes the same block through). A block decided at deploy
+/// time (`!If` on a parameter) is unknown, not absent.
+pub(crate) fn table_encryption(r: &Res<'_>) -> Option<Node> {
+    let sse = r.get("SSESpecification")?;
+    if sse.is_unknown() {
+        return Some(sse.clone());
+    }
+    let mut enc = Vec::new();
+    if let Some(v) = boolean(sse.get("SSEEnabled")) {
+        enc.push(("enabled", v));
+    }
+    if let Some(v) = sse.get("KMSMasterKeyId") {
+        enc.push(("kms_key", v.clone()));
+    }
+    if let Some(v) = sse.get("SSEType") {
+        enc.push(("sse_type", v.clone()));
+    }
+    Some(map_of(enc, sse.span))
+}
+
 fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut t = r.item();
-    // A block decided at deploy time (`!If` on a parameter) is unknown, not absent.
-    if let Some(sse) = r.get("SSESpecification").filter(|n| n.is_unknown()) {
-        t.set("encryption", sse.clone());
-    } else if let Some(sse) = r.get("SSESpecification") {
-        let mut enc = Vec::new();
-        if let Some(v) = boolean(sse.get("SSEEnabled")) {
-            enc.push(("enabled", v));
-        }
-        if let Some(v) = sse.get("KMSMasterKeyId") {
-            enc.push(("kms_key", v.clone()));
-        }
-        if let Some(v) = sse.get("SSEType") {
-            enc.push(("sse_type", v.clone()));
-        }
-        t.set("encryption", map_of(enc, sse.span));
-    }
+    t.set_opt("encryption", table_encryption(r));
     // Global tables set the key per replica.
     if let Some(replicas) = r.get("Replicas").and_then(Node::as_seq) {
         let regions: Vec<Node> = replicas
@@ -639,7 +645,7 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             Some(text) => crate::parse::json::parse(text, s.span.file)
                 .ok()
                 .map(|mut n| {
-                    respan(&mut n, s.span);
+                    iam::respan(&mut n, s.span);
                     n
                 }),
             None => None,
@@ -647,18 +653,6 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     m.set_opt("definition", definition);
     a.model.push("state_machines", m.into_node());
-}
-
-fn respan(n: &mut Node, span: crate::source::Span) {
-    n.span = span;
-    match &mut n.value {
-        Value::Seq(items) => items.iter_mut().for_each(|c| respan(c, span)),
-        Value::Map(m) => m.entries.iter_mut().for_each(|e| {
-            e.key_span = span;
-            respan(&mut e.value, span);
-        }),
-        _ => {}
-    }
 }
 
 fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {

@@ -2,7 +2,7 @@
 //! implicit resources SAM creates (execution roles, APIs, routes, function
 //! URLs, event source mappings).
 
-use super::resources::{boolean, num, state_machine};
+use super::resources::{boolean, num, state_machine, table_encryption};
 use super::{Adapter, Res};
 use crate::adapt::{iam, sam_policy};
 use crate::model::{map_of, Item};
@@ -48,22 +48,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Serverless::HttpApi" => api(a, r, "http"),
         "AWS::Serverless::SimpleTable" => {
             let mut t = r.item();
-            if let Some(sse) = r.get("SSESpecification").filter(|n| n.is_unknown()) {
-                t.set("encryption", sse.clone());
-            } else if let Some(sse) = r.get("SSESpecification") {
-                let mut enc = Vec::new();
-                if let Some(v) = boolean(sse.get("SSEEnabled")) {
-                    enc.push(("enabled", v));
-                }
-                // Passed through to the table, so a customer key is possible.
-                if let Some(v) = sse.get("KMSMasterKeyId") {
-                    enc.push(("kms_key", v.clone()));
-                }
-                if let Some(v) = sse.get("SSEType") {
-                    enc.push(("sse_type", v.clone()));
-                }
-                t.set("encryption", map_of(enc, sse.span));
-            }
+            t.set_opt("encryption", table_encryption(r));
             a.model.push("tables", t.into_node());
         }
         "AWS::Serverless::StateMachine" => {
