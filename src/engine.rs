@@ -90,6 +90,12 @@ pub struct Engine {
     /// conftest-style policies (`package main`), evaluated against the raw
     /// document; their rules are in `rules` too.
     conftest: Option<crate::conftest::Conftest>,
+    /// For each model rule (by index into `rules`): the input collections it
+    /// reads, when that is statically clear. A rule whose collections are all
+    /// empty in a unit cannot produce a result there and is not evaluated.
+    needs: Vec<(usize, Option<Vec<String>>)>,
+    /// Whether rules with nothing to read are skipped (on by default).
+    skip_empty: bool,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -256,10 +262,35 @@ impl Engine {
         };
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
 
+        // What each model rule reads of `input`, with the library packages it
+        // uses (a library whose reads are unclear makes the rule always run).
+        let texts: BTreeMap<&str, &str> = packages
+            .iter()
+            .map(|(pkg, f)| (pkg.as_str(), f.text.as_str()))
+            .collect();
+        let needs = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| rule_packages.iter().any(|(p, _)| *p == r.package))
+            .map(|(i, r)| {
+                // Only for built-in rules: their skipping is checked against
+                // full evaluation on every fixture; users' rules always run.
+                let text = texts.get(r.package.as_str()).copied().unwrap_or("");
+                let reads = if r.builtin {
+                    input_reads(text, &texts)
+                } else {
+                    None
+                };
+                (i, reads)
+            })
+            .collect();
+
         let mut me = Engine {
             engine,
             rules,
             conftest,
+            needs,
+            skip_empty: true,
         };
         if !users.is_empty() {
             me.check_runs()?;
@@ -302,6 +333,12 @@ impl Engine {
         self.check_runs()
     }
 
+    /// Turn off skipping rules whose input collections are empty (to check
+    /// that skipping changes nothing).
+    pub fn set_skip_empty(&mut self, skip: bool) {
+        self.skip_empty = skip;
+    }
+
     /// Evaluate one rule (for profiling and error isolation).
     pub fn eval_single(
         &mut self,
@@ -331,35 +368,29 @@ impl Engine {
 
     /// Evaluate every rule against one input.
     pub fn eval(&mut self, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
-        self.engine.set_input(input.clone());
-        match self.engine.eval_rule(AGGREGATE.to_string()) {
-            Ok(v) => {
-                let mut out = Vec::new();
-                let ids: BTreeMap<&str, usize> = self
-                    .rules
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (r.package.as_str(), i))
-                    .collect();
-                if let Ok(obj) = v.as_object() {
-                    for (k, set) in obj.iter() {
-                        let Some(&i) = k.as_string().ok().and_then(|s| ids.get(s.as_ref())) else {
-                            continue;
-                        };
-                        collect_results(i, set, &mut out);
-                    }
-                }
-                Ok(out)
-            }
-            Err(_) => {
-                // Find the rule that fails, to name it.
-                let mut out = Vec::new();
-                for i in 0..self.rules.len() {
-                    out.extend(self.eval_one(i, input.clone())?);
-                }
-                Ok(out)
-            }
+        let present = |c: &String| match &input[c.as_str()] {
+            regorus::Value::Array(a) => !a.is_empty(),
+            regorus::Value::Undefined | regorus::Value::Null => false,
+            _ => true,
+        };
+        let skip = self.skip_empty;
+        let wanted: Vec<usize> = self
+            .needs
+            .iter()
+            .filter(|(_, reads)| !skip || reads.as_ref().is_none_or(|cs| cs.iter().any(present)))
+            .map(|(i, _)| *i)
+            .collect();
+        self.engine.set_input(input);
+        let mut out = Vec::new();
+        for i in wanted {
+            let pkg = &self.rules[i].package;
+            let v = self
+                .engine
+                .eval_rule(format!("{pkg}.deny"))
+                .map_err(|e| EngineError::Policy(format!("{}: {e}", self.rules[i].source)))?;
+            collect_results(i, &v, &mut out);
         }
+        Ok(out)
     }
 
     fn eval_one(&mut self, i: usize, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
@@ -373,6 +404,66 @@ impl Engine {
         collect_results(i, &v, &mut out);
         Ok(out)
     }
+}
+
+/// The `input` collections a policy reads (`input.functions` → `functions`),
+/// including through the `data.faasguard.lib...` packages it uses; `None`
+/// when that is not clear (`input[x]`, `walk(input)`, an unknown package).
+fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option<Vec<String>> {
+    let mut reads = std::collections::BTreeSet::new();
+    let mut pending = vec![text.to_string()];
+    let mut seen_libs = std::collections::BTreeSet::new();
+    while let Some(text) = pending.pop() {
+        for line in text.lines() {
+            let code = line.trim_start();
+            if code.starts_with('#') {
+                continue;
+            }
+            let bytes = code.as_bytes();
+            let mut from = 0;
+            while let Some(pos) = code[from..].find("input") {
+                let at = from + pos;
+                from = at + 5;
+                let before = at.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(at + 5).copied();
+                let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                if before.is_some_and(|b| ident(b) || b == b'.') || after.is_some_and(ident) {
+                    continue; // part of another name (`inputs`, `x.input`)
+                }
+                if after != Some(b'.') {
+                    return None; // the whole input, or `input[...]`
+                }
+                let name: String = code[at + 6..]
+                    .bytes()
+                    .take_while(|b| ident(*b))
+                    .map(char::from)
+                    .collect();
+                if name.is_empty() {
+                    return None;
+                }
+                reads.insert(name);
+            }
+            let mut from = 0;
+            while let Some(pos) = code[from..].find("data.faasguard.lib") {
+                let at = from + pos;
+                let name: String = code[at..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
+                    .map(char::from)
+                    .collect();
+                from = at + name.len().max(1);
+                // The longest known package that the reference starts with.
+                let pkg = packages
+                    .keys()
+                    .filter(|p| name == **p || name.starts_with(&format!("{p}.")))
+                    .max_by_key(|p| p.len())?;
+                if seen_libs.insert(pkg.to_string()) {
+                    pending.push(packages[pkg].to_string());
+                }
+            }
+        }
+    }
+    Some(reads.into_iter().collect())
 }
 
 /// regorus only notices a call to a function that does not exist when the

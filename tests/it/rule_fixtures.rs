@@ -138,3 +138,53 @@ fn every_builtin_rule_has_passing_and_failing_fixtures() {
         "rules without fixtures or docs: {missing:?}"
     );
 }
+
+/// Rules whose input collections are all empty in a template are skipped;
+/// on every fixture template that must give exactly what evaluating every
+/// rule gives.
+#[test]
+fn skipping_rules_with_nothing_to_read_changes_no_result() {
+    let settings = common::settings(&[]);
+    let mut fast = faasguard::scan::load_engine(&settings).expect("policies load");
+    let mut full = fast.clone();
+    full.set_skip_empty(false);
+    let mut files = Vec::new();
+    let mut stack = vec![common::root().join("fixtures")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut checked = 0;
+    for f in files {
+        let Ok(model) = faasguard::scan::model_json(&f) else {
+            continue;
+        };
+        let input = regorus::Value::from_json_str(&model.to_string()).unwrap();
+        let key = |mut v: Vec<faasguard::engine::RawResult>| {
+            v.sort_by(|a, b| {
+                (a.rule, &a.resource, &a.path, &a.message).cmp(&(
+                    b.rule,
+                    &b.resource,
+                    &b.path,
+                    &b.message,
+                ))
+            });
+            v
+        };
+        let a = key(fast.eval(input.clone()).unwrap());
+        let b = key(full.eval(input).unwrap());
+        assert_eq!(a, b, "{}", f.display());
+        checked += 1;
+    }
+    assert!(checked > 100, "{checked}");
+}
