@@ -308,40 +308,9 @@ fn report_error(e: impl Into<miette::Report>) -> i32 {
     EXIT_ERROR
 }
 
+/// The policies under `--policy` paths, without their `_test.rego` files.
 fn load_policy_dirs(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let mut files = Vec::new();
-        if p.is_dir() {
-            for entry in ignore::WalkBuilder::new(p)
-                .standard_filters(false)
-                .build()
-                .flatten()
-            {
-                let path = entry.path();
-                if path.extension().is_some_and(|e| e == "rego")
-                    && !path.to_string_lossy().ends_with("_test.rego")
-                {
-                    files.push(path.to_path_buf());
-                }
-            }
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(format!("policy path {} does not exist", p.display()));
-        }
-        files.sort();
-        for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
-            out.push(PolicyFile {
-                path: f.display().to_string(),
-                text,
-                builtin: false,
-            });
-        }
-    }
-    Ok(out)
+    crate::engine::load_policy_files(paths, false)
 }
 
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {

@@ -19,6 +19,46 @@ pub struct PolicyFile {
     pub builtin: bool,
 }
 
+/// The `.rego` files under the given paths (a path may also name one file),
+/// sorted per path; `*_test.rego` files only when `tests` is set.
+pub fn load_policy_files(
+    paths: &[std::path::PathBuf],
+    tests: bool,
+) -> Result<Vec<PolicyFile>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let mut files = Vec::new();
+        if p.is_dir() {
+            for entry in ignore::WalkBuilder::new(p)
+                .standard_filters(false)
+                .build()
+                .flatten()
+            {
+                let path = entry.path();
+                let is_test = path.to_string_lossy().ends_with("_test.rego");
+                if path.extension().is_some_and(|e| e == "rego") && (tests || !is_test) {
+                    files.push(path.to_path_buf());
+                }
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(format!("policy path {} does not exist", p.display()));
+        }
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
+            out.push(PolicyFile {
+                path: f.display().to_string(),
+                text,
+                builtin: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// A policy that could not be loaded or evaluated.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {

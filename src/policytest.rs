@@ -4,7 +4,7 @@
 //! each `test_*` rule passes when it is true, fails when it is false or
 //! undefined, and errors when its evaluation fails.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::engine::{EngineError, PolicyFile};
 
@@ -24,42 +24,9 @@ pub struct TestResult {
     pub outcome: Outcome,
 }
 
-/// Every `.rego` file under the paths, sorted.
+/// Every `.rego` file under the paths (tests included), sorted.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let mut files = Vec::new();
-        if p.is_dir() {
-            for entry in ignore::WalkBuilder::new(p)
-                .standard_filters(false)
-                .build()
-                .flatten()
-            {
-                if entry.path().extension().is_some_and(|e| e == "rego") {
-                    files.push(entry.path().to_path_buf());
-                }
-            }
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(format!("policy path {} does not exist", p.display()));
-        }
-        files.sort();
-        for f in files {
-            out.push(read(&f)?);
-        }
-    }
-    Ok(out)
-}
-
-fn read(f: &Path) -> Result<PolicyFile, String> {
-    let text = std::fs::read_to_string(f)
-        .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
-    Ok(PolicyFile {
-        path: f.display().to_string(),
-        text,
-        builtin: false,
-    })
+    crate::engine::load_policy_files(paths, true)
 }
 
 /// `test_*` rules declared at the start of a line.
