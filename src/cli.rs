@@ -72,10 +72,32 @@ pub enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Manage the advisory database (`db update` downloads it).
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Print the normalized model of a template as JSON (what policies see as `input`).
     Model {
         /// A template file.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbCommand {
+    /// Download the advisory database (OSV's per-ecosystem archives: crates.io, npm, PyPI, Go)
+    /// into a cache directory, replacing the old one atomically.
+    Update {
+        /// Where to keep it (default: the user's cache directory, faasguard/advisory-db).
+        #[arg(long = "db-dir", value_name = "DIR")]
+        db_dir: Option<PathBuf>,
+        /// Download from a mirror of OSV's archives: `URL/<ecosystem>/all.zip`.
+        #[arg(long, value_name = "URL")]
+        mirror: Option<String>,
+        /// Seconds before a stalled connection or read fails.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
     },
 }
 
@@ -124,8 +146,42 @@ pub struct ScanArgs {
     /// Scan only a stable share of the files, `K/N` (1-based): for matrix jobs.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
+    /// Terraform: a variables file read after terraform.tfvars and *.auto.tfvars (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform: set an input variable, `NAME=VALUE` (repeatable; last wins).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub vars: Vec<(String, String)>,
+    /// Serverless Framework: an `${opt:NAME}` value, `NAME=VALUE` (`stage=prod`; repeatable).
+    #[arg(long = "sls-opt", value_name = "NAME=VALUE", value_parser = parse_key_value)]
+    pub sls_opts: Vec<(String, String)>,
+    /// Serverless Framework: resolve `${env:NAME}` from this process's environment. Off by
+    /// default: on CI it can copy secrets into reports of untrusted pull requests.
+    #[arg(long)]
+    pub resolve_env: bool,
+    /// Advisory database directory (OSV JSON files or all.zip archives, or a RustSec
+    /// advisory-db); default: the one `faasguard db update` keeps, when present.
+    #[arg(long = "advisory-db", value_name = "DIR")]
+    pub advisory_db: Option<PathBuf>,
+    /// Ask the OSV API (api.osv.dev) about the locked packages instead of a local database.
+    #[arg(long)]
+    pub online: bool,
+    /// The OSV API to ask with --online (a mirror).
+    #[arg(long = "osv-url", value_name = "URL", requires = "online")]
+    pub osv_url: Option<String>,
+    /// Also check development-only packages (reported at low severity: they are not shipped).
+    #[arg(long)]
+    pub include_dev: bool,
     #[command(flatten)]
     pub audit: AuditArgs,
+}
+
+/// `NAME=VALUE`.
+fn parse_key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
 }
 
 /// Which frameworks an audit report covers.
@@ -265,6 +321,14 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules(args) => run_rules(&args),
         Command::Explain { id, policies } => run_explain(&id, &policies),
         Command::Model { file } => run_model(&file),
+        Command::Db {
+            command:
+                DbCommand::Update {
+                    db_dir,
+                    mirror,
+                    timeout,
+                },
+        } => run_db_update(db_dir, mirror.as_deref(), timeout),
         Command::Init { dir } => run_init(&dir),
         Command::Baseline {
             command: BaselineCommand::Create(args),
@@ -375,6 +439,26 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         config_file,
         fail_on: args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
         rules: config.rules.selection(),
+        terraform: crate::terraform::Options {
+            var_files: args
+                .var_files
+                .iter()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                .collect(),
+            vars: args.vars.clone(),
+        },
+        resolve_env: args.resolve_env,
+        serverless_options: args.sls_opts.iter().cloned().collect(),
+        advisories: crate::deps::Settings {
+            db: args
+                .advisory_db
+                .clone()
+                .or_else(|| config.advisories.db.as_ref().map(PathBuf::from)),
+            online: args.online || config.advisories.online.unwrap_or(false),
+            online_url: args.osv_url.clone(),
+            include_dev: args.include_dev,
+            max_age_days: config.advisories.max_age_days.map_or(0, u64::from),
+        },
         ..Settings::default()
     };
     if !config.rules.is_empty() {
@@ -388,6 +472,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
             }
         };
         rules.extend(crate::suppress::rules());
+        rules.extend(crate::deps::rules());
         if let Err(e) = config::check_rules(&config, &rules) {
             return Err(report_error(*e));
         }
@@ -518,6 +603,7 @@ fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Vec<crate::
         .map(|e| {
             let mut rules = e.rules().to_vec();
             rules.extend(crate::suppress::rules());
+            rules.extend(crate::deps::rules());
             rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
             rules
         })
@@ -605,6 +691,40 @@ fn run_init(dir: &std::path::Path) -> i32 {
     }
     eprintln!("wrote {}", path.display());
     EXIT_OK
+}
+
+fn run_db_update(db_dir: Option<PathBuf>, mirror: Option<&str>, timeout: u64) -> i32 {
+    use crate::advisory::fetch;
+    let dir = match db_dir.map_or_else(fetch::default_db_dir, Ok) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    let mut opts = fetch::UpdateOptions::new(dir.clone());
+    if let Some(m) = mirror {
+        opts.sources = fetch::Source::osv_mirror(m);
+    }
+    opts.timeout = std::time::Duration::from_secs(timeout.max(1));
+    opts.progress = true;
+    match fetch::update(&opts) {
+        Ok(report) => {
+            for (src, n) in report.manifest.sources.iter().zip(&report.records) {
+                eprintln!("{:<10} {n:>7} advisories  {}", src.name, src.url);
+            }
+            eprintln!(
+                "advisory database updated: {} (fetched {})",
+                report.db_dir.display(),
+                report.manifest.fetched_at
+            );
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
+    }
 }
 
 fn run_model(file: &std::path::Path) -> i32 {

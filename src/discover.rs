@@ -675,10 +675,17 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, ReadError> {
 /// What a file is, decided from its content (after reading it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
-    CloudFormation { json: bool, sam: bool },
-    Serverless { json: bool },
+    CloudFormation {
+        json: bool,
+        sam: bool,
+    },
+    Serverless {
+        json: bool,
+    },
     Terraform,
     TerraformJson,
+    /// `terraform show -json` output (a plan or state).
+    TerraformPlan,
     TfVars,
     SamConfig,
     Lockfile(LockfileKind),
@@ -693,7 +700,10 @@ const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 /// reports what is malformed). Returns `None` for files that are not IaC: GitHub workflows,
 /// Kubernetes manifests, docker-compose and OpenAPI files, tool configuration.
 ///
-/// - `serverless.yml|yaml|json` with a top-level `service` key: Serverless Framework.
+/// - `serverless.yml|yaml|json` with a top-level `service` key, or any YAML/JSON file with
+///   top-level `service` and `provider` keys: Serverless Framework.
+/// - JSON with `format_version`, `terraform_version` and `planned_values` or `values`: a
+///   `terraform show -json` plan or state.
 /// - A top-level `AWSTemplateFormatVersion`; or a top-level `Transform` with the SAM transform; or a
 ///   top-level `Resources` with some `Type` value starting `AWS::`, `Alexa::` or `Custom::`:
 ///   CloudFormation, SAM when the SAM transform or an `AWS::Serverless::` type occurs.
@@ -725,8 +735,17 @@ pub fn classify(candidate: Candidate, file_name: &str, text: &str) -> Option<Kin
         name.as_str(),
         "serverless.yml" | "serverless.yaml" | "serverless.json"
     );
-    if serverless_name && has("service") {
+    // Services under other names (`serverless.prod.yml`, test fixtures) are
+    // recognised by their two required top-level keys.
+    if has("service") && (serverless_name || has("provider")) {
         return Some(Kind::Serverless { json });
+    }
+    if json
+        && has("format_version")
+        && has("terraform_version")
+        && (has("planned_values") || has("values"))
+    {
+        return Some(Kind::TerraformPlan);
     }
 
     let sam_transform = has("Transform") && body.contains(SAM_TRANSFORM);
@@ -1314,8 +1333,17 @@ mod tests {
             ),
             Some(Kind::Serverless { json: true })
         );
-        // The same content under another name is not a serverless file.
-        assert_eq!(classify(Candidate::Yaml, "other.yml", text), None);
+        // Under another name, `service` and `provider` still make a service.
+        assert_eq!(
+            classify(Candidate::Yaml, "fail.serverless.yml", text),
+            Some(Kind::Serverless { json: false })
+        );
+        assert_eq!(classify(Candidate::Yaml, "other.yml", "service: x\n"), None);
+        let plan = r#"{"format_version":"1.2","terraform_version":"1.9.0","planned_values":{}}"#;
+        assert_eq!(
+            classify(Candidate::Json, "plan.json", plan),
+            Some(Kind::TerraformPlan)
+        );
         // Non-content candidates are decided by name.
         assert_eq!(
             classify(Candidate::Terraform, "main.tf", ""),

@@ -20,6 +20,34 @@ pub struct Finding {
     pub path: Option<String>,
     /// Content-based: rule, file, resource and path, never the line.
     pub fingerprint: String,
+    /// For dependency findings (`FG-DEP-*`): the advisory and the package.
+    pub dependency: Option<Box<DependencyFacts>>,
+}
+
+/// What a dependency finding is about: the advisory, the locked package, and
+/// the functions that ship it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct DependencyFacts {
+    /// The advisory id (`GHSA-...`, `PYSEC-...`, `RUSTSEC-...`).
+    pub advisory: String,
+    /// Other ids of the same vulnerability (`CVE-...`).
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub url: String,
+    /// The CVSS vector, when the advisory has one.
+    pub cvss: Option<String>,
+    /// RustSec informational kind (`unmaintained`, `unsound`).
+    pub informational: Option<String>,
+    /// OSV ecosystem name (`PyPI`, `npm`, `crates.io`, `Go`).
+    pub ecosystem: String,
+    pub package: String,
+    pub version: String,
+    /// Versions to upgrade to (the fixed version of the affected range).
+    pub fixed: Vec<String>,
+    /// Functions whose code ships the lockfile (ids, `file#id`).
+    pub functions: Vec<String>,
+    /// Only a development dependency.
+    pub dev: bool,
 }
 
 /// How serious a diagnostic is.

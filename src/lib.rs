@@ -7,14 +7,17 @@
 //! [`scan`] wires the stages together; the binary only parses arguments.
 
 pub mod adapt;
+pub mod advisory;
 pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod conftest;
+pub mod deps;
 pub mod discover;
 mod embedded;
 pub mod engine;
 pub mod finding;
+pub mod lockfile;
 pub mod merge;
 pub mod model;
 pub mod parse;
@@ -26,3 +29,4 @@ pub mod scope;
 pub mod secret;
 pub mod source;
 pub mod suppress;
+pub mod terraform;

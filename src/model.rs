@@ -71,6 +71,11 @@ pub struct Model {
     /// Suppressions written into the template's structure (CloudFormation
     /// `Metadata.faasguard.ignore`), as written; the suppress stage checks them.
     pub ignores: Vec<Ignore>,
+    /// Values that reached the model through a variable (Terraform
+    /// `var.x`, module inputs, serverless `${self:...}`): the span the value
+    /// carries and how it got there (`through var.timeout, used at
+    /// main.tf:12`). A finding located at such a span says so.
+    pub via: Vec<(Span, String)>,
 }
 
 /// A source resource's place in its file.
@@ -110,6 +115,7 @@ impl Model {
             notes: Vec::new(),
             headers: Vec::new(),
             ignores: Vec::new(),
+            via: Vec::new(),
         }
     }
 

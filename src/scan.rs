@@ -50,6 +50,14 @@ pub struct Settings {
     /// (findings, suppressed findings and the rule list); severity overrides
     /// apply to findings and rules alike.
     pub rules: crate::config::Selection,
+    /// Terraform input variables from outside (`--var-file`, `--var`).
+    pub terraform: crate::terraform::Options,
+    /// `--resolve-env`: resolve serverless `${env:...}` variables.
+    pub resolve_env: bool,
+    /// `--sls-opt name=value`: serverless `${opt:name}` values.
+    pub serverless_options: BTreeMap<String, String>,
+    /// Dependency advisories: database, `--online`, `--include-dev`.
+    pub advisories: crate::deps::Settings,
 }
 
 impl Default for Settings {
@@ -68,6 +76,10 @@ impl Default for Settings {
             config_file: None,
             fail_on: crate::rule::Severity::Low,
             rules: crate::config::Selection::default(),
+            terraform: crate::terraform::Options::default(),
+            resolve_env: false,
+            serverless_options: BTreeMap::new(),
+            advisories: crate::deps::Settings::default(),
         }
     }
 }
@@ -101,6 +113,8 @@ pub struct Outcome {
     pub scope: crate::scope::Scope,
     /// The settings it ran with (reports show the configuration in force).
     pub settings: Settings,
+    /// How the dependency check went.
+    pub dependencies: crate::deps::Summary,
 }
 
 /// A scan that could not start (bad policy, bad settings).
@@ -201,12 +215,21 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         .map(|f| display_path(f, cwd.as_deref()))
         .collect();
     if let Some((k, n)) = settings.shard {
-        // samconfig files stay in every shard: templates beside them need them.
+        // samconfig and Terraform files stay in every shard: templates beside
+        // them need them, and a module is sharded as a whole below.
         let keep: Vec<bool> = walk
             .files
             .iter()
             .zip(&displays)
-            .map(|(f, d)| f.candidate == Candidate::SamConfig || crate::merge::shard_of(d, n) == k)
+            .map(|(f, d)| {
+                matches!(
+                    f.candidate,
+                    Candidate::SamConfig
+                        | Candidate::Terraform
+                        | Candidate::TerraformJson
+                        | Candidate::TfVars
+                ) || crate::merge::shard_of(d, n) == k
+            })
             .collect();
         let mut i = 0;
         walk.files.retain(|_| {
@@ -228,12 +251,38 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         })
         .collect();
 
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .map_err(|e| ScanError::Threads {
+            threads: settings.threads,
+            message: e.to_string(),
+        })?;
+    let max = settings.discover.max_file_size;
+
+    // Read and classify every file.
+    let mut inputs: Vec<Input> = pool.install(|| {
+        walk.files
+            .par_iter()
+            .map(|f| Input::read(&f.path, f.candidate, max))
+            .collect()
+    });
+    // Local Terraform modules outside the scanned paths are read too (never
+    // remote ones): their files get ids after the walked files.
+    add_module_files(
+        &mut walk.files,
+        &mut displays,
+        &mut inputs,
+        cwd.as_deref(),
+        max,
+    );
+
     // samconfig files first: their region applies to templates beside them.
     let mut envs: BTreeMap<PathBuf, cloudformation::Env> = BTreeMap::new();
     for (i, f) in walk.files.iter().enumerate() {
         if f.candidate == Candidate::SamConfig {
-            if let Ok(text) = discover::read_text(&f.path, settings.discover.max_file_size) {
-                if let Some(region) = samconfig_region(&text, FileId(i as u32)) {
+            if let Some(text) = &inputs[i].text {
+                if let Some(region) = samconfig_region(text, FileId(i as u32)) {
                     let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
                     envs.insert(
                         dir,
@@ -246,61 +295,94 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         }
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .build()
-        .map_err(|e| ScanError::Threads {
-            threads: settings.threads,
-            message: e.to_string(),
-        })?;
-    let max = settings.discover.max_file_size;
-    let outs: Vec<FileOut> = pool.install(|| {
-        walk.files
+    let mut tf_files = crate::terraform::FileSet::default();
+    for (i, f) in walk.files.iter().enumerate() {
+        if let (Some(text), Some(Kind::Terraform | Kind::TerraformJson | Kind::TfVars)) =
+            (&inputs[i].text, inputs[i].kind)
+        {
+            tf_files
+                .files
+                .insert(f.path.clone(), (FileId(i as u32), text.clone()));
+        }
+    }
+    let units = plan_units(&walk.files, &inputs, &displays, settings.shard);
+    let ctx = UnitContext {
+        files: &walk.files,
+        inputs: &inputs,
+        displays: &displays,
+        envs: &envs,
+        tf_files: &tf_files,
+        settings,
+    };
+    let outs: Vec<UnitOut> = pool.install(|| {
+        units
             .par_iter()
-            .enumerate()
-            .map_init(
-                || engine.clone(),
-                |eng, (i, f)| {
-                    let env = f
-                        .path
-                        .parent()
-                        .and_then(|d| envs.get(d))
-                        .cloned()
-                        .unwrap_or_default();
-                    process(f, &displays[i], FileId(i as u32), eng, &env, max)
-                },
-            )
+            .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
             .collect()
     });
+    // A directory some other root module calls is scanned through that call,
+    // not again as a root of its own.
+    let called: std::collections::BTreeSet<PathBuf> = outs
+        .iter()
+        .flat_map(|o| o.called_modules.iter().cloned())
+        .collect();
 
     let mut sources = SourceMap::default();
+    for (i, input) in inputs.iter().enumerate() {
+        sources.add(SourceFile::new(
+            displays[i].clone(),
+            walk.files[i].path.clone(),
+            input.text.clone().unwrap_or_else(|| Arc::from("")),
+        ));
+        if let Some(e) = &input.error {
+            diagnostics.push(
+                Diagnostic::new(Level::Error, "read-error", e.clone()).in_file(&displays[i], None),
+            );
+        }
+    }
     let mut findings = Vec::new();
     let mut redactor = Redactor::default();
-    let mut stats = Stats::default();
+    let mut stats = Stats {
+        files_failed: inputs.iter().filter(|i| i.error.is_some()).count(),
+        ..Stats::default()
+    };
     let mut scope = crate::scope::Scope {
         paths: crate::scope::show_paths(&settings.paths, cwd.as_deref()),
         ..Default::default()
     };
     let mut declared = Vec::new();
-    for (i, out) in outs.into_iter().enumerate() {
-        sources.add(out.source.unwrap_or_else(|| {
-            SourceFile::new(
-                displays[i].clone(),
-                walk.files[i].path.clone(),
-                Arc::from(""),
-            )
-        }));
+    let mut functions = Vec::new();
+    for (unit, out) in units.iter().zip(outs) {
+        if let Unit::Terraform { dir, .. } = unit {
+            if called.contains(dir) && !out.called_modules.contains(dir) {
+                continue;
+            }
+        }
         findings.extend(out.findings);
         diagnostics.extend(out.diagnostics);
         declared.extend(out.declared);
         for (secret, redacted) in out.secrets {
             redactor.add(&secret, &redacted);
         }
-        stats.files_scanned += usize::from(out.scanned);
+        stats.files_scanned += out.scanned;
         stats.files_failed += usize::from(out.failed);
         stats.resources += out.resources;
         scope.absorb(out.scope);
+        functions.extend(out.functions);
     }
+    functions.sort();
+    functions.dedup();
+    let dependencies = check_dependencies(
+        &pool,
+        &walk.files,
+        &inputs,
+        &displays,
+        &functions,
+        settings,
+        &mut sources,
+        &mut findings,
+        &mut diagnostics,
+    );
     for f in &mut findings {
         f.message = redactor.redact(&f.message);
     }
@@ -313,6 +395,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     });
     let mut rules = engine.rules().to_vec();
     rules.extend(suppress::rules());
+    rules.extend(crate::deps::rules());
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
     let applied = suppress::apply(
         findings,
@@ -339,6 +422,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         stats,
         scope,
         settings: settings.clone(),
+        dependencies,
     })
 }
 
@@ -413,88 +497,470 @@ fn display_path(f: &Found, cwd: Option<&Path>) -> String {
     f.display.clone()
 }
 
+/// Parse the lockfiles (and the requirement files they include), and
+/// match them against the advisory data.
+#[allow(clippy::too_many_arguments)]
+fn check_dependencies(
+    pool: &rayon::ThreadPool,
+    files: &[Found],
+    inputs: &[Input],
+    displays: &[String],
+    functions: &[crate::deps::FunctionCode],
+    settings: &Settings,
+    sources: &mut SourceMap,
+    findings: &mut Vec<Finding>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> crate::deps::Summary {
+    let locks: Vec<(usize, discover::LockfileKind)> = (0..files.len())
+        .filter_map(|i| match inputs[i].kind {
+            Some(Kind::Lockfile(kind)) => Some((i, kind)),
+            _ => None,
+        })
+        .collect();
+    if locks.is_empty() {
+        return crate::deps::Summary::default();
+    }
+    let parsed: Vec<_> = pool.install(|| {
+        locks
+            .par_iter()
+            .map(|&(i, kind)| {
+                let text = inputs[i].text.as_deref().unwrap_or("");
+                (i, crate::lockfile::parse(kind, text, FileId(i as u32)))
+            })
+            .collect()
+    });
+    let mut lockfiles = Vec::new();
+    let mut seen: std::collections::BTreeSet<PathBuf> =
+        locks.iter().map(|&(i, _)| files[i].path.clone()).collect();
+    let mut queue: Vec<(
+        usize,
+        Result<crate::lockfile::Lockfile, crate::parse::ParseError>,
+    )> = parsed;
+    // `-r other.txt` includes outside the scanned files are read too (inside
+    // the scan only: never above the including file's scan path).
+    while let Some((i, result)) = queue.pop() {
+        let (path, display) = if i < files.len() {
+            (files[i].path.clone(), displays[i].clone())
+        } else if let Some(s) = sources.get(FileId(i as u32)) {
+            (s.path.clone(), s.display.clone())
+        } else {
+            continue;
+        };
+        match result {
+            Ok(lock) => {
+                for (inc, span) in &lock.includes {
+                    let dir = path.parent().unwrap_or(Path::new(""));
+                    let target = dir.join(inc);
+                    if seen.contains(&target) {
+                        continue;
+                    }
+                    seen.insert(target.clone());
+                    match discover::read_text(&target, settings.discover.max_file_size) {
+                        Ok(text) => {
+                            let id = FileId(sources.len() as u32);
+                            let shown = display
+                                .rsplit_once('/')
+                                .map_or(inc.display().to_string(), |(d, _)| {
+                                    format!("{d}/{}", inc.display())
+                                });
+                            let parsed = crate::lockfile::parse(
+                                discover::LockfileKind::RequirementsTxt,
+                                &text,
+                                id,
+                            );
+                            sources.add(SourceFile::new(shown, target, Arc::from(text)));
+                            queue.push((id.0 as usize, parsed));
+                        }
+                        Err(e) => diagnostics.push(
+                            Diagnostic::new(
+                                Level::Warning,
+                                "read-error",
+                                format!("cannot read included requirements file: {e}"),
+                            )
+                            .in_file(&display, Some(*span)),
+                        ),
+                    }
+                }
+                lockfiles.push(crate::deps::LockfileIn {
+                    path,
+                    display,
+                    lockfile: lock,
+                });
+            }
+            Err(e) => diagnostics.push(
+                Diagnostic::new(Level::Error, "parse-error", e.message.clone())
+                    .in_file(&display, Some(e.span)),
+            ),
+        }
+    }
+    lockfiles.sort_by(|a, b| a.display.cmp(&b.display));
+    let source = match crate::deps::source(&settings.advisories, &lockfiles) {
+        Ok(s) => s,
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                "advisory-db",
+                format!("dependencies were not checked: {e}"),
+            ));
+            return crate::deps::Summary {
+                lockfiles: lockfiles.len(),
+                ..Default::default()
+            };
+        }
+    };
+    let checked = crate::deps::check(&lockfiles, functions, &settings.advisories, &source);
+    findings.extend(checked.findings);
+    diagnostics.extend(checked.diagnostics);
+    checked.summary
+}
+
+/// One file, read and classified.
+struct Input {
+    text: Option<Arc<str>>,
+    kind: Option<Kind>,
+    /// Why it could not be read.
+    error: Option<String>,
+}
+
+impl Input {
+    fn read(path: &Path, candidate: Candidate, max: u64) -> Input {
+        match discover::read_text(path, max) {
+            Ok(text) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let kind = discover::classify(candidate, &name, &text);
+                Input {
+                    text: Some(Arc::from(text)),
+                    kind,
+                    error: None,
+                }
+            }
+            Err(e) => Input {
+                text: None,
+                kind: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+}
+
+/// Most rounds of following module calls into unread directories.
+const MAX_MODULE_ROUNDS: usize = 32;
+
+/// Read the Terraform files of local module directories that modules in the
+/// scan call but that lie outside the scanned paths.
+fn add_module_files(
+    files: &mut Vec<Found>,
+    displays: &mut Vec<String>,
+    inputs: &mut Vec<Input>,
+    cwd: Option<&Path>,
+    max: u64,
+) {
+    let mut known: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter(|f| is_terraform(f.candidate))
+        .filter_map(|f| f.path.parent().map(Path::to_path_buf))
+        .collect();
+    let mut next = 0;
+    for _ in 0..MAX_MODULE_ROUNDS {
+        let mut wanted = std::collections::BTreeSet::new();
+        for i in next..files.len() {
+            if inputs[i].kind != Some(Kind::Terraform) {
+                continue;
+            }
+            if let (Some(text), Some(dir)) = (&inputs[i].text, files[i].path.parent()) {
+                for d in crate::terraform::local_module_dirs(dir, text) {
+                    if !known.contains(&d) {
+                        wanted.insert(d);
+                    }
+                }
+            }
+        }
+        next = files.len();
+        if wanted.is_empty() {
+            return;
+        }
+        for dir in wanted {
+            known.insert(dir.clone());
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            let mut paths: Vec<(PathBuf, Candidate)> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().to_string();
+                    let c = Candidate::from_file_name(&name)?;
+                    is_terraform(c).then(|| (e.path(), c))
+                })
+                .collect();
+            paths.sort();
+            for (path, candidate) in paths {
+                let found = Found {
+                    display: path.to_string_lossy().replace('\\', "/"),
+                    path,
+                    candidate,
+                };
+                displays.push(display_path(&found, cwd));
+                inputs.push(Input::read(&found.path, candidate, max));
+                files.push(found);
+            }
+        }
+    }
+}
+
+fn is_terraform(c: Candidate) -> bool {
+    matches!(
+        c,
+        Candidate::Terraform | Candidate::TerraformJson | Candidate::TfVars
+    )
+}
+
+/// What is scanned as one model.
+enum Unit {
+    /// A CloudFormation/SAM template, a serverless service or a plan file.
+    File(usize),
+    /// A Terraform module directory (the files are its `.tf`/`.tf.json`).
+    Terraform { dir: PathBuf, files: Vec<usize> },
+}
+
+/// The units of a scan, in file order (a module where its first file is).
+fn plan_units(
+    files: &[Found],
+    inputs: &[Input],
+    displays: &[String],
+    shard: Option<(u32, u32)>,
+) -> Vec<Unit> {
+    let mut units = Vec::new();
+    let mut modules: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        match inputs[i].kind {
+            Some(Kind::CloudFormation { .. } | Kind::Serverless { .. } | Kind::TerraformPlan) => {
+                units.push(Unit::File(i));
+            }
+            Some(Kind::Terraform | Kind::TerraformJson) => {
+                let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                match modules.get(&dir) {
+                    Some(&u) => {
+                        if let Unit::Terraform { files, .. } = &mut units[u] {
+                            files.push(i);
+                        }
+                    }
+                    None => {
+                        if let Some((k, n)) = shard {
+                            let shown = displays[i].rsplit_once('/').map_or("", |(d, _)| d);
+                            if crate::merge::shard_of(shown, n) != k {
+                                continue;
+                            }
+                        }
+                        modules.insert(dir.clone(), units.len());
+                        units.push(Unit::Terraform {
+                            dir,
+                            files: vec![i],
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    units
+}
+
+/// What every unit's processing reads.
+struct UnitContext<'a> {
+    files: &'a [Found],
+    inputs: &'a [Input],
+    displays: &'a [String],
+    envs: &'a BTreeMap<PathBuf, cloudformation::Env>,
+    tf_files: &'a crate::terraform::FileSet,
+    settings: &'a Settings,
+}
+
 #[derive(Default)]
-struct FileOut {
-    source: Option<SourceFile>,
+struct UnitOut {
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     declared: Vec<Declared>,
     secrets: Vec<(String, String)>,
-    scanned: bool,
+    /// Files the unit covers.
+    scanned: usize,
     failed: bool,
     resources: usize,
     scope: crate::scope::Scope,
+    called_modules: Vec<PathBuf>,
+    /// Functions' code directories (lockfiles are tied to them).
+    functions: Vec<crate::deps::FunctionCode>,
 }
 
-fn process(
-    f: &Found,
-    display: &str,
-    id: FileId,
-    engine: &mut Engine,
-    env: &cloudformation::Env,
-    max: u64,
-) -> FileOut {
-    let mut out = FileOut::default();
-    let text = match discover::read_text(&f.path, max) {
-        Ok(t) => t,
-        Err(e) => {
-            out.failed = true;
-            out.diagnostics.push(
-                Diagnostic::new(Level::Error, "read-error", e.to_string()).in_file(display, None),
-            );
-            return out;
+impl UnitContext<'_> {
+    fn process(&self, unit: &Unit, engine: &mut Engine) -> UnitOut {
+        match unit {
+            Unit::File(i) => self.file(*i, engine),
+            Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
         }
-    };
-    let text: Arc<str> = Arc::from(text);
-    let file_name = f
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let kind = discover::classify(f.candidate, &file_name, &text);
-    out.source = Some(SourceFile::new(
-        display.to_string(),
-        f.path.clone(),
-        text.clone(),
-    ));
-    let Some(Kind::CloudFormation { json, .. }) = kind else {
-        return out;
-    };
-    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
-    let docs = match parse::parse(&text, syntax, id) {
-        Ok(d) => d,
-        Err(e) => {
+    }
+
+    fn file(&self, i: usize, engine: &mut Engine) -> UnitOut {
+        let mut out = UnitOut::default();
+        let input = &self.inputs[i];
+        let (Some(text), Some(kind)) = (&input.text, input.kind) else {
+            return out;
+        };
+        let display = &self.displays[i];
+        let id = FileId(i as u32);
+        let path = &self.files[i].path;
+        let json = matches!(
+            kind,
+            Kind::CloudFormation { json: true, .. }
+                | Kind::Serverless { json: true }
+                | Kind::TerraformPlan
+        );
+        let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+        let docs = match parse::parse(text, syntax, id) {
+            Ok(d) => d,
+            Err(e) => {
+                out.failed = true;
+                out.diagnostics.push(
+                    Diagnostic::new(Level::Error, "parse-error", e.message.clone())
+                        .in_file(display, Some(e.span)),
+                );
+                return out;
+            }
+        };
+        let Some(doc) = docs.into_iter().find(|d| d.as_map().is_some()) else {
+            return out;
+        };
+        let (model, secrets) = match kind {
+            Kind::Serverless { .. } => {
+                let env = crate::adapt::serverless::Env {
+                    resolve_env: self.settings.resolve_env,
+                    root: self.scan_root(path),
+                    options: self.settings.serverless_options.clone(),
+                    region: None,
+                };
+                crate::adapt::serverless::adapt(&doc, id, path, &env)
+            }
+            Kind::TerraformPlan => {
+                let unit = crate::terraform::plan::read(&doc, id);
+                crate::adapt::terraform::adapt(&unit)
+            }
+            _ => {
+                let env = path
+                    .parent()
+                    .and_then(|d| self.envs.get(d))
+                    .cloned()
+                    .unwrap_or_default();
+                cloudformation::adapt(&doc, id, &env)
+            }
+        };
+        out.scanned = 1;
+        // Templates count their source resources; a service also has the
+        // functions and events it declares outside `resources:`.
+        out.resources = match model.format {
+            crate::model::Format::Serverless => {
+                model.items("resources").len().max(model.item_count())
+            }
+            _ => model.items("resources").len(),
+        };
+        out.scope = crate::scope::Scope::of(&model, display);
+        for (note, span) in &model.notes {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.secrets = secrets;
+        out.functions = crate::deps::code_dirs(&model, path.parent().unwrap_or(Path::new("")));
+        evaluate(&model, display, engine, &mut out);
+        if engine.has_conftest() {
+            evaluate_raw(&doc, text, &model, display, engine, &mut out);
+        }
+        out.declared = suppress::declared(text, id, &doc, &model);
+        out
+    }
+
+    fn terraform(&self, dir: &Path, files: &[usize], engine: &mut Engine) -> UnitOut {
+        let mut out = UnitOut::default();
+        let tf = crate::terraform::load_module(dir, self.tf_files, &self.settings.terraform);
+        let main = files
+            .iter()
+            .copied()
+            .find(|&i| {
+                self.files[i]
+                    .path
+                    .file_name()
+                    .is_some_and(|n| n == "main.tf")
+            })
+            .unwrap_or(files[0]);
+        let display = &self.displays[main];
+        for e in &tf.errors {
             out.failed = true;
             out.diagnostics.push(
                 Diagnostic::new(Level::Error, "parse-error", e.message.clone())
-                    .in_file(display, Some(e.span)),
+                    .in_file(self.display_of(e.span.file, display), Some(e.span)),
             );
-            return out;
         }
-    };
-    let Some(doc) = docs.into_iter().find(|d| d.as_map().is_some()) else {
-        return out;
-    };
-    let (model, secrets) = cloudformation::adapt(&doc, id, env);
-    out.scanned = true;
-    out.resources = model.items("resources").len();
-    out.scope = crate::scope::Scope::of(&model, display);
-    for (note, span) in &model.notes {
-        out.diagnostics.push(
-            Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
-                .in_file(display, Some(*span)),
-        );
+        for (note, span) in &tf.notes {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        let (mut model, secrets) = crate::adapt::terraform::adapt(&tf);
+        model.file = FileId(main as u32);
+        out.called_modules = tf.called_modules.clone();
+        out.scanned = tf.files.len().max(files.len());
+        out.resources = tf.resources.len();
+        out.scope = crate::scope::Scope::of(&model, display);
+        for (note, span) in &model.notes {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.secrets = secrets;
+        out.functions = crate::deps::code_dirs(&model, dir);
+        evaluate(&model, display, engine, &mut out);
+        let mut read: Vec<FileId> = tf.files.clone();
+        read.extend(files.iter().map(|&i| FileId(i as u32)));
+        read.sort();
+        read.dedup();
+        let null = crate::parse::Node::null(Span::default());
+        for fid in read {
+            if let Some(text) = self
+                .inputs
+                .get(fid.0 as usize)
+                .and_then(|i| i.text.as_deref())
+            {
+                out.declared
+                    .extend(suppress::declared(text, fid, &null, &model));
+            }
+        }
+        out
     }
-    out.secrets = secrets;
-    evaluate(&model, display, engine, &mut out);
-    if engine.has_conftest() {
-        evaluate_raw(&doc, &text, &model, display, engine, &mut out);
+
+    fn display_of<'b>(&'b self, file: FileId, fallback: &'b str) -> &'b str {
+        self.displays
+            .get(file.0 as usize)
+            .map_or(fallback, String::as_str)
     }
-    out.declared = suppress::declared(&text, id, &doc, &model);
-    out
+
+    /// The scan path a file was found under (what `${file()}` may read).
+    fn scan_root(&self, path: &Path) -> Option<PathBuf> {
+        self.settings
+            .paths
+            .iter()
+            .filter(|p| p.is_dir() && path.starts_with(p))
+            .max_by_key(|p| p.as_os_str().len())
+            .cloned()
+            .or_else(|| path.parent().map(Path::to_path_buf))
+    }
 }
 
-fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut FileOut) {
+fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
     let results = match engine.eval(model.to_input(display)) {
         Ok(r) => r,
         Err(e) => {
@@ -515,7 +981,7 @@ fn evaluate_raw(
     model: &Model,
     display: &str,
     engine: &mut Engine,
-    out: &mut FileOut,
+    out: &mut UnitOut,
 ) {
     match engine.eval_raw(&doc.to_json()) {
         Ok(results) => {
@@ -568,16 +1034,28 @@ fn push_findings(
     model: &Model,
     display: &str,
     engine: &Engine,
-    out: &mut FileOut,
+    out: &mut UnitOut,
 ) {
     let file_span = Span::new(model.file, 0, 0);
-    for r in results {
+    for mut r in results {
         let rule = &engine.rules()[r.rule];
         let span = r
             .resource
             .as_deref()
             .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
             .unwrap_or(file_span);
+        let fingerprint = finding::fingerprint(
+            &rule.meta.id,
+            display,
+            r.resource.as_deref(),
+            r.path.as_deref(),
+            &r.message,
+        );
+        // A value that came through a variable: say which, and from where
+        // (after the fingerprint, which must not change with line numbers).
+        if let Some((_, via)) = model.via.iter().find(|(s, _)| *s == span) {
+            r.message = format!("{} ({via})", r.message);
+        }
         let resource_type = r.resource.as_deref().and_then(|id| {
             crate::model::COLLECTIONS.iter().find_map(|c| {
                 model
@@ -588,13 +1066,7 @@ fn push_findings(
             })
         });
         out.findings.push(Finding {
-            fingerprint: finding::fingerprint(
-                &rule.meta.id,
-                display,
-                r.resource.as_deref(),
-                r.path.as_deref(),
-                &r.message,
-            ),
+            fingerprint,
             rule_id: rule.meta.id.clone(),
             severity: rule.meta.severity,
             message: r.message,
@@ -602,6 +1074,7 @@ fn push_findings(
             resource: r.resource,
             resource_type,
             path: r.path,
+            dependency: None,
         });
     }
 }

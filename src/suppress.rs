@@ -794,6 +794,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         resource: d.resource.clone(),
         resource_type: None,
         path: None,
+        dependency: None,
     }
 }
 
@@ -886,6 +887,7 @@ mod tests {
             resource_type: None,
             path: None,
             fingerprint: format!("{rule}-{resource}"),
+            dependency: None,
         }
     }
 

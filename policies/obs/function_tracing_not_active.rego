@@ -6,6 +6,9 @@
 # value when it is `PassThrough`, at the function when it is not set (Lambda's
 # default is `PassThrough`).
 #
+# Only AWS Lambda functions (`cloud == "aws"`): X-Ray is Lambda's tracer; Azure
+# and Google Cloud functions have no tracing mode in their templates.
+#
 # State machines and REST API stages have rules of their own (FG-OBS-005,
 # FG-OBS-006), so each can be turned off on its own.
 #
@@ -57,6 +60,7 @@ deny contains {
 	"message": sprintf("Function %s has no tracing configured (the default is PassThrough): X-Ray traces only requests that arrive already sampled", [f.name]),
 } if {
 	some f in input.functions
+	f.cloud == "aws"
 	not "tracing" in object.keys(f)
 }
 
@@ -66,6 +70,7 @@ deny contains {
 	"message": sprintf("Function %s has tracing mode %s, not Active: X-Ray traces only requests that arrive already sampled", [f.name, f.tracing]),
 } if {
 	some f in input.functions
+	f.cloud == "aws"
 	is_string(f.tracing)
 	f.tracing != "Active"
 }

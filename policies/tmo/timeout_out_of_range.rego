@@ -1,7 +1,10 @@
 # Function timeout outside Lambda's 1–900 second range
 #
 # ## What it does
-# Flags functions whose `Timeout` is below 1 second or above 900 seconds.
+# Flags functions whose `Timeout` is below 1 second or above 900 seconds (AWS
+# Lambda), or outside Google Cloud's limits: 540 seconds for Cloud Functions
+# (1st gen) and event-driven 2nd gen functions, 3600 for HTTP 2nd gen functions
+# and Cloud Run services (`timeout_seconds`, `timeout`).
 #
 # ## Why is this bad?
 # Lambda rejects such values at deploy time (the maximum is 15 minutes), so the
@@ -23,6 +26,8 @@
 #
 # ## References
 # - https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+# - https://cloud.google.com/functions/docs/configuring/timeout
+# - https://cloud.google.com/run/docs/configuring/request-timeout
 package faasguard.rules.tmo.timeout_out_of_range
 
 import rego.v1
@@ -39,14 +44,30 @@ metadata := {
 deny contains {
 	"resource": f.id,
 	"path": "timeout",
-	"message": sprintf("Function %s has Timeout %v, outside Lambda's allowed 1–900 seconds", [f.name, f.timeout]),
+	"message": sprintf("Function %s has Timeout %v, outside %s allowed 1–%v seconds", [f.name, f.timeout, l.label, l.max]),
 } if {
 	some f in input.functions
 	is_number(f.timeout)
-	not in_range(f.timeout)
+	l := limit(f)
+	not in_range(f.timeout, l.max)
 }
 
-in_range(t) if {
+in_range(t, max) if {
 	t >= 1
-	t <= 900
+	t <= max
+}
+
+# Google Cloud: 1st gen functions and event-driven 2nd gen ones stop at 9
+# minutes, HTTP 2nd gen functions and Cloud Run services at 60.
+limit(f) := {"label": "Lambda's", "max": 900} if {
+	f.cloud == "aws"
+} else := {"label": "Cloud Functions (1st gen)'s", "max": 540} if {
+	f.type == "google_cloudfunctions_function"
+} else := {"label": "event-driven Cloud Functions'", "max": 540} if {
+	f.type == "google_cloudfunctions2_function"
+	count(object.get(f, "events", [])) > 0
+} else := {"label": "2nd gen HTTP Cloud Functions'", "max": 3600} if {
+	f.type == "google_cloudfunctions2_function"
+} else := {"label": "Cloud Run's", "max": 3600} if {
+	f.type in {"google_cloud_run_service", "google_cloud_run_v2_service"}
 }

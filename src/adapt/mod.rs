@@ -6,3 +6,5 @@ pub mod iam;
 pub mod managed_policy;
 pub mod sam_policy;
 pub mod secrets;
+pub mod serverless;
+pub mod terraform;

@@ -28,6 +28,8 @@ pub struct Report<'a> {
     pub rule_set: RuleSet<'a>,
     /// The configuration in force.
     pub config: Config<'a>,
+    /// The dependency advisory check: whether it ran, against what.
+    pub dependencies: &'a crate::deps::Summary,
 }
 
 /// The rules a scan ran, so a report made later from this file knows them.
@@ -132,6 +134,9 @@ pub struct Finding<'a> {
     pub path: Option<&'a str>,
     pub remediation: &'a str,
     pub fingerprint: &'a str,
+    /// Dependency findings (`FG-DEP-*`): the advisory and the package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<&'a crate::finding::DependencyFacts>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +212,7 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
                 .collect(),
         },
         config: config(&outcome.settings),
+        dependencies: &outcome.dependencies,
     }
 }
 
@@ -261,6 +267,7 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
         path: l.finding.path.as_deref(),
         remediation: l.rule.map_or("", |r| r.meta.remediation.as_str()),
         fingerprint: &l.finding.fingerprint,
+        dependency: l.finding.dependency.as_deref(),
     }
 }
 

@@ -33,18 +33,3 @@ pub fn settings(paths: &[&Path]) -> Settings {
 pub fn scan_with(settings: &Settings) -> Outcome {
     scan::scan(settings).expect("scan runs")
 }
-
-/// (rule id, 1-based line) of every finding.
-pub fn rule_lines(outcome: &Outcome) -> Vec<(String, u32)> {
-    outcome
-        .findings
-        .iter()
-        .map(|f| {
-            let line = outcome
-                .sources
-                .get(f.span.file)
-                .map_or(0, |s| s.line_col(f.span.start).line);
-            (f.rule_id.clone(), line)
-        })
-        .collect()
-}

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, a module per topic.
 
+mod advisory_net;
 mod audit;
 mod bad_input;
 mod baseline;

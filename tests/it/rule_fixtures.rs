@@ -1,16 +1,20 @@
 //! Every rule has failing and passing fixtures under `fixtures/rules/<ID>/`,
-//! one per format it applies to (`*.sam.yaml`, `*.cfn.yaml`, `*.cfn.json`),
-//! and an `expected.toml` naming the lines each failing file must be flagged
-//! at:
+//! one per format it applies to (`*.sam.yaml`, `*.cfn.yaml`, `*.cfn.json`,
+//! `*.tf`, `*.tf.json`, `*.serverless.yml`), and expectation files
+//! (`expected.toml`, and per format `expected.<format>.toml`, merged) naming
+//! the lines each failing file must be flagged at:
 //!
 //! ```toml
 //! allowed_regions = ["eu"]        # optional settings for the scan
 //! [files."fail.sam.yaml"]
 //! lines = [21, 30]
+//! [files."fail-module"]           # a directory: scanned as a whole
+//! at = ["main.tf:12", "modules/fn/main.tf:3"]
 //! ```
 //!
-//! Files starting with `pass` must produce no finding of that rule; files
-//! starting with `fail` exactly the listed lines (other rules may fire).
+//! Entries starting with `pass` must produce no finding of that rule;
+//! entries starting with `fail` exactly the listed lines (other rules may
+//! fire).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,26 +33,72 @@ struct Expected {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileExpectation {
+    /// Lines in the fixture file.
+    #[serde(default)]
     lines: Vec<u32>,
+    /// `path:line` inside a fixture directory.
+    #[serde(default)]
+    at: Vec<String>,
 }
 
-fn lines_for(rule: &str, file: &Path, expected: &Expected) -> Vec<u32> {
-    let mut settings = common::settings(&[file]);
+/// The rule's findings as `line` (a file fixture) or `path:line` (a
+/// directory fixture, path relative to it).
+fn lines_for(rule: &str, entry: &Path, expected: &Expected) -> Vec<String> {
+    let mut settings = common::settings(&[entry]);
     settings.allowed_regions = expected.allowed_regions.clone();
     let outcome = common::scan_with(&settings);
     assert!(
         outcome.diagnostics.is_empty(),
         "{}: {:?}",
-        file.display(),
+        entry.display(),
         outcome.diagnostics
     );
-    let mut lines: Vec<u32> = common::rule_lines(&outcome)
-        .into_iter()
-        .filter(|(r, _)| r == rule)
-        .map(|(_, l)| l)
+    let is_dir = entry.is_dir();
+    let mut lines: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| {
+            let source = outcome.sources.get(f.span.file);
+            let line = source.map_or(0, |s| s.line_col(f.span.start).line);
+            if is_dir {
+                let path = source
+                    .and_then(|s| s.path.strip_prefix(entry).ok())
+                    .map_or(String::new(), |p| p.to_string_lossy().replace('\\', "/"));
+                format!("{path}:{line}")
+            } else {
+                line.to_string()
+            }
+        })
         .collect();
     lines.sort_unstable();
     lines
+}
+
+/// `expected.toml` and every `expected.<format>.toml` of a rule, merged.
+fn expectations(rule: &str, dir: &Path) -> Expected {
+    let mut merged = Expected::default();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("rule dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with("expected") && n.ends_with(".toml"))
+        .collect();
+    names.sort();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).expect("read");
+        let e: Expected = toml::from_str(&text).unwrap_or_else(|e| panic!("{rule}/{name}: {e}"));
+        if !e.allowed_regions.is_empty() {
+            merged.allowed_regions = e.allowed_regions;
+        }
+        for (file, exp) in e.files {
+            assert!(
+                merged.files.insert(file.clone(), exp).is_none(),
+                "{rule}: {file} expected twice"
+            );
+        }
+    }
+    merged
 }
 
 #[test]
@@ -63,9 +113,7 @@ fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let rule = entry.file_name().to_string_lossy().to_string();
-        let expected: Expected = std::fs::read_to_string(entry.path().join("expected.toml"))
-            .map(|t| toml::from_str(&t).unwrap_or_else(|e| panic!("{rule}/expected.toml: {e}")))
-            .unwrap_or_default();
+        let expected = expectations(&rule, &entry.path());
         let mut files: Vec<_> = std::fs::read_dir(entry.path())
             .expect("dir")
             .flatten()
@@ -73,19 +121,22 @@ fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
         files.sort_by_key(|e| e.file_name());
         for f in files {
             let name = f.file_name().to_string_lossy().to_string();
-            if name == "expected.toml" {
+            if name.starts_with("expected") {
                 continue;
             }
             let got = lines_for(&rule, &f.path(), &expected);
-            let want: Vec<u32> = if name.starts_with("pass") {
+            let want: Vec<String> = if name.starts_with("pass") {
                 Vec::new()
             } else if name.starts_with("fail") {
-                let mut l = expected
+                let e = expected
                     .files
                     .get(&name)
-                    .unwrap_or_else(|| panic!("{rule}: no expectation for {name}"))
-                    .lines
-                    .clone();
+                    .unwrap_or_else(|| panic!("{rule}: no expectation for {name}"));
+                let mut l: Vec<String> = if f.path().is_dir() {
+                    e.at.clone()
+                } else {
+                    e.lines.iter().map(u32::to_string).collect()
+                };
                 l.sort_unstable();
                 l
             } else {

@@ -1,0 +1,448 @@
+//! Functions and what the Framework generates around them: the function
+//! items (provider defaults applied, the function's own values winning),
+//! the shared execution role `IamRoleLambdaExecution` with the provider's
+//! statements, per-function roles (serverless-iam-roles-per-function),
+//! function URLs, log groups and the deployment bucket.
+
+use std::collections::BTreeMap;
+
+use super::provider::{boolean, custom_role, lambda_trust, merge_maps, num, tracing_mode};
+use super::{events, normalize, Service};
+use crate::adapt::cloudformation::Adapter;
+use crate::adapt::iam;
+use crate::model::{map_of, Item, Model};
+use crate::parse::{Node, Value};
+use crate::source::Span;
+
+const SHARED_ROLE: &str = "IamRoleLambdaExecution";
+const VPC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+
+/// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
+pub(crate) fn cfn(a: &Adapter<'_, '_>, n: Option<&Node>) -> Option<Node> {
+    let n = n.filter(|n| !n.is_null())?;
+    a.ctx.resolve(n)
+}
+
+pub(crate) fn adapt(
+    a: &mut Adapter<'_, '_>,
+    svc: &Service<'_>,
+    overrides: &BTreeMap<String, Node>,
+) {
+    let mut shared_role_used = false;
+    for e in &svc.functions {
+        if e.value.as_map().is_none() {
+            continue;
+        }
+        shared_role_used |= function(a, svc, &e.key, e.key_span, &e.value, overrides);
+    }
+    if shared_role_used {
+        shared_role(a, svc);
+    }
+}
+
+/// Push one function and its log group, URL and own role. Returns whether
+/// it uses the shared execution role.
+fn function(
+    a: &mut Adapter<'_, '_>,
+    svc: &Service<'_>,
+    key: &str,
+    key_span: Span,
+    def: &Node,
+    overrides: &BTreeMap<String, Node>,
+) -> bool {
+    let p = &svc.provider;
+    let own = |k: &str| def.get(k).filter(|n| !n.is_null());
+    let pick = |k: &str| own(k).or_else(|| p.get(k));
+    let name = match (own("name").and_then(Node::as_str), &svc.name, &svc.stage) {
+        (Some(n), _, _) => n.to_string(),
+        (None, Some(s), Some(st)) => format!("{s}-{st}-{key}"),
+        _ => key.to_string(),
+    };
+    let mut f = Item::new(key, &name, "AWS::Lambda::Function", "aws", key_span);
+    if let Some(image) = own("image") {
+        f.set("package_type", Node::string("Image", image.span));
+    } else {
+        f.set_opt("runtime", pick("runtime").cloned());
+    }
+    f.set_opt("handler", own("handler").cloned());
+    f.set_opt("timeout", num(pick("timeout")));
+    f.set_opt("memory_size", num(pick("memorySize")));
+    let tracing = own("tracing")
+        .map(tracing_mode)
+        .or_else(|| p.lambda_tracing());
+    f.set_opt("tracing", tracing);
+    f.set_opt(
+        "environment",
+        merge_maps(p.get("environment"), own("environment")).map(|m| cfn(a, Some(&m)).unwrap_or(m)),
+    );
+    f.set_opt("kms_key", cfn(a, pick("kmsKeyArn")));
+    let arch = pick("architecture");
+    f.set_opt("architectures", arch.map(iam::as_array));
+    f.set_opt("reserved_concurrency", num(own("reservedConcurrency")));
+    f.set_opt("vpc", cfn(a, pick("vpc")));
+    if let Some(h) = own("handler") {
+        // The Framework packages the service directory (lockfiles included).
+        f.set("code_uri", Node::string(".", h.span));
+    }
+
+    // The role: the function's own, a per-function one, a custom provider
+    // role, or the shared one the Framework generates.
+    let role_own = own("role").and_then(custom_role);
+    let per_function = own("iamRoleStatements");
+    let mut uses_shared = false;
+    let role = if let Some(r) = role_own {
+        role_value(a, r)
+    } else if let Some(stmts) = per_function {
+        let id = format!("{}{SHARED_ROLE}", normalize(key));
+        function_role(a, svc, key, &id, stmts, def);
+        Node::string(id, stmts.span)
+    } else if let Some(r) = p.custom_role() {
+        role_value(a, r)
+    } else {
+        uses_shared = true;
+        Node::string(SHARED_ROLE, key_span)
+    };
+    f.set("role", role);
+
+    // Asynchronous invocation settings and failure destinations.
+    let on_failure = def
+        .get_path(&["destinations", "onFailure"])
+        .filter(|n| !n.is_null())
+        .or_else(|| own("onError"));
+    if let Some(dest) = on_failure {
+        let target = dest.get("arn").unwrap_or(dest);
+        let linked = destination(a, svc, target);
+        f.set("on_failure", linked);
+    }
+    let mut async_invoked = None;
+    for k in ["destinations", "maximumRetryAttempts", "maximumEventAge"] {
+        if let Some(n) = own(k) {
+            async_invoked.get_or_insert(Node::bool(true, n.span));
+        }
+    }
+
+    let (evs, async_event) = events::function_events(a, svc, key, key_span, def);
+    f.set("events", Node::seq(evs, def.span));
+    if let Some(n) = async_event.or(async_invoked) {
+        f.set("async_invoked", n);
+    }
+
+    let generated = format!("{}LambdaFunction", normalize(key));
+    if let Some(o) = overrides.get(&generated) {
+        apply_function_override(a, &mut f, o);
+    }
+    a.model.push("functions", f.into_node());
+
+    let mut raw = Item::new(key, &name, "AWS::Lambda::Function", "aws", key_span);
+    raw.set("properties", def.clone());
+    a.model.push("resources", raw.into_node());
+
+    if let Some(url) = own("url") {
+        function_url(a, key, url);
+    }
+    if own("disableLogs").and_then(Node::as_bool) != Some(true) {
+        log_group(a, svc, key, key_span, &name, def, overrides);
+    }
+    uses_shared
+}
+
+/// A role named by ARN, logical id or intrinsic: linked when it is a
+/// resource of the template.
+fn role_value(a: &Adapter<'_, '_>, r: &Node) -> Node {
+    let resolved = cfn(a, Some(r)).unwrap_or_else(|| r.clone());
+    a.link_or_value(Some(&resolved)).unwrap_or(resolved)
+}
+
+/// A failure destination: a function of the service (by key), a resource
+/// of the template, or an ARN.
+fn destination(a: &Adapter<'_, '_>, svc: &Service<'_>, target: &Node) -> Node {
+    if let Some(s) = target.as_str() {
+        if svc.functions.iter().any(|e| e.key == s) {
+            return Node::string(s, target.span);
+        }
+    }
+    let resolved = cfn(a, Some(target)).unwrap_or_else(|| target.clone());
+    a.link_or_value(Some(&resolved)).unwrap_or(resolved)
+}
+
+/// Properties written for `<Fn>LambdaFunction` (`extensions:`) override the
+/// function's settings.
+fn apply_function_override(a: &Adapter<'_, '_>, f: &mut Item, props: &Node) {
+    let Some(props) = a.ctx.resolve(props) else {
+        return;
+    };
+    f.set_opt("timeout", num(props.get("Timeout")));
+    f.set_opt("memory_size", num(props.get("MemorySize")));
+    f.set_opt("runtime", props.get("Runtime").cloned());
+    f.set_opt("kms_key", props.get("KmsKeyArn").cloned());
+    f.set_opt(
+        "tracing",
+        props.get_path(&["TracingConfig", "Mode"]).cloned(),
+    );
+    f.set_opt(
+        "on_failure",
+        a.link_or_value(props.get_path(&["DeadLetterConfig", "TargetArn"])),
+    );
+    if let Some(vars) = props.get_path(&["Environment", "Variables"]) {
+        f.set_opt("environment", merge_maps(f.get("environment"), Some(vars)));
+    }
+}
+
+fn function_url(a: &mut Adapter<'_, '_>, key: &str, url: &Node) {
+    let enabled = match &url.value {
+        Value::Map(_) | Value::Unknown(_) => true,
+        _ => url.as_bool().unwrap_or(false),
+    };
+    if !enabled {
+        return;
+    }
+    let id = format!("{key}/Url");
+    let mut u = Item::new(&id, &id, "AWS::Lambda::Url", "aws", url.span);
+    u.set("function", Node::string(key, url.span));
+    let auth = match url.get("authorizer") {
+        Some(n) => match n.as_str() {
+            Some(s) if s.eq_ignore_ascii_case("aws_iam") => Node::string("AWS_IAM", n.span),
+            Some(_) => Node::string("NONE", n.span),
+            None => n.clone(),
+        },
+        None if url.is_unknown() => url.clone(),
+        None => Node::string("NONE", url.span),
+    };
+    u.set("auth_type", auth);
+    u.set_opt("cors", url.get("cors").cloned());
+    a.model.push("function_urls", u.into_node());
+}
+
+fn log_group(
+    a: &mut Adapter<'_, '_>,
+    svc: &Service<'_>,
+    key: &str,
+    key_span: Span,
+    name: &str,
+    def: &Node,
+    overrides: &BTreeMap<String, Node>,
+) {
+    let id = format!("{}LogGroup", normalize(key));
+    let group = format!("/aws/lambda/{name}");
+    let mut l = Item::new(&id, &group, "AWS::Logs::LogGroup", "aws", key_span);
+    l.set("log_group_name", Node::string(&group, key_span));
+    l.set("function", Node::string(key, key_span));
+    let retention = def
+        .get("logRetentionInDays")
+        .filter(|n| !n.is_null())
+        .or_else(|| svc.provider.get("logRetentionInDays"));
+    l.set_opt("retention_days", num(retention));
+    if let Some(o) = overrides.get(&id).and_then(|o| a.ctx.resolve(o)) {
+        l.set_opt("retention_days", num(o.get("RetentionInDays")));
+        l.set_opt("kms_key", o.get("KmsKeyId").cloned());
+    }
+    a.model.push("log_groups", l.into_node());
+}
+
+/// Where the generated role's findings point: the provider's IAM settings.
+fn role_span(svc: &Service<'_>) -> Span {
+    let p = &svc.provider;
+    p.node
+        .as_map()
+        .and_then(|m| m.entry("iam").or_else(|| m.entry("iamRoleStatements")))
+        .map_or(p.span, |e| e.key_span)
+}
+
+/// `IamRoleLambdaExecution` with the provider's statements and managed
+/// policies.
+fn shared_role(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
+    let p = &svc.provider;
+    let span = role_span(svc);
+    let mut role = Item::new(SHARED_ROLE, SHARED_ROLE, "AWS::IAM::Role", "aws", span);
+    role.set("assume_role_policy", lambda_trust(span));
+    role.set("implicit", Node::bool(true, span));
+    role.set_opt("permissions_boundary", cfn(a, p.permissions_boundary()));
+    let mut managed: Vec<Node> = p
+        .managed_policies()
+        .and_then(|m| cfn(a, Some(m)))
+        .map(|m| {
+            iam::as_array(&m)
+                .as_seq()
+                .map(<[Node]>::to_vec)
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let uses_vpc = p.get("vpc").is_some()
+        || svc
+            .functions
+            .iter()
+            .any(|e| e.value.get("vpc").is_some_and(|v| !v.is_null()));
+    if uses_vpc {
+        managed.push(Node::string(VPC_POLICY, span));
+    }
+    let managed = Node::seq(managed, span);
+    role.set("managed_policy_arns", managed.clone());
+    a.model.push("roles", role.into_node());
+    a.attach_managed(SHARED_ROLE, Some(&managed));
+    for (path, stmts) in p.statements() {
+        push_statements(a, SHARED_ROLE, path, stmts);
+    }
+}
+
+/// A function's own role (serverless-iam-roles-per-function), which
+/// inherits the provider's statements when asked to.
+fn function_role(
+    a: &mut Adapter<'_, '_>,
+    svc: &Service<'_>,
+    key: &str,
+    id: &str,
+    stmts: &Node,
+    def: &Node,
+) {
+    let mut role = Item::new(id, id, "AWS::IAM::Role", "aws", stmts.span);
+    role.set("assume_role_policy", lambda_trust(stmts.span));
+    role.set("implicit", Node::bool(true, stmts.span));
+    a.model.push("roles", role.into_node());
+    push_statements(a, id, &format!("functions.{key}.iamRoleStatements"), stmts);
+    let inherit = def
+        .get("iamRoleStatementsInherit")
+        .and_then(Node::as_bool)
+        .or_else(|| {
+            svc.doc
+                .get_path(&[
+                    "custom",
+                    "serverless-iam-roles-per-function",
+                    "defaultInherit",
+                ])
+                .and_then(Node::as_bool)
+        })
+        .unwrap_or(false);
+    if inherit {
+        for (path, s) in svc.provider.statements() {
+            push_statements(a, id, path, s);
+        }
+    }
+}
+
+fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, stmts: &Node) {
+    let resolved = cfn(a, Some(stmts)).unwrap_or_else(|| stmts.clone());
+    let list: Vec<Node> = match &resolved.value {
+        Value::Seq(items) => items.iter().map(iam::statement).collect(),
+        Value::Map(_) => vec![iam::statement(&resolved)],
+        _ => return,
+    };
+    a.push_policy(
+        format!("{role}/Policies/{path}"),
+        "AWS::IAM::Policy",
+        stmts.span,
+        "identity",
+        "inline",
+        vec![Node::string(role, stmts.span)],
+        None,
+        Node::seq(list, resolved.span),
+    );
+}
+
+/// The bucket the Framework creates for deployment artifacts, modelled when
+/// `provider.deploymentBucket` configures it (not when it names an
+/// existing bucket).
+pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
+    let p = &svc.provider;
+    let Some(entry) = p.node.as_map().and_then(|m| m.entry("deploymentBucket")) else {
+        return;
+    };
+    let conf = &entry.value;
+    if conf.as_map().is_none() || conf.get("name").is_some() {
+        return;
+    }
+    let id = "ServerlessDeploymentBucket";
+    let span = entry.key_span;
+    let mut b = Item::new(id, id, "AWS::S3::Bucket", "aws", span);
+    let algorithm = conf
+        .get("serverSideEncryption")
+        .cloned()
+        .unwrap_or_else(|| Node::string("AES256", span));
+    let mut enc = vec![("algorithm", algorithm)];
+    if let Some(k) = conf.get("sseKMSKeyId") {
+        enc.push(("kms_key", k.clone()));
+    }
+    b.set("encryption", map_of(enc, span));
+    if let Some(block) = boolean(conf.get("blockPublicAccess")) {
+        let fields = [
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        ]
+        .iter()
+        .map(|k| (*k, block.clone()))
+        .collect();
+        b.set("public_access_block", map_of(fields, block.span));
+    }
+    a.model.push("buckets", b.into_node());
+    if conf.get("skipPolicySetup").and_then(Node::as_bool) == Some(true) {
+        return;
+    }
+    // The Framework's policy denies every request made over plain HTTP.
+    let cond = map_of(
+        vec![(
+            "Bool",
+            map_of(
+                vec![(
+                    "aws:SecureTransport",
+                    Node::seq(vec![Node::string("false", span)], span),
+                )],
+                span,
+            ),
+        )],
+        span,
+    );
+    let stmt = map_of(
+        vec![
+            ("effect", Node::string("Deny", span)),
+            (
+                "principal",
+                map_of(
+                    vec![("AWS", Node::seq(vec![Node::string("*", span)], span))],
+                    span,
+                ),
+            ),
+            ("action", Node::seq(vec![Node::string("s3:*", span)], span)),
+            ("condition", cond),
+        ],
+        span,
+    );
+    a.push_policy(
+        format!("{id}Policy"),
+        "AWS::S3::BucketPolicy",
+        span,
+        "resource",
+        "resource_policy",
+        vec![Node::string(id, span)],
+        Some("s3"),
+        Node::seq(vec![stmt], span),
+    );
+}
+
+/// Regions named in ARNs in the functions' settings (`arn:aws:sns:eu-west-1:...`).
+pub(crate) fn arn_regions(model: &mut Model, svc: &Service<'_>) {
+    let mut found: Vec<(String, String, Span)> = Vec::new();
+    for res in model.items("resources") {
+        let id = crate::model::item_id(res).unwrap_or("").to_string();
+        if !svc.functions.iter().any(|e| e.key == id) {
+            continue;
+        }
+        let mut stack = vec![res];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::String(s) => {
+                    if let Some(r) = crate::adapt::cloudformation::arn_region(s) {
+                        found.push((r.to_string(), id.clone(), n.span));
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter()),
+                Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+    }
+    found.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+    for (region, id, span) in found {
+        crate::adapt::cloudformation::push_region(model, &region, "arn", Some(&id), span);
+    }
+}

@@ -1,0 +1,515 @@
+//! Adapter tests: one service in, the model's exact values and spans out;
+//! the public corpus of real services; hostile input.
+
+use super::*;
+use crate::parse::{self, Syntax};
+
+fn run_env(text: &str, env: &Env) -> Model {
+    let doc = parse::parse(text, Syntax::Yaml, FileId(0))
+        .unwrap()
+        .remove(0);
+    adapt_text(
+        &doc,
+        FileId(0),
+        Path::new("serverless.yml"),
+        Some(text),
+        env,
+    )
+    .0
+}
+
+fn run(text: &str) -> Model {
+    run_env(text, &Env::default())
+}
+
+fn item<'m>(m: &'m Model, c: &str, id: &str) -> serde_json::Value {
+    m.item(c, id)
+        .unwrap_or_else(|| panic!("no {c} {id}: {:#}", m.to_json("x")[c]))
+        .to_json()
+}
+
+/// Line (1-based) of the node at `path` in item `id`.
+fn line(m: &Model, text: &str, id: &str, path: &str) -> usize {
+    let span = m.locate(id, path).unwrap();
+    text[..span.start as usize].matches('\n').count() + 1
+}
+
+const BASIC: &str = "service: shop
+provider:
+  name: aws
+  runtime: nodejs18.x
+  stage: prod
+  region: eu-west-1
+  timeout: 20
+  memorySize: 512
+  tracing:
+    lambda: true
+  environment:
+    TABLE: orders
+    DB_PASSWORD: ${ssm:/shop/db}
+  kmsKeyArn: arn:aws:kms:eu-west-1:1:key/k
+  logRetentionInDays: 14
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: s3:*
+          Resource: '*'
+        - Effect: Allow
+          Action: sqs:SendMessage
+          Resource: !GetAtt Queue.Arn
+      managedPolicies:
+        - arn:aws:iam::aws:policy/AdministratorAccess
+functions:
+  hello:
+    handler: src/hello.handler
+    timeout: 6
+    environment:
+      TABLE: own
+  other-fn:
+    handler: x.y
+    runtime: python3.12
+    tracing: PassThrough
+resources:
+  Resources:
+    Queue:
+      Type: AWS::SQS::Queue
+";
+
+#[test]
+fn provider_defaults_flow_into_functions() {
+    let m = run(BASIC);
+    let f = item(&m, "functions", "hello");
+    assert_eq!(f["name"], "shop-prod-hello");
+    assert_eq!(f["type"], "AWS::Lambda::Function");
+    assert_eq!(f["runtime"], "nodejs18.x");
+    assert_eq!(f["timeout"], 6);
+    assert_eq!(f["memory_size"], 512);
+    assert_eq!(f["tracing"], "Active");
+    assert_eq!(f["environment"]["TABLE"], "own");
+    assert_eq!(f["environment"]["DB_PASSWORD"]["unknown"], true);
+    assert_eq!(
+        f["sensitive_environment"],
+        serde_json::json!(["DB_PASSWORD"])
+    );
+    assert_eq!(f["kms_key"], "arn:aws:kms:eu-west-1:1:key/k");
+    assert_eq!(f["role"], "IamRoleLambdaExecution");
+    let o = item(&m, "functions", "other-fn");
+    assert_eq!(o["runtime"], "python3.12");
+    assert_eq!(o["timeout"], 20);
+    assert_eq!(o["tracing"], "PassThrough");
+    // Provider values point at the provider's lines, own values at their own.
+    assert_eq!(line(&m, BASIC, "other-fn", "timeout"), 7);
+    assert_eq!(line(&m, BASIC, "hello", "timeout"), 31);
+    assert_eq!(line(&m, BASIC, "hello", "environment.TABLE"), 33);
+    assert_eq!(line(&m, BASIC, "hello", "environment.DB_PASSWORD"), 13);
+}
+
+#[test]
+fn the_shared_role_carries_the_provider_statements() {
+    let m = run(BASIC);
+    let role = item(&m, "roles", "IamRoleLambdaExecution");
+    assert_eq!(role["implicit"], true);
+    assert_eq!(
+        role["assume_role_policy"]["statements"][0]["principal"]["Service"],
+        serde_json::json!(["lambda.amazonaws.com"])
+    );
+    let p = item(
+        &m,
+        "policies",
+        "IamRoleLambdaExecution/Policies/provider.iam.role.statements",
+    );
+    assert_eq!(p["kind"], "identity");
+    assert_eq!(
+        p["attached_to"],
+        serde_json::json!(["IamRoleLambdaExecution"])
+    );
+    assert_eq!(p["statements"][0]["action"], serde_json::json!(["s3:*"]));
+    assert_eq!(p["statements"][1]["resource"][0]["ref"], "Queue");
+    let id = "IamRoleLambdaExecution/Policies/provider.iam.role.statements";
+    assert_eq!(line(&m, BASIC, id, "statements.0.action.0"), 20);
+    let admin = m
+        .items("policies")
+        .iter()
+        .find(|p| p.get("managed_name").and_then(Node::as_str) == Some("AdministratorAccess"))
+        .unwrap()
+        .to_json();
+    assert_eq!(
+        admin["attached_to"],
+        serde_json::json!(["IamRoleLambdaExecution"])
+    );
+}
+
+#[test]
+fn log_groups_regions_and_headers() {
+    let m = run(BASIC);
+    let l = item(&m, "log_groups", "HelloLogGroup");
+    assert_eq!(l["name"], "/aws/lambda/shop-prod-hello");
+    assert_eq!(l["retention_days"], 14);
+    assert!(m.item("log_groups", "OtherDashfnLogGroup").is_some());
+    let regions: Vec<(String, String)> = m
+        .items("regions")
+        .iter()
+        .map(|r| {
+            let j = r.to_json();
+            (
+                j["region"].as_str().unwrap().into(),
+                j["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(regions[0], ("eu-west-1".into(), "provider".into()));
+    assert!(regions.contains(&("eu-west-1".into(), "arn".into())));
+    let ids: Vec<&str> = m.headers.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, vec!["hello", "other-fn", "Queue"]);
+    assert_eq!(m.format, Format::Serverless);
+    assert!(m.item("queues", "Queue").is_some());
+    assert!(m.items("functions").len() == 2, "no stub functions remain");
+}
+
+#[test]
+fn a_value_through_a_variable_points_at_its_definition() {
+    let text = "service: s\nprovider:\n  name: aws\ncustom:\n  timeout: 1000\nfunctions:\n  a:\n    handler: h\n    timeout: ${self:custom.timeout}\n";
+    let m = run(text);
+    assert_eq!(item(&m, "functions", "a")["timeout"], 1000);
+    assert_eq!(line(text_model(&m), text, "a", "timeout"), 5);
+    let span = m.locate("a", "timeout").unwrap();
+    assert_eq!(
+        m.via,
+        vec![(
+            span,
+            "through ${self:custom.timeout}, used at line 9".to_string()
+        )]
+    );
+}
+
+fn text_model(m: &Model) -> &Model {
+    m
+}
+
+#[test]
+fn events_become_routes_apis_and_mappings() {
+    let text = "service: s
+provider:
+  name: aws
+  logs:
+    restApi: true
+  tracing:
+    apiGateway: true
+  httpApi:
+    authorizers:
+      jwtAuth: {identitySource: $request.header.Authorization, issuerUrl: https://x}
+      fnAuth: {type: request, functionName: auth}
+functions:
+  a:
+    handler: h
+    events:
+      - http: GET users
+      - http:
+          path: admin
+          method: post
+          authorizer: aws_iam
+          private: true
+      - httpApi: '*'
+      - httpApi:
+          method: GET
+          path: /me
+          authorizer: {name: jwtAuth}
+      - httpApi: {method: POST, path: /x, authorizer: {name: fnAuth}}
+      - sqs: {arn: !GetAtt Q.Arn, batchSize: 5}
+      - stream: arn:aws:dynamodb:us-east-1:1:table/t/stream/x
+      - schedule: rate(1 hour)
+resources:
+  Resources:
+    Q: {Type: AWS::SQS::Queue}
+";
+    let m = run(text);
+    let r0 = item(&m, "routes", "a/events/0");
+    assert_eq!(r0["api"], "ApiGatewayRestApi");
+    assert_eq!(r0["method"], "GET");
+    assert_eq!(r0["path"], "/users");
+    assert_eq!(r0["authorization_type"], "NONE");
+    assert_eq!(line(&m, text, "a/events/0", "authorization_type"), 16);
+    let r1 = item(&m, "routes", "a/events/1");
+    assert_eq!(r1["authorization_type"], "AWS_IAM");
+    assert_eq!(r1["api_key_required"], true);
+    assert_eq!(item(&m, "routes", "a/events/2")["method"], "$default");
+    assert_eq!(
+        item(&m, "routes", "a/events/3")["authorization_type"],
+        "JWT"
+    );
+    assert_eq!(
+        item(&m, "routes", "a/events/4")["authorization_type"],
+        "CUSTOM"
+    );
+    let rest = item(&m, "apis", "ApiGatewayRestApi");
+    assert_eq!(rest["kind"], "rest");
+    assert_eq!(rest["stage"], "dev");
+    assert_eq!(rest["tracing"], true);
+    assert_eq!(rest["access_logging"], true);
+    let http = item(&m, "apis", "HttpApi");
+    assert_eq!(http["kind"], "http");
+    assert!(http.get("access_logging").is_none());
+    let sqs = item(&m, "event_source_mappings", "a/events/5");
+    assert_eq!(sqs["source"], "Q");
+    assert_eq!(sqs["source_type"], "sqs");
+    assert_eq!(sqs["batch_size"], 5);
+    assert_eq!(sqs["function"], "a");
+    let st = item(&m, "event_source_mappings", "a/events/6");
+    assert_eq!(st["source_type"], "dynamodb");
+    let f = item(&m, "functions", "a");
+    assert_eq!(f["async_invoked"], true);
+    assert_eq!(
+        f["events"][7],
+        serde_json::json!({"name": "7", "type": "schedule"})
+    );
+    assert_eq!(line(&m, text, "a", "async_invoked"), 30);
+}
+
+#[test]
+fn urls_destinations_and_custom_roles() {
+    let text = "service: s
+provider:
+  name: aws
+  iam:
+    role: arn:aws:iam::1:role/custom
+functions:
+  a:
+    handler: h
+    url: true
+    destinations:
+      onFailure: b
+  b:
+    handler: h
+    url:
+      authorizer: aws_iam
+    onError: !GetAtt Dlq.Arn
+    role: LambdaRole
+  c:
+    handler: h
+    iamRoleStatements:
+      - {Effect: Allow, Action: 'dynamodb:*', Resource: '*'}
+resources:
+  Resources:
+    Dlq: {Type: AWS::SQS::Queue}
+    LambdaRole: {Type: AWS::IAM::Role, Properties: {AssumeRolePolicyDocument: {}}}
+    Perm:
+      Type: AWS::Lambda::Permission
+      Properties:
+        FunctionName: !Ref CLambdaFunction
+        Action: lambda:InvokeFunction
+        Principal: s3.amazonaws.com
+";
+    let m = run(text);
+    let a = item(&m, "functions", "a");
+    assert_eq!(a["on_failure"], "b");
+    assert_eq!(a["async_invoked"], true);
+    assert_eq!(a["role"], "arn:aws:iam::1:role/custom");
+    assert_eq!(item(&m, "function_urls", "a/Url")["auth_type"], "NONE");
+    assert_eq!(line(&m, text, "a/Url", "auth_type"), 9);
+    assert_eq!(item(&m, "function_urls", "b/Url")["auth_type"], "AWS_IAM");
+    let b = item(&m, "functions", "b");
+    assert_eq!(b["on_failure"], "Dlq");
+    assert_eq!(b["role"], "LambdaRole");
+    let c = item(&m, "functions", "c");
+    assert_eq!(c["role"], "CIamRoleLambdaExecution");
+    // The permission in `resources:` names the generated function: linked.
+    assert_eq!(c["async_invoked"], true);
+    let perm = item(&m, "policies", "Perm");
+    assert_eq!(perm["attached_to"], serde_json::json!(["c"]));
+    let p = item(
+        &m,
+        "policies",
+        "CIamRoleLambdaExecution/Policies/functions.c.iamRoleStatements",
+    );
+    assert_eq!(
+        p["statements"][0]["action"],
+        serde_json::json!(["dynamodb:*"])
+    );
+    assert!(m.item("roles", "IamRoleLambdaExecution").is_none());
+}
+
+#[test]
+fn extensions_override_generated_resources() {
+    let text = "service: s
+provider: {name: aws, logRetentionInDays: 7}
+functions:
+  hello: {handler: h}
+resources:
+  extensions:
+    HelloLogGroup:
+      Properties:
+        RetentionInDays: 30
+        KmsKeyId: arn:aws:kms:us-east-1:1:key/k
+";
+    let m = run(text);
+    let l = item(&m, "log_groups", "HelloLogGroup");
+    assert_eq!(l["retention_days"], 30);
+    assert_eq!(l["kms_key"], "arn:aws:kms:us-east-1:1:key/k");
+    assert_eq!(line(&m, text, "HelloLogGroup", "retention_days"), 9);
+}
+
+#[test]
+fn secrets_are_found_where_written() {
+    let text = "service: s
+provider:
+  name: aws
+custom:
+  key: AKIAIOSFODNN7EXAMPLQ
+functions:
+  a:
+    handler: h
+    environment:
+      AWS_KEY: ${self:custom.key}
+      STRIPE: sk_live_4eC39HqLyjWDarjtT1zdp7dc
+";
+    let m = run(text);
+    let secrets: Vec<serde_json::Value> = m
+        .items("hardcoded_secrets")
+        .iter()
+        .map(Node::to_json)
+        .collect();
+    assert_eq!(secrets.len(), 2, "{secrets:#?}");
+    let lines: BTreeSet<usize> = m
+        .items("hardcoded_secrets")
+        .iter()
+        .map(|n| text[..n.span.start as usize].matches('\n').count() + 1)
+        .collect();
+    assert_eq!(lines, BTreeSet::from([5, 11]));
+}
+
+#[test]
+fn deployment_bucket_encryption() {
+    let text = "service: s\nprovider:\n  name: aws\n  deploymentBucket:\n    serverSideEncryption: AES256\n";
+    let m = run(text);
+    let b = item(&m, "buckets", "ServerlessDeploymentBucket");
+    assert_eq!(b["encryption"]["algorithm"], "AES256");
+    assert_eq!(
+        line(
+            &m,
+            text,
+            "ServerlessDeploymentBucket",
+            "encryption.algorithm"
+        ),
+        5
+    );
+    let p = item(&m, "policies", "ServerlessDeploymentBucketPolicy");
+    assert_eq!(p["statements"][0]["effect"], "Deny");
+    let named = run("service: s\nprovider:\n  deploymentBucket:\n    name: mine\n");
+    assert!(named.items("buckets").is_empty());
+}
+
+#[test]
+fn other_clouds_are_not_modelled() {
+    let m = run(
+        "service: s\nprovider: {name: google, runtime: nodejs8}\nfunctions:\n  a: {handler: h}\n",
+    );
+    assert!(m.items("functions").is_empty());
+    assert_eq!(m.headers.len(), 1);
+}
+
+#[test]
+fn unknowns_stay_unknown_and_cycles_are_noted() {
+    let text = "service: s
+provider:
+  name: aws
+  timeout: ${ssm:/t}
+custom:
+  a: ${self:custom.b}
+  b: ${self:custom.a}
+functions:
+  f:
+    handler: h
+    memorySize: ${self:custom.a}
+";
+    let m = run(text);
+    let f = item(&m, "functions", "f");
+    assert_eq!(f["timeout"]["unknown"], true);
+    assert_eq!(f["memory_size"]["unknown"], true);
+    assert!(
+        m.notes.iter().any(|(n, _)| n.contains("variable cycle")),
+        "{:?}",
+        m.notes
+    );
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let mut deep = String::from("service: s\nprovider: {name: aws}\ncustom:\n  x: '");
+    for _ in 0..10_000 {
+        deep.push_str("${opt:a, ");
+    }
+    deep.push_str(&"}".repeat(10_000));
+    deep.push_str(
+        "'\n  whole: ${self:}\nfunctions:\n  f: {handler: h, timeout: '${self:custom.x}'}\n",
+    );
+    let m = run(&deep);
+    assert_eq!(item(&m, "functions", "f")["timeout"]["unknown"], true);
+    let huge = format!(
+        "service: s\nprovider: {{name: aws}}\nfunctions:\n  f: {{handler: '{}'}}\n",
+        "${self:functions}".repeat(50_000)
+    );
+    let m = run(&huge);
+    assert_eq!(m.items("functions").len(), 1);
+    let weird = "service: [1]\nprovider: aws\nfunctions: [{a: 1}, 2, {b: {events: [1, {http: 3}, {sqs: null}, {httpApi: {}}]}}]\nresources: 7\n";
+    let m = run(weird);
+    assert_eq!(m.items("functions").len(), 1);
+}
+
+/// Every real service in the public corpus adapts without panicking, and
+/// only deploy-time things (`${env:}`, `${ssm:}`, missing files) stay
+/// unknown: no note at all.
+#[test]
+fn corpus_services_adapt_without_noise() {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real/serverless-examples");
+    if !dir.is_dir() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                name.as_str(),
+                "serverless.yml" | "serverless.yaml" | "serverless.json"
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 191);
+    let mut notes = Vec::new();
+    let mut functions = 0;
+    for (i, p) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(p).unwrap();
+        let syntax = if p.extension().is_some_and(|e| e == "json") {
+            Syntax::Json
+        } else {
+            Syntax::Yaml
+        };
+        let Ok(docs) = parse::parse(&text, syntax, FileId(i as u32)) else {
+            continue;
+        };
+        let Some(doc) = docs.into_iter().find(|d| d.as_map().is_some()) else {
+            continue;
+        };
+        let env = Env {
+            root: Some(dir.clone()),
+            ..Env::default()
+        };
+        let (m, _) = adapt_text(&doc, FileId(i as u32), p, Some(&text), &env);
+        functions += m.items("functions").len();
+        for (n, _) in &m.notes {
+            notes.push(format!("{}: {n}", p.display()));
+        }
+    }
+    assert!(functions > 300, "{functions}");
+    assert!(notes.is_empty(), "{notes:#?}");
+}

@@ -1,0 +1,280 @@
+//! AWS Lambda in Terraform: functions, function URLs, permissions,
+//! event-source mappings, asynchronous invocation configs and the resources
+//! that invoke a function asynchronously (S3 notifications, SNS
+//! subscriptions, EventBridge targets), plus Step Functions state machines.
+
+use super::res::{boolean, num, text, walk};
+use super::{Adapter, Res};
+use crate::adapt::iam;
+use crate::model::map_of;
+use crate::parse::{Map, Node};
+
+const FUNCTION: &[&str] = &["aws_lambda_function"];
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "aws_lambda_function" => function(a, r),
+        "aws_lambda_permission" => permission(a, r),
+        "aws_lambda_function_url" => url(a, r),
+        "aws_lambda_event_source_mapping" => event_source_mapping(a, r),
+        "aws_lambda_function_event_invoke_config" => invoke_config(a, r),
+        "aws_s3_bucket_notification" => {
+            for c in r.blocks("lambda_function") {
+                let v = c.get("lambda_function_arn");
+                if let Some(f) = a.link(r, "lambda_function", v, FUNCTION) {
+                    mark_async(a, &f);
+                }
+            }
+        }
+        "aws_sns_topic_subscription" => {
+            if r.get("protocol").and_then(Node::as_str) == Some("lambda") {
+                if let Some(f) = a.link(r, "endpoint", r.get("endpoint"), FUNCTION) {
+                    mark_async(a, &f);
+                }
+            }
+        }
+        "aws_cloudwatch_event_target" | "aws_scheduler_schedule" => {
+            let (arg, v) = match r.type_ {
+                "aws_scheduler_schedule" => ("target", r.path(&["target", "arn"])),
+                _ => ("arn", r.get("arn")),
+            };
+            if let Some(f) = a.link(r, arg, v, FUNCTION) {
+                mark_async(a, &f);
+            }
+        }
+        "aws_sfn_state_machine" => state_machine(a, r),
+        _ => {}
+    }
+}
+
+fn mark_async(a: &mut Adapter<'_, '_>, f: &Node) {
+    let id = f.as_str().unwrap_or_default().to_string();
+    a.updates
+        .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+}
+
+fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut f = r.item();
+    f.set_opt("runtime", text(r.get("runtime")).cloned());
+    f.set_opt("handler", text(r.get("handler")).cloned());
+    f.set_opt("package_type", text(r.get("package_type")).cloned());
+    f.set_opt("timeout", num(r.get("timeout")));
+    f.set_opt("memory_size", num(r.get("memory_size")));
+    f.set_opt("tracing", r.path(&["tracing_config", "mode"]).cloned());
+    f.set_opt(
+        "environment",
+        r.path(&["environment", "variables"]).cloned(),
+    );
+    f.set_opt("kms_key", text(r.get("kms_key_arn")).cloned());
+    f.set_opt("role", a.link_arg(r, "role", &["aws_iam_role"]));
+    f.set_opt("architectures", r.get("architectures").cloned());
+    // -1 is the provider's "no reservation".
+    if let Some(n) = num(r.get("reserved_concurrent_executions")) {
+        if n.as_f64() != Some(-1.0) {
+            f.set("reserved_concurrency", n);
+        }
+    }
+    let dlq = r.path(&["dead_letter_config", "target_arn"]);
+    if let Some(t) = dlq {
+        let linked = a.link(
+            r,
+            "dead_letter_config",
+            Some(t),
+            &["aws_sqs_queue", "aws_sns_topic"],
+        );
+        f.set("on_failure", linked.unwrap_or_else(|| t.clone()));
+    }
+    let code = text(r.get("filename"))
+        .or_else(|| text(r.get("image_uri")))
+        .cloned()
+        .or_else(|| {
+            let (b, k) = (r.get("s3_bucket")?, r.get("s3_key")?);
+            let uri = format!("s3://{}/{}", b.as_str()?, k.as_str()?);
+            Some(Node::string(uri, b.span))
+        });
+    f.set_opt("code_uri", code);
+    a.model.push("functions", f.into_node());
+}
+
+/// Service principals whose invocations of a function are asynchronous.
+const ASYNC_SERVICES: &[&str] = &[
+    "s3.amazonaws.com",
+    "sns.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "iot.amazonaws.com",
+    "ses.amazonaws.com",
+    "logs.amazonaws.com",
+    "codecommit.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "config.amazonaws.com",
+];
+
+fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let span = r.span;
+    let target = a.link_arg(r, "function_name", FUNCTION);
+    let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", span))];
+    if let Some(action) = r.get("action") {
+        stmt.push(("action", iam::as_array(action)));
+    }
+    if let Some(p) = text(r.get("principal")) {
+        let principal = match p.as_str() {
+            Some(s) if s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn") => {
+                map_of(vec![("Service", iam::as_array(p))], p.span)
+            }
+            _ => iam::principal(p),
+        };
+        stmt.push(("principal", principal));
+        let linked = target.as_ref().and_then(Node::as_str);
+        if let (Some(s), Some(t)) = (p.as_str(), linked) {
+            if ASYNC_SERVICES.contains(&s) && a.type_of(t).is_some() {
+                let id = t.to_string();
+                a.updates
+                    .push(("functions", id, "async_invoked", Node::bool(true, p.span)));
+            }
+        }
+    }
+    let mut merged = Map::default();
+    for (arg, op, key) in [
+        ("source_arn", "ArnLike", "aws:SourceArn"),
+        ("source_account", "StringEquals", "aws:SourceAccount"),
+        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "function_url_auth_type",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+        (
+            "event_source_token",
+            "StringEquals",
+            "lambda:EventSourceToken",
+        ),
+    ] {
+        let Some(v) = text(r.get(arg)) else { continue };
+        let entry = map_of(vec![(key, iam::as_array(v))], v.span);
+        match merged.get_mut(op).and_then(Node::as_map_mut) {
+            Some(existing) => {
+                if let Some(m) = entry.as_map() {
+                    existing.entries.extend(m.entries.iter().cloned());
+                }
+            }
+            None => merged.insert(op, v.span, entry),
+        }
+    }
+    if !merged.is_empty() {
+        stmt.push(("condition", Node::map(merged, span)));
+    }
+    a.push_policy(
+        r.id,
+        r.type_,
+        span,
+        "resource",
+        "lambda_permission",
+        target.into_iter().collect(),
+        Some("lambda"),
+        Node::seq(vec![map_of(stmt, span)], span),
+    );
+}
+
+fn url(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut u = r.item();
+    u.set_opt("function", a.link_arg(r, "function_name", FUNCTION));
+    u.set_opt("auth_type", r.get("authorization_type").cloned());
+    u.set_opt("cors", r.path(&["cors"]).cloned());
+    a.model.push("function_urls", u.into_node());
+}
+
+/// Event source types by the resource type a mapping's source links to.
+const SOURCES: &[(&str, &str)] = &[
+    ("aws_sqs_queue", "sqs"),
+    ("aws_kinesis_stream", "kinesis"),
+    ("aws_dynamodb_table", "dynamodb"),
+    ("aws_msk_cluster", "kafka"),
+    ("aws_mq_broker", "mq"),
+];
+
+fn event_source_mapping(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut m = r.item();
+    m.set_opt("function", a.link_arg(r, "function_name", FUNCTION));
+    let types: Vec<&str> = SOURCES.iter().map(|(t, _)| *t).collect();
+    let source = a.link_arg(r, "event_source_arn", &types);
+    let from_link = source
+        .as_ref()
+        .and_then(Node::as_str)
+        .and_then(|s| a.type_of(s))
+        .and_then(|t| SOURCES.iter().find(|(x, _)| *x == t))
+        .map(|(_, k)| *k);
+    let from_arn = || {
+        let s = r.get("event_source_arn")?.as_str()?;
+        let service = s.strip_prefix("arn:")?.split(':').nth(1)?;
+        SOURCES.iter().map(|(_, k)| *k).find(|k| *k == service)
+    };
+    if let Some(t) = from_link.or_else(from_arn) {
+        m.set("source_type", Node::string(t, r.span));
+    }
+    m.set_opt("source", source);
+    m.set_opt("batch_size", num(r.get("batch_size")));
+    a.model.push("event_source_mappings", m.into_node());
+}
+
+fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let Some(f) = a.link(r, "function_name", r.get("function_name"), FUNCTION) else {
+        return;
+    };
+    let id = f.as_str().unwrap_or_default().to_string();
+    if let Some(dest) = r.path(&["destination_config", "on_failure", "destination"]) {
+        let linked = a.link(
+            r,
+            "destination_config",
+            Some(dest),
+            &[
+                "aws_sqs_queue",
+                "aws_sns_topic",
+                "aws_lambda_function",
+                "aws_cloudwatch_event_bus",
+            ],
+        );
+        let v = linked.unwrap_or_else(|| dest.clone());
+        a.updates.push(("functions", id.clone(), "on_failure", v));
+    }
+    a.updates
+        .push(("functions", id, "async_invoked", Node::bool(true, r.span)));
+}
+
+fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut m = r.item();
+    m.set_opt("workflow_type", text(r.get("type")).cloned());
+    m.set_opt(
+        "tracing",
+        boolean(r.path(&["tracing_configuration", "enabled"])),
+    );
+    if let Some(l) = r.path(&["logging_configuration"]) {
+        let mut fields = Vec::new();
+        if let Some(v) = walk(l, &["level"]) {
+            fields.push(("level", v.clone()));
+        }
+        if let Some(v) = text(walk(l, &["log_destination"])) {
+            fields.push(("destinations", iam::as_array(v)));
+        }
+        m.set("logging", map_of(fields, l.span));
+    }
+    if let Some(e) = r.path(&["encryption_configuration"]) {
+        if e.is_unknown() {
+            m.set("encryption", e.clone());
+        } else {
+            let mut fields = Vec::new();
+            if let Some(v) = walk(e, &["type"]) {
+                fields.push(("type", v.clone()));
+            }
+            if let Some(v) = text(walk(e, &["kms_key_id"])) {
+                fields.push(("kms_key", v.clone()));
+            }
+            m.set("encryption", map_of(fields, e.span));
+        }
+    }
+    m.set_opt(
+        "definition",
+        r.get("definition").and_then(super::aws_iam::document),
+    );
+    a.model.push("state_machines", m.into_node());
+}

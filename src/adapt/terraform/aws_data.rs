@@ -1,0 +1,358 @@
+//! AWS data stores in Terraform: S3 buckets with the split
+//! `aws_s3_bucket_*` resources that configure them (linked by their `bucket`
+//! argument), DynamoDB tables, SQS queues, SNS topics, Kinesis streams,
+//! CloudWatch log groups, KMS keys, Secrets Manager secrets, and the
+//! resource policies of each.
+
+use super::aws_iam::{document, statements_of};
+use super::res::{boolean, num, present, text, walk};
+use super::{Adapter, Res};
+use crate::model::map_of;
+use crate::parse::Node;
+
+const BUCKET: &[&str] = &["aws_s3_bucket"];
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "aws_s3_bucket" => bucket(a, r),
+        "aws_s3_bucket_server_side_encryption_configuration" => {
+            let rules = r.blocks("rule");
+            let def = rules
+                .first()
+                .and_then(|x| walk(x, &["apply_server_side_encryption_by_default"]));
+            if let Some(def) = def {
+                update_bucket(a, r, "encryption", bucket_encryption(def));
+            }
+        }
+        "aws_s3_bucket_versioning" => {
+            if let Some(s) = r.path(&["versioning_configuration", "status"]) {
+                let v = match s.as_str() {
+                    Some(st) => Node::bool(st == "Enabled", s.span),
+                    None => s.clone(),
+                };
+                update_bucket(a, r, "versioning", v);
+            }
+        }
+        "aws_s3_bucket_public_access_block" => {
+            update_bucket(a, r, "public_access_block", public_access_block(r));
+        }
+        "aws_s3_bucket_logging" => {
+            let at = r.get("target_bucket").map_or(r.span, |n| n.span);
+            update_bucket(a, r, "logging", Node::bool(true, at));
+        }
+        "aws_s3_bucket_acl" => {
+            if let Some(acl) = text(r.get("acl")) {
+                update_bucket(a, r, "access_control", acl.clone());
+            }
+        }
+        "aws_s3_bucket_policy" => resource_policy(a, r, "bucket", BUCKET, "s3"),
+        "aws_s3_bucket_replication_configuration" => replication(a, r),
+        "aws_dynamodb_table" => table(a, r),
+        "aws_sqs_queue" => queue(a, r),
+        "aws_sqs_queue_policy" => resource_policy(a, r, "queue_url", &["aws_sqs_queue"], "sqs"),
+        "aws_sqs_queue_redrive_policy" => {
+            if let Some(target) = redrive_target(a, r, "redrive_policy") {
+                let q = a.link(r, "queue_url", r.get("queue_url"), &["aws_sqs_queue"]);
+                if let Some(q) = q.as_ref().and_then(Node::as_str) {
+                    let id = q.to_string();
+                    a.updates.push(("queues", id, "dead_letter_target", target));
+                }
+            }
+        }
+        "aws_sns_topic" => {
+            let mut t = r.item();
+            t.set_opt("kms_key", text(r.get("kms_master_key_id")).cloned());
+            a.model.push("topics", t.into_node());
+            if let Some(p) = r.get("policy") {
+                own_policy(a, r, p, "sns");
+            }
+        }
+        "aws_sns_topic_policy" => resource_policy(a, r, "arn", &["aws_sns_topic"], "sns"),
+        "aws_kinesis_stream" => {
+            let mut s = r.item();
+            if let Some(t) = text(r.get("encryption_type")) {
+                let mut fields = vec![("type", t.clone())];
+                if let Some(k) = text(r.get("kms_key_id")) {
+                    fields.push(("kms_key", k.clone()));
+                }
+                s.set("encryption", map_of(fields, t.span));
+            }
+            a.model.push("streams", s.into_node());
+        }
+        "aws_cloudwatch_log_group" => {
+            let mut l = r.item();
+            // 0 is the provider's "never expire", the same as not setting it.
+            if let Some(n) = num(r.get("retention_in_days")) {
+                if n.as_f64() != Some(0.0) {
+                    l.set("retention_days", n);
+                }
+            }
+            l.set_opt("kms_key", text(r.get("kms_key_id")).cloned());
+            l.set_opt("log_group_name", text(r.get("name")).cloned());
+            a.model.push("log_groups", l.into_node());
+        }
+        "aws_kms_key" => {
+            let mut k = r.item();
+            k.set_opt("rotation", boolean(r.get("enable_key_rotation")));
+            k.set_opt(
+                "key_spec",
+                text(r.get("customer_master_key_spec"))
+                    .or_else(|| text(r.get("key_spec")))
+                    .cloned(),
+            );
+            a.model.push("keys", k.into_node());
+            if r.get("policy").is_some() {
+                key_policy(a, r, r.id, r.span);
+            }
+        }
+        "aws_kms_key_policy" => {
+            if let Some(k) = a.link(r, "key_id", r.get("key_id"), &["aws_kms_key"]) {
+                let owner = k.as_str().unwrap_or_default().to_string();
+                key_policy(a, r, &owner, k.span);
+            }
+        }
+        "aws_secretsmanager_secret" => {
+            let mut s = r.item();
+            s.set_opt("kms_key", text(r.get("kms_key_id")).cloned());
+            a.model.push("secrets", s.into_node());
+            if r.get("policy").is_some() {
+                let statements = statements_of(a, r, "policy");
+                let owner = vec![Node::string(r.id, r.span)];
+                let id = format!("{}/ResourcePolicy", r.id);
+                let st = Some("secretsmanager");
+                a.push_policy(
+                    &id,
+                    r.type_,
+                    r.span,
+                    "resource",
+                    "resource_policy",
+                    owner,
+                    st,
+                    statements,
+                );
+            }
+        }
+        "aws_secretsmanager_secret_rotation" => {
+            let s = a.link(
+                r,
+                "secret_id",
+                r.get("secret_id"),
+                &["aws_secretsmanager_secret"],
+            );
+            if let Some(id) = s.as_ref().and_then(Node::as_str) {
+                let v = Node::bool(true, r.span);
+                a.updates.push(("secrets", id.to_string(), "rotation", v));
+            }
+        }
+        "aws_secretsmanager_secret_policy" => resource_policy(
+            a,
+            r,
+            "secret_arn",
+            &["aws_secretsmanager_secret"],
+            "secretsmanager",
+        ),
+        _ => {}
+    }
+}
+
+/// Set a field on the bucket a split resource configures.
+fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, field: &'static str, v: Node) {
+    if let Some(b) = a.link(r, "bucket", r.get("bucket"), BUCKET) {
+        let id = b.as_str().unwrap_or_default().to_string();
+        a.updates.push(("buckets", id, field, v));
+    }
+}
+
+/// `apply_server_side_encryption_by_default` in the model's shape.
+fn bucket_encryption(def: &Node) -> Node {
+    if def.is_unknown() {
+        return def.clone();
+    }
+    let mut enc = Vec::new();
+    if let Some(alg) = walk(def, &["sse_algorithm"]) {
+        enc.push(("algorithm", alg.clone()));
+    }
+    if let Some(k) = text(walk(def, &["kms_master_key_id"])) {
+        enc.push(("kms_key", k.clone()));
+    }
+    map_of(enc, def.span)
+}
+
+fn public_access_block(r: &Res<'_>) -> Node {
+    let mut fields = Vec::new();
+    for key in [
+        "block_public_acls",
+        "block_public_policy",
+        "ignore_public_acls",
+        "restrict_public_buckets",
+    ] {
+        if let Some(v) = boolean(r.get(key)) {
+            fields.push((key, v));
+        }
+    }
+    map_of(fields, r.span)
+}
+
+fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut b = r.item();
+    // The inline blocks are deprecated but still set things; a split
+    // resource, applied later, wins.
+    let inline = r.path(&[
+        "server_side_encryption_configuration",
+        "rule",
+        "apply_server_side_encryption_by_default",
+    ]);
+    b.set_opt("encryption", inline.map(bucket_encryption));
+    if let Some(v) = r.path(&["versioning", "enabled"]) {
+        b.set_opt("versioning", boolean(Some(v)));
+    }
+    if let Some(l) = r.path(&["logging"]) {
+        b.set("logging", Node::bool(true, l.span));
+    }
+    b.set_opt("access_control", text(r.get("acl")).cloned());
+    a.model.push("buckets", b.into_node());
+    if let Some(p) = text(r.get("policy")) {
+        own_policy(a, r, p, "s3");
+    }
+}
+
+/// A policy written on the resource it protects (`aws_s3_bucket.policy`,
+/// `aws_sqs_queue.policy`, `aws_sns_topic.policy`).
+fn own_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, _p: &Node, kind: &str) {
+    let statements = statements_of(a, r, "policy");
+    let id = format!("{}/Policy", r.id);
+    let owner = vec![Node::string(r.id, r.span)];
+    a.push_policy(
+        &id,
+        r.type_,
+        r.span,
+        "resource",
+        "resource_policy",
+        owner,
+        Some(kind),
+        statements,
+    );
+}
+
+fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind: &str) {
+    let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
+    let statements = statements_of(a, r, "policy");
+    a.push_policy(
+        r.id,
+        r.type_,
+        r.span,
+        "resource",
+        "resource_policy",
+        targets,
+        Some(kind),
+        statements,
+    );
+}
+
+fn key_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, owner: &str, at: crate::source::Span) {
+    let statements = statements_of(a, r, "policy");
+    let id = format!("{owner}/KeyPolicy");
+    let owners = vec![Node::string(owner, at)];
+    a.push_policy(
+        &id,
+        r.type_,
+        r.span,
+        "resource",
+        "key_policy",
+        owners,
+        Some("kms"),
+        statements,
+    );
+}
+
+/// Replication rules send objects to other buckets; a destination bucket of
+/// this unit whose provider names a region puts that region in use.
+fn replication(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let Some(source) = a.link(r, "bucket", r.get("bucket"), BUCKET) else {
+        return;
+    };
+    let source = source.as_str().unwrap_or_default().to_string();
+    for rule in r.blocks("rule") {
+        let Some(dest) = walk(rule, &["destination", "bucket"]) else {
+            continue;
+        };
+        let Some(d) = a.link(r, "rule", Some(dest), BUCKET) else {
+            continue;
+        };
+        let addr = d.as_str().unwrap_or_default();
+        let Some(target) = a.unit.resources.iter().find(|x| x.address == addr) else {
+            continue;
+        };
+        let region = present(target.values.get("region"))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .or_else(|| {
+                let p = a.provider_of(target)?;
+                p.values.get("region")?.as_str().map(str::to_string)
+            });
+        if let Some(region) = region {
+            let v = Node::string(region, dest.span);
+            a.appends
+                .push(("buckets", source.clone(), "replication_regions", v));
+        }
+    }
+}
+
+fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut t = r.item();
+    if let Some(sse) = r.path(&["server_side_encryption"]) {
+        if sse.is_unknown() {
+            t.set("encryption", sse.clone());
+        } else {
+            let mut enc = Vec::new();
+            if let Some(v) = boolean(walk(sse, &["enabled"])) {
+                enc.push(("enabled", v));
+            }
+            if let Some(k) = text(walk(sse, &["kms_key_arn"])) {
+                enc.push(("kms_key", k.clone()));
+            }
+            t.set("encryption", map_of(enc, sse.span));
+        }
+    }
+    let replicas = r.blocks("replica");
+    if !replicas.is_empty() {
+        let regions: Vec<Node> = replicas
+            .iter()
+            .filter_map(|rep| present(rep.get("region_name")).cloned())
+            .collect();
+        t.set("replica_regions", Node::seq(regions, r.span));
+    }
+    t.set_opt(
+        "point_in_time_recovery",
+        boolean(r.path(&["point_in_time_recovery", "enabled"])),
+    );
+    a.model.push("tables", t.into_node());
+}
+
+fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut q = r.item();
+    q.set_opt("kms_key", text(r.get("kms_master_key_id")).cloned());
+    q.set_opt("sqs_managed_sse", boolean(r.get("sqs_managed_sse_enabled")));
+    q.set_opt(
+        "visibility_timeout",
+        num(r.get("visibility_timeout_seconds")),
+    );
+    q.set_opt("fifo", boolean(r.get("fifo_queue")));
+    q.set_opt("dead_letter_target", redrive_target(a, r, "redrive_policy"));
+    a.model.push("queues", q.into_node());
+    if let Some(p) = text(r.get("policy")) {
+        own_policy(a, r, p, "sqs");
+    }
+}
+
+/// The dead-letter queue a redrive policy names: a queue of this unit, else
+/// the ARN as written.
+fn redrive_target(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Option<Node> {
+    let p = text(r.get(arg))?;
+    let doc = document(p)?;
+    let arn = present(doc.get("deadLetterTargetArn")).unwrap_or(&doc);
+    if let Some(q) = a.link(r, arg, Some(p), &["aws_sqs_queue"]) {
+        return Some(Node::string(q.as_str().unwrap_or_default(), arn.span));
+    }
+    doc.get("deadLetterTargetArn").cloned()
+}

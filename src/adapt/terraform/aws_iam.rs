@@ -1,0 +1,344 @@
+//! AWS IAM in Terraform: roles (trust policy, `managed_policy_arns`,
+//! `inline_policy` blocks), inline and standalone policies, the attachment
+//! resources that tie them to roles, users and groups, and
+//! `data "aws_iam_policy_document"` (a policy whose document refers to one
+//! gets that data source's statements, with its spans).
+
+use super::res::{blocks_of, present, text};
+use super::{Adapter, Res};
+use crate::adapt::iam;
+use crate::model::{map_of, Item};
+use crate::parse::{json, Map, Node, Value, MAX_DEPTH};
+use crate::source::Span;
+use crate::terraform::Resource;
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "aws_iam_role" => role(a, r),
+        "aws_iam_role_policy" => inline(a, r, "role", "aws_iam_role"),
+        "aws_iam_user_policy" => inline(a, r, "user", "aws_iam_user"),
+        "aws_iam_group_policy" => inline(a, r, "group", "aws_iam_group"),
+        "aws_iam_policy" => {
+            let statements = statements_of(a, r, "policy");
+            a.push_policy(
+                r.id,
+                r.type_,
+                r.span,
+                "identity",
+                "inline",
+                Vec::new(),
+                None,
+                statements,
+            );
+        }
+        "aws_iam_role_policy_attachment" => attachment(a, r, &[("role", "aws_iam_role")]),
+        "aws_iam_user_policy_attachment" => attachment(a, r, &[("user", "aws_iam_user")]),
+        "aws_iam_group_policy_attachment" => attachment(a, r, &[("group", "aws_iam_group")]),
+        "aws_iam_policy_attachment" => attachment(
+            a,
+            r,
+            &[
+                ("roles", "aws_iam_role"),
+                ("users", "aws_iam_user"),
+                ("groups", "aws_iam_group"),
+            ],
+        ),
+        _ => {}
+    }
+}
+
+/// A policy document written as JSON text (heredoc, `jsonencode`, a plan's
+/// string) or already as an object. A string whose span is exactly its text
+/// (a literal without escapes) keeps inner spans; otherwise every node gets
+/// the string's span.
+pub(crate) fn document(n: &Node) -> Option<Node> {
+    match &n.value {
+        Value::String(s) => {
+            let mut doc = json::parse(s, n.span.file).ok()?;
+            if (n.span.end - n.span.start) as usize == s.len() {
+                shift(&mut doc, n.span.start, 0);
+            } else {
+                iam::respan(&mut doc, n.span);
+            }
+            Some(doc)
+        }
+        Value::Map(_) | Value::Unknown(_) => Some(n.clone()),
+        _ => None,
+    }
+}
+
+/// Move every span of a tree parsed from a literal to the literal's place.
+fn shift(n: &mut Node, by: u32, depth: usize) {
+    let move_span = |s: &mut Span| {
+        s.start = s.start.saturating_add(by);
+        s.end = s.end.saturating_add(by);
+    };
+    move_span(&mut n.span);
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &mut n.value {
+        Value::Seq(items) => items.iter_mut().for_each(|i| shift(i, by, depth + 1)),
+        Value::Map(m) => m.entries.iter_mut().for_each(|e| {
+            move_span(&mut e.key_span);
+            shift(&mut e.value, by, depth + 1);
+        }),
+        _ => {}
+    }
+}
+
+/// The statements of the policy document in argument `arg`: those of the
+/// `aws_iam_policy_document` it refers to, else its own JSON. An unknown
+/// document stays unknown (rules treat it as unknowable, not empty).
+pub(crate) fn statements_of(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Node {
+    let v = r.get(arg);
+    if let Some(doc) = linked_document(a, r.r, arg, 0) {
+        return doc;
+    }
+    match v.and_then(document) {
+        Some(d) if d.is_unknown() => d,
+        Some(d) => iam::statements(&d),
+        None => Node::seq(Vec::new(), v.map_or(r.span, |n| n.span)),
+    }
+}
+
+/// Statements of the policy document data source that `arg` refers to.
+fn linked_document(a: &Adapter<'_, '_>, r: &Resource, arg: &str, depth: usize) -> Option<Node> {
+    let addr = r.refs.get(arg)?.iter().find_map(|t| {
+        let addr = a.resolve(t, &["aws_iam_policy_document"])?;
+        a.unit.resources.iter().find(|x| x.address == addr)
+    })?;
+    Some(policy_document(a, addr, depth + 1))
+}
+
+/// `data "aws_iam_policy_document"` as model statements: its `statement`
+/// blocks, after those of its `source_policy_documents`.
+fn policy_document(a: &Adapter<'_, '_>, d: &Resource, depth: usize) -> Node {
+    let mut out = Vec::new();
+    if depth < 8 {
+        if let Some(Node {
+            value: Value::Seq(s),
+            ..
+        }) = linked_document(a, d, "source_policy_documents", depth)
+        {
+            out.extend(s);
+        }
+    }
+    let blocks = blocks_of(present(d.values.get("statement")));
+    if blocks.is_empty() {
+        // A plan's data source may only have its rendered `json`.
+        if let Some(doc) = present(d.values.get("json")).and_then(document) {
+            if let Some(s) = iam::statements(&doc).as_seq() {
+                out.extend(s.iter().cloned());
+            }
+        }
+    }
+    out.extend(blocks.iter().map(document_statement));
+    Node::seq(out, d.span)
+}
+
+/// One `statement` block in the model's shape.
+fn document_statement(b: &Node) -> Node {
+    let mut out: Vec<(&str, Node)> = Vec::new();
+    let get = |k: &str| text(present(b.get(k)));
+    if let Some(v) = get("sid") {
+        out.push(("sid", v.clone()));
+    }
+    // `effect` defaults to Allow.
+    out.push((
+        "effect",
+        get("effect")
+            .cloned()
+            .unwrap_or_else(|| Node::string("Allow", b.span)),
+    ));
+    for (key, name) in [
+        ("actions", "action"),
+        ("not_actions", "not_action"),
+        ("resources", "resource"),
+        ("not_resources", "not_resource"),
+    ] {
+        if let Some(v) = get(key) {
+            out.push((name, iam::as_array(v)));
+        }
+    }
+    for (key, name) in [
+        ("principals", "principal"),
+        ("not_principals", "not_principal"),
+    ] {
+        let blocks = blocks_of(present(b.get(key)));
+        if blocks.is_empty() {
+            continue;
+        }
+        let mut m = Map::default();
+        for p in blocks {
+            let Some(t) = p.get("type").and_then(Node::as_str) else {
+                continue;
+            };
+            let kind = if t == "*" { "AWS" } else { t };
+            let ids = p.get("identifiers").map(iam::as_array);
+            let ids = ids
+                .and_then(|n| n.as_seq().map(<[Node]>::to_vec))
+                .unwrap_or_default();
+            let key_span = p.get("type").map_or(p.span, |n| n.span);
+            match m.get_mut(kind).map(|n| &mut n.value) {
+                Some(Value::Seq(list)) => list.extend(ids),
+                _ => m.insert(kind, key_span, Node::seq(ids, p.span)),
+            }
+        }
+        let span = blocks.first().map_or(b.span, |p| p.span);
+        out.push((name, Node::map(m, span)));
+    }
+    let conditions = blocks_of(present(b.get("condition")));
+    if !conditions.is_empty() {
+        let mut ops = Map::default();
+        for c in conditions {
+            let (Some(test), Some(var)) = (
+                c.get("test").and_then(Node::as_str),
+                c.get("variable").and_then(Node::as_str),
+            ) else {
+                continue;
+            };
+            let values = c
+                .get("values")
+                .map_or_else(|| Node::seq(Vec::new(), c.span), iam::as_array);
+            let var_span = c.get("variable").map_or(c.span, |n| n.span);
+            match ops.get_mut(test).and_then(Node::as_map_mut) {
+                Some(keys) => keys.insert(var, var_span, values),
+                None => {
+                    let mut keys = Map::default();
+                    keys.insert(var, var_span, values);
+                    let test_span = c.get("test").map_or(c.span, |n| n.span);
+                    ops.insert(test, test_span, Node::map(keys, c.span));
+                }
+            }
+        }
+        let span = conditions.first().map_or(b.span, |c| c.span);
+        out.push(("condition", Node::map(ops, span)));
+    }
+    map_of(out, b.span)
+}
+
+fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut role = r.item();
+    if let Some(doc) = r.get("assume_role_policy") {
+        let statements = statements_of(a, r, "assume_role_policy");
+        role.set(
+            "assume_role_policy",
+            map_of(vec![("statements", statements)], doc.span),
+        );
+    }
+    let arns = r.get("managed_policy_arns");
+    role.set_opt("managed_policy_arns", arns.map(iam::as_array));
+    role.set_opt(
+        "permissions_boundary",
+        text(r.get("permissions_boundary")).cloned(),
+    );
+    a.model.push("roles", role.into_node());
+    for (i, p) in r.blocks("inline_policy").iter().enumerate() {
+        let Some(policy) = present(p.get("policy")) else {
+            continue;
+        };
+        let name = p
+            .get("name")
+            .and_then(Node::as_str)
+            .map_or_else(|| i.to_string(), str::to_string);
+        let statements = match document(policy) {
+            Some(d) if d.is_unknown() => d,
+            Some(d) => iam::statements(&d),
+            None => Node::seq(Vec::new(), policy.span),
+        };
+        a.push_policy(
+            &format!("{}/Policies/{name}", r.id),
+            "aws_iam_role",
+            p.span,
+            "identity",
+            "inline",
+            vec![Node::string(r.id, r.span)],
+            None,
+            statements,
+        );
+    }
+    if let Some(list) = arns.and_then(Node::as_seq) {
+        for (i, arn) in list.iter().enumerate() {
+            let id = format!("{}/ManagedPolicy/{i}", r.id);
+            attach_managed(a, &id, r.id, arn);
+        }
+    }
+}
+
+/// `aws_iam_role_policy` and friends: one document for one principal.
+fn inline(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, type_: &str) {
+    let attached: Vec<Node> = a.link_arg(r, arg, &[type_]).into_iter().collect();
+    let statements = statements_of(a, r, "policy");
+    a.push_policy(
+        r.id, r.type_, r.span, "identity", "inline", attached, None, statements,
+    );
+}
+
+/// An attachment: a policy of this unit gains the principals in its
+/// `attached_to`; an AWS managed policy becomes a `managed` policy item.
+fn attachment(a: &mut Adapter<'_, '_>, r: &Res<'_>, args: &[(&str, &str)]) {
+    let mut principals = Vec::new();
+    for (arg, type_) in args {
+        match r.get(arg) {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => {
+                let linked: Vec<&str> =
+                    r.r.refs
+                        .get(*arg)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|t| a.resolve(t, &[type_]))
+                        .collect();
+                for (i, n) in items.iter().enumerate() {
+                    let l = a
+                        .link(r, "", Some(n), &[type_])
+                        .or_else(|| linked.get(i).map(|addr| Node::string(*addr, n.span)));
+                    principals.push(l.unwrap_or_else(|| n.clone()));
+                }
+            }
+            Some(_) => principals.extend(a.link_arg(r, arg, &[type_])),
+            None => {}
+        }
+    }
+    let Some(arn) = r.get("policy_arn") else {
+        return;
+    };
+    if let Some(p) = a.link(r, "policy_arn", Some(arn), &["aws_iam_policy"]) {
+        let id = p.as_str().unwrap_or_default().to_string();
+        for who in principals {
+            a.appends.push(("policies", id.clone(), "attached_to", who));
+        }
+        return;
+    }
+    for who in principals {
+        if let Some(owner) = who.as_str() {
+            attach_managed(a, r.id, owner, arn);
+        }
+    }
+}
+
+/// An AWS managed policy ARN attached to `owner`, expanded into what it grants.
+fn attach_managed(a: &mut Adapter<'_, '_>, id: &str, owner: &str, arn: &Node) {
+    let Some(mp) = arn.as_str().and_then(crate::adapt::managed_policy::lookup) else {
+        return;
+    };
+    let stmts: Vec<Node> = mp.statements(arn.span).iter().map(iam::statement).collect();
+    let mut id = id.to_string();
+    if a.model.item("policies", &id).is_some() {
+        id = format!("{id}/{owner}");
+    }
+    let mut item = Item::new(&id, mp.name, "aws_iam_policy", "aws", arn.span);
+    item.set("kind", Node::string("managed", arn.span));
+    item.set("origin", Node::string("managed_policy", arn.span));
+    item.set("managed_name", Node::string(mp.name, arn.span));
+    item.set("admin_like", Node::bool(mp.admin_like, arn.span));
+    item.set(
+        "attached_to",
+        Node::seq(vec![Node::string(owner, arn.span)], arn.span),
+    );
+    item.set("statements", Node::seq(stmts, arn.span));
+    a.model.push("policies", item.into_node());
+}

@@ -1,0 +1,189 @@
+//! Azure in Terraform (`azurerm`): function apps (Linux, Windows, the legacy
+//! `azurerm_function_app`, and slots) as functions, their anonymous HTTP
+//! functions (`azurerm_function_app_function` with `authLevel: anonymous`)
+//! as function URLs without auth, and the TLS minimum of apps and storage
+//! accounts as the `security_policy` of a domain item.
+
+use super::aws_iam::document;
+use super::res::{present, text, walk};
+use super::{Adapter, Res};
+use crate::model::Model;
+use crate::parse::{Node, Value};
+
+const APPS: &[&str] = &[
+    "azurerm_linux_function_app",
+    "azurerm_windows_function_app",
+    "azurerm_function_app",
+    "azurerm_linux_function_app_slot",
+    "azurerm_windows_function_app_slot",
+];
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        t if APPS.contains(&t) => function_app(a, r),
+        "azurerm_function_app_function" => http_function(a, r),
+        "azurerm_storage_account" => {
+            let tls = text(r.get("min_tls_version")).map(tls_policy);
+            domain(a, r, "azure_storage", tls);
+        }
+        _ => {}
+    }
+}
+
+/// `site_config.application_stack` as a runtime id in Azure's
+/// `linuxFxVersion` form, lower-cased: `python|3.11`, `node|20`,
+/// `dotnet-isolated|8.0`, `java|17`, `powershell|7.4`.
+fn runtime(r: &Res<'_>) -> Option<Node> {
+    if let Some(fx) = text(r.path(&["site_config", "linux_fx_version"])) {
+        if let Some(s) = fx.as_str() {
+            return Some(Node::string(s.to_ascii_lowercase(), fx.span));
+        }
+    }
+    let stack = r.path(&["site_config", "application_stack"])?;
+    let isolated =
+        walk(stack, &["use_dotnet_isolated_runtime"]).and_then(Node::as_bool) == Some(true);
+    for (key, name) in [
+        ("python_version", "python"),
+        ("node_version", "node"),
+        (
+            "dotnet_version",
+            if isolated {
+                "dotnet-isolated"
+            } else {
+                "dotnet"
+            },
+        ),
+        ("java_version", "java"),
+        ("powershell_core_version", "powershell"),
+    ] {
+        let Some(v) = text(walk(stack, &[key])) else {
+            continue;
+        };
+        let Some(s) = v.as_str() else {
+            return Some(v.clone());
+        };
+        // Windows apps write `~20` and `v8.0`.
+        let version = s.trim_start_matches(['~', 'v']);
+        return Some(Node::string(format!("{name}|{version}"), v.span));
+    }
+    None
+}
+
+fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut f = r.item();
+    f.set_opt("runtime", runtime(r));
+    f.set_opt(
+        "environment",
+        r.get("app_settings")
+            .filter(|n| !matches!(n.value, Value::Seq(_)))
+            .cloned(),
+    );
+    f.set_opt(
+        "public_network_access",
+        present(r.get("public_network_access_enabled")).cloned(),
+    );
+    a.model.push("functions", f.into_node());
+    let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
+    domain(a, r, "azure_function_app", tls);
+}
+
+/// `1.0`, `TLS1_0` → `TLS_1_0` (the API Gateway spelling rules compare with).
+fn tls_policy(n: &Node) -> Node {
+    match n.as_str() {
+        Some(s) => {
+            let v = s
+                .trim_start_matches("TLS")
+                .trim_start_matches('_')
+                .replace(['.', '_'], "_");
+            Node::string(format!("TLS_{v}"), n.span)
+        }
+        None => n.clone(),
+    }
+}
+
+fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, tls: Option<Node>) {
+    let mut d = r.item();
+    d.set("kind", Node::string(kind, r.span));
+    d.set_opt("domain_name", text(r.get("name")).cloned());
+    d.set_opt("security_policy", tls);
+    a.model.push("domains", d.into_node());
+}
+
+/// An HTTP-triggered function whose `authLevel` is `anonymous` needs no key:
+/// anyone who reaches the app can call it, unless App Service authentication
+/// is required or public network access is off.
+fn http_function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let Some(config) = r.get("config_json") else {
+        return;
+    };
+    let Some(doc) = document(config) else { return };
+    let bindings = doc.get("bindings").and_then(Node::as_seq).unwrap_or(&[]);
+    let Some(http) = bindings
+        .iter()
+        .find(|b| b.get("type").and_then(Node::as_str) == Some("httpTrigger"))
+    else {
+        return;
+    };
+    let app = a.link(r, "function_app_id", r.get("function_app_id"), APPS);
+    if let Some(app) = app.as_ref().and_then(Node::as_str) {
+        if app_is_protected(a, app) {
+            return;
+        }
+    }
+    let level = http
+        .get("authLevel")
+        .and_then(Node::as_str)
+        .unwrap_or("function");
+    let at = http.get("authLevel").map_or(config.span, |n| n.span);
+    let mut u = r.item();
+    u.set_opt("function", app);
+    let auth = if level.eq_ignore_ascii_case("anonymous") {
+        "NONE"
+    } else {
+        "FUNCTION_KEY"
+    };
+    u.set("auth_type", Node::string(auth, at));
+    a.model.push("function_urls", u.into_node());
+}
+
+/// App Service authentication required, or no public network access.
+fn app_is_protected(a: &Adapter<'_, '_>, app: &str) -> bool {
+    let Some(x) = a.unit.resources.iter().find(|x| x.address == app) else {
+        return false;
+    };
+    let v = &x.values;
+    let on = |p: &[&str]| walk(v, p).and_then(Node::as_bool) == Some(true);
+    on(&["auth_settings_v2", "require_authentication"])
+        || on(&["auth_settings", "enabled"])
+        || walk(v, &["public_network_access_enabled"]).and_then(Node::as_bool) == Some(false)
+}
+
+/// App settings that are Key Vault references (`@Microsoft.KeyVault(...)`)
+/// hold no secret: they are not secret-like environment values.
+pub(crate) fn unmark_key_vault_references(model: &mut Model) {
+    for f in model.items_mut("functions") {
+        let Some(env) = f.get("environment").and_then(Node::as_map) else {
+            continue;
+        };
+        let refs: Vec<String> = env
+            .entries
+            .iter()
+            .filter(|e| {
+                e.value
+                    .as_str()
+                    .is_some_and(|s| s.trim_start().starts_with("@Microsoft.KeyVault("))
+            })
+            .map(|e| e.key.clone())
+            .collect();
+        if refs.is_empty() {
+            continue;
+        }
+        if let Some(Value::Seq(names)) = f
+            .as_map_mut()
+            .and_then(|m| m.get_mut("sensitive_environment"))
+            .map(|n| &mut n.value)
+        {
+            names.retain(|n| !n.as_str().is_some_and(|s| refs.iter().any(|r| r == s)));
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! The Terraform adapter: one evaluated [`Unit`] (a module tree or a plan
+//! file) in, one [`Model`] out. AWS, Azure and Google Cloud resources map to
+//! the same items as CloudFormation's, so every rule applies unchanged.
+//!
+//! Order matters: every resource is first indexed (address → type, and the
+//! names it is known by), then mapped by its provider's module ([`aws`],
+//! [`aws_iam`], [`aws_data`], [`aws_api`], [`azure`], [`gcp`]); facts one
+//! resource adds to another (a split `aws_s3_bucket_versioning`, an API
+//! stage, an IAM attachment) are applied once all items exist; regions and
+//! secrets come last.
+
+mod aws;
+mod aws_api;
+mod aws_data;
+mod aws_iam;
+mod azure;
+mod gcp;
+mod regions;
+mod res;
+
+use std::collections::BTreeMap;
+
+use crate::adapt::secrets;
+use crate::model::{Format, Header, Item, Model};
+use crate::parse::{Node, Value};
+use crate::terraform::{Mode, Resource, Unit};
+
+pub(crate) use res::Res;
+
+/// Adapt one unit. Also returns the secrets found in it (for redaction).
+pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
+    let mut model = Model::new(Format::Terraform, unit.main_file);
+    model.via = unit.via.clone();
+    model.notes = unit.notes.clone();
+    let mut a = Adapter::new(unit, &mut model);
+    a.run();
+    let mut found = Vec::new();
+    for r in &unit.resources {
+        if r.mode == Mode::Data {
+            continue;
+        }
+        // An SSM parameter's `value` is judged under its name's last segment.
+        if r.type_ == "aws_ssm_parameter" {
+            if let (Some(name), Some(v)) = (
+                r.values.get("name").and_then(Node::as_str),
+                r.values
+                    .get("value")
+                    .or_else(|| r.values.get("insecure_value")),
+            ) {
+                let key = name.rsplit('/').next().unwrap_or(name);
+                let base = "properties.value";
+                secrets::scan_values(&mut model, &r.address, base, Some(key), v, &mut found);
+            }
+        }
+        secrets::scan_values(
+            &mut model,
+            &r.address,
+            "properties",
+            None,
+            &r.values,
+            &mut found,
+        );
+    }
+    secrets::mark_sensitive_names(&mut model);
+    azure::unmark_key_vault_references(&mut model);
+    (model, found)
+}
+
+/// The cloud a resource type belongs to, by its provider prefix.
+pub(crate) fn cloud_of(type_: &str) -> &'static str {
+    if type_.starts_with("azurerm_") || type_.starts_with("azapi_") {
+        "azure"
+    } else if type_.starts_with("google_") {
+        "gcp"
+    } else if type_.starts_with("aws_") {
+        "aws"
+    } else {
+        "other"
+    }
+}
+
+/// State shared while adapting one unit.
+pub(crate) struct Adapter<'u, 'm> {
+    pub unit: &'u Unit,
+    pub model: &'m mut Model,
+    /// Address → resource type, for linking.
+    types: BTreeMap<&'u str, &'u str>,
+    /// (type, literal name) → address: a resource named by a literal string
+    /// (`function_name = "orders"`) still links to the block that creates it.
+    names: BTreeMap<(&'u str, String), &'u str>,
+    /// Facts one resource adds to another item, applied once all exist:
+    /// (collection, item id, field, value).
+    pub updates: Vec<(&'static str, String, &'static str, Node)>,
+    /// Items added to a list field of another item (`attached_to`,
+    /// `replication_regions`), applied with the updates.
+    pub appends: Vec<(&'static str, String, &'static str, Node)>,
+}
+
+/// Attributes that name a resource, per type, for linking by literal.
+const NAME_ATTRS: &[&str] = &["function_name", "name", "bucket", "arn", "id", "url"];
+
+impl<'u, 'm> Adapter<'u, 'm> {
+    fn new(unit: &'u Unit, model: &'m mut Model) -> Self {
+        let mut types = BTreeMap::new();
+        let mut names = BTreeMap::new();
+        for r in &unit.resources {
+            types.insert(r.address.as_str(), r.type_.as_str());
+            for attr in NAME_ATTRS {
+                if let Some(s) = r.values.get(attr).and_then(Node::as_str) {
+                    if !s.is_empty() {
+                        names
+                            .entry((r.type_.as_str(), s.to_string()))
+                            .or_insert(r.address.as_str());
+                    }
+                }
+            }
+        }
+        Adapter {
+            unit,
+            model,
+            types,
+            names,
+            updates: Vec::new(),
+            appends: Vec::new(),
+        }
+    }
+
+    fn run(&mut self) {
+        let unit = self.unit;
+        for r in &unit.resources {
+            self.model.headers.push(Header {
+                id: r.address.clone(),
+                key: r.span,
+                body: r.span.join(r.body),
+            });
+            let cloud = cloud_of(&r.type_);
+            let mut raw = Item::new(&r.address, &r.address, &r.type_, cloud, r.span);
+            raw.set("properties", r.values.clone());
+            if r.mode == Mode::Data {
+                raw.set("mode", Node::string("data", r.span));
+            }
+            self.model.push("resources", raw.into_node());
+            let res = Res::new(r);
+            match cloud {
+                "aws" if r.mode == Mode::Managed => {
+                    aws::adapt(self, &res);
+                    aws_iam::adapt(self, &res);
+                    aws_data::adapt(self, &res);
+                    aws_api::adapt(self, &res);
+                }
+                "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
+                "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
+                _ => {}
+            }
+        }
+        aws_api::finish(self);
+        gcp::finish(self);
+        for (collection, id, key, value) in std::mem::take(&mut self.updates) {
+            if let Some(item) = self.model.item_mut(collection, &id) {
+                crate::model::set_field(item, key, value);
+            }
+        }
+        for (collection, id, key, value) in std::mem::take(&mut self.appends) {
+            if let Some(item) = self.model.item_mut(collection, &id) {
+                let span = item.span;
+                let Some(m) = item.as_map_mut() else { continue };
+                match m.get_mut(key).map(|n| &mut n.value) {
+                    Some(Value::Seq(list)) => list.push(value),
+                    _ => m.insert(key, value.span, Node::seq(vec![value], span)),
+                }
+            }
+        }
+        regions::collect(self);
+    }
+
+    pub fn type_of(&self, address: &str) -> Option<&'u str> {
+        self.types.get(address).copied()
+    }
+
+    /// The address of a resource in this unit that `target` names: exactly,
+    /// or the first instance of a `count`/`for_each` block (`x.y` → `x.y[0]`).
+    fn resolve(&self, target: &str, types: &[&str]) -> Option<&'u str> {
+        let ok = |t: &str| types.is_empty() || types.contains(&t);
+        if let Some((k, t)) = self.types.get_key_value(target) {
+            return ok(t).then_some(*k);
+        }
+        let prefix = format!("{target}[");
+        self.types
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .find(|(_, t)| ok(t))
+            .map(|(k, _)| *k)
+    }
+
+    /// The id of the resource (of one of `types`, any when empty) that
+    /// argument `arg` of `r` refers to: through the expression's references,
+    /// an unknown value's reference, or a literal name of such a resource.
+    /// The node carries the argument value's span.
+    pub fn link(
+        &self,
+        r: &Res<'_>,
+        arg: &str,
+        value: Option<&Node>,
+        types: &[&str],
+    ) -> Option<Node> {
+        let span = value.map_or(r.span, |v| v.span);
+        if let Some(refs) = r.r.refs.get(arg) {
+            // Prefer the reference whose text the value is (one argument may
+            // name several resources, `"${aws_s3_bucket.a.arn}/*"`).
+            for t in refs {
+                if let Some(addr) = self.resolve(t, types) {
+                    return Some(Node::string(addr, span));
+                }
+            }
+        }
+        let v = value?;
+        if let Value::Unknown(u) = &v.value {
+            let addr = u
+                .reference
+                .as_deref()
+                .and_then(|t| self.resolve(t, types))?;
+            return Some(Node::string(addr, span));
+        }
+        let s = v.as_str()?;
+        if let Some(addr) = self.resolve(s, types) {
+            return Some(Node::string(addr, span));
+        }
+        let candidates: Vec<&str> = if types.is_empty() {
+            self.types.values().copied().collect()
+        } else {
+            types.to_vec()
+        };
+        candidates.iter().find_map(|t| {
+            let addr = self.names.get(&(*t, s.to_string()))?;
+            Some(Node::string(*addr, span))
+        })
+    }
+
+    /// [`Adapter::link`] of a top-level argument, keeping the value itself
+    /// (an ARN, an unknown) when it names nothing in the unit.
+    pub fn link_arg(&self, r: &Res<'_>, arg: &str, types: &[&str]) -> Option<Node> {
+        let v = r.get(arg);
+        self.link(r, arg, v, types).or_else(|| v.cloned())
+    }
+
+    /// The provider configuration a resource uses.
+    pub fn provider_of(&self, r: &Resource) -> Option<&'u crate::terraform::Provider> {
+        let (name, alias) = match r.provider.split_once('.') {
+            Some((n, a)) => (n, Some(a)),
+            None => (r.provider.as_str(), None),
+        };
+        let matches =
+            |p: &&crate::terraform::Provider| p.name == name && p.alias.as_deref() == alias;
+        let module = crate::terraform::plan::strip_instance_keys(&r.module);
+        self.unit
+            .providers
+            .iter()
+            .filter(matches)
+            .find(|p| crate::terraform::plan::strip_instance_keys(&p.module) == module)
+            .or_else(|| {
+                self.unit
+                    .providers
+                    .iter()
+                    .filter(matches)
+                    .find(|p| p.module.is_empty())
+            })
+    }
+
+    /// Push an IAM policy item.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push_policy(
+        &mut self,
+        id: &str,
+        type_: &str,
+        span: crate::source::Span,
+        kind: &str,
+        origin: &str,
+        attached_to: Vec<Node>,
+        target_type: Option<&str>,
+        statements: Node,
+    ) {
+        let mut item = Item::new(id, id, type_, "aws", span);
+        item.set("kind", Node::string(kind, span));
+        item.set("origin", Node::string(origin, span));
+        item.set("attached_to", Node::seq(attached_to, span));
+        if let Some(t) = target_type {
+            item.set("target_type", Node::string(t, span));
+        }
+        item.set("statements", statements);
+        self.model.push("policies", item.into_node());
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! Regions in use by a Terraform unit: provider configurations (`provider
+//! "aws" { region }`, also aliases, and `provider "google" { region }`),
+//! per-resource `region`/`location` arguments (AWS, Azure, Google Cloud),
+//! DynamoDB replicas, S3 replication destinations, and regions named in ARNs.
+
+use super::res::present;
+use super::{cloud_of, Adapter};
+use crate::adapt::cloudformation::arn_region;
+use crate::model::{Item, Model};
+use crate::parse::{Node, Value};
+use crate::terraform::Mode;
+
+/// A resource's own identifiers: their region is its provider's, already counted.
+const OWN_IDS: &[&str] = &[
+    "arn",
+    "id",
+    "invoke_arn",
+    "qualified_arn",
+    "qualified_invoke_arn",
+];
+
+pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
+    for p in &a.unit.providers {
+        let cloud = match p.name.as_str() {
+            "aws" => "aws",
+            "google" | "google-beta" => "gcp",
+            _ => continue,
+        };
+        let Some(region) = present(p.values.get("region")) else {
+            continue;
+        };
+        let Some(code) = region.as_str() else {
+            continue;
+        };
+        let label = match (&p.alias, p.module.is_empty()) {
+            (Some(alias), true) => Some(format!("provider {}.{alias}", p.name)),
+            (Some(alias), false) => Some(format!("provider {}.{alias} of {}", p.name, p.module)),
+            (None, false) => Some(format!("provider {} of {}", p.name, p.module)),
+            (None, true) => None,
+        };
+        push(a.model, cloud, code, "provider", label.as_deref(), region);
+    }
+    let mut arns: Vec<(String, String, Node)> = Vec::new();
+    for r in &a.unit.resources {
+        if r.mode != Mode::Managed {
+            continue;
+        }
+        let cloud = cloud_of(&r.type_);
+        let arg = match cloud {
+            "azure" => "location",
+            "gcp" if present(r.values.get("region")).is_none() => "location",
+            "aws" | "gcp" => "region",
+            _ => continue,
+        };
+        if let Some(v) = present(r.values.get(arg)) {
+            if let Some(s) = v.as_str() {
+                let code = normalize(cloud, s);
+                // Multi-region GCP locations (`US`, `EU`) are no region.
+                if cloud != "gcp" || code.contains('-') {
+                    push(a.model, cloud, &code, "property", Some(&r.address), v);
+                }
+            }
+        }
+        if cloud != "aws" {
+            continue;
+        }
+        let Some(m) = r.values.as_map() else { continue };
+        let mut stack: Vec<(&Node, usize)> = m
+            .entries
+            .iter()
+            .filter(|e| !OWN_IDS.contains(&e.key.as_str()))
+            .map(|e| (&e.value, 0))
+            .collect();
+        while let Some((n, depth)) = stack.pop() {
+            match &n.value {
+                Value::String(s) => {
+                    if let Some(reg) = arn_region(s) {
+                        arns.push((reg.to_string(), r.address.clone(), n.clone()));
+                    }
+                }
+                Value::Seq(items) if depth < crate::parse::MAX_DEPTH => {
+                    stack.extend(items.iter().map(|i| (i, depth + 1)));
+                }
+                Value::Map(m) if depth < crate::parse::MAX_DEPTH => {
+                    stack.extend(m.entries.iter().map(|e| (&e.value, depth + 1)));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut derived: Vec<(&str, String, String, Node)> = Vec::new();
+    for (collection, field, source) in [
+        ("tables", "replica_regions", "replica"),
+        ("buckets", "replication_regions", "replication"),
+    ] {
+        for item in a.model.items(collection) {
+            let id = crate::model::item_id(item).unwrap_or_default().to_string();
+            for reg in item.get(field).and_then(Node::as_seq).unwrap_or(&[]) {
+                if let Some(s) = reg.as_str() {
+                    derived.push((source, s.to_string(), id.clone(), reg.clone()));
+                }
+            }
+        }
+    }
+    for (source, region, id, n) in derived {
+        push(a.model, "aws", &region, source, Some(&id), &n);
+    }
+    arns.sort_by(|x, y| (x.2.span, &x.0).cmp(&(y.2.span, &y.0)));
+    for (region, id, n) in arns {
+        push(a.model, "aws", &region, "arn", Some(&id), &n);
+    }
+}
+
+/// Azure writes locations as display names too (`West Europe` → `westeurope`).
+pub(crate) fn normalize(cloud: &str, s: &str) -> String {
+    match cloud {
+        "azure" => s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect(),
+        _ => s.trim().to_string(),
+    }
+}
+
+fn push(
+    model: &mut Model,
+    cloud: &str,
+    region: &str,
+    source: &str,
+    resource: Option<&str>,
+    at: &Node,
+) {
+    let n = model.items("regions").len();
+    let id = format!("region:{n}");
+    let span = at.span;
+    let mut item = Item::new(&id, region, "region", cloud, span);
+    item.set("region", Node::string(region, span));
+    item.set("source", Node::string(source, span));
+    if let Some(r) = resource {
+        item.set("resource", Node::string(r, span));
+    }
+    model.push("regions", item.into_node());
+}

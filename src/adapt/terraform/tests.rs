@@ -1,0 +1,647 @@
+//! Adapter tests on plan JSON (`terraform show -json` shape) and on
+//! hand-built units (the HCL evaluator's shape: unknowns with references).
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::adapt;
+use crate::model::Model;
+use crate::parse::{json as pjson, Map, Node, Unknown, Value};
+use crate::source::{FileId, Span};
+use crate::terraform::{plan, Mode, Resource, Unit};
+
+/// A plan with `resources` (`[address, values]`), configuration references
+/// (`[address, argument, [targets]]`) and providers (`[key, region]`).
+fn plan_json(
+    resources: &[(&str, serde_json::Value)],
+    refs: &[(&str, &str, &[&str])],
+    providers: &[(&str, &str)],
+) -> String {
+    let res: Vec<serde_json::Value> = resources
+        .iter()
+        .map(|(addr, values)| {
+            let (mode, rest) = match addr.strip_prefix("data.") {
+                Some(r) => ("data", r),
+                None => ("managed", *addr),
+            };
+            let (t, n) = rest.split_once('.').unwrap();
+            json!({"address": addr, "mode": mode, "type": t, "name": n, "values": values})
+        })
+        .collect();
+    let conf: Vec<serde_json::Value> = resources
+        .iter()
+        .map(|(addr, _)| {
+            let (mode, rest) = match addr.strip_prefix("data.") {
+                Some(r) => ("data", r),
+                None => ("managed", *addr),
+            };
+            let (t, n) = rest.split_once('.').unwrap();
+            let mut exprs = serde_json::Map::new();
+            let mut key = "aws".to_string();
+            for (a, arg, targets) in refs {
+                if a == addr {
+                    if *arg == "provider" {
+                        key = targets[0].to_string();
+                        continue;
+                    }
+                    let r: Vec<String> = targets
+                        .iter()
+                        .flat_map(|t| [format!("{t}.arn"), t.to_string()])
+                        .collect();
+                    exprs.insert(arg.to_string(), json!({"references": r}));
+                }
+            }
+            json!({"address": addr, "mode": mode, "type": t, "name": n,
+                   "provider_config_key": key, "expressions": exprs})
+        })
+        .collect();
+    let mut pc = serde_json::Map::new();
+    for (key, region) in providers {
+        let (name, alias) = key
+            .split_once('.')
+            .map_or((*key, None), |(n, a)| (n, Some(a)));
+        let mut p = json!({"name": name, "expressions": {"region": {"constant_value": region}}});
+        if let Some(a) = alias {
+            p["alias"] = json!(a);
+        }
+        pc.insert(key.to_string(), p);
+    }
+    serde_json::to_string_pretty(&json!({
+        "format_version": "1.2",
+        "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": res}},
+        "configuration": {"provider_config": pc, "root_module": {"resources": conf}},
+    }))
+    .unwrap()
+}
+
+fn model_of(text: &str) -> Model {
+    let doc = pjson::parse(text, FileId(0)).unwrap();
+    adapt(&plan::read(&doc, FileId(0))).0
+}
+
+fn item(m: &Model, collection: &str, id: &str) -> serde_json::Value {
+    m.item(collection, id)
+        .unwrap_or_else(|| panic!("no {collection} item {id}"))
+        .to_json()
+}
+
+fn line_of(text: &str, span: Span) -> usize {
+    text[..span.start as usize].matches('\n').count() + 1
+}
+
+#[test]
+fn lambda_functions_link_roles_queues_and_invokers() {
+    let text = plan_json(
+        &[
+            (
+                "aws_lambda_function.f",
+                json!({
+                "runtime": "nodejs18.x", "handler": "index.h", "timeout": 30, "memory_size": 256,
+                "role": "arn:aws:iam::1:role/r", "tracing_config": [{"mode": "Active"}],
+                "environment": [{"variables": {"DB_PASSWORD": "x", "TABLE": "t"}}],
+                "dead_letter_config": [{"target_arn": "arn:aws:sqs:eu-west-1:1:dlq"}],
+                "reserved_concurrent_executions": -1, "kms_key_arn": null,
+                "s3_bucket": "code", "s3_key": "f.zip"}),
+            ),
+            (
+                "aws_iam_role.r",
+                json!({"assume_role_policy": "{\"Statement\":[]}"}),
+            ),
+            ("aws_sqs_queue.dlq", json!({"name": "dlq"})),
+            (
+                "aws_lambda_permission.s3",
+                json!({"function_name": "f", "action": "lambda:InvokeFunction",
+                "principal": "s3.amazonaws.com", "source_account": "123"}),
+            ),
+        ],
+        &[
+            ("aws_lambda_function.f", "role", &["aws_iam_role.r"]),
+            (
+                "aws_lambda_function.f",
+                "dead_letter_config",
+                &["aws_sqs_queue.dlq"],
+            ),
+            (
+                "aws_lambda_permission.s3",
+                "function_name",
+                &["aws_lambda_function.f"],
+            ),
+        ],
+        &[("aws", "eu-west-1")],
+    );
+    let m = model_of(&text);
+    let f = item(&m, "functions", "aws_lambda_function.f");
+    assert_eq!(f["runtime"], "nodejs18.x");
+    assert_eq!(f["timeout"], 30);
+    assert_eq!(f["tracing"], "Active");
+    assert_eq!(f["role"], "aws_iam_role.r");
+    assert_eq!(f["on_failure"], "aws_sqs_queue.dlq");
+    assert_eq!(f["code_uri"], "s3://code/f.zip");
+    assert_eq!(f["sensitive_environment"], json!(["DB_PASSWORD"]));
+    assert_eq!(f["async_invoked"], true);
+    assert!(f.get("reserved_concurrency").is_none());
+    assert!(f.get("kms_key").is_none());
+    let p = item(&m, "policies", "aws_lambda_permission.s3");
+    assert_eq!(p["attached_to"], json!(["aws_lambda_function.f"]));
+    assert_eq!(
+        p["statements"][0],
+        json!({"effect": "Allow", "action": ["lambda:InvokeFunction"],
+               "principal": {"Service": ["s3.amazonaws.com"]},
+               "condition": {"StringEquals": {"aws:SourceAccount": ["123"]}}})
+    );
+    // The timeout points at its value in the plan.
+    let span = m.locate("aws_lambda_function.f", "timeout").unwrap();
+    assert_eq!(&text[span.start as usize..span.end as usize], "30");
+}
+
+#[test]
+fn policy_documents_attachments_and_managed_policies() {
+    let text = plan_json(
+        &[
+            (
+                "data.aws_iam_policy_document.p",
+                json!({"statement": [
+                    {"actions": ["s3:*"], "resources": ["*"],
+                     "principals": [{"type": "*", "identifiers": ["*"]}],
+                     "condition": [{"test": "Bool", "variable": "aws:SecureTransport", "values": ["false"]}]}
+                ]}),
+            ),
+            ("aws_iam_policy.p", json!({"policy": "{}"})),
+            ("aws_iam_role.r", json!({"assume_role_policy": "{}"})),
+            (
+                "aws_iam_role_policy_attachment.a",
+                json!({"role": "r", "policy_arn": "arn:aws:iam::1:policy/p"}),
+            ),
+            (
+                "aws_iam_role_policy_attachment.admin",
+                json!({"role": "r",
+                "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+            ),
+        ],
+        &[
+            (
+                "aws_iam_policy.p",
+                "policy",
+                &["data.aws_iam_policy_document.p"],
+            ),
+            (
+                "aws_iam_role_policy_attachment.a",
+                "role",
+                &["aws_iam_role.r"],
+            ),
+            (
+                "aws_iam_role_policy_attachment.a",
+                "policy_arn",
+                &["aws_iam_policy.p"],
+            ),
+            (
+                "aws_iam_role_policy_attachment.admin",
+                "role",
+                &["aws_iam_role.r"],
+            ),
+        ],
+        &[],
+    );
+    let m = model_of(&text);
+    let p = item(&m, "policies", "aws_iam_policy.p");
+    assert_eq!(p["attached_to"], json!(["aws_iam_role.r"]));
+    assert_eq!(
+        p["statements"],
+        json!([{"effect": "Allow", "action": ["s3:*"], "resource": ["*"],
+                "principal": {"AWS": ["*"]},
+                "condition": {"Bool": {"aws:SecureTransport": ["false"]}}}])
+    );
+    // The statement's action points into the data source.
+    let span = m
+        .locate("aws_iam_policy.p", "statements.0.action.0")
+        .unwrap();
+    assert_eq!(&text[span.start as usize..span.end as usize], "\"s3:*\"");
+    let admin = item(&m, "policies", "aws_iam_role_policy_attachment.admin");
+    assert_eq!(admin["managed_name"], "AdministratorAccess");
+    assert_eq!(admin["attached_to"], json!(["aws_iam_role.r"]));
+}
+
+#[test]
+fn split_bucket_resources_complete_their_bucket() {
+    let text = plan_json(
+        &[
+            ("aws_s3_bucket.b", json!({"bucket": "data"})),
+            ("aws_s3_bucket.replica", json!({"bucket": "data-replica"})),
+            (
+                "aws_s3_bucket_server_side_encryption_configuration.b",
+                json!({"bucket": "data",
+                "rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "AES256"}]}]}),
+            ),
+            (
+                "aws_s3_bucket_versioning.b",
+                json!({"bucket": "data",
+                "versioning_configuration": [{"status": "Enabled"}]}),
+            ),
+            (
+                "aws_s3_bucket_public_access_block.b",
+                json!({"bucket": "data", "block_public_acls": true}),
+            ),
+            (
+                "aws_s3_bucket_policy.b",
+                json!({"bucket": "data",
+                "policy": "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"s3:*\",\"Principal\":\"*\"}]}"}),
+            ),
+            (
+                "aws_s3_bucket_replication_configuration.b",
+                json!({"bucket": "data",
+                "rule": [{"destination": [{"bucket": "arn:aws:s3:::data-replica"}]}]}),
+            ),
+        ],
+        &[
+            (
+                "aws_s3_bucket_replication_configuration.b",
+                "rule",
+                &["aws_s3_bucket.replica"],
+            ),
+            ("aws_s3_bucket.replica", "provider", &["aws.us"]),
+        ],
+        &[("aws", "eu-west-1"), ("aws.us", "us-east-1")],
+    );
+    let m = model_of(&text);
+    let b = item(&m, "buckets", "aws_s3_bucket.b");
+    assert_eq!(b["encryption"], json!({"algorithm": "AES256"}));
+    assert_eq!(b["versioning"], true);
+    assert_eq!(b["public_access_block"], json!({"block_public_acls": true}));
+    assert_eq!(b["replication_regions"], json!(["us-east-1"]));
+    let p = item(&m, "policies", "aws_s3_bucket_policy.b");
+    assert_eq!(p["attached_to"], json!(["aws_s3_bucket.b"]));
+    assert_eq!(p["target_type"], "s3");
+    assert_eq!(p["statements"][0]["principal"], json!({"AWS": ["*"]}));
+    let regions: Vec<(String, String)> = m
+        .items("regions")
+        .iter()
+        .map(|r| {
+            let j = r.to_json();
+            (
+                j["region"].as_str().unwrap().into(),
+                j["source"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            ("eu-west-1".into(), "provider".into()),
+            ("us-east-1".into(), "provider".into()),
+            ("us-east-1".into(), "replication".into()),
+        ]
+    );
+}
+
+#[test]
+fn tables_queues_streams_and_log_groups() {
+    let text = plan_json(
+        &[
+            (
+                "aws_dynamodb_table.t",
+                json!({"server_side_encryption": [{"enabled": true, "kms_key_arn": ""}],
+                "point_in_time_recovery": [{"enabled": false}], "replica": [{"region_name": "eu-central-1"}]}),
+            ),
+            (
+                "aws_sqs_queue.q",
+                json!({"sqs_managed_sse_enabled": false, "visibility_timeout_seconds": 30,
+                "redrive_policy": "{\"deadLetterTargetArn\":\"arn:aws:sqs:eu-west-1:1:dlq\",\"maxReceiveCount\":3}"}),
+            ),
+            ("aws_kinesis_stream.s", json!({"encryption_type": "NONE"})),
+            (
+                "aws_cloudwatch_log_group.l",
+                json!({"retention_in_days": 0, "kms_key_id": null}),
+            ),
+        ],
+        &[],
+        &[],
+    );
+    let m = model_of(&text);
+    assert_eq!(
+        item(&m, "tables", "aws_dynamodb_table.t")["encryption"],
+        json!({"enabled": true})
+    );
+    assert_eq!(
+        item(&m, "tables", "aws_dynamodb_table.t")["point_in_time_recovery"],
+        false
+    );
+    let q = item(&m, "queues", "aws_sqs_queue.q");
+    assert_eq!(q["sqs_managed_sse"], false);
+    assert_eq!(q["dead_letter_target"], "arn:aws:sqs:eu-west-1:1:dlq");
+    assert_eq!(
+        item(&m, "streams", "aws_kinesis_stream.s")["encryption"],
+        json!({"type": "NONE"})
+    );
+    assert!(item(&m, "log_groups", "aws_cloudwatch_log_group.l")
+        .get("retention_days")
+        .is_none());
+    let replica = m
+        .items("regions")
+        .iter()
+        .map(Node::to_json)
+        .find(|r| r["source"] == "replica");
+    assert_eq!(replica.unwrap()["region"], "eu-central-1");
+}
+
+#[test]
+fn api_gateway_methods_take_paths_and_functions_from_resources_and_integrations() {
+    let text = plan_json(
+        &[
+            ("aws_api_gateway_rest_api.api", json!({"name": "api"})),
+            (
+                "aws_api_gateway_resource.orders",
+                json!({"path_part": "orders", "parent_id": "root"}),
+            ),
+            (
+                "aws_api_gateway_method.get",
+                json!({"http_method": "GET", "authorization": "NONE",
+                "resource_id": "abc", "rest_api_id": "x"}),
+            ),
+            (
+                "aws_api_gateway_integration.get",
+                json!({"http_method": "GET", "resource_id": "abc",
+                "rest_api_id": "x", "uri": "arn", "timeout_milliseconds": 29000}),
+            ),
+            (
+                "aws_api_gateway_stage.prod",
+                json!({"stage_name": "prod", "rest_api_id": "x",
+                "xray_tracing_enabled": false}),
+            ),
+            ("aws_lambda_function.f", json!({"timeout": 60})),
+        ],
+        &[
+            (
+                "aws_api_gateway_resource.orders",
+                "parent_id",
+                &["aws_api_gateway_rest_api.api"],
+            ),
+            (
+                "aws_api_gateway_method.get",
+                "resource_id",
+                &["aws_api_gateway_resource.orders"],
+            ),
+            (
+                "aws_api_gateway_method.get",
+                "rest_api_id",
+                &["aws_api_gateway_rest_api.api"],
+            ),
+            (
+                "aws_api_gateway_integration.get",
+                "resource_id",
+                &["aws_api_gateway_resource.orders"],
+            ),
+            (
+                "aws_api_gateway_integration.get",
+                "rest_api_id",
+                &["aws_api_gateway_rest_api.api"],
+            ),
+            (
+                "aws_api_gateway_integration.get",
+                "uri",
+                &["aws_lambda_function.f"],
+            ),
+            (
+                "aws_api_gateway_stage.prod",
+                "rest_api_id",
+                &["aws_api_gateway_rest_api.api"],
+            ),
+        ],
+        &[],
+    );
+    let m = model_of(&text);
+    let r = item(&m, "routes", "aws_api_gateway_method.get");
+    assert_eq!(r["api"], "aws_api_gateway_rest_api.api");
+    assert_eq!(r["path"], "/orders");
+    assert_eq!(r["method"], "GET");
+    assert_eq!(r["authorization_type"], "NONE");
+    assert_eq!(r["function"], "aws_lambda_function.f");
+    assert_eq!(r["integration_timeout_ms"], 29000);
+    let api = item(&m, "apis", "aws_api_gateway_rest_api.api");
+    assert_eq!(api["stage"], "prod");
+    assert_eq!(api["tracing"], false);
+    assert_eq!(api["kind"], "rest");
+}
+
+#[test]
+fn azure_function_apps() {
+    let text = plan_json(
+        &[
+            (
+                "azurerm_linux_function_app.app",
+                json!({"name": "orders", "location": "West Europe",
+                "site_config": [{"minimum_tls_version": "1.0",
+                                 "application_stack": [{"python_version": "3.9"}]}],
+                "app_settings": {"DB_PASSWORD": "@Microsoft.KeyVault(SecretUri=https://v.vault.azure.net/secrets/db/)",
+                                 "API_TOKEN": "plain"}}),
+            ),
+            (
+                "azurerm_windows_function_app.win",
+                json!({"location": "westeurope",
+                "site_config": [{"application_stack": [{"dotnet_version": "v8.0",
+                                                         "use_dotnet_isolated_runtime": true}]}]}),
+            ),
+            (
+                "azurerm_function_app_function.hello",
+                json!({"function_app_id": "/subscriptions/x",
+                "config_json": "{\"bindings\":[{\"type\":\"httpTrigger\",\"authLevel\":\"anonymous\"}]}"}),
+            ),
+            (
+                "azurerm_storage_account.sa",
+                json!({"location": "westeurope", "min_tls_version": "TLS1_0"}),
+            ),
+        ],
+        &[(
+            "azurerm_function_app_function.hello",
+            "function_app_id",
+            &["azurerm_linux_function_app.app"],
+        )],
+        &[],
+    );
+    let m = model_of(&text);
+    let f = item(&m, "functions", "azurerm_linux_function_app.app");
+    assert_eq!(f["cloud"], "azure");
+    assert_eq!(f["runtime"], "python|3.9");
+    // A Key Vault reference holds no secret.
+    assert_eq!(f["sensitive_environment"], json!(["API_TOKEN"]));
+    assert_eq!(
+        item(&m, "functions", "azurerm_windows_function_app.win")["runtime"],
+        "dotnet-isolated|8.0"
+    );
+    assert_eq!(
+        item(&m, "domains", "azurerm_linux_function_app.app")["security_policy"],
+        "TLS_1_0"
+    );
+    assert_eq!(
+        item(&m, "domains", "azurerm_storage_account.sa")["security_policy"],
+        "TLS_1_0"
+    );
+    let u = item(&m, "function_urls", "azurerm_function_app_function.hello");
+    assert_eq!(u["auth_type"], "NONE");
+    assert_eq!(u["function"], "azurerm_linux_function_app.app");
+    let regions: Vec<String> = m
+        .items("regions")
+        .iter()
+        .map(|r| r.to_json()["region"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(regions, ["westeurope", "westeurope", "westeurope"]);
+}
+
+#[test]
+fn gcp_functions_and_public_invokers() {
+    let text = plan_json(
+        &[
+            (
+                "google_cloudfunctions2_function.f",
+                json!({"location": "europe-west1",
+                "build_config": [{"runtime": "python39", "entry_point": "main"}],
+                "service_config": [{"timeout_seconds": 3600, "available_memory": "1Gi",
+                                    "ingress_settings": "ALLOW_ALL",
+                                    "environment_variables": {"SECRET_KEY": "abc"}}]}),
+            ),
+            (
+                "google_cloud_run_v2_service.s",
+                json!({"location": "us-central1", "ingress": "INGRESS_TRAFFIC_INTERNAL_ONLY",
+                "template": [{"timeout": "120s", "containers": [{"image": "gcr.io/p/i", "env": [{"name": "A", "value": "1"}]}]}]}),
+            ),
+            (
+                "google_cloud_run_service_iam_member.public",
+                json!({"service": "f", "role": "roles/run.invoker", "member": "allUsers"}),
+            ),
+            (
+                "google_cloud_run_v2_service_iam_binding.internal",
+                json!({"name": "s", "role": "roles/run.invoker", "members": ["allUsers"]}),
+            ),
+        ],
+        &[
+            (
+                "google_cloud_run_service_iam_member.public",
+                "service",
+                &["google_cloudfunctions2_function.f"],
+            ),
+            (
+                "google_cloud_run_v2_service_iam_binding.internal",
+                "name",
+                &["google_cloud_run_v2_service.s"],
+            ),
+        ],
+        &[("google", "europe-west1")],
+    );
+    let m = model_of(&text);
+    let f = item(&m, "functions", "google_cloudfunctions2_function.f");
+    assert_eq!(f["cloud"], "gcp");
+    assert_eq!(f["runtime"], "python39");
+    assert_eq!(f["timeout"], 3600);
+    assert_eq!(f["memory_size"], 1024);
+    assert_eq!(f["sensitive_environment"], json!(["SECRET_KEY"]));
+    let s = item(&m, "functions", "google_cloud_run_v2_service.s");
+    assert_eq!(s["timeout"], 120);
+    assert_eq!(s["environment"], json!({"A": "1"}));
+    let u = item(
+        &m,
+        "function_urls",
+        "google_cloud_run_service_iam_member.public",
+    );
+    assert_eq!(u["auth_type"], "NONE");
+    assert_eq!(u["function"], "google_cloudfunctions2_function.f");
+    // Internal-only ingress: not reachable from the internet.
+    assert!(m
+        .item(
+            "function_urls",
+            "google_cloud_run_v2_service_iam_binding.internal"
+        )
+        .is_none());
+    let span = m
+        .locate("google_cloud_run_service_iam_member.public", "auth_type")
+        .unwrap();
+    assert_eq!(
+        &text[span.start as usize..span.end as usize],
+        "\"allUsers\""
+    );
+    assert_eq!(
+        line_of(&text, span),
+        text.lines()
+            .position(|l| l.contains("\"allUsers\""))
+            .unwrap()
+            + 1
+    );
+}
+
+fn sp(a: usize, b: usize) -> Span {
+    Span::new(FileId(1), a, b)
+}
+
+fn resource(address: &str, values: Vec<(&str, Node)>, refs: &[(&str, &str)]) -> Resource {
+    let (t, n) = address.split_once('.').unwrap();
+    let mut m = Map::default();
+    for (k, v) in values {
+        m.insert(k, v.span, v);
+    }
+    let mut r = BTreeMap::new();
+    for (arg, target) in refs {
+        r.insert(arg.to_string(), vec![target.to_string()]);
+    }
+    Resource {
+        address: address.into(),
+        mode: Mode::Managed,
+        type_: t.into(),
+        name: n.into(),
+        module: String::new(),
+        values: Node::map(m, sp(0, 100)),
+        span: sp(0, 10),
+        body: sp(0, 100),
+        provider: plan::default_provider(t),
+        refs: r,
+    }
+}
+
+#[test]
+fn unknowns_stay_unknown_and_still_link() {
+    let unknown = |r: &str, a: &str| {
+        Node::new(
+            Value::Unknown(Unknown {
+                reason: "not known statically".into(),
+                reference: Some(r.into()),
+                attribute: Some(a.into()),
+            }),
+            sp(20, 30),
+        )
+    };
+    // A heredoc-like literal whose span is exactly its text keeps inner spans.
+    let policy = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let unit = Unit {
+        resources: vec![
+            resource(
+                "aws_lambda_function.f",
+                vec![
+                    ("role", unknown("aws_iam_role.r", "arn")),
+                    ("kms_key_arn", unknown("aws_kms_key.k", "arn")),
+                    ("timeout", unknown("var", "timeout")),
+                ],
+                &[],
+            ),
+            resource("aws_iam_role.r", vec![], &[]),
+            resource(
+                "aws_iam_role_policy.p",
+                vec![("policy", Node::string(policy, sp(200, 200 + policy.len())))],
+                &[("role", "aws_iam_role.r")],
+            ),
+        ],
+        ..Unit::default()
+    };
+    let (m, _) = adapt(&unit);
+    let f = item(&m, "functions", "aws_lambda_function.f");
+    assert_eq!(f["role"], "aws_iam_role.r");
+    assert_eq!(f["kms_key"]["unknown"], true);
+    assert_eq!(f["timeout"]["unknown"], true);
+    let p = item(&m, "policies", "aws_iam_role_policy.p");
+    assert_eq!(p["attached_to"], json!(["aws_iam_role.r"]));
+    let span = m
+        .locate("aws_iam_role_policy.p", "statements.0.action.0")
+        .unwrap();
+    let at = policy.find("\"*\"").unwrap();
+    assert_eq!(span, sp(200 + at, 200 + at + 3));
+    assert_eq!(m.headers.len(), 3);
+    assert_eq!(m.headers[0].id, "aws_lambda_function.f");
+}

@@ -1,0 +1,515 @@
+//! `faasguard db update`: downloads the advisory database into a cache directory.
+//!
+//! Each [`Source`] is an OSV per-ecosystem `all.zip`; all of them are
+//! downloaded and verified into a fresh sibling directory, and only a whole
+//! new database replaces the old one ([`swap`]). Layout of the database:
+//! `osv/<source name>/all.zip` and [`MANIFEST`].
+
+pub(crate) mod http;
+mod sha256;
+mod swap;
+mod time;
+mod verify;
+
+use std::fs::{self, File};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+
+pub use http::Retry;
+
+/// The file that records when and from where the database was fetched.
+pub const MANIFEST: &str = "faasguard-db.json";
+
+/// Where OSV publishes its per-ecosystem archives.
+pub const OSV_ARCHIVES: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// The OSV ecosystems faasguard reads lockfiles of.
+const ECOSYSTEMS: [&str; 4] = ["crates.io", "npm", "PyPI", "Go"];
+
+/// One archive to download.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// The OSV ecosystem (`PyPI`); also the directory under `osv/`.
+    pub name: String,
+    pub url: String,
+}
+
+impl Source {
+    /// OSV's own archives for every ecosystem faasguard reads.
+    pub fn osv_defaults() -> Vec<Source> {
+        Source::osv_mirror(OSV_ARCHIVES)
+    }
+
+    /// The same archives from a mirror laid out like OSV's bucket
+    /// (`<base>/<ecosystem>/all.zip`).
+    pub fn osv_mirror(base: &str) -> Vec<Source> {
+        let base = base.trim_end_matches('/');
+        ECOSYSTEMS
+            .iter()
+            .map(|eco| Source {
+                name: (*eco).to_string(),
+                url: format!("{base}/{eco}/all.zip"),
+            })
+            .collect()
+    }
+}
+
+/// What `db update` does.
+#[derive(Clone, Debug)]
+pub struct UpdateOptions {
+    pub db_dir: PathBuf,
+    pub sources: Vec<Source>,
+    /// Bounds connecting, waiting for an answer and every read of the
+    /// body: a slow download goes on, a stalled one fails.
+    pub timeout: Duration,
+    pub retry: Retry,
+    /// No archive may be larger (a misconfigured mirror could stream
+    /// forever).
+    pub max_bytes: u64,
+    /// A progress bar on stderr, when stderr is a terminal.
+    pub progress: bool,
+}
+
+impl UpdateOptions {
+    /// OSV's archives into `db_dir`, 30 s timeout, 4 attempts, 4 GiB limit.
+    pub fn new(db_dir: PathBuf) -> Self {
+        UpdateOptions {
+            db_dir,
+            sources: Source::osv_defaults(),
+            timeout: Duration::from_secs(30),
+            retry: Retry::default(),
+            max_bytes: 4 << 30,
+            progress: false,
+        }
+    }
+}
+
+/// `faasguard-db.json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// RFC 3339, UTC.
+    pub fetched_at: String,
+    pub sources: Vec<ManifestSource>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestSource {
+    pub name: String,
+    pub url: String,
+    pub bytes: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// What an update did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UpdateReport {
+    pub db_dir: PathBuf,
+    pub manifest: Manifest,
+    /// Advisory records per source, in `sources` order.
+    pub records: Vec<usize>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("cannot find the user's cache directory; pass --advisory-db DIR")]
+    NoCacheDir,
+    #[error("no advisory sources configured")]
+    NoSources,
+    #[error("advisory source name {0:?} cannot be a directory name")]
+    BadSourceName(String),
+    #[error("{0}: not a usable database directory")]
+    BadDbDir(PathBuf),
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("{url}: {reason}")]
+    Http { url: String, reason: String },
+    #[error("{url}: larger than the {limit} byte limit")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{url}: {reason}")]
+    NotZip { url: String, reason: String },
+    #[error("{url}: entry {entry}: {reason}")]
+    BadEntry {
+        url: String,
+        entry: String,
+        reason: String,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a faasguard database manifest: {reason}")]
+    BadManifest { path: PathBuf, reason: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> FetchError + '_ {
+    move |source| FetchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// `<user cache dir>/faasguard/advisory-db`.
+pub fn default_db_dir() -> Result<PathBuf, FetchError> {
+    dirs::cache_dir()
+        .map(|d| d.join("faasguard").join("advisory-db"))
+        .ok_or(FetchError::NoCacheDir)
+}
+
+/// Downloads every source and replaces the database at `opts.db_dir` with
+/// them, all or nothing: on any error the old database is left as it was.
+pub fn update(opts: &UpdateOptions) -> Result<UpdateReport, FetchError> {
+    if opts.sources.is_empty() {
+        return Err(FetchError::NoSources);
+    }
+    for s in &opts.sources {
+        check_source_name(&s.name)?;
+    }
+    let db = &opts.db_dir;
+    let staged = swap::staging(db).ok_or_else(|| FetchError::BadDbDir(db.clone()))?;
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    swap::recover(db).map_err(io_err(db))?;
+    // Left by an earlier run of this very pid (pids are reused).
+    if staged.exists() {
+        fs::remove_dir_all(&staged).map_err(io_err(&staged))?;
+    }
+    let built = build(opts, &staged).and_then(|report| {
+        swap::replace(db, &staged).map_err(io_err(db))?;
+        Ok(report)
+    });
+    if built.is_err() && staged.exists() {
+        // The error being returned matters more than a failed clean-up,
+        // which the next run retries.
+        let _ = fs::remove_dir_all(&staged);
+    }
+    built
+}
+
+/// Downloads and verifies every source into `staged`, then writes the
+/// manifest.
+fn build(opts: &UpdateOptions, staged: &Path) -> Result<UpdateReport, FetchError> {
+    let urls: Vec<&str> = opts.sources.iter().map(|s| s.url.as_str()).collect();
+    let client = http::client(opts.timeout, &urls).map_err(FetchError::Client)?;
+    let mut sources = Vec::new();
+    let mut records = Vec::new();
+    for source in &opts.sources {
+        let dir = staged.join("osv").join(&source.name);
+        fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let part = dir.join("all.zip.part");
+        let (bytes, sha256) = download(&client, opts, source, &part)?;
+        let count = verify::osv_archive(&part).map_err(|r| match r {
+            verify::Rejection::NotZip(reason) => FetchError::NotZip {
+                url: source.url.clone(),
+                reason,
+            },
+            verify::Rejection::BadEntry { entry, reason } => FetchError::BadEntry {
+                url: source.url.clone(),
+                entry,
+                reason,
+            },
+        })?;
+        let zip = dir.join("all.zip");
+        fs::rename(&part, &zip).map_err(io_err(&zip))?;
+        sources.push(ManifestSource {
+            name: source.name.clone(),
+            url: source.url.clone(),
+            bytes,
+            sha256: Some(sha256),
+        });
+        records.push(count);
+    }
+    let manifest = Manifest {
+        fetched_at: time::format_utc(SystemTime::now()),
+        sources,
+    };
+    let path = staged.join(MANIFEST);
+    let mut json = serde_json::to_vec_pretty(&manifest).map_err(|e| FetchError::Io {
+        path: path.clone(),
+        source: e.into(),
+    })?;
+    json.push(b'\n');
+    write_synced(&path, &json)?;
+    Ok(UpdateReport {
+        db_dir: opts.db_dir.clone(),
+        manifest,
+        records,
+    })
+}
+
+/// Why one download attempt failed.
+enum Attempt {
+    /// Worth retrying when the failure is transient.
+    Http(http::Failure),
+    /// Retrying cannot help.
+    Final(FetchError),
+}
+
+/// Downloads `source` to `dest` with retries; returns its size and SHA-256.
+fn download(
+    client: &reqwest::blocking::Client,
+    opts: &UpdateOptions,
+    source: &Source,
+    dest: &Path,
+) -> Result<(u64, String), FetchError> {
+    let bar = progress_bar(opts.progress, &source.name);
+    let result = http::retrying(
+        &opts.retry,
+        |a: &Attempt| match a {
+            Attempt::Http(f) => f.retry_after(),
+            Attempt::Final(_) => None,
+        },
+        |_| {
+            bar.set_position(0);
+            attempt(client, opts, source, dest, &bar)
+        },
+    );
+    bar.finish_and_clear();
+    result.map_err(|a| match a {
+        Attempt::Final(e) => e,
+        Attempt::Http(f @ http::Failure::Status { .. }) => FetchError::Http {
+            url: source.url.clone(),
+            reason: f.describe(opts.timeout),
+        },
+        Attempt::Http(f) => FetchError::Unreachable {
+            url: source.url.clone(),
+            reason: f.describe(opts.timeout),
+        },
+    })
+}
+
+fn attempt(
+    client: &reqwest::blocking::Client,
+    opts: &UpdateOptions,
+    source: &Source,
+    dest: &Path,
+    bar: &indicatif::ProgressBar,
+) -> Result<(u64, String), Attempt> {
+    let too_large = || {
+        Attempt::Final(FetchError::TooLarge {
+            url: source.url.clone(),
+            limit: opts.max_bytes,
+        })
+    };
+    let resp = client
+        .get(&source.url)
+        .send()
+        .map_err(|e| Attempt::Http(http::classify(&e)))?;
+    let mut resp = http::check_status(resp).map_err(Attempt::Http)?;
+    let expected = resp.content_length();
+    if expected.is_some_and(|n| n > opts.max_bytes) {
+        return Err(too_large());
+    }
+    if let Some(n) = expected {
+        bar.set_length(n);
+    }
+    let final_io = |e| Attempt::Final(io_err(dest)(e));
+    let mut file = File::create(dest).map_err(final_io)?;
+    let mut hash = sha256::Sha256::default();
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match resp.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Attempt::Http(http::classify_read(&e))),
+        };
+        let chunk = buf.get(..n).unwrap_or_default();
+        total += n as u64;
+        if total > opts.max_bytes {
+            return Err(too_large());
+        }
+        file.write_all(chunk).map_err(final_io)?;
+        hash.update(chunk);
+        bar.inc(n as u64);
+    }
+    // hyper reports a short body as an error already; this also covers a
+    // server that lies about the length the other way.
+    if let Some(n) = expected.filter(|n| *n != total) {
+        return Err(Attempt::Http(http::Failure::Unreachable(format!(
+            "connection lost: got {total} of {n} bytes"
+        ))));
+    }
+    file.sync_all().map_err(final_io)?;
+    Ok((total, hash.hex()))
+}
+
+fn progress_bar(wanted: bool, name: &str) -> indicatif::ProgressBar {
+    if !(wanted && std::io::stderr().is_terminal()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(name.to_string());
+    bar
+}
+
+/// A source name becomes a directory: one plain path component.
+fn check_source_name(name: &str) -> Result<(), FetchError> {
+    let ok = !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | ':' | '\0') || c.is_control());
+    if ok {
+        Ok(())
+    } else {
+        Err(FetchError::BadSourceName(name.to_string()))
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), FetchError> {
+    let mut f = File::create(path).map_err(io_err(path))?;
+    f.write_all(bytes).map_err(io_err(path))?;
+    f.sync_all().map_err(io_err(path))
+}
+
+/// The database's manifest.
+pub fn read_manifest(db_dir: &Path) -> Result<Manifest, FetchError> {
+    let path = db_dir.join(MANIFEST);
+    let text = fs::read(&path).map_err(io_err(&path))?;
+    serde_json::from_slice(&text).map_err(|e| FetchError::BadManifest {
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// How long ago the database was fetched; `None` without a readable
+/// manifest. A `fetched_at` in the future (clock skew) counts as now.
+pub fn db_age(db_dir: &Path) -> Option<Duration> {
+    let fetched = time::parse(&read_manifest(db_dir).ok()?.fetched_at)?;
+    Some(
+        SystemTime::now()
+            .duration_since(fetched)
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_sources_are_osv_archives_per_ecosystem() {
+        let urls: Vec<_> = Source::osv_defaults()
+            .into_iter()
+            .map(|s| (s.name, s.url))
+            .collect();
+        assert_eq!(
+            urls,
+            vec![
+                (
+                    "crates.io".into(),
+                    "https://osv-vulnerabilities.storage.googleapis.com/crates.io/all.zip".into()
+                ),
+                (
+                    "npm".into(),
+                    "https://osv-vulnerabilities.storage.googleapis.com/npm/all.zip".into()
+                ),
+                (
+                    "PyPI".into(),
+                    "https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip".into()
+                ),
+                (
+                    "Go".into(),
+                    "https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip".into()
+                ),
+            ]
+        );
+        assert_eq!(
+            Source::osv_mirror("https://mirror.example/osv/")
+                .first()
+                .map(|s| s.url.clone()),
+            Some("https://mirror.example/osv/crates.io/all.zip".into())
+        );
+    }
+
+    #[test]
+    fn source_names_must_be_one_path_component() {
+        for ok in ["PyPI", "crates.io", "Go", "npm-internal"] {
+            assert!(check_source_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "..\\x", "c:", "a\nb"] {
+            assert!(check_source_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn db_age_reads_fetched_at() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(db_age(dir.path()), None);
+        let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
+        let manifest = Manifest {
+            fetched_at: time::format_utc(two_hours_ago),
+            sources: vec![],
+        };
+        fs::write(
+            dir.path().join(MANIFEST),
+            serde_json::to_vec(&manifest).expect("json"),
+        )
+        .expect("write");
+        let age = db_age(dir.path()).expect("age");
+        assert!((7199..=7202).contains(&age.as_secs()), "{age:?}");
+
+        fs::write(
+            dir.path().join(MANIFEST),
+            r#"{"fetched_at":"2999-01-01T00:00:00Z","sources":[]}"#,
+        )
+        .expect("write");
+        assert_eq!(db_age(dir.path()), Some(Duration::ZERO));
+        fs::write(
+            dir.path().join(MANIFEST),
+            r#"{"fetched_at":"yesterday","sources":[]}"#,
+        )
+        .expect("write");
+        assert_eq!(db_age(dir.path()), None);
+        fs::write(dir.path().join(MANIFEST), "<html>").expect("write");
+        assert_eq!(db_age(dir.path()), None);
+    }
+
+    #[test]
+    fn manifest_omits_a_missing_checksum() {
+        let m = Manifest {
+            fetched_at: "2026-11-23T08:05:09Z".into(),
+            sources: vec![ManifestSource {
+                name: "PyPI".into(),
+                url: "http://m/PyPI/all.zip".into(),
+                bytes: 12,
+                sha256: None,
+            }],
+        };
+        assert_eq!(
+            serde_json::to_string(&m).expect("json"),
+            r#"{"fetched_at":"2026-11-23T08:05:09Z","sources":[{"name":"PyPI","url":"http://m/PyPI/all.zip","bytes":12}]}"#
+        );
+    }
+
+    #[test]
+    fn update_refuses_bad_configuration_before_touching_anything() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut opts = UpdateOptions::new(dir.path().join("db"));
+        opts.sources.clear();
+        assert!(matches!(update(&opts), Err(FetchError::NoSources)));
+        opts.sources = vec![Source {
+            name: "../escape".into(),
+            url: "http://127.0.0.1:1/x".into(),
+        }];
+        assert!(matches!(update(&opts), Err(FetchError::BadSourceName(n)) if n == "../escape"));
+        assert_eq!(fs::read_dir(dir.path()).map(|d| d.count()).ok(), Some(0));
+    }
+}

@@ -1,0 +1,480 @@
+//! The dependency stage: ties each lockfile to the functions whose code ships
+//! it, matches every locked package against the advisory database (or the
+//! OSV API with `--online`), and turns the matches into `FG-DEP` findings
+//! located at the package's entry in the lockfile.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::advisory::db::{Database, Match};
+use crate::finding::{self, DependencyFacts, Diagnostic, Finding, Level};
+use crate::lockfile::{Lockfile, Package};
+use crate::rule::{Metadata, Rule, Severity};
+
+/// A locked package version with a known vulnerability.
+pub const VULNERABLE_RULE: &str = "FG-DEP-001";
+/// A locked package an informational advisory is about (unmaintained,
+/// unsound): low severity, not hidden.
+pub const INFORMATIONAL_RULE: &str = "FG-DEP-002";
+
+/// Where advisories come from, and which packages count.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `--advisory-db DIR` (or `[advisories] db`); `None` = the default cache
+    /// directory of `faasguard db update`, when it exists.
+    pub db: Option<PathBuf>,
+    /// `--online`: ask the OSV API instead of a local database.
+    pub online: bool,
+    /// The OSV API to ask (`https://api.osv.dev` by default; a mirror).
+    pub online_url: Option<String>,
+    /// `--include-dev`: also check development-only packages (at low
+    /// severity: they are not shipped).
+    pub include_dev: bool,
+    /// Warn when the database is older than this many days (0 = never).
+    pub max_age_days: u64,
+}
+
+/// A function's code directory, for tying lockfiles to it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FunctionCode {
+    /// The model id (`HelloFunction`, `aws_lambda_function.api`, `hello`).
+    pub id: String,
+    /// Its code directory on disk.
+    pub dir: PathBuf,
+}
+
+/// A parsed lockfile of the scan.
+#[derive(Clone, Debug)]
+pub struct LockfileIn {
+    pub path: PathBuf,
+    pub display: String,
+    pub lockfile: Lockfile,
+}
+
+/// What the stage produced.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How the check went, for reports.
+    pub summary: Summary,
+}
+
+/// Facts the reports show about the dependency check.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// `false` when no database was available and `--online` was not given.
+    pub checked: bool,
+    /// `offline` or `online`.
+    pub mode: String,
+    /// The database directory (offline).
+    pub database: Option<String>,
+    /// When the database was fetched (RFC 3339), when known.
+    pub fetched_at: Option<String>,
+    pub advisories: usize,
+    pub lockfiles: usize,
+    pub packages: usize,
+    /// Vulnerable package versions found (before suppressions).
+    pub vulnerable: usize,
+}
+
+/// The stage's rules (they appear in `faasguard rules`, `explain`, SARIF).
+pub fn rules() -> Vec<Rule> {
+    let rule = |id: &str, title: &str, severity, doc: &str, remediation: &str| Rule {
+        meta: Metadata {
+            id: id.to_string(),
+            title: title.to_string(),
+            severity,
+            area: "DEP".to_string(),
+            remediation: remediation.to_string(),
+            references: vec![
+                "https://osv.dev".to_string(),
+                "https://rustsec.org".to_string(),
+            ],
+            formats: Vec::new(),
+        },
+        source: "src/deps.rs".to_string(),
+        package: format!(
+            "faasguard.dependencies.{}",
+            id.to_ascii_lowercase().replace('-', "_")
+        ),
+        doc: doc.trim().to_string(),
+        builtin: true,
+    };
+    vec![
+        rule(
+            VULNERABLE_RULE,
+            "Function ships a package version with a known vulnerability",
+            Severity::High,
+            VULNERABLE_DOC,
+            "Upgrade the package to the fixed version the message names (update the lockfile), \
+or remove it; if no fix exists, assess the advisory and accept it in the baseline.",
+        ),
+        rule(
+            INFORMATIONAL_RULE,
+            "Function ships an unmaintained or unsound package",
+            Severity::Low,
+            INFORMATIONAL_DOC,
+            "Move to a maintained alternative (the advisory usually names one) or to a version \
+the advisory does not cover.",
+        ),
+    ]
+}
+
+const VULNERABLE_DOC: &str = r#"
+## What it does
+Matches every package locked in a function's lockfiles (Cargo.lock,
+package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock,
+Pipfile.lock, uv.lock, go.mod/go.sum) against the RustSec and OSV advisory
+databases and reports each vulnerable version at its line in the lockfile,
+naming the functions that ship it. Severity comes from the advisory (CVSS,
+else the database's own rating).
+
+## Why is this bad?
+A function is only as safe as the packages it ships: a known-vulnerable
+version is the easiest way into it, and exploits for published advisories
+are often public.
+
+## Example
+```text
+# requirements.txt next to the function's code
+pyjwt==1.6.4
+```
+
+## Use instead
+```text
+pyjwt==2.4.0
+```
+
+## References
+- https://osv.dev
+- https://rustsec.org
+"#;
+
+const INFORMATIONAL_DOC: &str = r#"
+## What it does
+Reports packages that a RustSec informational advisory covers: crates that
+are unmaintained or unsound (memory-unsafe through a safe API), at low
+severity.
+
+## Why is this bad?
+An unmaintained package will not get fixes for the next vulnerability; an
+unsound one can break memory safety without any `unsafe` in your code.
+
+## Example
+```toml
+[[package]]
+name = "ansi_term"
+version = "0.12.1"
+```
+
+## Use instead
+A maintained alternative the advisory names (for `ansi_term`: `nu-ansi-term`
+or `anstyle`).
+
+## References
+- https://rustsec.org/categories/
+"#;
+
+/// The functions whose code directory holds the lockfile at `path`.
+pub fn functions_shipping(path: &Path, functions: &[FunctionCode]) -> Vec<String> {
+    let mut ids: Vec<String> = functions
+        .iter()
+        .filter(|f| path.parent().is_some_and(|dir| dir.starts_with(&f.dir)))
+        .map(|f| f.id.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The database the settings name, loaded, or why there is none.
+pub enum Source {
+    Offline(PathBuf, Database),
+    Online(Database),
+    /// Nothing to check against: the message says why, once.
+    None(String),
+}
+
+/// Load the advisory data for `lockfiles` (only asks the network with
+/// `--online`).
+pub fn source(settings: &Settings, lockfiles: &[LockfileIn]) -> Result<Source, String> {
+    if settings.online {
+        let mut opts = crate::advisory::online::ClientOptions::default();
+        if let Some(url) = &settings.online_url {
+            opts.base_url = url.clone();
+        }
+        let client = crate::advisory::online::Client::new(opts).map_err(|e| e.to_string())?;
+        let mut queries: Vec<crate::advisory::online::Query> = lockfiles
+            .iter()
+            .flat_map(|l| &l.lockfile.packages)
+            .filter(|p| settings.include_dev || !p.dev)
+            .map(|p| crate::advisory::online::Query {
+                ecosystem: p.ecosystem.as_str(),
+                name: p.name.clone(),
+                version: p.version.clone(),
+            })
+            .collect();
+        queries.sort_by(|a, b| {
+            (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version))
+        });
+        queries.dedup();
+        let records = client.query(&queries).map_err(|e| e.to_string())?;
+        let advisories = records
+            .iter()
+            .filter_map(crate::advisory::osv::from_json)
+            .collect();
+        return Ok(Source::Online(Database::from_advisories(advisories)));
+    }
+    let dir = match &settings.db {
+        Some(d) => d.clone(),
+        None => match crate::advisory::fetch::default_db_dir() {
+            Ok(d) if d.is_dir() => d,
+            _ => return Ok(Source::None(
+                "dependencies were not checked: no advisory database (run `faasguard db update`, \
+pass --advisory-db DIR, or scan with --online)"
+                    .to_string(),
+            )),
+        },
+    };
+    Database::load(&dir)
+        .map(|db| Source::Offline(dir, db))
+        .map_err(|e| e.to_string())
+}
+
+/// Check the lockfiles against the advisory data.
+pub fn check(
+    lockfiles: &[LockfileIn],
+    functions: &[FunctionCode],
+    settings: &Settings,
+    source: &Source,
+) -> Checked {
+    let mut out = Checked {
+        summary: Summary {
+            lockfiles: lockfiles.len(),
+            packages: lockfiles.iter().map(|l| l.lockfile.packages.len()).sum(),
+            ..Summary::default()
+        },
+        ..Checked::default()
+    };
+    let db = match source {
+        Source::None(why) => {
+            if !lockfiles.is_empty() {
+                out.diagnostics.push(Diagnostic::new(
+                    Level::Note,
+                    "dependencies-not-checked",
+                    why.clone(),
+                ));
+            }
+            return out;
+        }
+        Source::Offline(dir, db) => {
+            out.summary.mode = "offline".into();
+            out.summary.database = Some(dir.display().to_string());
+            db
+        }
+        Source::Online(db) => {
+            out.summary.mode = "online".into();
+            db
+        }
+    };
+    out.summary.checked = true;
+    out.summary.advisories = db.metadata().total;
+    out.summary.fetched_at = db.metadata().fetched_at.clone();
+    for w in db.warnings() {
+        out.diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            "advisory-db",
+            format!("skipped in the advisory database: {w}"),
+        ));
+    }
+    for l in lockfiles {
+        let ships = functions_shipping(&l.path, functions);
+        if !l.lockfile.unpinned.is_empty() {
+            let names: Vec<&str> = l
+                .lockfile
+                .unpinned
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect();
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Note,
+                    "dependencies-unpinned",
+                    format!(
+                        "cannot check {} requirement(s) that pin no exact version: {}",
+                        names.len(),
+                        names.join(", ")
+                    ),
+                )
+                .in_file(&l.display, Some(l.lockfile.unpinned[0].1)),
+            );
+        }
+        let mut seen = BTreeSet::new();
+        for p in &l.lockfile.packages {
+            if p.dev && !settings.include_dev {
+                continue;
+            }
+            for m in db.matches(p) {
+                if !seen.insert((p.span.start, m.advisory.id.clone())) {
+                    continue;
+                }
+                out.summary.vulnerable += 1;
+                out.findings.push(finding(l, p, &m, &ships));
+            }
+        }
+    }
+    out
+}
+
+fn finding(l: &LockfileIn, p: &Package, m: &Match<'_>, ships: &[String]) -> Finding {
+    let a = m.advisory;
+    let informational = a.informational.clone();
+    let rule = if informational.is_some() {
+        INFORMATIONAL_RULE
+    } else {
+        VULNERABLE_RULE
+    };
+    // Dev-only packages are not shipped: low, whatever the advisory says.
+    let severity = if p.dev || informational.is_some() {
+        Severity::Low
+    } else {
+        m.severity
+    };
+    let what = match &informational {
+        Some(kind) => format!("is {kind} ({})", a.id),
+        None => format!("is affected by {}", a.id),
+    };
+    let aliases = if m.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", m.aliases.join(", "))
+    };
+    let fix = match m.fixed.first() {
+        Some(v) => format!("; upgrade to {v} or later"),
+        None => "; no fixed version is known".to_string(),
+    };
+    let shipped = match ships.len() {
+        0 => String::new(),
+        1 => format!("; shipped by function {}", ships[0]),
+        _ => format!("; shipped by functions {}", ships.join(", ")),
+    };
+    let dev = if p.dev { " (development only)" } else { "" };
+    let summary = if a.summary.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", a.summary.trim_end_matches('.'))
+    };
+    let message = format!(
+        "{} {} {what}{aliases}{summary}{fix}{shipped}{dev}",
+        p.name, p.version
+    );
+    Finding {
+        fingerprint: finding::fingerprint(rule, &l.display, Some(&p.name), Some(&a.id), ""),
+        rule_id: rule.to_string(),
+        severity,
+        message,
+        span: p.span,
+        resource: Some(format!("{}@{}", p.name, p.version)),
+        resource_type: Some(format!("{} package", p.ecosystem.as_str())),
+        path: None,
+        dependency: Some(Box::new(DependencyFacts {
+            advisory: a.id.clone(),
+            aliases: m.aliases.iter().map(|s| s.to_string()).collect(),
+            summary: a.summary.clone(),
+            url: a.url.clone(),
+            cvss: a.cvss.clone(),
+            informational,
+            ecosystem: p.ecosystem.as_str().to_string(),
+            package: p.name.clone(),
+            version: p.version.clone(),
+            fixed: m.fixed.clone(),
+            functions: ships.to_vec(),
+            dev: p.dev,
+        })),
+    }
+}
+
+/// A function's code directory, from its model item: SAM `CodeUri` /
+/// CloudFormation `Code` local paths (relative to the template), Terraform
+/// `filename`/`source_dir` (relative to the module), and for serverless
+/// services the service directory (the Framework packages it whole).
+pub fn code_dirs(model: &crate::model::Model, unit_dir: &Path) -> Vec<FunctionCode> {
+    let mut out = Vec::new();
+    for f in model.items("functions") {
+        let Some(id) = crate::model::item_id(f) else {
+            continue;
+        };
+        let code = f.get("code_uri").and_then(crate::parse::Node::as_str);
+        let dir = match (model.format, code) {
+            (crate::model::Format::Serverless, _) => Some(unit_dir.to_path_buf()),
+            (_, Some(c)) if is_local(c) => {
+                let p = unit_dir.join(c.trim_start_matches("./"));
+                // A packaged archive ships what sits beside it.
+                if c.ends_with(".zip") || c.ends_with(".jar") {
+                    p.parent().map(Path::to_path_buf)
+                } else {
+                    Some(p)
+                }
+            }
+            _ => None,
+        };
+        if let Some(dir) = dir {
+            out.push(FunctionCode {
+                id: id.to_string(),
+                dir: normalize(&dir),
+            });
+        }
+    }
+    out
+}
+
+fn is_local(code: &str) -> bool {
+    !code.is_empty() && !code.contains("://") && !code.starts_with("s3:")
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockfiles_belong_to_functions_whose_code_dir_holds_them() {
+        let fns = vec![
+            FunctionCode {
+                id: "Api".into(),
+                dir: PathBuf::from("svc/api"),
+            },
+            FunctionCode {
+                id: "Worker".into(),
+                dir: PathBuf::from("svc"),
+            },
+        ];
+        assert_eq!(
+            functions_shipping(Path::new("svc/api/requirements.txt"), &fns),
+            vec!["Api", "Worker"]
+        );
+        assert_eq!(
+            functions_shipping(Path::new("svc/requirements.txt"), &fns),
+            vec!["Worker"]
+        );
+        assert!(functions_shipping(Path::new("other/requirements.txt"), &fns).is_empty());
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+    }
+}

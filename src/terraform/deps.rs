@@ -1,0 +1,216 @@
+//! Static dependencies of a module's items (locals, resources, data sources,
+//! module calls): which other items an expression names, read from the syntax
+//! without evaluating it, so items are evaluated in dependency order and
+//! cycles are found before anything runs.
+
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::template::{Directive, Element, Template};
+
+use super::syntax::{Body, Expr, Item};
+use crate::parse::{Node, Value, MAX_DEPTH};
+
+/// An item an expression can depend on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Dep {
+    Local(String),
+    /// `(data, type, name)`.
+    Resource(bool, String, String),
+    Module(String),
+}
+
+/// Names that are not resource types at the root of a traversal.
+const NOT_RESOURCES: &[&str] = &[
+    "var",
+    "local",
+    "module",
+    "data",
+    "each",
+    "count",
+    "path",
+    "terraform",
+    "self",
+];
+
+pub(crate) fn expr(e: Expr<'_>, out: &mut Vec<Dep>) {
+    match e {
+        Expr::Hcl(x, _) => hcl(x, out, 0),
+        Expr::Json(n) => json(n, out, 0),
+        Expr::Literal(_) => {}
+    }
+}
+
+/// Every expression of a body, nested blocks included.
+pub(crate) fn body(b: Body<'_>, out: &mut Vec<Dep>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for item in b.items() {
+        match item {
+            Item::Attr(a) => expr(a.expr, out),
+            Item::Block(bl) => body(bl.body, out, depth + 1),
+        }
+    }
+}
+
+fn json(n: &Node, out: &mut Vec<Dep>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    match &n.value {
+        Value::String(s) if s.contains("${") || s.contains("%{") => {
+            if super::syntax::too_deep(s).is_none() {
+                if let Ok(t) = hcl_edit::parser::parse_template(s) {
+                    template(&t, out, 0);
+                }
+            }
+        }
+        Value::Seq(items) => items.iter().for_each(|i| json(i, out, depth + 1)),
+        Value::Map(m) => m
+            .entries
+            .iter()
+            .for_each(|e| json(&e.value, out, depth + 1)),
+        _ => {}
+    }
+}
+
+fn template(t: &Template, out: &mut Vec<Dep>, depth: usize) {
+    for el in t.iter() {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => hcl(&i.expr, out, depth + 1),
+            Element::Directive(d) => match &**d {
+                Directive::If(d) => {
+                    hcl(&d.if_expr.cond_expr, out, depth + 1);
+                    template(&d.if_expr.template, out, depth + 1);
+                    if let Some(e) = &d.else_expr {
+                        template(&e.template, out, depth + 1);
+                    }
+                }
+                Directive::For(d) => {
+                    hcl(&d.for_expr.collection_expr, out, depth + 1);
+                    template(&d.for_expr.template, out, depth + 1);
+                }
+            },
+        }
+    }
+}
+
+fn attr_at(ops: &[hcl_edit::Decorated<TraversalOperator>], i: usize) -> Option<String> {
+    match ops.get(i).map(|o| &**o) {
+        Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
+        _ => None,
+    }
+}
+
+/// Recursion is bounded by hcl-edit's own nesting limit; `depth` guards the
+/// rest (templates inside expressions).
+fn hcl(e: &Expression, out: &mut Vec<Dep>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let d = depth + 1;
+    match e {
+        Expression::Traversal(t) => {
+            if let Expression::Variable(v) = &t.expr {
+                let root = v.as_str();
+                let dep = match root {
+                    "local" => attr_at(&t.operators, 0).map(Dep::Local),
+                    "module" => attr_at(&t.operators, 0).map(Dep::Module),
+                    "data" => attr_at(&t.operators, 0)
+                        .zip(attr_at(&t.operators, 1))
+                        .map(|(ty, n)| Dep::Resource(true, ty, n)),
+                    _ if NOT_RESOURCES.contains(&root) => None,
+                    _ => {
+                        attr_at(&t.operators, 0).map(|n| Dep::Resource(false, root.to_string(), n))
+                    }
+                };
+                out.extend(dep);
+            } else {
+                hcl(&t.expr, out, d);
+            }
+            for op in &t.operators {
+                if let TraversalOperator::Index(x) = &**op {
+                    hcl(x, out, d);
+                }
+            }
+        }
+        Expression::Array(a) => a.iter().for_each(|x| hcl(x, out, d)),
+        Expression::Object(o) => {
+            for (k, v) in o.iter() {
+                if let hcl_edit::expr::ObjectKey::Expression(k) = k {
+                    hcl(k, out, d);
+                }
+                hcl(v.expr(), out, d);
+            }
+        }
+        Expression::StringTemplate(t) => template(t, out, d),
+        Expression::HeredocTemplate(h) => template(&h.template, out, d),
+        Expression::Parenthesis(p) => hcl(p.inner(), out, d),
+        Expression::Conditional(c) => {
+            hcl(&c.cond_expr, out, d);
+            hcl(&c.true_expr, out, d);
+            hcl(&c.false_expr, out, d);
+        }
+        Expression::FuncCall(f) => f.args.iter().for_each(|x| hcl(x, out, d)),
+        Expression::UnaryOp(u) => hcl(&u.expr, out, d),
+        Expression::BinaryOp(b) => {
+            hcl(&b.lhs_expr, out, d);
+            hcl(&b.rhs_expr, out, d);
+        }
+        Expression::ForExpr(f) => {
+            hcl(&f.intro.collection_expr, out, d);
+            if let Some(k) = &f.key_expr {
+                hcl(k, out, d);
+            }
+            hcl(&f.value_expr, out, d);
+            if let Some(c) = &f.cond {
+                hcl(&c.expr, out, d);
+            }
+        }
+        Expression::Null(_)
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_)
+        | Expression::Variable(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn deps_of(text: &str) -> Vec<Dep> {
+        let e = hcl_edit::parser::parse_expr(text).expect("parses");
+        let mut out = Vec::new();
+        expr(
+            Expr::Hcl(&e, super::super::syntax::Src::file(FileId(0))),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn finds_locals_resources_data_and_modules() {
+        let d = deps_of(
+            r#""${local.a}-${aws_s3_bucket.b.arn}" == data.aws_region.r.name ? module.m.out : [for x in var.v : x]"#,
+        );
+        assert_eq!(
+            d,
+            [
+                Dep::Local("a".into()),
+                Dep::Resource(false, "aws_s3_bucket".into(), "b".into()),
+                Dep::Resource(true, "aws_region".into(), "r".into()),
+                Dep::Module("m".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn json_strings_are_templates() {
+        let n = crate::parse::json::parse(r#"{"a": ["${local.x}"]}"#, FileId(0)).expect("json");
+        let mut out = Vec::new();
+        expr(Expr::Json(&n), &mut out);
+        assert_eq!(out, [Dep::Local("x".into())]);
+    }
+}

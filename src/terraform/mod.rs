@@ -1,0 +1,221 @@
+//! Terraform: reads one module (a directory of `*.tf` and `*.tf.json` files
+//! with its tfvars), evaluates what can be known statically (variables,
+//! locals, references, local modules, `count`/`for_each`/`dynamic`, common
+//! functions), and yields its resources in the shape of `terraform show -json`
+//! values, so the adapter ([`crate::adapt::terraform`]) reads HCL and plan
+//! files alike. Nothing here runs code or downloads a module.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::parse::{Node, ParseError};
+use crate::source::{FileId, Span};
+
+mod body;
+mod deps;
+mod eval;
+mod funcs;
+mod graph;
+mod module;
+pub mod plan;
+mod syntax;
+#[cfg(test)]
+mod tests;
+mod value;
+mod vars;
+
+/// The Terraform files a scan read (`*.tf`, `*.tf.json`, `*.tfvars`,
+/// `*.tfvars.json`), by path, with their ids in the scan's source map.
+/// Module calls are only followed into directories whose files are here.
+#[derive(Debug, Default, Clone)]
+pub struct FileSet {
+    pub files: BTreeMap<PathBuf, (FileId, Arc<str>)>,
+}
+
+impl FileSet {
+    pub fn get(&self, path: &Path) -> Option<(FileId, &str)> {
+        self.files.get(path).map(|(id, t)| (*id, &**t))
+    }
+
+    /// The files directly inside `dir`, sorted by path. Paths order by
+    /// component, so everything under `dir` is one contiguous range: this
+    /// reads only that range, not the whole set.
+    pub fn in_dir<'a, 'd>(
+        &'a self,
+        dir: &'d Path,
+    ) -> impl Iterator<Item = (&'a Path, FileId, &'a str)> + 'd
+    where
+        'a: 'd,
+    {
+        self.files
+            .range::<Path, _>((std::ops::Bound::Excluded(dir), std::ops::Bound::Unbounded))
+            .take_while(move |(p, _)| p.starts_with(dir))
+            .filter(move |(p, _)| p.parent() == Some(dir))
+            .map(|(p, (id, t))| (p.as_path(), *id, &**t))
+    }
+}
+
+/// Input variables from outside the module (`--var-file`, `--var k=v`).
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Extra variable files, read after `terraform.tfvars` and `*.auto.tfvars`
+    /// (their paths must be in the [`FileSet`]).
+    pub var_files: Vec<PathBuf>,
+    /// `--var name=value`, last wins; values are parsed as HCL expressions
+    /// when they parse, as strings otherwise (as Terraform does).
+    pub vars: Vec<(String, String)>,
+}
+
+/// `resource` or `data`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// One resource instance (a `count`/`for_each` block gives several).
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// `aws_lambda_function.api`, `aws_s3_bucket.logs[0]`,
+    /// `module.app.aws_iam_role.r["x"]`, `data.aws_iam_policy_document.p`.
+    pub address: String,
+    pub mode: Mode,
+    /// `aws_lambda_function`.
+    pub type_: String,
+    /// `api`.
+    pub name: String,
+    /// `""` for the root module, `module.app` (or `module.app.module.inner`).
+    pub module: String,
+    /// The evaluated arguments as a map, shaped like plan JSON `values`:
+    /// attributes as values, nested blocks (and `dynamic` blocks expanded) as
+    /// arrays of maps, unknowns as [`crate::parse::Value::Unknown`] (with
+    /// `reference`/`attribute` when they refer to another resource). Every
+    /// node keeps the span of the text its value came from.
+    pub values: Node,
+    /// The block's labels (`resource "aws_lambda_function" "api"`), where
+    /// findings about something missing point.
+    pub span: Span,
+    /// The whole block.
+    pub body: Span,
+    /// The provider configuration it uses: `aws`, `aws.west` (from its
+    /// `provider` argument, else the default of its type's provider).
+    pub provider: String,
+    /// For each top-level argument, the resource addresses its expression
+    /// refers to (`role` → [`aws_iam_role.lambda`]), so the adapter can link
+    /// items even when the referenced attribute is known.
+    pub refs: BTreeMap<String, Vec<String>>,
+}
+
+/// A `provider` block.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    /// `aws`, `azurerm`, `google`.
+    pub name: String,
+    pub alias: Option<String>,
+    /// `""` for the root module.
+    pub module: String,
+    /// Evaluated arguments (`region`, ...), spans kept.
+    pub values: Node,
+    pub span: Span,
+}
+
+/// One evaluated module tree (a root directory and the local modules it
+/// calls), or one plan file.
+#[derive(Clone, Debug, Default)]
+pub struct Unit {
+    /// The root module directory (the plan file for plans).
+    pub dir: PathBuf,
+    /// The file whose name reports use for the unit (`main.tf` when there is
+    /// one, else the first file).
+    pub main_file: FileId,
+    /// Every file the unit read.
+    pub files: Vec<FileId>,
+    pub resources: Vec<Resource>,
+    pub providers: Vec<Provider>,
+    /// Directories of local modules this unit called (they are not scanned
+    /// as roots of their own).
+    pub called_modules: Vec<PathBuf>,
+    /// Things worth a warning: remote modules not scanned, cycles in locals,
+    /// unknown functions, bad `--var` values.
+    pub notes: Vec<(String, Span)>,
+    /// Files or blocks that could not be parsed; the rest is still evaluated.
+    pub errors: Vec<ParseError>,
+    /// Values that came through a variable or module input: the span the
+    /// value carries (its definition) and how it got there
+    /// (`through var.timeout, used at main.tf:12`), for finding messages.
+    pub via: Vec<(Span, String)>,
+}
+
+/// Load and evaluate the module in `dir` (its `.tf`/`.tf.json` files and
+/// tfvars from `files`) with the local modules it calls.
+pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
+    let mut sh = eval::Shared::new(files, dir.to_path_buf());
+    let parsed = module::load_dir(&mut sh, dir);
+    let main_file = parsed
+        .iter()
+        .find(|f| f.path.file_name().is_some_and(|n| n == "main.tf"))
+        .or_else(|| parsed.first())
+        .map(|f| f.id)
+        .or_else(|| files.in_dir(dir).next().map(|(_, id, _)| id))
+        .unwrap_or_default();
+    let decls = module::collect(&parsed);
+    let at = Span::new(main_file, 0, 0);
+    let vars = vars::root_values(&mut sh, dir, &decls.vars, opts, at);
+    let env = eval::ModEnv {
+        path_module: ".".into(),
+        dir: dir.to_path_buf(),
+        vars,
+        providers: Arc::new(eval::ProviderScope {
+            own: module::own_providers(&decls),
+            ..eval::ProviderScope::default()
+        }),
+        ..eval::ModEnv::default()
+    };
+    let mut stack = vec![module::normalize(dir)];
+    module::run(&mut sh, &decls, env, &mut stack);
+    Unit {
+        dir: dir.to_path_buf(),
+        main_file,
+        files: sh.file_ids,
+        resources: sh.resources,
+        providers: sh.providers,
+        called_modules: sh.called_modules,
+        notes: sh.notes,
+        errors: sh.errors,
+        via: sh.via,
+    }
+}
+
+/// Local module sources (`./mod`, `../shared/x`) named by `module` blocks in
+/// one file's text, resolved against `dir`; the scan reads their files too.
+/// JSON text (starting with `{`) is read in Terraform's JSON syntax.
+pub fn local_module_dirs(dir: &Path, text: &str) -> Vec<PathBuf> {
+    // Most files call no module: skip parsing them.
+    if !text.contains("module") {
+        return Vec::new();
+    }
+    let name = if text.trim_start().starts_with('{') {
+        "x.tf.json"
+    } else {
+        "x.tf"
+    };
+    let (file, _) = syntax::parse_file(Path::new(name), FileId::default(), text);
+    let mut out = Vec::new();
+    for b in syntax::top_blocks(&file) {
+        if b.kind != "module" {
+            continue;
+        }
+        let source = b.body.attr("source").and_then(|a| match a.expr {
+            syntax::Expr::Hcl(x, _) => x.as_str().map(str::to_string),
+            syntax::Expr::Json(n) | syntax::Expr::Literal(n) => n.as_str().map(str::to_string),
+        });
+        if let Some(s) = source.filter(|s| module::is_local_source(s)) {
+            let d = module::normalize(&dir.join(s));
+            if !out.contains(&d) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
