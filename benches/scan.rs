@@ -1,6 +1,7 @@
 //! `cargo bench --bench scan`: scans generated trees (1 template, 1,000 and
-//! 10,000 templates of SAM YAML, CloudFormation YAML and JSON) and the shared
-//! corpus with the release binary, and prints wall time, files/s, MB/s and
+//! 10,000 templates of SAM YAML, CloudFormation YAML and JSON; a mixed tree of
+//! 1,000 files in all four formats with lockfiles) and the shared corpus with
+//! the release binary, and prints wall time, files/s, MB/s and
 //! peak memory (max RSS of the child process). Targets live in the issues;
 //! nothing here asserts on time.
 
@@ -169,6 +170,138 @@ Resources:
     }
 }
 
+/// A Terraform module file and a serverless service, deterministic like
+/// [`template`].
+fn terraform(i: usize) -> String {
+    let runtime = ["python3.12", "nodejs16.x", "python3.9", "java21"][i % 4];
+    let timeout = [3, 60, 900, 1200][i % 4];
+    format!(
+        r#"variable "timeout_{i}" {{
+  type    = number
+  default = {timeout}
+}}
+
+locals {{
+  name_{i} = "fn-${{var.timeout_{i}}}-{i}"
+}}
+
+resource "aws_iam_role" "role_{i}" {{
+  name = "role-{i}"
+  assume_role_policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}]
+  }})
+}}
+
+data "aws_iam_policy_document" "doc_{i}" {{
+  statement {{
+    actions   = ["s3:*"]
+    resources = ["*"]
+  }}
+}}
+
+resource "aws_iam_role_policy" "policy_{i}" {{
+  role   = aws_iam_role.role_{i}.id
+  policy = data.aws_iam_policy_document.doc_{i}.json
+}}
+
+resource "aws_lambda_function" "fn_{i}" {{
+  function_name = local.name_{i}
+  role          = aws_iam_role.role_{i}.arn
+  runtime       = "{runtime}"
+  handler       = "app.handler"
+  filename      = "app.zip"
+  timeout       = var.timeout_{i}
+  environment {{
+    variables = {{
+      DB_PASSWORD = "not-a-real-password-{i}"
+    }}
+  }}
+}}
+
+resource "aws_sqs_queue" "queue_{i}" {{
+  name = "q-{i}"
+}}
+"#
+    )
+}
+
+fn serverless(i: usize) -> String {
+    let runtime = ["python3.12", "nodejs16.x", "python3.8"][i % 3];
+    format!(
+        r#"service: svc-{i}
+frameworkVersion: '3'
+custom:
+  timeout: {timeout}
+provider:
+  name: aws
+  runtime: {runtime}
+  region: ${{opt:region, 'eu-west-1'}}
+  stage: ${{opt:stage, 'dev'}}
+  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: 'dynamodb:*'
+          Resource: '*'
+functions:
+  hello:
+    handler: handler.hello
+    timeout: ${{self:custom.timeout}}
+    events:
+      - httpApi:
+          path: /hello
+          method: get
+  worker:
+    handler: handler.worker
+    events:
+      - sqs:
+          arn: !GetAtt Queue.Arn
+resources:
+  Resources:
+    Queue:
+      Type: AWS::SQS::Queue
+"#,
+        timeout = [6, 30, 1000][i % 3]
+    )
+}
+
+/// 1,000 files: SAM/CloudFormation templates, Terraform modules of five
+/// files, serverless services with a requirements.txt each.
+fn generate_mixed(dir: &Path) -> u64 {
+    let marker = dir.join(".complete-mixed");
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(dir);
+        for i in 0..1_000 {
+            let sub = dir.join(format!("part{:02}", i / 100));
+            let (path, text) = match i % 4 {
+                0 | 1 => {
+                    let (text, ext) = template(i);
+                    (sub.join(format!("template{i}.{ext}")), text)
+                }
+                2 => (
+                    sub.join(format!("tf{:03}", i / 20)).join(format!("m{i}.tf")),
+                    terraform(i),
+                ),
+                _ if i % 8 == 3 => (
+                    sub.join(format!("sls{i}")).join("serverless.yml"),
+                    serverless(i),
+                ),
+                _ => (
+                    sub.join(format!("sls{}", i - 4)).join("requirements.txt"),
+                    "flask==1.1.4\nwerkzeug==1.0.1\npyjwt==1.6.4\nrequests==2.31.0\n".to_string(),
+                ),
+            };
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("mkdir");
+            }
+            std::fs::write(path, text).expect("write");
+        }
+        std::fs::write(&marker, "").expect("marker");
+    }
+    dir_bytes(dir)
+}
+
 fn generate(dir: &Path, n: usize) -> u64 {
     let marker = dir.join(format!(".complete-{n}"));
     if !marker.exists() {
@@ -237,23 +370,33 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn report(name: &str, bin: &Path, dir: &Path, threads: &str, repeats: usize) -> Vec<u8> {
+    report_with(name, bin, dir, threads, repeats, &[])
+}
+
+fn report_with(
+    name: &str,
+    bin: &Path,
+    dir: &Path,
+    threads: &str,
+    repeats: usize,
+    extra: &[&str],
+) -> Vec<u8> {
     let files = count_files(dir);
     let bytes = dir_bytes(dir);
     let mut times = Vec::new();
     let mut rss = 0;
     let mut out = Vec::new();
     for _ in 0..repeats {
-        let (t, m, o) = run(
-            bin,
-            &[
-                "scan",
-                dir.to_str().unwrap_or("."),
-                "--format",
-                "json",
-                "--threads",
-                threads,
-            ],
-        );
+        let mut args = vec![
+            "scan",
+            dir.to_str().unwrap_or("."),
+            "--format",
+            "json",
+            "--threads",
+            threads,
+        ];
+        args.extend_from_slice(extra);
+        let (t, m, o) = run(bin, &args);
         times.push(t);
         rss = rss.max(m);
         out = o;
@@ -280,9 +423,28 @@ fn main() {
     generate(&one, 1);
     generate(&k1, 1_000);
     generate(&k10, 10_000);
+    let mixed = data.join("mixed");
+    generate_mixed(&mixed);
     println!("faasguard scan benchmark (median of runs; peak = max RSS)");
     report("1 template (incl. start-up)", &bin, &one, "2", 21);
     report("1,000 templates", &bin, &k1, "2", 5);
+    let m1 = report("1,000 mixed files (4 formats)", &bin, &mixed, "1", 1);
+    let m2 = report("1,000 mixed files (4 formats)", &bin, &mixed, "2", 5);
+    println!(
+        "mixed output identical at --threads 1 and 2: {}",
+        if m1 == m2 { "yes" } else { "NO" }
+    );
+    let advisories = root.join("../shared/corpus/advisories");
+    if advisories.is_dir() {
+        report_with(
+            "1,000 mixed + advisory db",
+            &bin,
+            &mixed,
+            "2",
+            5,
+            &["--advisory-db", advisories.to_str().unwrap_or(".")],
+        );
+    }
     let a = report("10,000 templates", &bin, &k10, "1", 1);
     let b = report("10,000 templates", &bin, &k10, "2", 3);
     println!(

@@ -77,9 +77,10 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
-    /// Print the normalized model of a template as JSON (what policies see as `input`).
+    /// Print the normalized model of a template, serverless service, plan file or Terraform
+    /// module as JSON (what policies see as `input`).
     Model {
-        /// A template file.
+        /// A template, serverless.yml, plan JSON or .tf file, or a Terraform module directory.
         file: PathBuf,
     },
 }

@@ -459,10 +459,54 @@ fn select(
     (rules, findings, suppressed)
 }
 
-/// The policy input for one template file (for `faasguard model`).
+/// The policy input for one unit (for `faasguard model`): a template, a
+/// serverless service, a plan file, or a Terraform module (a directory, or
+/// one `.tf` file on its own).
 pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
+    let shown = path.display().to_string();
+    if path.is_dir() {
+        let mut set = crate::terraform::FileSet::default();
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| Candidate::from_file_name(&n.to_string_lossy()))
+                    .is_some_and(is_terraform)
+            })
+            .collect();
+        entries.sort();
+        if entries.is_empty() {
+            return Err(format!("{shown}: no Terraform files in the directory"));
+        }
+        for (i, p) in entries.into_iter().enumerate() {
+            let text = discover::read_text(&p, discover::DEFAULT_MAX_FILE_SIZE)
+                .map_err(|e| e.to_string())?;
+            set.files.insert(p, (FileId(i as u32), Arc::from(text)));
+        }
+        let unit = crate::terraform::load_module(path, &set, &crate::terraform::Options::default());
+        let (model, _) = crate::adapt::terraform::adapt(&unit);
+        return Ok(model.to_json(&shown));
+    }
     let text =
         discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE).map_err(|e| e.to_string())?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let candidate = Candidate::from_file_name(&name).unwrap_or(Candidate::Yaml);
+    let kind = discover::classify(candidate, &name, &text)
+        .ok_or_else(|| format!("{shown}: not a template, service, plan or Terraform file"))?;
+    if let Kind::Terraform | Kind::TerraformJson = kind {
+        let mut set = crate::terraform::FileSet::default();
+        set.files
+            .insert(path.to_path_buf(), (FileId(0), Arc::from(text)));
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let unit = crate::terraform::load_module(dir, &set, &crate::terraform::Options::default());
+        let (model, _) = crate::adapt::terraform::adapt(&unit);
+        return Ok(model.to_json(&shown));
+    }
     let json = text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -473,8 +517,22 @@ pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
         .into_iter()
         .find(|d| d.as_map().is_some())
         .ok_or("no document")?;
-    let (model, _) = cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default());
-    Ok(model.to_json(&path.display().to_string()))
+    let (model, _) = match kind {
+        Kind::Serverless { .. } => crate::adapt::serverless::adapt(
+            &doc,
+            FileId(0),
+            path,
+            &crate::adapt::serverless::Env::default(),
+        ),
+        Kind::TerraformPlan => {
+            crate::adapt::terraform::adapt(&crate::terraform::plan::read(&doc, FileId(0)))
+        }
+        Kind::CloudFormation { .. } => {
+            cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default())
+        }
+        _ => return Err(format!("{shown}: not a template, service, plan or Terraform file")),
+    };
+    Ok(model.to_json(&shown))
 }
 
 /// Paths are shown relative to the working directory when they are below it

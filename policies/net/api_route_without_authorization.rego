@@ -112,7 +112,7 @@ open(r) if r.authorization_type == "NONE"
 # CloudFormation methods and routes default to NONE.
 open(r) if {
 	not "authorization_type" in object.keys(r)
-	r.type in {"AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route"}
+	r.type in {"AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route", "aws_apigatewayv2_route"}
 }
 
 absent_note(r) := " (AuthorizationType is not set and defaults to NONE)" if {

@@ -693,3 +693,54 @@ proptest! {
         }
     }
 }
+
+/// Every fixture, as its kind.
+const FIXTURES: [(&str, LockfileKind); 16] = [
+    ("Cargo.lock", LockfileKind::Cargo),
+    ("package-lock-v1.json", LockfileKind::NpmPackageLock),
+    ("package-lock-v3.json", LockfileKind::NpmPackageLock),
+    ("npm-shrinkwrap.json", LockfileKind::NpmShrinkwrap),
+    ("yarn-v1.lock", LockfileKind::Yarn),
+    ("yarn-berry.lock", LockfileKind::Yarn),
+    ("pnpm-v5.yaml", LockfileKind::Pnpm),
+    ("pnpm-v6.yaml", LockfileKind::Pnpm),
+    ("pnpm-v9.yaml", LockfileKind::Pnpm),
+    ("requirements.txt", LockfileKind::RequirementsTxt),
+    ("poetry-1.lock", LockfileKind::Poetry),
+    ("poetry-2.lock", LockfileKind::Poetry),
+    ("Pipfile.lock", LockfileKind::Pipfile),
+    ("uv.lock", LockfileKind::Uv),
+    ("go.mod", LockfileKind::GoMod),
+    ("go.sum", LockfileKind::GoSum),
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Fixtures with a slice cut out and junk put in, parsed as every kind:
+    /// near-valid input reaches deep into each parser, unlike random text.
+    #[test]
+    fn damaged_fixtures_never_panic(
+        which in 0..FIXTURES.len(),
+        as_kind in prop::sample::select(ALL_KINDS.to_vec()),
+        cut in (0.0f64..1.0, 0usize..40),
+        junk in "(\\PC|\n|[\"'@:=\\[\\]{}/ -]){0,12}",
+    ) {
+        let (name, own_kind) = FIXTURES[which];
+        let text = fixture(name);
+        let mut at = ((text.len() as f64) * cut.0) as usize;
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + cut.1).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let damaged = format!("{}{junk}{}", &text[..at], &text[end..]);
+        for kind in [own_kind, as_kind] {
+            if let Ok(lock) = parse(kind, &damaged, FileId(0)) {
+                assert_spans_valid(&damaged, &lock);
+            }
+        }
+    }
+}

@@ -3,11 +3,19 @@
 //! offending value and a content-based `primaryLocationLineHash`, URIs
 //! relative to the scan root, files that failed to parse as
 //! `toolExecutionNotifications`.
+//!
+//! Dependency findings get one `reportingDescriptor` per advisory (id
+//! `PYSEC-2022-202`, name `FG-DEP-001`) after the faasguard rules, and their
+//! results point at it: GitHub groups alerts by rule, so each advisory is
+//! one alert group with its own title, help and severity, as in other
+//! dependency scanners' SARIF.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Value};
 
 use super::{locate, locate_diagnostics, locate_suppressed, Located};
-use crate::finding::Level;
+use crate::finding::{DependencyFacts, Finding, Level};
 use crate::rule::{Rule, Severity};
 use crate::scan::Outcome;
 use crate::suppress::Kind;
@@ -66,16 +74,202 @@ fn rule_json(r: &Rule) -> Value {
     out
 }
 
+/// An advisory that dependency findings name, gathered over all of them.
+struct Advisory<'a> {
+    /// The first finding's facts (the advisory's own fields are the same in
+    /// every finding that names it).
+    facts: &'a DependencyFacts,
+    /// `FG-DEP-001` or `FG-DEP-002`.
+    rule: &'a str,
+    /// The highest severity of its findings.
+    severity: Severity,
+    aliases: BTreeSet<&'a str>,
+    /// (ecosystem, package) → fixed versions.
+    packages: BTreeMap<(&'a str, &'a str), BTreeSet<&'a str>>,
+}
+
+/// The advisories of every dependency finding, standing or suppressed, by id.
+fn advisories<'a>(findings: impl Iterator<Item = &'a Finding>) -> BTreeMap<&'a str, Advisory<'a>> {
+    let mut out: BTreeMap<&str, Advisory<'_>> = BTreeMap::new();
+    for f in findings {
+        let Some(d) = f.dependency.as_deref() else {
+            continue;
+        };
+        let a = out.entry(d.advisory.as_str()).or_insert_with(|| Advisory {
+            facts: d,
+            rule: &f.rule_id,
+            severity: f.severity,
+            aliases: BTreeSet::new(),
+            packages: BTreeMap::new(),
+        });
+        a.severity = a.severity.max(f.severity);
+        a.aliases.extend(d.aliases.iter().map(String::as_str));
+        a.packages
+            .entry((d.ecosystem.as_str(), d.package.as_str()))
+            .or_default()
+            .extend(d.fixed.iter().map(String::as_str));
+    }
+    out
+}
+
+fn advisory_json(a: &Advisory<'_>, rule: Option<(usize, &Rule)>) -> Value {
+    let d = a.facts;
+    let aliases: Vec<&str> = a.aliases.iter().copied().collect();
+    let packages: Vec<String> = a
+        .packages
+        .keys()
+        .map(|(eco, name)| format!("{name} ({eco})"))
+        .collect();
+    let short = if d.summary.trim().is_empty() {
+        match &d.informational {
+            Some(kind) => format!("{} is {kind}", packages.join(", ")),
+            None => format!("Vulnerable package: {}", packages.join(", ")),
+        }
+    } else {
+        d.summary.trim().to_string()
+    };
+    let aka = if aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", aliases.join(", "))
+    };
+    let fixes: Vec<String> = a
+        .packages
+        .iter()
+        .map(|((_, name), fixed)| match fixed.len() {
+            0 => format!("{name}: no fixed version is known"),
+            _ => format!(
+                "{name}: fixed in {}",
+                fixed.iter().copied().collect::<Vec<_>>().join(", ")
+            ),
+        })
+        .collect();
+    let full = format!(
+        "{}{aka}: {short} Affects {}; {}.",
+        d.advisory,
+        packages.join(", "),
+        fixes.join("; ")
+    );
+    let (title, remediation) = rule.map_or(("", ""), |(_, r)| {
+        (r.meta.title.as_str(), r.meta.remediation.as_str())
+    });
+    let mut markdown = format!("**{}**{aka}: {}\n\n", d.advisory, short);
+    markdown.push_str("| Package | Ecosystem | Fixed in |\n|---|---|---|\n");
+    for ((eco, name), fixed) in &a.packages {
+        let fixed = if fixed.is_empty() {
+            "none known".to_string()
+        } else {
+            fixed.iter().copied().collect::<Vec<_>>().join(", ")
+        };
+        markdown.push_str(&format!(
+            "| {} | {} | {} |\n",
+            cell(name),
+            cell(eco),
+            cell(&fixed)
+        ));
+    }
+    markdown.push_str(&format!(
+        "\n{remediation}\n\nReported by faasguard rule {} ({title}).",
+        a.rule
+    ));
+    let mut help_text = format!("{full}\n\n{remediation}");
+    if is_web_url(&d.url) {
+        markdown.push_str(&format!(" Advisory: <{}>", d.url));
+        help_text.push_str(&format!("\n\nAdvisory: {}", d.url));
+    }
+    let mut tags: Vec<String> = vec!["security".into(), "dependency".into()];
+    if let Some(kind) = &d.informational {
+        tags.push(kind.clone());
+    } else {
+        tags.push("vulnerability".into());
+    }
+    tags.extend(
+        aliases
+            .iter()
+            .filter(|x| x.starts_with("CVE-"))
+            .map(|x| x.to_string()),
+    );
+    tags.dedup();
+    let mut out = json!({
+        "id": d.advisory,
+        "name": a.rule,
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": markdown},
+        "defaultConfiguration": {"level": level(a.severity)},
+        "properties": {
+            "tags": tags,
+            "security-severity": a.severity.score(),
+            "precision": "high",
+            "problem.severity": level(a.severity),
+            "aliases": aliases,
+        },
+    });
+    if is_web_url(&d.url) {
+        out["helpUri"] = json!(d.url);
+    }
+    if let Some(cvss) = &d.cvss {
+        out["properties"]["cvss"] = json!(cvss);
+    }
+    // The faasguard rule the advisory is a case of.
+    if let Some((i, _)) = rule {
+        out["relationships"] = json!([{
+            "target": {"id": a.rule, "index": i},
+            "kinds": ["relevant"],
+        }]);
+    }
+    out
+}
+
+fn is_web_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
+
+/// The rule a result reports under: its advisory for dependency findings.
+fn result_rule(f: &Finding) -> &str {
+    f.dependency
+        .as_deref()
+        .map_or(f.rule_id.as_str(), |d| d.advisory.as_str())
+}
+
 pub fn build(outcome: &Outcome) -> Value {
-    let rules: Vec<&Rule> = outcome.rules.iter().collect();
+    let mut descriptors: Vec<Value> = outcome.rules.iter().map(rule_json).collect();
+    let mut index: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, r) in outcome.rules.iter().enumerate() {
+        index.entry(r.meta.id.as_str()).or_insert(i);
+    }
+    let all = outcome
+        .findings
+        .iter()
+        .chain(outcome.suppressed.iter().map(|s| &s.finding));
+    for (id, a) in advisories(all) {
+        // An advisory id equal to a rule id cannot be told apart: such
+        // results stay under the rule.
+        if index.contains_key(id) {
+            continue;
+        }
+        let rule = outcome
+            .rules
+            .iter()
+            .enumerate()
+            .find(|(_, r)| r.meta.id == a.rule);
+        index.insert(id, descriptors.len());
+        descriptors.push(advisory_json(&a, rule));
+    }
     let mut results: Vec<Value> = locate(outcome)
         .iter()
-        .map(|l| result_json(&rules, l))
+        .map(|l| result_json(&index, l))
         .collect();
     // Suppressed findings stay visible to auditors: same result, with the
     // suppression that accepted it.
     results.extend(locate_suppressed(outcome).iter().map(|s| {
-        let mut result = result_json(&rules, &s.located);
+        let mut result = result_json(&index, &s.located);
         let mut suppression = json!({
             "kind": match s.suppression.origin.kind() {
                 Kind::InSource => "inSource",
@@ -126,7 +320,7 @@ pub fn build(outcome: &Outcome) -> Value {
                 "informationUri": "https://github.com/faasguard/faasguard",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|r| rule_json(r)).collect::<Vec<_>>(),
+                "rules": descriptors,
             }},
             "invocations": [{
                 "executionSuccessful": execution_successful,
@@ -139,9 +333,10 @@ pub fn build(outcome: &Outcome) -> Value {
 }
 
 /// One SARIF result.
-fn result_json(rules: &[&Rule], l: &Located<'_>) -> Value {
+fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
     let f = l.finding;
-    let index = rules.iter().position(|r| r.meta.id == f.rule_id);
+    let rule_id = result_rule(f);
+    let index = rules.get(rule_id);
     let mut loc = json!({
         "physicalLocation": {
             "artifactLocation": {"uri": uri(l.file), "uriBaseId": "%SRCROOT%"},
@@ -161,7 +356,7 @@ fn result_json(rules: &[&Rule], l: &Located<'_>) -> Value {
         loc["logicalLocations"] = json!([logical]);
     }
     let mut result = json!({
-        "ruleId": f.rule_id,
+        "ruleId": rule_id,
         "level": level(f.severity),
         "message": {"text": f.message},
         "locations": [loc],
@@ -170,8 +365,23 @@ fn result_json(rules: &[&Rule], l: &Located<'_>) -> Value {
     if let Some(i) = index {
         result["ruleIndex"] = json!(i);
     }
+    let mut properties = serde_json::Map::new();
     if let Some(p) = &f.path {
-        result["properties"] = json!({"modelPath": p});
+        properties.insert("modelPath".into(), json!(p));
+    }
+    if let Some(d) = f.dependency.as_deref() {
+        properties.insert("faasguardRule".into(), json!(f.rule_id));
+        properties.insert("ecosystem".into(), json!(d.ecosystem));
+        properties.insert("package".into(), json!(d.package));
+        properties.insert("version".into(), json!(d.version));
+        properties.insert("fixed".into(), json!(d.fixed));
+        properties.insert("functions".into(), json!(d.functions));
+        if d.dev {
+            properties.insert("dev".into(), json!(true));
+        }
+    }
+    if !properties.is_empty() {
+        result["properties"] = Value::Object(properties);
     }
     result
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 
 use super::eval::{quote, Ev};
 use super::syntax::{Block, Body, Expr, Item};
-use super::value::{self, as_number, as_string, sorted_entries};
-use crate::parse::{Map, Node, Value, MAX_DEPTH};
+use super::value::{self, as_number, as_string, sorted_entries, MapBuilder};
+use crate::parse::{Node, Value, MAX_DEPTH};
 use crate::source::Span;
 
 /// Most instances one `count`, `for_each` or `dynamic` block expands to.
@@ -31,7 +31,7 @@ pub(crate) fn eval_body(
     depth: usize,
 ) -> Node {
     let top = refs.is_some();
-    let mut m = Map::default();
+    let mut m = MapBuilder::default();
     if depth > MAX_DEPTH {
         return Node::unknown("blocks nest too deeply", span);
     }
@@ -47,7 +47,7 @@ pub(crate) fn eval_body(
                     continue;
                 }
                 let v = ev.eval(a.expr);
-                m.insert(a.name, a.name_span, v);
+                m.insert(a.name.to_string(), a.name_span, v);
                 a.name.to_string()
             }
             Item::Block(b) => {
@@ -97,7 +97,7 @@ pub(crate) fn eval_body(
         let v = unknown.unwrap_or_else(|| Node::seq(nodes, sp));
         m.insert(kind, kspan, v);
     }
-    Node::map(m, span)
+    Node::map(m.finish(), span)
 }
 
 /// `dynamic "name" { for_each, iterator, content {} }` → the generated

@@ -16,6 +16,7 @@ use hcl_edit::Span as _;
 use super::syntax::{raw_matches, Expr, Src};
 use super::value::{
     self, as_bool, as_number, as_string, derived_unknown, equal, num, sorted_entries, unknown_ref,
+    MapBuilder,
 };
 use super::{FileSet, Provider, Resource};
 use crate::parse::{Map, Node, ParseError, Value};
@@ -27,7 +28,7 @@ const MAX_EVAL_DEPTH: usize = 160;
 /// Most elements a `for` expression or template `for` iterates.
 pub(crate) const MAX_ITER: usize = 10_000;
 /// Node copies one unit may make before everything else is unknown.
-const FUEL: usize = 20_000_000;
+const FUEL: usize = 4_000_000;
 
 /// What a file contributes to messages: its display name and line starts.
 pub(crate) struct FileInfo<'a> {
@@ -314,12 +315,12 @@ impl<'s, 'a> Ev<'s, 'a> {
                 n.span,
             ),
             Value::Map(m) if depth < crate::parse::MAX_DEPTH => {
-                let mut out = Map::default();
+                let mut out = MapBuilder::default();
                 for e in &m.entries {
                     let v = self.json(&e.value, depth + 1);
                     out.insert(e.key.clone(), e.key_span, v);
                 }
-                Node::map(out, n.span)
+                Node::map(out.finish(), n.span)
             }
             _ => n.clone(),
         }
@@ -383,7 +384,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                 Node::seq(items, span)
             }
             Expression::Object(o) => {
-                let mut m = Map::default();
+                let mut m = MapBuilder::default();
                 for (k, v) in o.iter() {
                     let key_span = src.span(k.span());
                     let key = match k {
@@ -407,7 +408,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                     let val = self.hcl(v.expr(), src);
                     m.insert(key, key_span, val);
                 }
-                Node::map(m, span)
+                Node::map(m.finish(), span)
             }
             Expression::StringTemplate(t) => self.template(t, src, span, true),
             Expression::HeredocTemplate(h) => self.template(&h.template, src, span, false),

@@ -174,7 +174,7 @@ fn pure(name: &str, a: &[Node], span: Span) -> R {
             n
         }
         "merge" => {
-            let mut out = Map::default();
+            let mut out = value::MapBuilder::default();
             for m in a {
                 if m.is_null() {
                     continue;
@@ -183,7 +183,7 @@ fn pure(name: &str, a: &[Node], span: Span) -> R {
                     out.insert(e.key.clone(), e.key_span, e.value.clone());
                 }
             }
-            Node::map(out, span)
+            Node::map(out.finish(), span)
         }
         "concat" => {
             let mut out = Vec::new();

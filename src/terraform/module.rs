@@ -25,7 +25,7 @@ const MAX_MODULE_INSTANCES: usize = 1_000;
 /// Most resource instances one unit yields.
 const MAX_RESOURCES: usize = 100_000;
 /// Most nodes a local or argument value may have.
-const MAX_VALUE_NODES: usize = 1_000_000;
+const MAX_VALUE_NODES: usize = 200_000;
 
 pub(crate) struct VarDecl<'a> {
     pub name: &'a str,

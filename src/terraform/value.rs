@@ -168,13 +168,45 @@ pub(crate) fn to_json_text(n: &Node) -> String {
     n.to_json().to_string()
 }
 
+/// Builds a map in linear time: [`Map::insert`] scans for an existing key,
+/// which is quadratic for an object literal with many keys.
+#[derive(Default)]
+pub(crate) struct MapBuilder {
+    map: Map,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl MapBuilder {
+    /// Insert or replace (keeping the position of an existing key).
+    pub fn insert(&mut self, key: String, key_span: Span, value: Node) {
+        match self.index.get(&key).and_then(|&i| self.map.entries.get_mut(i)) {
+            Some(e) => {
+                e.key_span = key_span;
+                e.value = value;
+            }
+            None => {
+                self.index.insert(key.clone(), self.map.entries.len());
+                self.map.entries.push(crate::parse::Entry {
+                    key,
+                    key_span,
+                    value,
+                });
+            }
+        }
+    }
+
+    pub fn finish(self) -> Map {
+        self.map
+    }
+}
+
 /// A map node from entries that share the span of the whole.
 pub(crate) fn map_of(entries: Vec<(String, Node)>, span: Span) -> Node {
-    let mut m = Map::default();
+    let mut m = MapBuilder::default();
     for (k, v) in entries {
         m.insert(k, span, v);
     }
-    Node::map(m, span)
+    Node::map(m.finish(), span)
 }
 
 /// Keys of a map in Terraform's order (lexical).

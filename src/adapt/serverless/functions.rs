@@ -441,7 +441,22 @@ pub(crate) fn arn_regions(model: &mut Model, svc: &Service<'_>) {
             }
         }
     }
+    // Provider settings (`kmsKeyArn`, statements) flow into every function.
+    let mut stack = vec![&svc.provider.node];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::String(s) => {
+                if let Some(r) = crate::adapt::cloudformation::arn_region(s) {
+                    found.push((r.to_string(), "provider".to_string(), n.span));
+                }
+            }
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
     found.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
+    found.dedup_by(|a, b| a.2 == b.2 && a.0 == b.0);
     for (region, id, span) in found {
         crate::adapt::cloudformation::push_region(model, &region, "arn", Some(&id), span);
     }

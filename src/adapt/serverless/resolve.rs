@@ -195,7 +195,13 @@ fn short(text: &str) -> String {
 impl Resolver<'_> {
     fn note(&mut self, msg: String, span: Span) {
         let span = if self.in_file > 0 { self.site } else { span };
-        if !self.notes.iter().any(|(m, s)| *m == msg && *s == span) {
+        // Once the budget is spent every later value would say so again.
+        let once = msg == EXPANDS_TOO_MUCH;
+        if !self
+            .notes
+            .iter()
+            .any(|(m, s)| *m == msg && (once || *s == span))
+        {
             self.notes.push((msg, span));
         }
     }

@@ -52,18 +52,37 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
                 secrets::scan_values(&mut model, &r.address, base, Some(key), v, &mut found);
             }
         }
-        secrets::scan_values(
-            &mut model,
-            &r.address,
-            "properties",
-            None,
-            &r.values,
-            &mut found,
-        );
+        let values = without_references(&r.values, 0);
+        secrets::scan_values(&mut model, &r.address, "properties", None, &values, &mut found);
     }
     secrets::mark_sensitive_names(&mut model);
     azure::unmark_key_vault_references(&mut model);
     (model, found)
+}
+
+/// Blocks that name a secret held elsewhere (Google Secret Manager
+/// references), and Azure Key Vault references: they hold no secret, so the
+/// secret detector does not see them.
+const SECRET_REFERENCE_BLOCKS: &[&str] = &["secret_environment_variables", "secret_volumes"];
+
+fn without_references(n: &Node, depth: usize) -> Node {
+    match &n.value {
+        Value::String(s) if s.trim_start().starts_with("@Microsoft.KeyVault(") => Node::null(n.span),
+        Value::Map(m) if depth < crate::parse::MAX_DEPTH => {
+            let mut out = crate::parse::Map::default();
+            for e in &m.entries {
+                if !SECRET_REFERENCE_BLOCKS.contains(&e.key.as_str()) {
+                    out.insert(e.key.clone(), e.key_span, without_references(&e.value, depth + 1));
+                }
+            }
+            Node::map(out, n.span)
+        }
+        Value::Seq(items) if depth < crate::parse::MAX_DEPTH => Node::seq(
+            items.iter().map(|i| without_references(i, depth + 1)).collect(),
+            n.span,
+        ),
+        _ => n.clone(),
+    }
 }
 
 /// The cloud a resource type belongs to, by its provider prefix.

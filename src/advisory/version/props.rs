@@ -124,7 +124,10 @@ fn pep_text(p: &PepParts, alternative: bool) -> String {
 }
 
 /// PEP 440's sort key computed from the parts, independently of the parser.
-fn pep_key(p: &PepParts) -> (u64, Vec<u64>, (u8, u8, u64), (u8, u64), (u8, u64)) {
+/// (epoch, release, pre, post, dev), each part ordered as PEP 440 says.
+type PepKey = (u64, Vec<u64>, (u8, u8, u64), (u8, u64), (u8, u64));
+
+fn pep_key(p: &PepParts) -> PepKey {
     let mut release = p.1.clone();
     while release.last() == Some(&0) {
         release.pop();

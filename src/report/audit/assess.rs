@@ -52,6 +52,11 @@ fn unmet_requirement(rule: &str, input: &ScanResult) -> Option<&'static str> {
         .config
         .as_ref()
         .is_some_and(|c| !c.allowed_regions.is_empty());
+    if rule.starts_with("FG-DEP-") {
+        // Without advisory data (or lockfiles) the dependency rules saw
+        // nothing: that is not a pass.
+        return super::dep_unmet(input);
+    }
     (rule == "FG-RES-001" && !regions).then_some(
         "not evaluated: no allowed regions configured (`--allowed-regions` or `[residency]` in .faasguard.toml)",
     )

@@ -262,6 +262,7 @@ mod tests {
         let engine = crate::scan::load_engine(&crate::scan::Settings::default()).unwrap();
         let mut ids: Vec<String> = engine.rules().iter().map(|r| r.meta.id.clone()).collect();
         ids.extend(crate::suppress::rules().into_iter().map(|r| r.meta.id));
+        ids.extend(crate::deps::rules().into_iter().map(|r| r.meta.id));
         ids
     }
 

@@ -12,8 +12,10 @@ use super::framework::{Control, Framework, BUILTIN};
 use super::input::Finding;
 use super::svg::{self, Bar};
 use super::{
-    caveats, config_rows, count_of, date_line, files_line, functions_line, kinds_line, plural,
-    remarks, result_line, rule_set_line, status_meaning, tool_line, ADVISORIES_NOT_CHECKED, LIMITS,
+    advisories_of, advisory_db_line, caveats, config_rows, count_of, date_line, dep_check,
+    dep_findings, dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line,
+    kinds_line, plural, remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck,
+    LIMITS,
 };
 use crate::rule::Severity;
 
@@ -202,7 +204,7 @@ fn cover(o: &mut String, audit: &Audit<'_>) {
                 names.join(", ")
             },
         ),
-        ("Advisory database", "not checked".into()),
+        ("Advisory database", advisory_db_line(audit)),
     ];
     for (k, v) in rows {
         let _ = writeln!(o, "<div><dt>{k}</dt><dd>{}</dd></div>", esc(&v));
@@ -272,7 +274,7 @@ fn summary(o: &mut String, audit: &Audit<'_>, anchors: &Anchors, number: usize) 
     let input = audit.input;
     o.push_str("<section class=\"summary\">\n");
     heading(o, "s-summary", number, "Summary");
-    for c in caveats(input) {
+    for c in caveats(audit) {
         let _ = writeln!(o, "<p class=\"caveat\"><b>Note.</b> {}</p>", esc(&c));
     }
     let failing: usize = audit.frameworks.iter().map(|a| a.count(Status::Fail)).sum();
@@ -753,11 +755,17 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>, number: usize) {
 }
 
 fn advisories(o: &mut String, audit: &Audit<'_>, number: usize) {
+    let input = audit.input;
+    let check = dep_check(input);
     o.push_str("<section>\n");
     heading(o, "s-advisories", number, "Dependency advisories");
-    o.push_str("<p>Not checked: the scan had no advisory database, so the packages each function ships were not matched against known vulnerabilities.</p>\n");
-    let functions = audit
-        .input
+    match dep_not_checked_text(input) {
+        Some(why) => {
+            let _ = writeln!(o, "<p>{}</p>", rich(&why));
+        }
+        None => dependency_table(o, audit),
+    }
+    let functions = input
         .scope
         .as_ref()
         .map_or(&[][..], |s| s.functions.as_slice());
@@ -765,11 +773,22 @@ fn advisories(o: &mut String, audit: &Audit<'_>, number: usize) {
         o.push_str("<p class=\"none\">No functions in scope.</p>\n</section>\n");
         return;
     }
-    o.push_str("<table>\n<thead><tr><th>Function</th><th>Runtime</th><th>File</th><th>Advisories</th></tr></thead>\n<tbody>\n");
+    o.push_str("<h3>Per function</h3>\n<table>\n<thead><tr><th>Function</th><th>Runtime</th><th>File</th><th>Advisories</th></tr></thead>\n<tbody>\n");
     for f in functions {
+        let ids = advisories_of(input, &f.id);
+        let cell = match check {
+            DepCheck::Checked(_) if !ids.is_empty() => format!(
+                "<td>{}</td>",
+                ids.iter()
+                    .map(|i| format!("<code>{}</code>", esc(i)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            other => format!("<td class=\"sub\">{}</td>", other.not_checked_cell()),
+        };
         let _ = writeln!(
             o,
-            "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td><td class=\"sub\">{ADVISORIES_NOT_CHECKED}</td></tr>",
+            "<tr><td><code>{}</code></td><td>{}</td><td><code>{}</code></td>{cell}</tr>",
             esc(&f.id),
             f.runtime
                 .as_deref()
@@ -778,6 +797,88 @@ fn advisories(o: &mut String, audit: &Audit<'_>, number: usize) {
         );
     }
     o.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// The check's facts and one row per vulnerable package version.
+fn dependency_table(o: &mut String, audit: &Audit<'_>) {
+    let input = audit.input;
+    o.push_str("<table class=\"kv\">\n<tbody>\n");
+    for (k, v) in dep_rows(audit) {
+        let _ = writeln!(o, "<tr><th scope=\"row\">{k}</th><td>{}</td></tr>", esc(&v));
+    }
+    o.push_str("</tbody>\n</table>\n");
+    let rows = dep_findings(input);
+    if rows.is_empty() {
+        o.push_str("<p class=\"none\">No locked package version has a known advisory.</p>\n");
+    } else {
+        o.push_str("<table class=\"findings deps\">\n<thead><tr><th>Package</th><th>Version</th><th>Ecosystem</th><th>Advisory</th><th class=\"w-sev\">Severity</th><th>Fixed in</th><th>Functions</th><th>Evidence</th></tr></thead>\n<tbody>\n");
+        for i in rows {
+            let f = &input.findings[i];
+            let Some(d) = &f.dependency else { continue };
+            let id = if d.url.starts_with("https://") || d.url.starts_with("http://") {
+                format!(
+                    "<a href=\"{}\" rel=\"noreferrer\"><code class=\"rid\">{}</code></a>",
+                    esc(&d.url),
+                    esc(&d.advisory)
+                )
+            } else {
+                format!("<code class=\"rid\">{}</code>", esc(&d.advisory))
+            };
+            let mut advisory = id;
+            if !d.aliases.is_empty() {
+                let _ = write!(
+                    advisory,
+                    "<div class=\"sub\">{}</div>",
+                    esc(&d.aliases.join(", "))
+                );
+            }
+            if let Some(kind) = &d.informational {
+                let _ = write!(advisory, "<div class=\"sub\">{}</div>", esc(kind));
+            }
+            if !d.summary.is_empty() {
+                let _ = write!(advisory, "<div>{}</div>", esc(&d.summary));
+            }
+            let functions = if d.functions.is_empty() {
+                "—".to_string()
+            } else {
+                d.functions
+                    .iter()
+                    .map(|x| format!("<code>{}</code>", esc(x)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let _ = writeln!(
+                o,
+                "<tr class=\"f sev-{}\"><td><code>{}</code>{}</td><td><code>{}</code></td><td>{}</td><td>{advisory}</td><td>{}</td><td>{}</td><td>{functions}</td><td class=\"where\"><code>{}:{}</code></td></tr>",
+                f.severity.as_str(),
+                esc(&d.package),
+                if d.dev { " <span class=\"sub\">dev</span>" } else { "" },
+                esc(&d.version),
+                esc(&d.ecosystem),
+                sev_chip(f.severity),
+                esc(&fixed_label(d)),
+                esc(&f.file),
+                f.start.line
+            );
+        }
+        o.push_str("</tbody>\n</table>\n");
+    }
+    let accepted = input
+        .suppressed
+        .iter()
+        .filter(|f| f.dependency.is_some())
+        .count();
+    if accepted > 0 {
+        let _ = writeln!(
+            o,
+            "<p>{} (see <a href=\"#s-accepted-risks\">Accepted risks</a>).</p>",
+            esc(&plural(
+                accepted,
+                "more advisory match was accepted",
+                "more advisory matches were accepted"
+            ))
+        );
+    }
 }
 
 fn rule_set(o: &mut String, audit: &Audit<'_>, anchors: &Anchors, number: usize) {

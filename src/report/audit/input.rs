@@ -30,6 +30,10 @@ pub struct ScanResult {
     pub rule_set: Option<RuleSet>,
     #[serde(default)]
     pub config: Option<Config>,
+    /// The dependency advisory check; absent in reports made before it
+    /// existed.
+    #[serde(default)]
+    pub dependencies: Option<Dependencies>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -66,6 +70,48 @@ pub struct Finding {
     /// Only on suppressed findings.
     #[serde(default)]
     pub suppression: Option<Suppression>,
+    /// Only on dependency findings (`FG-DEP-*`).
+    #[serde(default)]
+    pub dependency: Option<Dependency>,
+}
+
+/// What a dependency finding is about (`finding.dependency` in the JSON
+/// report): the advisory, the locked package, the functions that ship it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Dependency {
+    pub advisory: String,
+    pub aliases: Vec<String>,
+    pub summary: String,
+    pub url: String,
+    pub cvss: Option<String>,
+    /// `unmaintained`, `unsound`: an informational advisory.
+    pub informational: Option<String>,
+    pub ecosystem: String,
+    pub package: String,
+    pub version: String,
+    pub fixed: Vec<String>,
+    pub functions: Vec<String>,
+    pub dev: bool,
+}
+
+/// How the dependency check went (`dependencies` in the JSON report).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct Dependencies {
+    /// `false`: no advisory data, no lockfile, or the database failed to load.
+    pub checked: bool,
+    /// `offline` or `online`.
+    pub mode: String,
+    pub database: Option<String>,
+    /// RFC 3339.
+    pub fetched_at: Option<String>,
+    /// `[advisories] max_age_days` (0 or absent: no limit).
+    pub max_age_days: Option<u64>,
+    pub advisories: usize,
+    pub lockfiles: usize,
+    pub packages: usize,
+    pub vulnerable: usize,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
 use super::input::Finding;
 use super::{
-    caveats, config_rows, date_line, files_line, functions_line, kinds_line, plural, remarks,
-    result_line, rule_set_line, status_meaning, tool_line, ADVISORIES_NOT_CHECKED, LIMITS,
+    advisories_of, advisory_db_line, caveats, config_rows, date_line, dep_check, dep_findings,
+    dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line, kinds_line, plural,
+    remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck, LIMITS,
 };
 
 fn mark(s: Status) -> &'static str {
@@ -118,10 +119,14 @@ pub fn render(audit: &Audit<'_>) -> String {
     let _ = writeln!(o, "| **Tool** | {} |", esc(&tool_line(input)));
     let _ = writeln!(o, "| **Rule set** | {} |", esc(&rule_set_line(input)));
     let _ = writeln!(o, "| **Frameworks** | {} |", names.join(", "));
-    let _ = writeln!(o, "| **Advisory database** | not checked |");
+    let _ = writeln!(
+        o,
+        "| **Advisory database** | {} |",
+        esc(&advisory_db_line(audit))
+    );
     o.push('\n');
 
-    let caveats = caveats(input);
+    let caveats = caveats(audit);
     if !caveats.is_empty() {
         o.push_str("> [!WARNING]\n");
         for c in &caveats {
@@ -437,10 +442,16 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>) {
 }
 
 fn advisories(o: &mut String, audit: &Audit<'_>) {
+    let input = audit.input;
+    let check = dep_check(input);
     o.push_str("## Dependency advisories\n\n");
-    o.push_str("Not checked: the scan had no advisory database, so the packages each function ships were not matched against known vulnerabilities.\n\n");
-    let functions = audit
-        .input
+    match dep_not_checked_text(input) {
+        Some(why) => {
+            let _ = writeln!(o, "{}\n", rich(&why));
+        }
+        None => dependency_table(o, audit),
+    }
+    let functions = input
         .scope
         .as_ref()
         .map_or(&[][..], |s| s.functions.as_slice());
@@ -450,15 +461,98 @@ fn advisories(o: &mut String, audit: &Audit<'_>) {
     }
     o.push_str("| Function | Runtime | File | Advisories |\n|---|---|---|---|\n");
     for f in functions {
+        let ids = advisories_of(input, &f.id);
+        let cell = match check {
+            DepCheck::Checked(_) if !ids.is_empty() => {
+                ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(" ")
+            }
+            other => other.not_checked_cell().to_string(),
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {ADVISORIES_NOT_CHECKED} |",
+            "| {} | {} | {} | {cell} |",
             code(&f.id),
             f.runtime.as_deref().map_or("—".into(), code),
             code(&f.file)
         );
     }
     o.push('\n');
+}
+
+/// The check's facts and one row per vulnerable package version.
+fn dependency_table(o: &mut String, audit: &Audit<'_>) {
+    let input = audit.input;
+    o.push_str("| | |\n|---|---|\n");
+    for (label, value) in dep_rows(audit) {
+        let _ = writeln!(o, "| {label} | {} |", esc(&value));
+    }
+    o.push('\n');
+    let rows = dep_findings(input);
+    if rows.is_empty() {
+        o.push_str("No locked package version has a known advisory.\n\n");
+    } else {
+        o.push_str("| Package | Version | Ecosystem | Advisory | Severity | Fixed in | Functions | Evidence |\n|---|---|---|---|---|---|---|---|\n");
+        for i in rows {
+            let f = &input.findings[i];
+            let Some(d) = &f.dependency else { continue };
+            let mut advisory = match safe_url(&d.url) {
+                Some(url) => format!("[{}]({url})", esc(&d.advisory)),
+                None => esc(&d.advisory),
+            };
+            if !d.aliases.is_empty() {
+                let _ = write!(advisory, " ({})", esc(&d.aliases.join(", ")));
+            }
+            if let Some(kind) = &d.informational {
+                let _ = write!(advisory, " — {}", esc(kind));
+            }
+            if !d.summary.is_empty() {
+                let _ = write!(advisory, "<br><sub>{}</sub>", esc(&d.summary));
+            }
+            let functions = if d.functions.is_empty() {
+                "—".to_string()
+            } else {
+                d.functions.iter().map(|x| code(x)).collect::<Vec<_>>().join(" ")
+            };
+            let _ = writeln!(
+                o,
+                "| {}{} | {} | {} | {advisory} | {} | {} | {functions} | {} |",
+                code(&d.package),
+                if d.dev { " (dev)" } else { "" },
+                code(&d.version),
+                esc(&d.ecosystem),
+                f.severity,
+                esc(&fixed_label(d)),
+                location(f)
+            );
+        }
+        o.push('\n');
+    }
+    let accepted = input
+        .suppressed
+        .iter()
+        .filter(|f| f.dependency.is_some())
+        .count();
+    if accepted > 0 {
+        let _ = writeln!(
+            o,
+            "{} (see [Accepted risks](#accepted-risks)).\n",
+            plural(
+                accepted,
+                "more advisory match was accepted",
+                "more advisory matches were accepted"
+            )
+        );
+    }
+}
+
+/// A URL safe to put in `[text](url)` as is: http(s), no spaces, brackets,
+/// quotes or pipes (anything else is shown as text only).
+fn safe_url(url: &str) -> Option<&str> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"-._~:/?#@!$&*+,;=%".contains(&b)
+        });
+    ok.then_some(url)
 }
 
 fn rule_set(o: &mut String, audit: &Audit<'_>) {

@@ -21,6 +21,8 @@ use std::collections::BTreeSet;
 pub use framework::{Framework, FrameworkError};
 pub use input::ScanResult;
 
+use input::{Dependencies, Dependency};
+
 use assess::{Audit, ControlResult, Status};
 
 /// Audit report formats.
@@ -186,8 +188,10 @@ pub(crate) fn remarks(c: &ControlResult<'_>) -> Vec<String> {
     out
 }
 
-/// Lines that qualify the whole report (incomplete scans, old inputs).
-pub(crate) fn caveats(input: &ScanResult) -> Vec<String> {
+/// Lines that qualify the whole report (incomplete scans, old inputs,
+/// dependencies unchecked or checked against a stale database).
+pub(crate) fn caveats(audit: &Audit<'_>) -> Vec<String> {
+    let input = audit.input;
     let mut out = Vec::new();
     let failed = input.summary.files_failed;
     if failed > 0 {
@@ -209,6 +213,21 @@ pub(crate) fn caveats(input: &ScanResult) -> Vec<String> {
     }
     if input.summary.files_scanned == 0 {
         out.push("No infrastructure-as-code file was scanned.".into());
+    }
+    match dep_check(input) {
+        DepCheck::NoDatabase | DepCheck::Failed(_) => out.push(
+            "Dependencies were not checked against advisories although lockfiles were found: \
+             controls that rely on FG-DEP rules are not evaluated (see Dependency advisories)."
+                .into(),
+        ),
+        _ => {}
+    }
+    if let Some((age, max)) = db_too_old(audit) {
+        out.push(format!(
+            "The advisory database was {age} days old at the scan, more than the {max} days \
+             `[advisories] max_age_days` allows: advisories published since are missing. \
+             Run `faasguard db update`."
+        ));
     }
     out
 }
@@ -350,7 +369,239 @@ pub(crate) fn date_line(audit: &Audit<'_>) -> String {
     }
 }
 
-pub(crate) const ADVISORIES_NOT_CHECKED: &str = "not checked (no advisory database)";
+/// How the dependency check of a scan went, as the reports tell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DepCheck<'a> {
+    /// The scan result predates dependency checks.
+    NotRecorded,
+    /// No lockfile in the scanned paths: nothing to match.
+    NoLockfile,
+    /// Lockfiles, but no advisory database and no `--online`.
+    NoDatabase,
+    /// The database (or the OSV API) failed; the diagnostic's message.
+    Failed(&'a str),
+    Checked(&'a Dependencies),
+}
+
+impl DepCheck<'_> {
+    /// The per-function "Advisories" cell when the check did not run.
+    pub(crate) fn not_checked_cell(&self) -> &'static str {
+        match self {
+            DepCheck::NotRecorded => "not recorded",
+            DepCheck::NoLockfile => "not checked (no lockfile found)",
+            DepCheck::NoDatabase => "not checked (no advisory database)",
+            DepCheck::Failed(_) => "not checked (advisory database failed to load)",
+            DepCheck::Checked(_) => "none reported",
+        }
+    }
+}
+
+pub(crate) fn dep_check(input: &ScanResult) -> DepCheck<'_> {
+    let Some(d) = &input.dependencies else {
+        return DepCheck::NotRecorded;
+    };
+    if d.checked {
+        return DepCheck::Checked(d);
+    }
+    if d.lockfiles == 0 {
+        return DepCheck::NoLockfile;
+    }
+    // The scan says why a database it was given could not be used.
+    match input
+        .diagnostics
+        .iter()
+        .find(|x| x.code == "advisory-db" && x.level == "error")
+    {
+        Some(x) => DepCheck::Failed(&x.message),
+        None => DepCheck::NoDatabase,
+    }
+}
+
+/// Why the dependency rules did not run, for controls that list them
+/// (`None`: they ran).
+pub(crate) fn dep_unmet(input: &ScanResult) -> Option<&'static str> {
+    match dep_check(input) {
+        DepCheck::Checked(_) => None,
+        DepCheck::NotRecorded => {
+            Some("not evaluated: the scan result does not record a dependency check")
+        }
+        DepCheck::NoLockfile => {
+            Some("not evaluated: no lockfile was found beside the functions' code")
+        }
+        DepCheck::NoDatabase => Some(
+            "not evaluated: no advisory database (`faasguard db update`, `--advisory-db DIR` or `--online`)",
+        ),
+        DepCheck::Failed(_) => {
+            Some("not evaluated: the advisory database could not be loaded (see the diagnostics)")
+        }
+    }
+}
+
+/// The date the scan judged things by: its own, else the report's.
+fn scan_date<'a>(audit: &'a Audit<'_>) -> &'a str {
+    match &audit.input.config {
+        Some(c) if !c.today.is_empty() => &c.today,
+        _ => &audit.date,
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD…` date (an RFC 3339 time works).
+pub(crate) fn civil_days(date: &str) -> Option<i64> {
+    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<i64>().ok();
+    if date.get(4..5) != Some("-") || date.get(7..8) != Some("-") {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// How old the advisory database was on the scan date, in days.
+pub(crate) fn db_age_days(audit: &Audit<'_>) -> Option<i64> {
+    let DepCheck::Checked(d) = dep_check(audit.input) else {
+        return None;
+    };
+    let fetched = civil_days(d.fetched_at.as_deref()?)?;
+    Some(civil_days(scan_date(audit))? - fetched)
+}
+
+/// The database was older than `[advisories] max_age_days` allows.
+fn db_too_old(audit: &Audit<'_>) -> Option<(i64, u64)> {
+    let DepCheck::Checked(d) = dep_check(audit.input) else {
+        return None;
+    };
+    let max = d.max_age_days.filter(|m| *m > 0)?;
+    let age = db_age_days(audit)?;
+    (age > max as i64).then_some((age, max))
+}
+
+/// The "Advisory database" line of the report header.
+pub(crate) fn advisory_db_line(audit: &Audit<'_>) -> String {
+    match dep_check(audit.input) {
+        DepCheck::Checked(d) => {
+            let mut s = if d.mode == "online" {
+                "OSV API (online)".to_string()
+            } else {
+                format!(
+                    "{} (offline)",
+                    d.database.as_deref().unwrap_or("local database")
+                )
+            };
+            if let Some(at) = &d.fetched_at {
+                s.push_str(&format!(", fetched {}", at.get(..10).unwrap_or(at)));
+                if let Some(age) = db_age_days(audit) {
+                    s.push_str(&format!(", {}", plural(age.max(0) as usize, "day", "days")));
+                    s.push_str(" old at the scan");
+                }
+            }
+            s
+        }
+        other => other.not_checked_cell().to_string(),
+    }
+}
+
+/// Why the dependency check did not run, as a sentence (`None`: it ran).
+pub(crate) fn dep_not_checked_text(input: &ScanResult) -> Option<String> {
+    Some(match dep_check(input) {
+        DepCheck::Checked(_) => return None,
+        DepCheck::NotRecorded => "Not recorded: the scan result has no `dependencies` section (made by a faasguard that did not check dependencies), so nothing can be said about the packages the functions ship.".into(),
+        DepCheck::NoLockfile => "Not checked: no lockfile (requirements.txt, package-lock.json, yarn.lock, pnpm-lock.yaml, poetry.lock, Pipfile.lock, uv.lock, Cargo.lock, go.mod) was found in the scanned paths, so there were no locked package versions to match against advisories.".into(),
+        DepCheck::NoDatabase => {
+            let d = input.dependencies.clone().unwrap_or_default();
+            format!(
+                "Not checked: the scan had no advisory database, so the {} in {} were not matched against known vulnerabilities. Run `faasguard db update`, pass `--advisory-db DIR`, or scan with `--online`.",
+                plural(d.packages, "locked package", "locked packages"),
+                plural(d.lockfiles, "lockfile", "lockfiles")
+            )
+        }
+        DepCheck::Failed(why) => format!("Not checked: the advisory database could not be used ({why})."),
+    })
+}
+
+/// Facts about the check that ran, as (label, value) pairs.
+pub(crate) fn dep_rows(audit: &Audit<'_>) -> Vec<(&'static str, String)> {
+    let DepCheck::Checked(d) = dep_check(audit.input) else {
+        return Vec::new();
+    };
+    let mut rows = vec![(
+        "Database",
+        if d.mode == "online" {
+            "OSV API, queried during the scan (online)".to_string()
+        } else {
+            format!(
+                "{} (offline)",
+                d.database.as_deref().unwrap_or("local database")
+            )
+        },
+    )];
+    let fetched = match (&d.fetched_at, db_age_days(audit)) {
+        (Some(at), Some(age)) => format!(
+            "{at} ({} before the scan on {})",
+            plural(age.max(0) as usize, "day", "days"),
+            scan_date(audit)
+        ),
+        (Some(at), None) => at.clone(),
+        (None, _) => "not known".into(),
+    };
+    rows.push(("Fetched at", fetched));
+    rows.push((
+        "Maximum age",
+        match (d.max_age_days.filter(|m| *m > 0), db_too_old(audit)) {
+            (Some(_), Some((age, max))) => {
+                format!("{max} days: exceeded by {} days", age - max as i64)
+            }
+            (Some(max), None) => format!("{max} days: within"),
+            (None, _) => "not configured (`[advisories] max_age_days`)".into(),
+        },
+    ));
+    rows.push(("Advisories", d.advisories.to_string()));
+    rows.push(("Lockfiles", d.lockfiles.to_string()));
+    rows.push(("Locked packages", d.packages.to_string()));
+    rows.push(("Vulnerable package versions", d.vulnerable.to_string()));
+    rows
+}
+
+/// Standing dependency findings (indices into `findings`), highest
+/// severity first, then in report order.
+pub(crate) fn dep_findings(input: &ScanResult) -> Vec<usize> {
+    let mut out: Vec<usize> = (0..input.findings.len())
+        .filter(|i| input.findings[*i].dependency.is_some())
+        .collect();
+    out.sort_by_key(|i| std::cmp::Reverse(input.findings[*i].severity));
+    out
+}
+
+/// The advisories a function ships (ids, sorted, once each).
+pub(crate) fn advisories_of(input: &ScanResult, function: &str) -> Vec<String> {
+    let mut ids: Vec<String> = input
+        .findings
+        .iter()
+        .filter_map(|f| f.dependency.as_ref())
+        .filter(|d| d.functions.iter().any(|x| x == function))
+        .map(|d| d.advisory.clone())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// `2.4.0`, `2.2.5 or 2.3.2`, or `none known`.
+pub(crate) fn fixed_label(d: &Dependency) -> String {
+    if d.fixed.is_empty() {
+        "none known".into()
+    } else {
+        join_words(&d.fixed, "or")
+    }
+}
 
 /// What each status means, for the legend.
 pub(crate) fn status_meaning(s: Status) -> &'static str {
