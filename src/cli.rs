@@ -458,7 +458,10 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
             online: args.online || config.advisories.online.unwrap_or(false),
             online_url: args.osv_url.clone(),
             include_dev: args.include_dev,
-            max_age_days: config.advisories.max_age_days.map_or(0, u64::from),
+            max_age_days: config
+                .advisories
+                .max_age_days
+                .map_or(crate::deps::DEFAULT_MAX_AGE_DAYS, u64::from),
         },
         ..Settings::default()
     };

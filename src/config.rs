@@ -25,8 +25,7 @@ pub struct Config {
     /// Custom policy directories or files, resolved relative to the config
     /// file by [`load`] (as written by [`parse`]).
     pub policies: Vec<PathBuf>,
-    /// `[advisories]`: accepted and validated, not used yet (the dependency
-    /// advisory rules, area DEP, do not read a database so far).
+    /// `[advisories]`: the dependency advisory check.
     pub advisories: Advisories,
     /// The file's name and text, for errors found after parsing (rule ids
     /// that no loaded policy defines).
@@ -107,15 +106,15 @@ impl Selection {
     }
 }
 
-/// `[advisories]`: dependency advisory database settings. Accepted and
-/// validated so configs can be written now; nothing reads them yet.
+/// `[advisories]`: dependency advisory database settings (the scan's
+/// `--advisory-db` and `--online` win over them).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Advisories {
-    /// Path or URL of the advisory database.
+    /// Directory of the advisory database (default: `faasguard db update`'s).
     pub db: Option<String>,
-    /// Refuse a database older than this many days.
+    /// Warn when the database is older than this many days (0 = never; default 7).
     pub max_age_days: Option<u32>,
-    /// Fetch the database over the network.
+    /// Ask the OSV API instead of a local database.
     pub online: Option<bool>,
 }
 

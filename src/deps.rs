@@ -17,6 +17,10 @@ pub const VULNERABLE_RULE: &str = "FG-DEP-001";
 /// unsound): low severity, not hidden.
 pub const INFORMATIONAL_RULE: &str = "FG-DEP-002";
 
+/// A database older than this (days) gets a warning, unless `[advisories]
+/// max_age_days` says otherwise.
+pub const DEFAULT_MAX_AGE_DAYS: u64 = 7;
+
 /// Where advisories come from, and which packages count.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
@@ -30,7 +34,8 @@ pub struct Settings {
     /// `--include-dev`: also check development-only packages (at low
     /// severity: they are not shipped).
     pub include_dev: bool,
-    /// Warn when the database is older than this many days (0 = never).
+    /// Warn when the database is older than this many days (0 = never;
+    /// [`DEFAULT_MAX_AGE_DAYS`] unless configured).
     pub max_age_days: u64,
 }
 
@@ -271,6 +276,20 @@ pub fn check(
         Source::Offline(dir, db) => {
             out.summary.mode = "offline".into();
             out.summary.database = Some(dir.display().to_string());
+            if let Some(age) = crate::advisory::fetch::db_age(dir) {
+                let days = age.as_secs() / 86_400;
+                if settings.max_age_days > 0 && days > settings.max_age_days {
+                    out.diagnostics.push(Diagnostic::new(
+                        Level::Warning,
+                        "advisory-db-stale",
+                        format!(
+                            "the advisory database {} is {days} days old (more than max_age_days = {}); run `faasguard db update`",
+                            dir.display(),
+                            settings.max_age_days
+                        ),
+                    ));
+                }
+            }
             db
         }
         Source::Online(db) => {

@@ -183,8 +183,7 @@ impl Database {
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
             .or_else(|| dirs::home_dir().map(|h| h.join(".cargo")))?;
-        let dir = cargo_home.join("advisory-db");
-        dir.is_dir().then_some(dir)
+        advisory_db_in(&cargo_home)
     }
 
     /// A database of the given advisories (the `--online` path, tests).
@@ -309,6 +308,12 @@ impl Database {
             self.compiled.get(slot as usize)?,
         ))
     }
+}
+
+/// cargo-audit's checkout under a Cargo home, when there is one.
+fn advisory_db_in(cargo_home: &Path) -> Option<PathBuf> {
+    let dir = cargo_home.join("advisory-db");
+    dir.is_dir().then_some(dir)
 }
 
 /// Groups advisories that share an id or alias: one vulnerability, one

@@ -478,6 +478,40 @@ fn duplicate_ids_keep_the_newest_copy() {
 }
 
 #[test]
+fn finds_cargo_audits_copy_and_loads_its_layout() {
+    let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(advisory_db_in(home.path()), None);
+    // cargo-audit's checkout: crates/<name>/RUSTSEC-*.md, toolchain
+    // advisories under rust/ (not crates), a .git directory.
+    let db_dir = home.path().join("advisory-db");
+    write(
+        &db_dir,
+        "crates/smallvec/RUSTSEC-2021-0003.md",
+        "```toml\n[advisory]\nid = \"RUSTSEC-2021-0003\"\npackage = \"smallvec\"\n\n[versions]\npatched = [\">= 1.6.1\"]\nunaffected = [\"< 1.3.0\"]\n```\n\n# Buffer overflow in SmallVec::insert_many\n",
+    );
+    write(&db_dir, "rust/std/RUSTSEC-2021-0001.md", "not read");
+    write(&db_dir, ".git/HEAD", "ref: refs/heads/main");
+    assert_eq!(
+        advisory_db_in(home.path()).as_deref(),
+        Some(db_dir.as_path())
+    );
+    let db = Database::load(&db_dir).unwrap_or_else(|e| panic!("{e}"));
+    assert!(db.warnings().is_empty());
+    let c = Ecosystem::CratesIo;
+    assert_eq!(ids(&db, c, "smallvec", "1.2.9"), Vec::<String>::new());
+    assert_eq!(
+        found(&db, c, "smallvec", "1.6.0"),
+        [pair("RUSTSEC-2021-0003", &["1.6.1"])]
+    );
+    assert_eq!(found(&db, c, "smallvec", "1.6.1"), []);
+    let m = db.matches_version(c, "smallvec", "1.3.0");
+    assert_eq!(
+        m[0].advisory.summary,
+        "Buffer overflow in SmallVec::insert_many"
+    );
+}
+
+#[test]
 fn load_errors() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     assert!(matches!(

@@ -145,6 +145,8 @@ struct RawDatabaseSpecific<'a> {
 
 /// Reads one OSV record from its JSON bytes.
 pub fn from_slice(bytes: &[u8]) -> Result<Advisory, OsvError> {
+    // serde_json does not skip a UTF-8 byte order mark; some editors write one.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let raw: RawRecord = serde_json::from_slice(bytes)?;
     convert(raw)
 }
@@ -389,6 +391,12 @@ mod tests {
         assert_eq!(a.severity, Severity::Critical);
         assert_eq!(a.affected[0].name, "Left-Pad");
         assert!(a.aliases.is_empty());
+    }
+
+    #[test]
+    fn reads_a_record_with_a_byte_order_mark() {
+        let a = from_slice(b"\xEF\xBB\xBF{\"id\": \"GHSA-bom\"}").map(|a| a.id);
+        assert_eq!(a.ok().as_deref(), Some("GHSA-bom"));
     }
 
     #[test]

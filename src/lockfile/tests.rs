@@ -571,7 +571,8 @@ fn render(kind: LockfileKind, pkgs: &[(String, String)], gap: &str) -> String {
             t.push_str("version = 1\n");
             for (n, v) in pkgs {
                 t.push_str(&format!(
-                    "{gap}[[package]]\nname = \"{n}\"{gap}version = \"{v}\"\n"
+                    "{gap}[[package]]\nname = \"{n}\"{gap}version = \"{v}\"\n\
+                     source = {{ registry = \"https://pypi.org/simple\" }}\n"
                 ));
             }
         }

@@ -133,22 +133,21 @@ fn advisory_json(a: &Advisory<'_>, rule: Option<(usize, &Rule)>) -> Value {
     } else {
         format!(" ({})", aliases.join(", "))
     };
-    let fixes: Vec<String> = a
+    let affects: Vec<String> = a
         .packages
         .iter()
-        .map(|((_, name), fixed)| match fixed.len() {
-            0 => format!("{name}: no fixed version is known"),
+        .map(|((eco, name), fixed)| match fixed.len() {
+            0 => format!("{name} ({eco}, no fixed version known)"),
             _ => format!(
-                "{name}: fixed in {}",
+                "{name} ({eco}, fixed in {})",
                 fixed.iter().copied().collect::<Vec<_>>().join(", ")
             ),
         })
         .collect();
     let full = format!(
-        "{}{aka}: {short} Affects {}; {}.",
+        "{}{aka}: {short} Affects {}.",
         d.advisory,
-        packages.join(", "),
-        fixes.join("; ")
+        affects.join("; ")
     );
     let (title, remediation) = rule.map_or(("", ""), |(_, r)| {
         (r.meta.title.as_str(), r.meta.remediation.as_str())
@@ -408,8 +407,167 @@ pub fn render(outcome: &Outcome) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(super::uri("a b/ü.yaml"), "a%20b/%C3%BC.yaml");
+    }
+
+    fn dep_finding(
+        rule: &str,
+        severity: Severity,
+        advisory: &str,
+        package: &str,
+        fixed: &[&str],
+    ) -> Finding {
+        Finding {
+            rule_id: rule.into(),
+            severity,
+            message: format!("{package} is affected by {advisory}"),
+            span: Span {
+                file: FileId(0),
+                start: 0,
+                end: 12,
+            },
+            resource: Some(format!("{package}@1.6.4")),
+            resource_type: Some("PyPI package".into()),
+            path: None,
+            fingerprint: "0123456789abcdef".into(),
+            dependency: Some(Box::new(DependencyFacts {
+                advisory: advisory.into(),
+                aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],
+                summary: "PyJWT is a Python implementation of RFC 7519.".into(),
+                url: format!("https://osv.dev/vulnerability/{advisory}"),
+                cvss: None,
+                informational: None,
+                ecosystem: "PyPI".into(),
+                package: package.into(),
+                version: "1.6.4".into(),
+                fixed: fixed.iter().map(|s| s.to_string()).collect(),
+                functions: vec!["ApiFunction".into()],
+                dev: false,
+            })),
+        }
+    }
+
+    #[test]
+    fn one_descriptor_per_advisory_with_the_highest_severity() {
+        let findings = [
+            dep_finding(
+                "FG-DEP-001",
+                Severity::Medium,
+                "PYSEC-2022-202",
+                "pyjwt",
+                &["2.4.0"],
+            ),
+            // The same advisory in another lockfile, shipped by a production function.
+            dep_finding(
+                "FG-DEP-001",
+                Severity::High,
+                "PYSEC-2022-202",
+                "pyjwt",
+                &["2.4.0"],
+            ),
+            dep_finding("FG-DEP-001", Severity::Low, "PYSEC-2023-62", "flask", &[]),
+        ];
+        let map = advisories(findings.iter());
+        assert_eq!(
+            map.keys().copied().collect::<Vec<_>>(),
+            ["PYSEC-2022-202", "PYSEC-2023-62"]
+        );
+        let jwt = &map["PYSEC-2022-202"];
+        assert_eq!(jwt.severity, Severity::High);
+        let v = advisory_json(jwt, None);
+        assert_eq!(v["id"], "PYSEC-2022-202");
+        assert_eq!(v["name"], "FG-DEP-001");
+        assert_eq!(
+            v["shortDescription"]["text"],
+            "PyJWT is a Python implementation of RFC 7519."
+        );
+        assert_eq!(
+            v["fullDescription"]["text"],
+            "PYSEC-2022-202 (CVE-2022-29217, GHSA-ffqj-6fqr-9h24): PyJWT is a Python \
+             implementation of RFC 7519. Affects pyjwt (PyPI, fixed in 2.4.0)."
+        );
+        assert_eq!(v["helpUri"], "https://osv.dev/vulnerability/PYSEC-2022-202");
+        assert_eq!(v["defaultConfiguration"]["level"], "error");
+        assert_eq!(v["properties"]["security-severity"], "8.0");
+        assert_eq!(
+            v["properties"]["tags"],
+            json!(["security", "dependency", "vulnerability", "CVE-2022-29217"])
+        );
+        let flask = advisory_json(&map["PYSEC-2023-62"], None);
+        assert!(flask["fullDescription"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Affects flask (PyPI, no fixed version known)."));
+        assert!(flask["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("| flask | PyPI | none known |"));
+    }
+
+    #[test]
+    fn dependency_results_report_under_their_advisory() {
+        let f = dep_finding(
+            "FG-DEP-001",
+            Severity::High,
+            "PYSEC-2022-202",
+            "pyjwt",
+            &["2.4.0"],
+        );
+        assert_eq!(result_rule(&f), "PYSEC-2022-202");
+        let mut plain = f.clone();
+        plain.dependency = None;
+        assert_eq!(result_rule(&plain), "FG-DEP-001");
+        let l = Located {
+            finding: &f,
+            rule: None,
+            file: "app/requirements.txt",
+            start: crate::source::LineCol { line: 3, column: 1 },
+            end: crate::source::LineCol {
+                line: 3,
+                column: 13,
+            },
+        };
+        let index: BTreeMap<&str, usize> = [("FG-DEP-001", 0), ("PYSEC-2022-202", 7)].into();
+        let r = result_json(&index, &l);
+        assert_eq!(r["ruleId"], "PYSEC-2022-202");
+        assert_eq!(r["ruleIndex"], 7);
+        assert_eq!(r["properties"]["faasguardRule"], "FG-DEP-001");
+        assert_eq!(r["properties"]["package"], "pyjwt");
+        assert_eq!(r["properties"]["fixed"], json!(["2.4.0"]));
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            3
+        );
+    }
+
+    #[test]
+    fn advisories_without_summary_or_web_url_still_describe_themselves() {
+        let mut f = dep_finding(
+            "FG-DEP-002",
+            Severity::Low,
+            "RUSTSEC-2021-0139",
+            "ansi_term",
+            &[],
+        );
+        if let Some(d) = f.dependency.as_mut() {
+            d.summary = String::new();
+            d.url = "javascript:alert(1)".into();
+            d.informational = Some("unmaintained".into());
+            d.ecosystem = "crates.io".into();
+        }
+        let map = advisories(std::iter::once(&f));
+        let v = advisory_json(&map["RUSTSEC-2021-0139"], None);
+        assert_eq!(
+            v["shortDescription"]["text"],
+            "ansi_term (crates.io) is unmaintained"
+        );
+        assert!(v.get("helpUri").is_none());
+        assert_eq!(v["properties"]["tags"][2], "unmaintained");
+        assert_eq!(v["name"], "FG-DEP-002");
     }
 }

@@ -66,6 +66,14 @@ pub fn render(outcome: &Outcome) -> String {
                     .unwrap_or_default();
                 let _ = writeln!(out, "{pad} {blue}={blue:#} resource: {res}{ty}");
             }
+            // Dependency findings: where to read the advisory in full.
+            if let Some(d) = f.dependency.as_deref().filter(|d| !d.url.is_empty()) {
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} advisory: {}",
+                    outcome.redactor.redact(&d.url)
+                );
+            }
             if let Some(rule) = l.rule {
                 let _ = writeln!(
                     out,

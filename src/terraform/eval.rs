@@ -152,14 +152,22 @@ pub(crate) struct Bound {
     pub refs: Vec<String>,
     /// From `--var`: carries no span of its own, so uses get the use site's.
     pub cli: bool,
+    /// Nodes in `node`, measured once: what each use costs the budget.
+    pub size: usize,
 }
 
 impl Bound {
     pub fn new(node: Node) -> Self {
+        Bound::of(node, Vec::new(), false)
+    }
+
+    pub fn of(node: Node, refs: Vec<String>, cli: bool) -> Self {
+        let size = value::measure(&node, usize::MAX).0;
         Bound {
             node,
-            refs: Vec::new(),
-            cli: false,
+            refs,
+            cli,
+            size,
         }
     }
 }

@@ -310,11 +310,7 @@ pub(crate) fn run(
                     refs.dedup();
                     env.locals.insert(
                         attr.name.to_string(),
-                        Bound {
-                            node,
-                            refs,
-                            cli: false,
-                        },
+                        Bound::of(node, refs, false),
                     );
                 }
                 Some(It::Res(r)) => {
@@ -671,11 +667,7 @@ fn call(
                 refs.dedup();
                 inputs.insert(
                     a.name.to_string(),
-                    Bound {
-                        node,
-                        refs,
-                        cli: false,
-                    },
+                    Bound::of(node, refs, false),
                 );
             }
         }

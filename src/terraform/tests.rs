@@ -740,19 +740,3 @@ fn in_dir_reads_only_direct_children() {
         .collect();
     assert_eq!(names, [root().join("a.tf"), root().join("z.tf")]);
 }
-
-#[test]
-fn zz_timing() {
-    let t = std::time::Instant::now();
-    let mut chain = String::from("locals {\n  l0 = \"x\"\n");
-    for i in 1..3000 {
-        chain.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i - 1, i - 1));
-    }
-    chain.push_str("}\n");
-    let (_u, _) = load(&[("main.tf", &chain)]);
-    eprintln!("chain {:?}", t.elapsed());
-    let t = std::time::Instant::now();
-    let obj: String = (0..50_000).map(|i| format!("k{i} = {i}\n")).collect();
-    let (_u, _) = load(&[("main.tf", &format!("locals {{\n  o = {{\n{obj}}}\n}}\nresource \"a_b\" \"c\" {{\n{obj}}}\n"))]);
-    eprintln!("obj {:?} {}", t.elapsed(), _u.resources.len());
-}

@@ -59,11 +59,7 @@ pub(crate) fn root_values(
         let node = cli_value(sh, name, raw, decl.ty.as_deref(), at);
         values.insert(
             name.clone(),
-            Bound {
-                node,
-                refs: Vec::new(),
-                cli: true,
-            },
+            Bound::of(node, Vec::new(), true),
         );
     }
     for v in decls {

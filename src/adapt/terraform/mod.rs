@@ -53,7 +53,14 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
             }
         }
         let values = without_references(&r.values, 0);
-        secrets::scan_values(&mut model, &r.address, "properties", None, &values, &mut found);
+        secrets::scan_values(
+            &mut model,
+            &r.address,
+            "properties",
+            None,
+            &values,
+            &mut found,
+        );
     }
     secrets::mark_sensitive_names(&mut model);
     azure::unmark_key_vault_references(&mut model);
@@ -67,18 +74,27 @@ const SECRET_REFERENCE_BLOCKS: &[&str] = &["secret_environment_variables", "secr
 
 fn without_references(n: &Node, depth: usize) -> Node {
     match &n.value {
-        Value::String(s) if s.trim_start().starts_with("@Microsoft.KeyVault(") => Node::null(n.span),
+        Value::String(s) if s.trim_start().starts_with("@Microsoft.KeyVault(") => {
+            Node::null(n.span)
+        }
         Value::Map(m) if depth < crate::parse::MAX_DEPTH => {
             let mut out = crate::parse::Map::default();
             for e in &m.entries {
                 if !SECRET_REFERENCE_BLOCKS.contains(&e.key.as_str()) {
-                    out.insert(e.key.clone(), e.key_span, without_references(&e.value, depth + 1));
+                    out.insert(
+                        e.key.clone(),
+                        e.key_span,
+                        without_references(&e.value, depth + 1),
+                    );
                 }
             }
             Node::map(out, n.span)
         }
         Value::Seq(items) if depth < crate::parse::MAX_DEPTH => Node::seq(
-            items.iter().map(|i| without_references(i, depth + 1)).collect(),
+            items
+                .iter()
+                .map(|i| without_references(i, depth + 1))
+                .collect(),
             n.span,
         ),
         _ => n.clone(),

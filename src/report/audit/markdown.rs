@@ -511,7 +511,11 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
             let functions = if d.functions.is_empty() {
                 "—".to_string()
             } else {
-                d.functions.iter().map(|x| code(x)).collect::<Vec<_>>().join(" ")
+                d.functions
+                    .iter()
+                    .map(|x| code(x))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             let _ = writeln!(
                 o,
@@ -549,9 +553,9 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
 /// quotes or pipes (anything else is shown as text only).
 fn safe_url(url: &str) -> Option<&str> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"-._~:/?#@!$&*+,;=%".contains(&b)
-        });
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~:/?#@!$&*+,;=%".contains(&b));
     ok.then_some(url)
 }
 
