@@ -239,6 +239,7 @@ impl Conftest {
                         remediation: format!("See the conftest policy {}.", file.path),
                         references: Vec::new(),
                         formats: Vec::new(),
+                        fixes: Default::default(),
                     },
                     source: file.path.clone(),
                     package: format!("{pkg}.{name}"),

@@ -97,6 +97,7 @@ pub fn rules() -> Vec<Rule> {
                 "https://rustsec.org".to_string(),
             ],
             formats: Vec::new(),
+            fixes: Default::default(),
         },
         source: "src/deps.rs".to_string(),
         package: format!(
@@ -411,6 +412,7 @@ fn finding(l: &LockfileIn, p: &Package, m: &Match<'_>, ships: &[String]) -> Find
             functions: ships.to_vec(),
             dev: p.dev,
         })),
+        fix: None,
     }
 }
 

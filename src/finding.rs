@@ -22,6 +22,16 @@ pub struct Finding {
     pub fingerprint: String,
     /// For dependency findings (`FG-DEP-*`): the advisory and the package.
     pub dependency: Option<Box<DependencyFacts>>,
+    /// The rule's fix in the terms of the finding's format (its `fixes`
+    /// entry), when the rule has one; reports fall back to `remediation`.
+    pub fix: Option<String>,
+}
+
+impl Finding {
+    /// How to fix it: the format's own fix, else the rule's remediation.
+    pub fn remediation<'a>(&'a self, rule: &'a crate::rule::Rule) -> &'a str {
+        self.fix.as_deref().unwrap_or(&rule.meta.remediation)
+    }
 }
 
 /// What a dependency finding is about: the advisory, the locked package, and

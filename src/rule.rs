@@ -94,6 +94,10 @@ pub struct Metadata {
     /// Which formats the rule applies to (documentation only).
     #[serde(default)]
     pub formats: Vec<String>,
+    /// The fix in a format's own terms (`terraform`, `serverless`, `sam`,
+    /// `cloudformation`), where `remediation` speaks CloudFormation.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fixes: std::collections::BTreeMap<String, String>,
 }
 
 /// A loaded rule: metadata plus where it came from.
@@ -150,6 +154,13 @@ pub fn validate(meta: &Metadata) -> Vec<String> {
     }
     if meta.remediation.trim().is_empty() {
         problems.push(format!("rule {} has no remediation", meta.id));
+    }
+    for format in meta.fixes.keys() {
+        if !["cloudformation", "sam", "terraform", "serverless"].contains(&format.as_str()) {
+            problems.push(format!(
+                "fixes names an unknown format `{format}` (expected cloudformation, sam, terraform or serverless)"
+            ));
+        }
     }
     problems
 }

@@ -1133,6 +1133,7 @@ fn push_findings(
             resource_type,
             path: r.path,
             dependency: None,
+            fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
         });
     }
 }

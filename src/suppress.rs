@@ -153,6 +153,7 @@ baseline."
                 .to_string(),
             references: Vec::new(),
             formats: Vec::new(),
+            fixes: Default::default(),
         },
         source: "src/suppress.rs".to_string(),
         package: "faasguard.governance.inline_suppression_forbidden".to_string(),
@@ -795,6 +796,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         resource_type: None,
         path: None,
         dependency: None,
+        fix: None,
     }
 }
 
@@ -888,6 +890,7 @@ mod tests {
             path: None,
             fingerprint: format!("{rule}-{resource}"),
             dependency: None,
+            fix: None,
         }
     }
 

@@ -18,8 +18,15 @@ use libfuzzer_sys::fuzz_target;
 fn assert_span(text: &str, s: Span) {
     assert_eq!(s.file, FileId(0), "span in another file: {s:?}");
     let (a, b) = (s.start as usize, s.end as usize);
-    assert!(a <= b && b <= text.len(), "span {a}..{b} outside 0..{}", text.len());
-    assert!(text.is_char_boundary(a) && text.is_char_boundary(b), "span {a}..{b} splits a char");
+    assert!(
+        a <= b && b <= text.len(),
+        "span {a}..{b} outside 0..{}",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(a) && text.is_char_boundary(b),
+        "span {a}..{b} splits a char"
+    );
 }
 
 fn assert_node(text: &str, n: &Node) {

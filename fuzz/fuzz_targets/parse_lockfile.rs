@@ -30,7 +30,11 @@ const KINDS: [LockfileKind; 11] = [
 fn check_span(text: &str, span: Span) {
     let (start, end) = (span.start as usize, span.end as usize);
     assert_eq!(span.file, FileId(0));
-    assert!(start <= end && end <= text.len(), "{span:?} outside {} bytes", text.len());
+    assert!(
+        start <= end && end <= text.len(),
+        "{span:?} outside {} bytes",
+        text.len()
+    );
     assert!(
         text.is_char_boundary(start) && text.is_char_boundary(end),
         "{span:?} splits a character"
@@ -58,7 +62,10 @@ fuzz_target!(|data: &[u8]| {
                 check_span(text, *span);
             }
             // File order, as documented.
-            assert!(lock.packages.windows(2).all(|w| w[0].span.start <= w[1].span.start));
+            assert!(lock
+                .packages
+                .windows(2)
+                .all(|w| w[0].span.start <= w[1].span.start));
         }
         Err(e) => check_span(text, e.span),
     }

@@ -18,7 +18,7 @@
 
 use std::collections::HashSet;
 
-use super::{Ecosystem, Lockfile, Package};
+use super::{without_bom, Ecosystem, Lockfile, Package};
 use crate::source::{FileId, Span};
 
 /// A token of a line and its byte range in the file.
@@ -77,7 +77,7 @@ fn is_go_version(v: &str) -> bool {
 
 /// The lines of a text with the file offset each starts at.
 fn lines(text: &str) -> impl Iterator<Item = (&str, usize)> {
-    let mut offset = 0;
+    let (text, mut offset) = without_bom(text);
     text.split_inclusive('\n').map(move |raw| {
         let start = offset;
         offset += raw.len();

@@ -119,8 +119,9 @@ pub struct Lockfile {
     /// Requirements that pin no exact version (`flask>=1.0`): they cannot be
     /// checked, and are reported once per file, not as findings.
     pub unpinned: Vec<(String, Span)>,
-    /// Other requirement files included with `-r`/`-c` (resolved against the
-    /// lockfile's directory), with the span of the include line.
+    /// Other requirement files included with `-r`/`-c`, as written (relative
+    /// paths are relative to the lockfile's directory: the caller, which knows
+    /// it, resolves them), with the span of the include line.
     pub includes: Vec<(PathBuf, Span)>,
 }
 
@@ -180,5 +181,15 @@ fn yaml_scalar<'t>(node: &'t crate::parse::Node, text: &'t str) -> Option<&'t st
             text.get(node.span.start as usize..node.span.end as usize)
         }
         _ => None,
+    }
+}
+
+/// A text without its UTF-8 byte order mark (Windows editors write one), and
+/// the file offset the rest starts at, so spans still count from the file's
+/// first byte.
+fn without_bom(text: &str) -> (&str, usize) {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
     }
 }

@@ -13,7 +13,7 @@
 
 use std::path::PathBuf;
 
-use super::{Ecosystem, Lockfile, Package};
+use super::{without_bom, Ecosystem, Lockfile, Package};
 use crate::source::{FileId, Span};
 
 pub(super) fn parse(text: &str, file: FileId, out: &mut Lockfile) {
@@ -64,7 +64,7 @@ impl Logical {
 fn logical_lines(text: &str) -> Vec<Logical> {
     let mut lines = Vec::new();
     let mut current: Option<Logical> = None;
-    let mut offset = 0;
+    let (text, mut offset) = without_bom(text);
     for raw in text.split_inclusive('\n') {
         let start = offset;
         offset += raw.len();

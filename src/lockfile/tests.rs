@@ -284,6 +284,50 @@ fn requirements_crlf_and_comment_ends_continuation() {
 }
 
 #[test]
+fn byte_order_marks_are_skipped() {
+    for (kind, text, name) in [
+        (
+            LockfileKind::RequirementsTxt,
+            "\u{feff}flask==2.0.1\n",
+            "flask",
+        ),
+        (
+            LockfileKind::GoSum,
+            "\u{feff}example.com/a v1.0.0 h1:x=\n",
+            "example.com/a",
+        ),
+        (
+            LockfileKind::Yarn,
+            "\u{feff}a@^1:\n  version \"1.0.0\"\n",
+            "a",
+        ),
+        (
+            LockfileKind::Cargo,
+            "\u{feff}[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
+            "a",
+        ),
+        (
+            LockfileKind::Pipfile,
+            "\u{feff}{\"default\": {\"a\": {\"version\": \"==1\"}}}",
+            "a",
+        ),
+    ] {
+        let lock = parse(kind, text, FileId(0)).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+        let spans: Vec<(&str, &str)> = lock
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), span_text(text, p.span)))
+            .collect();
+        assert_eq!(spans.len(), 1, "{kind:?}");
+        assert_eq!(spans[0].0, name, "{kind:?}");
+        assert!(
+            spans[0].1.contains(name) && !spans[0].1.contains('\u{feff}'),
+            "{kind:?}: {spans:?}"
+        );
+    }
+}
+
+#[test]
 fn poetry_lock() {
     assert_eq!(
         rows(LockfileKind::Poetry, "poetry-1.lock", Ecosystem::PyPI),

@@ -12,7 +12,7 @@
 //!
 //! Yarn records no dev flag, so `dev` is always false.
 
-use super::{is_version, yaml_scalar, Ecosystem, Lockfile, Package};
+use super::{is_version, without_bom, yaml_scalar, Ecosystem, Lockfile, Package};
 use crate::parse::{self, Node, ParseError};
 use crate::source::{FileId, Span};
 
@@ -41,7 +41,7 @@ struct V1Entry<'t> {
 
 fn parse_v1(text: &str, file: FileId, out: &mut Lockfile) {
     let mut current: Option<V1Entry> = None;
-    let mut offset = 0;
+    let (text, mut offset) = without_bom(text);
     for raw in text.split_inclusive('\n') {
         let start = offset;
         offset += raw.len();

@@ -34,7 +34,7 @@ pub fn render(outcome: &Outcome) -> String {
         });
         let fix = l
             .rule
-            .map(|r| format!("\nfix: {}", r.meta.remediation))
+            .map(|r| format!("\nfix: {}", f.remediation(r)))
             .unwrap_or_default();
         let _ = writeln!(
             out,

@@ -265,7 +265,7 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
         resource: l.finding.resource.as_deref(),
         resource_type: l.finding.resource_type.as_deref(),
         path: l.finding.path.as_deref(),
-        remediation: l.rule.map_or("", |r| r.meta.remediation.as_str()),
+        remediation: l.rule.map_or("", |r| l.finding.remediation(r)),
         fingerprint: &l.finding.fingerprint,
         dependency: l.finding.dependency.as_deref(),
     }

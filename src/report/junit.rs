@@ -92,7 +92,7 @@ pub fn render(outcome: &Outcome) -> String {
                 esc(&f.message),
                 esc(&name),
                 f.severity,
-                esc(&rule.meta.remediation)
+                esc(f.remediation(rule))
             );
             out.push_str("    </testcase>\n");
         }

@@ -435,6 +435,7 @@ mod tests {
             resource_type: Some("PyPI package".into()),
             path: None,
             fingerprint: "0123456789abcdef".into(),
+            fix: None,
             dependency: Some(Box::new(DependencyFacts {
                 advisory: advisory.into(),
                 aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],

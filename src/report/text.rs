@@ -78,7 +78,7 @@ pub fn render(outcome: &Outcome) -> String {
                 let _ = writeln!(
                     out,
                     "{pad} {blue}={blue:#} {bold}help{bold:#}: {}",
-                    rule.meta.remediation
+                    f.remediation(rule)
                 );
             }
         }

@@ -21,6 +21,10 @@ const META_BLOCKS: &[&str] = &["lifecycle", "provisioner", "connection"];
 /// Argument name → addresses referred to, for [`super::Resource::refs`].
 pub(crate) type Refs = BTreeMap<String, Vec<String>>;
 
+/// Blocks of one kind: (kind, key span, instances, span of all of them,
+/// an unknown that replaces them when a `dynamic` block's `for_each` is).
+type Blocks = (String, Span, Vec<Node>, Span, Option<Node>);
+
 /// Evaluate a body into a map. At the top of a resource (`refs` given),
 /// meta-arguments are skipped and each argument's references recorded.
 pub(crate) fn eval_body(
@@ -36,7 +40,7 @@ pub(crate) fn eval_body(
         return Node::unknown("blocks nest too deeply", span);
     }
     // kind → (key span, instances, span of all of them, unknown instead)
-    let mut blocks: Vec<(String, Span, Vec<Node>, Span, Option<Node>)> = Vec::new();
+    let mut blocks: Vec<Blocks> = Vec::new();
     for item in body.items() {
         if top {
             ev.refs.clear();

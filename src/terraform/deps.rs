@@ -57,11 +57,11 @@ fn json(n: &Node, out: &mut Vec<Dep>, depth: usize) {
         return;
     }
     match &n.value {
-        Value::String(s) if s.contains("${") || s.contains("%{") => {
-            if super::syntax::too_deep(s).is_none() {
-                if let Ok(t) = hcl_edit::parser::parse_template(s) {
-                    template(&t, out, 0);
-                }
+        Value::String(s)
+            if (s.contains("${") || s.contains("%{")) && super::syntax::too_deep(s).is_none() =>
+        {
+            if let Ok(t) = hcl_edit::parser::parse_template(s) {
+                template(&t, out, 0);
             }
         }
         Value::Seq(items) => items.iter().for_each(|i| json(i, out, depth + 1)),

@@ -849,10 +849,7 @@ impl<'s, 'a> Ev<'s, 'a> {
         let Some(b) = self.env.vars.get(name) else {
             return self.error(format!("var.{name} is not declared"), use_span);
         };
-        if !self
-            .sh
-            .spend(value::measure(&b.node, usize::MAX).0, use_span)
-        {
+        if !self.sh.spend(b.size, use_span) {
             return Node::unknown("evaluation budget exhausted", use_span);
         }
         self.refs.extend(b.refs.iter().cloned());
@@ -876,10 +873,7 @@ impl<'s, 'a> Ev<'s, 'a> {
             }
             return self.error(format!("local.{name} is not declared"), use_span);
         };
-        if !self
-            .sh
-            .spend(value::measure(&b.node, usize::MAX).0, use_span)
-        {
+        if !self.sh.spend(b.size, use_span) {
             return Node::unknown("evaluation budget exhausted", use_span);
         }
         self.refs.extend(b.refs.iter().cloned());

@@ -308,10 +308,8 @@ pub(crate) fn run(
                     let mut refs = std::mem::take(&mut ev.refs);
                     refs.sort();
                     refs.dedup();
-                    env.locals.insert(
-                        attr.name.to_string(),
-                        Bound::of(node, refs, false),
-                    );
+                    env.locals
+                        .insert(attr.name.to_string(), Bound::of(node, refs, false));
                 }
                 Some(It::Res(r)) => {
                     let Some(decl) = decls.resources.get(*r) else {
@@ -665,10 +663,7 @@ fn call(
                 let mut refs = std::mem::take(&mut ev.refs);
                 refs.sort();
                 refs.dedup();
-                inputs.insert(
-                    a.name.to_string(),
-                    Bound::of(node, refs, false),
-                );
+                inputs.insert(a.name.to_string(), Bound::of(node, refs, false));
             }
         }
         let mut child = ModEnv {

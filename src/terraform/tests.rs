@@ -681,17 +681,17 @@ fn hostile_input_does_not_panic() {
         format!("locals {{ a = {}1{} }}", "(".repeat(60), ")".repeat(60)),
         format!("locals {{ a = {} }}", vec!["1"; 120].join(" + ")),
         format!("locals {{ a = \"{}\" }}", "${\"".repeat(60)),
-        format!("{}", "a {\n".repeat(3000)),
+        "a {\n".repeat(3000),
     ] {
         let (u, _) = load(&[("main.tf", &deep)]);
         let _ = u.resources.len();
     }
     // A long chain of locals, and values that double at each step.
     let mut chain = String::from("locals {\n  l0 = \"x\"\n");
-    for i in 1..3000 {
+    for i in 1..400 {
         chain.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i - 1, i - 1));
     }
-    chain.push_str("}\nresource \"a_b\" \"c\" { v = local.l2999 }\n");
+    chain.push_str("}\nresource \"a_b\" \"c\" { v = local.l399 }\n");
     let (u, _) = load(&[("main.tf", &chain)]);
     assert!(at(res(&u, "a_b.c"), "v").is_unknown());
     // Binary garbage and random bytes.
@@ -739,4 +739,39 @@ fn in_dir_reads_only_direct_children() {
         .map(|(p, _, _)| p.to_path_buf())
         .collect();
     assert_eq!(names, [root().join("a.tf"), root().join("z.tf")]);
+}
+
+#[test]
+fn nested_modules_with_count_inherit_providers() {
+    let main = r#"provider "aws" {
+  alias = "eu"
+}
+module "outer" {
+  count  = 2
+  source = "./outer"
+  providers = {
+    aws = aws.eu
+  }
+  n = count.index
+}
+resource "x_y" "z" {
+  v = module.outer[1].v
+}
+"#;
+    let outer = "variable \"n\" {}\nmodule \"inner\" {\n  source = \"../inner\"\n  n = var.n\n}\noutput \"v\" { value = module.inner.v }\n";
+    let inner = "variable \"n\" {}\nresource \"aws_sqs_queue\" \"q\" { name = \"q-${var.n}\" }\noutput \"v\" { value = aws_sqs_queue.q.name }\n";
+    let (u, _) = load(&[
+        ("main.tf", main),
+        ("outer/main.tf", outer),
+        ("inner/main.tf", inner),
+    ]);
+    let q = res(&u, "module.outer[1].module.inner.aws_sqs_queue.q");
+    assert_eq!(q.provider, "aws.eu");
+    assert_eq!(q.module, "module.outer[1].module.inner");
+    assert_eq!(val(q, "name"), json!("q-1"));
+    assert_eq!(val(res(&u, "x_y.z"), "v"), json!("q-1"));
+    assert_eq!(
+        u.called_modules,
+        [root().join("outer"), root().join("inner")]
+    );
 }

@@ -179,7 +179,11 @@ pub(crate) struct MapBuilder {
 impl MapBuilder {
     /// Insert or replace (keeping the position of an existing key).
     pub fn insert(&mut self, key: String, key_span: Span, value: Node) {
-        match self.index.get(&key).and_then(|&i| self.map.entries.get_mut(i)) {
+        match self
+            .index
+            .get(&key)
+            .and_then(|&i| self.map.entries.get_mut(i))
+        {
             Some(e) => {
                 e.key_span = key_span;
                 e.value = value;

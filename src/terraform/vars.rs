@@ -57,10 +57,7 @@ pub(crate) fn root_values(
             continue;
         };
         let node = cli_value(sh, name, raw, decl.ty.as_deref(), at);
-        values.insert(
-            name.clone(),
-            Bound::of(node, Vec::new(), true),
-        );
+        values.insert(name.clone(), Bound::of(node, Vec::new(), true));
     }
     for v in decls {
         if let Some(b) = values.get_mut(v.name) {

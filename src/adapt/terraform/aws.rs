@@ -26,11 +26,11 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 }
             }
         }
-        "aws_sns_topic_subscription" => {
-            if r.get("protocol").and_then(Node::as_str) == Some("lambda") {
-                if let Some(f) = a.link(r, "endpoint", r.get("endpoint"), FUNCTION) {
-                    mark_async(a, &f);
-                }
+        "aws_sns_topic_subscription"
+            if r.get("protocol").and_then(Node::as_str) == Some("lambda") =>
+        {
+            if let Some(f) = a.link(r, "endpoint", r.get("endpoint"), FUNCTION) {
+                mark_async(a, &f);
             }
         }
         "aws_cloudwatch_event_target" | "aws_scheduler_schedule" => {

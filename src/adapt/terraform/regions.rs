@@ -32,11 +32,16 @@ pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
         let Some(code) = region.as_str() else {
             continue;
         };
-        let label = match (&p.alias, p.module.is_empty()) {
-            (Some(alias), true) => Some(format!("provider {}.{alias}", p.name)),
-            (Some(alias), false) => Some(format!("provider {}.{alias} of {}", p.name, p.module)),
-            (None, false) => Some(format!("provider {} of {}", p.name, p.module)),
-            (None, true) => None,
+        // Named like a plan's provider key (`aws.west`, `module.app:aws`);
+        // the default provider of the root module needs no name.
+        let key = match &p.alias {
+            Some(alias) => format!("{}.{alias}", p.name),
+            None => p.name.clone(),
+        };
+        let label = match (p.alias.is_some(), p.module.is_empty()) {
+            (_, false) => Some(format!("{}:{key}", p.module)),
+            (true, true) => Some(key),
+            (false, true) => None,
         };
         push(a.model, cloud, code, "provider", label.as_deref(), region);
     }

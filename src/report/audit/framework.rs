@@ -333,6 +333,42 @@ mod tests {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
+    /// Dependency advisories stand behind each framework's vulnerability
+    /// management control (CIS AWS Foundations has none: it is about account
+    /// settings).
+    #[test]
+    fn dependency_rules_map_to_vulnerability_management() {
+        let all = builtin().unwrap();
+        let mut got: Vec<String> = Vec::new();
+        for f in &all {
+            for c in &f.controls {
+                let rules: Vec<&str> = c
+                    .rules
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|r| r.starts_with("FG-DEP-"))
+                    .collect();
+                if !rules.is_empty() {
+                    got.push(format!("{} {} {}", f.id, c.id, rules.join(",")));
+                }
+            }
+        }
+        assert_eq!(
+            got,
+            [
+                "gdpr Art. 32(1)(b) FG-DEP-001,FG-DEP-002",
+                "hipaa 164.308(a)(1)(ii)(B) FG-DEP-001,FG-DEP-002",
+                "iso27001 A.8.8 FG-DEP-001,FG-DEP-002",
+                "nist-800-53 RA-5 FG-DEP-001,FG-DEP-002",
+                "nist-800-53 SA-22 FG-DEP-002",
+                "nist-800-53 SI-2 FG-DEP-001",
+                "pci-dss 6.3.3 FG-DEP-001,FG-DEP-002",
+                "pci-dss 11.3.1 FG-DEP-001",
+                "soc2 CC7.1 FG-DEP-001,FG-DEP-002",
+            ]
+        );
+    }
+
     #[test]
     fn bad_files_report_every_problem() {
         let f = parse(

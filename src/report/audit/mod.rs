@@ -560,7 +560,7 @@ pub(crate) fn dep_rows(audit: &Audit<'_>) -> Vec<(&'static str, String)> {
                 format!("{max} days: exceeded by {} days", age - max as i64)
             }
             (Some(max), None) => format!("{max} days: within"),
-            (None, _) => "not configured (`[advisories] max_age_days`)".into(),
+            (None, _) => "not configured ([advisories] max_age_days in .faasguard.toml)".into(),
         },
     ));
     rows.push(("Advisories", d.advisories.to_string()));
@@ -616,3 +616,158 @@ pub(crate) fn status_meaning(s: Status) -> &'static str {
 pub(crate) const LIMITS: &str = "Automated checks read the infrastructure-as-code templates in scope: \
 they show the configuration that would be deployed, not the running account, and a pass means the \
 listed rules found nothing, not that the control is met in full. Manual controls need other evidence.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(extra: serde_json::Value) -> ScanResult {
+        let mut v = serde_json::json!({
+            "format_version": 1,
+            "tool": {"name": "faasguard", "version": "0"},
+            "summary": {"files_scanned": 1},
+            "findings": [],
+            "config": {"today": "2025-07-16"},
+        });
+        if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+            for (k, x) in e {
+                o.insert(k.clone(), x.clone());
+            }
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn pyjwt() -> serde_json::Value {
+        serde_json::json!({
+            "rule_id": "FG-DEP-001", "severity": "high", "message": "pyjwt 1.6.4 is affected",
+            "file": "app/requirements.txt", "start": {"line": 3, "column": 1},
+            "resource": "pyjwt@1.6.4",
+            "dependency": {
+                "advisory": "PYSEC-2022-202", "aliases": ["CVE-2022-29217"],
+                "summary": "PyJWT is a Python implementation of RFC 7519.",
+                "url": "https://osv.dev/vulnerability/PYSEC-2022-202",
+                "ecosystem": "PyPI", "package": "pyjwt", "version": "1.6.4",
+                "fixed": ["2.4.0"], "functions": ["ApiFunction"], "dev": false
+            }
+        })
+    }
+
+    const FW: &str = r#"
+id = "t"
+name = "T"
+[[controls]]
+id = "deps"
+title = "Vulnerable components"
+rules = ["FG-DEP-001", "FG-DEP-002"]
+scope = ["functions"]
+"#;
+
+    fn audit_of(input: &ScanResult, fw: &[Framework]) -> String {
+        let a = assess::assess(input, fw, "2025-07-20".into());
+        markdown::render(&a)
+    }
+
+    #[test]
+    fn civil_days_count_from_the_epoch() {
+        assert_eq!(civil_days("1970-01-01"), Some(0));
+        assert_eq!(civil_days("2000-03-01"), Some(11_017));
+        assert_eq!(
+            civil_days("2025-07-16")
+                .zip(civil_days("2025-06-01T00:00:00Z"))
+                .map(|(a, b)| a - b),
+            Some(45)
+        );
+        for bad in ["", "2025-13-01", "2025/06/01", "20x5-06-01", "2025-06"] {
+            assert_eq!(civil_days(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn why_dependencies_were_not_checked() {
+        assert_eq!(
+            dep_check(&scan(serde_json::json!({}))),
+            DepCheck::NotRecorded
+        );
+        let none = scan(serde_json::json!({"dependencies": {"checked": false, "lockfiles": 0}}));
+        assert_eq!(dep_check(&none), DepCheck::NoLockfile);
+        let no_db = scan(serde_json::json!({
+            "dependencies": {"checked": false, "lockfiles": 2, "packages": 40}
+        }));
+        assert_eq!(dep_check(&no_db), DepCheck::NoDatabase);
+        assert_eq!(
+            dep_not_checked_text(&no_db).unwrap(),
+            "Not checked: the scan had no advisory database, so the 40 locked packages in 2 \
+             lockfiles were not matched against known vulnerabilities. Run `faasguard db update`, \
+             pass `--advisory-db DIR`, or scan with `--online`."
+        );
+        let failed = scan(serde_json::json!({
+            "dependencies": {"checked": false, "lockfiles": 1},
+            "diagnostics": [{"level": "error", "code": "advisory-db",
+                "message": "dependencies were not checked: no advisories under `x`"}]
+        }));
+        assert_eq!(
+            dep_check(&failed),
+            DepCheck::Failed("dependencies were not checked: no advisories under `x`")
+        );
+    }
+
+    #[test]
+    fn unchecked_dependencies_do_not_pass_a_control() {
+        let fw = vec![framework::parse("t.toml", FW).unwrap()];
+        let input = scan(serde_json::json!({
+            "dependencies": {"checked": false, "lockfiles": 1, "packages": 3},
+            "scope": {"items": {"sam": {"aws": {"functions": 1}}}},
+        }));
+        let a = assess::assess(&input, &fw, "2025-07-20".into());
+        let c = &a.frameworks[0].controls[0];
+        assert_eq!(c.status, Status::Manual);
+        assert_eq!(c.not_run.len(), 2);
+        assert!(
+            c.not_run[0].1.contains("no advisory database"),
+            "{:?}",
+            c.not_run
+        );
+        let md = markdown::render(&a);
+        assert!(md.contains("| **Advisory database** | not checked (no advisory database) |"));
+        assert!(md.contains(
+            "Dependencies were not checked against advisories although lockfiles were found"
+        ));
+    }
+
+    #[test]
+    fn checked_dependencies_get_a_table_row_per_advisory() {
+        let fw = vec![framework::parse("t.toml", FW).unwrap()];
+        let input = scan(serde_json::json!({
+            "findings": [pyjwt()],
+            "dependencies": {"checked": true, "mode": "offline", "database": "db",
+                "fetched_at": "2025-06-01T00:00:00Z", "max_age_days": 30,
+                "advisories": 3, "lockfiles": 1, "packages": 3, "vulnerable": 1},
+            "scope": {"items": {"sam": {"aws": {"functions": 1}}},
+                "functions": [{"file": "template.yaml", "id": "ApiFunction", "format": "sam",
+                    "cloud": "aws", "runtime": "python3.12"}]},
+        }));
+        let md = audit_of(&input, &fw);
+        assert!(md.contains(
+            "| `pyjwt` | `1.6.4` | PyPI | [PYSEC-2022-202](https://osv.dev/vulnerability/PYSEC-2022-202) \
+             (CVE-2022-29217)<br><sub>PyJWT is a Python implementation of RFC 7519.</sub> | high | \
+             2.4.0 | `ApiFunction` | `app/requirements.txt:3` |"
+        ), "{md}");
+        assert!(
+            md.contains("| `ApiFunction` | `python3.12` | `template.yaml` | `PYSEC-2022-202` |")
+        );
+        assert!(md.contains(
+            "| **Advisory database** | db (offline), fetched 2025-06-01, 45 days old at the scan |"
+        ));
+        assert!(
+            md.contains("| Maximum age | 30 days: exceeded by 15 days |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("The advisory database was 45 days old at the scan, more than the 30 days")
+        );
+        assert!(
+            md.contains("| ❌ Fail | **deps** Vulnerable components |"),
+            "{md}"
+        );
+    }
+}
