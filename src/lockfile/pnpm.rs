@@ -47,7 +47,9 @@ pub(super) fn parse(text: &str, file: FileId, out: &mut Lockfile) -> Result<(), 
     // Without a version, the key shape tells: only v5 keys have no `@`
     // after the name's first character.
     let v5 = major.map_or_else(|| looks_v5(packages), |m| m < 6);
-    let reach = (!v5 && major.is_none_or(|m| m >= 9)).then(|| Reach::compute(root, text));
+    // v9 is the format with `snapshots`, and no `dev` flags to read.
+    let v9 = major.map_or_else(|| root.contains_key("snapshots"), |m| m >= 9);
+    let reach = v9.then(|| Reach::compute(root, text));
     for entry in &packages.entries {
         let Some(meta) = entry.value.as_map() else {
             continue;

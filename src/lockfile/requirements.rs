@@ -13,7 +13,7 @@
 
 use std::path::PathBuf;
 
-use super::{without_bom, Ecosystem, Lockfile, Package};
+use super::{is_version, without_bom, Ecosystem, Lockfile, Package};
 use crate::source::{FileId, Span};
 
 pub(super) fn parse(text: &str, file: FileId, out: &mut Lockfile) {
@@ -202,14 +202,21 @@ fn requirement(body: &str) -> Option<Requirement<'_>> {
     })
 }
 
-/// `==1.2.3` or `===1.2.3` → `1.2.3`; wildcards (`==1.*`) are ranges.
+/// `==1.2.3` or `===1.2.3` → `1.2.3`; wildcards (`==1.*`) are ranges, and
+/// what is no version (`==${VERSION}`, left for a tool to fill in) pins
+/// nothing knowable. PEP 440 allows a leading `v`, which is not part of the
+/// normalised version advisories use.
 fn exact_pin(spec: &str) -> Option<&str> {
     let spec = spec.trim();
     let version = spec
         .strip_prefix("===")
         .or_else(|| spec.strip_prefix("=="))?
         .trim();
-    (!version.is_empty() && !version.contains('*')).then_some(version)
+    let version = version
+        .strip_prefix(['v', 'V'])
+        .filter(|rest| is_version(rest))
+        .unwrap_or(version);
+    (is_version(version) && !version.contains('*')).then_some(version)
 }
 
 #[cfg(test)]
@@ -238,6 +245,8 @@ mod tests {
         assert_eq!(req("./local"), None);
         assert_eq!(req("a-1.0-py3-none-any.whl"), None);
         assert_eq!(req("a[x"), None);
+        assert_eq!(req("a==v1.0"), Some(("a", Some("1.0"), "a==v1.0")));
+        assert_eq!(req("a==${V}"), Some(("a", None, "a==${V}")));
     }
 
     #[test]

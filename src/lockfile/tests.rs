@@ -789,3 +789,37 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn go_mod_unclosed_block_runs_to_the_end() {
+    let text = "module m\nrequire (\n\tex.com/a v1.0.0\n\tex.com/b v2.0.0+incompatible\n";
+    let lock = parse(LockfileKind::GoMod, text, FileId(0)).unwrap_or_else(|e| panic!("{e:?}"));
+    let got: Vec<(&str, &str)> = lock
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.version.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("ex.com/a", "v1.0.0"), ("ex.com/b", "v2.0.0+incompatible")]
+    );
+}
+
+#[test]
+fn pnpm_without_a_version_is_told_by_its_keys() {
+    let v5 = "packages:\n  /a/1.0.0:\n    dev: true\n  /@s/b/2.0.0_c@1.0.0:\n    dev: false\n";
+    let v6 = "packages:\n  /a@1.0.0:\n    dev: true\n  /@s/b@2.0.0(c@1.0.0):\n    dev: false\n";
+    for text in [v5, v6] {
+        let lock = parse(LockfileKind::Pnpm, text, FileId(0)).unwrap_or_else(|e| panic!("{e:?}"));
+        let got: Vec<(&str, &str, bool)> = lock
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_str(), p.dev))
+            .collect();
+        assert_eq!(
+            got,
+            [("a", "1.0.0", true), ("@s/b", "2.0.0", false)],
+            "{text}"
+        );
+    }
+}

@@ -88,7 +88,9 @@ fn fixture_covers_every_status() {
         "{md}"
     );
     assert!(md.contains("SSE-S3 accepted by the CISO (RISK-42) | 2027-06-30 | comment"));
-    assert!(md.contains("| `BillingFunction` | `python3.12` | `fixtures/audit/billing/template.json` | not checked (no advisory database) |"));
+    // The estate ships no lockfile: the report says so, not "no database".
+    assert!(md.contains("| `BillingFunction` | `python3.12` | `fixtures/audit/billing/template.json` | not checked (no lockfile found) |"));
+    assert!(md.contains("| **Advisory database** | not checked (no lockfile found) |"));
 }
 
 /// The README's excerpt is real output (only its two bold captions are not).
@@ -504,4 +506,167 @@ fn assert_self_contained(html: &str) {
             "href to {value}"
         );
     }
+}
+
+/// `fixtures/deps` against its pinned advisory database (copies of the real
+/// OSV records for pyjwt and flask, fetched 2025-06-01 by its manifest).
+fn deps_report(format: &str, threads: &str) -> String {
+    let (code, out, err) = run(&[
+        "scan",
+        "fixtures/deps",
+        "--advisory-db",
+        "fixtures/deps/advisory-db",
+        "--threads",
+        threads,
+        "--format",
+        format,
+    ]);
+    assert_eq!(code, Some(1), "vulnerable packages exit 1; stderr: {err}");
+    out
+}
+
+#[test]
+fn markdown_lists_each_vulnerable_package_with_its_line() {
+    let md = deps_report("markdown", "1");
+    assert!(
+        md.contains(
+            "| **Advisory database** | fixtures/deps/advisory-db (offline), fetched 2025-06-01, \
+             540 days old at the scan |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains(
+        "| `pyjwt` | `1.6.4` | PyPI | [PYSEC-2022-202](https://osv.dev/vulnerability/PYSEC-2022-202) \
+         (CVE-2022-29217, GHSA-ffqj-6fqr-9h24)<br><sub>PyJWT is a Python implementation of RFC \
+         7519.</sub> | medium | 2.4.0 | `ApiFunction` | `fixtures/deps/app/requirements.txt:3` |"
+    ), "{md}");
+    assert!(md.contains("| `flask` | `1.1.4` | PyPI | [PYSEC-2023-62]"));
+    assert!(md.contains(
+        "| Fetched at | 2025-06-01T00:00:00Z (540 days before the scan on 2026-11-23) |"
+    ));
+    assert!(md.contains("| Locked packages | 3 |"));
+    assert!(md.contains(
+        "| `ApiFunction` | `python3.12` | `fixtures/deps/template.yaml` | `PYSEC-2022-202` `PYSEC-2023-62` |"
+    ));
+    // The dependency rules fail the vulnerability-management controls.
+    for control in [
+        "| ❌ Fail | **CC7.1** Detection of vulnerable components",
+        "| ❌ Fail | **6.3.3** Components are protected from known vulnerabilities",
+        "| ❌ Fail | **164.308(a)(1)(ii)(B)** Risk management",
+        "| ❌ Fail | **A.8.8** Management of technical vulnerabilities",
+        "| ❌ Fail | **RA-5** Vulnerability Monitoring and Scanning",
+        "| ❌ Fail | **SI-2** Flaw Remediation",
+    ] {
+        assert!(md.contains(control), "{control}");
+    }
+    let section = md
+        .split("## Dependency advisories")
+        .nth(1)
+        .and_then(|s| s.split("## Rule set").next())
+        .expect("the section");
+    insta::with_settings!({filters => filters()}, {
+        insta::assert_snapshot!("audit_deps_markdown_section", section);
+    });
+}
+
+#[test]
+fn html_lists_each_vulnerable_package_with_its_line() {
+    let html = deps_report("html", "1");
+    assert_well_formed(&html);
+    assert_self_contained(&html);
+    assert!(html.contains(
+        "<tr class=\"f sev-medium\"><td><code>pyjwt</code></td><td><code>1.6.4</code></td><td>PyPI</td>\
+         <td><a href=\"https://osv.dev/vulnerability/PYSEC-2022-202\" rel=\"noreferrer\"><code class=\"rid\">PYSEC-2022-202</code></a>\
+         <div class=\"sub\">CVE-2022-29217, GHSA-ffqj-6fqr-9h24</div><div>PyJWT is a Python implementation of RFC 7519.</div></td>\
+         <td><span class=\"sev medium\">medium</span></td><td>2.4.0</td><td><code>ApiFunction</code></td>\
+         <td class=\"where\"><code>fixtures/deps/app/requirements.txt:3</code></td></tr>"
+    ), "{html}");
+    assert!(html.contains(
+        "<div><dt>Advisory database</dt><dd>fixtures/deps/advisory-db (offline), fetched 2025-06-01, 540 days old at the scan</dd></div>"
+    ));
+    assert_eq!(
+        html,
+        deps_report("html", "2"),
+        "same report at any thread count"
+    );
+}
+
+/// The JSON report carries the facts the audit report is made from, and a
+/// report made later from it is the same report.
+#[test]
+fn json_carries_dependency_facts() {
+    let text = deps_report("json", "1");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let jwt = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["resource"] == "pyjwt@1.6.4")
+        .expect("pyjwt finding");
+    assert_eq!(jwt["rule_id"], "FG-DEP-001");
+    assert_eq!(jwt["start"]["line"], 3);
+    assert_eq!(
+        jwt["dependency"],
+        serde_json::json!({
+            "advisory": "PYSEC-2022-202",
+            "aliases": ["CVE-2022-29217", "GHSA-ffqj-6fqr-9h24"],
+            "summary": "PyJWT is a Python implementation of RFC 7519.",
+            "url": "https://osv.dev/vulnerability/PYSEC-2022-202",
+            "cvss": null,
+            "informational": null,
+            "ecosystem": "PyPI",
+            "package": "pyjwt",
+            "version": "1.6.4",
+            "fixed": ["2.4.0"],
+            "functions": ["ApiFunction"],
+            "dev": false
+        })
+    );
+    assert_eq!(v["dependencies"]["checked"], true);
+    assert_eq!(v["dependencies"]["mode"], "offline");
+    assert_eq!(v["dependencies"]["fetched_at"], "2025-06-01T00:00:00Z");
+    assert_eq!(v["dependencies"]["vulnerable"], 2);
+
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("scan.json");
+    std::fs::write(&json, &text).unwrap();
+    for format in ["markdown", "html"] {
+        let (code, later, err) = run(&["report", "-i", json.to_str().unwrap(), "-f", format]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(later, deps_report(format, "1"), "{format}");
+    }
+}
+
+/// Without a database the report says exactly why, and the controls that
+/// rest on the dependency rules are not claimed as passed.
+#[test]
+fn unchecked_dependencies_say_why() {
+    let cache = tempfile::tempdir().unwrap();
+    let out = faasguard()
+        .current_dir(common::root())
+        // No `faasguard db update` cache to fall back on.
+        .env("XDG_CACHE_HOME", cache.path())
+        .env("HOME", cache.path())
+        .args(["scan", "fixtures/deps", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("| **Advisory database** | not checked (no advisory database) |"),
+        "{md}"
+    );
+    assert!(md.contains(
+        "Not checked: the scan had no advisory database, so the 3 locked packages in 1 lockfile \
+         were not matched against known vulnerabilities. Run `faasguard db update`, pass \
+         `--advisory-db DIR`, or scan with `--online`."
+    ), "{md}");
+    assert!(md.contains(
+        "| `ApiFunction` | `python3.12` | `fixtures/deps/template.yaml` | not checked (no advisory database) |"
+    ));
+    assert!(
+        md.contains("| 📝 Manual | **164.308(a)(1)(ii)(B)** Risk management"),
+        "{md}"
+    );
+    assert!(md.contains("~~`FG-DEP-001`~~"));
+    assert!(md.contains("FG-DEP-001 not evaluated: no advisory database"));
 }

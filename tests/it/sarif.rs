@@ -5,12 +5,30 @@ use crate::cli::faasguard;
 use crate::common;
 
 fn sarif_for(path: &str) -> serde_json::Value {
+    sarif_with(path, &[])
+}
+
+fn sarif_with(path: &str, extra: &[&str]) -> serde_json::Value {
     let out = faasguard()
         .current_dir(common::root())
         .args(["scan", path, "--format", "sarif"])
+        .args(extra)
         .output()
         .expect("runs");
     serde_json::from_slice(&out.stdout).expect("sarif is json")
+}
+
+/// The dependency fixture scanned against its pinned advisory database.
+fn deps_sarif(threads: &str) -> serde_json::Value {
+    sarif_with(
+        "fixtures/deps",
+        &[
+            "--advisory-db",
+            "fixtures/deps/advisory-db",
+            "--threads",
+            threads,
+        ],
+    )
 }
 
 pub(crate) fn schema() -> Option<serde_json::Value> {
@@ -32,8 +50,13 @@ fn sarif_matches_the_official_schema() {
         return;
     };
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    for path in ["fixtures/demo", "fixtures/rules"] {
-        let sarif = sarif_for(path);
+    let runs = [
+        ("fixtures/demo", sarif_for("fixtures/demo")),
+        ("fixtures/rules", sarif_for("fixtures/rules")),
+        // Dependency findings with per-advisory rules.
+        ("fixtures/deps", deps_sarif("1")),
+    ];
+    for (path, sarif) in runs {
         let errors: Vec<String> = validator
             .iter_errors(&sarif)
             .map(|e| format!("{} at {}", e, e.instance_path()))
@@ -44,7 +67,12 @@ fn sarif_matches_the_official_schema() {
 
 #[test]
 fn sarif_meets_github_code_scanning_rules() {
-    let sarif = sarif_for("fixtures/demo");
+    for sarif in [sarif_for("fixtures/demo"), deps_sarif("1")] {
+        meets_github_rules(&sarif);
+    }
+}
+
+fn meets_github_rules(sarif: &serde_json::Value) {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(!rules.is_empty());
@@ -140,4 +168,73 @@ fn findings_keep_their_fingerprint_when_lines_move() {
     let (b, line_b) = hash(&format!("# a comment\n# another\n{body}"));
     assert_ne!(line_a, line_b);
     assert_eq!(a, b);
+}
+
+/// GitHub groups alerts by rule: each advisory is its own rule (named after
+/// the faasguard rule that found it), so one alert group per advisory.
+#[test]
+fn dependency_findings_get_one_rule_per_advisory() {
+    let sarif = deps_sarif("1");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "rule ids are unique: {ids:?}");
+    // The faasguard rules stay listed, the advisories follow in id order.
+    assert!(ids.contains(&"FG-DEP-001") && ids.contains(&"FG-DEP-002"));
+    assert_eq!(ids[ids.len() - 2..], ["PYSEC-2022-202", "PYSEC-2023-62"]);
+
+    let jwt = &rules[ids.len() - 2];
+    assert_eq!(jwt["name"], "FG-DEP-001");
+    assert_eq!(
+        jwt["shortDescription"]["text"],
+        "PyJWT is a Python implementation of RFC 7519."
+    );
+    assert_eq!(
+        jwt["helpUri"],
+        "https://osv.dev/vulnerability/PYSEC-2022-202"
+    );
+    assert_eq!(
+        jwt["properties"]["tags"],
+        serde_json::json!(["security", "dependency", "vulnerability", "CVE-2022-29217"])
+    );
+    assert_eq!(
+        jwt["properties"]["aliases"],
+        serde_json::json!(["CVE-2022-29217", "GHSA-ffqj-6fqr-9h24"])
+    );
+    let dep_rule = ids.iter().position(|i| *i == "FG-DEP-001").unwrap();
+    assert_eq!(jwt["relationships"][0]["target"]["index"], dep_rule);
+    assert!(jwt["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("| pyjwt | PyPI | 2.4.0 |"));
+
+    let results = run["results"].as_array().unwrap();
+    let r = results
+        .iter()
+        .find(|r| r["ruleId"] == "PYSEC-2022-202")
+        .expect("a result for pyjwt");
+    assert_eq!(r["ruleIndex"], ids.len() - 2);
+    assert_eq!(r["level"], jwt["defaultConfiguration"]["level"]);
+    let loc = &r["locations"][0]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "fixtures/deps/app/requirements.txt"
+    );
+    assert_eq!(
+        loc["region"],
+        serde_json::json!({"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 13})
+    );
+    assert_eq!(r["properties"]["faasguardRule"], "FG-DEP-001");
+    assert_eq!(
+        r["properties"]["functions"],
+        serde_json::json!(["ApiFunction"])
+    );
+    // No result reports under the generic rule when it has an advisory.
+    assert!(results.iter().all(|r| r["ruleId"] != "FG-DEP-001"));
+}
+
+#[test]
+fn dependency_sarif_is_deterministic() {
+    assert_eq!(deps_sarif("1"), deps_sarif("2"));
 }

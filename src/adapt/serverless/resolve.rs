@@ -23,7 +23,7 @@ use crate::source::{FileId, Span};
 const MAX_CHAIN: usize = 64;
 /// Most nodes resolution may produce for one file (copies of `${self:}`
 /// subtrees included), so a small file cannot expand without bound.
-const MAX_NODES: usize = 2_000_000;
+const MAX_NODES: usize = 1_000_000;
 /// Longest string a template may produce.
 const MAX_STRING: usize = 1 << 20;
 /// Longest string value parsed for variables; longer ones stay as written.
@@ -629,8 +629,8 @@ impl Resolver<'_> {
         }
         let v = match resolved {
             Some(v) => v,
-            // A string guards itself (and is memoized under the same key).
-            None if is_template(cur) => self.leaf(cur, key.clone(), 0),
+            // A string guards and memoizes itself, under the same key.
+            None if is_template(cur) => return Got::Value(self.leaf(cur, key, 0)),
             None => self.guarded(&key, span, |r| r.tree(cur, key.clone(), 0)),
         };
         self.cache.insert(key, v.clone());

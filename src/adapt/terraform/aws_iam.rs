@@ -55,7 +55,7 @@ pub(crate) fn document(n: &Node) -> Option<Node> {
     match &n.value {
         Value::String(s) => {
             let mut doc = json::parse(s, n.span.file).ok()?;
-            if (n.span.end - n.span.start) as usize == s.len() {
+            if n.span.end.saturating_sub(n.span.start) as usize == s.len() {
                 shift(&mut doc, n.span.start, 0);
             } else {
                 iam::respan(&mut doc, n.span);
