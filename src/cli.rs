@@ -34,7 +34,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan files and directories for policy violations.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Make a compliance audit report (Markdown or HTML) from a saved JSON scan result.
     Report(ReportArgs),
     /// List the rules.
@@ -317,7 +317,7 @@ pub const EXIT_ERROR: i32 = 2;
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Scan(args) => run_scan(args),
+        Command::Scan(args) => run_scan(*args),
         Command::Report(args) => run_report(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain { id, policies } => run_explain(&id, &policies),

@@ -218,7 +218,17 @@ mod tests {
             remediation: "r".into(),
             references: vec![],
             formats: vec![],
+            fixes: Default::default(),
         }
+    }
+
+    #[test]
+    fn fixes_name_known_formats() {
+        let mut m = meta("FG-TMO-001", "TMO");
+        m.fixes.insert("terraform".into(), "Set timeout.".into());
+        assert!(validate(&m).is_empty());
+        m.fixes.insert("pulumi".into(), "x".into());
+        assert_eq!(validate(&m).len(), 1);
     }
 
     #[test]

@@ -147,6 +147,9 @@ narrowing_keys := {
 	"aws:principalservicename",
 	"aws:sourcevpc",
 	"aws:sourcevpce",
+	"aws:vpceaccount",
+	"aws:vpceorgid",
+	"aws:vpceorgpaths",
 	"aws:sourceip",
 	"aws:userid",
 	"aws:username",
@@ -196,14 +199,22 @@ restricts(values) if {
 
 restricts(values) if {
 	not is_array(values)
-	not values in wildcards
+	not wildcard(values)
 }
 
 wildcards := {"*", "0.0.0.0/0", "::/0"}
 
+wildcard(v) if v in wildcards
+
+# `arn:aws:iam::*`, `arn:aws:iam::*:role/x`: an ARN of any account narrows nothing.
+wildcard(v) if {
+	is_string(v)
+	regex.match(`^arn:[^:]*:(iam|sts)::\*`, v)
+}
+
 any_wildcard(values) if {
 	some v in values
-	v in wildcards
+	wildcard(v)
 }
 
 function_url(s) if {

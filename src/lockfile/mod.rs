@@ -25,6 +25,8 @@ mod npm;
 mod pipfile;
 mod pnpm;
 mod poetry;
+#[cfg(test)]
+mod props;
 mod requirements;
 #[cfg(test)]
 mod tests;

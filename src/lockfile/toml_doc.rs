@@ -19,9 +19,9 @@ pub(super) fn parse(text: &str, file: FileId) -> Result<ImDocument<&str>, ParseE
     })
 }
 
-/// The tables of an array of tables (`[[package]]`), also when written inline
-/// (`package = [{...}]` holds inline tables, which have no `Table` form and
-/// are not used by any lock tool; those are ignored).
+/// The tables of an array of tables (`[[package]]`). The inline spelling
+/// (`package = [{...}]`) is valid TOML that no lock tool writes; it is
+/// ignored.
 pub(super) fn array_of_tables<'a>(table: &'a Table, key: &str) -> impl Iterator<Item = &'a Table> {
     table
         .get(key)
@@ -50,8 +50,9 @@ pub(super) fn str_value<'a>(table: &'a Table, key: &str) -> Option<&'a str> {
     table.get(key).and_then(Item::as_str)
 }
 
-/// The inline table under `key` (`source = { editable = "." }`), as key
-/// lookups: `Some(table)` with its string values.
+/// A string inside the table under `key`, inline or not:
+/// `inline_str(t, "source", "editable")` is `"."` for
+/// `source = { editable = "." }`.
 pub(super) fn inline_str<'a>(table: &'a Table, key: &str, inner: &str) -> Option<&'a str> {
     match table.get(key)? {
         Item::Value(Value::InlineTable(t)) => t.get(inner).and_then(Value::as_str),

@@ -112,7 +112,7 @@ fn advisories<'a>(findings: impl Iterator<Item = &'a Finding>) -> BTreeMap<&'a s
     out
 }
 
-fn advisory_json(a: &Advisory<'_>, rule: Option<(usize, &Rule)>) -> Value {
+fn advisory_json(a: &Advisory<'_>, rule: Option<&Rule>) -> Value {
     let d = a.facts;
     let aliases: Vec<&str> = a.aliases.iter().copied().collect();
     let packages: Vec<String> = a
@@ -149,7 +149,7 @@ fn advisory_json(a: &Advisory<'_>, rule: Option<(usize, &Rule)>) -> Value {
         d.advisory,
         affects.join("; ")
     );
-    let (title, remediation) = rule.map_or(("", ""), |(_, r)| {
+    let (title, remediation) = rule.map_or(("", ""), |r| {
         (r.meta.title.as_str(), r.meta.remediation.as_str())
     });
     let mut markdown = format!("**{}**{aka}: {}\n\n", d.advisory, short);
@@ -210,10 +210,11 @@ fn advisory_json(a: &Advisory<'_>, rule: Option<(usize, &Rule)>) -> Value {
     if let Some(cvss) = &d.cvss {
         out["properties"]["cvss"] = json!(cvss);
     }
-    // The faasguard rule the advisory is a case of.
-    if let Some((i, _)) = rule {
+    // The faasguard rule the advisory is a case of. By id only: `faasguard
+    // merge` re-sorts the rules, and an index would go stale.
+    if rule.is_some() {
         out["relationships"] = json!([{
-            "target": {"id": a.rule, "index": i},
+            "target": {"id": a.rule},
             "kinds": ["relevant"],
         }]);
     }
@@ -253,11 +254,7 @@ pub fn build(outcome: &Outcome) -> Value {
         if index.contains_key(id) {
             continue;
         }
-        let rule = outcome
-            .rules
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.meta.id == a.rule);
+        let rule = outcome.rules.iter().find(|r| r.meta.id == a.rule);
         index.insert(id, descriptors.len());
         descriptors.push(advisory_json(&a, rule));
     }

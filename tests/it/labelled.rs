@@ -357,14 +357,7 @@ fn kics(corpus: &Path, platform: &str, queries: &BTreeMap<String, Vec<String>>) 
                 {
                     t.caught += 1;
                     t.in_resource += 1;
-                } else if is_hcl(&path) && {
-                    let named = tf_blocks(&text)
-                        .into_iter()
-                        .find(|(_, a, b)| (*a..=*b).contains(&line))
-                        .map(|(address, _, _)| address);
-                    let links = links.get_or_insert_with(|| model_links(&path));
-                    named.is_some_and(|n| got.iter().any(|f| linked(links, &n, &f.item)))
-                } {
+                } else if is_hcl(&path) && on_linked_item(&path, &text, line, &got, &mut links) {
                     t.caught += 1;
                     t.linked += 1;
                 } else {
@@ -386,6 +379,26 @@ fn kics(corpus: &Path, platform: &str, queries: &BTreeMap<String, Vec<String>>) 
         }
     }
     t
+}
+
+/// A Terraform label caught on an item linked to the resource whose block
+/// holds the labelled line (the model is read once per file, on demand).
+fn on_linked_item(
+    path: &Path,
+    text: &str,
+    line: u32,
+    got: &[Located],
+    links: &mut Option<BTreeSet<(String, String)>>,
+) -> bool {
+    let Some(named) = tf_blocks(text)
+        .into_iter()
+        .find(|(_, a, b)| (*a..=*b).contains(&line))
+        .map(|(address, _, _)| address)
+    else {
+        return false;
+    };
+    let links = links.get_or_insert_with(|| model_links(path));
+    got.iter().any(|f| linked(links, &named, &f.item))
 }
 
 // ---------------------------------------------------------------------------

@@ -162,6 +162,8 @@ pub(crate) fn result_line(audit: &Audit<'_>, c: &ControlResult<'_>) -> String {
                 "Not evaluated: review by hand".into()
             } else if c.control.rules.is_empty() {
                 "Review by hand".into()
+            } else if c.not_run.len() == c.control.rules.len() {
+                "Review by hand; its automated checks did not run".into()
             } else {
                 "Review by hand; automated checks found nothing".into()
             }
