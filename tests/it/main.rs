@@ -9,6 +9,7 @@ mod common;
 mod config;
 mod corpus;
 mod determinism;
+mod fixes;
 mod fuzz_smoke;
 mod labelled;
 mod policies;

@@ -23,7 +23,7 @@ use crate::source::{FileId, Span};
 const MAX_CHAIN: usize = 64;
 /// Most nodes resolution may produce for one file (copies of `${self:}`
 /// subtrees included), so a small file cannot expand without bound.
-const MAX_NODES: usize = 1_000_000;
+const MAX_NODES: usize = 500_000;
 /// Longest string a template may produce.
 const MAX_STRING: usize = 1 << 20;
 /// Longest string value parsed for variables; longer ones stay as written.
@@ -62,7 +62,8 @@ pub struct Resolver<'a> {
     site: Span,
     produced: usize,
     notes: Vec<(String, Span)>,
-    via: BTreeMap<Span, (String, BTreeSet<u32>)>,
+    /// Span of a value → the variables that brought it → the lines using them.
+    via: BTreeMap<Span, BTreeMap<String, BTreeSet<u32>>>,
 }
 
 /// The resolved document, with what resolution had to say.
@@ -100,14 +101,19 @@ pub fn resolve(
     let via = r
         .via
         .into_iter()
-        .map(|(span, (var, lines))| {
-            let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
-            let msg = match lines.len() {
-                0 => format!("through {var}"),
-                1 => format!("through {var}, used at line {}", lines.join("")),
-                _ => format!("through {var}, used at lines {}", lines.join(", ")),
-            };
-            (span, msg)
+        .map(|(span, vars)| {
+            let parts: Vec<String> = vars
+                .iter()
+                .map(|(var, lines)| {
+                    let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
+                    match lines.len() {
+                        0 => format!("through {var}"),
+                        1 => format!("through {var}, used at line {}", lines.join("")),
+                        _ => format!("through {var}, used at lines {}", lines.join(", ")),
+                    }
+                })
+                .collect();
+            (span, parts.join("; "))
         })
         .collect();
     Resolved {
@@ -404,11 +410,12 @@ impl Resolver<'_> {
                 break;
             }
             if n.span != use_span && n.span != Span::default() && n.span.file == self.file {
-                let e = self
-                    .via
+                self.via
                     .entry(n.span)
-                    .or_insert_with(|| (label.to_string(), BTreeSet::new()));
-                e.1.extend(line);
+                    .or_default()
+                    .entry(label.to_string())
+                    .or_default()
+                    .extend(line);
             }
             match &n.value {
                 Value::Seq(items) => stack.extend(items.iter()),

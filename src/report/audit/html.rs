@@ -775,7 +775,7 @@ fn advisories(o: &mut String, audit: &Audit<'_>, number: usize) {
     }
     o.push_str("<h3>Per function</h3>\n<table>\n<thead><tr><th>Function</th><th>Runtime</th><th>File</th><th>Advisories</th></tr></thead>\n<tbody>\n");
     for f in functions {
-        let ids = advisories_of(input, &f.id);
+        let ids = advisories_of(input, f);
         let cell = match check {
             DepCheck::Checked(_) if !ids.is_empty() => format!(
                 "<td>{}</td>",

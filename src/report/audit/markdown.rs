@@ -461,7 +461,7 @@ fn advisories(o: &mut String, audit: &Audit<'_>) {
     }
     o.push_str("| Function | Runtime | File | Advisories |\n|---|---|---|---|\n");
     for f in functions {
-        let ids = advisories_of(input, &f.id);
+        let ids = advisories_of(input, f);
         let cell = match check {
             DepCheck::Checked(_) if !ids.is_empty() => {
                 ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(" ")

@@ -582,14 +582,36 @@ pub(crate) fn dep_findings(input: &ScanResult) -> Vec<usize> {
     out
 }
 
-/// The advisories a function ships (ids, sorted, once each).
-pub(crate) fn advisories_of(input: &ScanResult, function: &str) -> Vec<String> {
+/// The advisories a function ships (ids, sorted, once each). Findings name
+/// functions by id (or `file#id`); when two templates in scope have a
+/// function of the same id, a lockfile belongs to the one whose template
+/// directory holds it.
+pub(crate) fn advisories_of(
+    input: &ScanResult,
+    function: &crate::scope::FunctionRef,
+) -> Vec<String> {
+    let qualified = format!("{}#{}", function.file, function.id);
+    let same_id = input
+        .scope
+        .iter()
+        .flat_map(|s| &s.functions)
+        .filter(|f| f.id == function.id)
+        .count();
+    let dir = function.file.rsplit_once('/').map_or("", |(d, _)| d);
     let mut ids: Vec<String> = input
         .findings
         .iter()
-        .filter_map(|f| f.dependency.as_ref())
-        .filter(|d| d.functions.iter().any(|x| x == function))
-        .map(|d| d.advisory.clone())
+        .filter_map(|f| f.dependency.as_ref().map(|d| (f, d)))
+        .filter(|(f, d)| {
+            d.functions.iter().any(|x| {
+                *x == qualified
+                    || (*x == function.id
+                        && (same_id <= 1
+                            || dir.is_empty()
+                            || f.file.starts_with(&format!("{dir}/"))))
+            })
+        })
+        .map(|(_, d)| d.advisory.clone())
         .collect();
     ids.sort();
     ids.dedup();
@@ -771,5 +793,22 @@ scope = ["functions"]
             md.contains("| ❌ Fail | **deps** Vulnerable components |"),
             "{md}"
         );
+    }
+
+    /// Two services each with a function `api`: a lockfile's advisories go
+    /// to the one whose template directory holds it.
+    #[test]
+    fn same_function_ids_are_told_apart_by_directory() {
+        let mut f = pyjwt();
+        f["file"] = "svc-a/requirements.txt".into();
+        f["dependency"]["functions"] = serde_json::json!(["api"]);
+        let fn_ref = |file: &str| serde_json::json!({"file": file, "id": "api", "format": "serverless", "cloud": "aws"});
+        let input = scan(serde_json::json!({
+            "findings": [f],
+            "scope": {"functions": [fn_ref("svc-a/serverless.yml"), fn_ref("svc-b/serverless.yml")]},
+        }));
+        let functions = &input.scope.as_ref().unwrap().functions;
+        assert_eq!(advisories_of(&input, &functions[0]), ["PYSEC-2022-202"]);
+        assert!(advisories_of(&input, &functions[1]).is_empty());
     }
 }

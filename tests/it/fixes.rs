@@ -1,0 +1,1 @@
+//! Findings carry the fix in their format's own terms (`fixes` in rule metadata).
