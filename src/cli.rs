@@ -441,11 +441,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         fail_on: args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
         rules: config.rules.selection(),
         terraform: crate::terraform::Options {
-            var_files: args
-                .var_files
-                .iter()
-                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
-                .collect(),
+            var_files: args.var_files.clone(),
             vars: args.vars.clone(),
         },
         resolve_env: args.resolve_env,

@@ -81,6 +81,8 @@ pub struct Summary {
     pub packages: usize,
     /// Vulnerable package versions found (before suppressions).
     pub vulnerable: usize,
+    /// `[advisories] max_age_days` in force (0 = no limit).
+    pub max_age_days: u64,
 }
 
 /// The stage's rules (they appear in `faasguard rules`, `explain`, SARIF).
@@ -259,6 +261,7 @@ pub fn check(
         summary: Summary {
             lockfiles: lockfiles.len(),
             packages: lockfiles.iter().map(|l| l.lockfile.packages.len()).sum(),
+            max_age_days: settings.max_age_days,
             ..Summary::default()
         },
         ..Checked::default()

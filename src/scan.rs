@@ -295,6 +295,16 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         }
     }
 
+    // `--var-file` files are read even when the walk did not find them.
+    let mut terraform = settings.terraform.clone();
+    terraform.var_files = add_var_files(
+        &settings.terraform.var_files,
+        &mut walk.files,
+        &mut displays,
+        &mut inputs,
+        cwd.as_deref(),
+        max,
+    );
     let mut tf_files = crate::terraform::FileSet::default();
     for (i, f) in walk.files.iter().enumerate() {
         if let (Some(text), Some(Kind::Terraform | Kind::TerraformJson | Kind::TfVars)) =
@@ -312,6 +322,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         displays: &displays,
         envs: &envs,
         tf_files: &tf_files,
+        terraform: &terraform,
         settings,
     };
     let outs: Vec<UnitOut> = pool.install(|| {
@@ -769,6 +780,43 @@ fn add_module_files(
     }
 }
 
+/// The `--var-file` paths as the scan's file list holds them: a file the
+/// walk found is matched by its canonical path, any other is read and added.
+fn add_var_files(
+    wanted: &[PathBuf],
+    files: &mut Vec<Found>,
+    displays: &mut Vec<String>,
+    inputs: &mut Vec<Input>,
+    cwd: Option<&Path>,
+    max: u64,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for w in wanted {
+        let canon = std::fs::canonicalize(w).unwrap_or_else(|_| w.clone());
+        let known = files
+            .iter()
+            .find(|f| std::fs::canonicalize(&f.path).is_ok_and(|c| c == canon));
+        if let Some(f) = known {
+            out.push(f.path.clone());
+            continue;
+        }
+        let found = Found {
+            display: w.to_string_lossy().replace('\\', "/"),
+            path: w.clone(),
+            candidate: Candidate::TfVars,
+        };
+        displays.push(display_path(&found, cwd));
+        let mut input = Input::read(&found.path, Candidate::TfVars, max);
+        if input.text.is_some() {
+            input.kind = Some(Kind::TfVars);
+        }
+        inputs.push(input);
+        files.push(found);
+        out.push(w.clone());
+    }
+    out
+}
+
 fn is_terraform(c: Candidate) -> bool {
     matches!(
         c,
@@ -834,6 +882,8 @@ struct UnitContext<'a> {
     displays: &'a [String],
     envs: &'a BTreeMap<PathBuf, cloudformation::Env>,
     tf_files: &'a crate::terraform::FileSet,
+    /// Terraform options with `--var-file` paths as the file set knows them.
+    terraform: &'a crate::terraform::Options,
     settings: &'a Settings,
 }
 
@@ -942,7 +992,7 @@ impl UnitContext<'_> {
 
     fn terraform(&self, dir: &Path, files: &[usize], engine: &mut Engine) -> UnitOut {
         let mut out = UnitOut::default();
-        let tf = crate::terraform::load_module(dir, self.tf_files, &self.settings.terraform);
+        let tf = crate::terraform::load_module(dir, self.tf_files, self.terraform);
         let main = files
             .iter()
             .copied()
@@ -961,12 +1011,7 @@ impl UnitContext<'_> {
                     .in_file(self.display_of(e.span.file, display), Some(e.span)),
             );
         }
-        for (note, span) in &tf.notes {
-            out.diagnostics.push(
-                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
-                    .in_file(self.display_of(span.file, display), Some(*span)),
-            );
-        }
+        // The adapter carries the unit's notes into the model's, reported below.
         let (mut model, secrets) = crate::adapt::terraform::adapt(&tf);
         model.file = FileId(main as u32);
         out.called_modules = tf.called_modules.clone();

@@ -33,3 +33,41 @@ pub fn settings(paths: &[&Path]) -> Settings {
 pub fn scan_with(settings: &Settings) -> Outcome {
     scan::scan(settings).expect("scan runs")
 }
+
+/// Run the binary from the crate root with `args` (a `scan ... --format
+/// json` command line) and parse its JSON report.
+pub fn json_run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
+    let mut cmd = assert_cmd::Command::cargo_bin("faasguard").expect("binary");
+    cmd.current_dir(root()).args(args).env("FAASGUARD_TODAY", "2026-11-23");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run faasguard");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), json)
+}
+
+/// `(rule_id, file, line, message)` of every finding of a JSON report.
+pub fn findings_of(report: &serde_json::Value) -> Vec<(String, String, u64, String)> {
+    report["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    (
+                        f["rule_id"].as_str().unwrap_or("").to_string(),
+                        f["file"].as_str().unwrap_or("").to_string(),
+                        f["start"]["line"].as_u64().unwrap_or(0),
+                        f["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

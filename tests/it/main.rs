@@ -19,4 +19,5 @@ mod rule_fixtures;
 mod sarif;
 mod snapshots;
 mod suppress;
+mod terraform;
 mod workflow;

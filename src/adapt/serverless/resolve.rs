@@ -824,7 +824,7 @@ mod tests {
         for _ in 0..10_000 {
             deep.push_str("${opt:a, ");
         }
-        deep.push_str("1");
+        deep.push('1');
         deep.push_str(&"}".repeat(10_000));
         deep.push_str("'\n");
         let r = run(&deep, &Env::default());

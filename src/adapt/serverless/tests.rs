@@ -22,7 +22,7 @@ fn run(text: &str) -> Model {
     run_env(text, &Env::default())
 }
 
-fn item<'m>(m: &'m Model, c: &str, id: &str) -> serde_json::Value {
+fn item(m: &Model, c: &str, id: &str) -> serde_json::Value {
     m.item(c, id)
         .unwrap_or_else(|| panic!("no {c} {id}: {:#}", m.to_json("x")[c]))
         .to_json()
@@ -172,7 +172,7 @@ fn a_value_through_a_variable_points_at_its_definition() {
     let text = "service: s\nprovider:\n  name: aws\ncustom:\n  timeout: 1000\nfunctions:\n  a:\n    handler: h\n    timeout: ${self:custom.timeout}\n";
     let m = run(text);
     assert_eq!(item(&m, "functions", "a")["timeout"], 1000);
-    assert_eq!(line(text_model(&m), text, "a", "timeout"), 5);
+    assert_eq!(line(&m, text, "a", "timeout"), 5);
     let span = m.locate("a", "timeout").unwrap();
     assert_eq!(
         m.via,
@@ -181,10 +181,6 @@ fn a_value_through_a_variable_points_at_its_definition() {
             "through ${self:custom.timeout}, used at line 9".to_string()
         )]
     );
-}
-
-fn text_model(m: &Model) -> &Model {
-    m
 }
 
 #[test]

@@ -386,7 +386,8 @@ pub(crate) enum DepCheck<'a> {
 }
 
 impl DepCheck<'_> {
-    /// The per-function "Advisories" cell when the check did not run.
+    /// The per-function "Advisories" cell for a function with no advisory
+    /// reported: why, when the check did not run.
     pub(crate) fn not_checked_cell(&self) -> &'static str {
         match self {
             DepCheck::NotRecorded => "not recorded",

@@ -1,0 +1,128 @@
+//! Terraform and serverless end to end through the binary: values that come
+//! through variables are found where they are written and say how they got
+//! there; command-line inputs; remote modules; `${env:}` stays unresolved
+//! unless asked.
+
+use crate::common::{findings_of, json_run};
+
+fn rule<'a>(
+    findings: &'a [(String, String, u64, String)],
+    id: &str,
+) -> Vec<&'a (String, String, u64, String)> {
+    findings.iter().filter(|f| f.0 == id).collect()
+}
+
+#[test]
+fn a_value_from_tfvars_is_reported_where_it_is_written_and_says_through_which_variable() {
+    let (code, report) = json_run(&["scan", "fixtures/terraform/vars", "--format", "json"], &[]);
+    assert_eq!(code, Some(1));
+    let findings = findings_of(&report);
+    let tmo = rule(&findings, "FG-TMO-001");
+    assert_eq!(tmo.len(), 1, "{findings:?}");
+    assert_eq!(tmo[0].1, "fixtures/terraform/vars/terraform.tfvars");
+    assert_eq!(tmo[0].2, 1);
+    assert!(
+        tmo[0].3.ends_with("(through var.timeout, used at main.tf:15)"),
+        "{}",
+        tmo[0].3
+    );
+    // The runtime default (python3.12) is fine; no residency without a setting.
+    assert!(rule(&findings, "FG-RUN-001").is_empty());
+    assert!(rule(&findings, "FG-RES-001").is_empty());
+}
+
+#[test]
+fn var_file_and_var_flags_override_in_terraform_order() {
+    let (_, report) = json_run(
+        &[
+            "scan",
+            "fixtures/terraform/vars",
+            "--var-file",
+            "fixtures/terraform/vars/prod.tfvars",
+            "--var",
+            "region=us-east-1",
+            "--var",
+            "timeout=60",
+            "--allowed-regions",
+            "eu",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let findings = findings_of(&report);
+    let run = rule(&findings, "FG-RUN-001");
+    assert_eq!(run.len(), 1, "{findings:?}");
+    assert_eq!(
+        (run[0].1.as_str(), run[0].2),
+        ("fixtures/terraform/vars/prod.tfvars", 1)
+    );
+    assert!(run[0].3.contains("python3.7"), "{}", run[0].3);
+    // --var wins over terraform.tfvars: 60 s is within limits.
+    assert!(rule(&findings, "FG-TMO-001").is_empty(), "{findings:?}");
+    let res = rule(&findings, "FG-RES-001");
+    assert_eq!(res.len(), 1, "{findings:?}");
+    assert!(res[0].3.contains("us-east-1"), "{}", res[0].3);
+    assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn remote_modules_are_noted_once_each_and_never_fetched() {
+    let (code, report) = json_run(&["scan", "fixtures/terraform/remote", "--format", "json"], &[]);
+    assert_eq!(code, Some(0));
+    let notes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].contains("terraform-aws-modules/vpc/aws") && notes[0].contains("not downloaded"));
+    assert!(notes[1].contains("git::https://example.com/modules.git"));
+}
+
+#[test]
+fn a_local_module_finding_points_at_the_argument_passed_to_it() {
+    let (_, report) = json_run(
+        &["scan", "fixtures/rules/FG-TMO-001/fail-module", "--format", "json"],
+        &[],
+    );
+    let findings = findings_of(&report);
+    let tmo = rule(&findings, "FG-TMO-001");
+    assert_eq!(tmo.len(), 1, "{findings:?}");
+    assert_eq!(
+        (tmo[0].1.as_str(), tmo[0].2),
+        ("fixtures/rules/FG-TMO-001/fail-module/main.tf", 4)
+    );
+    // The module directory is scanned through its call, not again alone.
+    assert_eq!(report["summary"]["files_scanned"].as_u64(), Some(2));
+}
+
+#[test]
+fn serverless_self_references_point_at_the_custom_value() {
+    let (_, report) = json_run(&["scan", "fixtures/serverless/vars", "--format", "json"], &[]);
+    let findings = findings_of(&report);
+    let tmo = rule(&findings, "FG-TMO-001");
+    assert_eq!(tmo.len(), 1, "{findings:?}");
+    assert_eq!(tmo[0].2, 5, "custom.timeout is written on line 5");
+    assert!(tmo[0].3.contains("through ${self:custom.timeout}"), "{}", tmo[0].3);
+}
+
+#[test]
+fn env_variables_stay_unknown_unless_resolve_env_is_given() {
+    let key = "sk_live_4eC39HqLyjWDarjtT1zdp7dcRb";
+    let (_, plain) = json_run(
+        &["scan", "fixtures/serverless/vars", "--format", "json"],
+        &[("STRIPE_KEY", key)],
+    );
+    assert!(rule(&findings_of(&plain), "FG-SEC-001").is_empty());
+    assert!(!plain.to_string().contains(key));
+    let (_, resolved) = json_run(
+        &["scan", "fixtures/serverless/vars", "--resolve-env", "--format", "json"],
+        &[("STRIPE_KEY", key)],
+    );
+    let sec = findings_of(&resolved);
+    assert_eq!(rule(&sec, "FG-SEC-001").len(), 1, "{sec:?}");
+    // Found, and still redacted in the report.
+    assert!(!resolved.to_string().contains(key));
+}
