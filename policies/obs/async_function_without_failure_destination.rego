@@ -92,7 +92,11 @@ reason(f) := sprintf(" (%s)", [concat("; ", sort(reasons(f)))]) if {
 } else := ""
 
 # SAM event types that the adapter counts as asynchronous.
-async_events := {"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "IoTRule", "CloudWatchLogs", "SES"}
+# SAM event types, and the Serverless Framework's event names.
+async_events := {
+	"S3", "SNS", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "IoTRule", "CloudWatchLogs", "SES",
+	"s3", "sns", "schedule", "eventBridge", "cloudwatchEvent", "cloudwatchLog", "iot",
+}
 
 # Service principals whose invocations are asynchronous (as in the adapter).
 async_services := {

@@ -49,7 +49,7 @@ metadata := {
 deny contains {
 	"resource": f.id,
 	"path": "timeout",
-	"message": sprintf("Function %s sets no Timeout, so Lambda's default of 3 seconds applies", [f.name]),
+	"message": sprintf("Function %s sets no timeout, so %s", [f.name, default_text]),
 } if {
 	some f in input.functions
 	f.cloud == "aws"
@@ -58,3 +58,9 @@ deny contains {
 
 # Set, even to a value that cannot be known statically.
 has_timeout(f) if "timeout" in object.keys(f)
+
+# The Serverless Framework deploys 6 seconds when a service sets none; Lambda itself (SAM,
+# CloudFormation, Terraform) 3 seconds.
+default_text := "the Serverless Framework's default of 6 seconds applies" if {
+	input.format == "serverless"
+} else := "Lambda's default of 3 seconds applies"

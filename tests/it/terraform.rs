@@ -111,18 +111,19 @@ fn serverless_self_references_point_at_the_custom_value() {
 #[test]
 fn env_variables_stay_unknown_unless_resolve_env_is_given() {
     let key = "sk_live_4eC39HqLyjWDarjtT1zdp7dcRb";
-    let (_, plain) = json_run(
-        &["scan", "fixtures/serverless/vars", "--format", "json"],
-        &[("STRIPE_KEY", key)],
-    );
-    assert!(rule(&findings_of(&plain), "FG-SEC-001").is_empty());
+    let env = [("STRIPE_KEY", key), ("DEPLOY_REGION", "us-east-1")];
+    let args = ["scan", "fixtures/serverless/vars", "--allowed-regions", "eu", "--format", "json"];
+    let (_, plain) = json_run(&args, &env);
+    // Unresolved, the region is unknown (not the fallback, not the variable).
+    assert!(rule(&findings_of(&plain), "FG-RES-001").is_empty());
     assert!(!plain.to_string().contains(key));
-    let (_, resolved) = json_run(
-        &["scan", "fixtures/serverless/vars", "--resolve-env", "--format", "json"],
-        &[("STRIPE_KEY", key)],
-    );
-    let sec = findings_of(&resolved);
-    assert_eq!(rule(&sec, "FG-SEC-001").len(), 1, "{sec:?}");
-    // Found, and still redacted in the report.
+    let mut resolving = args.to_vec();
+    resolving.push("--resolve-env");
+    let (_, resolved) = json_run(&resolving, &env);
+    let findings = findings_of(&resolved);
+    let res = rule(&findings, "FG-RES-001");
+    assert_eq!(res.len(), 1, "{findings:?}");
+    assert!(res[0].3.contains("us-east-1"), "{}", res[0].3);
+    // The resolved secret reaches the model, never the report.
     assert!(!resolved.to_string().contains(key));
 }
