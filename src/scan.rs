@@ -269,7 +269,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     });
     // Local Terraform modules outside the scanned paths are read too (never
     // remote ones): their files get ids after the walked files.
-    add_module_files(
+    let called = add_module_files(
         &mut walk.files,
         &mut displays,
         &mut inputs,
@@ -315,7 +315,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
                 .insert(f.path.clone(), (FileId(i as u32), text.clone()));
         }
     }
-    let units = plan_units(&walk.files, &inputs, &displays, settings.shard);
+    let units = plan_units(&walk.files, &inputs, &displays, settings.shard, &called);
     let ctx = UnitContext {
         files: &walk.files,
         inputs: &inputs,
@@ -331,12 +331,6 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
             .collect()
     });
-    // A directory some other root module calls is scanned through that call,
-    // not again as a root of its own.
-    let called: std::collections::BTreeSet<PathBuf> = outs
-        .iter()
-        .flat_map(|o| o.called_modules.iter().cloned())
-        .collect();
 
     let mut sources = SourceMap::default();
     for (i, input) in inputs.iter().enumerate() {
@@ -363,12 +357,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     };
     let mut declared = Vec::new();
     let mut functions = Vec::new();
-    for (unit, out) in units.iter().zip(outs) {
-        if let Unit::Terraform { dir, .. } = unit {
-            if called.contains(dir) && !out.called_modules.contains(dir) {
-                continue;
-            }
-        }
+    for out in outs {
         findings.extend(out.findings);
         diagnostics.extend(out.diagnostics);
         declared.extend(out.declared);
@@ -719,14 +708,16 @@ impl Input {
 const MAX_MODULE_ROUNDS: usize = 32;
 
 /// Read the Terraform files of local module directories that modules in the
-/// scan call but that lie outside the scanned paths.
+/// scan call but that lie outside the scanned paths. Returns every directory
+/// some module calls (they are scanned through their calls, not as roots).
 fn add_module_files(
     files: &mut Vec<Found>,
     displays: &mut Vec<String>,
     inputs: &mut Vec<Input>,
     cwd: Option<&Path>,
     max: u64,
-) {
+) -> std::collections::BTreeSet<PathBuf> {
+    let mut called = std::collections::BTreeSet::new();
     let mut known: std::collections::BTreeSet<PathBuf> = files
         .iter()
         .filter(|f| is_terraform(f.candidate))
@@ -741,6 +732,10 @@ fn add_module_files(
             }
             if let (Some(text), Some(dir)) = (&inputs[i].text, files[i].path.parent()) {
                 for d in crate::terraform::local_module_dirs(dir, text) {
+                    // A module calling its own directory is not a call from elsewhere.
+                    if d.as_path() != dir {
+                        called.insert(d.clone());
+                    }
                     if !known.contains(&d) {
                         wanted.insert(d);
                     }
@@ -749,7 +744,7 @@ fn add_module_files(
         }
         next = files.len();
         if wanted.is_empty() {
-            return;
+            return called;
         }
         for dir in wanted {
             known.insert(dir.clone());
@@ -778,6 +773,7 @@ fn add_module_files(
             }
         }
     }
+    called
 }
 
 /// The `--var-file` paths as the scan's file list holds them: a file the
@@ -838,6 +834,7 @@ fn plan_units(
     inputs: &[Input],
     displays: &[String],
     shard: Option<(u32, u32)>,
+    called: &std::collections::BTreeSet<PathBuf>,
 ) -> Vec<Unit> {
     let mut units = Vec::new();
     let mut modules: BTreeMap<PathBuf, usize> = BTreeMap::new();
@@ -848,6 +845,11 @@ fn plan_units(
             }
             Some(Kind::Terraform | Kind::TerraformJson) => {
                 let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
+                // A directory another module calls is scanned through that
+                // call (with its inputs), not again as a root of its own.
+                if called.contains(&dir) {
+                    continue;
+                }
                 match modules.get(&dir) {
                     Some(&u) => {
                         if let Unit::Terraform { files, .. } = &mut units[u] {

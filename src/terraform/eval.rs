@@ -13,6 +13,7 @@ use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, U
 use hcl_edit::template::{Directive, Element, Template};
 use hcl_edit::Span as _;
 
+use super::document;
 use super::syntax::{raw_matches, Expr, Src};
 use super::value::{
     self, as_bool, as_number, as_string, derived_unknown, equal, num, sorted_entries, unknown_ref,
@@ -76,6 +77,9 @@ pub(crate) struct Shared<'a> {
     pub errors: Vec<ParseError>,
     pub via: Vec<(Span, String)>,
     pub file_ids: Vec<FileId>,
+    /// Structured forms of the JSON strings rendered (policy heredocs,
+    /// `jsonencode`), for the adapter.
+    pub documents: document::Documents,
     via_seen: HashSet<(Span, String)>,
     noted: HashSet<String>,
     fuel: usize,
@@ -96,6 +100,7 @@ impl<'a> Shared<'a> {
             errors: Vec::new(),
             via: Vec::new(),
             file_ids: Vec::new(),
+            documents: document::Documents::default(),
             via_seen: HashSet::new(),
             noted: HashSet::new(),
             fuel: FUEL,
@@ -527,10 +532,37 @@ impl<'s, 'a> Ev<'s, 'a> {
         }
         let mut out = String::new();
         let mut unknown: Option<Node> = None;
-        self.render(t, src, (false, false), &mut out, &mut unknown);
-        match unknown {
-            Some(u) => derived_unknown(&u, span),
-            None => value::string(out, span),
+        // A template that starts like JSON (a policy heredoc) keeps where
+        // each byte came from, and its unknown interpolations as holes.
+        let json_like = matches!(t.iter().next(), Some(Element::Literal(l)) if document::looks_like_json(l.value()));
+        let mut rec = json_like.then(document::Recorder::default);
+        self.render(t, src, (false, false), &mut out, &mut unknown, &mut rec);
+        if let Some(u) = unknown {
+            return derived_unknown(&u, span);
+        }
+        let Some(rec) = rec else {
+            return value::string(out, span);
+        };
+        let doc = rec.document(&out, src.file);
+        match (doc, rec.holes.first()) {
+            (Some(doc), first) => {
+                // With holes the text is the document with its unknowns in
+                // the model's form, as `jsonencode` writes them.
+                let text = if first.is_some() {
+                    value::to_json_text(&doc)
+                } else {
+                    out
+                };
+                let n = value::string(text, span);
+                if let Value::String(s) = &n.value {
+                    if self.sh.spend(doc.count(), span) {
+                        self.sh.documents.insert(span, s, doc);
+                    }
+                }
+                n
+            }
+            (None, Some(hole)) => derived_unknown(hole, span),
+            (None, None) => value::string(out, span),
         }
     }
 
@@ -541,6 +573,7 @@ impl<'s, 'a> Ev<'s, 'a> {
         trim: (bool, bool),
         out: &mut String,
         unknown: &mut Option<Node>,
+        rec: &mut Option<document::Recorder>,
     ) {
         let els: Vec<&Element> = t.iter().collect();
         for (i, el) in els.iter().enumerate() {
@@ -567,12 +600,31 @@ impl<'s, 'a> Ev<'s, 'a> {
                         v = v.trim_end();
                     }
                     out.push_str(v);
+                    if let Some(rec) = rec.as_mut() {
+                        let whole = src.span(s.span());
+                        let source = match src.fixed {
+                            Some(_) => None,
+                            None => self.sh.info.get(&src.file).and_then(|f| {
+                                f.text.get(whole.start as usize..whole.end as usize)
+                            }),
+                        };
+                        rec.literal(v, source, whole.start, whole);
+                    }
                 }
                 Element::Interpolation(x) => {
                     let v = self.hcl(&x.expr, src);
+                    let at = src.span(x.expr.span());
                     match as_string(&v) {
-                        Some(s) => out.push_str(&s),
-                        None if v.is_unknown() => *unknown = Some(v),
+                        Some(s) => {
+                            out.push_str(&s);
+                            if let Some(rec) = rec.as_mut() {
+                                rec.value(s.len(), at);
+                            }
+                        }
+                        None if v.is_unknown() => match rec.as_mut() {
+                            Some(rec) => rec.hole(out, v, at),
+                            None => *unknown = Some(v),
+                        },
                         None => {
                             let sp = v.span;
                             *unknown =
@@ -599,6 +651,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                                     (d.if_expr.strip.strip_end(), end),
                                     out,
                                     unknown,
+                                    rec,
                                 );
                             }
                             Some(false) => {
@@ -609,6 +662,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                                         (e.strip.strip_end(), close),
                                         out,
                                         unknown,
+                                        rec,
                                     );
                                 }
                             }
@@ -635,7 +689,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                             }
                             self.binds
                                 .push((d.for_expr.value_var.as_str().to_string(), v));
-                            self.render(&d.for_expr.template, src, trim_in, out, unknown);
+                            self.render(&d.for_expr.template, src, trim_in, out, unknown, rec);
                             self.binds.truncate(mark);
                             if unknown.is_some() {
                                 return;

@@ -134,10 +134,27 @@ pub(crate) fn call(ev: &mut Ev<'_, '_>, fc: &FuncCall, src: Src, span: Span) -> 
         _ => pure(name, &args, span),
     };
     match result {
-        Ok(n) => n,
+        Ok(n) => {
+            if name == "jsonencode" {
+                keep_document(ev, &n, args.first());
+            }
+            n
+        }
         Err(Fail::Unknown(u)) => value::derived_unknown(&u, span),
         Err(Fail::Error(msg)) if msg == NOT_EVALUATED => not_evaluated(ev, name, span),
         Err(Fail::Error(msg)) => ev.error(format!("{name}(): {msg}"), span),
+    }
+}
+
+/// `jsonencode` of an object or list: the adapter reads the object itself
+/// (its nodes keep the spans of the text that wrote them) rather than the
+/// JSON text, so findings point inside the document.
+fn keep_document(ev: &mut Ev<'_, '_>, text: &Node, arg: Option<&Node>) {
+    let (Value::String(s), Some(doc)) = (&text.value, arg) else {
+        return;
+    };
+    if matches!(doc.value, Value::Map(_) | Value::Seq(_)) && ev.sh.spend(doc.count(), text.span) {
+        ev.sh.documents.insert(text.span, s, doc.clone());
     }
 }
 

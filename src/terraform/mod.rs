@@ -9,11 +9,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use document::Documents;
+
 use crate::parse::{Node, ParseError};
 use crate::source::{FileId, Span};
 
 mod body;
 mod deps;
+mod document;
 mod eval;
 mod funcs;
 mod graph;
@@ -145,6 +148,10 @@ pub struct Unit {
     /// value carries (its definition) and how it got there
     /// (`through var.timeout, used at main.tf:12`), for finding messages.
     pub via: Vec<(Span, String)>,
+    /// The structured form of JSON strings (policy heredocs, `jsonencode`
+    /// results) with spans inside the file and unknown parts as unknowns;
+    /// [`Documents::get`] finds a string node's document.
+    pub documents: Documents,
 }
 
 /// Load and evaluate the module in `dir` (its `.tf`/`.tf.json` files and
@@ -184,6 +191,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         notes: sh.notes,
         errors: sh.errors,
         via: sh.via,
+        documents: sh.documents,
     }
 }
 

@@ -349,7 +349,7 @@ fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 /// the ARN as written.
 fn redrive_target(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Option<Node> {
     let p = text(r.get(arg))?;
-    let doc = document(p)?;
+    let doc = document(a, p)?;
     let arn = present(doc.get("deadLetterTargetArn")).unwrap_or(&doc);
     if let Some(q) = a.link(r, arg, Some(p), &["aws_sqs_queue"]) {
         return Some(Node::string(q.as_str().unwrap_or_default(), arn.span));

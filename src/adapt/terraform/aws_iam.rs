@@ -8,7 +8,7 @@ use super::res::{blocks_of, present, text};
 use super::{Adapter, Res};
 use crate::adapt::iam;
 use crate::model::{map_of, Item};
-use crate::parse::{json, Map, Node, Value, MAX_DEPTH};
+use crate::parse::{json, Map, Node, Unknown, Value, MAX_DEPTH};
 use crate::source::Span;
 use crate::terraform::Resource;
 
@@ -48,23 +48,71 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 /// A policy document written as JSON text (heredoc, `jsonencode`, a plan's
-/// string) or already as an object. A string whose span is exactly its text
-/// (a literal without escapes) keeps inner spans; otherwise every node gets
-/// the string's span.
-pub(crate) fn document(n: &Node) -> Option<Node> {
+/// string) or already as an object. The evaluator's structured form comes
+/// first (spans inside the document, unknown parts as unknowns); else a
+/// string whose span is exactly its text (a literal without escapes) keeps
+/// inner spans, and any other string gives every node the string's span.
+/// Unknowns written in the model's form (`{"unknown": true}`, as
+/// `jsonencode` writes them) are read back as unknowns.
+pub(crate) fn document(a: &Adapter<'_, '_>, n: &Node) -> Option<Node> {
+    parse_document(a, n).ok()
+}
+
+/// [`document`], with the parse error of a string that is not JSON.
+fn parse_document(a: &Adapter<'_, '_>, n: &Node) -> Result<Node, String> {
+    if let Some(doc) = a.unit.documents.get(n) {
+        return Ok(doc.clone());
+    }
     match &n.value {
         Value::String(s) => {
-            let mut doc = json::parse(s, n.span.file).ok()?;
+            let mut doc = json::parse(s, n.span.file).map_err(|e| e.message)?;
             if n.span.end.saturating_sub(n.span.start) as usize == s.len() {
                 shift(&mut doc, n.span.start, 0);
             } else {
                 iam::respan(&mut doc, n.span);
             }
-            Some(doc)
+            read_unknowns(&mut doc);
+            Ok(doc)
         }
-        Value::Map(_) | Value::Unknown(_) => Some(n.clone()),
-        _ => None,
+        Value::Map(_) | Value::Unknown(_) => Ok(n.clone()),
+        _ => Err("not a JSON document".into()),
     }
+}
+
+/// Turn `{"unknown": true, "reason": ..., "ref": ..., "attr": ...}` objects
+/// back into unknown values.
+fn read_unknowns(doc: &mut Node) {
+    let mut stack = vec![(doc, 0usize)];
+    while let Some((n, depth)) = stack.pop() {
+        if let Some(u) = unknown_form(n) {
+            n.value = Value::Unknown(u);
+            continue;
+        }
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        match &mut n.value {
+            Value::Seq(items) => stack.extend(items.iter_mut().map(|i| (i, depth + 1))),
+            Value::Map(m) => stack.extend(m.entries.iter_mut().map(|e| (&mut e.value, depth + 1))),
+            _ => {}
+        }
+    }
+}
+
+fn unknown_form(n: &Node) -> Option<Unknown> {
+    let m = n.as_map()?;
+    if m.get("unknown").and_then(Node::as_bool) != Some(true)
+        || m.iter()
+            .any(|(k, _)| !matches!(k, "unknown" | "reason" | "ref" | "attr"))
+    {
+        return None;
+    }
+    let s = |k: &str| m.get(k).and_then(Node::as_str).map(str::to_string);
+    Some(Unknown {
+        reason: s("reason").unwrap_or_default(),
+        reference: s("ref"),
+        attribute: s("attr"),
+    })
 }
 
 /// Move every span of a tree parsed from a literal to the literal's place.
@@ -89,16 +137,32 @@ fn shift(n: &mut Node, by: u32, depth: usize) {
 
 /// The statements of the policy document in argument `arg`: those of the
 /// `aws_iam_policy_document` it refers to, else its own JSON. An unknown
-/// document stays unknown (rules treat it as unknowable, not empty).
-pub(crate) fn statements_of(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Node {
+/// document stays unknown (rules treat it as unknowable, not empty), and so
+/// does one that is not valid JSON, with a note at the string.
+pub(crate) fn statements_of(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Node {
     let v = r.get(arg);
     if let Some(doc) = linked_document(a, r.r, arg, 0) {
         return doc;
     }
-    match v.and_then(document) {
-        Some(d) if d.is_unknown() => d,
-        Some(d) => iam::statements(&d),
-        None => Node::seq(Vec::new(), v.map_or(r.span, |n| n.span)),
+    match v {
+        Some(v) => statements_in(a, r.id, v),
+        None => Node::seq(Vec::new(), r.span),
+    }
+}
+
+/// The statements of policy document `v` of resource `id`.
+fn statements_in(a: &mut Adapter<'_, '_>, id: &str, v: &Node) -> Node {
+    match parse_document(a, v) {
+        Ok(d) if d.is_unknown() => d,
+        Ok(d) => iam::statements(&d),
+        Err(e) if v.as_str().is_some() => {
+            a.model.notes.push((
+                format!("{id}: the policy is not valid JSON, so it is not checked ({e})"),
+                v.span,
+            ));
+            Node::unknown("the policy is not valid JSON", v.span)
+        }
+        Err(_) => Node::seq(Vec::new(), v.span),
     }
 }
 
@@ -127,7 +191,7 @@ fn policy_document(a: &Adapter<'_, '_>, d: &Resource, depth: usize) -> Node {
     let blocks = blocks_of(present(d.values.get("statement")));
     if blocks.is_empty() {
         // A plan's data source may only have its rendered `json`.
-        if let Some(doc) = present(d.values.get("json")).and_then(document) {
+        if let Some(doc) = present(d.values.get("json")).and_then(|j| document(a, j)) {
             if let Some(s) = iam::statements(&doc).as_seq() {
                 out.extend(s.iter().cloned());
             }
@@ -242,11 +306,7 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .get("name")
             .and_then(Node::as_str)
             .map_or_else(|| i.to_string(), str::to_string);
-        let statements = match document(policy) {
-            Some(d) if d.is_unknown() => d,
-            Some(d) => iam::statements(&d),
-            None => Node::seq(Vec::new(), policy.span),
-        };
+        let statements = statements_in(a, &format!("{}.inline_policy", r.id), policy);
         a.push_policy(
             &format!("{}/Policies/{name}", r.id),
             "aws_iam_role",

@@ -116,7 +116,9 @@ fn http_function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let Some(config) = r.get("config_json") else {
         return;
     };
-    let Some(doc) = document(config) else { return };
+    let Some(doc) = document(a, config) else {
+        return;
+    };
     let bindings = doc.get("bindings").and_then(Node::as_seq).unwrap_or(&[]);
     let Some(http) = bindings
         .iter()
