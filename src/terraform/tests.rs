@@ -775,3 +775,72 @@ resource "x_y" "z" {
         [root().join("outer"), root().join("inner")]
     );
 }
+
+/// The structured document the evaluator kept for string attribute `path`.
+fn doc_of<'u>(u: &'u Unit, r: &Resource, path: &str) -> &'u Node {
+    u.documents
+        .get(at(r, path))
+        .unwrap_or_else(|| panic!("no document for {path}"))
+}
+
+#[test]
+fn heredoc_policies_with_unknown_interpolations_stay_readable() {
+    let main = "resource \"aws_sqs_queue\" \"q\" {}\nresource \"aws_sqs_queue_policy\" \"p\" {\n  policy = <<-POLICY\n    {\n      \"Statement\": [{\n        \"Effect\": \"Allow\",\n        \"Principal\": \"*\",\n        \"Action\": \"sqs:${var.verb}\",\n        \"Resource\": \"${aws_sqs_queue.q.arn}\",\n        \"Condition\": ${var.cond}\n      }]\n    }\n  POLICY\n}\nvariable \"verb\" { default = \"SendMessage\" }\nvariable \"cond\" {}\n";
+    let (u, fx) = load(&[("main.tf", main)]);
+    let p = res(&u, "aws_sqs_queue_policy.p");
+    // The text is the document with its unknowns in the model's form.
+    let v: serde_json::Value =
+        serde_json::from_str(at(p, "policy").as_str().expect("string")).expect("json");
+    let s = &v["Statement"][0];
+    assert_eq!(s["Action"], json!("sqs:SendMessage"));
+    assert_eq!(s["Resource"]["ref"], json!("aws_sqs_queue.q"));
+    assert_eq!(s["Condition"]["unknown"], json!(true));
+    // The structured form points into the file, line by line.
+    let d = doc_of(&u, p, "policy");
+    let st = d.get_path(&["Statement"]).and_then(Node::as_seq).unwrap();
+    let principal = st[0].get("Principal").unwrap();
+    assert_eq!(fx.text(principal.span), "\"*\"");
+    let action = st[0].get("Action").unwrap();
+    assert_eq!(fx.text(action.span), "\"sqs:${var.verb}\"");
+    let resource = st[0].get("Resource").unwrap();
+    assert_eq!(unknown(resource).reference.as_deref(), Some("aws_sqs_queue.q"));
+    assert_eq!(fx.text(resource.span), "\"${aws_sqs_queue.q.arn}\"");
+    let cond = st[0].get("Condition").unwrap();
+    assert!(cond.is_unknown());
+    assert_eq!(fx.text(cond.span), "var.cond");
+}
+
+#[test]
+fn known_heredocs_keep_their_text_and_get_a_document() {
+    let main = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": {\"Action\": \"$${x}\"}}\nEOF\n}\nresource \"aws_s3_bucket\" \"b\" {\n  bucket = <<EOF\n{not json ${aws_s3_bucket.c.id}\nEOF\n}\n";
+    let (u, fx) = load(&[("main.tf", main)]);
+    let p = res(&u, "aws_iam_policy.p");
+    assert_eq!(
+        at(p, "policy").as_str(),
+        Some("{\"Statement\": {\"Action\": \"${x}\"}}\n")
+    );
+    let d = doc_of(&u, p, "policy");
+    let action = d.get_path(&["Statement", "Action"]).unwrap();
+    assert_eq!(action.as_str(), Some("${x}"));
+    assert_eq!(fx.text(action.span), "\"$${x}\"");
+    // Not JSON, with an unknown: unknown as before, no document.
+    let b = res(&u, "aws_s3_bucket.b");
+    assert!(at(b, "bucket").is_unknown());
+    assert_eq!(u.documents.len(), 1);
+}
+
+#[test]
+fn jsonencode_documents_keep_the_object_spans() {
+    let main = "resource \"aws_iam_policy\" \"p\" {\n  count = 2\n  policy = jsonencode({\n    Statement = [{\n      Action   = \"s3:${count.index}\"\n      Resource = aws_s3_bucket.b.arn\n    }]\n  })\n}\nresource \"aws_s3_bucket\" \"b\" {}\n";
+    let (u, fx) = load(&[("main.tf", main)]);
+    for (i, addr) in ["aws_iam_policy.p[0]", "aws_iam_policy.p[1]"].iter().enumerate() {
+        let p = res(&u, addr);
+        let d = doc_of(&u, p, "policy");
+        let st = d.get_path(&["Statement"]).and_then(Node::as_seq).unwrap();
+        let action = st[0].get("Action").unwrap();
+        // Each instance finds its own document under the shared span.
+        assert_eq!(action.as_str(), Some(format!("s3:{i}").as_str()));
+        assert_eq!(fx.text(action.span), "\"s3:${count.index}\"");
+        assert!(st[0].get("Resource").unwrap().is_unknown());
+    }
+}
