@@ -54,20 +54,33 @@ metadata := {
 		"https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
 		"https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",
 	],
+	"fixes": {
+		"terraform": "Set `kms_key_arn` on the `aws_lambda_function` to a customer managed `aws_kms_key`, or keep the secret in `aws_secretsmanager_secret` or `aws_ssm_parameter` and pass only its ARN in `environment { variables }`. Azure: use a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`) in `app_settings`; Google: use Secret Manager (`secret_environment_variables`, or `value_source.secret_key_ref` in a Cloud Run `env` block).",
+		"serverless": "Set `provider.kmsKeyArn` (or `kmsKeyArn` on the function) to a customer managed KMS key, or keep the secret in Secrets Manager or SSM Parameter Store and put only its name or ARN in `environment`, read at run time (`${ssm:...}` copies the value into the function configuration).",
+	},
 }
 
 deny contains {
 	"resource": f.id,
 	"path": "kms_key",
-	"message": sprintf(
-		"Function %s keeps secret-like environment variables (%s) encrypted only with the AWS managed key: anyone who can read its configuration sees them; set KmsKeyArn to a customer managed key or move them to Secrets Manager",
-		[f.name, names(f)],
-	),
+	"message": sprintf("Function %s keeps secret-like %s (%s) %s", [f.name, setting_word(f), names(f), advice(f)]),
 } if {
 	some f in input.functions
 	count(names_of(f)) > 0
 	not enc.customer_managed(f.kms_key)
 }
+
+setting_word(f) := "app settings" if f.cloud == "azure"
+
+else := "environment variables"
+
+advice(f) := "encrypted only with the AWS managed key: anyone who can read its configuration sees them; set KmsKeyArn to a customer managed key or move them to Secrets Manager" if {
+	f.cloud == "aws"
+} else := "as plain values: anyone who can read the app's configuration sees them; use Key Vault references (@Microsoft.KeyVault(...)) instead" if {
+	f.cloud == "azure"
+} else := "as plain values: anyone who can read the function's configuration sees them; use Secret Manager (secret_environment_variables) or a customer-managed key (kms_key_name)" if {
+	f.cloud == "gcp"
+} else := "as plain values; keep them in the platform's secret store"
 
 names_of(f) := [n | some n in f.sensitive_environment; is_string(n)]
 

@@ -243,11 +243,12 @@ mod tests {
         let mut r = Recorder::default();
         // `<<-EOF` stripped two spaces; `$${` became `${`.
         r.literal("{\n\"a\": \"${x}\"}", Some("{\n  \"a\": \"$${x}\"}"), 100, sp(100, 119));
-        assert_eq!(r.origin.len(), 13);
+        assert_eq!(r.origin.len(), 14);
         // `"` of "a" is at source offset 4.
         assert_eq!(r.origin[2], (104, 105));
-        // `$` of the value is the second `$` of `$${`.
-        assert_eq!(r.origin[8], (112, 113));
+        // `$` of the value maps into `$${`, `{` after it exactly.
+        assert_eq!(r.origin[8], (110, 111));
+        assert_eq!(r.origin[9], (112, 113));
     }
 
     #[test]

@@ -389,6 +389,7 @@ pub(crate) fn adapt(
         a.model.push("apis", api.into_node());
     }
     s3_buckets(a, svc);
+    sns_topics(a, svc, overrides);
 }
 
 fn api_name(svc: &Service<'_>) -> String {
@@ -396,6 +397,54 @@ fn api_name(svc: &Service<'_>) -> String {
         (Some(st), Some(n)) => format!("{st}-{n}"),
         (_, Some(n)) => n.clone(),
         _ => "api".into(),
+    }
+}
+
+/// The topic an `sns` event makes the Framework create: a plain topic
+/// name, or `topicName` without `arn` (an ARN subscribes to an existing
+/// topic). Returns its logical id (`SNSTopic<Name>`) and the name's node.
+pub(crate) fn created_topic(ev: &Node) -> Option<(String, &Node)> {
+    let v = ev.get("sns")?;
+    let name = match &v.value {
+        Value::String(s) if !s.starts_with("arn:") => v,
+        Value::Map(_) if v.get("arn").is_none() => v.get("topicName")?,
+        _ => return None,
+    };
+    let alnum: String = name
+        .as_str()?
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    Some((format!("SNSTopic{}", normalize(&alnum)), name))
+}
+
+/// The topics `sns` events create. The Framework sets no
+/// `KmsMasterKeyId` on them; a `Resources:` entry with the generated id
+/// (an override) can add one.
+fn sns_topics(a: &mut Adapter<'_, '_>, svc: &Service<'_>, overrides: &BTreeMap<String, Node>) {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &svc.functions {
+        let Some(list) = f.value.get("events").and_then(Node::as_seq) else {
+            continue;
+        };
+        for (id, name) in list.iter().filter_map(created_topic) {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let text = name.as_str().unwrap_or_default();
+            let mut t = Item::new(&id, text, "AWS::SNS::Topic", "aws", name.span);
+            let mut props = vec![("TopicName", name.clone())];
+            if let Some(o) = overrides.get(&id).and_then(|o| a.ctx.resolve(o)) {
+                if let Some(k) = o.get("KmsMasterKeyId") {
+                    t.set("kms_key", k.clone());
+                    props.push(("KmsMasterKeyId", k.clone()));
+                }
+            }
+            a.model.push("topics", t.into_node());
+            let mut raw = Item::new(&id, text, "AWS::SNS::Topic", "aws", name.span);
+            raw.set("properties", map_of(props, name.span));
+            a.model.push("resources", raw.into_node());
+        }
     }
 }
 

@@ -206,6 +206,12 @@ impl<'a> Service<'a> {
                 e.key_span,
             ));
             out.push((format!("{n}LogGroup"), "AWS::Logs::LogGroup", e.key_span));
+            let events = e.value.get("events").and_then(Node::as_seq);
+            for (id, name) in events.into_iter().flatten().filter_map(events::created_topic) {
+                if !out.iter().any(|(g, _, _)| *g == id) {
+                    out.push((id, "AWS::SNS::Topic", name.span));
+                }
+            }
             if e.value.get("iamRoleStatements").is_some() {
                 out.push((
                     format!("{n}IamRoleLambdaExecution"),

@@ -2,6 +2,7 @@
 //! the public corpus of real services; hostile input.
 
 use super::*;
+use crate::model::item_id;
 use crate::parse::{self, Syntax};
 
 fn run_env(text: &str, env: &Env) -> Model {
@@ -343,6 +344,48 @@ resources:
     assert_eq!(l["retention_days"], 30);
     assert_eq!(l["kms_key"], "arn:aws:kms:us-east-1:1:key/k");
     assert_eq!(line(&m, text, "HelloLogGroup", "retention_days"), 9);
+}
+
+#[test]
+fn sns_events_create_topics_that_overrides_and_policies_reach() {
+    let text = "service: s
+provider: {name: aws}
+functions:
+  a:
+    handler: h
+    events:
+      - sns: order-placed
+      - sns: {topicName: refunds, displayName: Refunds}
+      - sns: arn:aws:sns:us-east-1:1:existing
+      - sns: {arn: arn:aws:sns:us-east-1:1:other, topicName: other}
+  b:
+    handler: h
+    events:
+      - sns: order-placed
+resources:
+  Resources:
+    SNSTopicRefunds:
+      Properties:
+        KmsMasterKeyId: alias/refunds
+    RefundsPolicy:
+      Type: AWS::SNS::TopicPolicy
+      Properties:
+        Topics: [!Ref SNSTopicRefunds]
+        PolicyDocument:
+          Statement:
+            - {Effect: Allow, Principal: '*', Action: sns:Publish, Resource: '*'}
+";
+    let m = run(text);
+    let ids: Vec<&str> = m.items("topics").iter().filter_map(item_id).collect();
+    assert_eq!(ids, vec!["SNSTopicOrderplaced", "SNSTopicRefunds"]);
+    let placed = item(&m, "topics", "SNSTopicOrderplaced");
+    assert_eq!(placed["name"], "order-placed");
+    assert!(placed.get("kms_key").is_none());
+    assert_eq!(line(&m, text, "SNSTopicOrderplaced", "kms_key"), 7);
+    assert_eq!(item(&m, "topics", "SNSTopicRefunds")["kms_key"], "alias/refunds");
+    assert_eq!(line(&m, text, "SNSTopicRefunds", "kms_key"), 19);
+    let p = item(&m, "policies", "RefundsPolicy");
+    assert_eq!(p["attached_to"], serde_json::json!(["SNSTopicRefunds"]));
 }
 
 #[test]

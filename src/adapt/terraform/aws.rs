@@ -55,6 +55,10 @@ fn mark_async(a: &mut Adapter<'_, '_>, f: &Node) {
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut f = r.item();
+    // Messages name the function as AWS does; `id` stays the address.
+    if let Some(n) = text(r.get("function_name")).filter(|n| n.as_str().is_some()) {
+        f.set("name", n.clone());
+    }
     f.set_opt("runtime", text(r.get("runtime")).cloned());
     f.set_opt("handler", text(r.get("handler")).cloned());
     f.set_opt("package_type", text(r.get("package_type")).cloned());

@@ -4,12 +4,15 @@
 //! Stages complete their API item; integrations give routes their function
 //! and timeout once every resource is adapted.
 
+use super::aws_iam::statements_of;
 use super::res::{boolean, num, text, walk};
 use super::{Adapter, Res};
 use crate::parse::Node;
 use crate::terraform::Resource;
 
 const REST: &[&str] = &["aws_api_gateway_rest_api"];
+/// `target_type` of an API's resource policy: the service its actions name.
+const API_POLICY_TARGET: &str = "execute-api";
 const HTTP: &[&str] = &["aws_apigatewayv2_api"];
 const FUNCTION: &[&str] = &["aws_lambda_function"];
 
@@ -22,6 +25,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let first = types.map(|t| t.as_seq().and_then(<[Node]>::first).unwrap_or(t));
             api.set_opt("endpoint_type", first.cloned());
             a.model.push("apis", api.into_node());
+            if r.get("policy").is_some() {
+                let owner = vec![Node::string(r.id, r.span)];
+                resource_policy(a, r, &format!("{}/Policy", r.id), owner);
+            }
+        }
+        "aws_api_gateway_rest_api_policy" => {
+            let targets: Vec<Node> = a.link_arg(r, "rest_api_id", REST).into_iter().collect();
+            resource_policy(a, r, r.id, targets);
         }
         "aws_apigatewayv2_api" => {
             let mut api = r.item();
@@ -215,4 +226,21 @@ fn rest_method_of(a: &Adapter<'_, '_>, integ: &Resource) -> Option<String> {
         .find(|x| key(&Res::new(x)) == want)
         .map(|x| x.address.clone())
         .filter(|_| walk(&integ.values, &["http_method"]).is_some())
+}
+
+/// A REST API's resource policy (its `policy` argument, or an
+/// `aws_api_gateway_rest_api_policy`), as CloudFormation's `Policy` of an
+/// `AWS::ApiGateway::RestApi` would be.
+fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, id: &str, targets: Vec<Node>) {
+    let statements = statements_of(a, r, "policy");
+    a.push_policy(
+        id,
+        r.type_,
+        r.span,
+        "resource",
+        "resource_policy",
+        targets,
+        Some(API_POLICY_TARGET),
+        statements,
+    );
 }

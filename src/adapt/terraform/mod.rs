@@ -15,6 +15,7 @@ mod aws_data;
 mod aws_iam;
 mod azure;
 mod gcp;
+mod managed_keys;
 mod regions;
 mod res;
 
@@ -205,6 +206,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                 }
             }
         }
+        managed_keys::resolve(self);
         regions::collect(self);
     }
 

@@ -645,3 +645,138 @@ fn unknowns_stay_unknown_and_still_link() {
     assert_eq!(m.headers.len(), 3);
     assert_eq!(m.headers[0].id, "aws_lambda_function.f");
 }
+
+/// The model of a one-file HCL module.
+fn hcl_model(main: &str) -> Model {
+    let root = std::path::PathBuf::from("/m");
+    let mut set = crate::terraform::FileSet::default();
+    set.files
+        .insert(root.join("main.tf"), (FileId(0), std::sync::Arc::from(main)));
+    let unit = crate::terraform::load_module(&root, &set, &crate::terraform::Options::default());
+    adapt(&unit).0
+}
+
+/// The line of the node at `path` inside item `id`.
+fn line_at(m: &Model, text: &str, collection: &str, id: &str, path: &[&str]) -> usize {
+    let item = m.item(collection, id).expect("item");
+    let (n, matched) = item.find_path(path);
+    assert_eq!(matched, path.len(), "{path:?} in {}", item.to_json());
+    line_of(text, n.span)
+}
+
+#[test]
+fn policy_statements_point_inside_heredocs_and_jsonencode() {
+    let main = r#"resource "aws_iam_role_policy" "j" {
+  role = "r"
+  policy = jsonencode({
+    Statement = [{
+      Action   = ["iam:AttachGroupPolicy"]
+      Effect   = "Allow"
+      Resource = "*"
+    }]
+  })
+}
+resource "aws_sqs_queue" "q" {
+  policy = <<POLICY
+{
+  "Statement": [{
+    "Effect": "Allow",
+    "Principal": {"AWS": "*"},
+    "Action": "sqs:SendMessage",
+    "Resource": "${aws_sqs_queue.q.arn}"
+  }]
+}
+POLICY
+}
+"#;
+    let m = hcl_model(main);
+    let j = "aws_iam_role_policy.j";
+    assert_eq!(line_at(&m, main, "policies", j, &["statements", "0", "resource", "0"]), 7);
+    assert_eq!(line_at(&m, main, "policies", j, &["statements", "0", "action", "0"]), 5);
+    let q = "aws_sqs_queue.q/Policy";
+    let p = item(&m, "policies", q);
+    assert_eq!(p["statements"][0]["principal"], json!({"AWS": ["*"]}));
+    assert_eq!(p["statements"][0]["resource"][0]["ref"], json!("aws_sqs_queue.q"));
+    assert_eq!(line_at(&m, main, "policies", q, &["statements", "0", "principal", "AWS", "0"]), 16);
+}
+
+#[test]
+fn invalid_policy_json_is_a_note_and_unknown_statements() {
+    let main = "resource \"aws_iam_policy\" \"p\" {\n  policy = <<EOF\n{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\",}]}\nEOF\n}\n";
+    let m = hcl_model(main);
+    let p = item(&m, "policies", "aws_iam_policy.p");
+    assert_eq!(p["statements"]["unknown"], json!(true));
+    let notes: Vec<_> = m
+        .notes
+        .iter()
+        .filter(|(msg, _)| msg.contains("not valid JSON"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", m.notes);
+    assert!(notes[0].0.starts_with("aws_iam_policy.p: the policy is not valid JSON"));
+    assert_eq!(line_of(main, notes[0].1), 2);
+}
+
+#[test]
+fn unknowns_in_model_form_are_read_back_as_unknowns() {
+    // A plan's policy string written by `jsonencode` with an unknown part.
+    let policy = r#"{"Statement":[{"Effect":"Allow","Principal":{"unknown":true,"reason":"r","ref":"aws_iam_role.x","attr":"arn"},"Action":"s3:*","Resource":"*"}]}"#;
+    let text = plan_json(
+        &[("aws_iam_policy.p", json!({"policy": policy}))],
+        &[],
+        &[],
+    );
+    let m = model_of(&text);
+    let p = item(&m, "policies", "aws_iam_policy.p");
+    let principal = &p["statements"][0]["principal"];
+    assert_eq!(principal["unknown"], json!(true));
+    assert_eq!(principal["ref"], json!("aws_iam_role.x"));
+}
+
+#[test]
+fn api_policies_managed_key_aliases_and_function_names() {
+    let main = r#"resource "aws_api_gateway_rest_api" "api" {
+  name   = "api"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "execute-api:Invoke", Resource = "*" }] })
+}
+resource "aws_api_gateway_rest_api_policy" "p" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  policy      = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "execute-api:Invoke", Resource = "*" }] })
+}
+data "aws_kms_key" "managed" {
+  key_id = "alias/aws/secretsmanager"
+}
+data "aws_kms_key" "own" {
+  key_id = "alias/mine"
+}
+resource "aws_secretsmanager_secret" "a" {
+  kms_key_id = data.aws_kms_key.managed.arn
+}
+resource "aws_secretsmanager_secret" "b" {
+  kms_key_id = data.aws_kms_key.own.arn
+}
+resource "aws_lambda_function" "f" {
+  function_name = "orders"
+  role          = "arn:aws:iam::123456789012:role/r"
+}
+"#;
+    let m = hcl_model(main);
+    let own = item(&m, "policies", "aws_api_gateway_rest_api.api/Policy");
+    assert_eq!(own["target_type"], json!("execute-api"));
+    assert_eq!(own["attached_to"], json!(["aws_api_gateway_rest_api.api"]));
+    assert_eq!(own["statements"][0]["principal"], json!({"AWS": ["*"]}));
+    let split = item(&m, "policies", "aws_api_gateway_rest_api_policy.p");
+    assert_eq!(split["kind"], json!("resource"));
+    assert_eq!(split["attached_to"], json!(["aws_api_gateway_rest_api.api"]));
+    assert_eq!(split["statements"][0]["effect"], json!("Deny"));
+    let a = item(&m, "secrets", "aws_secretsmanager_secret.a");
+    assert_eq!(a["kms_key"], json!("alias/aws/secretsmanager"));
+    assert_eq!(
+        line_at(&m, main, "secrets", "aws_secretsmanager_secret.a", &["kms_key"]),
+        16
+    );
+    let b = item(&m, "secrets", "aws_secretsmanager_secret.b");
+    assert_eq!(b["kms_key"]["ref"], json!("data.aws_kms_key.own"));
+    let f = item(&m, "functions", "aws_lambda_function.f");
+    assert_eq!(f["name"], json!("orders"));
+    assert_eq!(f["id"], json!("aws_lambda_function.f"));
+}
