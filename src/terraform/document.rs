@@ -12,9 +12,9 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
-use crate::parse::{json, Node, Value, MAX_DEPTH};
 #[cfg(test)]
 use crate::parse::Map;
+use crate::parse::{json, Node, Value, MAX_DEPTH};
 use crate::source::Span;
 
 /// Structured forms of JSON strings, keyed by the string node's span and
@@ -242,7 +242,12 @@ mod tests {
     fn literals_align_through_escapes_and_indentation() {
         let mut r = Recorder::default();
         // `<<-EOF` stripped two spaces; `$${` became `${`.
-        r.literal("{\n\"a\": \"${x}\"}", Some("{\n  \"a\": \"$${x}\"}"), 100, sp(100, 119));
+        r.literal(
+            "{\n\"a\": \"${x}\"}",
+            Some("{\n  \"a\": \"$${x}\"}"),
+            100,
+            sp(100, 119),
+        );
         assert_eq!(r.origin.len(), 14);
         // `"` of "a" is at source offset 4.
         assert_eq!(r.origin[2], (104, 105));

@@ -602,12 +602,13 @@ impl<'s, 'a> Ev<'s, 'a> {
                     out.push_str(v);
                     if let Some(rec) = rec.as_mut() {
                         let whole = src.span(s.span());
-                        let source = match src.fixed {
-                            Some(_) => None,
-                            None => self.sh.info.get(&src.file).and_then(|f| {
-                                f.text.get(whole.start as usize..whole.end as usize)
-                            }),
-                        };
+                        let source =
+                            match src.fixed {
+                                Some(_) => None,
+                                None => self.sh.info.get(&src.file).and_then(|f| {
+                                    f.text.get(whole.start as usize..whole.end as usize)
+                                }),
+                            };
                         rec.literal(v, source, whole.start, whole);
                     }
                 }

@@ -803,7 +803,10 @@ fn heredoc_policies_with_unknown_interpolations_stay_readable() {
     let action = st[0].get("Action").unwrap();
     assert_eq!(fx.text(action.span), "\"sqs:${var.verb}\"");
     let resource = st[0].get("Resource").unwrap();
-    assert_eq!(unknown(resource).reference.as_deref(), Some("aws_sqs_queue.q"));
+    assert_eq!(
+        unknown(resource).reference.as_deref(),
+        Some("aws_sqs_queue.q")
+    );
     assert_eq!(fx.text(resource.span), "\"${aws_sqs_queue.q.arn}\"");
     let cond = st[0].get("Condition").unwrap();
     assert!(cond.is_unknown());
@@ -833,7 +836,10 @@ fn known_heredocs_keep_their_text_and_get_a_document() {
 fn jsonencode_documents_keep_the_object_spans() {
     let main = "resource \"aws_iam_policy\" \"p\" {\n  count = 2\n  policy = jsonencode({\n    Statement = [{\n      Action   = \"s3:${count.index}\"\n      Resource = aws_s3_bucket.b.arn\n    }]\n  })\n}\nresource \"aws_s3_bucket\" \"b\" {}\n";
     let (u, fx) = load(&[("main.tf", main)]);
-    for (i, addr) in ["aws_iam_policy.p[0]", "aws_iam_policy.p[1]"].iter().enumerate() {
+    for (i, addr) in ["aws_iam_policy.p[0]", "aws_iam_policy.p[1]"]
+        .iter()
+        .enumerate()
+    {
         let p = res(&u, addr);
         let d = doc_of(&u, p, "policy");
         let st = d.get_path(&["Statement"]).and_then(Node::as_seq).unwrap();

@@ -931,3 +931,105 @@ fn online_timeout_is_reported_as_unreachable() {
         )
     );
 }
+
+// ------------------------------------------------------- through the binary
+
+/// `faasguard scan --online` asks the OSV API once per batch, then for each
+/// record, and reports what matches at the lockfile line, naming the function.
+#[test]
+fn scan_online_reports_vulnerable_packages_from_the_api() {
+    let record: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            crate::common::root().join("fixtures/deps/advisory-db/PYSEC-2022-202.json"),
+        )
+        .expect("fixture record"),
+    )
+    .expect("JSON");
+    let server = Server::start(move |hit, _| {
+        if hit.url.ends_with("/v1/querybatch") {
+            let asked: Value = serde_json::from_str(&hit.body).unwrap_or(Value::Null);
+            let results: Vec<Value> = asked["queries"]
+                .as_array()
+                .map(|qs| {
+                    qs.iter()
+                        .map(|q| {
+                            if q["package"]["name"].as_str().map(str::to_ascii_lowercase)
+                                == Some("pyjwt".into())
+                            {
+                                serde_json::json!({"vulns": [{"id": "PYSEC-2022-202", "modified": "2023-01-01T00:00:00Z"}]})
+                            } else {
+                                serde_json::json!({})
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Reply::json(&serde_json::json!({ "results": results }))
+        } else if hit.url.ends_with("/v1/vulns/PYSEC-2022-202") {
+            Reply::json(&record)
+        } else {
+            Reply::new(404, "not found")
+        }
+    });
+    let (code, report) = crate::common::json_run(
+        &["scan", "fixtures/deps", "--online", "--osv-url", &server.base, "--format", "json"],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let deps: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "FG-DEP-001")
+        .collect();
+    assert_eq!(deps.len(), 1, "{report:#}");
+    assert_eq!(deps[0]["file"], "fixtures/deps/app/requirements.txt");
+    assert_eq!(deps[0]["dependency"]["advisory"], "PYSEC-2022-202");
+    assert_eq!(deps[0]["dependency"]["fixed"][0], "2.4.0");
+    assert!(deps[0]["dependency"]["functions"]
+        .as_array()
+        .is_some_and(|f| !f.is_empty()));
+    assert_eq!(report["dependencies"]["mode"], "online");
+    let urls = server.urls();
+    assert_eq!(urls.iter().filter(|u| u.ends_with("/v1/querybatch")).count(), 1);
+}
+
+/// Offline, `--online` fails clearly and everything else is still scanned.
+#[test]
+fn scan_online_without_a_network_says_so_and_scans_the_rest() {
+    let base = format!("http://127.0.0.1:{}", closed_port());
+    let (code, report) = crate::common::json_run(
+        &["scan", "fixtures/deps", "--online", "--osv-url", &base, "--format", "json"],
+        &[],
+    );
+    // The template is clean; what fails is said, not turned into findings.
+    assert_eq!(code, Some(0));
+    let diags = report["diagnostics"].to_string();
+    assert!(diags.contains("dependencies were not checked"), "{diags}");
+    assert!(diags.contains("cannot reach"), "{diags}");
+    assert_eq!(report["summary"]["files_scanned"], 1);
+    assert_eq!(report["dependencies"]["checked"], false);
+}
+
+/// `faasguard db update --mirror URL` fills the directory a scan then reads.
+#[test]
+fn db_update_from_a_mirror_then_scan_offline() {
+    let server = archive_server(|_, _| None);
+    let dir = tempfile::tempdir().expect("tmp");
+    let db = dir.path().join("db");
+    let out = assert_cmd::Command::cargo_bin("faasguard")
+        .expect("binary")
+        .args(["db", "update", "--db-dir"])
+        .arg(&db)
+        .args(["--mirror", &server.base, "--timeout", "5"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(db.join("faasguard-db.json").is_file());
+    let (_, report) = crate::common::json_run(
+        &["scan", "fixtures/deps", "--advisory-db", db.to_str().unwrap(), "--format", "json"],
+        &[],
+    );
+    assert_eq!(report["dependencies"]["checked"], true, "{report:#}");
+    assert_eq!(report["dependencies"]["mode"], "offline");
+}

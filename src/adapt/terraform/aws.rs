@@ -278,7 +278,8 @@ fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
     m.set_opt(
         "definition",
-        r.get("definition").and_then(|d| super::aws_iam::document(a, d)),
+        r.get("definition")
+            .and_then(|d| super::aws_iam::document(a, d)),
     );
     a.model.push("state_machines", m.into_node());
 }

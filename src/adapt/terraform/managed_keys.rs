@@ -69,7 +69,10 @@ fn alias_of<'a>(v: &Node, aliases: &[(&str, &'a str)]) -> Option<&'a str> {
         return None;
     };
     let target = u.reference.as_deref()?;
-    aliases.iter().find(|(addr, _)| *addr == target).map(|(_, a)| *a)
+    aliases
+        .iter()
+        .find(|(addr, _)| *addr == target)
+        .map(|(_, a)| *a)
 }
 
 #[cfg(test)]

@@ -650,8 +650,10 @@ fn unknowns_stay_unknown_and_still_link() {
 fn hcl_model(main: &str) -> Model {
     let root = std::path::PathBuf::from("/m");
     let mut set = crate::terraform::FileSet::default();
-    set.files
-        .insert(root.join("main.tf"), (FileId(0), std::sync::Arc::from(main)));
+    set.files.insert(
+        root.join("main.tf"),
+        (FileId(0), std::sync::Arc::from(main)),
+    );
     let unit = crate::terraform::load_module(&root, &set, &crate::terraform::Options::default());
     adapt(&unit).0
 }
@@ -691,13 +693,37 @@ POLICY
 "#;
     let m = hcl_model(main);
     let j = "aws_iam_role_policy.j";
-    assert_eq!(line_at(&m, main, "policies", j, &["statements", "0", "resource", "0"]), 7);
-    assert_eq!(line_at(&m, main, "policies", j, &["statements", "0", "action", "0"]), 5);
+    assert_eq!(
+        line_at(
+            &m,
+            main,
+            "policies",
+            j,
+            &["statements", "0", "resource", "0"]
+        ),
+        7
+    );
+    assert_eq!(
+        line_at(&m, main, "policies", j, &["statements", "0", "action", "0"]),
+        5
+    );
     let q = "aws_sqs_queue.q/Policy";
     let p = item(&m, "policies", q);
     assert_eq!(p["statements"][0]["principal"], json!({"AWS": ["*"]}));
-    assert_eq!(p["statements"][0]["resource"][0]["ref"], json!("aws_sqs_queue.q"));
-    assert_eq!(line_at(&m, main, "policies", q, &["statements", "0", "principal", "AWS", "0"]), 16);
+    assert_eq!(
+        p["statements"][0]["resource"][0]["ref"],
+        json!("aws_sqs_queue.q")
+    );
+    assert_eq!(
+        line_at(
+            &m,
+            main,
+            "policies",
+            q,
+            &["statements", "0", "principal", "AWS", "0"]
+        ),
+        16
+    );
 }
 
 #[test]
@@ -712,7 +738,9 @@ fn invalid_policy_json_is_a_note_and_unknown_statements() {
         .filter(|(msg, _)| msg.contains("not valid JSON"))
         .collect();
     assert_eq!(notes.len(), 1, "{:?}", m.notes);
-    assert!(notes[0].0.starts_with("aws_iam_policy.p: the policy is not valid JSON"));
+    assert!(notes[0]
+        .0
+        .starts_with("aws_iam_policy.p: the policy is not valid JSON"));
     assert_eq!(line_of(main, notes[0].1), 2);
 }
 
@@ -720,11 +748,7 @@ fn invalid_policy_json_is_a_note_and_unknown_statements() {
 fn unknowns_in_model_form_are_read_back_as_unknowns() {
     // A plan's policy string written by `jsonencode` with an unknown part.
     let policy = r#"{"Statement":[{"Effect":"Allow","Principal":{"unknown":true,"reason":"r","ref":"aws_iam_role.x","attr":"arn"},"Action":"s3:*","Resource":"*"}]}"#;
-    let text = plan_json(
-        &[("aws_iam_policy.p", json!({"policy": policy}))],
-        &[],
-        &[],
-    );
+    let text = plan_json(&[("aws_iam_policy.p", json!({"policy": policy}))], &[], &[]);
     let m = model_of(&text);
     let p = item(&m, "policies", "aws_iam_policy.p");
     let principal = &p["statements"][0]["principal"];
@@ -766,12 +790,21 @@ resource "aws_lambda_function" "f" {
     assert_eq!(own["statements"][0]["principal"], json!({"AWS": ["*"]}));
     let split = item(&m, "policies", "aws_api_gateway_rest_api_policy.p");
     assert_eq!(split["kind"], json!("resource"));
-    assert_eq!(split["attached_to"], json!(["aws_api_gateway_rest_api.api"]));
+    assert_eq!(
+        split["attached_to"],
+        json!(["aws_api_gateway_rest_api.api"])
+    );
     assert_eq!(split["statements"][0]["effect"], json!("Deny"));
     let a = item(&m, "secrets", "aws_secretsmanager_secret.a");
     assert_eq!(a["kms_key"], json!("alias/aws/secretsmanager"));
     assert_eq!(
-        line_at(&m, main, "secrets", "aws_secretsmanager_secret.a", &["kms_key"]),
+        line_at(
+            &m,
+            main,
+            "secrets",
+            "aws_secretsmanager_secret.a",
+            &["kms_key"]
+        ),
         16
     );
     let b = item(&m, "secrets", "aws_secretsmanager_secret.b");
