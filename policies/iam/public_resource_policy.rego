@@ -240,6 +240,7 @@ kinds := {
 	"sns": "SNS topic policy",
 	"kms": "KMS key policy",
 	"secretsmanager": "Secrets Manager resource policy",
+	"execute-api": "API Gateway resource policy",
 }
 
 describe(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) if {

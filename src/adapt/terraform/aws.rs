@@ -88,9 +88,11 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         );
         f.set("on_failure", linked.unwrap_or_else(|| t.clone()));
     }
-    let code = text(r.get("filename"))
-        .or_else(|| text(r.get("image_uri")))
-        .cloned()
+    let code = r
+        .get("filename")
+        .and_then(|f| archive_source(a, r, f))
+        .or_else(|| text(r.get("filename")).cloned())
+        .or_else(|| text(r.get("image_uri")).cloned())
         .or_else(|| {
             let (b, k) = (r.get("s3_bucket")?, r.get("s3_key")?);
             let uri = format!("s3://{}/{}", b.as_str()?, k.as_str()?);
@@ -282,4 +284,29 @@ fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .and_then(|d| super::aws_iam::document(a, d)),
     );
     a.model.push("state_machines", m.into_node());
+}
+
+/// The code directory behind `filename = data.archive_file.x.output_path`:
+/// the archive's `source_dir`, or the directory of its `source_file`, so the
+/// lockfiles there are tied to the function (the zip itself may be built
+/// anywhere).
+fn archive_source(a: &Adapter<'_, '_>, r: &Res<'_>, filename: &Node) -> Option<Node> {
+    let unknown_ref = match &filename.value {
+        crate::parse::Value::Unknown(u) => u.reference.clone(),
+        _ => None,
+    };
+    let referenced = r.r.refs.get("filename").into_iter().flatten().cloned();
+    let archive = unknown_ref.into_iter().chain(referenced).find_map(|target| {
+        a.unit
+            .resources
+            .iter()
+            .find(|x| x.address == target && x.type_ == "archive_file")
+    })?;
+    if let Some(dir) = text(archive.values.get("source_dir")).and_then(Node::as_str) {
+        return Some(Node::string(dir, filename.span));
+    }
+    let file = text(archive.values.get("source_file"))?.as_str()?;
+    let dir = std::path::Path::new(file).parent()?.to_string_lossy().to_string();
+    let dir = if dir.is_empty() { ".".to_string() } else { dir };
+    Some(Node::string(dir, filename.span))
 }
