@@ -127,3 +127,31 @@ fn env_variables_stay_unknown_unless_resolve_env_is_given() {
     // The resolved secret reaches the model, never the report.
     assert!(!resolved.to_string().contains(key));
 }
+
+#[test]
+fn a_lockfile_in_an_archive_files_source_dir_is_tied_to_the_terraform_function() {
+    let (_, report) = json_run(
+        &[
+            "scan",
+            "fixtures/deps-terraform",
+            "--advisory-db",
+            "fixtures/deps/advisory-db",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let deps: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "FG-DEP-001")
+        .collect();
+    assert_eq!(deps.len(), 1, "{report:#}");
+    assert_eq!(deps[0]["file"], "fixtures/deps-terraform/src/requirements.txt");
+    assert_eq!(deps[0]["start"]["line"], 1);
+    assert_eq!(
+        deps[0]["dependency"]["functions"],
+        serde_json::json!(["aws_lambda_function.worker"])
+    );
+}

@@ -65,13 +65,18 @@ fn github_annotations_carry_positions() {
     let (_, out) = run(&["scan", "fixtures/demo", "--format", "github"]);
     let line = out
         .lines()
-        .find(|l| l.contains("FG-TMO-001"))
+        .find(|l| l.contains("FG-TMO-001") && l.contains("template.yaml"))
         .expect("an annotation for FG-TMO-001");
     assert!(
         line.starts_with(
             "::warning file=fixtures/demo/template.yaml,line=21,endLine=21,col=16,endColumn=20,"
         ),
         "{line}"
+    );
+    // A Terraform value set in tfvars is annotated there, with its variable.
+    assert!(
+        out.contains("::warning file=fixtures/demo/infra/terraform.tfvars,line=1,"),
+        "{out}"
     );
     assert!(out.lines().all(|l| l.starts_with("::")));
     assert!(!out.contains("4eC39HqLyjWDarjtT1zdp7dcRb"));

@@ -207,7 +207,11 @@ impl<'a> Service<'a> {
             ));
             out.push((format!("{n}LogGroup"), "AWS::Logs::LogGroup", e.key_span));
             let events = e.value.get("events").and_then(Node::as_seq);
-            for (id, name) in events.into_iter().flatten().filter_map(events::created_topic) {
+            for (id, name) in events
+                .into_iter()
+                .flatten()
+                .filter_map(events::created_topic)
+            {
                 if !out.iter().any(|(g, _, _)| *g == id) {
                     out.push((id, "AWS::SNS::Topic", name.span));
                 }

@@ -382,7 +382,10 @@ resources:
     assert_eq!(placed["name"], "order-placed");
     assert!(placed.get("kms_key").is_none());
     assert_eq!(line(&m, text, "SNSTopicOrderplaced", "kms_key"), 7);
-    assert_eq!(item(&m, "topics", "SNSTopicRefunds")["kms_key"], "alias/refunds");
+    assert_eq!(
+        item(&m, "topics", "SNSTopicRefunds")["kms_key"],
+        "alias/refunds"
+    );
     assert_eq!(line(&m, text, "SNSTopicRefunds", "kms_key"), 19);
     let p = item(&m, "policies", "RefundsPolicy");
     assert_eq!(p["attached_to"], serde_json::json!(["SNSTopicRefunds"]));
