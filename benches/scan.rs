@@ -280,7 +280,8 @@ fn generate_mixed(dir: &Path) -> u64 {
                     (sub.join(format!("template{i}.{ext}")), text)
                 }
                 2 => (
-                    sub.join(format!("tf{:03}", i / 20)).join(format!("m{i}.tf")),
+                    sub.join(format!("tf{:03}", i / 20))
+                        .join(format!("m{i}.tf")),
                     terraform(i),
                 ),
                 _ if i % 8 == 3 => (

@@ -530,7 +530,11 @@ pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
         Kind::CloudFormation { .. } => {
             cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default())
         }
-        _ => return Err(format!("{shown}: not a template, service, plan or Terraform file")),
+        _ => {
+            return Err(format!(
+                "{shown}: not a template, service, plan or Terraform file"
+            ))
+        }
     };
     Ok(model.to_json(&shown))
 }

@@ -972,7 +972,15 @@ fn scan_online_reports_vulnerable_packages_from_the_api() {
         }
     });
     let (code, report) = crate::common::json_run(
-        &["scan", "fixtures/deps", "--online", "--osv-url", &server.base, "--format", "json"],
+        &[
+            "scan",
+            "fixtures/deps",
+            "--online",
+            "--osv-url",
+            &server.base,
+            "--format",
+            "json",
+        ],
         &[],
     );
     assert_eq!(code, Some(1));
@@ -991,7 +999,12 @@ fn scan_online_reports_vulnerable_packages_from_the_api() {
         .is_some_and(|f| !f.is_empty()));
     assert_eq!(report["dependencies"]["mode"], "online");
     let urls = server.urls();
-    assert_eq!(urls.iter().filter(|u| u.ends_with("/v1/querybatch")).count(), 1);
+    assert_eq!(
+        urls.iter()
+            .filter(|u| u.ends_with("/v1/querybatch"))
+            .count(),
+        1
+    );
 }
 
 /// Offline, `--online` fails clearly and everything else is still scanned.
@@ -999,7 +1012,15 @@ fn scan_online_reports_vulnerable_packages_from_the_api() {
 fn scan_online_without_a_network_says_so_and_scans_the_rest() {
     let base = format!("http://127.0.0.1:{}", closed_port());
     let (code, report) = crate::common::json_run(
-        &["scan", "fixtures/deps", "--online", "--osv-url", &base, "--format", "json"],
+        &[
+            "scan",
+            "fixtures/deps",
+            "--online",
+            "--osv-url",
+            &base,
+            "--format",
+            "json",
+        ],
         &[],
     );
     // The template is clean; what fails is said, not turned into findings.
@@ -1024,10 +1045,22 @@ fn db_update_from_a_mirror_then_scan_offline() {
         .args(["--mirror", &server.base, "--timeout", "5"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(db.join("faasguard-db.json").is_file());
     let (_, report) = crate::common::json_run(
-        &["scan", "fixtures/deps", "--advisory-db", db.to_str().unwrap(), "--format", "json"],
+        &[
+            "scan",
+            "fixtures/deps",
+            "--advisory-db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         &[],
     );
     assert_eq!(report["dependencies"]["checked"], true, "{report:#}");

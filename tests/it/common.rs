@@ -38,7 +38,9 @@ pub fn scan_with(settings: &Settings) -> Outcome {
 /// json` command line) and parse its JSON report.
 pub fn json_run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, serde_json::Value) {
     let mut cmd = assert_cmd::Command::cargo_bin("faasguard").expect("binary");
-    cmd.current_dir(root()).args(args).env("FAASGUARD_TODAY", "2026-11-23");
+    cmd.current_dir(root())
+        .args(args)
+        .env("FAASGUARD_TODAY", "2026-11-23");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -14,7 +14,10 @@ fn rule<'a>(
 
 #[test]
 fn a_value_from_tfvars_is_reported_where_it_is_written_and_says_through_which_variable() {
-    let (code, report) = json_run(&["scan", "fixtures/terraform/vars", "--format", "json"], &[]);
+    let (code, report) = json_run(
+        &["scan", "fixtures/terraform/vars", "--format", "json"],
+        &[],
+    );
     assert_eq!(code, Some(1));
     let findings = findings_of(&report);
     let tmo = rule(&findings, "FG-TMO-001");
@@ -22,7 +25,9 @@ fn a_value_from_tfvars_is_reported_where_it_is_written_and_says_through_which_va
     assert_eq!(tmo[0].1, "fixtures/terraform/vars/terraform.tfvars");
     assert_eq!(tmo[0].2, 1);
     assert!(
-        tmo[0].3.ends_with("(through var.timeout, used at main.tf:15)"),
+        tmo[0]
+            .3
+            .ends_with("(through var.timeout, used at main.tf:15)"),
         "{}",
         tmo[0].3
     );
@@ -68,7 +73,10 @@ fn var_file_and_var_flags_override_in_terraform_order() {
 
 #[test]
 fn remote_modules_are_noted_once_each_and_never_fetched() {
-    let (code, report) = json_run(&["scan", "fixtures/terraform/remote", "--format", "json"], &[]);
+    let (code, report) = json_run(
+        &["scan", "fixtures/terraform/remote", "--format", "json"],
+        &[],
+    );
     assert_eq!(code, Some(0));
     let notes: Vec<&str> = report["diagnostics"]
         .as_array()
@@ -77,14 +85,21 @@ fn remote_modules_are_noted_once_each_and_never_fetched() {
         .filter_map(|d| d["message"].as_str())
         .collect();
     assert_eq!(notes.len(), 2, "{notes:?}");
-    assert!(notes[0].contains("terraform-aws-modules/vpc/aws") && notes[0].contains("not downloaded"));
+    assert!(
+        notes[0].contains("terraform-aws-modules/vpc/aws") && notes[0].contains("not downloaded")
+    );
     assert!(notes[1].contains("git::https://example.com/modules.git"));
 }
 
 #[test]
 fn a_local_module_finding_points_at_the_argument_passed_to_it() {
     let (_, report) = json_run(
-        &["scan", "fixtures/rules/FG-TMO-001/fail-module", "--format", "json"],
+        &[
+            "scan",
+            "fixtures/rules/FG-TMO-001/fail-module",
+            "--format",
+            "json",
+        ],
         &[],
     );
     let findings = findings_of(&report);
@@ -100,19 +115,33 @@ fn a_local_module_finding_points_at_the_argument_passed_to_it() {
 
 #[test]
 fn serverless_self_references_point_at_the_custom_value() {
-    let (_, report) = json_run(&["scan", "fixtures/serverless/vars", "--format", "json"], &[]);
+    let (_, report) = json_run(
+        &["scan", "fixtures/serverless/vars", "--format", "json"],
+        &[],
+    );
     let findings = findings_of(&report);
     let tmo = rule(&findings, "FG-TMO-001");
     assert_eq!(tmo.len(), 1, "{findings:?}");
     assert_eq!(tmo[0].2, 5, "custom.timeout is written on line 5");
-    assert!(tmo[0].3.contains("through ${self:custom.timeout}"), "{}", tmo[0].3);
+    assert!(
+        tmo[0].3.contains("through ${self:custom.timeout}"),
+        "{}",
+        tmo[0].3
+    );
 }
 
 #[test]
 fn env_variables_stay_unknown_unless_resolve_env_is_given() {
     let key = "sk_live_4eC39HqLyjWDarjtT1zdp7dcRb";
     let env = [("STRIPE_KEY", key), ("DEPLOY_REGION", "us-east-1")];
-    let args = ["scan", "fixtures/serverless/vars", "--allowed-regions", "eu", "--format", "json"];
+    let args = [
+        "scan",
+        "fixtures/serverless/vars",
+        "--allowed-regions",
+        "eu",
+        "--format",
+        "json",
+    ];
     let (_, plain) = json_run(&args, &env);
     // Unresolved, the region is unknown (not the fallback, not the variable).
     assert!(rule(&findings_of(&plain), "FG-RES-001").is_empty());
@@ -148,7 +177,10 @@ fn a_lockfile_in_an_archive_files_source_dir_is_tied_to_the_terraform_function()
         .filter(|f| f["rule_id"] == "FG-DEP-001")
         .collect();
     assert_eq!(deps.len(), 1, "{report:#}");
-    assert_eq!(deps[0]["file"], "fixtures/deps-terraform/src/requirements.txt");
+    assert_eq!(
+        deps[0]["file"],
+        "fixtures/deps-terraform/src/requirements.txt"
+    );
     assert_eq!(deps[0]["start"]["line"], 1);
     assert_eq!(
         deps[0]["dependency"]["functions"],

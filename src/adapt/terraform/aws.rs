@@ -296,17 +296,23 @@ fn archive_source(a: &Adapter<'_, '_>, r: &Res<'_>, filename: &Node) -> Option<N
         _ => None,
     };
     let referenced = r.r.refs.get("filename").into_iter().flatten().cloned();
-    let archive = unknown_ref.into_iter().chain(referenced).find_map(|target| {
-        a.unit
-            .resources
-            .iter()
-            .find(|x| x.address == target && x.type_ == "archive_file")
-    })?;
+    let archive = unknown_ref
+        .into_iter()
+        .chain(referenced)
+        .find_map(|target| {
+            a.unit
+                .resources
+                .iter()
+                .find(|x| x.address == target && x.type_ == "archive_file")
+        })?;
     if let Some(dir) = text(archive.values.get("source_dir")).and_then(Node::as_str) {
         return Some(Node::string(dir, filename.span));
     }
     let file = text(archive.values.get("source_file"))?.as_str()?;
-    let dir = std::path::Path::new(file).parent()?.to_string_lossy().to_string();
+    let dir = std::path::Path::new(file)
+        .parent()?
+        .to_string_lossy()
+        .to_string();
     let dir = if dir.is_empty() { ".".to_string() } else { dir };
     Some(Node::string(dir, filename.span))
 }
