@@ -88,7 +88,10 @@ fn function(
     // The role: the function's own, a per-function one, a custom provider
     // role, or the shared one the Framework generates.
     let role_own = own("role").and_then(custom_role);
-    let per_function = own("iamRoleStatements");
+    // Function-level statements are the serverless-iam-roles-per-function
+    // plugin's: without it the Framework ignores them and the function gets
+    // the shared role with the provider's statements.
+    let per_function = own("iamRoleStatements").filter(|_| per_function_roles(svc));
     let mut uses_shared = false;
     let role = if let Some(r) = role_own {
         role_value(a, r)
@@ -460,4 +463,17 @@ pub(crate) fn arn_regions(model: &mut Model, svc: &Service<'_>) {
     for (region, id, span) in found {
         crate::adapt::cloudformation::push_region(model, &region, "arn", Some(&id), span);
     }
+}
+
+/// Whether the service declares the serverless-iam-roles-per-function plugin
+/// (`plugins: [...]`, or `plugins: {modules: [...]}`).
+fn per_function_roles(svc: &Service<'_>) -> bool {
+    let plugins = svc.doc.get("plugins");
+    let list = plugins.and_then(|p| p.get("modules")).or(plugins);
+    list.and_then(Node::as_seq).is_some_and(|items| {
+        items
+            .iter()
+            .filter_map(Node::as_str)
+            .any(|n| n.trim() == "serverless-iam-roles-per-function")
+    })
 }

@@ -296,6 +296,8 @@ resources:
         FunctionName: !Ref CLambdaFunction
         Action: lambda:InvokeFunction
         Principal: s3.amazonaws.com
+plugins:
+  - serverless-iam-roles-per-function
 ";
     let m = run(text);
     let a = item(&m, "functions", "a");
@@ -554,4 +556,27 @@ fn corpus_services_adapt_without_noise() {
     }
     assert!(functions > 200, "{functions}");
     assert!(notes.is_empty(), "{notes:#?}");
+}
+
+#[test]
+fn function_statements_need_the_per_function_roles_plugin() {
+    let text = "service: s
+provider:
+  name: aws
+  iam:
+    role:
+      statements:
+        - {Effect: Allow, Action: '*', Resource: '*'}
+functions:
+  c:
+    handler: h
+    iamRoleStatements:
+      - {Effect: Allow, Action: 'dynamodb:GetItem', Resource: '*'}
+";
+    let m = run(text);
+    // The Framework ignores `iamRoleStatements` without the plugin.
+    assert_eq!(item(&m, "functions", "c")["role"], "IamRoleLambdaExecution");
+    let with = format!("{text}plugins:\n  - serverless-iam-roles-per-function\n");
+    let m = run(&with);
+    assert_eq!(item(&m, "functions", "c")["role"], "CIamRoleLambdaExecution");
 }
