@@ -238,6 +238,10 @@ pub fn source(settings: &Settings, lockfiles: &[LockfileIn]) -> Result<Source, S
         Some(d) => d.clone(),
         None => match crate::advisory::fetch::default_db_dir() {
             Ok(d) if d.is_dir() => d,
+            // cargo-audit's copy of the RustSec advisory-db, when that is all there is.
+            _ if Database::cargo_audit_dir().is_some_and(|d| d.is_dir()) => {
+                Database::cargo_audit_dir().unwrap_or_default()
+            }
             _ => return Ok(Source::None(
                 "dependencies were not checked: no advisory database (run `faasguard db update`, \
 pass --advisory-db DIR, or scan with --online)"

@@ -578,5 +578,8 @@ functions:
     assert_eq!(item(&m, "functions", "c")["role"], "IamRoleLambdaExecution");
     let with = format!("{text}plugins:\n  - serverless-iam-roles-per-function\n");
     let m = run(&with);
-    assert_eq!(item(&m, "functions", "c")["role"], "CIamRoleLambdaExecution");
+    assert_eq!(
+        item(&m, "functions", "c")["role"],
+        "CIamRoleLambdaExecution"
+    );
 }
