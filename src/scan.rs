@@ -656,6 +656,7 @@ fn check_dependencies(
         }
     }
     lockfiles.sort_by(|a, b| a.display.cmp(&b.display));
+    drop_go_sum_duplicates(&mut lockfiles);
     let source = match crate::deps::source(&settings.advisories, &lockfiles) {
         Ok(s) => s,
         Err(e) => {
@@ -674,6 +675,32 @@ fn check_dependencies(
     findings.extend(checked.findings);
     diagnostics.extend(checked.diagnostics);
     checked.summary
+}
+
+/// A module version that `go.mod` requires is reported there, not again at
+/// its `go.sum` hash lines beside it; go.sum keeps what go.mod does not list.
+fn drop_go_sum_duplicates(lockfiles: &mut [crate::deps::LockfileIn]) {
+    use discover::LockfileKind::{GoMod, GoSum};
+    let required: std::collections::BTreeSet<(PathBuf, String, String)> = lockfiles
+        .iter()
+        .filter(|l| l.lockfile.kind == GoMod)
+        .flat_map(|l| {
+            let dir = l.path.parent().unwrap_or(Path::new("")).to_path_buf();
+            l.lockfile
+                .packages
+                .iter()
+                .map(move |p| (dir.clone(), p.name.clone(), p.version.clone()))
+        })
+        .collect();
+    if required.is_empty() {
+        return;
+    }
+    for l in lockfiles.iter_mut().filter(|l| l.lockfile.kind == GoSum) {
+        let dir = l.path.parent().unwrap_or(Path::new("")).to_path_buf();
+        l.lockfile
+            .packages
+            .retain(|p| !required.contains(&(dir.clone(), p.name.clone(), p.version.clone())));
+    }
 }
 
 /// One file, read and classified.

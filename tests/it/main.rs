@@ -10,6 +10,7 @@ mod config;
 mod corpus;
 mod determinism;
 mod fixes;
+mod formats;
 mod fuzz_smoke;
 mod labelled;
 mod policies;
@@ -19,5 +20,5 @@ mod rule_fixtures;
 mod sarif;
 mod snapshots;
 mod suppress;
-mod terraform;
+
 mod workflow;

@@ -1,7 +1,7 @@
-//! Terraform and serverless end to end through the binary: values that come
-//! through variables are found where they are written and say how they got
-//! there; command-line inputs; remote modules; `${env:}` stays unresolved
-//! unless asked.
+//! Terraform, serverless and lockfiles end to end through the binary: values
+//! that come through variables are found where they are written and say how
+//! they got there; command-line inputs; remote modules; `${env:}` stays
+//! unresolved unless asked; lockfiles are tied to the functions shipping them.
 
 use crate::common::{findings_of, json_run};
 
@@ -186,4 +186,66 @@ fn a_lockfile_in_an_archive_files_source_dir_is_tied_to_the_terraform_function()
         deps[0]["dependency"]["functions"],
         serde_json::json!(["aws_lambda_function.worker"])
     );
+}
+
+/// Go: a module version go.mod requires is one finding, at its go.mod line,
+/// not another at its go.sum hash lines; Go versions keep their `v`.
+#[test]
+fn go_modules_are_reported_once_at_go_mod() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("go.mod"),
+        "module example.com/app\n\ngo 1.21\n\nrequire (\n\tgolang.org/x/text v0.3.5\n\tgithub.com/aws/aws-lambda-go v1.41.0\n)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("go.sum"),
+        "github.com/aws/aws-lambda-go v1.41.0 h1:l/5fyVb6Ud9uYd411xdHZzSf2n86TakxzpvIoz7l+3Y=\n\
+github.com/aws/aws-lambda-go v1.41.0/go.mod h1:jwFe2KmMsHmffA1X2R09hH6lFzJQxzI8qK17ewzbQMM=\n\
+golang.org/x/text v0.3.5 h1:i6eZZ+zk0SOf0xgBpEpPD18qWcJda6q1sxt3S0kzyUQ=\n\
+golang.org/x/text v0.3.5/go.mod h1:5Zoc/QRtKVWzQhOtBMvqHzDpF6irO9z98xDceosuGiQ=\n",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    std::fs::create_dir_all(&db).unwrap();
+    std::fs::write(
+        db.join("GO-2021-0113.json"),
+        serde_json::json!({
+            "id": "GO-2021-0113",
+            "aliases": ["CVE-2021-38561"],
+            "summary": "Out-of-bounds read in golang.org/x/text/language",
+            "modified": "2024-05-20T16:03:47Z",
+            "affected": [{
+                "package": {"name": "golang.org/x/text", "ecosystem": "Go"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "0.3.7"}]}]
+            }]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let (code, report) = json_run(
+        &[
+            "scan",
+            app.to_str().unwrap(),
+            "--advisory-db",
+            db.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let deps: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "FG-DEP-001")
+        .collect();
+    assert_eq!(deps.len(), 1, "{report:#}");
+    assert!(deps[0]["file"].as_str().unwrap().ends_with("go.mod"));
+    assert_eq!(deps[0]["start"]["line"], 6);
+    assert_eq!(deps[0]["dependency"]["fixed"][0], "0.3.7");
+    assert_eq!(deps[0]["dependency"]["version"], "v0.3.5");
 }
