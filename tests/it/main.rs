@@ -20,5 +20,4 @@ mod rule_fixtures;
 mod sarif;
 mod snapshots;
 mod suppress;
-
 mod workflow;
