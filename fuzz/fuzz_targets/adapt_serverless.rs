@@ -55,8 +55,9 @@ fuzz_target!(|data: &[u8]| {
                 check_tree(text, item);
             }
         }
-        for (_, s) in model.notes.iter().chain(model.via.iter()) {
-            assert!(inside(text, *s));
+        let notes = model.notes.iter().map(|(_, s)| *s);
+        for s in notes.chain(model.via.iter().map(|(s, _)| *s)) {
+            assert!(inside(text, s));
         }
         for h in &model.headers {
             assert!(inside(text, h.key) && inside(text, h.body));
