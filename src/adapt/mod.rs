@@ -8,3 +8,18 @@ pub mod sam_policy;
 pub mod secrets;
 pub mod serverless;
 pub mod terraform;
+
+/// Service principals whose invocations of a function are asynchronous (a
+/// permission for one makes the function `async_invoked`), in every format.
+pub(crate) const ASYNC_SERVICES: &[&str] = &[
+    "s3.amazonaws.com",
+    "sns.amazonaws.com",
+    "events.amazonaws.com",
+    "scheduler.amazonaws.com",
+    "iot.amazonaws.com",
+    "ses.amazonaws.com",
+    "logs.amazonaws.com",
+    "codecommit.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "config.amazonaws.com",
+];

@@ -102,20 +102,6 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     a.model.push("functions", f.into_node());
 }
 
-/// Service principals whose invocations of a function are asynchronous.
-const ASYNC_SERVICES: &[&str] = &[
-    "s3.amazonaws.com",
-    "sns.amazonaws.com",
-    "events.amazonaws.com",
-    "scheduler.amazonaws.com",
-    "iot.amazonaws.com",
-    "ses.amazonaws.com",
-    "logs.amazonaws.com",
-    "codecommit.amazonaws.com",
-    "cloudformation.amazonaws.com",
-    "config.amazonaws.com",
-];
-
 fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let span = r.span;
     let target = a.link_arg(r, "function_name", FUNCTION);
@@ -133,7 +119,7 @@ fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         stmt.push(("principal", principal));
         let linked = target.as_ref().and_then(Node::as_str);
         if let (Some(s), Some(t)) = (p.as_str(), linked) {
-            if ASYNC_SERVICES.contains(&s) && a.type_of(t).is_some() {
+            if crate::adapt::ASYNC_SERVICES.contains(&s) && a.type_of(t).is_some() {
                 let id = t.to_string();
                 a.updates
                     .push(("functions", id, "async_invoked", Node::bool(true, p.span)));
