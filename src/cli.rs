@@ -658,6 +658,9 @@ fn run_explain(id: &str, policies: &[PathBuf]) -> i32 {
         rule.doc,
         rule.meta.remediation
     );
+    for (format, fix) in &rule.meta.fixes {
+        out.push_str(&format!("Fix ({format}): {fix}\n"));
+    }
     if !rule.meta.references.is_empty() {
         out.push_str("\nReferences:\n");
         for r in &rule.meta.references {

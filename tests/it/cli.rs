@@ -145,7 +145,9 @@ fn rules_and_explain() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("## Why is this bad?"))
-        .stdout(predicate::str::contains("Fix:"));
+        .stdout(predicate::str::contains("Fix:"))
+        .stdout(predicate::str::contains("Fix (terraform): "))
+        .stdout(predicate::str::contains("Fix (serverless): "));
     faasguard()
         .args(["explain", "FG-NOPE-999"])
         .assert()
