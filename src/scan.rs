@@ -820,8 +820,10 @@ fn add_var_files(
     let mut out = Vec::new();
     for w in wanted {
         let canon = std::fs::canonicalize(w).unwrap_or_else(|_| w.clone());
+        // Only variable files can be the one named (no canonicalize of the whole tree).
         let known = files
             .iter()
+            .filter(|f| f.candidate == Candidate::TfVars)
             .find(|f| std::fs::canonicalize(&f.path).is_ok_and(|c| c == canon));
         if let Some(f) = known {
             out.push(f.path.clone());
