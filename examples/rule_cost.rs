@@ -38,6 +38,9 @@ fn main() {
             engine.eval_single(i, inp.clone()).expect("rule runs");
         }
         costs.push((per(t), engine.rules()[i].meta.id.clone()));
+        if std::env::var_os("RULE_COST_VERBOSE").is_some() {
+            eprintln!("  {}  {:.3} ms", engine.rules()[i].meta.id, per(t));
+        }
     }
     println!("{} templates", inputs.len());
     let t = Instant::now();

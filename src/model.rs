@@ -5,7 +5,8 @@
 //! text it came from: the provenance of `(item, path)` is the span of the node
 //! at that path, found by [`Model::locate`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -76,6 +77,12 @@ pub struct Model {
     /// carries and how it got there (`through var.timeout, used at
     /// main.tf:12`). A finding located at such a span says so.
     pub via: Vec<(Span, String)>,
+    /// Where the items of each id are, `(collection, position)` in the order
+    /// [`Model::locate`] tries them. Built on the first lookup and kept up to
+    /// date by [`Model::push`], so finding an item costs the same in a model of
+    /// ten items and of ten thousand (a linear scan per finding made large
+    /// units quadratic).
+    index: OnceLock<HashMap<String, Vec<(&'static str, usize)>>>,
 }
 
 /// A source resource's place in its file.
@@ -116,34 +123,64 @@ impl Model {
             headers: Vec::new(),
             ignores: Vec::new(),
             via: Vec::new(),
+            index: OnceLock::new(),
         }
     }
 
     pub fn push(&mut self, collection: &'static str, item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
-        self.collections.entry(collection).or_default().push(item);
+        let items = self.collections.entry(collection).or_default();
+        if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
+            let place = (collection, items.len());
+            let places = index.entry(id.to_string()).or_default();
+            // Keep the order of a fresh build: collection name, then position.
+            let at = places.partition_point(|p| *p < place);
+            places.insert(at, place);
+        }
+        items.push(item);
+    }
+
+    /// `(collection, position)` of every item with `id`.
+    fn places(&self, id: &str) -> &[(&'static str, usize)] {
+        let index = self.index.get_or_init(|| {
+            let mut index: HashMap<String, Vec<(&'static str, usize)>> = HashMap::new();
+            for (name, items) in &self.collections {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(id) = item_id(item) {
+                        index.entry(id.to_string()).or_default().push((name, i));
+                    }
+                }
+            }
+            index
+        });
+        index.get(id).map_or(&[], Vec::as_slice)
     }
 
     pub fn items(&self, collection: &str) -> &[Node] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
     }
 
+    /// The items of a collection, to change in place. Any change may move or
+    /// rename items, so the id index is rebuilt on the next lookup.
     pub fn items_mut(&mut self, collection: &'static str) -> &mut Vec<Node> {
+        self.index = OnceLock::new();
         self.collections.entry(collection).or_default()
     }
 
-    /// Find an item of a collection by id.
+    /// Find an item of a collection by id (to complete it; its id must not
+    /// change, or lookups go stale).
     pub fn item_mut(&mut self, collection: &'static str, id: &str) -> Option<&mut Node> {
-        self.collections
-            .get_mut(collection)?
-            .iter_mut()
-            .find(|n| item_id(n) == Some(id))
+        let at = self
+            .places(id)
+            .iter()
+            .find(|(c, _)| *c == collection)
+            .map(|(_, i)| *i)?;
+        self.collections.get_mut(collection)?.get_mut(at)
     }
 
     pub fn item(&self, collection: &str, id: &str) -> Option<&Node> {
-        self.items(collection)
-            .iter()
-            .find(|n| item_id(n) == Some(id))
+        let (c, at) = self.places(id).iter().find(|(c, _)| *c == collection)?;
+        self.collections.get(c)?.get(*at)
     }
 
     /// Number of items across collections (not counting raw `resources`).
@@ -194,8 +231,11 @@ impl Model {
             path.split('.').collect()
         };
         let mut best: Option<(usize, Span)> = None;
-        for items in self.collections.values() {
-            for item in items.iter().filter(|n| item_id(n) == Some(id)) {
+        for (collection, at) in self.places(id) {
+            let Some(item) = self.collections.get(collection).and_then(|v| v.get(*at)) else {
+                continue;
+            };
+            {
                 let (node, matched) = item.find_path(&segments);
                 // A path ending at a key whose value is synthesized (spanless
                 // defaults) still has a key span worth pointing at.
