@@ -55,6 +55,8 @@ metadata := {
 	"title": "Secret parameter with a default or without NoEcho",
 	"severity": "high",
 	"area": "SEC",
+	# Template parameters exist only in CloudFormation and SAM.
+	"formats": ["cloudformation"],
 	"remediation": "Remove the Default and set NoEcho: true, or replace the parameter with a dynamic reference to Secrets Manager or SSM Parameter Store.",
 	"references": [
 		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#parameters-section-structure-properties",

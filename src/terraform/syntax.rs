@@ -445,7 +445,9 @@ pub(crate) fn top_blocks(file: &ParsedFile) -> Vec<Block<'_>> {
                                     kind,
                                     labels: vec![(ty, ty_span), (name, name_span)],
                                     body,
-                                    header: ty_span.join(name_span),
+                                    // The type key is shared by every resource of that
+                                    // type; only the name key is this block's own place.
+                                    header: name_span,
                                     whole,
                                 });
                             }
@@ -544,6 +546,26 @@ mod tests {
         assert_eq!(names, ["bucket", "tags"]);
         let nested: Vec<_> = blocks[0].body.blocks().iter().map(|b| b.kind).collect();
         assert_eq!(nested, ["versioning"]);
+    }
+
+    #[test]
+    fn json_resource_headers_are_their_own_name_keys() {
+        // Two resources of one type share the type key; each block's header
+        // (where findings on a missing property point) is its name key.
+        let text = "{\"resource\": {\"aws_sns_topic\": {\n  \"a\": {},\n  \"b\": {}\n}}}";
+        let f = parse(text, "main.tf.json");
+        let headers: Vec<(u32, u32)> = top_blocks(&f)
+            .iter()
+            .map(|b| (b.header.start, b.header.end))
+            .collect();
+        let at = |s: &str| u32::try_from(text.find(s).expect("in text")).expect("small");
+        assert_eq!(
+            headers,
+            [
+                (at("\"a\""), at("\"a\"") + 3),
+                (at("\"b\""), at("\"b\"") + 3)
+            ]
+        );
     }
 
     #[test]

@@ -1,31 +1,48 @@
-//! Every rule has failing and passing fixtures under `fixtures/rules/<ID>/`,
-//! one per format it applies to (`*.sam.yaml`, `*.cfn.yaml`, `*.cfn.json`,
-//! `*.tf`, `*.tf.json`, `*.serverless.yml`), and expectation files
-//! (`expected.toml`, and per format `expected.<format>.toml`, merged) naming
-//! the lines each failing file must be flagged at:
+//! The rule fixtures under `fixtures/rules/<ID>/` and what they promise.
+//!
+//! Each entry whose name starts with `pass` or `fail` is one fixture: a file
+//! (`*.sam.yaml`, `*.cfn.yaml`, `*.cfn.json`, `*.tf`, `*.tf.json`,
+//! `*.plan.json` for `terraform show -json` output, `*.serverless.yml`) or a
+//! directory scanned as a whole (a Terraform module with its local modules, a
+//! service with the files it reads). Every fixture stands alone: scanned by
+//! itself, a `pass*` fixture gets no finding of its rule, and a `fail*`
+//! fixture gets findings of its rule at exactly the expected positions (other
+//! rules may fire).
+//!
+//! The expected positions have one source: `expected.toml` and the
+//! per-format `expected.<format>.toml` files beside the fixtures (merged; a
+//! fixture may be listed once). For a file, `lines` and `columns` pair by
+//! index, one entry per finding, so `lines` alone stays readable by tools
+//! that only compare lines; a directory lists `path:line:column` in `at`:
 //!
 //! ```toml
 //! allowed_regions = ["eu"]        # optional settings for the scan
 //! [files."fail.sam.yaml"]
 //! lines = [21, 30]
-//! [files."fail-module"]           # a directory: scanned as a whole
-//! at = ["main.tf:12", "modules/fn/main.tf:3"]
+//! columns = [9, 17]               # findings at 21:9 and 30:17
+//! [files."fail-module"]
+//! at = ["main.tf:12:5", "modules/fn/main.tf:3:13"]
 //! ```
 //!
-//! Entries starting with `pass` must produce no finding of that rule;
-//! entries starting with `fail` exactly the listed lines (other rules may
-//! fire).
+//! Fixtures in one folder also live together: scanning the folder whole (one
+//! Terraform module for all its `.tf`/`.tf.json` files, so pass and fail
+//! fixtures declare different addresses) gives no finding of the rule in a
+//! `pass*` fixture and the same positions in each `fail*` fixture as alone.
+//! Finally each built-in rule has a passing and a failing fixture in every
+//! format it applies to (its metadata's `formats`; none declared means all).
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use faasguard::scan::Outcome;
 
 use crate::common;
 
 #[derive(serde::Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct Expected {
+pub(crate) struct Expected {
     #[serde(default)]
-    allowed_regions: Vec<String>,
+    pub(crate) allowed_regions: Vec<String>,
     #[serde(default)]
     files: BTreeMap<String, FileExpectation>,
 }
@@ -33,59 +50,71 @@ struct Expected {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileExpectation {
-    /// Lines in the fixture file.
+    /// Line of each finding in the fixture file.
     #[serde(default)]
     lines: Vec<u32>,
-    /// `path:line` inside a fixture directory.
+    /// Column of each finding, paired with `lines` by index.
+    #[serde(default)]
+    columns: Vec<u32>,
+    /// `path:line:column` of each finding inside a fixture directory.
     #[serde(default)]
     at: Vec<String>,
 }
 
-/// The rule's findings as `line` (a file fixture) or `path:line` (a
-/// directory fixture, path relative to it).
-fn lines_for(rule: &str, entry: &Path, expected: &Expected) -> Vec<String> {
-    let mut settings = common::settings(&[entry]);
-    settings.allowed_regions = expected.allowed_regions.clone();
-    let outcome = common::scan_with(&settings);
-    assert!(
-        outcome.diagnostics.is_empty(),
-        "{}: {:?}",
-        entry.display(),
-        outcome.diagnostics
-    );
-    let is_dir = entry.is_dir();
-    let mut lines: Vec<String> = outcome
-        .findings
-        .iter()
-        .filter(|f| f.rule_id == rule)
-        .map(|f| {
-            let source = outcome.sources.get(f.span.file);
-            let line = source.map_or(0, |s| s.line_col(f.span.start).line);
-            if is_dir {
-                let path = source
-                    .and_then(|s| s.path.strip_prefix(entry).ok())
-                    .map_or(String::new(), |p| p.to_string_lossy().replace('\\', "/"));
-                format!("{path}:{line}")
-            } else {
-                line.to_string()
-            }
-        })
+/// One rule's fixture folder.
+pub(crate) struct RuleDir {
+    pub(crate) rule: String,
+    pub(crate) dir: PathBuf,
+    pub(crate) expected: Expected,
+    /// The `pass*`/`fail*` entries, sorted by name.
+    pub(crate) fixtures: Vec<String>,
+}
+
+/// Every `fixtures/rules/<ID>` folder, sorted by id.
+pub(crate) fn rule_dirs() -> Vec<RuleDir> {
+    let root = common::root().join("fixtures/rules");
+    let mut out = Vec::new();
+    for rule in sorted_names(&root) {
+        let dir = root.join(&rule);
+        let expected = expectations(&rule, &dir);
+        let fixtures = sorted_names(&dir)
+            .into_iter()
+            .filter(|n| !n.starts_with("expected"))
+            .inspect(|n| {
+                assert!(
+                    n.starts_with("pass") || n.starts_with("fail"),
+                    "{rule}/{n}: fixture names start with pass or fail"
+                );
+            })
+            .collect();
+        out.push(RuleDir {
+            rule,
+            dir,
+            expected,
+            fixtures,
+        });
+    }
+    assert!(out.len() > 30, "only {} rule folders", out.len());
+    out
+}
+
+fn sorted_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
-    lines.sort_unstable();
-    lines
+    names.sort();
+    names
 }
 
 /// `expected.toml` and every `expected.<format>.toml` of a rule, merged.
 fn expectations(rule: &str, dir: &Path) -> Expected {
     let mut merged = Expected::default();
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .expect("rule dir")
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with("expected") && n.ends_with(".toml"))
-        .collect();
-    names.sort();
-    for name in names {
+    for name in sorted_names(dir) {
+        if !(name.starts_with("expected") && name.ends_with(".toml")) {
+            continue;
+        }
         let text = std::fs::read_to_string(dir.join(&name)).expect("read");
         let e: Expected = toml::from_str(&text).unwrap_or_else(|e| panic!("{rule}/{name}: {e}"));
         if !e.allowed_regions.is_empty() {
@@ -101,57 +130,301 @@ fn expectations(rule: &str, dir: &Path) -> Expected {
     merged
 }
 
+/// Scan `path` (a fixture, or a whole rule folder) with the folder's settings.
+pub(crate) fn scan(path: &Path, expected: &Expected) -> Outcome {
+    let mut settings = common::settings(&[path]);
+    settings.allowed_regions = expected.allowed_regions.clone();
+    common::scan_with(&settings)
+}
+
+/// Where `rule` fired in a scan of `scanned`, as `line:column` when it is a
+/// file and `path:line:column` (relative to it) when it is a directory.
+pub(crate) fn positions(rule: &str, scanned: &Path, outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == rule)
+        .map(|f| {
+            let source = outcome.sources.get(f.span.file).expect("finding's file");
+            let at = source.line_col(f.span.start);
+            if scanned.is_dir() {
+                format!(
+                    "{}:{}:{}",
+                    relative(&source.path, scanned),
+                    at.line,
+                    at.column
+                )
+            } else {
+                format!("{}:{}", at.line, at.column)
+            }
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// `path` relative to the scanned directory, with `/` separators.
+fn relative(path: &Path, scanned: &Path) -> String {
+    let p = path.strip_prefix(scanned).unwrap_or(path);
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The positions `expected*.toml` promises for a failing fixture.
+fn expected_positions(dir: &RuleDir, name: &str) -> Result<Vec<String>, String> {
+    let e = dir
+        .expected
+        .files
+        .get(name)
+        .ok_or_else(|| format!("{}: no expectation for {name}", dir.rule))?;
+    let mut want: Vec<String> = if dir.dir.join(name).is_dir() {
+        e.at.clone()
+    } else {
+        if e.lines.len() != e.columns.len() || !e.at.is_empty() {
+            return Err(format!(
+                "{}/{name}: give `lines` and `columns` of the same length (one per finding), no `at`",
+                dir.rule
+            ));
+        }
+        e.lines
+            .iter()
+            .zip(&e.columns)
+            .map(|(l, c)| format!("{l}:{c}"))
+            .collect()
+    };
+    if want.is_empty() {
+        return Err(format!(
+            "{}/{name}: a failing fixture expects no finding",
+            dir.rule
+        ));
+    }
+    want.sort_unstable();
+    Ok(want)
+}
+
 #[test]
-fn every_rule_fires_on_its_failing_fixtures_at_the_expected_lines() {
-    let dir = common::root().join("fixtures/rules");
+fn every_fixture_alone_gives_exactly_its_expected_positions() {
     let mut checked = 0;
     let mut problems = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fixtures/rules")
-        .flatten()
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let rule = entry.file_name().to_string_lossy().to_string();
-        let expected = expectations(&rule, &entry.path());
-        let mut files: Vec<_> = std::fs::read_dir(entry.path())
-            .expect("dir")
-            .flatten()
-            .collect();
-        files.sort_by_key(|e| e.file_name());
-        for f in files {
-            let name = f.file_name().to_string_lossy().to_string();
-            if name.starts_with("expected") {
-                continue;
+    for dir in rule_dirs() {
+        for name in dir.expected.files.keys() {
+            if !name.starts_with("fail") || !dir.fixtures.contains(name) {
+                problems.push(format!(
+                    "{}: expectation for {name}, which is not a failing fixture here",
+                    dir.rule
+                ));
             }
-            let got = lines_for(&rule, &f.path(), &expected);
-            let want: Vec<String> = if name.starts_with("pass") {
+        }
+        for name in &dir.fixtures {
+            let path = dir.dir.join(name);
+            let outcome = scan(&path, &dir.expected);
+            if !outcome.diagnostics.is_empty() {
+                problems.push(format!(
+                    "{}/{name}: diagnostics {:?}",
+                    dir.rule, outcome.diagnostics
+                ));
+            }
+            let got = positions(&dir.rule, &path, &outcome);
+            let want = if name.starts_with("pass") {
                 Vec::new()
-            } else if name.starts_with("fail") {
-                let e = expected
-                    .files
-                    .get(&name)
-                    .unwrap_or_else(|| panic!("{rule}: no expectation for {name}"));
-                let mut l: Vec<String> = if f.path().is_dir() {
-                    e.at.clone()
-                } else {
-                    e.lines.iter().map(u32::to_string).collect()
-                };
-                l.sort_unstable();
-                l
             } else {
-                panic!("{rule}/{name}: fixture names start with pass or fail");
+                match expected_positions(&dir, name) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        problems.push(e);
+                        continue;
+                    }
+                }
             };
             if got != want {
                 problems.push(format!(
-                    "{rule}/{name}: expected lines {want:?}, got {got:?}"
+                    "{}/{name}: expected {} at {want:?}, got {got:?}",
+                    dir.rule, dir.rule
                 ));
             }
             checked += 1;
         }
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
-    assert!(checked > 0);
+    assert!(checked > 400, "only {checked} fixtures");
+}
+
+#[test]
+fn every_rule_folder_scanned_whole_keeps_each_fixture_its_own_result() {
+    let mut problems = Vec::new();
+    for dir in rule_dirs() {
+        let outcome = scan(&dir.dir, &dir.expected);
+        if !outcome.diagnostics.is_empty() {
+            problems.push(format!(
+                "{} whole: diagnostics {:?}",
+                dir.rule, outcome.diagnostics
+            ));
+        }
+        // `fail.tf:3:5` → fixture `fail.tf`, position `3:5`;
+        // `fail-module/main.tf:4:13` → `fail-module`, `main.tf:4:13`.
+        let mut by_fixture: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in positions(&dir.rule, &dir.dir, &outcome) {
+            let (fixture, at) = match p.split_once('/') {
+                Some((first, rest)) if dir.dir.join(first).is_dir() => {
+                    (first.to_string(), rest.to_string())
+                }
+                _ => {
+                    let (file, at) = p.split_once(':').expect("path:line:column");
+                    (file.to_string(), at.to_string())
+                }
+            };
+            by_fixture.entry(fixture).or_default().push(at);
+        }
+        for (fixture, got) in by_fixture.iter_mut() {
+            got.sort_unstable();
+            if fixture.starts_with("pass") {
+                problems.push(format!(
+                    "{} whole: {} fires in {fixture} at {got:?}",
+                    dir.rule, dir.rule
+                ));
+            }
+        }
+        for name in dir.fixtures.iter().filter(|n| n.starts_with("fail")) {
+            let want = expected_positions(&dir, name).unwrap_or_default();
+            let got = by_fixture.get(name).cloned().unwrap_or_default();
+            if got != want {
+                problems.push(format!(
+                    "{} whole: {name} expected at {want:?}, got {got:?}",
+                    dir.rule
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// The formats a fixture can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Format {
+    /// `*.sam.yaml`, `*.cfn.yaml`.
+    CloudFormationYaml,
+    /// `*.cfn.json`.
+    CloudFormationJson,
+    /// `*.tf`, or a directory of them.
+    Terraform,
+    /// `*.tf.json`.
+    TerraformJson,
+    /// `*.plan.json`: `terraform show -json` of a plan.
+    TerraformPlan,
+    /// `*.serverless.yml`, or a directory with a `serverless.yml`.
+    Serverless,
+}
+
+impl Format {
+    fn of(path: &Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?;
+        if path.is_dir() {
+            let inner = sorted_names(path);
+            return if inner.iter().any(|n| n.starts_with("serverless.")) {
+                Some(Format::Serverless)
+            } else if inner.iter().any(|n| n.ends_with(".tf")) {
+                Some(Format::Terraform)
+            } else {
+                None
+            };
+        }
+        [
+            (".plan.json", Format::TerraformPlan),
+            (".tf.json", Format::TerraformJson),
+            (".cfn.json", Format::CloudFormationJson),
+            (".tf", Format::Terraform),
+            (".sam.yaml", Format::CloudFormationYaml),
+            (".cfn.yaml", Format::CloudFormationYaml),
+            (".serverless.yml", Format::Serverless),
+        ]
+        .into_iter()
+        .find(|(suffix, _)| name.ends_with(suffix))
+        .map(|(_, f)| f)
+    }
+
+    /// The fixture formats a metadata `formats` entry stands for.
+    fn declared(name: &str) -> Option<&'static [Format]> {
+        match name {
+            "cloudformation" | "sam" => {
+                Some(&[Format::CloudFormationYaml, Format::CloudFormationJson])
+            }
+            "terraform" => Some(&[
+                Format::Terraform,
+                Format::TerraformJson,
+                Format::TerraformPlan,
+            ]),
+            "serverless" => Some(&[Format::Serverless]),
+            _ => None,
+        }
+    }
+
+    const ALL: [Format; 6] = [
+        Format::CloudFormationYaml,
+        Format::CloudFormationJson,
+        Format::Terraform,
+        Format::TerraformJson,
+        Format::TerraformPlan,
+        Format::Serverless,
+    ];
+}
+
+/// For each built-in rule, a passing and a failing fixture in each format its
+/// metadata declares (all of them when it declares none), and no fixture in a
+/// format it says it does not read.
+#[test]
+fn every_declared_format_has_a_passing_and_a_failing_fixture() {
+    let settings = common::settings(&[]);
+    let engine = faasguard::scan::load_engine(&settings).expect("policies load");
+    let dirs: BTreeMap<String, RuleDir> = rule_dirs()
+        .into_iter()
+        .map(|d| (d.rule.clone(), d))
+        .collect();
+    let mut problems = Vec::new();
+    let mut pairs = 0;
+    for rule in engine.rules() {
+        let id = &rule.meta.id;
+        let mut declared = BTreeSet::new();
+        for name in &rule.meta.formats {
+            match Format::declared(name) {
+                Some(fs) => declared.extend(fs.iter().copied()),
+                None => problems.push(format!("{id}: unknown format `{name}` in metadata")),
+            }
+        }
+        if rule.meta.formats.is_empty() {
+            declared.extend(Format::ALL);
+        }
+        let Some(dir) = dirs.get(id) else {
+            problems.push(format!("{id}: no fixtures/rules/{id}"));
+            continue;
+        };
+        let mut have: BTreeMap<(Format, bool), Vec<&str>> = BTreeMap::new();
+        for name in &dir.fixtures {
+            match Format::of(&dir.dir.join(name)) {
+                Some(f) => have
+                    .entry((f, name.starts_with("pass")))
+                    .or_default()
+                    .push(name),
+                None => problems.push(format!("{id}/{name}: format not recognised")),
+            }
+        }
+        for f in &declared {
+            for (passing, kind) in [(true, "passing"), (false, "failing")] {
+                if have.contains_key(&(*f, passing)) {
+                    pairs += 1;
+                } else {
+                    problems.push(format!("{id}: no {kind} {f:?} fixture"));
+                }
+            }
+        }
+        for ((f, _), names) in &have {
+            if !declared.contains(f) {
+                problems.push(format!(
+                    "{id}: {names:?} are {f:?}, which the rule's formats leave out"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    assert!(pairs > 400, "only {pairs}");
 }
 
 #[test]

@@ -37,30 +37,29 @@ fn demo_sarif() {
     });
 }
 
-/// Text and JSON output per rule fixture directory: messages, positions and
-/// fingerprints of every rule are pinned (SARIF is pinned on the demo; its
-/// rule metadata is the same for every input).
+/// One snapshot per (rule, failing fixture): the text and JSON reports of a
+/// scan of that fixture alone, holding only that rule's findings, so a change
+/// to one rule changes only its own snapshots. Passing fixtures have none:
+/// `rule_fixtures` asserts they give no finding of their rule.
 #[test]
-fn rule_fixtures_text_and_json() {
-    let dir = common::root().join("fixtures/rules");
-    let mut ids: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .collect();
-    ids.sort();
-    for id in ids {
-        let path = format!("fixtures/rules/{id}");
-        let run = |format: &str| {
-            let out = faasguard()
-                .current_dir(common::root())
-                .args(["scan", &path, "--format", format, "--threads", "1"])
-                .output()
-                .expect("runs");
-            String::from_utf8(out.stdout).expect("utf-8")
-        };
-        insta::assert_snapshot!(format!("rule_{id}_text"), run("text"));
-        let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
-        insta::assert_json_snapshot!(format!("rule_{id}_json"), json["findings"]);
+fn rule_fixture_findings_text_and_json() {
+    let root = common::root().to_string_lossy().replace('\\', "/");
+    let mut snapshots = 0;
+    for dir in crate::rule_fixtures::rule_dirs() {
+        for name in dir.fixtures.iter().filter(|n| n.starts_with("fail")) {
+            let mut outcome = crate::rule_fixtures::scan(&dir.dir.join(name), &dir.expected);
+            outcome.findings.retain(|f| f.rule_id == dir.rule);
+            outcome.suppressed.retain(|s| s.finding.rule_id == dir.rule);
+            let text = anstream::adapter::strip_str(&faasguard::report::text::render(&outcome))
+                .to_string();
+            let json: serde_json::Value =
+                serde_json::from_str(&faasguard::report::json::render(&outcome)).expect("JSON");
+            let findings = serde_json::to_string_pretty(&json["findings"]).expect("JSON");
+            let body =
+                format!("{text}\n--- JSON findings ---\n{findings}\n").replace(&root, "[root]");
+            insta::assert_snapshot!(format!("rule_{}__{name}", dir.rule), body);
+            snapshots += 1;
+        }
     }
+    assert!(snapshots > 200, "only {snapshots}");
 }
