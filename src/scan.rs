@@ -383,7 +383,16 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         ..Stats::default()
     };
     let mut scope = crate::scope::Scope {
-        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref()),
+        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref())
+            .into_iter()
+            .map(|p| {
+                if p == discover::STDIN_PATH {
+                    discover::STDIN_DISPLAY.to_owned()
+                } else {
+                    p
+                }
+            })
+            .collect(),
         ..Default::default()
     };
     let mut declared = Vec::new();

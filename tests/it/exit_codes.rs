@@ -186,6 +186,7 @@ fn dash_reads_a_yaml_template_from_stdin() {
     );
     assert_eq!(v["findings"][1]["start"], json!({"line": 6, "column": 16}));
     assert_eq!(v["scope"]["files"], json!({"cloudformation": 1}));
+    assert_eq!(v["scope"]["paths"], json!(["<stdin>"]));
     // Text shows it compiler-style, like any file.
     let (code, stdout, _) = run_in(dir.path(), &["scan", "-"], TEMPLATE);
     assert_eq!(code, Some(1));
@@ -221,6 +222,7 @@ fn dash_reads_a_json_template_and_sits_beside_files() {
         ]
     );
     assert_eq!(v["scope"]["files"], json!({"cloudformation": 1, "sam": 1}));
+    assert_eq!(v["scope"]["paths"], json!(["a.yaml", "<stdin>"]));
 }
 
 #[test]
