@@ -104,7 +104,8 @@ pub enum DbCommand {
 
 #[derive(Args, Debug)]
 pub struct ScanArgs {
-    /// Files or directories to scan.
+    /// Files or directories to scan; `-` reads a template (YAML or JSON) from standard input,
+    /// shown as `<stdin>`.
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -113,6 +114,10 @@ pub struct ScanArgs {
     /// Write the report to a file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Also write a SARIF report of the same scan to this file (one scan, two reports: CI
+    /// uploads the SARIF and reads the main one).
+    #[arg(long, value_name = "FILE")]
+    pub sarif_output: Option<PathBuf>,
     /// Lowest severity that makes the scan fail (exit 1).
     #[arg(long, value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
@@ -137,7 +142,8 @@ pub struct ScanArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = discover::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
-    /// Exit 2 when a file cannot be read or parsed.
+    /// Exit 2 when a file cannot be read or parsed, or a file named on the command line is not
+    /// one faasguard reads.
     #[arg(long)]
     pub strict: bool,
     /// Report only findings not in this baseline (`faasguard baseline create`);
@@ -378,7 +384,45 @@ fn load_policy_dirs(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
     crate::engine::load_policy_files(paths, false)
 }
 
+/// A scan path that does not exist is a usage error, not an empty scan: a
+/// typo in a CI job must not pass green.
+fn check_paths_exist(paths: &[PathBuf]) -> Result<(), i32> {
+    let mut missing = false;
+    for path in paths {
+        if path.as_os_str() == discover::STDIN_PATH {
+            continue;
+        }
+        if let Err(e) = std::fs::metadata(path) {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                eprintln!("error: {}: no such file or directory", path.display());
+                missing = true;
+            }
+        }
+    }
+    if missing {
+        Err(EXIT_ERROR)
+    } else {
+        Ok(())
+    }
+}
+
+/// Standard input, read once when `-` is among the scan paths.
+fn read_stdin(paths: &[PathBuf]) -> Result<Option<std::sync::Arc<str>>, i32> {
+    if !paths.iter().any(|p| p.as_os_str() == discover::STDIN_PATH) {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    match std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+        Ok(_) => Ok(Some(std::sync::Arc::from(text))),
+        Err(e) => {
+            eprintln!("error: {}: {e}", discover::STDIN_DISPLAY);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
+    check_paths_exist(&args.paths)?;
     let config_file = config::find(args.config.as_deref(), &args.paths);
     let config = match &config_file {
         Some(path) => match config::load(path) {
@@ -459,6 +503,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
                 .max_age_days
                 .map_or(crate::deps::DEFAULT_MAX_AGE_DAYS, u64::from),
         },
+        stdin: read_stdin(&args.paths)?,
         ..Settings::default()
     };
     if !config.rules.is_empty() {
@@ -539,8 +584,17 @@ fn run_scan(args: ScanArgs) -> i32 {
         eprintln!("error: {e}");
         return EXIT_ERROR;
     }
+    if let Some(path) = &args.sarif_output {
+        if let Err(e) = std::fs::write(path, report::sarif::render(&outcome)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return EXIT_ERROR;
+        }
+    }
     let policy_failed = outcome.diagnostics.iter().any(|d| d.code == "policy-error");
-    let file_failed = outcome.diagnostics.iter().any(|d| d.level == Level::Error);
+    let file_failed = outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.level == Level::Error || d.code == scan::NOT_READ);
     if policy_failed || (args.strict && file_failed) {
         return EXIT_ERROR;
     }

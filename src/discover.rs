@@ -55,6 +55,13 @@ pub const ALWAYS_SKIPPED: &[&str] = &[
 /// The project's own ignore file, read like `.gitignore` (and winning over it).
 pub const IGNORE_FILE_NAME: &str = ".faasguardignore";
 
+/// The scan path that means standard input (`faasguard scan -`): a template read from it, classified
+/// by content like a `*.template` file.
+pub const STDIN_PATH: &str = "-";
+
+/// How standard input is named in reports and diagnostics.
+pub const STDIN_DISPLAY: &str = "<stdin>";
+
 /// 64 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
@@ -226,11 +233,14 @@ pub struct Skipped {
     pub reason: String,
 }
 
-/// The outcome of [`walk`]: both lists sorted by `display`, then `path`.
+/// The outcome of [`walk`]: every list sorted by `display`, then `path`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Walk {
     pub files: Vec<Found>,
     pub skipped: Vec<Skipped>,
+    /// Files named on the command line whose name faasguard does not read, with why: naming a
+    /// file is a request to scan it, so silence would read as "scanned, nothing found".
+    pub unread: Vec<Skipped>,
 }
 
 /// Walks the scan paths (files or directories) and returns the candidates, sorted by display path
@@ -251,6 +261,14 @@ pub fn walk(paths: &[PathBuf], opts: &Options) -> Walk {
         }
     }
     for root in paths {
+        if root.as_os_str() == STDIN_PATH {
+            out.files.push(Found {
+                path: root.clone(),
+                display: STDIN_DISPLAY.to_owned(),
+                candidate: Candidate::Template,
+            });
+            continue;
+        }
         match fs::metadata(root) {
             Ok(meta) if meta.is_dir() => walk_dir(root, &excludes, opts, &mut out),
             Ok(meta) if meta.is_file() => given_file(root, meta.len(), &excludes, opts, &mut out),
@@ -289,6 +307,9 @@ fn finish(out: &mut Walk, may_repeat: bool) {
         out.files
             .retain(|f| seen.insert(fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
     }
+    out.unread
+        .sort_by(|a, b| (a.display.as_str(), &a.path).cmp(&(b.display.as_str(), &b.path)));
+    out.unread.dedup_by(|a, b| a.path == b.path);
     let mut seen = HashSet::new();
     out.skipped.retain(|s| {
         let key = fs::canonicalize(&s.path).unwrap_or_else(|_| s.path.clone());
@@ -332,12 +353,18 @@ fn given_file(root: &Path, size: u64, excludes: &[String], opts: &Options, out: 
         .file_name()
         .map(OsStr::to_string_lossy)
         .unwrap_or_default();
-    let Some(candidate) = Candidate::from_file_name(&name) else {
-        return;
-    };
+    // An excluded file is left out on purpose, whatever its name: no diagnostic.
     if excluded_given_file(root, excludes) {
         return;
     }
+    let Some(candidate) = Candidate::from_file_name(&name) else {
+        out.unread.push(Skipped {
+            path: root.to_path_buf(),
+            display,
+            reason: unread_by_name(&name),
+        });
+        return;
+    };
     if size > opts.max_file_size {
         out.skipped
             .push(too_large(root.to_path_buf(), display, size, opts));
@@ -602,6 +629,36 @@ fn given_display(path: &Path) -> String {
         }
     }
     text
+}
+
+/// Why a file named on the command line is not read, judged by its name alone (for a name that
+/// [`Candidate::from_file_name`] refuses).
+fn unread_by_name(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        return format!(
+            "not read: `{name}` is tool configuration, not infrastructure-as-code (faasguard never \
+             reads it as a template)"
+        );
+    }
+    "not read: faasguard reads templates and services (`.yaml`, `.yml`, `.json`, `.template`), \
+     Terraform (`.tf`, `.tf.json`, `.tfvars`), `samconfig` files and lockfiles; this file's name is \
+     none of these"
+        .to_owned()
+}
+
+/// Why a file named on the command line (or standard input) is not scanned although its name
+/// qualifies: [`classify`] found none of the formats in its content. `None` for candidates that are
+/// read whatever they hold.
+pub fn unread_by_content(candidate: Candidate) -> Option<&'static str> {
+    match candidate {
+        Candidate::Yaml | Candidate::Json | Candidate::Template => Some(
+            "not read: not a CloudFormation/SAM template (no `AWSTemplateFormatVersion`, SAM \
+             `Transform` or `Resources` with `AWS::` types), a Serverless Framework service (no \
+             `service` and `provider` keys) or a Terraform plan (`terraform show -json`)",
+        ),
+        _ => None,
+    }
 }
 
 /// A walked path relative to its scan path, with `/` separators.
@@ -1210,6 +1267,66 @@ mod tests {
         let got = walk(&[missing], &opts);
         assert!(got.files.is_empty());
         assert!(got.skipped[0].reason.contains("cannot read"));
+    }
+
+    #[test]
+    fn named_files_that_are_not_read_say_why() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "README.md", "# hi\n");
+        write(dir.path(), "package.json", "{}\n");
+        write(dir.path(), "skip.md", "# excluded\n");
+        let paths = ["README.md", "package.json", "skip.md"].map(|n| dir.path().join(n));
+        let opts = Options {
+            excludes: vec!["skip.md".to_owned()],
+            ..Options::default()
+        };
+        let got = walk(&paths, &opts);
+        assert!(got.files.is_empty());
+        assert!(got.skipped.is_empty());
+        let shown: Vec<(&str, &str)> = got
+            .unread
+            .iter()
+            .map(|u| {
+                (
+                    u.display.rsplit('/').next().unwrap_or(""),
+                    u.reason.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "README.md",
+                    "not read: faasguard reads templates and services (`.yaml`, `.yml`, `.json`, \
+                     `.template`), Terraform (`.tf`, `.tf.json`, `.tfvars`), `samconfig` files and \
+                     lockfiles; this file's name is none of these"
+                ),
+                (
+                    "package.json",
+                    "not read: `package.json` is tool configuration, not infrastructure-as-code \
+                     (faasguard never reads it as a template)"
+                ),
+            ]
+        );
+        // Inside a directory such files are passed over quietly.
+        assert!(walk_one(dir.path(), &Options::default()).unread.is_empty());
+    }
+
+    #[test]
+    fn dash_is_standard_input_and_is_never_looked_up_on_disk() {
+        let got = walk(&[PathBuf::from("-")], &Options::default());
+        assert_eq!(
+            got.files,
+            [Found {
+                path: PathBuf::from("-"),
+                display: "<stdin>".to_owned(),
+                candidate: Candidate::Template,
+            }]
+        );
+        assert!(got.skipped.is_empty() && got.unread.is_empty());
+        assert_eq!(unread_by_content(Candidate::Terraform), None);
+        assert!(unread_by_content(Candidate::Template).is_some());
     }
 
     #[test]

@@ -58,6 +58,9 @@ pub struct Settings {
     pub serverless_options: BTreeMap<String, String>,
     /// Dependency advisories: database, `--online`, `--include-dev`.
     pub advisories: crate::deps::Settings,
+    /// The text of standard input, scanned as a template when `paths` holds `-`
+    /// (the CLI reads it once, before the scan).
+    pub stdin: Option<Arc<str>>,
 }
 
 impl Default for Settings {
@@ -80,6 +83,7 @@ impl Default for Settings {
             resolve_env: false,
             serverless_options: BTreeMap::new(),
             advisories: crate::deps::Settings::default(),
+            stdin: None,
         }
     }
 }
@@ -116,6 +120,10 @@ pub struct Outcome {
     /// How the dependency check went.
     pub dependencies: crate::deps::Summary,
 }
+
+/// Diagnostic code of a file named on the command line that the scan does not
+/// read (`--strict` makes it an error).
+pub const NOT_READ: &str = "not-read";
 
 /// A scan that could not start (bad policy, bad settings).
 #[derive(Debug, thiserror::Error)]
@@ -250,6 +258,9 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             Diagnostic::new(Level::Warning, "skipped", s.reason.clone()).in_file(&s.display, None)
         })
         .collect();
+    diagnostics.extend(walk.unread.iter().map(|u| {
+        Diagnostic::new(Level::Warning, NOT_READ, u.reason.clone()).in_file(&u.display, None)
+    }));
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
@@ -264,9 +275,29 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let mut inputs: Vec<Input> = pool.install(|| {
         walk.files
             .par_iter()
-            .map(|f| Input::read(&f.path, f.candidate, max))
+            .map(|f| {
+                if f.path.as_os_str() == discover::STDIN_PATH {
+                    Input::stdin(settings.stdin.as_ref(), f.candidate)
+                } else {
+                    Input::read(&f.path, f.candidate, max)
+                }
+            })
             .collect()
     });
+    // A file named on the command line (or standard input) that holds none of
+    // the formats is said so: naming it asked for a scan.
+    for (i, f) in walk.files.iter().enumerate() {
+        let named = settings.paths.contains(&f.path);
+        if let (true, Some(_), None, Some(why)) = (
+            named,
+            &inputs[i].text,
+            inputs[i].kind,
+            discover::unread_by_content(f.candidate),
+        ) {
+            diagnostics
+                .push(Diagnostic::new(Level::Warning, NOT_READ, why).in_file(&displays[i], None));
+        }
+    }
     // Local Terraform modules outside the scanned paths are read too (never
     // remote ones): their files get ids after the walked files.
     let called = add_module_files(
@@ -352,7 +383,16 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         ..Stats::default()
     };
     let mut scope = crate::scope::Scope {
-        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref()),
+        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref())
+            .into_iter()
+            .map(|p| {
+                if p == discover::STDIN_PATH {
+                    discover::STDIN_DISPLAY.to_owned()
+                } else {
+                    p
+                }
+            })
+            .collect(),
         ..Default::default()
     };
     let mut declared = Vec::new();
@@ -543,6 +583,9 @@ pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
 /// (so SARIF URIs are relative to the checkout); other files relative to the
 /// scan path they were found under, so no absolute path reaches a report.
 fn display_path(f: &Found, cwd: Option<&Path>) -> String {
+    if f.path.as_os_str() == discover::STDIN_PATH {
+        return f.display.clone();
+    }
     let absolute = if f.path.is_absolute() {
         Some(f.path.clone())
     } else {
@@ -712,6 +755,22 @@ struct Input {
 }
 
 impl Input {
+    /// Standard input, already read by the caller ([`Settings::stdin`]).
+    fn stdin(text: Option<&Arc<str>>, candidate: Candidate) -> Input {
+        match text {
+            Some(text) => Input {
+                text: Some(text.clone()),
+                kind: discover::classify(candidate, discover::STDIN_DISPLAY, text),
+                error: None,
+            },
+            None => Input {
+                text: None,
+                kind: None,
+                error: Some("standard input was not read (no text given for `-`)".to_owned()),
+            },
+        }
+    }
+
     fn read(path: &Path, candidate: Candidate, max: u64) -> Input {
         match discover::read_text(path, max) {
             Ok(text) => {

@@ -9,6 +9,7 @@ mod common;
 mod config;
 mod corpus;
 mod determinism;
+mod exit_codes;
 mod fixes;
 mod formats;
 mod fuzz_smoke;
