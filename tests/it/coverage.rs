@@ -744,7 +744,7 @@ fn coverage_doc_is_rendered_from_the_map() {
     let (map, builtins) = load();
     let rendered = render(&map, &builtins);
     let path = common::root().join("docs/coverage.md");
-    if std::env::var_os("FAASGUARD_BLESS").is_some() {
+    if std::env::var("FAASGUARD_BLESS").is_ok_and(|v| !v.is_empty() && v != "0") {
         std::fs::write(&path, &rendered).expect("write docs/coverage.md");
         return;
     }
