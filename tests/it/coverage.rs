@@ -689,10 +689,11 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
                 let _ = writeln!(w, "- Asked for by: {source}");
             }
             if p.rows().len() > 0 {
+                let n = p.rows().len();
                 let _ = writeln!(
                     w,
-                    "- Answers {} peer checks: {}",
-                    p.rows().len(),
+                    "- Answers {n} peer check{}: {}",
+                    if n == 1 { "" } else { "s" },
                     peer_list(&p.rows(), "; ")
                 );
             }
@@ -836,7 +837,7 @@ fn a_well_formed_map_has_no_problems_and_renders_its_counts() {
         "{page}"
     );
     assert!(
-        page.contains("- Answers 1 peer checks: Guard `IAM_ROLE_TRUST`\n"),
+        page.contains("- Answers 1 peer check: Guard `IAM_ROLE_TRUST`\n"),
         "{page}"
     );
 }
