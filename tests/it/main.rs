@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod config;
 mod corpus;
+mod coverage;
 mod determinism;
 mod exit_codes;
 mod fixes;
