@@ -76,6 +76,9 @@ pub struct Model {
     /// carries and how it got there (`through var.timeout, used at
     /// main.tf:12`). A finding located at such a span says so.
     pub via: Vec<(Span, String)>,
+    /// Logical id → the AWS CDK construct path that synthesized it
+    /// (`Metadata."aws:cdk:path"` of templates in `cdk.out`).
+    pub constructs: BTreeMap<String, String>,
 }
 
 /// A source resource's place in its file.
@@ -116,6 +119,7 @@ impl Model {
             headers: Vec::new(),
             ignores: Vec::new(),
             via: Vec::new(),
+            constructs: BTreeMap::new(),
         }
     }
 
@@ -133,6 +137,18 @@ impl Model {
     }
 
     /// Find an item of a collection by id.
+    /// The CDK construct path of an item: its own logical id's, or, for an
+    /// item synthesized from a resource (`OrdersFunction/Url`), its owner's.
+    pub fn construct_of(&self, id: &str) -> Option<String> {
+        self.constructs
+            .get(id)
+            .or_else(|| {
+                id.split_once('/')
+                    .and_then(|(owner, _)| self.constructs.get(owner))
+            })
+            .cloned()
+    }
+
     pub fn item_mut(&mut self, collection: &'static str, id: &str) -> Option<&mut Node> {
         self.collections
             .get_mut(collection)?
