@@ -162,3 +162,188 @@ fn ignore_globals_opts_functions_out_of_globals() {
         ]
     );
 }
+
+/// Settings for the CDK fixture: its own advisory database, never stale.
+fn cdk_settings(path: &Path) -> Settings {
+    let mut settings = common::settings(&[path]);
+    settings.advisories.db = Some(fixture("cdk/advisory-db"));
+    settings.advisories.max_age_days = 0;
+    settings
+}
+
+const CDK_OUT: &str = "fixtures/cdk/app/cdk.out";
+
+fn cdk_findings() -> Vec<String> {
+    let stack = format!("{CDK_OUT}/OrdersStack.template.json");
+    vec![
+        format!("FG-RUN-001 {stack}:33:16 OrdersFunction6A1D2F0C: Function OrdersFunction6A1D2F0C uses nodejs20.x (Node.js 20), deprecated since 2026-04-30; upgrade to nodejs24.x"),
+        format!("FG-OBS-001 {stack}:35:31 OrdersFunction6A1D2F0C: Function OrdersFunction6A1D2F0C has tracing mode PassThrough, not Active: X-Ray traces only requests that arrive already sampled"),
+        format!("FG-ENC-005 {CDK_OUT}/OrdersStackOrdersDb4C2D1E0F.nested.template.json:6:29 OrdersQueue9B8A7C6D: Queue OrdersQueue9B8A7C6D turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted (nested stack instantiated by OrdersDbNestedStackOrdersDbNestedStackResource8E1F2A3B in {stack})"),
+        // The asset folder's lockfile belongs to the function staged from it.
+        format!("FG-DEP-001 {CDK_OUT}/asset.5f3c0e7d9a1b/package-lock.json:14:5 lodash@4.17.20: lodash 4.17.20 is affected by FG-TEST-CDK-1: Command injection in lodash template (test advisory); upgrade to 4.17.21 or later; shipped by function OrdersFunction6A1D2F0C"),
+    ]
+}
+
+#[test]
+fn cdk_out_named_on_the_command_line_is_scanned_with_construct_paths() {
+    let outcome = scan(&cdk_settings(&common::root().join(CDK_OUT)));
+    assert_eq!(diagnostics(&outcome), Vec::<String>::new());
+    assert_eq!(findings(&outcome), cdk_findings());
+    // Both templates, the nested one once.
+    assert_eq!(outcome.stats.files_scanned, 2);
+    let constructs: Vec<Option<&str>> = outcome
+        .findings
+        .iter()
+        .map(|f| f.construct_path.as_deref())
+        .collect();
+    assert_eq!(
+        constructs,
+        [
+            Some("OrdersStack/OrdersFunction/Resource"),
+            Some("OrdersStack/OrdersFunction/Resource"),
+            Some("OrdersStack/OrdersDb/OrdersQueue/Resource"),
+            None,
+        ]
+    );
+    let text = faasguard::report::text::render(&outcome);
+    let text = anstream::adapter::strip_str(&text).to_string();
+    assert!(
+        text.contains("   = resource: OrdersFunction6A1D2F0C (AWS::Lambda::Function)\n   = construct: OrdersStack/OrdersFunction/Resource\n"),
+        "{text}"
+    );
+    // The same report at any thread count.
+    let mut four = cdk_settings(&common::root().join(CDK_OUT));
+    four.threads = 4;
+    assert_eq!(
+        faasguard::report::json::render(&scan(&four)),
+        faasguard::report::json::render(&outcome)
+    );
+}
+
+#[test]
+fn cdk_out_below_a_scan_path_is_scanned_only_when_asked() {
+    let app = fixture("cdk/app");
+    let skipped = scan(&cdk_settings(&app));
+    assert_eq!(skipped.stats.files_scanned, 0);
+    assert_eq!(findings(&skipped), Vec::<String>::new());
+    // `scan_cdk_out`: found beside the walked directories, though `.faasguardignore` lists it.
+    let mut settings = cdk_settings(&app);
+    settings.discover.scan_cdk_out = true;
+    let outcome = scan(&settings);
+    assert_eq!(diagnostics(&outcome), Vec::<String>::new());
+    assert_eq!(findings(&outcome), cdk_findings());
+}
+
+#[test]
+fn scan_cdk_out_config_key_and_json_construct_path() {
+    let (code, report) = common::json_run(
+        &[
+            "scan",
+            "fixtures/cdk/app",
+            "--config",
+            "fixtures/cdk/scan-cdk-out.toml",
+            "--advisory-db",
+            "fixtures/cdk/advisory-db",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code, Some(1));
+    let got: Vec<(String, String, u64, Option<String>)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["start"]["line"].as_u64().unwrap_or(0),
+                f["construct_path"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    let stack = format!("{CDK_OUT}/OrdersStack.template.json");
+    let nested = format!("{CDK_OUT}/OrdersStackOrdersDb4C2D1E0F.nested.template.json");
+    let function = Some("OrdersStack/OrdersFunction/Resource".to_string());
+    assert_eq!(
+        got,
+        [
+            ("FG-RUN-001".into(), stack.clone(), 33, function.clone()),
+            ("FG-OBS-001".into(), stack, 35, function),
+            (
+                "FG-ENC-005".into(),
+                nested,
+                6,
+                Some("OrdersStack/OrdersDb/OrdersQueue/Resource".into())
+            ),
+            (
+                "FG-DEP-001".into(),
+                format!("{CDK_OUT}/asset.5f3c0e7d9a1b/package-lock.json"),
+                14,
+                None
+            ),
+        ]
+    );
+    // Not a CDK finding: no field at all.
+    assert!(report["findings"][3].get("construct_path").is_none());
+}
+
+#[test]
+fn cdk_sarif_names_the_construct_as_a_logical_location() {
+    let out = crate::cli::faasguard()
+        .current_dir(common::root())
+        .args(["scan", CDK_OUT, "--format", "sarif"])
+        .args(["--advisory-db", "fixtures/cdk/advisory-db"])
+        .output()
+        .expect("runs");
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif is json");
+    if let Some(schema) = crate::sarif::schema() {
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let obs = results
+        .iter()
+        .find(|r| r["ruleId"] == "FG-OBS-001")
+        .expect("FG-OBS-001");
+    assert_eq!(
+        obs["locations"][0]["logicalLocations"],
+        serde_json::json!([
+            {
+                "name": "OrdersFunction6A1D2F0C",
+                "kind": "resource",
+                "fullyQualifiedName": "AWS::Lambda::Function/OrdersFunction6A1D2F0C"
+            },
+            {
+                "name": "OrdersFunction",
+                "fullyQualifiedName": "OrdersStack/OrdersFunction/Resource",
+                "kind": "module"
+            }
+        ])
+    );
+}
+
+#[test]
+fn packaged_nested_stacks_are_followed_once_and_never_outside_the_scan() {
+    // The parent named alone: its child template is read because it instantiates it.
+    let outcome = scan_paths(&[&fixture("cloudformation/nested/stack.yaml")]);
+    let parent = "fixtures/cloudformation/nested/stack.yaml";
+    assert_eq!(outcome.stats.files_scanned, 2);
+    assert_eq!(
+        findings(&outcome),
+        [format!("FG-ENC-005 fixtures/cloudformation/nested/children/queue.yaml:6:29 WorkQueue: Queue WorkQueue turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted (nested stack instantiated by OrdersQueues in {parent}, BillingQueues in {parent})")]
+    );
+    assert_eq!(
+        diagnostics(&outcome),
+        [format!("Warning nested-stack {parent}:12:3 nested stack Shared: template ../../outside.yaml is outside the scanned paths; not read, its resources are not scanned")]
+    );
+    // Walked as well as instantiated: still scanned once.
+    let walked = scan_paths(&[&fixture("cloudformation/nested")]);
+    assert_eq!(walked.stats.files_scanned, 2);
+    assert_eq!(findings(&walked), findings(&outcome));
+}
