@@ -337,7 +337,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         &mut displays,
         &mut inputs,
         cwd.as_deref(),
-        max,
+        (max, settings.shard),
         |files, inputs, displays, units| {
             let ctx = UnitContext {
                 files,
@@ -781,7 +781,7 @@ fn follow_nested_stacks(
     displays: &mut Vec<String>,
     inputs: &mut Vec<Input>,
     cwd: Option<&Path>,
-    max: u64,
+    (max, shard): (u64, Option<(u32, u32)>),
     process: impl Fn(&[Found], &[Input], &[String], &[Unit]) -> Vec<UnitOut>,
 ) -> BTreeMap<FileId, String> {
     let mut parents: BTreeMap<PathBuf, Vec<Instantiation>> = BTreeMap::new();
@@ -809,9 +809,14 @@ fn follow_nested_stacks(
                     path: child.clone(),
                     candidate,
                 };
+                let shown = display_path(&found, cwd);
+                // Sharded, a template is scanned by its own shard only, whoever instantiates it.
+                if shard.is_some_and(|(k, n)| crate::merge::shard_of(&shown, n) != k) {
+                    continue;
+                }
                 index.insert(child.clone(), files.len());
                 units.push(Unit::File(files.len()));
-                displays.push(display_path(&found, cwd));
+                displays.push(shown);
                 inputs.push(Input::read(&found.path, candidate, max));
                 files.push(found);
             }
