@@ -11,10 +11,13 @@
 //!
 //! Every generated key and value keeps the span of the loop body it came
 //! from, so a finding on a generated resource points into the body. A
+//! collection is a literal list, a `Ref` to a list parameter's default, or
+//! another intrinsic resolved as elsewhere (`Fn::Split`, `Fn::FindInMap`). A
 //! collection that cannot be known statically (a parameter without a
 //! default, an import) generates nothing here: a note says that the loop's
 //! resources are not checked, rather than checking a guess.
 
+use super::intrinsics::Context;
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::Span;
 
@@ -43,8 +46,25 @@ pub(crate) fn expand(doc: &Node) -> Option<(Node, Vec<(String, Span)>)> {
     if !has_loop {
         return None;
     }
+    // Collections written with other intrinsics (`Fn::Split`, `Fn::FindInMap`)
+    // resolve against parameter defaults and mappings, as elsewhere.
+    let parameters = top.get("Parameters").and_then(Node::as_map);
+    let entries = parameters.map_or(&[][..], |p| &p.entries[..]);
+    let list_defaults: Vec<Option<Node>> = entries
+        .iter()
+        .map(|e| super::list_default(&e.value))
+        .collect();
+    let mut ctx = Context {
+        mappings: top.get("Mappings"),
+        ..Context::default()
+    };
+    for (e, list) in entries.iter().zip(&list_defaults) {
+        let default = list.as_ref().or_else(|| e.value.get("Default"));
+        ctx.parameters.insert(e.key.clone(), default);
+    }
     let mut x = Expander {
-        parameters: top.get("Parameters").and_then(Node::as_map),
+        parameters,
+        ctx: &ctx,
         notes: Vec::new(),
         generated: 0,
     };
@@ -65,6 +85,7 @@ pub(crate) fn expand(doc: &Node) -> Option<(Node, Vec<(String, Span)>)> {
 
 struct Expander<'a> {
     parameters: Option<&'a Map>,
+    ctx: &'a Context<'a>,
     notes: Vec<(String, Span)>,
     generated: usize,
 }
@@ -139,14 +160,6 @@ impl Expander<'_> {
     /// deploy time (the reason is the error).
     fn collection(&self, n: &Node) -> Result<Vec<String>, String> {
         match &n.value {
-            Value::Seq(items) => items
-                .iter()
-                .map(|i| {
-                    scalar(i).ok_or_else(|| {
-                        "the collection holds a value only known at deploy time".to_string()
-                    })
-                })
-                .collect(),
             Value::Map(m) if m.len() == 1 && m.entries[0].key == "Ref" => {
                 let name = m.entries[0].value.as_str().unwrap_or("");
                 let def = self
@@ -164,7 +177,17 @@ impl Expander<'_> {
                     )),
                 }
             }
-            _ => Err("the collection is only known at deploy time".to_string()),
+            _ => match self.ctx.resolve(n).map(|r| r.value) {
+                Some(Value::Seq(items)) => items
+                    .iter()
+                    .map(|i| {
+                        scalar(i).ok_or_else(|| {
+                            "the collection holds a value only known at deploy time".to_string()
+                        })
+                    })
+                    .collect(),
+                _ => Err("the collection is only known at deploy time".to_string()),
+            },
         }
     }
 }
@@ -299,7 +322,7 @@ mod tests {
 
     #[test]
     fn parameter_collections_nesting_and_unknowns() {
-        let text = "Parameters:\n  Envs: {Type: CommaDelimitedList, Default: 'dev, prod'}\n  Open: {Type: CommaDelimitedList}\nResources:\n  Fn::ForEach::Outer:\n    - Env\n    - !Ref Envs\n    - Fn::ForEach::Inner:\n        - Size\n        - [S, L]\n        - Bucket${Env}${Size}:\n            Type: AWS::S3::Bucket\n  Fn::ForEach::Later:\n    - X\n    - !Ref Open\n    - Q${X}: {Type: AWS::SQS::Queue}\n  Fn::ForEach::Bad: [X, [a]]\n  Plain: {Type: AWS::SNS::Topic}\n";
+        let text = "Parameters:\n  Envs: {Type: CommaDelimitedList, Default: 'dev, prod'}\n  Open: {Type: CommaDelimitedList}\nResources:\n  Fn::ForEach::Outer:\n    - Env\n    - !Ref Envs\n    - Fn::ForEach::Inner:\n        - Size\n        - [S, L]\n        - Bucket${Env}${Size}:\n            Type: AWS::S3::Bucket\n  Fn::ForEach::Later:\n    - X\n    - !Ref Open\n    - Q${X}: {Type: AWS::SQS::Queue}\n  Fn::ForEach::Bad: [X, [a]]\n  Fn::ForEach::Mapped:\n    - M\n    - !FindInMap [Sizes, prod, names]\n    - Topic${M}: {Type: AWS::SNS::Topic}\n  Fn::ForEach::Split:\n    - P\n    - !Split [',', 'x,y']\n    - Topic${P}: {Type: AWS::SNS::Topic}\n  Plain: {Type: AWS::SNS::Topic}\nMappings:\n  Sizes: {prod: {names: [big]}}\n";
         let (res, notes) = expanded(text);
         let keys: Vec<&String> = res.as_object().unwrap().keys().collect();
         assert_eq!(
@@ -309,6 +332,9 @@ mod tests {
                 "BucketdevL",
                 "BucketprodS",
                 "BucketprodL",
+                "Topicbig",
+                "Topicx",
+                "Topicy",
                 "Plain"
             ]
         );

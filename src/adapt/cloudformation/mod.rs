@@ -151,7 +151,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
 
 /// The default of a list-typed parameter as a list node (items spanning the
 /// default as written), or `None` for other parameters.
-fn list_default(def: &Node) -> Option<Node> {
+pub(super) fn list_default(def: &Node) -> Option<Node> {
     let t = def.get("Type").and_then(Node::as_str)?;
     if t != "CommaDelimitedList" && !t.starts_with("List<") {
         return None;
