@@ -436,6 +436,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
     let discover = discover::Options {
         excludes,
         max_file_size: args.max_file_size,
+        scan_cdk_out: config.scan_cdk_out.unwrap_or(false),
         ..discover::Options::default()
     };
     if let Err(e) = discover.validate() {

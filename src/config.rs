@@ -19,6 +19,10 @@ pub struct Config {
     /// one is reported as a finding of FG-GOV-001 and suppresses nothing;
     /// only a baseline can accept a finding.
     pub allow_inline_suppressions: Option<bool>,
+    /// Scan `cdk.out/` directories found under the scan paths (default false:
+    /// they are synthesized output, skipped like other tool folders unless
+    /// named on the command line).
+    pub scan_cdk_out: Option<bool>,
     pub residency: Residency,
     /// `[rules]`: which rules run and at what severity.
     pub rules: Rules,
@@ -309,6 +313,7 @@ impl Walker {
             "exclude",
             "threads",
             "allow_inline_suppressions",
+            "scan_cdk_out",
             "residency",
             "rules",
             "policies",
@@ -333,6 +338,7 @@ impl Walker {
                 "allow_inline_suppressions" => {
                     c.allow_inline_suppressions = self.boolean(name, item, key_span)
                 }
+                "scan_cdk_out" => c.scan_cdk_out = self.boolean(name, item, key_span),
                 "policies" => {
                     c.policies = self
                         .strings(name, item, key_span)

@@ -420,6 +420,7 @@ fn finding(l: &LockfileIn, p: &Package, m: &Match<'_>, ships: &[String]) -> Find
             dev: p.dev,
         })),
         fix: None,
+        construct_path: None,
     }
 }
 
@@ -462,7 +463,7 @@ fn is_local(code: &str) -> bool {
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -78,6 +78,10 @@ pub struct Options {
     /// Follow symbolic links while walking directories (a link named on the command line is always
     /// followed).
     pub follow_links: bool,
+    /// Walk the `cdk.out` directories found beside the walked ones (`scan_cdk_out` in the config):
+    /// CDK's synthesized templates, nested stack templates and asset folders. Off by default, as
+    /// for other tool output; a `cdk.out` named on the command line is walked either way.
+    pub scan_cdk_out: bool,
 }
 
 impl Default for Options {
@@ -86,6 +90,7 @@ impl Default for Options {
             excludes: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             follow_links: false,
+            scan_cdk_out: false,
         }
     }
 }
@@ -270,7 +275,7 @@ pub fn walk(paths: &[PathBuf], opts: &Options) -> Walk {
             continue;
         }
         match fs::metadata(root) {
-            Ok(meta) if meta.is_dir() => walk_dir(root, &excludes, opts, &mut out),
+            Ok(meta) if meta.is_dir() => walk_dir(root, root, &excludes, opts, &mut out),
             Ok(meta) if meta.is_file() => given_file(root, meta.len(), &excludes, opts, &mut out),
             Ok(_) => out.skipped.push(Skipped {
                 path: root.clone(),
@@ -403,8 +408,10 @@ fn excluded_given_file(path: &Path, excludes: &[String]) -> bool {
         .any(|(i, p)| matcher.matched(p, i < last).is_ignore())
 }
 
-fn walk_dir(root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
-    let mut overrides = OverrideBuilder::new(root);
+/// Walks `root`, showing paths relative to `display_root` (the scan path: `root` itself, or, for a
+/// `cdk.out` walked because of `scan_cdk_out`, the scan path it was found under).
+fn walk_dir(root: &Path, display_root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
+    let mut overrides = OverrideBuilder::new(display_root);
     for glob in excludes {
         // Already validated: this cannot fail, and if it did only that glob would be lost.
         let _ = overrides.add(&format!("!{glob}"));
@@ -457,6 +464,9 @@ fn walk_dir(root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
         }
     });
 
+    // Directories walked, when `cdk.out` folders beside them are wanted.
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let in_cdk_out = root.components().any(|c| c.as_os_str() == CDK_OUT);
     for result in builder.build() {
         let entry = match result {
             Ok(entry) => entry,
@@ -469,6 +479,9 @@ fn walk_dir(root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
             out.skipped
                 .push(walk_error(root, err, "ignore file not fully read: "));
         }
+        if opts.scan_cdk_out && !in_cdk_out && entry.file_type().is_some_and(|t| t.is_dir()) {
+            dirs.push(entry.path().to_path_buf());
+        }
         if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -477,7 +490,7 @@ fn walk_dir(root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
             continue;
         };
         let path = entry.path().to_path_buf();
-        let display = relative_display(root, &path);
+        let display = relative_display(display_root, &path);
         match entry.metadata() {
             Ok(meta) if meta.len() > opts.max_file_size => {
                 out.skipped.push(too_large(path, display, meta.len(), opts));
@@ -494,7 +507,18 @@ fn walk_dir(root: &Path, excludes: &[String], opts: &Options, out: &mut Walk) {
             }),
         }
     }
+    // `cdk.out` is pruned above like any tool folder, and CDK projects list it in `.gitignore`
+    // too, so it is looked for beside every walked directory rather than met in the walk.
+    for dir in dirs {
+        let cdk_out = dir.join(CDK_OUT);
+        if cdk_out.is_dir() {
+            walk_dir(&cdk_out, display_root, excludes, opts, out);
+        }
+    }
 }
+
+/// The AWS CDK's output folder.
+const CDK_OUT: &str = "cdk.out";
 
 fn too_large(path: PathBuf, display: String, size: u64, opts: &Options) -> Skipped {
     Skipped {
@@ -545,6 +569,10 @@ impl ParentIgnores {
                 }
             }
             match builder.build() {
+                // A `cdk.out` being walked was named or asked for (`scan_cdk_out`): the ignore
+                // files that leave generated output out (CDK's own `.gitignore` lists it) do not
+                // apply to it.
+                Ok(gi) if ignores_cdk_out(&gi, dir, &canonical_root) => {}
                 Ok(gi) if gi.num_ignores() + gi.num_whitelists() > 0 => levels.push(gi),
                 Ok(_) => {}
                 Err(err) => errors.push(err),
@@ -569,6 +597,16 @@ impl ParentIgnores {
         }
         false
     }
+}
+
+/// Whether `gi`, the ignore files of `dir`, ignores the `cdk.out` directory that `root` is (or is
+/// inside).
+fn ignores_cdk_out(gi: &Gitignore, dir: &Path, root: &Path) -> bool {
+    root.ancestors()
+        .find(|d| d.file_name() == Some(OsStr::new(CDK_OUT)))
+        // The matcher only takes paths below its own directory (it panics otherwise).
+        .filter(|cdk| cdk.starts_with(dir) && *cdk != dir)
+        .is_some_and(|cdk| gi.matched_path_or_any_parents(cdk, true).is_ignore())
 }
 
 /// Turns an error of the walk into a diagnostic on the path it concerns.
@@ -820,19 +858,38 @@ pub fn classify(candidate: Candidate, file_name: &str, text: &str) -> Option<Kin
     None
 }
 
-/// Top-level mapping keys of a YAML text: lines that start in column 0 with `key:` (plain or
-/// quoted). Comments, directives, document markers and sequences are passed over.
+/// Top-level mapping keys of a YAML text: `key:` lines (plain or quoted) at the column of the
+/// document's first content line. That column is 0 almost always, but YAML lets a whole document be
+/// indented (`---` then `  AWSTemplateFormatVersion: ...`, as some published templates are), so it is
+/// taken per document rather than assumed. Comments, directives, document markers and sequences are
+/// passed over; a document whose first content line is not at its top level (a sequence, a flow
+/// collection) gives no keys at deeper columns.
 fn yaml_top_level_keys(text: &str) -> Vec<&str> {
     let mut keys = Vec::new();
+    // The top-level column of the current document, once its first content line is seen.
+    let mut top: Option<usize> = None;
     for line in text.lines() {
-        let Some(first) = line.chars().next() else {
+        if line.starts_with("---") || line.starts_with("...") {
+            let rest = &line[3..];
+            if rest.is_empty() || rest.starts_with([' ', '\t']) {
+                top = None;
+                continue;
+            }
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let body = &line[indent..];
+        let Some(first) = body.chars().next() else {
             continue;
         };
-        if first.is_whitespace() || matches!(first, '#' | '-' | '%' | '?' | '[' | '{' | '.') {
+        if first.is_whitespace() || first == '#' || (indent == 0 && first == '%') {
+            continue;
+        }
+        let column = *top.get_or_insert(indent);
+        if indent != column || matches!(first, '-' | '?' | '[' | '{' | '.') {
             continue;
         }
         let key = if first == '"' || first == '\'' {
-            line.get(1..).and_then(|rest| {
+            body.get(1..).and_then(|rest| {
                 let end = rest.find(first)?;
                 let after = rest.get(end + 1..)?;
                 after
@@ -841,10 +898,10 @@ fn yaml_top_level_keys(text: &str) -> Vec<&str> {
                     .then(|| rest.get(..end))?
             })
         } else {
-            line.find(':').and_then(|at| {
-                let after = line.get(at + 1..)?;
+            body.find(':').and_then(|at| {
+                let after = body.get(at + 1..)?;
                 let ends_key = after.is_empty() || after.starts_with([' ', '\t']);
-                ends_key.then(|| line.get(..at).map(str::trim_end))?
+                ends_key.then(|| body.get(..at).map(str::trim_end))?
             })
         };
         if let Some(key) = key {
@@ -1413,6 +1470,34 @@ mod tests {
         assert_eq!(classify(Candidate::Yaml, "conf.yml", text), None);
         let text = "Resources:\n  T:\n    ContentType: AWS::SNS::Topic\n";
         assert_eq!(classify(Candidate::Yaml, "conf.yml", text), None);
+    }
+
+    #[test]
+    fn classify_indented_top_level_mapping() {
+        // The whole document indented under `---` (cfn-lint's quickstart templates).
+        let text = "---\n  AWSTemplateFormatVersion: '2010-09-09'\n  Resources:\n    Fn:\n      Type: AWS::Lambda::Function\n";
+        assert_eq!(
+            classify(Candidate::Yaml, "cis.yaml", text),
+            Some(Kind::CloudFormation {
+                json: false,
+                sam: false
+            })
+        );
+        assert_eq!(
+            yaml_top_level_keys(text),
+            ["AWSTemplateFormatVersion", "Resources"]
+        );
+        // Each document has its own top-level column.
+        let two = "a: 1\n---\n    b: 2\n    c:\n      d: 3\n...\n  e: 4\n";
+        assert_eq!(yaml_top_level_keys(two), ["a", "b", "c", "e"]);
+        // Ordinary indented YAML stays ordinary: only the keys at the first column count.
+        let k8s =
+            "---\n  kind: ConfigMap\n  data:\n    Resources: x\n    AWSTemplateFormatVersion: y\n";
+        assert_eq!(yaml_top_level_keys(k8s), ["kind", "data"]);
+        assert_eq!(classify(Candidate::Yaml, "cm.yaml", k8s), None);
+        // A document that starts with a sequence has no top-level keys.
+        let seq = "  - AWSTemplateFormatVersion: x\n  - Resources: y\n";
+        assert_eq!(classify(Candidate::Yaml, "list.yaml", seq), None);
     }
 
     #[test]

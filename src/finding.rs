@@ -25,6 +25,9 @@ pub struct Finding {
     /// The rule's fix in the terms of the finding's format (its `fixes`
     /// entry), when the rule has one; reports fall back to `remediation`.
     pub fix: Option<String>,
+    /// The AWS CDK construct that synthesized the resource
+    /// (`OrdersStack/OrdersFunction/Resource`, from `Metadata."aws:cdk:path"`).
+    pub construct_path: Option<String>,
 }
 
 impl Finding {

@@ -77,6 +77,9 @@ pub struct Model {
     /// carries and how it got there (`through var.timeout, used at
     /// main.tf:12`). A finding located at such a span says so.
     pub via: Vec<(Span, String)>,
+    /// Logical id → the AWS CDK construct path that synthesized it
+    /// (`Metadata."aws:cdk:path"` of templates in `cdk.out`).
+    pub constructs: BTreeMap<String, String>,
     /// Where the items of each id are, `(collection, position)` in the order
     /// [`Model::locate`] tries them. Built on the first lookup and kept up to
     /// date by [`Model::push`], so finding an item costs the same in a model of
@@ -123,6 +126,7 @@ impl Model {
             headers: Vec::new(),
             ignores: Vec::new(),
             via: Vec::new(),
+            constructs: BTreeMap::new(),
             index: OnceLock::new(),
         }
     }
@@ -165,6 +169,18 @@ impl Model {
     pub fn items_mut(&mut self, collection: &'static str) -> &mut Vec<Node> {
         self.index = OnceLock::new();
         self.collections.entry(collection).or_default()
+    }
+
+    /// The CDK construct path of an item: its own logical id's, or, for an
+    /// item synthesized from a resource (`OrdersFunction/Url`), its owner's.
+    pub fn construct_of(&self, id: &str) -> Option<String> {
+        self.constructs
+            .get(id)
+            .or_else(|| {
+                id.split_once('/')
+                    .and_then(|(owner, _)| self.constructs.get(owner))
+            })
+            .cloned()
     }
 
     /// Find an item of a collection by id (to complete it; its id must not

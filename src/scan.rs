@@ -356,12 +356,37 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         terraform: &terraform,
         settings,
     };
-    let outs: Vec<UnitOut> = pool.install(|| {
+    let mut outs: Vec<UnitOut> = pool.install(|| {
         units
             .par_iter()
             .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
             .collect()
     });
+    let nested = follow_nested_stacks(
+        &mut outs,
+        &mut walk.files,
+        &mut displays,
+        &mut inputs,
+        cwd.as_deref(),
+        (max, settings.shard),
+        |files, inputs, displays, units| {
+            let ctx = UnitContext {
+                files,
+                inputs,
+                displays,
+                envs: &envs,
+                tf_files: &tf_files,
+                terraform: &terraform,
+                settings,
+            };
+            pool.install(|| {
+                units
+                    .par_iter()
+                    .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
+                    .collect()
+            })
+        },
+    );
 
     let mut sources = SourceMap::default();
     for (i, input) in inputs.iter().enumerate() {
@@ -398,7 +423,13 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let mut declared = Vec::new();
     let mut functions = Vec::new();
     for out in outs {
-        findings.extend(out.findings);
+        for mut f in out.findings {
+            // A nested stack's findings say which stack resource deploys it.
+            if let Some(note) = nested.get(&f.span.file) {
+                f.message = format!("{} ({note})", f.message);
+            }
+            findings.push(f);
+        }
         diagnostics.extend(out.diagnostics);
         declared.extend(out.declared);
         for (secret, redacted) in out.secrets {
@@ -794,6 +825,86 @@ impl Input {
     }
 }
 
+/// Most levels of nested stacks followed into templates the walk did not find.
+const MAX_NESTED_ROUNDS: usize = 16;
+
+/// Follow nested stacks (`AWS::CloudFormation::Stack` with a local template):
+/// a child template the walk did not find is read and scanned as a unit of
+/// its own (once, however many stacks instantiate it), and every child gets
+/// the note its findings carry: which parent resource(s) instantiate it.
+/// `process` scans new units (the caller's pool and engine).
+#[allow(clippy::too_many_arguments)]
+fn follow_nested_stacks(
+    outs: &mut Vec<UnitOut>,
+    files: &mut Vec<Found>,
+    displays: &mut Vec<String>,
+    inputs: &mut Vec<Input>,
+    cwd: Option<&Path>,
+    (max, shard): (u64, Option<(u32, u32)>),
+    process: impl Fn(&[Found], &[Input], &[String], &[Unit]) -> Vec<UnitOut>,
+) -> BTreeMap<FileId, String> {
+    let mut parents: BTreeMap<PathBuf, Vec<Instantiation>> = BTreeMap::new();
+    let mut index: BTreeMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (crate::deps::normalize(&f.path), i))
+        .collect();
+    let mut next = 0;
+    for _ in 0..MAX_NESTED_ROUNDS {
+        let mut units = Vec::new();
+        for out in &outs[next..] {
+            for (child, at) in &out.nested {
+                parents.entry(child.clone()).or_default().push(at.clone());
+                if index.contains_key(child) {
+                    continue;
+                }
+                let name = child
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default();
+                let candidate = Candidate::from_file_name(&name).unwrap_or(Candidate::Template);
+                let found = Found {
+                    display: child.to_string_lossy().replace('\\', "/"),
+                    path: child.clone(),
+                    candidate,
+                };
+                let shown = display_path(&found, cwd);
+                // Sharded, a template is scanned by its own shard only, whoever instantiates it.
+                if shard.is_some_and(|(k, n)| crate::merge::shard_of(&shown, n) != k) {
+                    continue;
+                }
+                index.insert(child.clone(), files.len());
+                units.push(Unit::File(files.len()));
+                displays.push(shown);
+                inputs.push(Input::read(&found.path, candidate, max));
+                files.push(found);
+            }
+        }
+        next = outs.len();
+        if units.is_empty() {
+            break;
+        }
+        outs.extend(process(files, inputs, displays, &units));
+    }
+    let mut notes = BTreeMap::new();
+    for (child, mut at) in parents {
+        let Some(&i) = index.get(&child) else {
+            continue;
+        };
+        at.sort_by(|a, b| (&a.parent, a.span).cmp(&(&b.parent, b.span)));
+        at.dedup_by(|a, b| a.parent == b.parent && a.resource == b.resource);
+        let list: Vec<String> = at
+            .iter()
+            .map(|a| format!("{} in {}", a.resource, a.parent))
+            .collect();
+        notes.insert(
+            FileId(i as u32),
+            format!("nested stack instantiated by {}", list.join(", ")),
+        );
+    }
+    notes
+}
+
 /// Most rounds of following module calls into unread directories.
 const MAX_MODULE_ROUNDS: usize = 32;
 
@@ -995,6 +1106,17 @@ struct UnitOut {
     called_modules: Vec<PathBuf>,
     /// Functions' code directories (lockfiles are tied to them).
     functions: Vec<crate::deps::FunctionCode>,
+    /// Nested stacks with a local template: (child template path, parent).
+    nested: Vec<(PathBuf, Instantiation)>,
+}
+
+/// Where a nested stack template is instantiated: the parent template and
+/// its `AWS::CloudFormation::Stack` resource.
+#[derive(Clone, Debug)]
+struct Instantiation {
+    parent: String,
+    resource: String,
+    span: Span,
 }
 
 impl UnitContext<'_> {
@@ -1055,6 +1177,7 @@ impl UnitContext<'_> {
                     .and_then(|d| self.envs.get(d))
                     .cloned()
                     .unwrap_or_default();
+                self.nested_stacks(&doc, path, display, &mut out);
                 cloudformation::adapt(&doc, id, &env)
             }
         };
@@ -1137,6 +1260,47 @@ impl UnitContext<'_> {
             }
         }
         out
+    }
+
+    /// Record the template's nested stacks whose template is a local file
+    /// inside the scan path (never one above it, never a URL).
+    fn nested_stacks(
+        &self,
+        doc: &crate::parse::Node,
+        path: &Path,
+        display: &str,
+        out: &mut UnitOut,
+    ) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let root = self
+            .scan_root(path)
+            .map(|r| crate::deps::normalize(&r))
+            .unwrap_or_default();
+        for n in cloudformation::nested_stacks(doc) {
+            let child = crate::deps::normalize(&dir.join(&n.template));
+            if !child.starts_with(&root) {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Level::Warning,
+                        "nested-stack",
+                        format!(
+                            "nested stack {}: template {} is outside the scanned paths; not read, its resources are not scanned",
+                            n.resource, n.template
+                        ),
+                    )
+                    .in_file(display, Some(n.span)),
+                );
+                continue;
+            }
+            out.nested.push((
+                child,
+                Instantiation {
+                    parent: display.to_string(),
+                    resource: n.resource,
+                    span: n.span,
+                },
+            ));
+        }
     }
 
     fn display_of<'b>(&'b self, file: FileId, fallback: &'b str) -> &'b str {
@@ -1262,6 +1426,7 @@ fn push_findings(
                     .map(str::to_string)
             })
         });
+        let construct_path = r.resource.as_deref().and_then(|id| model.construct_of(id));
         out.findings.push(Finding {
             fingerprint,
             rule_id: rule.meta.id.clone(),
@@ -1273,6 +1438,7 @@ fn push_findings(
             path: r.path,
             dependency: None,
             fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
+            construct_path,
         });
     }
 }

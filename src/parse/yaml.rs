@@ -10,7 +10,74 @@ use super::{cfn_tags, Entry, Map, Node, ParseError, Value, MAX_ALIAS_NODES, MAX_
 use crate::source::{FileId, Span};
 
 /// Parse every document of a YAML stream.
+///
+/// saphyr-parser 0.3 rejects one layout that libyaml, PyYAML and CloudFormation accept: a
+/// multi-line flow collection whose closing `]`/`}` sits at the column of the key that holds it,
+/// right after a quoted scalar or a nested flow collection. The `:` of that key adds a one-column
+/// "non-block" indentation level that only a *plain* scalar removes again
+/// (`unroll_non_block_indents`), so the bracket is measured against the key's column plus one and
+/// fails with "invalid indentation" (upstream: saphyr-rs/saphyr PR #108, unreleased). Indentation
+/// does not matter inside flow collections, so when that is the error we join the bracket to the
+/// line of the entry before it (its line breaks become spaces: same length, so every span and
+/// error offset still points into the original text) and parse again.
 pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, ParseError> {
+    let mut patched: Option<String> = None;
+    for _ in 0..MAX_BRACKET_FIXES {
+        let input = patched.as_deref().unwrap_or(text);
+        match parse_events(input, file) {
+            Ok(docs) => return Ok(docs),
+            Err((err, info)) => match join_closing_bracket(input, &info, err.span.start as usize) {
+                Some(fixed) => patched = Some(fixed),
+                None => return Err(err),
+            },
+        }
+    }
+    parse_events(patched.as_deref().unwrap_or(text), file).map_err(|(err, _)| err)
+}
+
+/// Most closing brackets [`parse`] re-attaches in one file (each costs a parse).
+const MAX_BRACKET_FIXES: usize = 256;
+
+/// For saphyr's false "invalid indentation" at a closing `]`/`}` (see [`parse`]): the text with
+/// the line breaks between that bracket and the entry before it turned into spaces. `None` when
+/// the error is another one, or when the line before might end in a comment (joining would pull
+/// the bracket into it).
+fn join_closing_bracket(text: &str, info: &str, at: usize) -> Option<String> {
+    if info != "invalid indentation" {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    if !matches!(bytes.get(at), Some(b']' | b'}')) {
+        return None;
+    }
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    if !text.get(line_start..at)?.bytes().all(|b| b == b' ') || line_start == 0 {
+        return None;
+    }
+    // The last character of the entry before the bracket.
+    let before = text
+        .get(..line_start)?
+        .trim_end_matches([' ', '\t', '\r', '\n']);
+    let prev_line = before.rsplit('\n').next().unwrap_or(before);
+    let last = before.bytes().last()?;
+    if !matches!(last, b'"' | b'\'' | b',' | b']' | b'}') || prev_line.contains(" #") {
+        return None;
+    }
+    let mut fixed = text.to_owned();
+    let run = before.len()..at;
+    // Only ASCII whitespace is replaced, byte for byte, so `fixed` stays valid UTF-8 and every
+    // offset keeps its meaning.
+    let joined: String = text
+        .get(run.clone())?
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    fixed.replace_range(run, &joined);
+    Some(fixed)
+}
+
+/// One pass of saphyr-parser over `text`; an error comes with saphyr's own message (`info`).
+fn parse_events(text: &str, file: FileId) -> Result<Vec<Node>, (ParseError, String)> {
     let offsets = CharOffsets::new(text);
     let mut builder = Builder {
         text,
@@ -26,14 +93,15 @@ pub fn parse(text: &str, file: FileId) -> Result<Vec<Node>, ParseError> {
             Ok((event, span)) => {
                 let start = offsets.byte(span.start.index());
                 let end = offsets.byte(span.end.index());
-                builder.on_event(event, Span::new(file, start, end))?;
+                builder
+                    .on_event(event, Span::new(file, start, end))
+                    .map_err(|e| (e, String::new()))?;
             }
             Err(e) => {
                 let offset = offsets.byte(e.marker().index());
-                return Err(ParseError::new(
-                    format!("invalid YAML: {}", e.info()),
-                    file,
-                    offset,
+                return Err((
+                    ParseError::new(format!("invalid YAML: {}", e.info()), file, offset),
+                    e.info().to_owned(),
                 ));
             }
         }
@@ -592,6 +660,55 @@ mod tests {
         let tagged = "v: !If [C, 1, 2]\n";
         let doc = one(tagged);
         assert_eq!(slice(tagged, doc.get("v").unwrap().span), "!If [C, 1, 2]");
+    }
+
+    #[test]
+    fn flow_sequence_closed_at_the_key_column_after_a_quoted_scalar() {
+        // PyYAML and CloudFormation accept this; saphyr-parser alone says "invalid indentation".
+        let text = "Statement:\n  Action: [\n    \"s3:GetObject\",\n    's3:PutObject'\n  ]\n  Effect: Allow\n";
+        let doc = one(text);
+        let action = doc.get_path(&["Statement", "Action"]).unwrap();
+        assert_eq!(
+            action.to_json(),
+            serde_json::json!(["s3:GetObject", "s3:PutObject"])
+        );
+        // Spans still point into the original text, line breaks included.
+        assert_eq!(
+            slice(text, action.span),
+            "[\n    \"s3:GetObject\",\n    's3:PutObject'\n  ]"
+        );
+        assert_eq!(
+            slice(text, action.as_seq().unwrap()[1].span),
+            "'s3:PutObject'"
+        );
+        let effect = doc.get_path(&["Statement", "Effect"]).unwrap();
+        assert_eq!(slice(text, effect.span), "Allow");
+        // Trailing comma, nested flow collections, a flow mapping, CRLF line ends.
+        let text = "a:\n  b: [\n    \"x\",\n  ]\n  c: {\n    \"k\": [\"v\"]\n  }\n  d: [\r\n    [\"y\"]\r\n  ]\r\n";
+        let doc = one(text);
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": {"b": ["x"], "c": {"k": ["v"]}, "d": [["y"]]}})
+        );
+        // The same layout with a plain scalar was always accepted.
+        assert!(parse("k: [\n  x\n]\n", FileId(0)).is_ok());
+    }
+
+    #[test]
+    fn bracket_join_never_swallows_a_comment_or_hides_real_errors() {
+        // The line before ends in a comment: joining would comment the bracket out.
+        let text = "a:\n  b: [\n    \"x\" # note\n  ]\n";
+        let err = parse(text, FileId(0)).unwrap_err();
+        assert_eq!(err.message, "invalid YAML: invalid indentation");
+        assert_eq!(&text[err.span.start as usize..], "]\n");
+        // A genuine error after a joined bracket is reported where it is.
+        let text = "a:\n  b: [\n    \"x\"\n  ]\n  c: [1, 2\n";
+        let err = parse(text, FileId(0)).unwrap_err();
+        assert!(err.message.starts_with("invalid YAML"), "{err}");
+        assert!(
+            err.span.start as usize > text.find("c:").unwrap(),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct Finding<'a> {
     pub resource_type: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<&'a str>,
+    /// AWS CDK output: the construct that synthesized the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub construct_path: Option<&'a str>,
     pub remediation: &'a str,
     pub fingerprint: &'a str,
     /// Dependency findings (`FG-DEP-*`): the advisory and the package.
@@ -265,6 +268,7 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
         resource: l.finding.resource.as_deref(),
         resource_type: l.finding.resource_type.as_deref(),
         path: l.finding.path.as_deref(),
+        construct_path: l.finding.construct_path.as_deref(),
         remediation: l.rule.map_or("", |r| l.finding.remediation(r)),
         fingerprint: &l.finding.fingerprint,
         dependency: l.finding.dependency.as_deref(),

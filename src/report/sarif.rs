@@ -349,7 +349,16 @@ fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
         if let Some(t) = &f.resource_type {
             logical["fullyQualifiedName"] = json!(format!("{t}/{res}"));
         }
-        loc["logicalLocations"] = json!([logical]);
+        let mut logical = vec![logical];
+        // CDK output: the construct path is where the user wrote the resource.
+        if let Some(c) = &f.construct_path {
+            logical.push(json!({
+                "name": c.rsplit('/').find(|p| *p != "Resource").unwrap_or(c),
+                "fullyQualifiedName": c,
+                "kind": "module",
+            }));
+        }
+        loc["logicalLocations"] = json!(logical);
     }
     let mut result = json!({
         "ruleId": rule_id,
@@ -433,6 +442,7 @@ mod tests {
             path: None,
             fingerprint: "0123456789abcdef".into(),
             fix: None,
+            construct_path: None,
             dependency: Some(Box::new(DependencyFacts {
                 advisory: advisory.into(),
                 aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],

@@ -66,6 +66,9 @@ pub fn render(outcome: &Outcome) -> String {
                     .unwrap_or_default();
                 let _ = writeln!(out, "{pad} {blue}={blue:#} resource: {res}{ty}");
             }
+            if let Some(c) = &f.construct_path {
+                let _ = writeln!(out, "{pad} {blue}={blue:#} construct: {c}");
+            }
             // Dependency findings: where to read the advisory in full.
             if let Some(d) = f.dependency.as_deref().filter(|d| !d.url.is_empty()) {
                 let _ = writeln!(

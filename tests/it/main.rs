@@ -4,6 +4,7 @@ mod advisory_net;
 mod audit;
 mod bad_input;
 mod baseline;
+mod cfn_fidelity;
 mod cli;
 mod common;
 mod config;

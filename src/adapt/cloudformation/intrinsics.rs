@@ -1,6 +1,7 @@
 //! CloudFormation intrinsic functions, resolved where the value is knowable:
 //! parameter defaults, pseudo parameters, `Ref`, `Fn::Sub`, `Fn::Join`,
-//! `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::If` on known conditions.
+//! `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::If` on known conditions,
+//! and the language extensions' `Fn::Length` and `Fn::ToJsonString`.
 //! Everything else becomes an explicit unknown that still names the resource
 //! it refers to, so rules never fire on a guess but resources stay linked.
 
@@ -103,8 +104,25 @@ impl Context<'_> {
             "Fn::FindInMap" => self.find_in_map(arg, whole, depth),
             "Fn::If" => self.if_(arg, whole, depth),
             "Fn::Base64" => self.resolve_at(arg, depth + 1),
-            "Fn::GetAZs" | "Fn::ImportValue" | "Fn::Cidr" | "Fn::Transform" | "Fn::Length"
-            | "Fn::ToJsonString" | "Fn::ForEach" => {
+            "Fn::Length" => {
+                // A list, or something resolving to one (a list parameter).
+                match self.resolve_at(arg, depth + 1).map(|n| n.value) {
+                    Some(Value::Seq(items)) => Some(Node::number(items.len() as u64, span)),
+                    _ => return unknown("Fn::Length of a list only known at deploy time".into()),
+                }
+            }
+            "Fn::ToJsonString" => {
+                let v = self.resolve_at(arg, depth + 1);
+                match v.filter(|v| !has_unknown(v)) {
+                    Some(v) => Some(Node::string(v.to_json().to_string(), span)),
+                    None => {
+                        return unknown(
+                            "Fn::ToJsonString of a value only known at deploy time".into(),
+                        )
+                    }
+                }
+            }
+            "Fn::GetAZs" | "Fn::ImportValue" | "Fn::Cidr" | "Fn::Transform" | "Fn::ForEach" => {
                 return unknown(format!("{key} is only known at deploy time"))
             }
             _ => return None,
@@ -396,6 +414,20 @@ impl Context<'_> {
     }
 }
 
+/// Whether any value inside `n` is unknown.
+fn has_unknown(n: &Node) -> bool {
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        match &n.value {
+            Value::Unknown(_) => return true,
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    false
+}
+
 fn scalar_text(n: &Node) -> Option<String> {
     match &n.value {
         Value::String(s) => Some(s.clone()),
@@ -487,6 +519,35 @@ mod tests {
         assert_eq!(r("!If [Unknowable, 1, 2]")["unknown"], true);
         assert_eq!(r("!ImportValue x")["unknown"], true);
         assert_eq!(r("!Ref AWS::Region")["unknown"], true);
+    }
+
+    #[test]
+    fn language_extension_functions() {
+        let head = "Parameters:\n  Subnets: {Type: CommaDelimitedList, Default: 'a, b,c'}\n  Open: {Type: String}\n";
+        let r = |v: &str| {
+            let text = format!("{head}Value: {v}\n");
+            let doc = yaml::parse(&text, FileId(0)).unwrap().remove(0);
+            let mut ctx = ctx_for(&doc);
+            let list = Node::seq(
+                vec![
+                    Node::string("a", doc.span),
+                    Node::string("b", doc.span),
+                    Node::string("c", doc.span),
+                ],
+                doc.span,
+            );
+            ctx.parameters.insert("Subnets".into(), Some(&list));
+            ctx.resolve(doc.get("Value").unwrap())
+                .map_or(serde_json::json!("<novalue>"), |n| n.to_json())
+        };
+        assert_eq!(r("!Length [x, y]"), serde_json::json!(2));
+        assert_eq!(r("{'Fn::Length': !Ref Subnets}"), serde_json::json!(3));
+        assert_eq!(r("{'Fn::Length': !Ref Open}")["unknown"], true);
+        assert_eq!(
+            r("{'Fn::ToJsonString': {k: [1, !Select [0, !Ref Subnets]]}}"),
+            serde_json::json!("{\"k\":[1,\"a\"]}")
+        );
+        assert_eq!(r("{'Fn::ToJsonString': {k: !Ref Open}}")["unknown"], true);
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //! cross-resource facts (failure destinations, async invocation, regions) are
 //! filled in.
 
+mod cdk;
+mod foreach;
 mod intrinsics;
 mod resources;
 mod sam;
@@ -17,6 +19,7 @@ use crate::model::{Format, Header, Ignore, Item, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
 
+pub use cdk::{nested_stacks, NestedStack};
 pub use intrinsics::{reference_of, Context};
 
 /// What the adapter may know from outside the template.
@@ -29,6 +32,12 @@ pub struct Env {
 /// Adapt one parsed template. Also returns the secrets found in it (for
 /// redaction in every output).
 pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>) {
+    // `Fn::ForEach` loops first: everything below sees the resources they generate.
+    let expanded = foreach::expand(doc);
+    let (doc, loop_notes) = match &expanded {
+        Some((d, notes)) => (d, notes.clone()),
+        None => (doc, Vec::new()),
+    };
     let sam = is_sam(doc);
     let mut model = Model::new(
         if sam {
@@ -38,12 +47,26 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         },
         file,
     );
+    model.notes.extend(loop_notes);
     let empty = Map::default();
     let resources = doc
         .get("Resources")
         .and_then(Node::as_map)
         .unwrap_or(&empty);
 
+    // A list parameter's `Ref` is a list (`CommaDelimitedList`, `List<...>`),
+    // though its default is written as one comma-separated string.
+    let list_defaults: std::collections::BTreeMap<&str, Node> = doc
+        .get("Parameters")
+        .and_then(Node::as_map)
+        .map(|params| {
+            params
+                .entries
+                .iter()
+                .filter_map(|e| list_default(&e.value).map(|d| (e.key.as_str(), d)))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut ctx = Context {
         mappings: doc.get("Mappings"),
         conditions: doc.get("Conditions"),
@@ -52,7 +75,10 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
     };
     if let Some(params) = doc.get("Parameters").and_then(Node::as_map) {
         for e in &params.entries {
-            ctx.parameters.insert(e.key.clone(), e.value.get("Default"));
+            let default = list_defaults
+                .get(e.key.as_str())
+                .or_else(|| e.value.get("Default"));
+            ctx.parameters.insert(e.key.clone(), default);
             model.push("parameters", parameter(&e.key, e.key_span, &e.value));
             model.headers.push(header(e));
         }
@@ -61,6 +87,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         model.headers.push(header(e));
         model.ignores.extend(metadata_ignores(&e.key, &e.value));
     }
+    model.constructs.extend(cdk::construct_paths(resources));
     ctx.resources = resources.entries.iter().map(|e| e.key.clone()).collect();
     let types: std::collections::BTreeMap<String, String> = resources
         .entries
@@ -120,6 +147,24 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
     }
     secrets::mark_sensitive_names(&mut model);
     (model, found)
+}
+
+/// The default of a list-typed parameter as a list node (items spanning the
+/// default as written), or `None` for other parameters.
+pub(super) fn list_default(def: &Node) -> Option<Node> {
+    let t = def.get("Type").and_then(Node::as_str)?;
+    if t != "CommaDelimitedList" && !t.starts_with("List<") {
+        return None;
+    }
+    let d = def.get("Default")?;
+    let s = d.as_str()?;
+    Some(Node::seq(
+        foreach::split_list(s)
+            .into_iter()
+            .map(|item| Node::string(item, d.span))
+            .collect(),
+        d.span,
+    ))
 }
 
 /// True for templates using the SAM transform (or SAM resource types).
@@ -252,6 +297,15 @@ impl Adapter<'_, '_> {
 
         let mut raw = Item::new(id, id, type_, "aws", key_span);
         raw.set("properties", props.clone());
+        // The language extensions let these be intrinsics (`!If`, `!Ref`).
+        for (key, field) in [
+            ("DeletionPolicy", "deletion_policy"),
+            ("UpdateReplacePolicy", "update_replace_policy"),
+        ] {
+            if let Some(v) = def.get(key).and_then(|v| self.ctx.resolve(v)) {
+                raw.set(field, v);
+            }
+        }
         self.model.push("resources", raw.into_node());
 
         let r = Res {

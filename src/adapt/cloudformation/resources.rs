@@ -119,6 +119,10 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             f.set("code_uri", code.clone());
         }
     }
+    // CDK output: the code is the asset folder staged beside the template.
+    if let (None, Some(asset)) = (f.get("code_uri"), super::cdk::asset_path(r.def, "Code")) {
+        f.set("code_uri", asset.clone());
+    }
     a.model.push("functions", f.into_node());
 }
 

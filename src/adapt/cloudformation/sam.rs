@@ -21,9 +21,25 @@ pub(crate) fn merge_globals(globals: Option<&Node>, type_: &str, props: &mut Nod
         "AWS::Serverless::LayerVersion" => "LayerVersion",
         _ => return,
     };
-    if let Some(g) = globals.and_then(|g| g.get(section)) {
-        merge_into(props, g);
+    let Some(g) = globals.and_then(|g| g.get(section)) else {
+        return;
+    };
+    // `IgnoreGlobals: "*"` opts the resource out of every global property,
+    // a list out of the ones named; it is an instruction to SAM, not a property.
+    let ignored = props.as_map_mut().and_then(|m| m.remove("IgnoreGlobals"));
+    let names: Vec<&str> = match ignored.as_ref().map(|n| &n.value) {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Seq(items)) => items.iter().filter_map(Node::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if names.contains(&"*") {
+        return;
     }
+    let mut g = g.clone();
+    if let Some(m) = g.as_map_mut() {
+        m.entries.retain(|e| !names.contains(&e.key.as_str()));
+    }
+    merge_into(props, &g);
 }
 
 fn merge_into(target: &mut Node, defaults: &Node) {
