@@ -420,6 +420,7 @@ fn finding(l: &LockfileIn, p: &Package, m: &Match<'_>, ships: &[String]) -> Find
             dev: p.dev,
         })),
         fix: None,
+        instantiated_by: Vec::new(),
     }
 }
 

@@ -25,6 +25,21 @@ pub struct Finding {
     /// The rule's fix in the terms of the finding's format (its `fixes`
     /// entry), when the rule has one; reports fall back to `remediation`.
     pub fix: Option<String>,
+    /// For a finding inside a Terraform module: every call that
+    /// instantiates it (the root module's `module` block, and the module
+    /// instance it made), sorted. The same module called from several
+    /// roots gives one finding per location listing every call.
+    pub instantiated_by: Vec<Instantiation>,
+}
+
+/// A module call that instantiated a finding's resource.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instantiation {
+    /// The `module` block in the root module (its header).
+    pub span: Span,
+    /// The module instance's address (`module.fn`, `module.fn["a"]`,
+    /// `module.app.module.inner`).
+    pub module: String,
 }
 
 impl Finding {

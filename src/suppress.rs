@@ -797,6 +797,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         path: None,
         dependency: None,
         fix: None,
+        instantiated_by: Vec::new(),
     }
 }
 
@@ -891,6 +892,7 @@ mod tests {
             fingerprint: format!("{rule}-{resource}"),
             dependency: None,
             fix: None,
+            instantiated_by: Vec::new(),
         }
     }
 

@@ -142,6 +142,7 @@ fn variable_precedence_and_via() {
     let opts = Options {
         var_files: vec![root().join("extra.tfvars")],
         vars: vec![("timeout".into(), "60".into())],
+        ..Options::default()
     };
     let (u, fx) = load_opts(&files, &opts);
     let r = res(&u, "aws_lambda_function.f");
@@ -176,6 +177,7 @@ fn untyped_cli_vars_are_strings_and_typed_ones_parse() {
             ("s".into(), "[1]".into()),
             ("l".into(), "[\"a\", \"b\"]".into()),
         ],
+        ..Options::default()
     };
     let (u, _) = load_opts(&[("main.tf", main)], &opts);
     let r = res(&u, "x_y.z");
