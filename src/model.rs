@@ -76,6 +76,12 @@ pub struct Model {
     /// carries and how it got there (`through var.timeout, used at
     /// main.tf:12`). A finding located at such a span says so.
     pub via: Vec<(Span, String)>,
+    /// Properties the model leaves out although the source writes them (a
+    /// Terraform argument whose value is null or means "not set", such as
+    /// `retention_in_days = 0`, often from a variable): (item id, model path,
+    /// where the value is written). A finding about such a property being
+    /// missing points there rather than at the resource header.
+    pub unset: Vec<(String, String, Span)>,
 }
 
 /// A source resource's place in its file.
@@ -116,6 +122,7 @@ impl Model {
             headers: Vec::new(),
             ignores: Vec::new(),
             via: Vec::new(),
+            unset: Vec::new(),
         }
     }
 
@@ -209,6 +216,11 @@ impl Model {
                 if best.is_none_or(|(m, _)| matched > m) {
                     best = Some((matched, span));
                 }
+            }
+        }
+        if best.is_some_and(|(m, _)| m < segments.len()) {
+            if let Some((_, _, s)) = self.unset.iter().find(|(i, p, _)| i == id && p == path) {
+                return Some(*s);
             }
         }
         best.map(|(_, s)| s)
