@@ -736,7 +736,7 @@ fn run_db_update(db_dir: Option<PathBuf>, mirror: Option<&str>, timeout: u64) ->
 }
 
 fn run_model(file: &std::path::Path) -> i32 {
-    match scan::model_json(file, &scan::Settings::default()) {
+    match scan::model_json(file) {
         Ok(v) => {
             let _ = writeln!(
                 std::io::stdout(),

@@ -520,7 +520,12 @@ fn select(
 /// (the same walk, local modules, units and settings), so the model shown is
 /// the one policies see; for a directory, the unit of that directory itself
 /// (or its only unit).
-pub fn model_json(path: &Path, settings: &Settings) -> Result<serde_json::Value, String> {
+pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
+    model_json_with(path, &Settings::default())
+}
+
+/// [`model_json`] with settings (Terraform variables, file size limit).
+pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::Value, String> {
     let settings = Settings {
         paths: vec![path.to_path_buf()],
         threads: 1,
