@@ -536,8 +536,11 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
         .build()
         .map_err(|e| e.to_string())?;
     let prep = prepare(&settings, &pool);
-    if let Some(e) = prep.inputs.iter().find_map(|i| i.error.as_ref()) {
-        return Err(e.clone());
+    // A file that cannot be read says why (in a directory, others may still form the unit).
+    if !path.is_dir() {
+        if let Some(e) = prep.inputs.iter().find_map(|i| i.error.as_ref()) {
+            return Err(e.clone());
+        }
     }
     let want = crate::terraform::normalize_dir(path);
     let pick = prep.units.iter().position(|u| match u {
@@ -846,10 +849,8 @@ fn add_module_files(
                 } else {
                     "it is outside the repository being scanned"
                 };
-                out.refused.insert(
-                    dir,
-                    format!("{why}; local modules are read only inside it"),
-                );
+                out.refused
+                    .insert(dir, format!("{why}; local modules are read only inside it"));
                 continue;
             }
             let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -891,7 +892,9 @@ fn repository_bounds(paths: &[PathBuf]) -> Vec<PathBuf> {
             let base = if p.is_dir() {
                 p.as_path()
             } else {
-                p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
             };
             let canon = std::fs::canonicalize(base).ok()?;
             let top = canon
@@ -1278,7 +1281,10 @@ fn instantiations(calls: &[(String, Span)], findings: &mut [Finding]) {
         };
         let call = calls
             .iter()
-            .filter(|(m, _)| id.strip_prefix(m.as_str()).is_some_and(|r| r.starts_with('.')))
+            .filter(|(m, _)| {
+                id.strip_prefix(m.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+            })
             .max_by_key(|(m, _)| m.len());
         if let Some((module, span)) = call {
             f.instantiated_by.push(crate::finding::Instantiation {

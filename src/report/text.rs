@@ -70,7 +70,9 @@ pub fn render(outcome: &Outcome) -> String {
                 let calls: Vec<String> = l
                     .instantiated_by
                     .iter()
-                    .map(|(file, at, module)| format!("{module} at {file}:{}:{}", at.line, at.column))
+                    .map(|(file, at, module)| {
+                        format!("{module} at {file}:{}:{}", at.line, at.column)
+                    })
                     .collect();
                 let _ = writeln!(
                     out,

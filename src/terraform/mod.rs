@@ -250,7 +250,11 @@ pub fn local_module_dirs(dir: &Path, text: &str) -> Vec<PathBuf> {
     if !text.contains("module") {
         return Vec::new();
     }
-    let name = if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+    let name = if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         "x.tf.json"
     } else {
         "x.tf"

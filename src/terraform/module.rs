@@ -72,7 +72,9 @@ pub(crate) struct Duplicate {
 impl Duplicate {
     fn message(&self, sh: &Shared<'_>) -> String {
         let then = match &self.kept_as {
-            Some(k) => format!("this one is scanned apart as {k}, and references resolve to the first"),
+            Some(k) => {
+                format!("this one is scanned apart as {k}, and references resolve to the first")
+            }
             None => "this one is ignored".to_string(),
         };
         format!(
@@ -209,7 +211,10 @@ pub(crate) fn collect(files: &[ParsedFile]) -> Decls<'_> {
                             } else {
                                 "resource configuration"
                             },
-                            kept_as: Some(format!("{}{ty}.{kept}", if data { "data." } else { "" })),
+                            kept_as: Some(format!(
+                                "{}{ty}.{kept}",
+                                if data { "data." } else { "" }
+                            )),
                             what,
                             first,
                             again: b.header,

@@ -340,7 +340,10 @@ fn huge_counts_are_bounded() {
         max_instances: 2_500,
         ..Options::default()
     };
-    let (u, _) = load_opts(&[("main.tf", "resource \"a_b\" \"c\" { count = 1e12 }\n")], &opts);
+    let (u, _) = load_opts(
+        &[("main.tf", "resource \"a_b\" \"c\" { count = 1e12 }\n")],
+        &opts,
+    );
     assert_eq!(u.resources.len(), 2_500);
     assert_eq!(u.resources[2_499].address, "a_b.c[2499]");
     assert_eq!(
@@ -645,7 +648,10 @@ fn modules_calling_themselves_stop() {
     let (u, _) = load(&[("main.tf", main)]);
     assert_eq!(u.resources.len(), 1);
     assert_eq!(
-        u.problems.iter().map(|p| (p.0, p.1.as_str())).collect::<Vec<_>>(),
+        u.problems
+            .iter()
+            .map(|p| (p.0, p.1.as_str()))
+            .collect::<Vec<_>>(),
         [(
             "module-cycle",
             "module me: `./` is a cycle of module calls (m -> m); it is not evaluated again"
@@ -742,7 +748,10 @@ fn module_paths_normalize_lexically_keeping_dot_as_the_root() {
     assert_eq!(n("/.."), PathBuf::from("/"));
     assert_eq!(n(""), PathBuf::new());
     // `.` is the directory of the walk's `./main.tf`.
-    assert_eq!(Path::new("./main.tf").parent(), Some(n("./examples/../").as_path()));
+    assert_eq!(
+        Path::new("./main.tf").parent(),
+        Some(n("./examples/../").as_path())
+    );
 }
 
 #[test]

@@ -33,7 +33,8 @@ fn json_in(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
     let (code, out, err) = run_in(dir, &all);
-    let report = serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
+    let report =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}\n{err}"));
     (code, report)
 }
 
@@ -83,7 +84,9 @@ fn diagnostics(report: &Value) -> Vec<String> {
 fn finding<'a>(report: &'a Value, rule: &str) -> &'a Value {
     let all = report["findings"].as_array().expect("findings");
     let mut of_rule = all.iter().filter(|f| f["rule_id"] == rule);
-    let f = of_rule.next().unwrap_or_else(|| panic!("no {rule}: {report:#}"));
+    let f = of_rule
+        .next()
+        .unwrap_or_else(|| panic!("no {rule}: {report:#}"));
     assert!(of_rule.next().is_none(), "more than one {rule}");
     f
 }
@@ -149,7 +152,10 @@ fn a_finding_in_a_module_called_from_several_roots_lists_every_call() {
     );
     if let Some(schema) = crate::sarif::schema() {
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-        let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{errors:#?}");
     }
 }
@@ -183,9 +189,17 @@ fn every_instance_of_a_large_expansion_is_evaluated_up_to_the_set_bound() {
         .filter(|f| f["rule_id"] == "FG-RUN-001")
         .collect();
     assert_eq!(run.len(), 1500);
-    assert_eq!(run[1499]["resource"], "aws_lambda_function.each[\"fn-1499\"]");
+    assert_eq!(
+        run[1499]["resource"],
+        "aws_lambda_function.each[\"fn-1499\"]"
+    );
 
-    let (code, report) = json_scan(&["fixtures/terraform/many", "--max-expansion", "1000", "--strict"]);
+    let (code, report) = json_scan(&[
+        "fixtures/terraform/many",
+        "--max-expansion",
+        "1000",
+        "--strict",
+    ]);
     assert_eq!(code, Some(2));
     assert_eq!(report["summary"]["resources"], 1000);
     assert_eq!(
@@ -223,7 +237,10 @@ fn model_shows_child_module_resources_as_scan_evaluates_them() {
     assert_eq!(code, Some(0), "{err}");
     let model: Value = serde_json::from_str(&out).expect("model is json");
     assert_eq!(model["format"], "terraform");
-    assert_eq!(model["file"], "fixtures/terraform/module-root/examples/simple/main.tf");
+    assert_eq!(
+        model["file"],
+        "fixtures/terraform/module-root/examples/simple/main.tf"
+    );
     let functions = model["functions"].as_array().expect("functions");
     assert_eq!(functions.len(), 1);
     assert_eq!(functions[0]["id"], "module.fn.aws_lambda_function.this");
@@ -323,7 +340,10 @@ fn module_chains_deeper_than_the_bound_are_an_error_and_counted() {
         ["error module-depth fixtures/terraform/deep/m/15/main.tf:2:12 module next: the chain of module calls is deeper than 16; `../16` and the modules it calls are not scanned"]
     );
     assert_eq!(report["summary"]["modules_unscanned"], 1);
-    let (code, text, _) = run_in(Path::new("."), &["scan", "fixtures/terraform/deep", "--strict"]);
+    let (code, text, _) = run_in(
+        Path::new("."),
+        &["scan", "fixtures/terraform/deep", "--strict"],
+    );
     assert_eq!(code, Some(2));
     assert!(
         text.ends_with("15 findings (15 high) in 16 files; 1 module call not scanned\n"),
@@ -450,7 +470,10 @@ fn duplicate_declarations_are_errors_naming_both_places_and_nothing_is_merged() 
     assert_eq!(fns.len(), 2);
     assert_eq!(fns[1]["id"], "aws_lambda_function.fn#2");
     assert_eq!(fns[1]["timeout"], 10);
-    assert_eq!(model["function_urls"][0]["function"], "aws_lambda_function.fn");
+    assert_eq!(
+        model["function_urls"][0]["function"],
+        "aws_lambda_function.fn"
+    );
     let (code, _) = json_scan(&["fixtures/terraform/duplicates", "--strict"]);
     assert_eq!(code, Some(2));
 }
