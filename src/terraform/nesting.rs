@@ -47,9 +47,7 @@ fn scan(b: &[u8], first: Frame) -> Option<usize> {
     let at = |i: usize| b.get(i).copied();
     while i < b.len() {
         let c = b[i];
-        let Some(top) = stack.last_mut() else {
-            return None;
-        };
+        let top = stack.last_mut()?;
         match top {
             Frame::Code { braces } => match c {
                 b'{' | b'[' | b'(' => {
