@@ -159,6 +159,10 @@ pub struct ScanArgs {
     /// Terraform: set an input variable, `NAME=VALUE` (repeatable; last wins).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub vars: Vec<(String, String)>,
+    /// Terraform: most instances one `count`/`for_each`/`dynamic` expands to, and most resource
+    /// (and module) instances in one module tree; a bound for memory. Reaching it is an error.
+    #[arg(long = "max-expansion", value_name = "N", default_value_t = crate::terraform::DEFAULT_MAX_INSTANCES, value_parser = clap::value_parser!(usize))]
+    pub max_expansion: usize,
     /// Serverless Framework: an `${opt:NAME}` value, `NAME=VALUE` (`stage=prod`; repeatable).
     #[arg(long = "sls-opt", value_name = "NAME=VALUE", value_parser = parse_key_value)]
     pub sls_opts: Vec<(String, String)>,
@@ -488,6 +492,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         terraform: crate::terraform::Options {
             var_files: args.var_files.clone(),
             vars: args.vars.clone(),
+            max_instances: args.max_expansion,
         },
         resolve_env: args.resolve_env,
         serverless_options: args.sls_opts.iter().cloned().collect(),

@@ -28,6 +28,21 @@ pub struct Finding {
     /// The AWS CDK construct that synthesized the resource
     /// (`OrdersStack/OrdersFunction/Resource`, from `Metadata."aws:cdk:path"`).
     pub construct_path: Option<String>,
+    /// For a finding inside a Terraform module: every call that
+    /// instantiates it (the root module's `module` block, and the module
+    /// instance it made), sorted. The same module called from several
+    /// roots gives one finding per location listing every call.
+    pub instantiated_by: Vec<Instantiation>,
+}
+
+/// A module call that instantiated a finding's resource.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Instantiation {
+    /// The `module` block in the root module (its header).
+    pub span: Span,
+    /// The module instance's address (`module.fn`, `module.fn["a"]`,
+    /// `module.app.module.inner`).
+    pub module: String,
 }
 
 impl Finding {

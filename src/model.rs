@@ -86,6 +86,12 @@ pub struct Model {
     /// ten items and of ten thousand (a linear scan per finding made large
     /// units quadratic).
     index: OnceLock<HashMap<String, Vec<(&'static str, usize)>>>,
+    /// Properties the model leaves out although the source writes them (a
+    /// Terraform argument whose value is null or means "not set", such as
+    /// `retention_in_days = 0`, often from a variable): (item id, model path,
+    /// where the value is written). A finding about such a property being
+    /// missing points there rather than at the resource header.
+    pub unset: Vec<(String, String, Span)>,
 }
 
 /// A source resource's place in its file.
@@ -128,6 +134,7 @@ impl Model {
             via: Vec::new(),
             constructs: BTreeMap::new(),
             index: OnceLock::new(),
+            unset: Vec::new(),
         }
     }
 
@@ -265,6 +272,11 @@ impl Model {
                 if best.is_none_or(|(m, _)| matched > m) {
                     best = Some((matched, span));
                 }
+            }
+        }
+        if best.is_some_and(|(m, _)| m < segments.len()) {
+            if let Some((_, _, s)) = self.unset.iter().find(|(i, p, _)| i == id && p == path) {
+                return Some(*s);
             }
         }
         best.map(|(_, s)| s)

@@ -97,6 +97,15 @@ pub struct Stats {
     pub resources: usize,
     /// Files that could not be read or parsed.
     pub files_failed: usize,
+    /// Terraform module calls not evaluated (a call cycle, a chain deeper
+    /// than the bound, a module outside the repository): their resources
+    /// are not scanned.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub modules_unscanned: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything a scan produced.
@@ -215,6 +224,193 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     });
     let engine = load_engine(settings)?;
     let _ = warm.join();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads)
+        .build()
+        .map_err(|e| ScanError::Threads {
+            threads: settings.threads,
+            message: e.to_string(),
+        })?;
+    let Prepared {
+        mut walk,
+        mut displays,
+        mut inputs,
+        envs,
+        tf_files,
+        terraform,
+        units,
+        mut diagnostics,
+    } = prepare(settings, &pool);
+    let cwd = std::env::current_dir().ok();
+    let ctx = UnitContext {
+        files: &walk.files,
+        inputs: &inputs,
+        displays: &displays,
+        envs: &envs,
+        tf_files: &tf_files,
+        terraform: &terraform,
+        settings,
+    };
+    let mut outs: Vec<UnitOut> = pool.install(|| {
+        units
+            .par_iter()
+            .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, Some(eng)))
+            .collect()
+    });
+    let nested = follow_nested_stacks(
+        &mut outs,
+        &mut walk.files,
+        &mut displays,
+        &mut inputs,
+        cwd.as_deref(),
+        (settings.discover.max_file_size, settings.shard),
+        |files, inputs, displays, units| {
+            let ctx = UnitContext {
+                files,
+                inputs,
+                displays,
+                envs: &envs,
+                tf_files: &tf_files,
+                terraform: &terraform,
+                settings,
+            };
+            pool.install(|| {
+                units
+                    .par_iter()
+                    .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, Some(eng)))
+                    .collect()
+            })
+        },
+    );
+
+    let mut sources = SourceMap::default();
+    for (i, input) in inputs.iter().enumerate() {
+        sources.add(SourceFile::new(
+            displays[i].clone(),
+            walk.files[i].path.clone(),
+            input.text.clone().unwrap_or_else(|| Arc::from("")),
+        ));
+        if let Some(e) = &input.error {
+            diagnostics.push(
+                Diagnostic::new(Level::Error, "read-error", e.clone()).in_file(&displays[i], None),
+            );
+        }
+    }
+    let mut findings = Vec::new();
+    let mut redactor = Redactor::default();
+    let mut stats = Stats::default();
+    // A file counts once (a module called from several roots too), and a
+    // file that failed is not also counted as scanned, in every format.
+    let mut failed_files: std::collections::BTreeSet<FileId> = inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.error.is_some())
+        .map(|(n, _)| FileId(n as u32))
+        .collect();
+    let mut scanned_files = std::collections::BTreeSet::new();
+    let mut scope = crate::scope::Scope {
+        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref())
+            .into_iter()
+            .map(|p| {
+                if p == discover::STDIN_PATH {
+                    discover::STDIN_DISPLAY.to_owned()
+                } else {
+                    p
+                }
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut declared = Vec::new();
+    let mut functions = Vec::new();
+    for out in outs {
+        for mut f in out.findings {
+            // A nested stack's findings say which stack resource deploys it.
+            if let Some(note) = nested.get(&f.span.file) {
+                f.message = format!("{} ({note})", f.message);
+            }
+            findings.push(f);
+        }
+        diagnostics.extend(out.diagnostics);
+        declared.extend(out.declared);
+        for (secret, redacted) in out.secrets {
+            redactor.add(&secret, &redacted);
+        }
+        scanned_files.extend(out.scanned);
+        failed_files.extend(out.failed);
+        stats.modules_unscanned += out.unscanned_calls;
+        stats.resources += out.resources;
+        scope.absorb(out.scope);
+        functions.extend(out.functions);
+    }
+    stats.files_scanned = scanned_files.difference(&failed_files).count();
+    stats.files_failed = failed_files.len();
+    functions.sort();
+    functions.dedup();
+    let dependencies = check_dependencies(
+        &pool,
+        &walk.files,
+        &inputs,
+        &displays,
+        &functions,
+        settings,
+        &mut sources,
+        &mut findings,
+        &mut diagnostics,
+    );
+    for f in &mut findings {
+        f.message = redactor.redact(&f.message);
+    }
+    finding::sort(&mut findings, &sources);
+    merge_repeats(&mut findings);
+    let mut rules = engine.rules().to_vec();
+    rules.extend(suppress::rules());
+    rules.extend(crate::deps::rules());
+    let known = rules.iter().map(|r| r.meta.id.clone()).collect();
+    let applied = suppress::apply(
+        findings,
+        &declared,
+        &known,
+        &sources,
+        &suppress::Options {
+            allow_in_source: settings.allow_inline_suppressions,
+            today: &settings.today,
+            baseline: settings.baseline.as_deref(),
+        },
+    );
+    diagnostics.extend(applied.diagnostics);
+    let (rules, findings, suppressed) =
+        select(&settings.rules, rules, applied.findings, applied.suppressed);
+    Ok(Outcome {
+        sources,
+        findings,
+        suppressed,
+        baseline: applied.baseline,
+        diagnostics,
+        rules,
+        redactor,
+        stats,
+        scope,
+        settings: settings.clone(),
+        dependencies,
+    })
+}
+
+/// What the units of a scan are formed from: the files read and
+/// classified, the local modules they call, the units themselves. `scan` and
+/// `faasguard model` share it, so the model shown is the model evaluated.
+struct Prepared {
+    walk: discover::Walk,
+    displays: Vec<String>,
+    inputs: Vec<Input>,
+    envs: BTreeMap<PathBuf, cloudformation::Env>,
+    tf_files: crate::terraform::FileSet,
+    terraform: crate::terraform::Options,
+    units: Vec<Unit>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared {
     let mut walk = discover::walk(&settings.paths, &settings.discover);
     let cwd = std::env::current_dir().ok();
     let mut displays: Vec<String> = walk
@@ -262,13 +458,6 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         Diagnostic::new(Level::Warning, NOT_READ, u.reason.clone()).in_file(&u.display, None)
     }));
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .build()
-        .map_err(|e| ScanError::Threads {
-            threads: settings.threads,
-            message: e.to_string(),
-        })?;
     let max = settings.discover.max_file_size;
 
     // Read and classify every file.
@@ -300,7 +489,9 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     }
     // Local Terraform modules outside the scanned paths are read too (never
     // remote ones): their files get ids after the walked files.
-    let called = add_module_files(
+    let walked = walk.files.len();
+    let module_calls = add_module_files(
+        &settings.paths,
         &mut walk.files,
         &mut displays,
         &mut inputs,
@@ -346,155 +537,19 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
                 .insert(f.path.clone(), (FileId(i as u32), text.clone()));
         }
     }
+    tf_files.refused = module_calls.refused;
+    let called = called_dirs(&walk.files, &inputs, walked, &module_calls.calls);
     let units = plan_units(&walk.files, &inputs, &displays, settings.shard, &called);
-    let ctx = UnitContext {
-        files: &walk.files,
-        inputs: &inputs,
-        displays: &displays,
-        envs: &envs,
-        tf_files: &tf_files,
-        terraform: &terraform,
-        settings,
-    };
-    let mut outs: Vec<UnitOut> = pool.install(|| {
-        units
-            .par_iter()
-            .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
-            .collect()
-    });
-    let nested = follow_nested_stacks(
-        &mut outs,
-        &mut walk.files,
-        &mut displays,
-        &mut inputs,
-        cwd.as_deref(),
-        (max, settings.shard),
-        |files, inputs, displays, units| {
-            let ctx = UnitContext {
-                files,
-                inputs,
-                displays,
-                envs: &envs,
-                tf_files: &tf_files,
-                terraform: &terraform,
-                settings,
-            };
-            pool.install(|| {
-                units
-                    .par_iter()
-                    .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
-                    .collect()
-            })
-        },
-    );
-
-    let mut sources = SourceMap::default();
-    for (i, input) in inputs.iter().enumerate() {
-        sources.add(SourceFile::new(
-            displays[i].clone(),
-            walk.files[i].path.clone(),
-            input.text.clone().unwrap_or_else(|| Arc::from("")),
-        ));
-        if let Some(e) = &input.error {
-            diagnostics.push(
-                Diagnostic::new(Level::Error, "read-error", e.clone()).in_file(&displays[i], None),
-            );
-        }
-    }
-    let mut findings = Vec::new();
-    let mut redactor = Redactor::default();
-    let mut stats = Stats {
-        files_failed: inputs.iter().filter(|i| i.error.is_some()).count(),
-        ..Stats::default()
-    };
-    let mut scope = crate::scope::Scope {
-        paths: crate::scope::show_paths(&settings.paths, cwd.as_deref())
-            .into_iter()
-            .map(|p| {
-                if p == discover::STDIN_PATH {
-                    discover::STDIN_DISPLAY.to_owned()
-                } else {
-                    p
-                }
-            })
-            .collect(),
-        ..Default::default()
-    };
-    let mut declared = Vec::new();
-    let mut functions = Vec::new();
-    for out in outs {
-        for mut f in out.findings {
-            // A nested stack's findings say which stack resource deploys it.
-            if let Some(note) = nested.get(&f.span.file) {
-                f.message = format!("{} ({note})", f.message);
-            }
-            findings.push(f);
-        }
-        diagnostics.extend(out.diagnostics);
-        declared.extend(out.declared);
-        for (secret, redacted) in out.secrets {
-            redactor.add(&secret, &redacted);
-        }
-        stats.files_scanned += out.scanned;
-        stats.files_failed += usize::from(out.failed);
-        stats.resources += out.resources;
-        scope.absorb(out.scope);
-        functions.extend(out.functions);
-    }
-    functions.sort();
-    functions.dedup();
-    let dependencies = check_dependencies(
-        &pool,
-        &walk.files,
-        &inputs,
-        &displays,
-        &functions,
-        settings,
-        &mut sources,
-        &mut findings,
-        &mut diagnostics,
-    );
-    for f in &mut findings {
-        f.message = redactor.redact(&f.message);
-    }
-    finding::sort(&mut findings, &sources);
-    findings.dedup_by(|a, b| {
-        a.rule_id == b.rule_id
-            && a.span == b.span
-            && a.message == b.message
-            && a.resource == b.resource
-    });
-    let mut rules = engine.rules().to_vec();
-    rules.extend(suppress::rules());
-    rules.extend(crate::deps::rules());
-    let known = rules.iter().map(|r| r.meta.id.clone()).collect();
-    let applied = suppress::apply(
-        findings,
-        &declared,
-        &known,
-        &sources,
-        &suppress::Options {
-            allow_in_source: settings.allow_inline_suppressions,
-            today: &settings.today,
-            baseline: settings.baseline.as_deref(),
-        },
-    );
-    diagnostics.extend(applied.diagnostics);
-    let (rules, findings, suppressed) =
-        select(&settings.rules, rules, applied.findings, applied.suppressed);
-    Ok(Outcome {
-        sources,
-        findings,
-        suppressed,
-        baseline: applied.baseline,
+    Prepared {
+        walk,
+        displays,
+        inputs,
+        envs,
+        tf_files,
+        terraform,
+        units,
         diagnostics,
-        rules,
-        redactor,
-        stats,
-        scope,
-        settings: settings.clone(),
-        dependencies,
-    })
+    }
 }
 
 /// Apply `[rules]`: drop disabled rules and their findings (suppressed ones
@@ -532,82 +587,67 @@ fn select(
 
 /// The policy input for one unit (for `faasguard model`): a template, a
 /// serverless service, a plan file, or a Terraform module (a directory, or
-/// one `.tf` file on its own).
+/// one `.tf` file on its own). The path is read exactly as `scan` reads it
+/// (the same walk, local modules, units and settings), so the model shown is
+/// the one policies see; for a directory, the unit of that directory itself
+/// (or its only unit).
 pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
-    let shown = path.display().to_string();
-    if path.is_dir() {
-        let mut set = crate::terraform::FileSet::default();
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| e.to_string())?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| Candidate::from_file_name(&n.to_string_lossy()))
-                    .is_some_and(is_terraform)
-            })
-            .collect();
-        entries.sort();
-        if entries.is_empty() {
-            return Err(format!("{shown}: no Terraform files in the directory"));
-        }
-        for (i, p) in entries.into_iter().enumerate() {
-            let text = discover::read_text(&p, discover::DEFAULT_MAX_FILE_SIZE)
-                .map_err(|e| e.to_string())?;
-            set.files.insert(p, (FileId(i as u32), Arc::from(text)));
-        }
-        let unit = crate::terraform::load_module(path, &set, &crate::terraform::Options::default());
-        let (model, _) = crate::adapt::terraform::adapt(&unit);
-        return Ok(model.to_json(&shown));
-    }
-    let text =
-        discover::read_text(path, discover::DEFAULT_MAX_FILE_SIZE).map_err(|e| e.to_string())?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let candidate = Candidate::from_file_name(&name).unwrap_or(Candidate::Yaml);
-    let kind = discover::classify(candidate, &name, &text)
-        .ok_or_else(|| format!("{shown}: not a template, service, plan or Terraform file"))?;
-    if let Kind::Terraform | Kind::TerraformJson = kind {
-        let mut set = crate::terraform::FileSet::default();
-        set.files
-            .insert(path.to_path_buf(), (FileId(0), Arc::from(text)));
-        let dir = path.parent().unwrap_or(Path::new(""));
-        let unit = crate::terraform::load_module(dir, &set, &crate::terraform::Options::default());
-        let (model, _) = crate::adapt::terraform::adapt(&unit);
-        return Ok(model.to_json(&shown));
-    }
-    let json = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('{');
-    let syntax = if json { Syntax::Json } else { Syntax::Yaml };
-    let docs = parse::parse(&text, syntax, FileId(0)).map_err(|e| e.message)?;
-    let doc = docs
-        .into_iter()
-        .find(|d| d.as_map().is_some())
-        .ok_or("no document")?;
-    let (model, _) = match kind {
-        Kind::Serverless { .. } => crate::adapt::serverless::adapt(
-            &doc,
-            FileId(0),
-            path,
-            &crate::adapt::serverless::Env::default(),
-        ),
-        Kind::TerraformPlan => {
-            crate::adapt::terraform::adapt(&crate::terraform::plan::read(&doc, FileId(0)))
-        }
-        Kind::CloudFormation { .. } => {
-            cloudformation::adapt(&doc, FileId(0), &cloudformation::Env::default())
-        }
-        _ => {
-            return Err(format!(
-                "{shown}: not a template, service, plan or Terraform file"
-            ))
-        }
+    model_json_with(path, &Settings::default())
+}
+
+/// [`model_json`] with settings (Terraform variables, file size limit).
+pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::Value, String> {
+    let settings = Settings {
+        paths: vec![path.to_path_buf()],
+        threads: 1,
+        ..settings.clone()
     };
-    Ok(model.to_json(&shown))
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let prep = prepare(&settings, &pool);
+    // A file that cannot be read says why (in a directory, others may still form the unit).
+    if !path.is_dir() {
+        if let Some(e) = prep.inputs.iter().find_map(|i| i.error.as_ref()) {
+            return Err(e.clone());
+        }
+    }
+    let want = crate::terraform::normalize_dir(path);
+    let pick = prep.units.iter().position(|u| match u {
+        Unit::File(i) => prep.walk.files.get(*i).is_some_and(|f| f.path == path),
+        Unit::Terraform { dir, .. } => crate::terraform::normalize_dir(dir) == want,
+    });
+    let unit = match (pick, prep.units.as_slice()) {
+        (Some(i), _) => prep.units.get(i),
+        (None, [only]) => Some(only),
+        (None, _) => None,
+    }
+    .ok_or_else(|| {
+        if path.is_dir() {
+            "no Terraform files in the directory".to_string()
+        } else {
+            "not a template, service, plan or Terraform file".to_string()
+        }
+    })?;
+    let ctx = UnitContext {
+        files: &prep.walk.files,
+        inputs: &prep.inputs,
+        displays: &prep.displays,
+        envs: &prep.envs,
+        tf_files: &prep.tf_files,
+        terraform: &prep.terraform,
+        settings: &settings,
+    };
+    let out = ctx.process(unit, None);
+    match out.model {
+        Some(m) => Ok(m),
+        None => Err(out
+            .diagnostics
+            .iter()
+            .find(|d| d.level == Level::Error)
+            .map_or_else(|| "no document".to_string(), |d| d.message.clone())),
+    }
 }
 
 /// Paths are shown relative to the working directory when they are below it
@@ -908,22 +948,37 @@ fn follow_nested_stacks(
 /// Most rounds of following module calls into unread directories.
 const MAX_MODULE_ROUNDS: usize = 32;
 
+/// The local module calls between Terraform directories, read before the
+/// units are formed (ADR 0012, 0015).
+#[derive(Default)]
+struct ModuleCalls {
+    /// Caller directory → the directories its `module` blocks name (a
+    /// directory calling itself left out).
+    calls: BTreeMap<PathBuf, std::collections::BTreeSet<PathBuf>>,
+    /// Module directories not read, with the reason (outside the repository).
+    refused: BTreeMap<PathBuf, String>,
+}
+
 /// Read the Terraform files of local module directories that modules in the
-/// scan call but that lie outside the scanned paths. Returns every directory
-/// some module calls (they are scanned through their calls, not as roots).
+/// scan call but that lie outside the scanned paths, as long as they lie in
+/// the repository of a scanned path (its git top level, else the scanned
+/// path itself), after following links: a repository must not make the scan
+/// read the rest of the machine.
 fn add_module_files(
+    paths: &[PathBuf],
     files: &mut Vec<Found>,
     displays: &mut Vec<String>,
     inputs: &mut Vec<Input>,
     cwd: Option<&Path>,
     max: u64,
-) -> std::collections::BTreeSet<PathBuf> {
-    let mut called = std::collections::BTreeSet::new();
+) -> ModuleCalls {
+    let mut out = ModuleCalls::default();
     let mut known: std::collections::BTreeSet<PathBuf> = files
         .iter()
         .filter(|f| is_terraform(f.candidate))
         .filter_map(|f| f.path.parent().map(Path::to_path_buf))
         .collect();
+    let mut bounds: Option<Vec<PathBuf>> = None;
     let mut next = 0;
     for _ in 0..MAX_MODULE_ROUNDS {
         let mut wanted = std::collections::BTreeSet::new();
@@ -935,7 +990,10 @@ fn add_module_files(
                 for d in crate::terraform::local_module_dirs(dir, text) {
                     // A module calling its own directory is not a call from elsewhere.
                     if d.as_path() != dir {
-                        called.insert(d.clone());
+                        out.calls
+                            .entry(crate::terraform::normalize_dir(dir))
+                            .or_default()
+                            .insert(d.clone());
                     }
                     if !known.contains(&d) {
                         wanted.insert(d);
@@ -945,10 +1003,26 @@ fn add_module_files(
         }
         next = files.len();
         if wanted.is_empty() {
-            return called;
+            break;
         }
+        let bounds = bounds.get_or_insert_with(|| repository_bounds(paths));
         for dir in wanted {
             known.insert(dir.clone());
+            let Ok(canon) = std::fs::canonicalize(&dir) else {
+                // Missing: the call says it has no files.
+                continue;
+            };
+            if !bounds.iter().any(|b| canon.starts_with(b)) {
+                let link = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_symlink());
+                let why = if link {
+                    "it is a link to a folder outside the repository being scanned"
+                } else {
+                    "it is outside the repository being scanned"
+                };
+                out.refused
+                    .insert(dir, format!("{why}; local modules are read only inside it"));
+                continue;
+            }
             let Ok(entries) = std::fs::read_dir(&dir) else {
                 continue;
             };
@@ -974,7 +1048,80 @@ fn add_module_files(
             }
         }
     }
-    called
+    out
+}
+
+/// The folders local modules may be read from: for each scan path, the
+/// top level of the git repository holding it (the nearest folder above it
+/// with a `.git`), else the scan path itself (its folder, for a file).
+/// Canonical, so links cannot lead out.
+fn repository_bounds(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter_map(|p| {
+            let base = if p.is_dir() {
+                p.as_path()
+            } else {
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+            };
+            let canon = std::fs::canonicalize(base).ok()?;
+            let top = canon
+                .ancestors()
+                .find(|a| a.join(".git").exists())
+                .map_or_else(|| canon.clone(), Path::to_path_buf);
+            Some(top)
+        })
+        .collect()
+}
+
+/// The Terraform directories scanned through a call rather than as roots of
+/// their own. A directory no other one calls is a root; so is the first (in
+/// walk order) of directories that call each other in a cycle no root
+/// reaches, so a cycle never hides its modules' resources. Only walked
+/// directories become roots.
+fn called_dirs(
+    files: &[Found],
+    inputs: &[Input],
+    walked: usize,
+    calls: &BTreeMap<PathBuf, std::collections::BTreeSet<PathBuf>>,
+) -> std::collections::BTreeSet<PathBuf> {
+    use std::collections::BTreeSet;
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for (i, f) in files.iter().enumerate().take(walked) {
+        if matches!(inputs[i].kind, Some(Kind::Terraform | Kind::TerraformJson)) {
+            let d = crate::terraform::normalize_dir(f.path.parent().unwrap_or(Path::new("")));
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+    }
+    let callees: BTreeSet<&PathBuf> = calls.values().flatten().collect();
+    let mut roots: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut reached: BTreeSet<PathBuf> = BTreeSet::new();
+    let visit = |from: &PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut todo = vec![from.clone()];
+        while let Some(d) = todo.pop() {
+            for c in calls.get(&d).into_iter().flatten() {
+                if reached.insert(c.clone()) {
+                    todo.push(c.clone());
+                }
+            }
+        }
+    };
+    for d in dirs.iter().filter(|d| !callees.contains(d)) {
+        roots.insert(d.clone());
+        visit(d, &mut reached);
+    }
+    for d in &dirs {
+        if !roots.contains(d) && !reached.contains(d) {
+            roots.insert(d.clone());
+            visit(d, &mut reached);
+        }
+    }
+    reached.retain(|d| !roots.contains(d));
+    reached
 }
 
 /// The `--var-file` paths as the scan's file list holds them: a file the
@@ -1050,7 +1197,7 @@ fn plan_units(
                 let dir = f.path.parent().unwrap_or(Path::new("")).to_path_buf();
                 // A directory another module calls is scanned through that
                 // call (with its inputs), not again as a root of its own.
-                if called.contains(&dir) {
+                if called.contains(&crate::terraform::normalize_dir(&dir)) {
                     continue;
                 }
                 match modules.get(&dir) {
@@ -1098,14 +1245,19 @@ struct UnitOut {
     diagnostics: Vec<Diagnostic>,
     declared: Vec<Declared>,
     secrets: Vec<(String, String)>,
-    /// Files the unit covers.
-    scanned: usize,
-    failed: bool,
+    /// Files the unit read (whether they parsed or not).
+    scanned: Vec<FileId>,
+    /// Files that could not be parsed.
+    failed: Vec<FileId>,
+    /// Module calls not evaluated (cycles, depth, outside the repository).
+    unscanned_calls: usize,
     resources: usize,
     scope: crate::scope::Scope,
     called_modules: Vec<PathBuf>,
     /// Functions' code directories (lockfiles are tied to them).
     functions: Vec<crate::deps::FunctionCode>,
+    /// The policy input, for `faasguard model` (which evaluates nothing).
+    model: Option<serde_json::Value>,
     /// Nested stacks with a local template: (child template path, parent).
     nested: Vec<(PathBuf, Instantiation)>,
 }
@@ -1120,14 +1272,16 @@ struct Instantiation {
 }
 
 impl UnitContext<'_> {
-    fn process(&self, unit: &Unit, engine: &mut Engine) -> UnitOut {
+    /// Adapt a unit and, given an engine, evaluate it (without one, for
+    /// `faasguard model`, the model is kept instead).
+    fn process(&self, unit: &Unit, engine: Option<&mut Engine>) -> UnitOut {
         match unit {
             Unit::File(i) => self.file(*i, engine),
             Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
         }
     }
 
-    fn file(&self, i: usize, engine: &mut Engine) -> UnitOut {
+    fn file(&self, i: usize, engine: Option<&mut Engine>) -> UnitOut {
         let mut out = UnitOut::default();
         let input = &self.inputs[i];
         let (Some(text), Some(kind)) = (&input.text, input.kind) else {
@@ -1146,7 +1300,7 @@ impl UnitContext<'_> {
         let docs = match parse::parse(text, syntax, id) {
             Ok(d) => d,
             Err(e) => {
-                out.failed = true;
+                out.failed.push(id);
                 out.diagnostics.push(
                     Diagnostic::new(Level::Error, "parse-error", e.message.clone())
                         .in_file(display, Some(e.span)),
@@ -1181,7 +1335,7 @@ impl UnitContext<'_> {
                 cloudformation::adapt(&doc, id, &env)
             }
         };
-        out.scanned = 1;
+        out.scanned.push(id);
         // Templates count their source resources; a service also has the
         // functions and events it declares outside `resources:`.
         out.resources = match model.format {
@@ -1199,6 +1353,10 @@ impl UnitContext<'_> {
         }
         out.secrets = secrets;
         out.functions = crate::deps::code_dirs(&model, path.parent().unwrap_or(Path::new("")));
+        let Some(engine) = engine else {
+            out.model = Some(model.to_json(display));
+            return out;
+        };
         evaluate(&model, display, engine, &mut out);
         if engine.has_conftest() {
             evaluate_raw(&doc, text, &model, display, engine, &mut out);
@@ -1207,7 +1365,7 @@ impl UnitContext<'_> {
         out
     }
 
-    fn terraform(&self, dir: &Path, files: &[usize], engine: &mut Engine) -> UnitOut {
+    fn terraform(&self, dir: &Path, files: &[usize], engine: Option<&mut Engine>) -> UnitOut {
         let mut out = UnitOut::default();
         let tf = crate::terraform::load_module(dir, self.tf_files, self.terraform);
         let main = files
@@ -1222,17 +1380,25 @@ impl UnitContext<'_> {
             .unwrap_or(files[0]);
         let display = &self.displays[main];
         for e in &tf.errors {
-            out.failed = true;
+            out.failed.push(e.span.file);
             out.diagnostics.push(
                 Diagnostic::new(Level::Error, "parse-error", e.message.clone())
                     .in_file(self.display_of(e.span.file, display), Some(e.span)),
             );
         }
+        for (code, message, span) in &tf.problems {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, code, message.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.unscanned_calls = tf.unscanned_calls;
         // The adapter carries the unit's notes into the model's, reported below.
         let (mut model, secrets) = crate::adapt::terraform::adapt(&tf);
         model.file = FileId(main as u32);
         out.called_modules = tf.called_modules.clone();
-        out.scanned = tf.files.len().max(files.len());
+        out.scanned = tf.files.clone();
+        out.scanned.extend(files.iter().map(|&i| FileId(i as u32)));
         out.resources = tf.resources.len();
         out.scope = crate::scope::Scope::of(&model, display);
         for (note, span) in &model.notes {
@@ -1243,7 +1409,12 @@ impl UnitContext<'_> {
         }
         out.secrets = secrets;
         out.functions = crate::deps::code_dirs(&model, dir);
+        let Some(engine) = engine else {
+            out.model = Some(model.to_json(display));
+            return out;
+        };
         evaluate(&model, display, engine, &mut out);
+        instantiations(&tf.calls, &mut out.findings);
         let mut read: Vec<FileId> = tf.files.clone();
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
@@ -1319,6 +1490,64 @@ impl UnitContext<'_> {
             .cloned()
             .or_else(|| path.parent().map(Path::to_path_buf))
     }
+}
+
+/// Name the module call behind each finding on a resource inside a module:
+/// the longest module instance address its resource id starts with.
+fn instantiations(calls: &[(String, Span)], findings: &mut [Finding]) {
+    if calls.is_empty() {
+        return;
+    }
+    for f in findings {
+        let Some(id) = f.resource.as_deref() else {
+            continue;
+        };
+        let call = calls
+            .iter()
+            .filter(|(m, _)| {
+                id.strip_prefix(m.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+            })
+            .max_by_key(|(m, _)| m.len());
+        if let Some((module, span)) = call {
+            f.instantiated_by.push(crate::finding::Instantiation {
+                span: *span,
+                module: module.clone(),
+            });
+        }
+    }
+}
+
+/// One finding per location: a finding in a module that several roots (or
+/// instances) reach is kept once, listing every call that made it. Others
+/// drop only exact repeats. `findings` is sorted.
+fn merge_repeats(findings: &mut Vec<Finding>) {
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut at: BTreeMap<(String, Span, Option<String>), usize> = BTreeMap::new();
+    for mut f in findings.drain(..) {
+        if !f.instantiated_by.is_empty() {
+            let key = (f.rule_id.clone(), f.span, f.path.clone());
+            if let Some(&i) = at.get(&key) {
+                if let Some(k) = kept.get_mut(i) {
+                    k.instantiated_by.append(&mut f.instantiated_by);
+                    k.instantiated_by.sort();
+                    k.instantiated_by.dedup();
+                }
+                continue;
+            }
+            at.insert(key, kept.len());
+        } else if kept.last().is_some_and(|b| {
+            b.instantiated_by.is_empty()
+                && b.rule_id == f.rule_id
+                && b.span == f.span
+                && b.message == f.message
+                && b.resource == f.resource
+        }) {
+            continue;
+        }
+        kept.push(f);
+    }
+    *findings = kept;
 }
 
 fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
@@ -1439,6 +1668,7 @@ fn push_findings(
             dependency: None,
             fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
             construct_path,
+            instantiated_by: Vec::new(),
         });
     }
 }

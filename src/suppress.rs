@@ -798,6 +798,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         dependency: None,
         fix: None,
         construct_path: None,
+        instantiated_by: Vec::new(),
     }
 }
 
@@ -893,6 +894,7 @@ mod tests {
             dependency: None,
             fix: None,
             construct_path: None,
+            instantiated_by: Vec::new(),
         }
     }
 

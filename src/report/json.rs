@@ -140,6 +140,20 @@ pub struct Finding<'a> {
     /// Dependency findings (`FG-DEP-*`): the advisory and the package.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dependency: Option<&'a crate::finding::DependencyFacts>,
+    /// A finding inside a Terraform module: every module call that
+    /// instantiates it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub instantiated_by: Vec<Instantiation<'a>>,
+}
+
+/// A `module` block (in a root module) that instantiates a finding.
+#[derive(Serialize)]
+pub struct Instantiation<'a> {
+    pub file: &'a str,
+    pub line: u32,
+    pub column: u32,
+    /// The module instance's address (`module.fn`, `module.fn["a"]`).
+    pub module: &'a str,
 }
 
 #[derive(Serialize)]
@@ -272,6 +286,16 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
         remediation: l.rule.map_or("", |r| l.finding.remediation(r)),
         fingerprint: &l.finding.fingerprint,
         dependency: l.finding.dependency.as_deref(),
+        instantiated_by: l
+            .instantiated_by
+            .iter()
+            .map(|&(file, at, module)| Instantiation {
+                file,
+                line: at.line,
+                column: at.column,
+                module,
+            })
+            .collect(),
     }
 }
 

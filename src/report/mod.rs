@@ -40,6 +40,8 @@ pub struct Located<'a> {
     pub file: &'a str,
     pub start: LineCol,
     pub end: LineCol,
+    /// The module calls that instantiate it (file, position, module).
+    pub instantiated_by: Vec<(&'a str, LineCol, &'a str)>,
 }
 
 /// A diagnostic with its position resolved.
@@ -66,6 +68,14 @@ fn locate_one<'a>(outcome: &'a Outcome, f: &'a Finding) -> Located<'a> {
         file,
         start,
         end,
+        instantiated_by: f
+            .instantiated_by
+            .iter()
+            .map(|i| {
+                let (file, start, _) = position(outcome, i.span);
+                (file, start, i.module.as_str())
+            })
+            .collect(),
     }
 }
 

@@ -370,6 +370,24 @@ fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
     if let Some(i) = index {
         result["ruleIndex"] = json!(i);
     }
+    if !l.instantiated_by.is_empty() {
+        let related: Vec<Value> = l
+            .instantiated_by
+            .iter()
+            .enumerate()
+            .map(|(n, (file, at, module))| {
+                json!({
+                    "id": n,
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"},
+                        "region": {"startLine": at.line, "startColumn": at.column},
+                    },
+                    "message": {"text": format!("instantiated by {module}")},
+                })
+            })
+            .collect();
+        result["relatedLocations"] = Value::Array(related);
+    }
     let mut properties = serde_json::Map::new();
     if let Some(p) = &f.path {
         properties.insert("modelPath".into(), json!(p));
@@ -443,6 +461,7 @@ mod tests {
             fingerprint: "0123456789abcdef".into(),
             fix: None,
             construct_path: None,
+            instantiated_by: Vec::new(),
             dependency: Some(Box::new(DependencyFacts {
                 advisory: advisory.into(),
                 aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],
@@ -539,6 +558,7 @@ mod tests {
                 line: 3,
                 column: 13,
             },
+            instantiated_by: Vec::new(),
         };
         let index: BTreeMap<&str, usize> = [("FG-DEP-001", 0), ("PYSEC-2022-202", 7)].into();
         let r = result_json(&index, &l);

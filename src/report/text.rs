@@ -69,6 +69,20 @@ pub fn render(outcome: &Outcome) -> String {
             if let Some(c) = &f.construct_path {
                 let _ = writeln!(out, "{pad} {blue}={blue:#} construct: {c}");
             }
+            if !l.instantiated_by.is_empty() {
+                let calls: Vec<String> = l
+                    .instantiated_by
+                    .iter()
+                    .map(|(file, at, module)| {
+                        format!("{module} at {file}:{}:{}", at.line, at.column)
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} note: instantiated by {}",
+                    calls.join(", ")
+                );
+            }
             // Dependency findings: where to read the advisory in full.
             if let Some(d) = f.dependency.as_deref().filter(|d| !d.url.is_empty()) {
                 let _ = writeln!(
@@ -123,6 +137,14 @@ pub fn render(outcome: &Outcome) -> String {
     }
     if outcome.stats.files_failed > 0 {
         let _ = write!(out, "; {} could not be scanned", outcome.stats.files_failed);
+    }
+    if outcome.stats.modules_unscanned > 0 {
+        let n = outcome.stats.modules_unscanned;
+        let _ = write!(
+            out,
+            "; {n} module call{} not scanned",
+            if n == 1 { "" } else { "s" }
+        );
     }
     out.push('\n');
     out

@@ -1,7 +1,8 @@
 //! Block bodies and instances: evaluates a resource's (or provider's) body
 //! into the plan-JSON `values` shape (nested blocks always arrays of maps,
 //! `dynamic` blocks expanded, meta-arguments left out), and expands
-//! `count`/`for_each` into instances with bounded size.
+//! `count`/`for_each` into instances, all of them up to the unit's bound
+//! (`--max-expansion`), which exists for memory, not speed.
 
 use std::collections::BTreeMap;
 
@@ -10,9 +11,6 @@ use super::syntax::{Block, Body, Expr, Item};
 use super::value::{self, as_number, as_string, sorted_entries, MapBuilder};
 use crate::parse::{Node, Value, MAX_DEPTH};
 use crate::source::Span;
-
-/// Most instances one `count`, `for_each` or `dynamic` block expands to.
-pub(crate) const MAX_INSTANCES: usize = 1_000;
 
 /// Meta-arguments that are not part of a resource's values.
 const META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
@@ -132,12 +130,14 @@ fn dynamic(ev: &mut Ev<'_, '_>, b: &Block<'_>, depth: usize) -> Result<Vec<Node>
             b.header,
         ));
     };
-    if items.len() > MAX_INSTANCES {
-        ev.sh.note(
-            format!("dynamic block `{label}` expands to {} blocks; only the first {MAX_INSTANCES} are evaluated", items.len()),
+    let max = ev.sh.max_instances;
+    if items.len() > max {
+        ev.sh.problem(
+            "expansion-limit",
+            format!("dynamic block `{label}` expands to {} blocks, over the limit of {max} (--max-expansion); only the first {max} are evaluated", items.len()),
             b.header,
         );
-        items.truncate(MAX_INSTANCES);
+        items.truncate(max);
     }
     let mut out = Vec::new();
     for (k, v) in items {
@@ -231,15 +231,17 @@ pub(crate) fn expand(
         // Whole and non-negative, checked above; huge counts saturate.
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let mut n = if n > 1e9 { usize::MAX } else { n as usize };
-        if n > MAX_INSTANCES {
-            ev.sh.note(
+        let max = ev.sh.max_instances;
+        if n > max {
+            ev.sh.problem(
+                "expansion-limit",
                 format!(
-                    "{what}: count is {}; only the first {MAX_INSTANCES} instances are evaluated",
+                    "{what}: count is {}, over the limit of {max} instances (--max-expansion); only the first {max} are evaluated",
                     v.to_json()
                 ),
                 v.span,
             );
-            n = MAX_INSTANCES;
+            n = max;
         }
         let insts = (0..n)
             .map(|i| Instance {
@@ -300,15 +302,17 @@ pub(crate) fn expand(
             return Expansion::ForEach(Vec::new());
         }
     };
-    if pairs.len() > MAX_INSTANCES {
-        ev.sh.note(
+    let max = ev.sh.max_instances;
+    if pairs.len() > max {
+        ev.sh.problem(
+            "expansion-limit",
             format!(
-                "{what}: for_each has {} elements; only the first {MAX_INSTANCES} are evaluated",
+                "{what}: for_each has {} elements, over the limit of {max} instances (--max-expansion); only the first {max} are evaluated",
                 pairs.len()
             ),
             v.span,
         );
-        pairs.truncate(MAX_INSTANCES);
+        pairs.truncate(max);
     }
     let insts = pairs
         .into_iter()

@@ -58,7 +58,8 @@ fn json(n: &Node, out: &mut Vec<Dep>, depth: usize) {
     }
     match &n.value {
         Value::String(s)
-            if (s.contains("${") || s.contains("%{")) && super::syntax::too_deep(s).is_none() =>
+            if (s.contains("${") || s.contains("%{"))
+                && super::nesting::template_too_deep(s).is_none() =>
         {
             if let Ok(t) = hcl_edit::parser::parse_template(s) {
                 template(&t, out, 0);

@@ -26,8 +26,10 @@ use crate::source::{FileId, Span};
 /// Deepest expression recursion; hcl-edit already bounds parsed nesting, this
 /// also covers templates and function arguments.
 const MAX_EVAL_DEPTH: usize = 160;
-/// Most elements a `for` expression or template `for` iterates.
-pub(crate) const MAX_ITER: usize = 10_000;
+/// Most elements a `for` expression, template `for` or `range` yields: as
+/// many as the default bound of instances, so a `for_each` built by a `for`
+/// is not cut shorter than the expansion itself (the fuel bounds the work).
+pub(crate) const MAX_ITER: usize = 100_000;
 /// Node copies one unit may make before everything else is unknown.
 const FUEL: usize = 4_000_000;
 
@@ -53,6 +55,13 @@ impl<'a> FileInfo<'a> {
             text,
             line_starts,
         }
+    }
+
+    /// The byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line.saturating_sub(1))
+            .map_or(0, |&s| s as usize)
     }
 
     pub fn line_of(&self, offset: u32) -> usize {
@@ -85,6 +94,16 @@ pub(crate) struct Shared<'a> {
     fuel: usize,
     /// Module instances evaluated so far (bounded).
     pub module_instances: usize,
+    /// Most instances one expansion yields, and most resource instances and
+    /// module instances the unit evaluates ([`super::Options::max_instances`]).
+    pub max_instances: usize,
+    /// Errors that leave resources unscanned or misread although every file
+    /// parsed: (code, message, span).
+    pub problems: Vec<(&'static str, String, Span)>,
+    /// Module calls not evaluated (cycles, depth, outside the repository).
+    pub unscanned_calls: usize,
+    /// Module instance address → the root module's call it descends from.
+    pub calls: Vec<(String, Span)>,
 }
 
 impl<'a> Shared<'a> {
@@ -105,6 +124,18 @@ impl<'a> Shared<'a> {
             noted: HashSet::new(),
             fuel: FUEL,
             module_instances: 0,
+            max_instances: super::DEFAULT_MAX_INSTANCES,
+            problems: Vec::new(),
+            unscanned_calls: 0,
+            calls: Vec::new(),
+        }
+    }
+
+    /// An error-level problem (see [`Shared::problems`]).
+    pub fn problem(&mut self, code: &'static str, msg: String, span: Span) {
+        let p = (code, msg, span);
+        if !self.problems.contains(&p) {
+            self.problems.push(p);
         }
     }
 
@@ -139,6 +170,22 @@ impl<'a> Shared<'a> {
     pub fn place(&self, span: Span) -> String {
         match self.info.get(&span.file) {
             Some(f) => format!("{}:{}", f.display, f.line_of(span.start)),
+            None => "?".into(),
+        }
+    }
+
+    /// `main.tf:3:5` (1-based line and character column).
+    pub fn place_col(&self, span: Span) -> String {
+        match self.info.get(&span.file) {
+            Some(f) => {
+                let line = f.line_of(span.start);
+                let start = f.line_start(line);
+                let col = f
+                    .text
+                    .get(start..span.start as usize)
+                    .map_or(1, |t| t.chars().count() + 1);
+                format!("{}:{line}:{col}", f.display)
+            }
             None => "?".into(),
         }
     }
@@ -245,6 +292,8 @@ pub(crate) struct ModEnv {
     pub providers: Arc<ProviderScope>,
     /// A `templatefile` scope: only its bindings are visible.
     pub isolated: bool,
+    /// The root module's `module` block this instance descends from.
+    pub root_call: Option<Span>,
 }
 
 impl ModEnv {
@@ -340,7 +389,7 @@ impl<'s, 'a> Ev<'s, 'a> {
     }
 
     fn json_template(&mut self, s: &str, n: &Node) -> Node {
-        if super::syntax::too_deep(s).is_some() {
+        if super::nesting::template_too_deep(s).is_some() {
             return self.error("template nests too deeply", n.span);
         }
         let tpl = match hcl_edit::parser::parse_template(s) {

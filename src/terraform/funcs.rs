@@ -680,7 +680,7 @@ fn files(ev: &mut Ev<'_, '_>, name: &str, a: &[Node], span: Span) -> R {
         Some(v) => map(v)?.clone(),
         None => Map::default(),
     };
-    if super::syntax::too_deep(&text).is_some() {
+    if super::nesting::template_too_deep(&text).is_some() {
         return Err(Fail::Error("template nests too deeply".into()));
     }
     let tpl = hcl_edit::parser::parse_template(&text)

@@ -21,6 +21,7 @@ mod eval;
 mod funcs;
 mod graph;
 mod module;
+mod nesting;
 pub mod plan;
 mod syntax;
 #[cfg(test)]
@@ -34,6 +35,10 @@ mod vars;
 #[derive(Debug, Default, Clone)]
 pub struct FileSet {
     pub files: BTreeMap<PathBuf, (FileId, Arc<str>)>,
+    /// Local module directories the scan refused to read (outside the
+    /// repository, or a link leading there), with the reason; a call to one
+    /// is an error at its `source`.
+    pub refused: BTreeMap<PathBuf, String>,
 }
 
 impl FileSet {
@@ -59,8 +64,12 @@ impl FileSet {
     }
 }
 
-/// Input variables from outside the module (`--var-file`, `--var k=v`).
-#[derive(Debug, Default, Clone)]
+/// The default of [`Options::max_instances`].
+pub const DEFAULT_MAX_INSTANCES: usize = 100_000;
+
+/// Input variables from outside the module (`--var-file`, `--var k=v`), and
+/// the bound on expansion.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Extra variable files, read after `terraform.tfvars` and `*.auto.tfvars`
     /// (their paths must be in the [`FileSet`]).
@@ -68,6 +77,21 @@ pub struct Options {
     /// `--var name=value`, last wins; values are parsed as HCL expressions
     /// when they parse, as strings otherwise (as Terraform does).
     pub vars: Vec<(String, String)>,
+    /// Most instances one `count`/`for_each`/`dynamic` expands to, and most
+    /// resource (and module) instances one unit evaluates: a bound for
+    /// memory, not speed (`--max-expansion`). Reaching it is an error
+    /// diagnostic naming the block.
+    pub max_instances: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            var_files: Vec::new(),
+            vars: Vec::new(),
+            max_instances: DEFAULT_MAX_INSTANCES,
+        }
+    }
 }
 
 /// `resource` or `data`.
@@ -144,6 +168,18 @@ pub struct Unit {
     pub notes: Vec<(String, Span)>,
     /// Files or blocks that could not be parsed; the rest is still evaluated.
     pub errors: Vec<ParseError>,
+    /// Errors in files that parsed, which leave resources unscanned or
+    /// would make Terraform refuse the module: (code, message, span). Call
+    /// cycles, the depth and instance bounds, modules outside the
+    /// repository, duplicate declarations.
+    pub problems: Vec<(&'static str, String, Span)>,
+    /// Module calls that were not evaluated (a cycle, too deep, outside the
+    /// repository): their resources are not scanned.
+    pub unscanned_calls: usize,
+    /// Module instance address (`module.fn`, `module.fn.module.inner[0]`) →
+    /// the root module's `module` block it descends from; findings on
+    /// resources inside name it ([`crate::finding::Instantiation`]).
+    pub calls: Vec<(String, Span)>,
     /// Values that came through a variable or module input: the span the
     /// value carries (its definition) and how it got there
     /// (`through var.timeout, used at main.tf:12`), for finding messages.
@@ -158,6 +194,7 @@ pub struct Unit {
 /// tfvars from `files`) with the local modules it calls.
 pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
     let mut sh = eval::Shared::new(files, dir.to_path_buf());
+    sh.max_instances = opts.max_instances.max(1);
     let parsed = module::load_dir(&mut sh, dir);
     let main_file = parsed
         .iter()
@@ -167,6 +204,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         .or_else(|| files.in_dir(dir).next().map(|(_, id, _)| id))
         .unwrap_or_default();
     let decls = module::collect(&parsed);
+    module::report_duplicates(&mut sh, &decls);
     let at = Span::new(main_file, 0, 0);
     let vars = vars::root_values(&mut sh, dir, &decls.vars, opts, at);
     let env = eval::ModEnv {
@@ -190,9 +228,18 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         called_modules: sh.called_modules,
         notes: sh.notes,
         errors: sh.errors,
+        problems: sh.problems,
+        unscanned_calls: sh.unscanned_calls,
+        calls: sh.calls,
         via: sh.via,
         documents: sh.documents,
     }
+}
+
+/// A directory as module calls name it (lexically normalized, `.` kept as
+/// the root), so a walked directory and a call's target compare equal.
+pub fn normalize_dir(dir: &Path) -> PathBuf {
+    module::normalize(dir)
 }
 
 /// Local module sources (`./mod`, `../shared/x`) named by `module` blocks in
@@ -203,7 +250,11 @@ pub fn local_module_dirs(dir: &Path, text: &str) -> Vec<PathBuf> {
     if !text.contains("module") {
         return Vec::new();
     }
-    let name = if text.trim_start().starts_with('{') {
+    let name = if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+    {
         "x.tf.json"
     } else {
         "x.tf"

@@ -20,10 +20,6 @@ use crate::source::Span;
 
 /// Deepest chain of module calls followed.
 const MAX_MODULE_DEPTH: usize = 16;
-/// Most module instances one unit evaluates.
-const MAX_MODULE_INSTANCES: usize = 1_000;
-/// Most resource instances one unit yields.
-const MAX_RESOURCES: usize = 100_000;
 /// Most nodes a local or argument value may have.
 const MAX_VALUE_NODES: usize = 200_000;
 
@@ -38,7 +34,9 @@ pub(crate) struct VarDecl<'a> {
 pub(crate) struct ResDecl<'a> {
     pub data: bool,
     pub ty: &'a str,
-    pub name: &'a str,
+    /// The label, or `name#2` for a second declaration of the same address
+    /// (kept apart, never merged: see [`Decls::duplicates`]).
+    pub name: String,
     pub block: Block<'a>,
 }
 
@@ -48,9 +46,53 @@ pub(crate) struct Decls<'a> {
     pub vars: Vec<VarDecl<'a>>,
     pub locals: Vec<Attr<'a>>,
     pub resources: Vec<ResDecl<'a>>,
-    pub modules: Vec<(&'a str, Block<'a>)>,
+    /// Module calls by name (`name#2` for a second call of the same name).
+    pub modules: Vec<(String, Block<'a>)>,
     pub providers: Vec<Block<'a>>,
     pub outputs: Vec<(&'a str, Block<'a>)>,
+    /// Names declared twice, which Terraform refuses.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A second declaration of a name in one module. Resources and module
+/// calls keep their own item (as `name#2`); a second variable, local or
+/// output is ignored. References resolve to the first, as they would in the
+/// file Terraform's error points at.
+pub(crate) struct Duplicate {
+    /// Terraform's words: `resource configuration`, `variable declaration`.
+    pub title: &'static str,
+    /// `aws_lambda_function.fn`, `var.x`.
+    pub what: String,
+    /// `aws_lambda_function.fn#2` when it is kept apart.
+    pub kept_as: Option<String>,
+    pub first: Span,
+    pub again: Span,
+}
+
+impl Duplicate {
+    fn message(&self, sh: &Shared<'_>) -> String {
+        let then = match &self.kept_as {
+            Some(k) => {
+                format!("this one is scanned apart as {k}, and references resolve to the first")
+            }
+            None => "this one is ignored".to_string(),
+        };
+        format!(
+            "Duplicate {}: {} was already declared at {}; {then}",
+            self.title,
+            self.what,
+            sh.place_col(self.first)
+        )
+    }
+}
+
+/// Report a module's duplicate declarations (once per place, however many
+/// times the module is instantiated).
+pub(crate) fn report_duplicates(sh: &mut Shared<'_>, decls: &Decls<'_>) {
+    for d in &decls.duplicates {
+        let msg = d.message(sh);
+        sh.problem("duplicate-declaration", msg, d.again);
+    }
 }
 
 /// Parse the `.tf`/`.tf.json` files directly in `dir` (sorted by path).
@@ -100,12 +142,32 @@ fn slash(p: &Path) -> String {
 
 pub(crate) fn collect(files: &[ParsedFile]) -> Decls<'_> {
     let mut d = Decls::default();
+    // Name → first declaration, per kind of name.
+    let mut seen: HashMap<(u8, String), (Span, usize)> = HashMap::new();
+    // Returns the ordinal of this declaration of `key` (1 for the first) and
+    // the first's span.
+    let mut count = |kind: u8, key: String, at: Span| -> (usize, Span) {
+        let e = seen.entry((kind, key)).or_insert((at, 0));
+        e.1 += 1;
+        (e.1, e.0)
+    };
     for f in files {
         for b in syntax::top_blocks(f) {
             let label = |i: usize| b.labels.get(i).map(|l| l.0);
             match b.kind {
                 "variable" => {
                     let Some(name) = label(0) else { continue };
+                    let (n, first) = count(0, name.to_string(), b.header);
+                    if n > 1 {
+                        d.duplicates.push(Duplicate {
+                            title: "variable declaration",
+                            what: format!("var.{name}"),
+                            kept_as: None,
+                            first,
+                            again: b.header,
+                        });
+                        continue;
+                    }
                     let default = b.body.attr("default").map(|a| match a.expr {
                         Expr::Json(n) => Expr::Literal(n),
                         e => e,
@@ -118,13 +180,51 @@ pub(crate) fn collect(files: &[ParsedFile]) -> Decls<'_> {
                         ty,
                     });
                 }
-                "locals" => d.locals.extend(b.body.attrs()),
+                "locals" => {
+                    for a in b.body.attrs() {
+                        let (n, first) = count(1, a.name.to_string(), a.name_span);
+                        if n > 1 {
+                            d.duplicates.push(Duplicate {
+                                title: "local value definition",
+                                what: format!("local.{}", a.name),
+                                kept_as: None,
+                                first,
+                                again: a.name_span,
+                            });
+                            continue;
+                        }
+                        d.locals.push(a);
+                    }
+                }
                 "resource" | "data" => {
                     let (Some(ty), Some(name)) = (label(0), label(1)) else {
                         continue;
                     };
+                    let data = b.kind == "data";
+                    let what = format!("{}{ty}.{name}", if data { "data." } else { "" });
+                    let (n, first) = count(2, what.clone(), b.header);
+                    let name = if n > 1 {
+                        let kept = format!("{name}#{n}");
+                        d.duplicates.push(Duplicate {
+                            title: if data {
+                                "data configuration"
+                            } else {
+                                "resource configuration"
+                            },
+                            kept_as: Some(format!(
+                                "{}{ty}.{kept}",
+                                if data { "data." } else { "" }
+                            )),
+                            what,
+                            first,
+                            again: b.header,
+                        });
+                        kept
+                    } else {
+                        name.to_string()
+                    };
                     d.resources.push(ResDecl {
-                        data: b.kind == "data",
+                        data,
                         ty,
                         name,
                         block: b,
@@ -132,11 +232,36 @@ pub(crate) fn collect(files: &[ParsedFile]) -> Decls<'_> {
                 }
                 "module" => {
                     if let Some(name) = label(0) {
+                        let (n, first) = count(3, name.to_string(), b.header);
+                        let name = if n > 1 {
+                            let kept = format!("{name}#{n}");
+                            d.duplicates.push(Duplicate {
+                                title: "module call",
+                                what: format!("module.{name}"),
+                                kept_as: Some(format!("module.{kept}")),
+                                first,
+                                again: b.header,
+                            });
+                            kept
+                        } else {
+                            name.to_string()
+                        };
                         d.modules.push((name, b));
                     }
                 }
                 "output" => {
                     if let Some(name) = label(0) {
+                        let (n, first) = count(4, name.to_string(), b.header);
+                        if n > 1 {
+                            d.duplicates.push(Duplicate {
+                                title: "output definition",
+                                what: format!("output.{name}"),
+                                kept_as: None,
+                                first,
+                                again: b.header,
+                            });
+                            continue;
+                        }
                         d.outputs.push((name, b));
                     }
                 }
@@ -326,7 +451,7 @@ pub(crate) fn run(
                         continue;
                     };
                     let mv = call(sh, &env, name, block, stack);
-                    env.modules.insert((*name).to_string(), mv);
+                    env.modules.insert(name.clone(), mv);
                 }
                 _ => {}
             }
@@ -395,12 +520,15 @@ fn resource(sh: &mut Shared<'_>, env: &ModEnv, r: &ResDecl<'_>) -> Instances {
     let mut keyed = Vec::new();
     let mut single = None;
     for inst in expansion.instances() {
-        if sh.resources.len() >= MAX_RESOURCES {
-            sh.note_once(
-                "max-resources".into(),
-                format!("more than {MAX_RESOURCES} resource instances; the rest are not evaluated"),
-                b.header,
-            );
+        if sh.resources.len() >= sh.max_instances {
+            if sh.problems.iter().all(|p| p.0 != "resource-limit") {
+                let max = sh.max_instances;
+                sh.problem(
+                    "resource-limit",
+                    format!("more than {max} resource instances in this module tree (--max-expansion); the rest, from {what} on, are not evaluated"),
+                    b.header,
+                );
+            }
             break;
         }
         let mut refs = BTreeMap::new();
@@ -500,23 +628,44 @@ pub(crate) fn is_local_source(s: &str) -> bool {
 }
 
 /// Join and normalize without touching the filesystem (the FileSet's paths
-/// are what matter, and they need not exist on disk).
+/// are what matter, and they need not exist on disk). Lexical, as Terraform
+/// resolves a local source: `..` removes the name before it. A path that
+/// starts at `.` (the walk of `faasguard scan .` gives `./examples/x`) keeps
+/// `.` as its root, so `./examples/x/../..` is `.`, the directory whose files
+/// are `./main.tf`, never the empty path.
 pub(crate) fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for c in p.components() {
+    for (i, c) in p.components().enumerate() {
         match c {
+            Component::CurDir if i == 0 => out.push("."),
             Component::CurDir => {}
-            Component::ParentDir => {
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
                     out.pop();
-                } else {
-                    out.push("..");
                 }
-            }
+                // `./..` is `..`: the root `.` says nothing once we go above it.
+                Some(Component::CurDir) => out = PathBuf::from(".."),
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
+    // `examples/x/../..` is the working directory too.
+    if out.as_os_str().is_empty() && !p.as_os_str().is_empty() {
+        out.push(".");
+    }
     out
+}
+
+/// A module directory as messages name it: its folder name (`app`), or its
+/// path from the root when it has none (`..`).
+fn dir_name(root: &Path, dir: &Path) -> String {
+    match dir.file_name() {
+        Some(n) => n.to_string_lossy().into_owned(),
+        None => relative(root, dir),
+    }
 }
 
 /// `path.module` of a child: its directory relative to the root.
@@ -584,12 +733,44 @@ fn call(
         ));
     }
     let dir = normalize(&env.dir.join(&source));
-    if stack.contains(&dir) || stack.len() >= MAX_MODULE_DEPTH {
-        sh.note(
-            format!("module {name}: `{source}` calls itself or nests too deeply; it is not evaluated again"),
+    if let Some(at) = stack.iter().position(|d| *d == dir) {
+        // Terraform refuses a cycle of calls; the resources of every module
+        // in it are still scanned, each once, from the first call.
+        let mut chain: Vec<String> = stack
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .map(|d| dir_name(&sh.root, d))
+            .collect();
+        chain.push(dir_name(&sh.root, &dir));
+        sh.unscanned_calls += 1;
+        sh.problem(
+            "module-cycle",
+            format!(
+                "module {name}: `{source}` is a cycle of module calls ({}); it is not evaluated again",
+                chain.join(" -> ")
+            ),
             src_attr.expr.span(),
         );
-        return unknown(format!("module {name} is recursive"));
+        return unknown(format!("module {name} calls itself"));
+    }
+    if stack.len() >= MAX_MODULE_DEPTH {
+        sh.unscanned_calls += 1;
+        sh.problem(
+            "module-depth",
+            format!("module {name}: the chain of module calls is deeper than {MAX_MODULE_DEPTH}; `{source}` and the modules it calls are not scanned"),
+            src_attr.expr.span(),
+        );
+        return unknown(format!("module {name} nests too deeply"));
+    }
+    if let Some(why) = sh.files.refused.get(&dir) {
+        sh.unscanned_calls += 1;
+        sh.problem(
+            "module-outside",
+            format!("module {name}: `{source}` is not read: {why}"),
+            src_attr.expr.span(),
+        );
+        return unknown(format!("module {name} is outside the repository"));
     }
     let files = load_dir(sh, &dir);
     if files.is_empty() {
@@ -603,6 +784,7 @@ fn call(
         sh.called_modules.push(dir.clone());
     }
     let decls = collect(&files);
+    report_duplicates(sh, &decls);
     let explicit: HashMap<String, String> = b
         .body
         .attr("providers")
@@ -640,14 +822,16 @@ fn call(
     stack.push(dir.clone());
     for inst in expansion.instances() {
         sh.module_instances += 1;
-        if sh.module_instances > MAX_MODULE_INSTANCES {
-            sh.note_once(
-                "max-modules".into(),
-                format!(
-                    "more than {MAX_MODULE_INSTANCES} module instances; the rest are not evaluated"
-                ),
-                b.header,
-            );
+        if sh.module_instances > sh.max_instances {
+            if sh.problems.iter().all(|p| p.0 != "module-limit") {
+                let max = sh.max_instances;
+                sh.problem(
+                    "module-limit",
+                    format!("more than {max} module instances in this module tree (--max-expansion); the rest, from module.{name} on, are not evaluated"),
+                    b.header,
+                );
+            }
+            sh.unscanned_calls += 1;
             break;
         }
         let prefix = format!("{base}{}", inst.key.suffix());
@@ -666,7 +850,10 @@ fn call(
                 inputs.insert(a.name.to_string(), Bound::of(node, refs, false));
             }
         }
+        let root_call = env.root_call.unwrap_or(b.header);
+        sh.calls.push((prefix.clone(), root_call));
         let mut child = ModEnv {
+            root_call: Some(root_call),
             prefix: prefix.clone(),
             path_module: relative(&sh.root, &dir),
             dir: dir.clone(),

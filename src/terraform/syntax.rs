@@ -58,8 +58,18 @@ pub(crate) fn parse_file(path: &Path, id: FileId, text: &str) -> (ParsedFile, Op
 }
 
 /// Parse HCL text as a body, rejecting deep nesting before hcl-edit recurses.
+/// A UTF-8 byte-order mark is accepted (as Terraform does): it is read as
+/// three spaces, so every offset stays a file offset.
 pub(crate) fn parse_hcl_body(text: &str, file: FileId) -> Result<HclBody, ParseError> {
-    if let Some(at) = too_deep(text) {
+    let unmarked;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
+    if let Some(at) = super::nesting::body_too_deep(text) {
         return Err(ParseError::new(
             format!("invalid HCL: nesting is deeper than {MAX_DEPTH} levels"),
             file,
@@ -71,25 +81,6 @@ pub(crate) fn parse_hcl_body(text: &str, file: FileId) -> Result<HclBody, ParseE
         let offset = offset_of(text, loc.line(), loc.column());
         ParseError::new(format!("invalid HCL: {}", e.message()), file, offset)
     })
-}
-
-/// Where bracket nesting first exceeds [`MAX_DEPTH`], if it does. Brackets in
-/// strings count too: that only over-estimates, and real files stay far below.
-pub(crate) fn too_deep(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    for (i, b) in text.bytes().enumerate() {
-        match b {
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(i);
-                }
-            }
-            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Byte offset of a 1-based line and 1-based character column.

@@ -142,6 +142,7 @@ fn variable_precedence_and_via() {
     let opts = Options {
         var_files: vec![root().join("extra.tfvars")],
         vars: vec![("timeout".into(), "60".into())],
+        ..Options::default()
     };
     let (u, fx) = load_opts(&files, &opts);
     let r = res(&u, "aws_lambda_function.f");
@@ -176,6 +177,7 @@ fn untyped_cli_vars_are_strings_and_typed_ones_parse() {
             ("s".into(), "[1]".into()),
             ("l".into(), "[\"a\", \"b\"]".into()),
         ],
+        ..Options::default()
     };
     let (u, _) = load_opts(&[("main.tf", main)], &opts);
     let r = res(&u, "x_y.z");
@@ -333,13 +335,28 @@ resource "a_b" "use" {
 
 #[test]
 fn huge_counts_are_bounded() {
-    let (u, _) = load(&[("main.tf", "resource \"a_b\" \"c\" { count = 1e12 }\n")]);
-    assert_eq!(u.resources.len(), 1000);
-    assert!(
-        u.notes.iter().any(|n| n.0.contains("only the first 1000")),
-        "{:?}",
-        u.notes
+    // Every instance up to the bound (a setting), then an error naming it.
+    let opts = Options {
+        max_instances: 2_500,
+        ..Options::default()
+    };
+    let (u, _) = load_opts(
+        &[("main.tf", "resource \"a_b\" \"c\" { count = 1e12 }\n")],
+        &opts,
     );
+    assert_eq!(u.resources.len(), 2_500);
+    assert_eq!(u.resources[2_499].address, "a_b.c[2499]");
+    assert_eq!(
+        u.problems.iter().map(|p| (p.0, p.1.as_str())).collect::<Vec<_>>(),
+        [(
+            "expansion-limit",
+            "a_b.c: count is 1000000000000, over the limit of 2500 instances (--max-expansion); only the first 2500 are evaluated"
+        )]
+    );
+    // The default bound is large.
+    let (u, _) = load(&[("main.tf", "resource \"a_b\" \"c\" { count = 5000 }\n")]);
+    assert_eq!(u.resources.len(), 5_000);
+    assert!(u.problems.is_empty());
 }
 
 #[test]
@@ -630,11 +647,17 @@ fn modules_calling_themselves_stop() {
     let main = "module \"me\" { source = \"./\" }\nresource \"a_b\" \"c\" {}\n";
     let (u, _) = load(&[("main.tf", main)]);
     assert_eq!(u.resources.len(), 1);
-    assert!(
-        u.notes.iter().any(|n| n.0.contains("calls itself")),
-        "{:?}",
-        u.notes
+    assert_eq!(
+        u.problems
+            .iter()
+            .map(|p| (p.0, p.1.as_str()))
+            .collect::<Vec<_>>(),
+        [(
+            "module-cycle",
+            "module me: `./` is a cycle of module calls (m -> m); it is not evaluated again"
+        )]
     );
+    assert_eq!(u.unscanned_calls, 1);
 }
 
 #[test]
@@ -706,9 +729,50 @@ fn hostile_input_does_not_panic() {
     // Huge for expressions and ranges.
     let (u, _) = load(&[(
         "main.tf",
-        "locals { a = [for i in range(100000) : i] }\nresource \"a_b\" \"c\" { v = local.a }\n",
+        "locals { a = [for i in range(1000000) : i] }\nresource \"a_b\" \"c\" { v = local.a }\n",
     )]);
     assert!(at(res(&u, "a_b.c"), "v").is_unknown());
+}
+
+#[test]
+fn module_paths_normalize_lexically_keeping_dot_as_the_root() {
+    let n = |p: &str| crate::terraform::normalize_dir(Path::new(p));
+    assert_eq!(n("./examples/x/../../"), PathBuf::from("."));
+    assert_eq!(n("./examples/x/../y"), PathBuf::from("./examples/y"));
+    assert_eq!(n("."), PathBuf::from("."));
+    assert_eq!(n("./.."), PathBuf::from(".."));
+    assert_eq!(n("./a/../../b"), PathBuf::from("../b"));
+    assert_eq!(n("examples/x/../.."), PathBuf::from("."));
+    assert_eq!(n("a/b/../../../c"), PathBuf::from("../c"));
+    assert_eq!(n("/r/env/../shared/b"), PathBuf::from("/r/shared/b"));
+    assert_eq!(n("/.."), PathBuf::from("/"));
+    assert_eq!(n(""), PathBuf::new());
+    // `.` is the directory of the walk's `./main.tf`.
+    assert_eq!(
+        Path::new("./main.tf").parent(),
+        Some(n("./examples/../").as_path())
+    );
+}
+
+#[test]
+fn duplicate_declarations_keep_apart_and_resolve_to_the_first() {
+    let main = "locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\nresource \"a_b\" \"c\" { v = 1 }\nresource \"a_b\" \"c\" { v = 2 }\nresource \"a_b\" \"use\" {\n  l = local.a\n  r = a_b.c.v\n}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nmodule \"m\" { source = \"x/y/aws\" }\nmodule \"m\" { source = \"x/y/aws\" }\n";
+    let (u, _) = load(&[("main.tf", main)]);
+    let addrs: Vec<&str> = u.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addrs, ["a_b.c", "a_b.c#2", "a_b.use"]);
+    assert_eq!(val(res(&u, "a_b.c#2"), "v"), json!(2));
+    assert_eq!(val(res(&u, "a_b.use"), "l"), json!(1));
+    assert_eq!(val(res(&u, "a_b.use"), "r"), json!(1));
+    let problems: Vec<&str> = u.problems.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(
+        problems,
+        [
+            "Duplicate local value definition: local.a was already declared at main.tf:2:3; this one is ignored",
+            "Duplicate resource configuration: a_b.c was already declared at main.tf:7:1; this one is scanned apart as a_b.c#2, and references resolve to the first",
+            "Duplicate output definition: output.o was already declared at main.tf:13:1; this one is ignored",
+            "Duplicate module call: module.m was already declared at main.tf:15:1; this one is scanned apart as module.m#2, and references resolve to the first",
+        ]
+    );
 }
 
 #[test]

@@ -152,7 +152,7 @@ fn cli_value(sh: &mut Shared<'_>, name: &str, raw: &str, ty: Option<&str>, at: S
         Some("number" | "bool") => return Node::string(raw, at),
         _ => {}
     }
-    if syntax::too_deep(raw).is_none() {
+    if super::nesting::body_too_deep(raw).is_none() {
         if let Ok(e) = hcl_edit::parser::parse_expr(raw) {
             let env = ModEnv::isolated();
             let mut ev = Ev::new(sh, &env);

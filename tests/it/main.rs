@@ -23,4 +23,5 @@ mod rule_fixtures;
 mod sarif;
 mod snapshots;
 mod suppress;
+mod terraform_fidelity;
 mod workflow;

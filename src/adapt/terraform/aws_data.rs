@@ -88,6 +88,20 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 }
             }
             l.set_opt("kms_key", text(r.get("kms_key_id")).cloned());
+            // Written but null, 0 or "": findings about the property being
+            // missing point at that value (and say through which variable).
+            for (arg, field) in [
+                ("retention_in_days", "retention_days"),
+                ("kms_key_id", "kms_key"),
+            ] {
+                if l.get(field).is_none() {
+                    if let Some(v) = r.r.values.get(arg) {
+                        a.model
+                            .unset
+                            .push((r.id.to_string(), field.to_string(), v.span));
+                    }
+                }
+            }
             l.set_opt("log_group_name", text(r.get("name")).cloned());
             a.model.push("log_groups", l.into_node());
         }

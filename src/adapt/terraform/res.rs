@@ -67,10 +67,18 @@ pub(crate) fn present(n: Option<&Node>) -> Option<&Node> {
     }
 }
 
-/// [`Res::path`] from any node.
+/// [`Res::path`] from any node. Whatever lies under an unknown is unknown:
+/// a `dynamic` block whose `for_each` is unknown may exist, so the walk
+/// yields that unknown rather than "absent" (rules stay silent on it).
 pub(crate) fn walk<'a>(mut n: &'a Node, path: &[&str]) -> Option<&'a Node> {
     for key in path {
+        if n.is_unknown() {
+            return Some(n);
+        }
         n = first(n)?;
+        if n.is_unknown() {
+            return Some(n);
+        }
         n = present(n.get(key))?;
     }
     present(Some(n))
