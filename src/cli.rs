@@ -590,8 +590,7 @@ fn print_diagnostics(outcome: &scan::Outcome) {
                 let (shown, at) = report::escape::source(&masked, &[start, start + len]);
                 let (start, end) = (at[0], at[1].max(at[0]));
                 diag = diag.with_label(miette::LabeledSpan::at(start..end, "here"));
-                miette::Report::new(diag)
-                    .with_source_code(miette::NamedSource::new(&file, shown))
+                miette::Report::new(diag).with_source_code(miette::NamedSource::new(&file, shown))
             }
             None => miette::Report::new(diag),
         };

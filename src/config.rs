@@ -258,7 +258,10 @@ pub struct Resolved {
 /// The config of a scan: the user's config (if any) under the project's,
 /// which is `--config FILE` (trusted) or the `.faasguard.toml` found from
 /// the scan paths (narrowed by [`narrow_repository`]).
-pub fn resolve(explicit: Option<&Path>, scan_paths: &[PathBuf]) -> Result<Resolved, Box<ConfigErrors>> {
+pub fn resolve(
+    explicit: Option<&Path>,
+    scan_paths: &[PathBuf],
+) -> Result<Resolved, Box<ConfigErrors>> {
     let user = match user_config_path().filter(|p| p.is_file()) {
         Some(path) => Some(load(&path)?),
         None => None,
@@ -315,7 +318,10 @@ fn merge(user: Config, project: Config) -> Config {
         policies,
         advisories: Advisories {
             db: project.advisories.db.or(user.advisories.db),
-            max_age_days: project.advisories.max_age_days.or(user.advisories.max_age_days),
+            max_age_days: project
+                .advisories
+                .max_age_days
+                .or(user.advisories.max_age_days),
             online: project.advisories.online.or(user.advisories.online),
             update_deadline: project
                 .advisories
@@ -331,9 +337,7 @@ fn merge(user: Config, project: Config) -> Config {
 /// directory holding `.git` (the git top level), else its own directory.
 pub fn repository_root(config_file: &Path) -> PathBuf {
     let dir = config_file.parent().unwrap_or(Path::new("."));
-    let dir = dir
-        .canonicalize()
-        .unwrap_or_else(|_| absolute(dir));
+    let dir = dir.canonicalize().unwrap_or_else(|_| absolute(dir));
     dir.ancestors()
         .find(|d| d.join(".git").exists())
         .unwrap_or(&dir)
@@ -344,7 +348,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|c| c.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 

@@ -737,9 +737,7 @@ fn looks_like_subject(value: &str) -> bool {
     (2..=20).contains(&scheme.len())
         && scheme.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
         && !rest.is_empty()
-        && rest
-            .split([':', '/'])
-            .all(|part| !looks_random(part))
+        && rest.split([':', '/']).all(|part| !looks_random(part))
 }
 
 /// A part of an identifier that reads like a generated key: long, mixed
@@ -1369,17 +1367,29 @@ mod tests {
     #[test]
     fn oidc_condition_keys_audiences_subjects_and_principals_are_not_secrets() {
         let cases: &[(&str, &str)] = &[
-            ("token.actions.githubusercontent.com:aud", "sts.amazonaws.com"),
+            (
+                "token.actions.githubusercontent.com:aud",
+                "sts.amazonaws.com",
+            ),
             (
                 "token.actions.githubusercontent.com:sub",
                 "repo:acme/orders:ref:refs/heads/main",
             ),
             ("token.actions.githubusercontent.com:sub", "repo:acme/*"),
-            ("accounts.google.com:aud", "123456789012-abc.apps.googleusercontent.com"),
+            (
+                "accounts.google.com:aud",
+                "123456789012-abc.apps.googleusercontent.com",
+            ),
             ("aws:SecureTransport", "false"),
-            ("oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub", "system:serviceaccount:prod:orders"),
+            (
+                "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub",
+                "system:serviceaccount:prod:orders",
+            ),
             ("AUTH_AUDIENCE_PRINCIPAL", "lambda.amazonaws.com"),
-            ("TOKEN_SUBJECT_FILTER", "repo:Acme-Corp/Orders:environment:production"),
+            (
+                "TOKEN_SUBJECT_FILTER",
+                "repo:Acme-Corp/Orders:environment:production",
+            ),
             ("AUTH_SERVICE", "cognito-idp.eu-west-1.amazonaws.com"),
             ("AUTH_TOKEN", "https://auth.example.com/oauth2/token"),
         ];
@@ -1387,7 +1397,9 @@ mod tests {
             let hits = SecretScanner::builtin().scan(Some(key), value);
             assert!(hits.is_empty(), "{key} = {value:?}: {hits:#?}");
         }
-        assert!(!looks_sensitive_name("token.actions.githubusercontent.com:sub"));
+        assert!(!looks_sensitive_name(
+            "token.actions.githubusercontent.com:sub"
+        ));
         // The names still work; the values decide.
         assert_eq!(
             only_hit(Some("API_TOKEN"), "q8Zk3pLm7NvX2cR9", "q8Zk3pLm7NvX2cR9").rule,
@@ -1395,7 +1407,10 @@ mod tests {
         );
         // A random part inside a subject-shaped value is still a credential.
         let sneaky = "svc:Xk9fQ2mLp7Rz4TbW8vNc";
-        assert_eq!(only_hit(Some("AUTH_TOKEN"), sneaky, sneaky).rule, NAMED_VALUE_RULE);
+        assert_eq!(
+            only_hit(Some("AUTH_TOKEN"), sneaky, sneaky).rule,
+            NAMED_VALUE_RULE
+        );
         // Password names report any literal that is not a host name.
         only_hit(Some("DB_PASSWORD"), "repo:hunter2", "repo:hunter2");
         only_hit(Some("ADMIN_PASSWORD"), "svc:hunter2!x", "svc:hunter2!x");

@@ -219,9 +219,12 @@ pub fn scrub_value(value: regorus::Value, found: &[Found]) -> regorus::Value {
                 }
                 Value::from(out)
             }
-            Value::Array(items) => {
-                Value::from(items.iter().map(|i| walk(i.clone(), pairs)).collect::<Vec<_>>())
-            }
+            Value::Array(items) => Value::from(
+                items
+                    .iter()
+                    .map(|i| walk(i.clone(), pairs))
+                    .collect::<Vec<_>>(),
+            ),
             Value::Set(items) => Value::from(
                 items
                     .iter()
@@ -248,7 +251,9 @@ mod tests {
 
     #[test]
     fn raw_text_of_broken_files_yields_their_secrets() {
-        let yaml = format!("Environment:\n  Variables:\n    AWS_SECRET_ACCESS_KEY: \"{AWS_SECRET}\n  bad: [\n");
+        let yaml = format!(
+            "Environment:\n  Variables:\n    AWS_SECRET_ACCESS_KEY: \"{AWS_SECRET}\n  bad: [\n"
+        );
         let found = scan_raw_text(&yaml);
         assert!(found.iter().any(|(s, _)| s == AWS_SECRET), "{found:?}");
         let hcl = format!("variable \"t\" {{\n  default = \"{GITHUB_PAT}\" }}}}}}\n");
@@ -256,7 +261,10 @@ mod tests {
         assert!(found.iter().any(|(s, _)| s == GITHUB_PAT), "{found:?}");
         let json = "{\"DB_PASSWORD\": \"hunter2\\q-secret\",}";
         let found = scan_raw_text(json);
-        assert!(found.iter().any(|(s, _)| s == "hunter2\\q-secret"), "{found:?}");
+        assert!(
+            found.iter().any(|(s, _)| s == "hunter2\\q-secret"),
+            "{found:?}"
+        );
         assert!(scan_raw_text("Runtime: python3.12\nHandler: app.handler\n").is_empty());
     }
 

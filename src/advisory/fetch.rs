@@ -30,8 +30,9 @@ pub const MANIFEST: &str = "faasguard-db.json";
 pub const MARKER: &str = ".faasguard-advisory-db";
 
 /// Within every `timeout` window a download must receive at least this
-/// much, or it has stalled.
-pub const MIN_PROGRESS_BYTES: u64 = 1024;
+/// much, or it has stalled: 8 KiB per 30 s is under 300 bytes a second,
+/// far below any working mirror, far above a server dripping bytes.
+pub const MIN_PROGRESS_BYTES: u64 = 8 << 10;
 
 const MARKER_TEXT: &str = "This directory is a faasguard advisory database: \
 `faasguard db update` replaces it as a whole.\n";

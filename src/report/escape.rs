@@ -66,9 +66,8 @@ pub fn source(text: &str, offsets: &[usize]) -> (String, Vec<usize>) {
     };
     while let Some((i, c)) = chars.next() {
         map_to(&mut mapped, i, out.len());
-        let keep = c == '\n'
-            || c == '\t'
-            || (c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n'));
+        let keep =
+            c == '\n' || c == '\t' || (c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n'));
         if keep || !is_unsafe(c) {
             out.push(c);
         } else {
@@ -94,8 +93,14 @@ mod tests {
             line("Fn\n::error file=README.md,line=1::forged"),
             "Fn\\n::error file=README.md,line=1::forged"
         );
-        assert_eq!(line("a\rb\u{c}c\u{1b}]8;;x\u{7}"), "a\\rb\\u{c}c\\u{1b}]8;;x\\u{7}");
-        assert_eq!(line("\u{9b}31m \u{202e}evil\u{2028}"), "\\u{9b}31m \\u{202e}evil\\u{2028}");
+        assert_eq!(
+            line("a\rb\u{c}c\u{1b}]8;;x\u{7}"),
+            "a\\rb\\u{c}c\\u{1b}]8;;x\\u{7}"
+        );
+        assert_eq!(
+            line("\u{9b}31m \u{202e}evil\u{2028}"),
+            "\\u{9b}31m \\u{202e}evil\\u{2028}"
+        );
         assert!(matches!(line("plain ünïcode"), Cow::Borrowed(_)));
     }
 

@@ -48,7 +48,11 @@ pub fn render(outcome: &Outcome) -> String {
             l.start.column,
             l.end.column,
             property(&escape::line(&title)),
-            data(&format!("{} [{}]{fix}", escape::line(&f.message), f.severity))
+            data(&format!(
+                "{} [{}]{fix}",
+                escape::line(&f.message),
+                f.severity
+            ))
         );
     }
     out

@@ -12,6 +12,7 @@ mod determinism;
 mod fixes;
 mod formats;
 mod fuzz_smoke;
+mod hostile;
 mod labelled;
 mod policies;
 mod props;

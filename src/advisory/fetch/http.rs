@@ -72,9 +72,7 @@ impl Failure {
     /// again gets the same answer.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Failure::Unreachable(_) | Failure::TimedOut | Failure::Stalled => {
-                Some(Duration::ZERO)
-            }
+            Failure::Unreachable(_) | Failure::TimedOut | Failure::Stalled => Some(Duration::ZERO),
             Failure::Status {
                 code, retry_after, ..
             } => (*code == 429 || (500..600).contains(code))
