@@ -1119,7 +1119,8 @@ impl UnitContext<'_> {
 
 fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
     // Policies see detected secrets only redacted (docs/security.md).
-    let input = crate::adapt::secrets::scrub_value(model.to_input(display), &out.secrets);
+    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+    let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
     let results = match engine.eval(input) {
         Ok(r) => r,
         Err(e) => {
@@ -1143,7 +1144,8 @@ fn evaluate_raw(
     out: &mut UnitOut,
 ) {
     let mut raw = doc.to_json();
-    crate::adapt::secrets::scrub_json(&mut raw, &out.secrets);
+    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+    crate::adapt::secrets::scrub_json(&mut raw, &scrub);
     match engine.eval_raw(&raw) {
         Ok(results) => {
             let first = out.findings.len();

@@ -199,6 +199,27 @@ pub fn scrub_json(value: &mut serde_json::Value, found: &[Found]) {
     }
 }
 
+/// The secrets to scrub from a unit's policy input: all found, except those
+/// that are exactly the id of a model item. Such a "secret" is a name other
+/// items refer to (a logical id under a token-named key); replacing it would
+/// cut the references rules follow and move findings off their resource,
+/// and the id is printed as the resource name in every report anyway.
+pub fn to_scrub(found: &[Found], model: &Model) -> Vec<Found> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let ids: std::collections::BTreeSet<&str> = crate::model::COLLECTIONS
+        .iter()
+        .flat_map(|c| model.items(c))
+        .filter_map(crate::model::item_id)
+        .collect();
+    found
+        .iter()
+        .filter(|(secret, _)| !ids.contains(secret.as_str()))
+        .cloned()
+        .collect()
+}
+
 /// [`scrub_json`] for the model's input as regorus holds it. Values without
 /// a secret are returned as they are (no copy); object keys are names, which
 /// the detector never reports, and stay.
