@@ -394,13 +394,24 @@ fn a_symlinked_policy_folder_pointing_outside_is_refused() {
     std::os::unix::fs::symlink(outside.path(), dir.path().join("linked")).expect("symlink");
     #[cfg(unix)]
     {
-        let (_, _, stderr) = json_report(dir.path(), &[]);
-        assert!(
-            stderr.contains(
-                "warning: .faasguard.toml:1: `policies` entry \"linked\" is ignored: it is outside the repository"
-            ) || stderr.contains("/linked\" is ignored: it is outside the repository"),
+        let (_, report, stderr) = json_report(dir.path(), &[]);
+        let shown = dir.path().canonicalize().expect("canonical");
+        let warnings: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .collect();
+        assert_eq!(
+            warnings,
+            vec![format!(
+                "warning: .faasguard.toml:1: `policies` entry {:?} is ignored: it is outside the \
+                 repository ({}); a repository's config may only name policy folders inside it \
+                 (use --policy, --config FILE or the user config)",
+                shown.join("linked").display().to_string(),
+                shown.display()
+            )],
             "{stderr}"
         );
+        assert_eq!(report["config"]["policies"], serde_json::json!([]));
     }
 }
 
@@ -578,6 +589,34 @@ fn the_deadline_is_a_flag_and_a_user_setting() {
         "{}",
         text(&out.stderr)
     );
+
+    // A valid one bounds the update: 30 kB at 2 kB per 100 ms takes 1.5 s.
+    std::fs::write(
+        home.path().join("faasguard/config.toml"),
+        "[advisories]\nupdate_deadline = 1\n",
+    )
+    .expect("write");
+    let body = vec![b'x'; 30_000];
+    let server = Server::start(move |_| Serve {
+        body: body.clone(),
+        piece: 2048,
+        pause: Duration::from_millis(100),
+    });
+    let out = faasguard()
+        .current_dir(dir.path())
+        .env("XDG_CONFIG_HOME", home.path())
+        .args(["db", "update", "--db-dir", "db", "--mirror", &server.base])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {}/crates.io/all.zip: no download finished within the 1 s deadline\n",
+            server.base
+        )
+    );
+    assert!(!dir.path().join("db").exists());
 }
 
 // ---------------------------------------------------------------- #14.11 transformed secrets
