@@ -157,28 +157,43 @@ pub struct ConfigErrors {
 impl ConfigErrors {
     /// Problems at byte ranges of `text`; messages are prefixed with their
     /// line so they read well without the snippet too.
+    ///
+    /// A repository's config is untrusted text: the path, messages (which
+    /// quote keys) and the snippet are escaped like every other output,
+    /// with the spans mapped onto the escaped text.
     pub fn new(path: &str, text: &str, problems: Vec<(String, Option<Range<usize>>)>) -> Self {
+        use crate::report::escape;
+        let path = escape::line(path).into_owned();
+        let ends: Vec<usize> = problems
+            .iter()
+            .filter_map(|(_, s)| s.as_ref())
+            .flat_map(|r| [r.start.min(text.len()), r.end.min(text.len())])
+            .collect();
+        let (shown, mapped) = escape::source(text, &ends);
+        let mut at = mapped.chunks(2);
         let problems = problems
             .into_iter()
             .map(|(message, span)| {
+                let message = escape::line(&message).into_owned();
                 let line = span
                     .as_ref()
                     .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+                let span = span.and_then(|_| at.next()).and_then(|m| match m {
+                    [start, end] => Some((*start, end.saturating_sub(*start)).into()),
+                    _ => None,
+                });
                 ConfigError {
                     message: match line {
                         Some(l) => format!("{path}:{l}: {message}"),
                         None => format!("{path}: {message}"),
                     },
                     label: message,
-                    span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
-                    source_code: miette::NamedSource::new(path, text.to_string()),
+                    span,
+                    source_code: miette::NamedSource::new(&path, shown.clone()),
                 }
             })
             .collect();
-        ConfigErrors {
-            path: path.to_string(),
-            problems,
-        }
+        ConfigErrors { path, problems }
     }
 }
 
@@ -835,6 +850,23 @@ pub const STARTER: &str = include_str!("starter.faasguard.toml");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_escape_what_the_file_wrote() {
+        let text = "\"x\\u001b]8;;evil\\u0007\" = 1\nfail_on = \"\\u001b\"\n";
+        let err = parse("repo/.faasguard.toml", text).expect_err("unknown key");
+        let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with(
+                "repo/.faasguard.toml:1: unknown field `x\\u{1b}]8;;evil\\u{7}`, expected one of"
+            ),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().all(|m| !m.contains('\u{1b}')),
+            "{messages:?}"
+        );
+    }
 
     #[test]
     fn reads_settings() {
