@@ -96,9 +96,14 @@ pub enum DbCommand {
         /// Download from a mirror of OSV's archives: `URL/<ecosystem>/all.zip`.
         #[arg(long, value_name = "URL")]
         mirror: Option<String>,
-        /// Seconds before a stalled connection or read fails.
+        /// Seconds before a stalled connection or read fails (a download that
+        /// gets less than 1 KiB in this long has stalled too).
         #[arg(long, default_value_t = 30)]
         timeout: u64,
+        /// Seconds the whole update may take, retries included (default: the
+        /// user config's `[advisories] update_deadline`, else no limit).
+        #[arg(long, value_name = "SECS")]
+        deadline: Option<u64>,
     },
 }
 
@@ -338,8 +343,9 @@ pub fn run(cli: Cli) -> i32 {
                     db_dir,
                     mirror,
                     timeout,
+                    deadline,
                 },
-        } => run_db_update(db_dir, mirror.as_deref(), timeout),
+        } => run_db_update(db_dir, mirror.as_deref(), timeout, deadline),
         Command::Init { dir } => run_init(&dir),
         Command::Baseline {
             command: BaselineCommand::Create(args),
@@ -427,14 +433,14 @@ fn read_stdin(paths: &[PathBuf]) -> Result<Option<std::sync::Arc<str>>, i32> {
 
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
     check_paths_exist(&args.paths)?;
-    let config_file = config::find(args.config.as_deref(), &args.paths);
-    let config = match &config_file {
-        Some(path) => match config::load(path) {
-            Ok(c) => c,
-            Err(e) => return Err(report_error(*e)),
-        },
-        None => config::Config::default(),
+    let resolved = match config::resolve(args.config.as_deref(), &args.paths) {
+        Ok(r) => r,
+        Err(e) => return Err(report_error(*e)),
     };
+    for refusal in &resolved.refused {
+        eprintln!("warning: {}", report::escape::line(refusal));
+    }
+    let (config, config_file) = (resolved.config, resolved.file);
     let mut excludes = config.exclude.clone();
     excludes.extend(args.excludes.iter().cloned());
     let discover = discover::Options {
@@ -619,11 +625,14 @@ fn print_diagnostics(outcome: &scan::Outcome) {
             Level::Warning => miette::Severity::Warning,
             Level::Note => miette::Severity::Advice,
         };
-        let file = d.file.clone().unwrap_or_default();
+        // File names and messages come from the scanned tree: escaped and
+        // redacted like every other output (docs/security.md).
+        let file = report::escape::line(d.file.as_deref().unwrap_or_default()).into_owned();
+        let message = report::escape::line(&outcome.redactor.redact(&d.message)).into_owned();
         let mut diag = miette::MietteDiagnostic::new(if file.is_empty() {
-            d.message.clone()
+            message
         } else {
-            format!("{file}: {}", d.message)
+            format!("{file}: {message}")
         })
         .with_severity(severity)
         .with_code(format!("faasguard::{}", d.code));
@@ -635,12 +644,13 @@ fn print_diagnostics(outcome: &scan::Outcome) {
                 let start = (span.start as usize).min(src.text.len());
                 let len =
                     (span.end.saturating_sub(span.start) as usize).min(src.text.len() - start);
-                diag = diag.with_label(miette::LabeledSpan::at(start..start + len, "here"));
-                // Masking keeps byte offsets, so the label still lines up.
-                miette::Report::new(diag).with_source_code(miette::NamedSource::new(
-                    &src.display,
-                    outcome.redactor.mask(&src.text),
-                ))
+                // Masking keeps byte offsets; escaping control characters
+                // does not, so it maps the label's ends along.
+                let masked = outcome.redactor.mask(&src.text);
+                let (shown, at) = report::escape::source(&masked, &[start, start + len]);
+                let (start, end) = (at[0], at[1].max(at[0]));
+                diag = diag.with_label(miette::LabeledSpan::at(start..end, "here"));
+                miette::Report::new(diag).with_source_code(miette::NamedSource::new(&file, shown))
             }
             None => miette::Report::new(diag),
         };
@@ -756,8 +766,23 @@ fn run_init(dir: &std::path::Path) -> i32 {
     EXIT_OK
 }
 
-fn run_db_update(db_dir: Option<PathBuf>, mirror: Option<&str>, timeout: u64) -> i32 {
+fn run_db_update(
+    db_dir: Option<PathBuf>,
+    mirror: Option<&str>,
+    timeout: u64,
+    deadline: Option<u64>,
+) -> i32 {
     use crate::advisory::fetch;
+    // Only the user's own config: `db update` reads no repository.
+    let user = match config::user_config_path().filter(|p| p.is_file()) {
+        Some(path) => match config::load(&path) {
+            Ok(c) => c,
+            Err(e) => return report_error(*e),
+        },
+        None => config::Config::default(),
+    };
+    let deadline = deadline.or(user.advisories.update_deadline);
+    let db_dir = db_dir.or_else(|| user.advisories.db.as_ref().map(PathBuf::from));
     let dir = match db_dir.map_or_else(fetch::default_db_dir, Ok) {
         Ok(d) => d,
         Err(e) => {
@@ -770,6 +795,7 @@ fn run_db_update(db_dir: Option<PathBuf>, mirror: Option<&str>, timeout: u64) ->
         opts.sources = fetch::Source::osv_mirror(m);
     }
     opts.timeout = std::time::Duration::from_secs(timeout.max(1));
+    opts.deadline = deadline.map(|d| std::time::Duration::from_secs(d.max(1)));
     opts.progress = true;
     match fetch::update(&opts) {
         Ok(report) => {

@@ -1,5 +1,13 @@
 //! `.faasguard.toml`: project settings, validated with every problem
 //! reported at once, each pointing at its line in the file.
+//!
+//! It also owns where settings may come from. A config found inside the
+//! scanned tree is written by whoever wrote the repository, which in CI may
+//! be an untrusted pull request: it may narrow what a scan reaches, never
+//! widen it ([`narrow_repository`]). Settings that widen reach (network,
+//! the advisory database, policy folders outside the repository) are
+//! honoured only from the command line, an explicit `--config FILE` or the
+//! user's own config ([`user_config_path`]). See ADR 0018.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -31,6 +39,10 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// `[advisories]`: the dependency advisory check.
     pub advisories: Advisories,
+    /// Where the settings that widen reach are written (`policies` entries
+    /// by index, `advisories.db`, `advisories.online`), for saying which
+    /// line a repository's config cannot have.
+    pub reach_spans: BTreeMap<String, Range<usize>>,
     /// The file's name and text, for errors found after parsing (rule ids
     /// that no loaded policy defines).
     pub origin: Option<(String, String)>,
@@ -120,6 +132,8 @@ pub struct Advisories {
     pub max_age_days: Option<u32>,
     /// Ask the OSV API instead of a local database.
     pub online: Option<bool>,
+    /// `db update`: seconds the whole download may take.
+    pub update_deadline: Option<u64>,
 }
 
 /// One problem in a config file.
@@ -147,28 +161,43 @@ pub struct ConfigErrors {
 impl ConfigErrors {
     /// Problems at byte ranges of `text`; messages are prefixed with their
     /// line so they read well without the snippet too.
+    ///
+    /// A repository's config is untrusted text: the path, messages (which
+    /// quote keys) and the snippet are escaped like every other output,
+    /// with the spans mapped onto the escaped text.
     pub fn new(path: &str, text: &str, problems: Vec<(String, Option<Range<usize>>)>) -> Self {
+        use crate::report::escape;
+        let path = escape::line(path).into_owned();
+        let ends: Vec<usize> = problems
+            .iter()
+            .filter_map(|(_, s)| s.as_ref())
+            .flat_map(|r| [r.start.min(text.len()), r.end.min(text.len())])
+            .collect();
+        let (shown, mapped) = escape::source(text, &ends);
+        let mut at = mapped.chunks(2);
         let problems = problems
             .into_iter()
             .map(|(message, span)| {
+                let message = escape::line(&message).into_owned();
                 let line = span
                     .as_ref()
                     .map(|r| text[..r.start.min(text.len())].matches('\n').count() + 1);
+                let span = span.and_then(|_| at.next()).and_then(|m| match m {
+                    [start, end] => Some((*start, end.saturating_sub(*start)).into()),
+                    _ => None,
+                });
                 ConfigError {
                     message: match line {
                         Some(l) => format!("{path}:{l}: {message}"),
                         None => format!("{path}: {message}"),
                     },
                     label: message,
-                    span: span.map(|r| (r.start, r.end.saturating_sub(r.start)).into()),
-                    source_code: miette::NamedSource::new(path, text.to_string()),
+                    span,
+                    source_code: miette::NamedSource::new(&path, shown.clone()),
                 }
             })
             .collect();
-        ConfigErrors {
-            path: path.to_string(),
-            problems,
-        }
+        ConfigErrors { path, problems }
     }
 }
 
@@ -221,6 +250,198 @@ pub fn load(path: &Path) -> Result<Config, Box<ConfigErrors>> {
         }
     }
     Ok(config)
+}
+
+/// The user's own config: `faasguard/config.toml` in the user's config
+/// directory (`$XDG_CONFIG_HOME`, else `~/.config` on Linux). Trusted like
+/// the command line: no repository can write it.
+pub fn user_config_path() -> Option<PathBuf> {
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute());
+    xdg.or_else(dirs::config_dir)
+        .map(|d| d.join("faasguard").join("config.toml"))
+}
+
+/// The settings of a scan and where they came from.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    pub config: Config,
+    /// The project config read (explicit, or found in the scanned tree).
+    pub file: Option<PathBuf>,
+    /// What a repository's config tried to widen and was refused, one
+    /// message each, naming the key and its line.
+    pub refused: Vec<String>,
+}
+
+/// The config of a scan: the user's config (if any) under the project's,
+/// which is `--config FILE` (trusted) or the `.faasguard.toml` found from
+/// the scan paths (narrowed by [`narrow_repository`]).
+pub fn resolve(
+    explicit: Option<&Path>,
+    scan_paths: &[PathBuf],
+) -> Result<Resolved, Box<ConfigErrors>> {
+    let user = match user_config_path().filter(|p| p.is_file()) {
+        Some(path) => Some(load(&path)?),
+        None => None,
+    };
+    let file = find(explicit, scan_paths);
+    let mut refused = Vec::new();
+    let project = match &file {
+        Some(path) => {
+            let mut c = load(path)?;
+            if explicit.is_none() {
+                refused = narrow_repository(&mut c, &repository_root(path));
+            }
+            Some(c)
+        }
+        None => None,
+    };
+    let config = match (user, project) {
+        (Some(u), Some(p)) => merge(u, p),
+        (Some(c), None) | (None, Some(c)) => c,
+        (None, None) => Config::default(),
+    };
+    Ok(Resolved {
+        config,
+        file,
+        refused,
+    })
+}
+
+/// The project's settings over the user's: each setting the project writes
+/// wins, lists add up (the user's excludes and policies first).
+fn merge(user: Config, project: Config) -> Config {
+    let (rules, origin) = if project.rules.is_empty() {
+        (user.rules, user.origin)
+    } else {
+        (project.rules, project.origin)
+    };
+    let mut exclude = user.exclude;
+    exclude.extend(project.exclude);
+    let mut policies = user.policies;
+    policies.extend(project.policies);
+    Config {
+        fail_on: project.fail_on.or(user.fail_on),
+        exclude,
+        threads: project.threads.or(user.threads),
+        scan_cdk_out: project.scan_cdk_out.or(user.scan_cdk_out),
+        allow_inline_suppressions: project
+            .allow_inline_suppressions
+            .or(user.allow_inline_suppressions),
+        residency: if project.residency.allowed_regions.is_empty() {
+            user.residency
+        } else {
+            project.residency
+        },
+        rules,
+        policies,
+        advisories: Advisories {
+            db: project.advisories.db.or(user.advisories.db),
+            max_age_days: project
+                .advisories
+                .max_age_days
+                .or(user.advisories.max_age_days),
+            online: project.advisories.online.or(user.advisories.online),
+            update_deadline: project
+                .advisories
+                .update_deadline
+                .or(user.advisories.update_deadline),
+        },
+        reach_spans: BTreeMap::new(),
+        origin,
+    }
+}
+
+/// The repository a config file belongs to: the nearest ancestor of its
+/// directory holding `.git` (the git top level), else its own directory.
+pub fn repository_root(config_file: &Path) -> PathBuf {
+    let dir = config_file.parent().unwrap_or(Path::new("."));
+    let dir = dir.canonicalize().unwrap_or_else(|_| absolute(dir));
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// `p` with `.` and `..` resolved without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Drops what a repository's config may not decide, and says why: it may
+/// turn the network off but not on, cannot choose the advisory database,
+/// and names policy folders only inside `root` (symlinks resolved, so a
+/// link pointing out is refused too). Returns one message per refusal,
+/// `file:line: ...`, in file order.
+pub fn narrow_repository(config: &mut Config, root: &Path) -> Vec<String> {
+    let (shown, text) = config.origin.clone().unwrap_or_default();
+    let mut refused: Vec<(usize, String)> = Vec::new();
+    let mut refuse = |key: &str, why: String| {
+        let at = config.reach_spans.get(key).map_or(0, |r| r.start);
+        let line = text[..at.min(text.len())].matches('\n').count() + 1;
+        refused.push((at, format!("{shown}:{line}: {why}")));
+    };
+    if config.advisories.online == Some(true) {
+        config.advisories.online = None;
+        refuse(
+            "advisories.online",
+            "`advisories.online = true` is ignored: a repository's config cannot turn on \
+             network access (use --online, --config FILE or the user config)"
+                .into(),
+        );
+    }
+    if let Some(db) = config.advisories.db.take() {
+        refuse(
+            "advisories.db",
+            format!(
+                "`advisories.db = {db:?}` is ignored: a repository's config cannot choose the \
+                 advisory database (use --advisory-db, --config FILE or the user config)"
+            ),
+        );
+    }
+    let policies = std::mem::take(&mut config.policies);
+    for (i, p) in policies.into_iter().enumerate() {
+        let resolved = p
+            .canonicalize()
+            .unwrap_or_else(|_| normalize(&absolute(&p)));
+        if resolved.starts_with(root) {
+            config.policies.push(p);
+        } else {
+            refuse(
+                &format!("policies.{i}"),
+                format!(
+                    "`policies` entry {:?} is ignored: it is outside the repository ({}); a \
+                     repository's config may only name policy folders inside it (use --policy, \
+                     --config FILE or the user config)",
+                    p.display().to_string(),
+                    root.display()
+                ),
+            );
+        }
+    }
+    refused.sort();
+    refused.into_iter().map(|(_, m)| m).collect()
 }
 
 /// How errors name the file: relative to the working directory when below
@@ -340,11 +561,10 @@ impl Walker {
                 }
                 "scan_cdk_out" => c.scan_cdk_out = self.boolean(name, item, key_span),
                 "policies" => {
-                    c.policies = self
-                        .strings(name, item, key_span)
-                        .into_iter()
-                        .map(|n| PathBuf::from(n.name))
-                        .collect()
+                    for (i, n) in self.strings(name, item, key_span).into_iter().enumerate() {
+                        c.reach_spans.insert(format!("policies.{i}"), n.span);
+                        c.policies.push(PathBuf::from(n.name));
+                    }
                 }
                 "residency" => {
                     if let Some(t) = self.table(name, item, key_span) {
@@ -356,13 +576,19 @@ impl Walker {
                 }
                 "advisories" => {
                     if let Some(t) = self.table(name, item, key_span) {
-                        let known = ["db", "max_age_days", "online"];
+                        let known = ["db", "max_age_days", "online", "update_deadline"];
                         for (k, ks, v) in self.entries(t, " in [advisories]", &known) {
+                            if let Some(span) = ks.clone().or_else(|| v.span()) {
+                                c.reach_spans.insert(format!("advisories.{k}"), span);
+                            }
                             match k {
                                 "db" => c.advisories.db = self.string(k, v, ks).map(|n| n.name),
                                 "max_age_days" => {
                                     c.advisories.max_age_days =
                                         self.integer(k, v, ks).map(|n| n as u32)
+                                }
+                                "update_deadline" => {
+                                    c.advisories.update_deadline = self.integer(k, v, ks)
                                 }
                                 _ => c.advisories.online = self.boolean(k, v, ks),
                             }
@@ -631,6 +857,23 @@ pub const STARTER: &str = include_str!("starter.faasguard.toml");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_escape_what_the_file_wrote() {
+        let text = "\"x\\u001b]8;;evil\\u0007\" = 1\nfail_on = \"\\u001b\"\n";
+        let err = parse("repo/.faasguard.toml", text).expect_err("unknown key");
+        let messages: Vec<&str> = err.problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with(
+                "repo/.faasguard.toml:1: unknown field `x\\u{1b}]8;;evil\\u{7}`, expected one of"
+            ),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().all(|m| !m.contains('\u{1b}')),
+            "{messages:?}"
+        );
+    }
 
     #[test]
     fn reads_settings() {

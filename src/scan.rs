@@ -358,8 +358,27 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         &mut findings,
         &mut diagnostics,
     );
+    // Files that failed to parse had no values scanned; their snippets and
+    // messages must still not show a secret (docs/security.md).
+    let mut broken: Vec<FileId> = diagnostics
+        .iter()
+        .filter(|d| d.code == "parse-error")
+        .filter_map(|d| d.span.map(|s| s.file))
+        .collect();
+    broken.sort();
+    broken.dedup();
+    for file in broken {
+        if let Some(src) = sources.get(file) {
+            for (secret, redacted) in crate::adapt::secrets::scan_raw_text(&src.text) {
+                redactor.add(&secret, &redacted);
+            }
+        }
+    }
     for f in &mut findings {
         f.message = redactor.redact(&f.message);
+    }
+    for d in &mut diagnostics {
+        d.message = redactor.redact(&d.message);
     }
     finding::sort(&mut findings, &sources);
     merge_repeats(&mut findings);
@@ -1551,7 +1570,10 @@ fn merge_repeats(findings: &mut Vec<Finding>) {
 }
 
 fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
-    let results = match engine.eval(model.to_input(display)) {
+    // Policies see detected secrets only redacted (docs/security.md).
+    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+    let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
+    let results = match engine.eval(input) {
         Ok(r) => r,
         Err(e) => {
             out.diagnostics.push(
@@ -1573,7 +1595,10 @@ fn evaluate_raw(
     engine: &mut Engine,
     out: &mut UnitOut,
 ) {
-    match engine.eval_raw(&doc.to_json()) {
+    let mut raw = doc.to_json();
+    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+    crate::adapt::secrets::scrub_json(&mut raw, &scrub);
+    match engine.eval_raw(&raw) {
         Ok(results) => {
             let first = out.findings.len();
             let spans: Vec<Option<Span>> = results

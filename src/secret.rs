@@ -708,6 +708,63 @@ fn looks_like_path(value: &str) -> bool {
         && shannon_entropy(value) < 4.2
 }
 
+/// `sts.amazonaws.com`, `lambda.amazonaws.com`, `api.example.org`: a host
+/// name or service principal (dot-separated labels, the last one a word),
+/// which names who is trusted or where to connect, never a credential.
+fn looks_like_host(value: &str) -> bool {
+    let labels: Vec<&str> = value.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_lowercase()))
+        && !value.bytes().any(|b| b.is_ascii_uppercase())
+}
+
+/// `repo:acme/orders:ref:refs/heads/main`, `system:serviceaccount:ns:app`,
+/// `urn:ietf:params:oauth`: a `scheme:` word followed by colon- or
+/// slash-separated parts, none of which looks random. OIDC subjects and
+/// audiences, URNs and similar identifiers sit under token-named keys
+/// (`token.actions.githubusercontent.com:sub`) without being secrets.
+fn looks_like_subject(value: &str) -> bool {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return false;
+    };
+    (2..=20).contains(&scheme.len())
+        && scheme.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        && !rest.is_empty()
+        && rest.split([':', '/']).all(|part| !looks_random(part))
+}
+
+/// A part of an identifier that reads like a generated key: long, mixed
+/// case with digits, and high entropy.
+fn looks_random(part: &str) -> bool {
+    let has = |f: fn(&u8) -> bool| part.as_bytes().iter().any(f);
+    part.chars().count() >= 16
+        && has(u8::is_ascii_digit)
+        && has(u8::is_ascii_uppercase)
+        && has(u8::is_ascii_lowercase)
+        && shannon_entropy(part) > 3.5
+}
+
+/// IAM and trust-policy condition keys (`aws:SourceArn`,
+/// `token.actions.githubusercontent.com:aud`, `accounts.google.com:sub`)
+/// name an attribute of a request: `namespace:name`, never a variable that
+/// holds a secret, however the namespace is spelt.
+fn is_condition_key(key: &str) -> bool {
+    let ident = |s: &str, extra: &[u8]| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || extra.contains(&b))
+    };
+    key.split_once(':')
+        .is_some_and(|(ns, name)| ident(ns, b"_") && ident(name, b"_:/"))
+}
+
 /// The span of the trimmed value when it is a literal secret under a sensitive
 /// name. Password-like names report any literal (`hunter2!x` is a finding);
 /// other names need an entropy of at least 3.0 and a value that looks like a
@@ -722,11 +779,17 @@ fn named_value_span(key: &str, value: &str) -> Option<(usize, usize)> {
         || is_reference(trimmed)
         || looks_like_url(trimmed)
         || looks_like_path(trimmed)
+        || looks_like_host(trimmed)
     {
         return None;
     }
     if kind == NameKind::Password {
         return Some((start, end));
+    }
+    // A name that sounds like a secret is not enough: the value must look
+    // like a credential, not like an identifier of a principal or a subject.
+    if looks_like_subject(trimmed) {
+        return None;
     }
     let token = ["Bearer ", "Basic ", "Token "]
         .iter()
@@ -834,6 +897,9 @@ fn is_secret_word(word: &str) -> bool {
 }
 
 fn classify_name(key: &str) -> Option<NameKind> {
+    if is_condition_key(key) {
+        return None;
+    }
     let words = word_parts(key);
     let mut last = None;
     let mut password = false;
@@ -1296,6 +1362,58 @@ mod tests {
         ] {
             assert!(!looks_sensitive_name(key), "{key}");
         }
+    }
+
+    #[test]
+    fn oidc_condition_keys_audiences_subjects_and_principals_are_not_secrets() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "token.actions.githubusercontent.com:aud",
+                "sts.amazonaws.com",
+            ),
+            (
+                "token.actions.githubusercontent.com:sub",
+                "repo:acme/orders:ref:refs/heads/main",
+            ),
+            ("token.actions.githubusercontent.com:sub", "repo:acme/*"),
+            (
+                "accounts.google.com:aud",
+                "123456789012-abc.apps.googleusercontent.com",
+            ),
+            ("aws:SecureTransport", "false"),
+            (
+                "oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub",
+                "system:serviceaccount:prod:orders",
+            ),
+            ("AUTH_AUDIENCE_PRINCIPAL", "lambda.amazonaws.com"),
+            (
+                "TOKEN_SUBJECT_FILTER",
+                "repo:Acme-Corp/Orders:environment:production",
+            ),
+            ("AUTH_SERVICE", "cognito-idp.eu-west-1.amazonaws.com"),
+            ("AUTH_TOKEN", "https://auth.example.com/oauth2/token"),
+        ];
+        for (key, value) in cases {
+            let hits = SecretScanner::builtin().scan(Some(key), value);
+            assert!(hits.is_empty(), "{key} = {value:?}: {hits:#?}");
+        }
+        assert!(!looks_sensitive_name(
+            "token.actions.githubusercontent.com:sub"
+        ));
+        // The names still work; the values decide.
+        assert_eq!(
+            only_hit(Some("API_TOKEN"), "q8Zk3pLm7NvX2cR9", "q8Zk3pLm7NvX2cR9").rule,
+            NAMED_VALUE_RULE
+        );
+        // A random part inside a subject-shaped value is still a credential.
+        let sneaky = "svc:Xk9fQ2mLp7Rz4TbW8vNc";
+        assert_eq!(
+            only_hit(Some("AUTH_TOKEN"), sneaky, sneaky).rule,
+            NAMED_VALUE_RULE
+        );
+        // Password names report any literal that is not a host name.
+        only_hit(Some("DB_PASSWORD"), "repo:hunter2", "repo:hunter2");
+        only_hit(Some("ADMIN_PASSWORD"), "svc:hunter2!x", "svc:hunter2!x");
     }
 
     #[test]

@@ -2,6 +2,11 @@
 //! string values of a unit and records what it finds as `hardcoded_secrets`
 //! items (with the redacted form only), plus which environment variables and
 //! parameters have secret-like names. Rules decide what to report.
+//!
+//! It also owns the two other places secrets are found or hidden: the raw
+//! text of files that fail to parse ([`scan_raw_text`], so their snippets are
+//! masked like any other), and the policy input ([`scrub_json`], so a custom
+//! policy never holds a detected secret it could transform and print).
 
 use crate::model::{Item, Model};
 use crate::parse::{Node, Value};
@@ -96,6 +101,205 @@ pub fn mark_sensitive_names(model: &mut Model) {
             p,
             "sensitive_name",
             Node::bool(looks_sensitive_name(&name), span),
+        );
+    }
+}
+
+/// Secrets in the raw text of a file that could not be parsed: each line is
+/// read as `key: value` / `key = value` / `"key": "value",` (the shapes of
+/// YAML, HCL, TOML and JSON) and scanned with its key, and the whole line is
+/// scanned for patterns that need no key (`ghp_...`, PEM blocks). Only the
+/// snippet redactor uses the result; nothing is reported from it.
+pub fn scan_raw_text(text: &str) -> Vec<Found> {
+    let scanner = SecretScanner::builtin();
+    let mut found: Vec<Found> = Vec::new();
+    let mut push = |value: &str, hits: Vec<crate::secret::SecretHit>| {
+        for hit in hits {
+            if let Some(secret) = value.get(hit.start..hit.end) {
+                found.push((secret.to_string(), hit.redacted));
+            }
+        }
+    };
+    for line in text.lines() {
+        let line = line.trim();
+        push(line, scanner.scan(None, line));
+        let Some((key, value)) = split_assignment(line) else {
+            continue;
+        };
+        push(value, scanner.scan(Some(key), value));
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// `key` and `value` of one line of YAML, HCL, TOML or JSON, quotes removed;
+/// a quoted value ends at its closing quote (so `"ghp_..." }}}` is the token).
+fn split_assignment(line: &str) -> Option<(&str, &str)> {
+    let line = line.trim_start_matches("- ");
+    let at = line.find([':', '='])?;
+    let key = line.get(..at)?.trim().trim_matches(['"', '\'']).trim();
+    let rest = line.get(at + 1..)?.trim_start_matches(['=', '>']).trim();
+    if key.is_empty() || rest.is_empty() {
+        return None;
+    }
+    let value = match rest.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let body = rest.get(1..)?;
+            let mut end = body.len();
+            let mut escaped = false;
+            for (i, c) in body.char_indices() {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    end = i;
+                    break;
+                }
+            }
+            body.get(..end)?
+        }
+        _ => rest
+            .split(" #")
+            .next()
+            .unwrap_or(rest)
+            .trim_end_matches([',', ';'])
+            .trim(),
+    };
+    Some((key, value))
+}
+
+/// Replaces every detected secret inside the strings of a policy input by
+/// its redacted form. Built-in rules read only `hardcoded_secrets` (redacted
+/// already), names and structure; custom policies get the same input, so no
+/// rule can echo, slice, re-case or encode a raw secret into a message.
+pub fn scrub_json(value: &mut serde_json::Value, found: &[Found]) {
+    if found.is_empty() {
+        return;
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    let mut pairs: Vec<&Found> = found.iter().filter(|(s, _)| !s.is_empty()).collect();
+    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    pairs.dedup();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::String(s) => {
+                for (secret, redacted) in &pairs {
+                    if s.contains(secret.as_str()) {
+                        *s = s.replace(secret.as_str(), redacted);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => stack.extend(items.iter_mut()),
+            serde_json::Value::Object(map) => stack.extend(map.values_mut()),
+            _ => {}
+        }
+    }
+}
+
+/// The secrets to scrub from a unit's policy input: all found, except those
+/// that are exactly the id of a model item. Such a "secret" is a name other
+/// items refer to (a logical id under a token-named key); replacing it would
+/// cut the references rules follow and move findings off their resource,
+/// and the id is printed as the resource name in every report anyway.
+pub fn to_scrub(found: &[Found], model: &Model) -> Vec<Found> {
+    if found.is_empty() {
+        return Vec::new();
+    }
+    let ids: std::collections::BTreeSet<&str> = crate::model::COLLECTIONS
+        .iter()
+        .flat_map(|c| model.items(c))
+        .filter_map(crate::model::item_id)
+        .collect();
+    found
+        .iter()
+        .filter(|(secret, _)| !ids.contains(secret.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// [`scrub_json`] for the model's input as regorus holds it. Values without
+/// a secret are returned as they are (no copy); object keys are names, which
+/// the detector never reports, and stay.
+pub fn scrub_value(value: regorus::Value, found: &[Found]) -> regorus::Value {
+    use regorus::Value;
+    if found.is_empty() {
+        return value;
+    }
+    let mut pairs: Vec<&Found> = found.iter().filter(|(s, _)| !s.is_empty()).collect();
+    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    pairs.dedup();
+    fn walk(v: Value, pairs: &[&Found]) -> Value {
+        match v {
+            Value::String(s) if pairs.iter().any(|(secret, _)| s.contains(secret.as_str())) => {
+                let mut out = s.to_string();
+                for (secret, redacted) in pairs {
+                    out = out.replace(secret.as_str(), redacted);
+                }
+                Value::from(out)
+            }
+            Value::Array(items) => Value::from(
+                items
+                    .iter()
+                    .map(|i| walk(i.clone(), pairs))
+                    .collect::<Vec<_>>(),
+            ),
+            Value::Set(items) => Value::from(
+                items
+                    .iter()
+                    .map(|i| walk(i.clone(), pairs))
+                    .collect::<std::collections::BTreeSet<_>>(),
+            ),
+            Value::Object(map) => Value::from(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), walk(v.clone(), pairs)))
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            ),
+            other => other,
+        }
+    }
+    walk(value, &pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK8sQ2pL4n";
+    const GITHUB_PAT: &str = "ghp_R8zK2mQ9vL4xT7pN3wB6yH1cF5dJ0sA2gE8u";
+
+    #[test]
+    fn raw_text_of_broken_files_yields_their_secrets() {
+        let yaml = format!(
+            "Environment:\n  Variables:\n    AWS_SECRET_ACCESS_KEY: \"{AWS_SECRET}\n  bad: [\n"
+        );
+        let found = scan_raw_text(&yaml);
+        assert!(found.iter().any(|(s, _)| s == AWS_SECRET), "{found:?}");
+        let hcl = format!("variable \"t\" {{\n  default = \"{GITHUB_PAT}\" }}}}}}\n");
+        let found = scan_raw_text(&hcl);
+        assert!(found.iter().any(|(s, _)| s == GITHUB_PAT), "{found:?}");
+        let json = "{\"DB_PASSWORD\": \"hunter2\\q-secret\",}";
+        let found = scan_raw_text(json);
+        assert!(
+            found.iter().any(|(s, _)| s == "hunter2\\q-secret"),
+            "{found:?}"
+        );
+        assert!(scan_raw_text("Runtime: python3.12\nHandler: app.handler\n").is_empty());
+    }
+
+    #[test]
+    fn scrub_replaces_secrets_in_every_string() {
+        let found = vec![(GITHUB_PAT.to_string(), "ghp_****8u".to_string())];
+        let mut v = serde_json::json!({
+            "a": [GITHUB_PAT, {"b": format!("Bearer {GITHUB_PAT}")}],
+            "n": 1,
+        });
+        scrub_json(&mut v, &found);
+        assert_eq!(
+            v,
+            serde_json::json!({"a": ["ghp_****8u", {"b": "Bearer ghp_****8u"}], "n": 1})
         );
     }
 }

@@ -14,7 +14,7 @@ mod verify;
 use std::fs::{self, File};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,20 @@ pub use http::Retry;
 
 /// The file that records when and from where the database was fetched.
 pub const MANIFEST: &str = "faasguard-db.json";
+
+/// The marker that says a directory is a faasguard advisory database, which
+/// `db update` may replace. It is written first into every database it
+/// builds; a directory without it (or [`MANIFEST`], from databases built
+/// before the marker existed) is replaced only when it is empty.
+pub const MARKER: &str = ".faasguard-advisory-db";
+
+/// Within every `timeout` window a download must receive at least this
+/// much, or it has stalled: 8 KiB per 30 s is under 300 bytes a second,
+/// far below any working mirror, far above a server dripping bytes.
+pub const MIN_PROGRESS_BYTES: u64 = 8 << 10;
+
+const MARKER_TEXT: &str = "This directory is a faasguard advisory database: \
+`faasguard db update` replaces it as a whole.\n";
 
 /// Where OSV publishes its per-ecosystem archives.
 pub const OSV_ARCHIVES: &str = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -63,8 +77,13 @@ pub struct UpdateOptions {
     pub db_dir: PathBuf,
     pub sources: Vec<Source>,
     /// Bounds connecting, waiting for an answer and every read of the
-    /// body: a slow download goes on, a stalled one fails.
+    /// body; a download that receives less than [`MIN_PROGRESS_BYTES`] in
+    /// this long has stalled and fails too (a server dripping a byte a
+    /// second never trips a read timeout). A slow download goes on.
     pub timeout: Duration,
+    /// The whole update, every source and retry included, must finish in
+    /// this long (`None`: no overall limit).
+    pub deadline: Option<Duration>,
     pub retry: Retry,
     /// No archive may be larger (a misconfigured mirror could stream
     /// forever).
@@ -80,6 +99,7 @@ impl UpdateOptions {
             db_dir,
             sources: Source::osv_defaults(),
             timeout: Duration::from_secs(30),
+            deadline: None,
             retry: Retry::default(),
             max_bytes: 4 << 30,
             progress: false,
@@ -123,6 +143,14 @@ pub enum FetchError {
     BadSourceName(String),
     #[error("{0}: not a usable database directory")]
     BadDbDir(PathBuf),
+    #[error(
+        "refusing to replace {}: {reason}; pass a new or empty directory, or one that \
+         `faasguard db update` created",
+        path.display()
+    )]
+    NotADatabase { path: PathBuf, reason: String },
+    #[error("{url}: no download finished within the {} deadline", http::seconds(*deadline))]
+    Deadline { url: String, deadline: Duration },
     #[error("cannot set up the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
     #[error("cannot reach {url}: {reason}")]
@@ -173,6 +201,7 @@ pub fn update(opts: &UpdateOptions) -> Result<UpdateReport, FetchError> {
         check_source_name(&s.name)?;
     }
     let db = &opts.db_dir;
+    check_replaceable(db)?;
     let staged = swap::staging(db).ok_or_else(|| FetchError::BadDbDir(db.clone()))?;
     if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(parent).map_err(io_err(parent))?;
@@ -194,18 +223,53 @@ pub fn update(opts: &UpdateOptions) -> Result<UpdateReport, FetchError> {
     built
 }
 
+/// Whether `dir` holds a faasguard database (its [`MARKER`] or [`MANIFEST`]).
+pub fn is_database(dir: &Path) -> bool {
+    dir.join(MARKER).is_file() || dir.join(MANIFEST).is_file()
+}
+
+/// `update` replaces the database directory as a whole, deleting what was
+/// there: only a missing or empty directory, or a faasguard database, may be
+/// replaced (`--db-dir ~/projects` must not delete the projects).
+fn check_replaceable(db: &Path) -> Result<(), FetchError> {
+    let refuse = |reason: &str| FetchError::NotADatabase {
+        path: db.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    match fs::metadata(db) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(db)(e)),
+        Ok(m) if !m.is_dir() => Err(refuse("it is not a directory")),
+        Ok(_) if is_database(db) => Ok(()),
+        Ok(_) => {
+            let mut entries = fs::read_dir(db).map_err(io_err(db))?;
+            if entries.next().is_none() {
+                Ok(())
+            } else {
+                Err(refuse(&format!(
+                    "it is not empty and holds no faasguard advisory database (no {MARKER} or \
+                     {MANIFEST} in it)"
+                )))
+            }
+        }
+    }
+}
+
 /// Downloads and verifies every source into `staged`, then writes the
 /// manifest.
 fn build(opts: &UpdateOptions, staged: &Path) -> Result<UpdateReport, FetchError> {
+    fs::create_dir_all(staged).map_err(io_err(staged))?;
+    write_synced(&staged.join(MARKER), MARKER_TEXT.as_bytes())?;
     let urls: Vec<&str> = opts.sources.iter().map(|s| s.url.as_str()).collect();
     let client = http::client(opts.timeout, &urls).map_err(FetchError::Client)?;
+    let deadline = opts.deadline.map(|d| (Instant::now() + d, d));
     let mut sources = Vec::new();
     let mut records = Vec::new();
     for source in &opts.sources {
         let dir = staged.join("osv").join(&source.name);
         fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let part = dir.join("all.zip.part");
-        let (bytes, sha256) = download(&client, opts, source, &part)?;
+        let (bytes, sha256) = download(&client, opts, source, &part, deadline)?;
         let count = verify::osv_archive(&part).map_err(|r| match r {
             verify::Rejection::NotZip(reason) => FetchError::NotZip {
                 url: source.url.clone(),
@@ -259,6 +323,7 @@ fn download(
     opts: &UpdateOptions,
     source: &Source,
     dest: &Path,
+    deadline: Option<(Instant, Duration)>,
 ) -> Result<(u64, String), FetchError> {
     let bar = progress_bar(opts.progress, &source.name);
     let result = http::retrying(
@@ -269,7 +334,7 @@ fn download(
         },
         |_| {
             bar.set_position(0);
-            attempt(client, opts, source, dest, &bar)
+            attempt(client, opts, source, dest, &bar, deadline)
         },
     );
     bar.finish_and_clear();
@@ -292,7 +357,18 @@ fn attempt(
     source: &Source,
     dest: &Path,
     bar: &indicatif::ProgressBar,
+    deadline: Option<(Instant, Duration)>,
 ) -> Result<(u64, String), Attempt> {
+    let past_deadline = || match deadline {
+        Some((at, limit)) if Instant::now() >= at => Some(Attempt::Final(FetchError::Deadline {
+            url: source.url.clone(),
+            deadline: limit,
+        })),
+        _ => None,
+    };
+    if let Some(e) = past_deadline() {
+        return Err(e);
+    }
     let too_large = || {
         Attempt::Final(FetchError::TooLarge {
             url: source.url.clone(),
@@ -316,6 +392,9 @@ fn attempt(
     let mut hash = sha256::Sha256::default();
     let mut total = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
+    // Progress is counted per `timeout` window: a read timeout alone never
+    // fires on a server that sends one byte just often enough.
+    let mut window = (Instant::now(), 0u64);
     loop {
         let n = match resp.read(&mut buf) {
             Ok(0) => break,
@@ -323,6 +402,15 @@ fn attempt(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Attempt::Http(http::classify_read(&e))),
         };
+        if let Some(e) = past_deadline() {
+            return Err(e);
+        }
+        window.1 += n as u64;
+        if window.1 >= MIN_PROGRESS_BYTES {
+            window = (Instant::now(), 0);
+        } else if window.0.elapsed() >= opts.timeout {
+            return Err(Attempt::Http(http::Failure::Stalled));
+        }
         let chunk = buf.get(..n).unwrap_or_default();
         total += n as u64;
         if total > opts.max_bytes {

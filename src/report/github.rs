@@ -1,10 +1,12 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice`
 //! line per finding, which GitHub shows as annotations on the pull request
-//! diff, without code scanning.
+//! diff, without code scanning. Untrusted text is [`escape::line`]d before
+//! GitHub's own escaping, so no finding can end its command line early (or
+//! smuggle `::add-mask::` or ESC sequences into the log).
 
 use std::fmt::Write as _;
 
-use super::locate;
+use super::{escape, locate};
 use crate::rule::Severity;
 use crate::scan::Outcome;
 
@@ -32,20 +34,25 @@ pub fn render(outcome: &Outcome) -> String {
         let title = l.rule.map_or(f.rule_id.clone(), |r| {
             format!("{} {}", r.meta.id, r.meta.title)
         });
+        // The one line break that is ours: between the message and the fix.
         let fix = l
             .rule
-            .map(|r| format!("\nfix: {}", f.remediation(r)))
+            .map(|r| format!("\nfix: {}", escape::line(f.remediation(r))))
             .unwrap_or_default();
         let _ = writeln!(
             out,
             "::{command} file={},line={},endLine={},col={},endColumn={},title={}::{}",
-            property(l.file),
+            property(&escape::line(l.file)),
             l.start.line,
             l.end.line,
             l.start.column,
             l.end.column,
-            property(&title),
-            data(&format!("{} [{}]{fix}", f.message, f.severity))
+            property(&escape::line(&title)),
+            data(&format!(
+                "{} [{}]{fix}",
+                escape::line(&f.message),
+                f.severity
+            ))
         );
     }
     out

@@ -17,8 +17,13 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            // XML 1.0 forbids most control characters and the
+            // non-characters U+FFFE and U+FFFF, even as character references.
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+            {
+                out.push('\u{fffd}')
+            }
             c => out.push(c),
         }
     }
@@ -110,5 +115,6 @@ mod tests {
             super::esc("a<b & \"c\"\u{1}"),
             "a&lt;b &amp; &quot;c&quot;\u{fffd}"
         );
+        assert_eq!(super::esc("x\u{fffe}y\u{ffff}"), "x\u{fffd}y\u{fffd}");
     }
 }

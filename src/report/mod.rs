@@ -5,6 +5,7 @@
 //! finding is or leak what another format hides.
 
 pub mod audit;
+pub mod escape;
 pub mod github;
 pub mod json;
 pub mod junit;

@@ -2,12 +2,15 @@
 //! snippet with the offending value underlined, and the fix. Colour only when
 //! the writer supports it (`anstream` honours `NO_COLOR` and non-TTYs).
 //! Diagnostics (unparseable files) go to stderr through `miette`, not here.
+//! Every string that comes from the scanned files (messages, ids, paths,
+//! snippet lines) goes through [`escape::line`]: a finding can never start an
+//! output line of its own choosing.
 
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{locate, severity_counts};
+use super::{escape, locate, severity_counts};
 use crate::rule::Severity;
 use crate::scan::Outcome;
 
@@ -32,30 +35,45 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "{sev}{}[{}]{sev:#}{bold}: {}{bold:#}",
-            f.severity, f.rule_id, f.message
+            f.severity,
+            escape::line(&f.rule_id),
+            escape::line(&f.message)
         );
         let _ = writeln!(
             out,
             "  {blue}-->{blue:#} {}:{}:{}",
-            l.file, l.start.line, l.start.column
+            escape::line(l.file),
+            l.start.line,
+            l.start.column
         );
         if let Some(src) = outcome.sources.get(f.span.file) {
             let line_no = l.start.line.to_string();
             let pad = " ".repeat(line_no.len());
             let raw = src.line_text(l.start.line);
-            let line = outcome.redactor.mask(raw);
+            let line = outcome.redactor.mask(raw).replace('\t', " ");
             let start_col = l.start.column as usize;
             let width = if l.end.line == l.start.line {
                 (l.end.column as usize).saturating_sub(start_col).max(1)
             } else {
                 raw.chars().count().saturating_sub(start_col - 1).max(1)
             };
+            // Escapes widen the line: the caret moves by what they add.
+            let chars: Vec<char> = line.chars().collect();
+            let escaped_width = |from: usize, to: usize| {
+                let part: String = chars
+                    .get(from.min(chars.len())..to.min(chars.len()))
+                    .map(|c| c.iter().collect())
+                    .unwrap_or_default();
+                escape::line(&part).chars().count() + to.saturating_sub(chars.len().max(from))
+            };
+            let lead = escaped_width(0, start_col - 1);
+            let width = escaped_width(start_col - 1, start_col - 1 + width).max(1);
             let _ = writeln!(out, "{pad} {blue}|{blue:#}");
-            let _ = writeln!(out, "{blue}{line_no} |{blue:#} {}", line.replace('\t', " "));
+            let _ = writeln!(out, "{blue}{line_no} |{blue:#} {}", escape::line(&line));
             let _ = writeln!(
                 out,
                 "{pad} {blue}|{blue:#} {}{sev}{}{sev:#}",
-                " ".repeat(start_col - 1),
+                " ".repeat(lead),
                 "^".repeat(width)
             );
             if let Some(res) = &f.resource {
@@ -64,7 +82,12 @@ pub fn render(outcome: &Outcome) -> String {
                     .as_deref()
                     .map(|t| format!(" ({t})"))
                     .unwrap_or_default();
-                let _ = writeln!(out, "{pad} {blue}={blue:#} resource: {res}{ty}");
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} resource: {}{}",
+                    escape::line(res),
+                    escape::line(&ty)
+                );
             }
             if let Some(c) = &f.construct_path {
                 let _ = writeln!(out, "{pad} {blue}={blue:#} construct: {c}");
@@ -88,28 +111,38 @@ pub fn render(outcome: &Outcome) -> String {
                 let _ = writeln!(
                     out,
                     "{pad} {blue}={blue:#} advisory: {}",
-                    outcome.redactor.redact(&d.url)
+                    escape::line(&outcome.redactor.redact(&d.url))
                 );
             }
             if let Some(rule) = l.rule {
                 let _ = writeln!(
                     out,
                     "{pad} {blue}={blue:#} {bold}help{bold:#}: {}",
-                    f.remediation(rule)
+                    escape::line(f.remediation(rule))
                 );
             }
         }
         out.push('\n');
     }
     if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
-        let _ = writeln!(out, "{bold}fixed since the baseline {}:{bold:#}", b.file);
+        let _ = writeln!(
+            out,
+            "{bold}fixed since the baseline {}:{bold:#}",
+            escape::line(&b.file)
+        );
         for e in &b.fixed {
             let resource = e
                 .resource
                 .as_deref()
                 .map(|r| format!(" ({r})"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {} {}{resource}", e.rule_id, e.file);
+            let _ = writeln!(
+                out,
+                "  {} {}{}",
+                escape::line(&e.rule_id),
+                escape::line(&e.file),
+                escape::line(&resource)
+            );
         }
         out.push('\n');
     }

@@ -15,6 +15,7 @@ mod exit_codes;
 mod fixes;
 mod formats;
 mod fuzz_smoke;
+mod hostile;
 mod labelled;
 mod policies;
 mod props;

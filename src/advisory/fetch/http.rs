@@ -52,6 +52,9 @@ pub enum Failure {
     Unreachable(String),
     /// No answer (or no more body bytes) within the timeout.
     TimedOut,
+    /// Bytes keep coming, but fewer than `fetch::MIN_PROGRESS_BYTES` per
+    /// timeout: a server dripping data to keep the client forever.
+    Stalled,
     /// The server answered with a non-success status.
     Status {
         code: u16,
@@ -69,7 +72,7 @@ impl Failure {
     /// again gets the same answer.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            Failure::Unreachable(_) | Failure::TimedOut => Some(Duration::ZERO),
+            Failure::Unreachable(_) | Failure::TimedOut | Failure::Stalled => Some(Duration::ZERO),
             Failure::Status {
                 code, retry_after, ..
             } => (*code == 429 || (500..600).contains(code))
@@ -82,6 +85,11 @@ impl Failure {
         match self {
             Failure::Unreachable(reason) => reason.clone(),
             Failure::TimedOut => format!("timed out after {}", seconds(timeout)),
+            Failure::Stalled => format!(
+                "stalled: less than {} bytes in {}",
+                super::MIN_PROGRESS_BYTES,
+                seconds(timeout)
+            ),
             Failure::Status { code, body, .. } => {
                 let reason = StatusCode::from_u16(*code)
                     .ok()

@@ -6,8 +6,9 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-/// One OSV record is a few kB; a 64 MiB entry is a zip bomb, not an advisory.
-const MAX_ENTRY_BYTES: u64 = 64 << 20;
+// The scan's own limit (`advisory::db::MAX_ENTRY_BYTES`): a larger
+// entry is a zip bomb, not an advisory, and the scan would skip it anyway.
+use crate::advisory::db::MAX_ENTRY_BYTES;
 
 /// Why a download is not an OSV archive.
 #[derive(Debug, PartialEq, Eq)]
