@@ -2,7 +2,9 @@
 #
 # ## What it does
 # Flags Lambda functions that set no `Timeout`, neither on the function nor in
-# SAM `Globals`. The finding points at the function.
+# SAM `Globals` (for the Serverless Framework: neither on the function nor in
+# `provider:`, so the Framework's default of 6 seconds is deployed). The
+# finding points at the function.
 #
 # ## Why is this bad?
 # Lambda then uses its default of 3 seconds. That is rarely a deliberate
@@ -53,18 +55,25 @@ metadata := {
 deny contains {
 	"resource": f.id,
 	"path": "timeout",
-	"message": sprintf("Function %s sets no timeout, so %s", [f.name, default_text]),
+	"message": sprintf("Function %s sets no timeout, so %s", [f.name, default_text(f)]),
 } if {
 	some f in input.functions
 	f.cloud == "aws"
 	not has_timeout(f)
 }
 
-# Set, even to a value that cannot be known statically.
-has_timeout(f) if "timeout" in object.keys(f)
+# Set, even to a value that cannot be known statically; a value the adapter
+# filled in from the Serverless Framework's defaults (listed in `defaults`)
+# is one nobody chose.
+has_timeout(f) if {
+	"timeout" in object.keys(f)
+	not "timeout" in object.get(f, "defaults", [])
+}
 
-# The Serverless Framework deploys 6 seconds when a service sets none; Lambda itself (SAM,
-# CloudFormation, Terraform) 3 seconds.
-default_text := "the Serverless Framework's default of 6 seconds applies" if {
+# The Serverless Framework deploys 6 seconds when a service sets none (the
+# adapter fills it in); Lambda itself (SAM, CloudFormation, Terraform) 3 seconds.
+default_text(f) := sprintf("the Serverless Framework's default of %v seconds applies", [f.timeout]) if {
+	"timeout" in object.get(f, "defaults", [])
+} else := "the Serverless Framework's default of 6 seconds applies" if {
 	input.format == "serverless"
 } else := "Lambda's default of 3 seconds applies"

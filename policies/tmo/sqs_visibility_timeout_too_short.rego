@@ -3,7 +3,8 @@
 # ## What it does
 # Flags SQS queues that feed a function through an event source mapping when
 # the queue's `VisibilityTimeout` (30 seconds when not set) is less than six
-# times the function's `Timeout` (3 seconds when not set). The finding points
+# times the function's `Timeout` (3 seconds when not set; 6 seconds, the
+# Framework's default, for a Serverless Framework function). The finding points
 # at the queue's `VisibilityTimeout`, or at the queue when it is not set.
 #
 # ## Why is this bad?
@@ -68,8 +69,8 @@ deny contains {
 	"resource": q.id,
 	"path": "visibility_timeout",
 	"message": sprintf(
-		"Queue %s has %s of %v s, below 6 × the %v s timeout of function %s that consumes it (%v s): messages are redelivered while still being processed",
-		[q.name, visibility_label(q), visibility, timeout, f.name, 6 * timeout],
+		"Queue %s has %s of %v s, below 6 × the %v s %s of function %s that consumes it (%v s): messages are redelivered while still being processed",
+		[q.name, visibility_label(q), visibility, timeout, timeout_label(f), f.name, 6 * timeout],
 	),
 } if {
 	some m in input.event_source_mappings
@@ -92,6 +93,12 @@ timeout_of(f) := f.timeout if {
 } else := default_timeout if {
 	not f.timeout
 }
+
+# A timeout the Serverless adapter filled in is the Framework's default, not
+# a value the service wrote.
+timeout_label(f) := "timeout (the Serverless Framework's default)" if {
+	"timeout" in object.get(f, "defaults", [])
+} else := "timeout"
 
 visibility_label(q) := "VisibilityTimeout" if is_number(q.visibility_timeout)
 

@@ -22,6 +22,7 @@ mod props;
 mod residency;
 mod rule_fixtures;
 mod sarif;
+mod serverless_fidelity;
 mod snapshots;
 mod suppress;
 mod terraform_fidelity;

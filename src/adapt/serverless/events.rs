@@ -11,6 +11,7 @@ use super::functions::cfn;
 use super::provider::{boolean, num};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
+use crate::adapt::iam;
 use crate::model::{map_of, Item};
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -60,6 +61,7 @@ pub(crate) fn function_events(
         let id = format!("{key}/events/{i}");
         let ctx = Event {
             id: &id,
+            owner: "function",
             function: key,
             key_span,
             tspan,
@@ -90,6 +92,9 @@ pub(crate) fn function_events(
 /// One event being adapted.
 struct Event<'a> {
     id: &'a str,
+    /// What `function` names: `function`, or `state_machine` for the
+    /// serverless-step-functions plugin's events.
+    owner: &'static str,
     function: &'a str,
     key_span: Span,
     /// The event type key (`- http:`), where findings about it point.
@@ -101,9 +106,30 @@ impl Event<'_> {
     fn route(&self, type_: &str, api: Node) -> Item {
         let mut r = Item::new(self.id, self.id, type_, "aws", self.tspan);
         r.set("api", api);
-        r.set("function", Node::string(self.function, self.key_span));
+        r.set(self.owner, Node::string(self.function, self.key_span));
         r
     }
+}
+
+/// An `http` event of a state machine (serverless-step-functions): a route
+/// of the same REST API the functions' `http` events use.
+pub(crate) fn state_machine_route(
+    a: &mut Adapter<'_, '_>,
+    svc: &Service<'_>,
+    id: &str,
+    state_machine: &str,
+    key_span: Span,
+    event: &crate::parse::Entry,
+) {
+    let ctx = Event {
+        id,
+        owner: "state_machine",
+        function: state_machine,
+        key_span,
+        tspan: event.key_span,
+        value: &event.value,
+    };
+    rest_route(a, svc, &ctx);
 }
 
 /// `GET path` (the short string form) or `{method, path}`.
@@ -340,8 +366,9 @@ pub(crate) fn adapt(
     let mut first: BTreeMap<&str, Span> = BTreeMap::new();
     for r in a.model.items("routes") {
         if let Some(api) = r.get("api").and_then(Node::as_str) {
+            let owned = r.get("function").is_some() || r.get("state_machine").is_some();
             for known in [REST_API, HTTP_API, WS_API] {
-                if api == known && r.get("function").is_some() {
+                if api == known && owned {
                     first.entry(known).or_insert(r.span);
                 }
             }
@@ -376,6 +403,7 @@ pub(crate) fn adapt(
                         .cloned(),
                 );
             }
+            rest_resource_policy(a, svc, id);
         }
         if let Some(l) = p.path(&["logs", logs]) {
             let on = match &l.value {
@@ -390,6 +418,42 @@ pub(crate) fn adapt(
     }
     s3_buckets(a, svc);
     sns_topics(a, svc, overrides);
+}
+
+/// `provider.apiGateway.resourcePolicy` (or v2's `provider.resourcePolicy`),
+/// a list of statements the Framework sets as the `Policy` of the REST API
+/// it creates: the API's resource policy, as CloudFormation's `Policy` on an
+/// `AWS::ApiGateway::RestApi` (and Terraform's `policy`) is. Each statement
+/// keeps its own span.
+fn rest_resource_policy(a: &mut Adapter<'_, '_>, svc: &Service<'_>, api: &str) {
+    let p = &svc.provider;
+    let Some(e) = policy_entry(p.get("apiGateway")).or_else(|| policy_entry(Some(&p.node))) else {
+        return;
+    };
+    let resolved = cfn(a, Some(&e.value)).unwrap_or_else(|| e.value.clone());
+    let list: Vec<Node> = match &resolved.value {
+        Value::Seq(items) => items.iter().map(iam::statement).collect(),
+        Value::Map(_) => vec![iam::statement(&resolved)],
+        // Statements only known at deploy time: no policy to judge.
+        _ => return,
+    };
+    a.push_policy(
+        format!("{api}/Policy"),
+        "AWS::ApiGateway::RestApi",
+        e.key_span,
+        "resource",
+        "resource_policy",
+        vec![Node::string(api, e.key_span)],
+        Some("execute-api"),
+        Node::seq(list, resolved.span),
+    );
+}
+
+/// The `resourcePolicy` entry of a map, when set.
+fn policy_entry(m: Option<&Node>) -> Option<&crate::parse::Entry> {
+    m.and_then(Node::as_map)
+        .and_then(|m| m.entry("resourcePolicy"))
+        .filter(|e| !e.value.is_null())
 }
 
 fn api_name(svc: &Service<'_>) -> String {

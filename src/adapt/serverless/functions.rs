@@ -15,6 +15,11 @@ use crate::parse::{Node, Value};
 use crate::source::Span;
 
 const SHARED_ROLE: &str = "IamRoleLambdaExecution";
+/// What the Framework deploys when neither the function nor `provider:`
+/// sets `timeout` / `memorySize` (its `Number(fn.timeout) ||
+/// Number(provider.timeout) || 6`; 1024 MB for memory). See ADR 0019.
+pub(crate) const DEFAULT_TIMEOUT: i64 = 6;
+pub(crate) const DEFAULT_MEMORY: i64 = 1024;
 const VPC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
 
 /// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
@@ -91,7 +96,8 @@ fn function(
     // Function-level statements are the serverless-iam-roles-per-function
     // plugin's: without it the Framework ignores them and the function gets
     // the shared role with the provider's statements.
-    let per_function = own("iamRoleStatements").filter(|_| per_function_roles(svc));
+    let per_function =
+        own("iamRoleStatements").filter(|_| svc.has_plugin("serverless-iam-roles-per-function"));
     let mut uses_shared = false;
     let role = if let Some(r) = role_own {
         role_value(a, r)
@@ -134,6 +140,7 @@ fn function(
     if let Some(o) = overrides.get(&generated) {
         apply_function_override(a, &mut f, o);
     }
+    framework_defaults(&mut f, key_span);
     a.model.push("functions", f.into_node());
 
     let mut raw = Item::new(key, &name, "AWS::Lambda::Function", "aws", key_span);
@@ -147,6 +154,27 @@ fn function(
         log_group(a, svc, key, key_span, &name, def, overrides);
     }
     uses_shared
+}
+
+/// Fill what the Framework deploys for settings nobody wrote, at the
+/// function's header, and list them in `defaults` so rules can say the value
+/// is the Framework's choice. A value written anywhere (the function,
+/// `provider:`, an `extensions:` override), even one that cannot be known,
+/// is kept as written.
+fn framework_defaults(f: &mut Item, key_span: Span) {
+    let mut defaults = Vec::new();
+    for (field, value) in [
+        ("timeout", DEFAULT_TIMEOUT),
+        ("memory_size", DEFAULT_MEMORY),
+    ] {
+        if f.get(field).is_none() {
+            f.set(field, Node::number(value, key_span));
+            defaults.push(Node::string(field, key_span));
+        }
+    }
+    if !defaults.is_empty() {
+        f.set("defaults", Node::seq(defaults, key_span));
+    }
 }
 
 /// A role named by ARN, logical id or intrinsic: linked when it is a
@@ -322,7 +350,7 @@ fn function_role(
     }
 }
 
-fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, stmts: &Node) {
+pub(crate) fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, stmts: &Node) {
     let resolved = cfn(a, Some(stmts)).unwrap_or_else(|| stmts.clone());
     let list: Vec<Node> = match &resolved.value {
         Value::Seq(items) => items.iter().map(iam::statement).collect(),
@@ -463,17 +491,4 @@ pub(crate) fn arn_regions(model: &mut Model, svc: &Service<'_>) {
     for (region, id, span) in found {
         crate::adapt::cloudformation::push_region(model, &region, "arn", Some(&id), span);
     }
-}
-
-/// Whether the service declares the serverless-iam-roles-per-function plugin
-/// (`plugins: [...]`, or `plugins: {modules: [...]}`).
-fn per_function_roles(svc: &Service<'_>) -> bool {
-    let plugins = svc.doc.get("plugins");
-    let list = plugins.and_then(|p| p.get("modules")).or(plugins);
-    list.and_then(Node::as_seq).is_some_and(|items| {
-        items
-            .iter()
-            .filter_map(Node::as_str)
-            .any(|n| n.trim() == "serverless-iam-roles-per-function")
-    })
 }

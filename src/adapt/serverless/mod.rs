@@ -1,8 +1,10 @@
 //! The Serverless Framework adapter: one `serverless.yml` (v3/v4) in, one
 //! [`Model`] out. Variables are resolved first ([`resolve`]), provider-level
 //! defaults flow into functions ([`provider`], [`functions`]), events become
-//! routes, schedules and event-source mappings ([`events`]), and the
-//! `resources:` section goes through the CloudFormation adapter ([`cfn`]).
+//! routes, schedules and event-source mappings ([`events`]), the
+//! serverless-step-functions plugin's state machines ([`step_functions`]),
+//! and the `resources:` section goes through the CloudFormation adapter
+//! ([`cfn`]).
 
 mod cfn;
 mod events;
@@ -10,6 +12,7 @@ mod files;
 mod functions;
 mod provider;
 mod resolve;
+mod step_functions;
 mod syntax;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -106,6 +109,7 @@ pub fn adapt_text(
         updates: Vec::new(),
     };
     functions::adapt(&mut a, &svc, &section.overrides);
+    step_functions::adapt(&mut a, &svc);
     events::adapt(&mut a, &svc, &section.overrides);
     functions::deployment_bucket(&mut a, &svc);
 
@@ -136,10 +140,28 @@ pub(crate) struct Service<'a> {
     pub provider: provider::Provider,
     pub functions: Vec<&'a Entry>,
     pub raw_functions: Vec<&'a Entry>,
+    /// `stepFunctions.stateMachines` (empty unless the plugin is listed).
+    pub state_machines: Vec<&'a Entry>,
+    pub raw_state_machines: Vec<&'a Entry>,
     /// `service` (a string, or `service.name` in the old object form).
     pub name: Option<String>,
     pub stage: Option<String>,
     pub region: Option<(String, Span)>,
+    /// The names listed in `plugins:` (or `plugins.modules`).
+    pub plugins: BTreeSet<String>,
+}
+
+/// The plugins a service declares: `plugins: [...]`, or
+/// `plugins: {modules: [...]}`.
+fn plugins(doc: &Node) -> BTreeSet<String> {
+    let plugins = doc.get("plugins");
+    let list = plugins.and_then(|p| p.get("modules")).or(plugins);
+    list.and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .filter_map(Node::as_str)
+        .map(|n| n.trim().to_string())
+        .collect()
 }
 
 /// The entries of `functions:` (a map, or a list of maps since v3).
@@ -182,16 +204,30 @@ impl<'a> Service<'a> {
                 },
             },
         };
+        let plugins = plugins(doc);
+        let step_functions = plugins.contains(step_functions::PLUGIN);
+        let (state_machines, raw_state_machines) = match step_functions {
+            true => (step_functions::entries(doc), step_functions::entries(raw)),
+            false => (Vec::new(), Vec::new()),
+        };
         Service {
             doc,
             raw,
             provider,
             functions: function_entries(doc),
             raw_functions: function_entries(raw),
+            state_machines,
+            raw_state_machines,
+            plugins,
             name,
             stage,
             region,
         }
+    }
+
+    /// Whether `plugins:` lists `name`.
+    pub fn has_plugin(&self, name: &str) -> bool {
+        self.plugins.contains(name)
     }
 
     /// The logical ids the Framework generates that the template may use.
@@ -224,6 +260,13 @@ impl<'a> Service<'a> {
                 ));
             }
         }
+        for e in &self.state_machines {
+            let id = step_functions::logical_id(e);
+            out.push((id, "AWS::StepFunctions::StateMachine", e.key_span));
+            if let Some(role) = step_functions::role_id(e) {
+                out.push((role, "AWS::IAM::Role", e.key_span));
+            }
+        }
         out.push(("IamRoleLambdaExecution".into(), "AWS::IAM::Role", span));
         out.push(("ServerlessDeploymentBucket".into(), "AWS::S3::Bucket", span));
         out.push(("ApiGatewayRestApi".into(), "AWS::ApiGateway::RestApi", span));
@@ -248,14 +291,26 @@ impl<'a> Service<'a> {
     /// One header per function, so `# faasguard:ignore` above a function
     /// key covers its findings.
     fn headers(&self) -> Vec<Header> {
-        self.raw_functions
-            .iter()
-            .map(|e| Header {
-                id: e.key.clone(),
-                key: e.key_span,
-                body: e.key_span.join(e.value.span),
-            })
-            .collect()
+        let functions = self.raw_functions.iter().map(|e| Header {
+            id: e.key.clone(),
+            key: e.key_span,
+            body: e.key_span.join(e.value.span),
+        });
+        // State machines are items under their logical id.
+        let machines = self.raw_state_machines.iter().map(|e| Header {
+            // The id from the resolved entry (`name: ${self:...}`).
+            id: self
+                .state_machines
+                .iter()
+                .find(|r| r.key == e.key)
+                .map_or_else(
+                    || step_functions::logical_id(e),
+                    |r| step_functions::logical_id(r),
+                ),
+            key: e.key_span,
+            body: e.key_span.join(e.value.span),
+        });
+        functions.chain(machines).collect()
     }
 
     /// Secrets in the file as written: each literal is reported once, where

@@ -166,6 +166,12 @@ pub(crate) fn merge_maps(base: Option<&Node>, own: Option<&Node>) -> Option<Node
 
 /// The assume-role policy of a Lambda execution role.
 pub(crate) fn lambda_trust(span: Span) -> Node {
+    service_trust("lambda.amazonaws.com", span)
+}
+
+/// An assume-role policy letting one AWS service (`states.amazonaws.com`)
+/// assume the role.
+pub(crate) fn service_trust(service: &str, span: Span) -> Node {
     let stmt = map_of(
         vec![
             ("effect", Node::string("Allow", span)),
@@ -174,7 +180,7 @@ pub(crate) fn lambda_trust(span: Span) -> Node {
                 map_of(
                     vec![(
                         "Service",
-                        Node::seq(vec![Node::string("lambda.amazonaws.com", span)], span),
+                        Node::seq(vec![Node::string(service, span)], span),
                     )],
                     span,
                 ),

@@ -8,6 +8,14 @@
 //! (and whatever it refers to) on first use. A path being resolved sits on a
 //! stack; reaching it (or an ancestor of it) again is a cycle, reported as a
 //! note. Stack depth, nesting and the amount of produced data are bounded.
+//!
+//! The data budget is charged *before* a value is copied, not after: every
+//! memoized value carries its size, so a reference whose copy would push the
+//! file past [`MAX_NODES`] or [`MAX_BYTES`] becomes unknown without being
+//! copied, and a fan-out (`k0: [${self:custom.k1}, ×4]`, eighty levels deep)
+//! stops after a bounded amount of work. Text copied from the file itself is
+//! not charged (the parser already bounds it), so the rest of the file still
+//! resolves after the budget is spent.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -21,20 +29,81 @@ use crate::source::{FileId, Span};
 
 /// Most variables being resolved inside one another (`a` → `b` → ...).
 const MAX_CHAIN: usize = 64;
-/// Most nodes resolution may produce for one file (copies of `${self:}`
-/// subtrees included), so a small file cannot expand without bound.
-const MAX_NODES: usize = 500_000;
+/// Most nodes variables may copy into one file's resolved document (each
+/// copy of a `${self:}` subtree counts again, as does the memo's own copy),
+/// so a small file cannot expand without bound.
+pub(crate) const MAX_NODES: usize = 500_000;
+/// Most bytes (strings and keys) variables may copy into one file's
+/// resolved document.
+pub(crate) const MAX_BYTES: usize = 32 << 20;
+/// Past the budget, small values (an ordinary `${self:custom.timeout}`)
+/// still draw on a reserve, so one runaway variable does not leave every
+/// other variable of the file unknown.
+const SMALL: Size = Size {
+    nodes: 1_000,
+    bytes: 64 << 10,
+};
+const RESERVE: Size = Size {
+    nodes: 100_000,
+    bytes: 4 << 20,
+};
 /// Longest string a template may produce.
 const MAX_STRING: usize = 1 << 20;
 /// Longest string value parsed for variables; longer ones stay as written.
 const MAX_TEMPLATE: usize = 256 << 10;
 
-const EXPANDS_TOO_MUCH: &str =
-    "variables expand this file beyond what faasguard resolves; the rest is unknown";
+const TOO_MUCH: &str = "variables expand too much to resolve";
+const CHAIN_TOO_LONG: &str =
+    "variables refer through more than 64 levels here (and wherever this chain is used); the value is unknown";
 
 /// Separator of path segments in memo keys (never in a YAML key in practice).
 const SEP: char = '\u{1f}';
 const SELF_NS: &str = "self";
+
+/// An amount of resolved data: nodes, and bytes of strings and keys.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    fn fits(self, room: Size) -> bool {
+        self.nodes <= room.nodes && self.bytes <= room.bytes
+    }
+}
+
+/// The size of `n`, or `None` once it exceeds `room` (counting stops there,
+/// so a failed check costs no more than the room left).
+fn size_within(n: &Node, room: Size) -> Option<Size> {
+    let mut size = Size::default();
+    let mut stack = vec![n];
+    while let Some(n) = stack.pop() {
+        size.nodes += 1;
+        match &n.value {
+            Value::String(s) => size.bytes += s.len(),
+            Value::Unknown(u) => size.bytes += u.reason.len(),
+            Value::Seq(items) => stack.extend(items.iter()),
+            Value::Map(m) => {
+                for e in &m.entries {
+                    size.bytes += e.key.len();
+                    stack.push(&e.value);
+                }
+            }
+            _ => {}
+        }
+        if !size.fits(room) {
+            return None;
+        }
+    }
+    Some(size)
+}
+
+/// A memoized value and its size.
+struct Cached {
+    node: Node,
+    size: Size,
+}
 
 /// What a variable source gave.
 #[derive(Clone, Debug)]
@@ -52,7 +121,7 @@ pub struct Resolver<'a> {
     sandbox: Sandbox,
     file: FileId,
     text: Option<&'a str>,
-    cache: HashMap<String, Node>,
+    cache: HashMap<String, Cached>,
     stack: Vec<String>,
     loaded: HashMap<PathBuf, Rc<Loaded>>,
     /// Inside an included file: its spans are not this file's, so values
@@ -60,7 +129,11 @@ pub struct Resolver<'a> {
     in_file: usize,
     /// The service-file string being resolved (where notes point).
     site: Span,
-    produced: usize,
+    /// Data copied by variables so far (see [`MAX_NODES`]).
+    produced: Size,
+    /// Whether the spent budget has been reported (once per file: every
+    /// later value that does not fit is a consequence).
+    budget_noted: bool,
     notes: Vec<(String, Span)>,
     /// Span of a value → the variables that brought it → the lines using them.
     via: BTreeMap<Span, BTreeMap<String, BTreeSet<u32>>>,
@@ -93,7 +166,8 @@ pub fn resolve(
         loaded: HashMap::new(),
         in_file: 0,
         site: raw.span,
-        produced: 0,
+        produced: Size::default(),
+        budget_noted: false,
         notes: Vec::new(),
         via: BTreeMap::new(),
     };
@@ -189,6 +263,30 @@ fn scalar_text(n: &Node) -> Option<String> {
     }
 }
 
+/// A memo key as the user wrote it: `${self:custom.a}`, or `a.b in x.yml`.
+fn shown(key: &str) -> String {
+    let mut parts = key.split(SEP);
+    let ns = parts.next().unwrap_or("");
+    let path: Vec<&str> = parts.collect();
+    if ns == SELF_NS {
+        format!("${{self:{}}}", path.join("."))
+    } else {
+        format!("{} in {}", path.join("."), ns.trim_start_matches("file:"))
+    }
+}
+
+/// Follow `segs` down a resolved value: `Err` holds what the path gives
+/// when it cannot go on (an unknown on the way, or nothing there).
+fn descend<'n>(mut n: &'n Node, segs: &[&str]) -> Result<&'n Node, Got> {
+    for seg in segs {
+        if let Value::Unknown(u) = &n.value {
+            return Err(Got::Unknown(u.reason.clone()));
+        }
+        n = child(n, seg).ok_or(Got::Undefined)?;
+    }
+    Ok(n)
+}
+
 fn short(text: &str) -> String {
     if text.chars().count() <= 80 {
         text.to_string()
@@ -201,8 +299,9 @@ fn short(text: &str) -> String {
 impl Resolver<'_> {
     fn note(&mut self, msg: String, span: Span) {
         let span = if self.in_file > 0 { self.site } else { span };
-        // Once the budget is spent every later value would say so again.
-        let once = msg == EXPANDS_TOO_MUCH;
+        // One chain too long is reached from every place that uses it: the
+        // first place says it.
+        let once = msg == CHAIN_TOO_LONG;
         if !self
             .notes
             .iter()
@@ -219,10 +318,98 @@ impl Resolver<'_> {
         Some(before.bytes().filter(|b| *b == b'\n').count() as u32 + 1)
     }
 
-    /// Count produced nodes; false once the budget is spent.
-    fn spend(&mut self, n: usize) -> bool {
-        self.produced = self.produced.saturating_add(n);
-        self.produced <= MAX_NODES
+    /// What the budget still allows, counting the reserve for small values
+    /// (the most any one copy may take; [`Resolver::allows`] decides).
+    fn room(&self) -> Size {
+        Size {
+            nodes: (MAX_NODES + RESERVE.nodes).saturating_sub(self.produced.nodes),
+            bytes: (MAX_BYTES + RESERVE.bytes).saturating_sub(self.produced.bytes),
+        }
+    }
+
+    /// Whether a copy of `size` may be made now: within the budget, or
+    /// small and within the reserve.
+    fn allows(&self, size: Size) -> bool {
+        let main = Size {
+            nodes: MAX_NODES.saturating_sub(self.produced.nodes),
+            bytes: MAX_BYTES.saturating_sub(self.produced.bytes),
+        };
+        size.fits(main) || (size.fits(SMALL) && size.fits(self.room()))
+    }
+
+    fn charge(&mut self, size: Size) {
+        self.produced.nodes = self.produced.nodes.saturating_add(size.nodes);
+        self.produced.bytes = self.produced.bytes.saturating_add(size.bytes);
+    }
+
+    /// A value (`what`: the variable, or the string using it) does not fit
+    /// in what is left: report it (once per file: every later value that
+    /// does not fit is a consequence) and give the unknown that replaces it.
+    fn too_big(&mut self, what: impl FnOnce() -> String, span: Span) -> Node {
+        if !self.budget_noted {
+            self.budget_noted = true;
+            self.note(
+                format!(
+                    "{} expands beyond what faasguard resolves (at most {MAX_NODES} values or {} MiB copied by variables per file); it and any value that would exceed that are unknown",
+                    short(&what()),
+                    MAX_BYTES >> 20
+                ),
+                span,
+            );
+        }
+        Node::unknown(TOO_MUCH, span)
+    }
+
+    /// A copy of the memoized value at `key`, charged to the budget, or an
+    /// unknown when it does not fit (checked before copying). `None` when
+    /// nothing is memoized there.
+    fn copy_cached(
+        &mut self,
+        key: &str,
+        what: impl FnOnce() -> String,
+        span: Span,
+    ) -> Option<Node> {
+        let size = self.cache.get(key)?.size;
+        if !self.allows(size) {
+            return Some(self.too_big(what, span));
+        }
+        let c = self.cache.get(key)?;
+        let (node, size) = (c.node.clone(), c.size);
+        self.charge(size);
+        Some(node)
+    }
+
+    /// Memoize a value just built at `key`, charging the copy kept; a value
+    /// too large for what is left is memoized (and given) as unknown, so
+    /// later references fail at once.
+    fn keep(&mut self, key: String, v: Node, what: impl FnOnce() -> String, span: Span) -> Node {
+        match size_within(&v, self.room()).filter(|s| self.allows(*s)) {
+            Some(size) => {
+                self.charge(size);
+                self.cache.insert(
+                    key,
+                    Cached {
+                        node: v.clone(),
+                        size,
+                    },
+                );
+                v
+            }
+            None => {
+                let u = self.too_big(what, span);
+                self.cache.insert(
+                    key,
+                    Cached {
+                        node: u.clone(),
+                        size: Size {
+                            nodes: 1,
+                            bytes: TOO_MUCH.len(),
+                        },
+                    },
+                );
+                u
+            }
+        }
     }
 
     /// Resolve every variable in a tree whose memo key is `key`.
@@ -230,9 +417,15 @@ impl Resolver<'_> {
         if depth > MAX_DEPTH {
             return Node::unknown("nesting too deep to resolve", n.span);
         }
-        if !self.spend(1) {
-            self.note(EXPANDS_TOO_MUCH.into(), n.span);
-            return Node::unknown("variables expand too much to resolve", n.span);
+        // A subtree some `${self:}` already resolved is copied, not walked
+        // again (and the copy is charged like any other).
+        if matches!(n.value, Value::Map(_) | Value::Seq(_)) {
+            if let Some(v) = self.copy_cached(&key, || shown(&key), n.span) {
+                if depth + depth_of(&v) > MAX_DEPTH {
+                    return Node::unknown("nesting too deep to resolve", n.span);
+                }
+                return v;
+            }
         }
         match &n.value {
             Value::String(_) if is_template(n) => self.leaf(n, key, depth),
@@ -271,8 +464,9 @@ impl Resolver<'_> {
 
     /// A string holding variables, memoized by its path.
     fn leaf(&mut self, n: &Node, key: String, depth: usize) -> Node {
-        if let Some(v) = self.cache.get(&key) {
-            return v.clone();
+        let text = n.as_str().unwrap_or_default();
+        if let Some(v) = self.copy_cached(&key, || text.to_string(), n.span) {
+            return v;
         }
         if self.cyclic(&key) {
             return self.cycle(&key, n.span);
@@ -283,20 +477,12 @@ impl Resolver<'_> {
         }
         let v = self.guarded(&key, n.span, |r| r.template(n, depth));
         self.site = outer_site;
-        self.cache.insert(key, v.clone());
-        v
+        self.keep(key, v, || text.to_string(), n.span)
     }
 
     /// Note a cycle at `key` and give the unknown that replaces its value.
     fn cycle(&mut self, key: &str, span: Span) -> Node {
-        let mut parts = key.split(SEP);
-        let ns = parts.next().unwrap_or("");
-        let path: Vec<&str> = parts.collect();
-        let shown = if ns == SELF_NS {
-            format!("${{self:{}}}", path.join("."))
-        } else {
-            format!("{} in {}", path.join("."), ns.trim_start_matches("file:"))
-        };
+        let shown = shown(key);
         self.note(
             format!("variable cycle: {shown} refers back to itself; the value is unknown"),
             span,
@@ -307,10 +493,7 @@ impl Resolver<'_> {
     /// Run `f` with `key` on the stack, unless that is a cycle or too deep.
     fn guarded(&mut self, key: &str, span: Span, f: impl FnOnce(&mut Self) -> Node) -> Node {
         if self.stack.len() >= MAX_CHAIN {
-            self.note(
-                format!("variables refer through more than {MAX_CHAIN} levels here; the value is unknown"),
-                span,
-            );
+            self.note(CHAIN_TOO_LONG.to_string(), span);
             return Node::unknown("variables nest too deep to resolve", span);
         }
         self.stack.push(key.to_string());
@@ -585,14 +768,7 @@ impl Resolver<'_> {
         for s in segs {
             key = child_key(&key, s);
         }
-        if let Some(v) = self.cache.get(&key) {
-            let fits = self.produced < MAX_NODES && self.produced + v.count() <= MAX_NODES;
-            if !fits {
-                self.note(EXPANDS_TOO_MUCH.into(), span);
-                return Got::Unknown("variables expand too much to resolve".into());
-            }
-            let v = v.clone();
-            self.spend(v.count());
+        if let Some(v) = self.copy_cached(&key, || shown(&key), span) {
             return Got::Value(v);
         }
         if self.cyclic(&key) {
@@ -605,28 +781,38 @@ impl Resolver<'_> {
         // value may be a map the rest of the path goes into).
         let mut cur = root;
         let mut cur_key = ns.to_string();
-        let mut resolved: Option<Node> = None;
-        for seg in segs {
-            if let Some(r) = resolved.take() {
-                if let Value::Unknown(u) = &r.value {
-                    return Got::Unknown(u.reason.clone());
-                }
-                match child(&r, seg) {
-                    Some(c) => resolved = Some(c.clone()),
-                    None => return Got::Undefined,
-                }
-                continue;
-            }
+        for (i, seg) in segs.iter().enumerate() {
             if is_template(cur) {
-                let r = self.leaf(cur, cur_key.clone(), 0);
-                if let Value::Unknown(u) = &r.value {
-                    return Got::Unknown(u.reason.clone());
-                }
-                match child(&r, seg) {
-                    Some(c) => resolved = Some(c.clone()),
-                    None => return Got::Undefined,
-                }
-                continue;
+                // Resolved (and memoized) once; the rest of the path is
+                // read from the memo without copying the whole value.
+                let fresh = match self.cache.contains_key(&cur_key) {
+                    true => None,
+                    false => Some(self.leaf(cur, cur_key.clone(), 0)),
+                };
+                let room = self.room();
+                let found = {
+                    let base = match (&fresh, self.cache.get(&cur_key)) {
+                        (Some(v), _) => v,
+                        (None, Some(c)) => &c.node,
+                        (None, None) => return Got::Undefined,
+                    };
+                    match descend(base, &segs[i..]) {
+                        Ok(n) => match size_within(n, room).filter(|s| self.allows(*s)) {
+                            Some(size) => Ok((n.clone(), size)),
+                            None => Err(None),
+                        },
+                        Err(got) => Err(Some(got)),
+                    }
+                };
+                return match found {
+                    Ok((v, size)) => {
+                        self.charge(size);
+                        let what = || shown(&key);
+                        Got::Value(self.keep(key.clone(), v, what, span))
+                    }
+                    Err(Some(got)) => got,
+                    Err(None) => Got::Value(self.too_big(|| shown(&key), span)),
+                };
             }
             match child(cur, seg) {
                 Some(c) => cur = c,
@@ -634,14 +820,13 @@ impl Resolver<'_> {
             }
             cur_key = child_key(&cur_key, seg);
         }
-        let v = match resolved {
-            Some(v) => v,
+        if is_template(cur) {
             // A string guards and memoizes itself, under the same key.
-            None if is_template(cur) => return Got::Value(self.leaf(cur, key, 0)),
-            None => self.guarded(&key, span, |r| r.tree(cur, key.clone(), 0)),
-        };
-        self.cache.insert(key, v.clone());
-        Got::Value(v)
+            return Got::Value(self.leaf(cur, key, 0));
+        }
+        let v = self.guarded(&key, span, |r| r.tree(cur, key.clone(), 0));
+        let what = || shown(&key);
+        Got::Value(self.keep(key.clone(), v, what, span))
     }
 
     /// `${file(path):address}`: a value from an included file, with the
@@ -817,6 +1002,7 @@ mod tests {
             .notes
             .iter()
             .any(|(m, _)| m.contains("more than 64 levels")));
+        assert!(CHAIN_TOO_LONG.contains(&format!("more than {MAX_CHAIN} levels")));
         // The end of the chain is within reach.
         assert_eq!(r.doc.to_json()["custom"]["v195"], "end");
 
@@ -856,6 +1042,90 @@ mod tests {
         }
         let r = run(&s, &Env::default());
         assert_eq!(r.doc.to_json()["custom"]["v39"]["unknown"], true);
+    }
+
+    /// `custom.k0` lists `${self:custom.k1}` four times, `k1` lists `k2`
+    /// four times, ...: 4^levels values if every reference were copied.
+    fn fan_out(levels: usize) -> String {
+        let mut text = String::from("custom:\n");
+        for i in 0..levels {
+            let r = format!("'${{self:custom.k{}}}'", i + 1);
+            text.push_str(&format!("  k{i}: [{r}, {r}, {r}, {r}]\n"));
+        }
+        text.push_str(&format!(
+            "  k{levels}: leaf\n  small: s\nafter: ${{self:custom.small}}\n"
+        ));
+        text
+    }
+
+    #[test]
+    fn fan_out_is_cut_off_as_it_grows_with_one_note_at_its_place() {
+        let text = fan_out(30);
+        let start = std::time::Instant::now();
+        let r = run(&text, &Env::default());
+        // Generous: the point is minutes and gigabytes before the fix.
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+        let notes: Vec<(String, usize)> = r
+            .notes
+            .iter()
+            .map(|(m, s)| (m.clone(), s.start as usize))
+            .collect();
+        // The first reference whose copy would not fit, named and placed.
+        let line = "  k21: ['${self:custom.k22}', ";
+        let at = text.find(line).unwrap() + line.len();
+        assert_eq!(
+            notes,
+            vec![(
+                format!(
+                    "${{self:custom.k22}} expands beyond what faasguard resolves (at most {MAX_NODES} values or 32 MiB copied by variables per file); it and any value that would exceed that are unknown"
+                ),
+                at
+            )]
+        );
+        let v = r.doc.to_json();
+        // The levels above the cut hold unknowns where copies did not fit.
+        let top = v["custom"]["k0"].to_string();
+        assert!(top.contains(&format!("\"reason\":\"{TOO_MUCH}\"")), "{top}");
+        // Deep levels fit and stay resolved; so does the rest of the file.
+        let leaves = serde_json::json!(["leaf", "leaf", "leaf", "leaf"]);
+        assert_eq!(v["custom"]["k29"], leaves);
+        assert_eq!(
+            v["custom"]["k28"],
+            serde_json::json!([leaves, leaves, leaves, leaves])
+        );
+        assert_eq!(v["after"], "s");
+        // What the budget allowed was copied, no more.
+        assert!(r.doc.count() <= 2 * MAX_NODES, "{}", r.doc.count());
+    }
+
+    #[test]
+    fn long_strings_are_bounded_by_bytes_not_only_values() {
+        // Few values, each 200 KB: 16 copies of 16 copies is 51 MB.
+        let big = "x".repeat(200_000);
+        let r16 = |k: &str| vec![format!("'${{self:custom.{k}}}'"); 16].join(", ");
+        let text = format!(
+            "custom:\n  a: {big}\n  b: [{}]\n  c: [{}]\nafter: ${{self:custom.a}}\n",
+            r16("a"),
+            r16("b")
+        );
+        let r = run(&text, &Env::default());
+        let v = r.doc.to_json();
+        assert_eq!(v["custom"]["b"][15].as_str().map(str::len), Some(200_000));
+        // `c` gets one copy of `b` (3.2 MB); the next would pass 32 MiB
+        // counting every copy made, memo included.
+        let c = v["custom"]["c"].as_array().unwrap();
+        assert_eq!(c[0][15].as_str().map(str::len), Some(200_000));
+        assert_eq!(c[15]["unknown"], true);
+        let first_unknown = c.iter().position(|x| x["unknown"] == true).unwrap();
+        let c_line = text.find("  c: [").unwrap() + "  c: [".len();
+        let item = "'${self:custom.b}', ".len();
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert_eq!(
+            r.notes[0].1.start as usize,
+            c_line + first_unknown * item,
+            "{first_unknown}"
+        );
+        assert!(r.notes[0].0.starts_with("${self:custom.b} expands beyond"));
     }
 
     #[test]

@@ -583,3 +583,212 @@ functions:
         "CIamRoleLambdaExecution"
     );
 }
+
+#[test]
+fn framework_defaults_fill_what_nobody_wrote_at_the_function_header() {
+    let text = "service: s
+provider:
+  name: aws
+  memorySize: 256
+functions:
+  bare:
+    handler: h
+  own:
+    handler: h
+    timeout: 0
+  extended:
+    handler: h
+resources:
+  extensions:
+    ExtendedLambdaFunction:
+      Properties:
+        Timeout: 12
+";
+    let m = run(text);
+    let bare = item(&m, "functions", "bare");
+    assert_eq!(bare["timeout"], 6);
+    assert_eq!(bare["memory_size"], 256);
+    assert_eq!(bare["defaults"], serde_json::json!(["timeout"]));
+    // The default points at the function's key; the provider's memory at
+    // the provider.
+    assert_eq!(line(&m, text, "bare", "timeout"), 6);
+    assert_eq!(line(&m, text, "bare", "defaults.0"), 6);
+    assert_eq!(line(&m, text, "bare", "memory_size"), 4);
+    // A written value stays as written, even one the Framework would reject.
+    let own = item(&m, "functions", "own");
+    assert_eq!(own["timeout"], 0);
+    assert_eq!(own.get("defaults"), None);
+    // An `extensions:` override is written too.
+    let ext = item(&m, "functions", "extended");
+    assert_eq!(ext["timeout"], 12);
+    assert_eq!(ext.get("defaults"), None);
+    let m = run("functions:\n  f:\n    handler: h\n");
+    let f = item(&m, "functions", "f");
+    assert_eq!(
+        (&f["timeout"], &f["memory_size"], &f["defaults"]),
+        (
+            &serde_json::json!(6),
+            &serde_json::json!(1024),
+            &serde_json::json!(["timeout", "memory_size"])
+        )
+    );
+    // No `logRetentionInDays` anywhere: the Framework sets none (never
+    // expire), so the log group has none.
+    assert_eq!(
+        item(&m, "log_groups", "FLogGroup").get("retention_days"),
+        None
+    );
+}
+
+#[test]
+fn the_rest_api_resource_policy_is_a_resource_policy_with_spanned_statements() {
+    let text = "service: s
+provider:
+  name: aws
+  apiGateway:
+    resourcePolicy:
+      - Effect: Allow
+        Principal: '*'
+        Action: execute-api:Invoke
+        Resource: execute-api:/*
+      - Effect: Deny
+        Principal: '*'
+        Action: execute-api:Invoke
+        Resource: execute-api:/*
+        Condition:
+          NotIpAddress:
+            aws:SourceIp: [10.0.0.0/8]
+functions:
+  a:
+    handler: h
+    events:
+      - http: GET /x
+";
+    let m = run(text);
+    let id = "ApiGatewayRestApi/Policy";
+    let p = item(&m, "policies", id);
+    assert_eq!(p["kind"], "resource");
+    assert_eq!(p["target_type"], "execute-api");
+    assert_eq!(p["origin"], "resource_policy");
+    assert_eq!(p["attached_to"], serde_json::json!(["ApiGatewayRestApi"]));
+    assert_eq!(
+        p["statements"][0]["principal"]["AWS"],
+        serde_json::json!(["*"])
+    );
+    assert_eq!(p["statements"][1]["effect"], "Deny");
+    assert_eq!(
+        p["statements"][1]["condition"]["NotIpAddress"]["aws:SourceIp"],
+        serde_json::json!(["10.0.0.0/8"])
+    );
+    assert_eq!(line(&m, text, id, ""), 5);
+    assert_eq!(line(&m, text, id, "statements.0"), 6);
+    assert_eq!(line(&m, text, id, "statements.0.principal.AWS.0"), 7);
+    assert_eq!(line(&m, text, id, "statements.1"), 10);
+    // No `http` event: the Framework creates no REST API, so no policy.
+    let without = text.replace("      - http: GET /x\n", "");
+    assert!(run(&without).item("policies", id).is_none());
+}
+
+const STEP_FUNCTIONS: &str = "service: s
+plugins:
+  - serverless-step-functions
+provider:
+  name: aws
+functions:
+  work:
+    handler: h
+stepFunctions:
+  stateMachines:
+    orderFlow:
+      type: STANDARD
+      tracingConfig: {}
+      loggingConfig:
+        level: ERROR
+        destinations:
+          - arn:aws:logs:us-east-1:1:log-group:sfn
+      iamRoleStatements:
+        - Effect: Allow
+          Action: '*'
+          Resource: '*'
+      events:
+        - http: {path: orders, method: post}
+        - schedule: rate(1 hour)
+      definition:
+        StartAt: Work
+        States:
+          Work:
+            Type: Task
+            Resource: !GetAtt work.Arn
+            End: true
+    named:
+      name: Checkout
+      role: arn:aws:iam::1:role/sfn
+      tracingConfig: {enabled: true}
+      encryptionConfig: {Type: CUSTOMER_MANAGED_KMS_KEY, KmsKeyId: k}
+      definition: '{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}'
+";
+
+#[test]
+fn step_functions_state_machines_with_the_plugin() {
+    let text = STEP_FUNCTIONS;
+    let m = run(text);
+    let id = "OrderFlowStepFunctionsStateMachine";
+    let sm = item(&m, "state_machines", id);
+    assert_eq!(sm["name"], "orderFlow");
+    assert_eq!(sm["type"], "AWS::StepFunctions::StateMachine");
+    assert_eq!(sm["workflow_type"], "STANDARD");
+    // `tracingConfig` without `enabled`: the plugin's default, false.
+    assert_eq!(sm["tracing"], false);
+    assert_eq!(line(&m, text, id, "tracing"), 13);
+    assert_eq!(
+        sm["logging"],
+        serde_json::json!({"level": "ERROR", "destinations": [
+            {"CloudWatchLogsLogGroup": {"LogGroupArn": "arn:aws:logs:us-east-1:1:log-group:sfn"}}
+        ]})
+    );
+    assert_eq!(sm.get("encryption"), None);
+    assert_eq!(sm["definition"]["States"]["Work"]["Type"], "Task");
+    assert_eq!(line(&m, text, id, "definition.States.Work"), 29);
+    assert_eq!(sm["role"], "OrderFlowStepFunctionsStateMachineRole");
+    assert_eq!(
+        sm["events"],
+        serde_json::json!([{"name": "0", "type": "http"}, {"name": "1", "type": "schedule"}])
+    );
+    let role = item(&m, "roles", "OrderFlowStepFunctionsStateMachineRole");
+    assert_eq!(
+        role["assume_role_policy"]["statements"][0]["principal"]["Service"],
+        serde_json::json!(["states.amazonaws.com"])
+    );
+    let pid = "OrderFlowStepFunctionsStateMachineRole/Policies/stepFunctions.stateMachines.orderFlow.iamRoleStatements";
+    let p = item(&m, "policies", pid);
+    assert_eq!(p["statements"][0]["action"], serde_json::json!(["*"]));
+    assert_eq!(line(&m, text, pid, "statements.0.action.0"), 20);
+    let route = item(&m, "routes", &format!("{id}/events/0"));
+    assert_eq!(route["state_machine"], id);
+    assert_eq!(route["api"], "ApiGatewayRestApi");
+    assert_eq!(route["method"], "post");
+    assert_eq!(route["path"], "/orders");
+    assert_eq!(route["authorization_type"], "NONE");
+    // The REST API exists for the state machine's route alone.
+    assert_eq!(item(&m, "apis", "ApiGatewayRestApi")["kind"], "rest");
+
+    let named = item(&m, "state_machines", "Checkout");
+    assert_eq!(named["name"], "Checkout");
+    assert_eq!(named["tracing"], true);
+    assert_eq!(named["role"], "arn:aws:iam::1:role/sfn");
+    assert_eq!(
+        named["encryption"],
+        serde_json::json!({"type": "CUSTOMER_MANAGED_KMS_KEY", "kms_key": "k"})
+    );
+    assert_eq!(named["definition"]["States"]["A"]["Type"], "Pass");
+    assert!(m.item("roles", "CheckoutRole").is_none());
+    // Each state machine has a header for suppression comments.
+    let ids: Vec<&str> = m.headers.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, vec!["work", id, "Checkout"]);
+
+    // Without the plugin the Framework ignores the section.
+    let plain = text.replace("plugins:\n  - serverless-step-functions\n", "");
+    let m = run(&plain);
+    assert!(m.items("state_machines").is_empty());
+    assert!(m.item("apis", "ApiGatewayRestApi").is_none());
+}
