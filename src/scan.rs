@@ -393,9 +393,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             && a.message == b.message
             && a.resource == b.resource
     });
-    let mut rules = engine.rules().to_vec();
-    rules.extend(suppress::rules());
-    rules.extend(crate::deps::rules());
+    let rules = crate::registry::Registry::new(&engine)?.into_rules();
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
     let applied = suppress::apply(
         findings,

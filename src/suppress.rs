@@ -23,7 +23,7 @@ use crate::baseline::{self, Baseline};
 use crate::finding::{self, Diagnostic, Finding, Level};
 use crate::model::Model;
 use crate::parse::{Node, Value};
-use crate::rule::{Metadata, Rule, Severity};
+use crate::rule::Severity;
 use crate::source::{FileId, SourceMap, Span};
 
 /// The governance rule: an in-source suppression where the configuration
@@ -137,56 +137,6 @@ pub struct Applied {
     pub diagnostics: Vec<Diagnostic>,
     pub baseline: Option<baseline::Status>,
 }
-
-/// Rules the suppress stage reports on its own (they appear in `faasguard
-/// rules`, `explain` and SARIF like policy rules).
-pub fn rules() -> Vec<Rule> {
-    vec![Rule {
-        meta: Metadata {
-            id: FORBIDDEN_RULE.to_string(),
-            title: "In-source suppression where the configuration forbids them".to_string(),
-            severity: Severity::Medium,
-            area: "GOV".to_string(),
-            remediation: "Remove the `faasguard:ignore` comment or `Metadata.faasguard.ignore` \
-entry and fix the finding, or ask the owners of the configuration to accept the risk in the \
-baseline."
-                .to_string(),
-            references: Vec::new(),
-            formats: Vec::new(),
-            fixes: Default::default(),
-        },
-        source: "src/suppress.rs".to_string(),
-        package: "faasguard.governance.inline_suppression_forbidden".to_string(),
-        doc: FORBIDDEN_DOC.trim().to_string(),
-        builtin: true,
-    }]
-}
-
-const FORBIDDEN_DOC: &str = r#"
-## What it does
-Reports every `# faasguard:ignore` comment and every CloudFormation
-`Metadata.faasguard.ignore` entry when `.faasguard.toml` sets
-`allow_inline_suppressions = false`. Such a suppression is not honoured: the
-finding it names is reported as well.
-
-## Why is this bad?
-Some teams decide centrally which risks are accepted (a security or platform
-team reviews a baseline file). A suppression written next to the code would
-let anyone who can edit a template accept a risk without that review.
-
-## Example
-```yaml
-OrdersFunction:  # faasguard:ignore FG-IAM-001 reason="legacy"
-  Type: AWS::Serverless::Function
-```
-
-## Use instead
-Fix the finding, or have it added to the baseline (`faasguard baseline
-create`, reviewed like any other change).
-
-## References
-- docs/adr/0006-suppressions.md
-"#;
 
 // ---------------------------------------------------------------------------
 // Finding suppressions in a file.

@@ -15,6 +15,7 @@ mod fuzz_smoke;
 mod labelled;
 mod policies;
 mod props;
+mod registry;
 mod residency;
 mod rule_fixtures;
 mod sarif;
