@@ -28,6 +28,8 @@ pub mod rule;
 pub mod scan;
 pub mod scope;
 pub mod secret;
+#[doc(hidden)]
+pub mod shared;
 pub mod source;
 pub mod suppress;
 pub mod terraform;
