@@ -1064,7 +1064,6 @@ impl UnitContext<'_> {
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
         read.dedup();
-        let null = crate::parse::Node::null(Span::default());
         for fid in read {
             if let Some(text) = self
                 .inputs
@@ -1072,7 +1071,7 @@ impl UnitContext<'_> {
                 .and_then(|i| i.text.as_deref())
             {
                 out.declared
-                    .extend(suppress::declared(text, fid, &null, &model));
+                    .extend(suppress::declared_terraform(text, fid, &model));
             }
         }
         out

@@ -223,13 +223,66 @@ fn next_code_line(text: &str, from: usize) -> Option<(usize, usize)> {
 /// The suppressions written in one adapted file: its comments (outside string
 /// values of `doc`) and its resources' `Metadata.faasguard.ignore` entries.
 pub fn declared(text: &str, file: FileId, doc: &Node, model: &Model) -> Vec<Declared> {
-    let mut out = Vec::new();
     let comments = directives(text, file);
     let strings = if comments.is_empty() {
         Vec::new()
     } else {
         string_spans(doc)
     };
+    declared_outside(comments, &strings, file, model)
+}
+
+/// [`declared`] for a file of a Terraform module (`.tf`, `.tf.json`,
+/// `.tfvars`), which has no parsed tree of its own here: its string values,
+/// heredocs included, are found by parsing it again (HCL, else JSON), so a
+/// `# faasguard:ignore` inside one is text, not a suppression.
+pub fn declared_terraform(text: &str, file: FileId, model: &Model) -> Vec<Declared> {
+    let comments = directives(text, file);
+    if comments.is_empty() {
+        return Vec::new();
+    }
+    let strings = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            let mut v = HclStrings(Vec::new());
+            hcl_edit::visit::Visit::visit_body(&mut v, &body);
+            v.0.into_iter()
+                .map(|r| Span::new(file, r.start, r.end))
+                .collect()
+        }
+        Err(_) => crate::parse::json::parse(text, file)
+            .map(|doc| string_spans(&doc))
+            .unwrap_or_default(),
+    };
+    declared_outside(comments, &strings, file, model)
+}
+
+/// The byte ranges of every string, string template and heredoc of an HCL
+/// body.
+struct HclStrings(Vec<std::ops::Range<usize>>);
+
+impl hcl_edit::visit::Visit for HclStrings {
+    fn visit_expr(&mut self, expr: &hcl_edit::expr::Expression) {
+        use hcl_edit::expr::Expression;
+        use hcl_edit::Span as _;
+        if let Expression::String(_)
+        | Expression::StringTemplate(_)
+        | Expression::HeredocTemplate(_) = expr
+        {
+            self.0.extend(expr.span());
+        }
+        hcl_edit::visit::visit_expr(self, expr);
+    }
+}
+
+/// The comments of `comments` that are not inside one of `strings`, as
+/// suppressions, with the model's in-source metadata ones.
+fn declared_outside(
+    comments: Vec<Directive>,
+    strings: &[Span],
+    file: FileId,
+    model: &Model,
+) -> Vec<Declared> {
+    let mut out = Vec::new();
     for d in comments {
         if strings
             .iter()

@@ -14,6 +14,7 @@ mod formats;
 mod fuzz_smoke;
 mod labelled;
 mod policies;
+mod promises;
 mod props;
 mod registry;
 mod residency;
