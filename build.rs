@@ -54,4 +54,22 @@ fn main() {
         writeln!(out, "];").expect("write");
         println!("cargo:rerun-if-changed={dir}");
     }
+    shared(&root);
+}
+
+/// Tests that read `../shared` (see `src/shared.rs`) are ignored, visibly,
+/// when it is absent, unless `FAASGUARD_REQUIRE_SHARED=1` requires it.
+fn shared(root: &Path) {
+    println!("cargo:rustc-check-cfg=cfg(shared_absent)");
+    println!("cargo:rerun-if-env-changed=FAASGUARD_REQUIRE_SHARED");
+    let required = std::env::var("FAASGUARD_REQUIRE_SHARED").is_ok_and(|v| v == "1");
+    let shared = root.join("../shared");
+    if shared.is_dir() {
+        // Its removal reruns this script. (Watching a missing path would
+        // rerun it, and rebuild the crate, on every build: adding it later
+        // needs `cargo clean -p faasguard` or `FAASGUARD_REQUIRE_SHARED=1`.)
+        println!("cargo:rerun-if-changed={}", shared.display());
+    } else if !required {
+        println!("cargo:rustc-cfg=shared_absent");
+    }
 }

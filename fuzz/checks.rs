@@ -7,11 +7,18 @@
 
 #![allow(dead_code)]
 
+use std::path::Path;
+use std::sync::Arc;
+
 use faasguard::adapt::cloudformation::{self, Env};
+use faasguard::adapt::serverless;
+use faasguard::discover::LockfileKind;
+use faasguard::lockfile;
 use faasguard::model::{Model, COLLECTIONS};
 use faasguard::parse::{self, Node, Value};
 use faasguard::secret::SecretScanner;
 use faasguard::source::{FileId, Span};
+use faasguard::terraform::{load_module, FileSet, Options};
 
 /// YAML: parsing never panics, and every node and key span of every document
 /// is a valid, char-aligned range of the text.
@@ -128,6 +135,179 @@ pub fn scan_secret(data: &[u8]) {
             shown <= n / 3,
             "redaction shows {shown} of {n} chars: {h:?}"
         );
+    }
+}
+
+/// Terraform HCL as a module's only `main.tf`: `load_module` never panics,
+/// and every span it returns (resource labels and bodies, every value node
+/// and key, providers, notes, errors, `via`) is a valid, char-aligned range
+/// of the text.
+pub fn parse_hcl(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let dir = Path::new("/fuzz/m");
+    let mut files = FileSet::default();
+    files
+        .files
+        .insert(dir.join("main.tf"), (FileId(0), Arc::from(text)));
+    let unit = load_module(dir, &files, &Options::default());
+    for r in &unit.resources {
+        assert_span(text, r.span, "resource");
+        assert_span(text, r.body, "resource body");
+        assert_spans(text, &r.values);
+    }
+    for p in &unit.providers {
+        assert_spans(text, &p.values);
+    }
+    for (_, s) in &unit.notes {
+        assert_span(text, *s, "note");
+    }
+    for (s, _) in &unit.via {
+        assert_span(text, *s, "via");
+    }
+    for e in &unit.errors {
+        assert_span(text, e.span, "error");
+    }
+}
+
+/// The lockfile kinds, picked by the first byte of a `parse_lockfile` input.
+pub const LOCKFILE_KINDS: [LockfileKind; 11] = [
+    LockfileKind::Cargo,
+    LockfileKind::NpmPackageLock,
+    LockfileKind::NpmShrinkwrap,
+    LockfileKind::Yarn,
+    LockfileKind::Pnpm,
+    LockfileKind::RequirementsTxt,
+    LockfileKind::Poetry,
+    LockfileKind::Pipfile,
+    LockfileKind::Uv,
+    LockfileKind::GoMod,
+    LockfileKind::GoSum,
+];
+
+/// Lockfiles: the first byte picks the kind, the rest is the text (UTF-8
+/// only). `lockfile::parse` never panics; every span it returns (packages,
+/// unpinned requirements, includes, the error) is a valid, char-aligned range
+/// of the text; packages come in file order, with a name and a version; and
+/// each package's span starts on the line that names it (what a finding
+/// points at).
+pub fn parse_lockfile(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let kind = LOCKFILE_KINDS[usize::from(pick) % LOCKFILE_KINDS.len()];
+    let lock = match lockfile::parse(kind, text, FileId(0)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            assert_span(text, e.span, "error");
+            return;
+        }
+    };
+    // npm reports an aliased install (`"node_modules/x": {"name": "y"}`,
+    // `"version": "npm:y@1"`) under the real name, at the install's key.
+    let npm_alias = matches!(
+        kind,
+        LockfileKind::NpmPackageLock | LockfileKind::NpmShrinkwrap
+    ) && (text.contains("\"name\"") || text.contains("npm:"));
+    for p in &lock.packages {
+        assert_span(text, p.span, "package");
+        assert!(!p.name.is_empty() && !p.version.is_empty(), "{p:?}");
+        let line = line_at(text, p.span.start as usize);
+        // Some formats report a package under the real name its entry
+        // gives elsewhere, at the entry's key: go.mod a replaced module
+        // under its replacement (`=>`), yarn an alias under its
+        // `resolution`.
+        let named_elsewhere = match kind {
+            LockfileKind::GoMod => "=>",
+            LockfileKind::Yarn => "resolution",
+            _ => "",
+        };
+        let renamed = !named_elsewhere.is_empty()
+            && text
+                .lines()
+                .any(|l| l.contains(named_elsewhere) && names(l, &p.name));
+        assert!(
+            npm_alias || renamed || names(line, &p.name),
+            "{kind:?}: {} is not named on its line {line:?}\ninput: {text:?}",
+            p.name
+        );
+    }
+    for (_, span) in &lock.unpinned {
+        assert_span(text, *span, "unpinned requirement");
+    }
+    for (_, span) in &lock.includes {
+        assert_span(text, *span, "include");
+    }
+    assert!(
+        lock.packages
+            .windows(2)
+            .all(|w| w[0].span.start <= w[1].span.start),
+        "packages out of file order: {:?}",
+        lock.packages
+    );
+}
+
+/// The line holding byte `at`.
+pub fn line_at(text: &str, at: usize) -> &str {
+    let start = text
+        .get(..at)
+        .and_then(|b| b.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(at..)
+        .and_then(|a| a.find('\n'))
+        .map_or(text.len(), |i| at + i);
+    text.get(start..end).unwrap_or("")
+}
+
+/// Whether `line` writes the package `name`: as is, or as PEP 503 compares
+/// names (case, `-_.` alike); a line with an escape (`\u0061`) may spell it
+/// in a way only the format's parser reads, so it counts.
+pub fn names(line: &str, name: &str) -> bool {
+    let fold = |s: &str| s.to_ascii_lowercase().replace(['_', '.'], "-");
+    line.contains(name) || line.contains('\\') || fold(line).contains(&fold(name))
+}
+
+/// Serverless Framework: any document that parses, as a `serverless.yml` in
+/// an empty directory (`${file()}` finds nothing): variable resolution and
+/// adaptation never panic or hang, the model becomes policy input, and
+/// every span it carries (values, keys, notes, `via`, resource headers) is a
+/// valid, char-aligned range of the text.
+pub fn adapt_serverless(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let docs = if text.trim_start().starts_with('{') {
+        parse::json::parse(text, FileId(0)).map(|d| vec![d])
+    } else {
+        parse::yaml::parse(text, FileId(0))
+    };
+    let Ok(docs) = docs else { return };
+    let dir = std::env::temp_dir().join("faasguard-fuzz-serverless-empty");
+    let _ = std::fs::create_dir_all(&dir);
+    let env = serverless::Env {
+        root: Some(dir.clone()),
+        ..serverless::Env::default()
+    };
+    let path = dir.join("serverless.yml");
+    for doc in docs.iter().filter(|d| d.as_map().is_some()) {
+        let (model, _secrets) = serverless::adapt_text(doc, FileId(0), &path, Some(text), &env);
+        let _ = model.to_input("serverless.yml");
+        assert_model_spans(text, &model);
+        for (_, s) in &model.notes {
+            assert_span(text, *s, "note");
+        }
+        for (s, _) in &model.via {
+            assert_span(text, *s, "via");
+        }
+        for h in &model.headers {
+            assert_span(text, h.key, "header key");
+            assert_span(text, h.body, "header body");
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use crate::config;
 use crate::discover;
 use crate::engine::PolicyFile;
 use crate::finding::Level;
+use crate::registry::Registry;
 use crate::report::{self, Format};
 use crate::rule::Severity;
 use crate::scan::{self, Settings};
@@ -521,16 +522,14 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
     if !config.rules.is_empty() {
         // Rule ids and areas are checked against every rule loaded,
         // custom policies included.
-        let mut rules = match scan::load_engine(&settings) {
-            Ok(e) => e.rules().to_vec(),
+        let registry = match scan::load_engine(&settings).and_then(|e| Registry::new(&e)) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("error: {e}");
                 return Err(EXIT_ERROR);
             }
         };
-        rules.extend(crate::suppress::rules());
-        rules.extend(crate::deps::rules());
-        if let Err(e) = config::check_rules(&config, &rules) {
+        if let Err(e) = config::check_rules(&config, registry.rules()) {
             return Err(report_error(*e));
         }
     }
@@ -658,7 +657,7 @@ fn print_diagnostics(outcome: &scan::Outcome) {
     }
 }
 
-fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Vec<crate::rule::Rule>, i32> {
+fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Registry, i32> {
     let mut settings = Settings {
         extra_policies: load_policy_dirs(policies).map_err(|e| {
             eprintln!("error: {e}");
@@ -670,13 +669,7 @@ fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Vec<crate::
         settings.conftest_namespaces = namespaces.to_vec();
     }
     scan::load_engine(&settings)
-        .map(|e| {
-            let mut rules = e.rules().to_vec();
-            rules.extend(crate::suppress::rules());
-            rules.extend(crate::deps::rules());
-            rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-            rules
-        })
+        .and_then(|e| Registry::new(&e))
         .map_err(|e| {
             eprintln!("error: {e}");
             EXIT_ERROR
@@ -684,10 +677,11 @@ fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Vec<crate::
 }
 
 fn run_rules(args: &RulesArgs) -> i32 {
-    let rules = match load_rules(&args.policies, &args.namespaces) {
+    let registry = match load_rules(&args.policies, &args.namespaces) {
         Ok(r) => r,
         Err(code) => return code,
     };
+    let rules = registry.sorted();
     let mut out = String::new();
     if args.format == "json" {
         out = serde_json::to_string_pretty(&rules).unwrap_or_default();
@@ -701,7 +695,11 @@ fn run_rules(args: &RulesArgs) -> i32 {
         for r in &rules {
             out.push_str(&format!(
                 "{:<11} {:<8} {:<width$}  {}\n",
-                r.meta.id, r.meta.severity, r.meta.title, r.source
+                // `as_str`: `Display` of `Severity` ignores the width.
+                r.meta.id,
+                r.meta.severity.as_str(),
+                r.meta.title,
+                r.source
             ));
         }
     }
@@ -710,11 +708,11 @@ fn run_rules(args: &RulesArgs) -> i32 {
 }
 
 fn run_explain(id: &str, policies: &[PathBuf]) -> i32 {
-    let rules = match load_rules(policies, &[]) {
+    let registry = match load_rules(policies, &[]) {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let Some(rule) = rules.iter().find(|r| r.meta.id.eq_ignore_ascii_case(id)) else {
+    let Some(rule) = registry.get(id) else {
         eprintln!("error: no rule {id} (see `faasguard rules`)");
         return EXIT_ERROR;
     };
@@ -731,7 +729,10 @@ fn run_explain(id: &str, policies: &[PathBuf]) -> i32 {
     for (format, fix) in &rule.meta.fixes {
         out.push_str(&format!("Fix ({format}): {fix}\n"));
     }
-    if !rule.meta.references.is_empty() {
+    // The doc block's own `## References` section was printed with it; a
+    // policy without one lists them in its metadata.
+    let in_doc = !crate::rule::section_items(&rule.doc, "References").is_empty();
+    if !in_doc && !rule.meta.references.is_empty() {
         out.push_str("\nReferences:\n");
         for r in &rule.meta.references {
             out.push_str(&format!("  {r}\n"));

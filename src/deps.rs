@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::advisory::db::{Database, Match};
 use crate::finding::{self, DependencyFacts, Diagnostic, Finding, Level};
 use crate::lockfile::{Lockfile, Package};
-use crate::rule::{Metadata, Rule, Severity};
+use crate::rule::Severity;
 
 /// A locked package version with a known vulnerability.
 pub const VULNERABLE_RULE: &str = "FG-DEP-001";
@@ -84,105 +84,6 @@ pub struct Summary {
     /// `[advisories] max_age_days` in force (0 = no limit).
     pub max_age_days: u64,
 }
-
-/// The stage's rules (they appear in `faasguard rules`, `explain`, SARIF).
-pub fn rules() -> Vec<Rule> {
-    let rule = |id: &str, title: &str, severity, doc: &str, remediation: &str| Rule {
-        meta: Metadata {
-            id: id.to_string(),
-            title: title.to_string(),
-            severity,
-            area: "DEP".to_string(),
-            remediation: remediation.to_string(),
-            references: vec![
-                "https://osv.dev".to_string(),
-                "https://rustsec.org".to_string(),
-            ],
-            formats: Vec::new(),
-            fixes: Default::default(),
-        },
-        source: "src/deps.rs".to_string(),
-        package: format!(
-            "faasguard.dependencies.{}",
-            id.to_ascii_lowercase().replace('-', "_")
-        ),
-        doc: doc.trim().to_string(),
-        builtin: true,
-    };
-    vec![
-        rule(
-            VULNERABLE_RULE,
-            "Function ships a package version with a known vulnerability",
-            Severity::High,
-            VULNERABLE_DOC,
-            "Upgrade the package to the fixed version the message names (update the lockfile), \
-or remove it; if no fix exists, assess the advisory and accept it in the baseline.",
-        ),
-        rule(
-            INFORMATIONAL_RULE,
-            "Function ships an unmaintained or unsound package",
-            Severity::Low,
-            INFORMATIONAL_DOC,
-            "Move to a maintained alternative (the advisory usually names one) or to a version \
-the advisory does not cover.",
-        ),
-    ]
-}
-
-const VULNERABLE_DOC: &str = r#"
-## What it does
-Matches every package locked in a function's lockfiles (Cargo.lock,
-package-lock.json, yarn.lock, pnpm-lock.yaml, requirements.txt, poetry.lock,
-Pipfile.lock, uv.lock, go.mod/go.sum) against the RustSec and OSV advisory
-databases and reports each vulnerable version at its line in the lockfile,
-naming the functions that ship it. Severity comes from the advisory (CVSS,
-else the database's own rating).
-
-## Why is this bad?
-A function is only as safe as the packages it ships: a known-vulnerable
-version is the easiest way into it, and exploits for published advisories
-are often public.
-
-## Example
-```text
-# requirements.txt next to the function's code
-pyjwt==1.6.4
-```
-
-## Use instead
-```text
-pyjwt==2.4.0
-```
-
-## References
-- https://osv.dev
-- https://rustsec.org
-"#;
-
-const INFORMATIONAL_DOC: &str = r#"
-## What it does
-Reports packages that a RustSec informational advisory covers: crates that
-are unmaintained or unsound (memory-unsafe through a safe API), at low
-severity.
-
-## Why is this bad?
-An unmaintained package will not get fixes for the next vulnerability; an
-unsound one can break memory safety without any `unsafe` in your code.
-
-## Example
-```toml
-[[package]]
-name = "ansi_term"
-version = "0.12.1"
-```
-
-## Use instead
-A maintained alternative the advisory names (for `ansi_term`: `nu-ansi-term`
-or `anstyle`).
-
-## References
-- https://rustsec.org/categories/
-"#;
 
 /// The functions whose code directory holds the lockfile at `path`.
 pub fn functions_shipping(path: &Path, functions: &[FunctionCode]) -> Vec<String> {

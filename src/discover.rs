@@ -1647,15 +1647,11 @@ mod tests {
         );
     }
 
-    /// The public corpus of real serverless.yml files (../shared/corpus), when present.
+    /// The public corpus of real serverless.yml files (../shared/corpus).
     #[test]
+    #[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
     fn corpus_serverless_examples_are_found_and_classified() {
-        let root =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real/serverless-examples");
-        if !root.is_dir() {
-            eprintln!("note: {} absent; corpus test skipped", root.display());
-            return;
-        }
+        let root = crate::shared::path("corpus/real/serverless-examples");
         let got = walk_one(&root, &Options::default());
         let serverless: Vec<&Found> = got
             .files

@@ -22,11 +22,14 @@ pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod policytest;
+pub mod registry;
 pub mod report;
 pub mod rule;
 pub mod scan;
 pub mod scope;
 pub mod secret;
+#[doc(hidden)]
+pub mod shared;
 pub mod source;
 pub mod suppress;
 pub mod terraform;

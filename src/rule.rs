@@ -78,7 +78,13 @@ pub const AREAS: &[(&str, &str)] = &[
     ("NET", "public exposure"),
     ("OBS", "logging and tracing"),
     ("RUN", "deprecated runtimes"),
+    ("GOV", "governance of suppressions"),
 ];
+
+/// Whether `area` is one of [`AREAS`].
+pub fn known_area(area: &str) -> bool {
+    AREAS.iter().any(|(code, _)| *code == area)
+}
 
 /// A rule's declared metadata (the `metadata` object of its policy).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -89,6 +95,8 @@ pub struct Metadata {
     pub severity: Severity,
     pub area: String,
     pub remediation: String,
+    /// Read only from policies whose doc block has no `## References`
+    /// section: the section is the source (see [`crate::registry`]).
     #[serde(default)]
     pub references: Vec<String>,
     /// Which formats the rule applies to (documentation only).
@@ -205,6 +213,16 @@ pub fn section(doc: &str, heading: &str) -> String {
     out.join("\n").trim().to_string()
 }
 
+/// The list items (`- item`) of a `## Heading` section of a doc block.
+pub fn section_items(doc: &str, heading: &str) -> Vec<String> {
+    section(doc, heading)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .map(|item| item.trim().to_string())
+        .filter(|item| !item.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +264,21 @@ mod tests {
         assert_eq!(section(&doc, "What it does"), "Finds x.");
         assert_eq!(section(&doc, "Why is this bad?"), "Because.");
         assert!(!doc.contains("not doc"));
+    }
+
+    #[test]
+    fn section_items_are_the_list_lines() {
+        let doc = "## References\n- https://a.example\n  - https://b.example\nprose\n-\n\n## Next\n- no\n";
+        assert_eq!(
+            section_items(doc, "References"),
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(section_items(doc, "Example").is_empty());
+    }
+
+    #[test]
+    fn areas_include_governance() {
+        assert!(known_area("GOV") && known_area("DEP") && !known_area("XYZ"));
     }
 
     #[test]

@@ -382,9 +382,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     }
     finding::sort(&mut findings, &sources);
     merge_repeats(&mut findings);
-    let mut rules = engine.rules().to_vec();
-    rules.extend(suppress::rules());
-    rules.extend(crate::deps::rules());
+    let rules = crate::registry::Registry::new(&engine)?.into_rules();
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
     let applied = suppress::apply(
         findings,
@@ -1438,7 +1436,6 @@ impl UnitContext<'_> {
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
         read.dedup();
-        let null = crate::parse::Node::null(Span::default());
         for fid in read {
             if let Some(text) = self
                 .inputs
@@ -1446,7 +1443,7 @@ impl UnitContext<'_> {
                 .and_then(|i| i.text.as_deref())
             {
                 out.declared
-                    .extend(suppress::declared(text, fid, &null, &model));
+                    .extend(suppress::declared_terraform(text, fid, &model));
             }
         }
         out

@@ -23,7 +23,7 @@ use crate::baseline::{self, Baseline};
 use crate::finding::{self, Diagnostic, Finding, Level};
 use crate::model::Model;
 use crate::parse::{Node, Value};
-use crate::rule::{Metadata, Rule, Severity};
+use crate::rule::Severity;
 use crate::source::{FileId, SourceMap, Span};
 
 /// The governance rule: an in-source suppression where the configuration
@@ -138,56 +138,6 @@ pub struct Applied {
     pub baseline: Option<baseline::Status>,
 }
 
-/// Rules the suppress stage reports on its own (they appear in `faasguard
-/// rules`, `explain` and SARIF like policy rules).
-pub fn rules() -> Vec<Rule> {
-    vec![Rule {
-        meta: Metadata {
-            id: FORBIDDEN_RULE.to_string(),
-            title: "In-source suppression where the configuration forbids them".to_string(),
-            severity: Severity::Medium,
-            area: "GOV".to_string(),
-            remediation: "Remove the `faasguard:ignore` comment or `Metadata.faasguard.ignore` \
-entry and fix the finding, or ask the owners of the configuration to accept the risk in the \
-baseline."
-                .to_string(),
-            references: Vec::new(),
-            formats: Vec::new(),
-            fixes: Default::default(),
-        },
-        source: "src/suppress.rs".to_string(),
-        package: "faasguard.governance.inline_suppression_forbidden".to_string(),
-        doc: FORBIDDEN_DOC.trim().to_string(),
-        builtin: true,
-    }]
-}
-
-const FORBIDDEN_DOC: &str = r#"
-## What it does
-Reports every `# faasguard:ignore` comment and every CloudFormation
-`Metadata.faasguard.ignore` entry when `.faasguard.toml` sets
-`allow_inline_suppressions = false`. Such a suppression is not honoured: the
-finding it names is reported as well.
-
-## Why is this bad?
-Some teams decide centrally which risks are accepted (a security or platform
-team reviews a baseline file). A suppression written next to the code would
-let anyone who can edit a template accept a risk without that review.
-
-## Example
-```yaml
-OrdersFunction:  # faasguard:ignore FG-IAM-001 reason="legacy"
-  Type: AWS::Serverless::Function
-```
-
-## Use instead
-Fix the finding, or have it added to the baseline (`faasguard baseline
-create`, reviewed like any other change).
-
-## References
-- docs/adr/0006-suppressions.md
-"#;
-
 // ---------------------------------------------------------------------------
 // Finding suppressions in a file.
 
@@ -273,13 +223,66 @@ fn next_code_line(text: &str, from: usize) -> Option<(usize, usize)> {
 /// The suppressions written in one adapted file: its comments (outside string
 /// values of `doc`) and its resources' `Metadata.faasguard.ignore` entries.
 pub fn declared(text: &str, file: FileId, doc: &Node, model: &Model) -> Vec<Declared> {
-    let mut out = Vec::new();
     let comments = directives(text, file);
     let strings = if comments.is_empty() {
         Vec::new()
     } else {
         string_spans(doc)
     };
+    declared_outside(comments, &strings, file, model)
+}
+
+/// [`declared`] for a file of a Terraform module (`.tf`, `.tf.json`,
+/// `.tfvars`), which has no parsed tree of its own here: its string values,
+/// heredocs included, are found by parsing it again (HCL, else JSON), so a
+/// `# faasguard:ignore` inside one is text, not a suppression.
+pub fn declared_terraform(text: &str, file: FileId, model: &Model) -> Vec<Declared> {
+    let comments = directives(text, file);
+    if comments.is_empty() {
+        return Vec::new();
+    }
+    let strings = match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            let mut v = HclStrings(Vec::new());
+            hcl_edit::visit::Visit::visit_body(&mut v, &body);
+            v.0.into_iter()
+                .map(|r| Span::new(file, r.start, r.end))
+                .collect()
+        }
+        Err(_) => crate::parse::json::parse(text, file)
+            .map(|doc| string_spans(&doc))
+            .unwrap_or_default(),
+    };
+    declared_outside(comments, &strings, file, model)
+}
+
+/// The byte ranges of every string, string template and heredoc of an HCL
+/// body.
+struct HclStrings(Vec<std::ops::Range<usize>>);
+
+impl hcl_edit::visit::Visit for HclStrings {
+    fn visit_expr(&mut self, expr: &hcl_edit::expr::Expression) {
+        use hcl_edit::expr::Expression;
+        use hcl_edit::Span as _;
+        if let Expression::String(_)
+        | Expression::StringTemplate(_)
+        | Expression::HeredocTemplate(_) = expr
+        {
+            self.0.extend(expr.span());
+        }
+        hcl_edit::visit::visit_expr(self, expr);
+    }
+}
+
+/// The comments of `comments` that are not inside one of `strings`, as
+/// suppressions, with the model's in-source metadata ones.
+fn declared_outside(
+    comments: Vec<Directive>,
+    strings: &[Span],
+    file: FileId,
+    model: &Model,
+) -> Vec<Declared> {
+    let mut out = Vec::new();
     for d in comments {
         if strings
             .iter()

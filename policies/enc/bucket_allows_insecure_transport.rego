@@ -62,10 +62,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Attach a bucket policy with a Deny statement for s3:* on the bucket and its objects when Bool aws:SecureTransport is false.",
-	"references": [
-		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
-		"https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html",
-	],
 	"fixes": {
 		"terraform": "Give the bucket an `aws_s3_bucket_policy` (one per bucket: add to the existing one) whose `aws_iam_policy_document` has a statement with `effect = \"Deny\"`, `actions = [\"s3:*\"]`, `resources = [aws_s3_bucket.<name>.arn, \"${aws_s3_bucket.<name>.arn}/*\"]`, a `principals` block (`type = \"*\"`, `identifiers = [\"*\"]`) and a `condition` block (`test = \"Bool\"`, `variable = \"aws:SecureTransport\"`, `values = [\"false\"]`).",
 		"serverless": "Keep the Framework's TLS-only policy on the deployment bucket (do not set `provider.deploymentBucket.skipPolicySetup: true`); for other buckets add an `AWS::S3::BucketPolicy` under `resources.Resources` (`Bucket: !Ref S3Bucket<Name>` for an `s3` event's bucket) with a `Deny` of `s3:*` on the bucket and its objects when `Bool` `aws:SecureTransport` is `false`.",

@@ -51,10 +51,6 @@ metadata := {
 	"severity": "low",
 	"area": "ENC",
 	"remediation": "Set BucketEncryption with SSEAlgorithm aws:kms (and KMSMasterKeyID naming a customer managed key, BucketKeyEnabled true).",
-	"references": [
-		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html",
-		"https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-	],
 	"fixes": {
 		"terraform": "Add an `aws_s3_bucket_server_side_encryption_configuration` for the bucket whose `rule` has `bucket_key_enabled = true` and an `apply_server_side_encryption_by_default` block with `sse_algorithm = \"aws:kms\"` and `kms_master_key_id` naming a customer managed key.",
 		"serverless": "For the deployment bucket set `provider.deploymentBucket.serverSideEncryption: aws:kms` (and `sseKMSKeyId`); for the bucket an `s3` event creates, declare it under `resources.Resources` as `S3Bucket<Name>` with `BucketEncryption` (`SSEAlgorithm: aws:kms`, `KMSMasterKeyID`, `BucketKeyEnabled: true`), as for any bucket declared there.",

@@ -48,10 +48,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain.",
-	"references": [
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html",
-		"https://docs.aws.amazon.com/config/latest/developerguide/apigateway-domain-name-tls-check.html",
-	],
 	"fixes": {
 		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`.",
 		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`).",

@@ -42,7 +42,6 @@ metadata := {
 	"severity": "low",
 	"area": "ENC",
 	"remediation": "Set KmsKeyId to the ARN of a customer managed KMS key whose policy lets CloudWatch Logs use it.",
-	"references": ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html"],
 	"fixes": {
 		"terraform": "Set `kms_key_id` on the `aws_cloudwatch_log_group` to the ARN of a customer managed `aws_kms_key` whose policy lets the `logs.<region>.amazonaws.com` service principal use it.",
 		"serverless": "Set `KmsKeyId` on the function's log group through `resources.extensions.<Name>LogGroup.Properties` (`HelloLogGroup` for function `hello`), or on an `AWS::Logs::LogGroup` under `resources.Resources`, to a customer managed KMS key whose policy lets CloudWatch Logs use it.",

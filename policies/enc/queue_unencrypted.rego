@@ -48,7 +48,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Remove SqsManagedSseEnabled: false (or set it to true), or set KmsMasterKeyId to a KMS key.",
-	"references": ["https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html"],
 	"fixes": {
 		"terraform": "Remove `sqs_managed_sse_enabled = false` from the `aws_sqs_queue` (or set it to `true`), or set `kms_master_key_id` to a KMS key.",
 		"serverless": "On the `AWS::SQS::Queue` under `resources.Resources`, remove `SqsManagedSseEnabled: false` (or set it to `true`), or set `KmsMasterKeyId` to a KMS key.",

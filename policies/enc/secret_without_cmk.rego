@@ -43,7 +43,6 @@ metadata := {
 	"severity": "low",
 	"area": "ENC",
 	"remediation": "Set KmsKeyId to a customer managed KMS key whose policy grants kms:Decrypt only to the secret's readers.",
-	"references": ["https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html"],
 	"fixes": {
 		"terraform": "Set `kms_key_id` on the `aws_secretsmanager_secret` to a customer managed `aws_kms_key` whose policy grants `kms:Decrypt` only to the secret's readers.",
 		"serverless": "On the `AWS::SecretsManager::Secret` under `resources.Resources`, set `KmsKeyId` to a customer managed KMS key whose policy grants `kms:Decrypt` only to the secret's readers.",

@@ -50,10 +50,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Set KmsKeyArn to a customer managed KMS key, or move the secret to Secrets Manager or SSM Parameter Store and pass only its ARN.",
-	"references": [
-		"https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html",
-		"https://docs.aws.amazon.com/secretsmanager/latest/userguide/retrieving-secrets_lambda.html",
-	],
 	"fixes": {
 		"terraform": "Set `kms_key_arn` on the `aws_lambda_function` to a customer managed `aws_kms_key`, or keep the secret in `aws_secretsmanager_secret` or `aws_ssm_parameter` and pass only its ARN in `environment { variables }`. Azure: use a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`) in `app_settings`; Google: use Secret Manager (`secret_environment_variables`, or `value_source.secret_key_ref` in a Cloud Run `env` block).",
 		"serverless": "Set `provider.kmsKeyArn` (or `kmsKeyArn` on the function) to a customer managed KMS key, or keep the secret in Secrets Manager or SSM Parameter Store and put only its name or ARN in `environment`, read at run time (`${ssm:...}` copies the value into the function configuration).",

@@ -52,10 +52,6 @@ metadata := {
 	"severity": "low",
 	"area": "ENC",
 	"remediation": "Set EncryptionConfiguration with Type CUSTOMER_MANAGED_KMS_KEY and KmsKeyId (declare it as AWS::StepFunctions::StateMachine, as SAM's type does not pass it through yet).",
-	"references": [
-		"https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html",
-		"https://github.com/aws/serverless-application-model/issues/3925",
-	],
 	"fixes": {
 		"terraform": "Add an `encryption_configuration` block to the `aws_sfn_state_machine` with `type = \"CUSTOMER_MANAGED_KMS_KEY\"` and `kms_key_id` naming a customer managed key.",
 		"serverless": "On the `AWS::StepFunctions::StateMachine` under `resources.Resources`, set `EncryptionConfiguration` with `Type: CUSTOMER_MANAGED_KMS_KEY` and `KmsKeyId`.",

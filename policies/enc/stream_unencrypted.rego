@@ -42,10 +42,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Set StreamEncryption with EncryptionType KMS and KeyId (alias/aws/kinesis or a customer managed key).",
-	"references": [
-		"https://docs.aws.amazon.com/streams/latest/dev/server-side-encryption.html",
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-kinesis-stream-streamencryption.html",
-	],
 	"fixes": {
 		"terraform": "Set `encryption_type = \"KMS\"` and `kms_key_id` (`alias/aws/kinesis` or a customer managed key) on the `aws_kinesis_stream`.",
 		"serverless": "On the `AWS::Kinesis::Stream` under `resources.Resources`, set `StreamEncryption` with `EncryptionType: KMS` and `KeyId` (`alias/aws/kinesis` or a customer managed key).",

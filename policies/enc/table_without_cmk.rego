@@ -50,10 +50,6 @@ metadata := {
 	"severity": "low",
 	"area": "ENC",
 	"remediation": "Set SSESpecification with SSEEnabled true, SSEType KMS and KMSMasterKeyId naming a customer managed key.",
-	"references": [
-		"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html",
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-table-ssespecification.html",
-	],
 	"fixes": {
 		"terraform": "Add a `server_side_encryption` block to the `aws_dynamodb_table` with `enabled = true` and `kms_key_arn` naming a customer managed `aws_kms_key` (without `kms_key_arn` DynamoDB uses the AWS managed key `aws/dynamodb`).",
 		"serverless": "On the `AWS::DynamoDB::Table` under `resources.Resources`, set `SSESpecification` with `SSEEnabled: true`, `SSEType: KMS` and `KMSMasterKeyId` naming a customer managed key.",

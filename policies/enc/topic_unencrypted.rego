@@ -40,10 +40,6 @@ metadata := {
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Set KmsMasterKeyId to a customer managed KMS key (or alias/aws/sns when only principals of the account publish).",
-	"references": [
-		"https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html",
-		"https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
-	],
 	"fixes": {
 		"terraform": "Set `kms_master_key_id` on the `aws_sns_topic` to a customer managed `aws_kms_key` (or `alias/aws/sns` when only principals of the account publish).",
 		"serverless": "On the `AWS::SNS::Topic` under `resources.Resources`, set `KmsMasterKeyId` to a customer managed KMS key (or `alias/aws/sns` when only principals of the account publish).",

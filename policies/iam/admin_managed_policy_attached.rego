@@ -46,10 +46,6 @@ metadata := {
 	"severity": "high",
 	"area": "IAM",
 	"remediation": "Detach AdministratorAccess / PowerUserAccess / IAMFullAccess and grant the specific actions and resources needed (SAM policy templates or inline statements).",
-	"references": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_job-functions.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-	],
 	"fixes": {
 		"terraform": "Detach the `AdministratorAccess` / `PowerUserAccess` / `IAMFullAccess` ARN (`policy_arn` of an `aws_iam_role_policy_attachment` or user/group attachment, an entry of a role's `managed_policy_arns`) and grant the needed actions and resources in an `aws_iam_role_policy` built from an `aws_iam_policy_document`.",
 		"serverless": "Remove `arn:aws:iam::aws:policy/AdministratorAccess` (or `PowerUserAccess`, `IAMFullAccess`) from `provider.iam.role.managedPolicies` (`provider.iamManagedPolicies`, or a role's `ManagedPolicyArns` under `resources`) and list the needed actions and resources in `provider.iam.role.statements`.",

@@ -47,10 +47,6 @@ metadata := {
 	"severity": "medium",
 	"area": "IAM",
 	"remediation": "Rewrite the statement with `Action` and `Resource` listing what is allowed; keep `NotAction`/`NotResource` for `Deny` statements.",
-	"references": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html",
-	],
 	"fixes": {
 		"terraform": "Rewrite the statement with `actions` and `resources` (`Action`/`Resource` in a `jsonencode` policy) listing what is allowed; keep `not_actions`/`not_resources` for `effect = \"Deny\"` statements.",
 		"serverless": "Rewrite the statement in `provider.iam.role.statements` (or `iamRoleStatements`) with `Action` and `Resource` listing what is allowed; keep `NotAction`/`NotResource` for `Effect: Deny` statements.",

@@ -55,10 +55,6 @@ metadata := {
 	"severity": "high",
 	"area": "IAM",
 	"remediation": "Replace `*` / `service:*` with the specific actions the function calls (or a SAM policy template).",
-	"references": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-		"https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-templates.html",
-	],
 	"fixes": {
 		"terraform": "Replace `*` / `service:*` in the statement's `actions` (a `statement` of a `data \"aws_iam_policy_document\"`, or `Action` in a `jsonencode` policy) with the specific actions the function calls.",
 		"serverless": "Replace `*` / `service:*` in the statement's `Action` (`provider.iam.role.statements`, `provider.iamRoleStatements` or a function's `iamRoleStatements`) with the specific actions the function calls.",

@@ -55,10 +55,6 @@ metadata := {
 	"severity": "high",
 	"area": "IAM",
 	"remediation": "Scope `Resource` to the ARNs the function writes to (`!GetAtt Table.Arn`, `!Sub ${Bucket.Arn}/*`) or use a SAM policy template with the resource name.",
-	"references": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-		"https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
-	],
 	"fixes": {
 		"terraform": "Scope the statement's `resources` (`Resource` in a `jsonencode` policy) to the ARNs written to, such as `aws_dynamodb_table.orders.arn` or `\"${aws_s3_bucket.data.arn}/*\"`, instead of `*`.",
 		"serverless": "Scope the statement's `Resource` (`provider.iam.role.statements`, `provider.iamRoleStatements` or a function's `iamRoleStatements`) to the ARNs written to, such as `!GetAtt OrdersTable.Arn` or `arn:aws:s3:::${self:custom.bucket}/*`, instead of `*`.",

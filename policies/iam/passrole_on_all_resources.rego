@@ -47,7 +47,6 @@ metadata := {
 	"severity": "high",
 	"area": "IAM",
 	"remediation": "Scope `iam:PassRole` to the ARNs of the roles that are passed, and add an `iam:PassedToService` condition.",
-	"references": ["https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html"],
 	"fixes": {
 		"terraform": "Scope the `iam:PassRole` statement's `resources` to the ARNs of the roles passed (`aws_iam_role.task.arn`) and add a `condition` block with `test = \"StringEquals\"`, `variable = \"iam:PassedToService\"` and the service in `values`.",
 		"serverless": "Scope the `iam:PassRole` statement's `Resource` in `provider.iam.role.statements` (or `iamRoleStatements`) to the ARNs of the roles passed, and add `Condition: {StringEquals: {iam:PassedToService: <service>.amazonaws.com}}`.",

@@ -70,10 +70,6 @@ metadata := {
 	"severity": "critical",
 	"area": "IAM",
 	"remediation": "Name the principals (accounts, roles, service principals), or add a condition on aws:SourceArn / aws:SourceAccount / aws:PrincipalOrgID that narrows `*` to your own callers.",
-	"references": [
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html",
-	],
 	"fixes": {
 		"terraform": "Name the principals instead of `*` (`principal` of the `aws_lambda_permission`, `identifiers` of a policy document's `principals` block), or narrow `*` with `source_arn` / `source_account` / `principal_org_id` on the permission, or a `condition` block on `aws:SourceArn`, `aws:SourceAccount` or `aws:PrincipalOrgID` in the policy.",
 		"serverless": "In the resource policy under `resources.Resources` (an `AWS::Lambda::Permission`, a bucket, queue or topic policy, a role's `AssumeRolePolicyDocument`), name the principals instead of `*`, or add a `Condition` on `aws:SourceArn`, `aws:SourceAccount` or `aws:PrincipalOrgID` (`SourceArn`/`SourceAccount` on a permission).",

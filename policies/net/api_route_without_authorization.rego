@@ -88,10 +88,6 @@ metadata := {
 	"severity": "medium",
 	"area": "NET",
 	"remediation": "Add an authorizer to the route or a default authorizer to its API (IAM, Lambda, Cognito or JWT), or require an API key; leave only deliberately public routes open and suppress the finding for them.",
-	"references": [
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html",
-		"https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-controlling-access-to-apis.html",
-	],
 	"fixes": {
 		"terraform": "Set `authorization` on the `aws_api_gateway_method` to `AWS_IAM`, `CUSTOM` or `COGNITO_USER_POOLS` (with `authorizer_id`), or `api_key_required = true`; on an `aws_apigatewayv2_route` set `authorization_type` to `AWS_IAM`, `JWT` or `CUSTOM` (with `authorizer_id`). Suppress the finding for deliberately public routes.",
 		"serverless": "Add an `authorizer` to the `http` event (`aws_iam`, a function name or a Cognito user pool ARN) or `private: true` to require an API key; for an `httpApi` event set `authorizer: {name: ...}` naming one of `provider.httpApi.authorizers`, or `authorizer: {type: aws_iam}`. Suppress the finding for deliberately public routes.",

@@ -49,10 +49,6 @@ metadata := {
 	"severity": "high",
 	"area": "NET",
 	"remediation": "Set AuthType to AWS_IAM and sign requests (or front the function with CloudFront or API Gateway); remove the public lambda:InvokeFunctionUrl permission.",
-	"references": [
-		"https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html",
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html",
-	],
 	"fixes": {
 		"terraform": "Set `authorization_type = \"AWS_IAM\"` on the `aws_lambda_function_url` and remove the `aws_lambda_permission` granting `lambda:InvokeFunctionUrl` to `*`. Azure: use `authLevel` `function` in the `httpTrigger` binding, or `auth_settings_v2` with `require_authentication = true` on the app; Google: grant the invoker role to named members instead of `allUsers`/`allAuthenticatedUsers`, or make ingress internal (`ingress_settings = \"ALLOW_INTERNAL_ONLY\"`, Cloud Run `INGRESS_TRAFFIC_INTERNAL_ONLY`).",
 		"serverless": "Set `url: {authorizer: aws_iam}` on the function and sign requests with SigV4 (or front the function with CloudFront or API Gateway).",

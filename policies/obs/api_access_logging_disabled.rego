@@ -56,10 +56,6 @@ metadata := {
 	"severity": "low",
 	"area": "OBS",
 	"remediation": "Set AccessLogSetting (REST) or AccessLogSettings (HTTP, WebSocket) on the stage, with a CloudWatch Logs or Firehose destination and a format that records the caller.",
-	"references": [
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html",
-	],
 	"fixes": {
 		"terraform": "Add an `access_log_settings` block to the `aws_api_gateway_stage` or `aws_apigatewayv2_stage`, with `destination_arn` (a CloudWatch log group or Firehose stream) and a `format` that records the caller.",
 		"serverless": "Set `provider.logs.restApi: true` (for `http` events), `provider.logs.httpApi: true` (for `httpApi` events) or `provider.logs.websocket: true`.",

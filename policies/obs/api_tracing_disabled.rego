@@ -51,7 +51,6 @@ metadata := {
 	"severity": "low",
 	"area": "OBS",
 	"remediation": "Set TracingEnabled: true on the REST API stage (SAM Api, Globals.Api, or AWS::ApiGateway::Stage).",
-	"references": ["https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-xray.html"],
 	"fixes": {
 		"terraform": "Set `xray_tracing_enabled = true` on the `aws_api_gateway_stage`.",
 		"serverless": "Set `provider.tracing.apiGateway: true` (or `TracingEnabled: true` on an `AWS::ApiGateway::Stage` under `resources.Resources`).",

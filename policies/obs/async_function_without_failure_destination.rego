@@ -71,10 +71,6 @@ metadata := {
 	"severity": "medium",
 	"area": "OBS",
 	"remediation": "Add an OnFailure destination (EventInvokeConfig.DestinationConfig.OnFailure) or a dead-letter queue (DeadLetterQueue / DeadLetterConfig) to the function.",
-	"references": [
-		"https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
-		"https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html",
-	],
 	"fixes": {
 		"terraform": "Add `dead_letter_config { target_arn = ... }` (an SQS queue or SNS topic) to the `aws_lambda_function`, or an `aws_lambda_function_event_invoke_config` whose `destination_config` has an `on_failure` block with `destination` set to a queue, topic, event bus or function ARN.",
 		"serverless": "Set `destinations.onFailure` on the function (a function name, or the ARN of an SQS queue, SNS topic or EventBridge bus), or `onError` (the ARN of a dead-letter SNS topic or SQS queue).",

@@ -51,7 +51,6 @@ metadata := {
 	"severity": "low",
 	"area": "OBS",
 	"remediation": "Set Tracing: Active (SAM, or Globals.Function) or TracingConfig.Mode: Active (CloudFormation).",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html"],
 	"fixes": {
 		"terraform": "Add `tracing_config { mode = \"Active\" }` to the `aws_lambda_function` and let its role write to X-Ray (`AWSXRayDaemonWriteAccess`).",
 		"serverless": "Set `provider.tracing.lambda: true` (or `tracing: Active` on the function).",

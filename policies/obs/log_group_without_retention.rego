@@ -42,7 +42,6 @@ metadata := {
 	"severity": "low",
 	"area": "OBS",
 	"remediation": "Set RetentionInDays on the log group to the period your data-retention policy requires.",
-	"references": ["https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html#SettingLogRetention"],
 	"fixes": {
 		"terraform": "Set `retention_in_days` on the `aws_cloudwatch_log_group` to the period your data-retention policy requires (`0` keeps events forever).",
 		"serverless": "Set `provider.logRetentionInDays` (or `logRetentionInDays` on the function) to the period your data-retention policy requires; for an `AWS::Logs::LogGroup` under `resources.Resources`, set `RetentionInDays`.",

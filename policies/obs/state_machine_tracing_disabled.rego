@@ -44,7 +44,6 @@ metadata := {
 	"severity": "low",
 	"area": "OBS",
 	"remediation": "Set Tracing.Enabled (SAM) or TracingConfiguration.Enabled (CloudFormation) to true and give the role X-Ray write permissions.",
-	"references": ["https://docs.aws.amazon.com/step-functions/latest/dg/concepts-xray-tracing.html"],
 	"fixes": {
 		"terraform": "Add `tracing_configuration { enabled = true }` to the `aws_sfn_state_machine` and give its role X-Ray write permissions.",
 		"serverless": "On the `AWS::StepFunctions::StateMachine` under `resources.Resources`, set `TracingConfiguration: {Enabled: true}` and give its role X-Ray write permissions.",

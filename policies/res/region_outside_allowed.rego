@@ -47,10 +47,6 @@ metadata := {
 	"severity": "high",
 	"area": "RES",
 	"remediation": "Use a region from the allowed set, or add the region to allowed_regions if the data may be there.",
-	"references": [
-		"https://aws.amazon.com/compliance/data-residency/",
-		"https://docs.aws.amazon.com/whitepapers/latest/navigating-gdpr-compliance/in-detail.html",
-	],
 	"fixes": {
 		"terraform": "Use an allowed region: `region` of the `provider \"aws\"` / `provider \"google\"` block (or of the resource), `location` on Azure, `region_name` of a DynamoDB `replica`, the destination of an S3 replication rule; or add the region to `allowed_regions` under `[residency]` in `.faasguard.toml` if the data may be there.",
 		"serverless": "Set `provider.region` (and `--region` when deploying) to an allowed region and reference resources in allowed regions only; or add the region to `allowed_regions` under `[residency]` in `.faasguard.toml` if the data may be there.",

@@ -41,7 +41,6 @@ metadata := {
 	"severity": "high",
 	"area": "RUN",
 	"remediation": "Upgrade the function to a supported runtime of the same language (the message names the newest one) and test it there.",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-deprecated"],
 	"fixes": {
 		"terraform": "Upgrade to a supported runtime of the same language (the message names the newest one) and test it there: `runtime` of the `aws_lambda_function`; Google `runtime` (`build_config.runtime` for 2nd gen); Azure the `site_config.application_stack` version (`python_version`, `node_version`, `dotnet_version`, ...).",
 		"serverless": "Set `provider.runtime` (or `runtime` on the function) to a supported runtime of the same language (the message names the newest one) and test it there.",

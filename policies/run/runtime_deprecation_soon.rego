@@ -37,7 +37,6 @@ metadata := {
 	"severity": "low",
 	"area": "RUN",
 	"remediation": "Plan the upgrade to a newer runtime of the same language (the message names the newest one) before the deprecation date.",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtimes-supported"],
 	"fixes": {
 		"terraform": "Plan the upgrade to a newer runtime of the same language (the message names the newest one) before the deprecation date: `runtime` of the `aws_lambda_function`; Google `runtime` (`build_config.runtime` for 2nd gen); Azure the `site_config.application_stack` version (`python_version`, `node_version`, ...).",
 		"serverless": "Plan the upgrade of `provider.runtime` (or `runtime` on the function) to a newer runtime of the same language (the message names the newest one) before the deprecation date.",

@@ -54,10 +54,6 @@ metadata := {
 	"severity": "critical",
 	"area": "SEC",
 	"remediation": "Move the secret to Secrets Manager or SSM Parameter Store, reference it (dynamic reference or ARN in the environment), and rotate the exposed value.",
-	"references": [
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html#creds",
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html",
-	],
 	"fixes": {
 		"terraform": "Take the value out of the code and rotate it: keep it in `aws_secretsmanager_secret` (or an `aws_ssm_parameter` of type `SecureString` whose value is set outside Terraform) and pass only its ARN or name in `environment { variables }`. Azure: a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`) in `app_settings`; Google: Secret Manager (`secret_environment_variables`, or `value_source.secret_key_ref` in a Cloud Run `env` block).",
 		"serverless": "Take the value out of serverless.yml (`provider`, `functions`, `custom`, `params`) and rotate it: keep it in Secrets Manager or SSM Parameter Store and put only its name or ARN in `environment`, read at run time (`${ssm:...}` keeps it out of the file but copies it into the function configuration).",

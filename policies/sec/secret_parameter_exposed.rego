@@ -58,10 +58,6 @@ metadata := {
 	# Template parameters exist only in CloudFormation and SAM.
 	"formats": ["cloudformation"],
 	"remediation": "Remove the Default and set NoEcho: true, or replace the parameter with a dynamic reference to Secrets Manager or SSM Parameter Store.",
-	"references": [
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html#parameters-section-structure-properties",
-		"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html",
-	],
 }
 
 # One finding per parameter: at its default when it has one, else at

@@ -53,10 +53,6 @@ metadata := {
 	"severity": "medium",
 	"area": "TMO",
 	"remediation": "Set the function's Timeout at or below the integration timeout (29 s REST, 30 s HTTP API), or make the long work asynchronous.",
-	"references": [
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html",
-		"https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html",
-	],
 	"fixes": {
 		"terraform": "Set `timeout` on the `aws_lambda_function` at or below the integration timeout (29 s REST, 30 s HTTP API, or the integration's `timeout_milliseconds` when set), or make the long work asynchronous.",
 		"serverless": "Set the function's `timeout` (or `provider.timeout`) at or below the integration timeout (29 s for `http` events, 30 s for `httpApi` events), or make the long work asynchronous.",

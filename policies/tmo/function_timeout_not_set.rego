@@ -45,7 +45,6 @@ metadata := {
 	"severity": "low",
 	"area": "TMO",
 	"remediation": "Set Timeout on the function (or in SAM Globals) to the longest run you expect, with a margin.",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"],
 	"fixes": {
 		"terraform": "Set `timeout` on the `aws_lambda_function` to the longest run you expect, with a margin.",
 		"serverless": "Set `provider.timeout` (or `timeout` on the function) to the longest run you expect, with a margin.",

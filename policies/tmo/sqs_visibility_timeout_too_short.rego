@@ -53,7 +53,6 @@ metadata := {
 	"severity": "medium",
 	"area": "TMO",
 	"remediation": "Set the queue's VisibilityTimeout to at least six times the function's Timeout (plus any batching window).",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html#events-sqs-queueconfig"],
 	"fixes": {
 		"terraform": "Set `visibility_timeout_seconds` on the `aws_sqs_queue` to at least six times the function's `timeout` (plus the `aws_lambda_event_source_mapping`'s `maximum_batching_window_in_seconds`).",
 		"serverless": "Set `VisibilityTimeout` on the `AWS::SQS::Queue` under `resources.Resources` to at least six times the function's `timeout` (plus the `sqs` event's `maximumBatchingWindow`).",

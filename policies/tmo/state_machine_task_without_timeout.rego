@@ -53,10 +53,6 @@ metadata := {
 	"severity": "medium",
 	"area": "TMO",
 	"remediation": "Set TimeoutSeconds (or TimeoutSecondsPath) on every Task state, and Catch States.Timeout where a stuck task needs handling.",
-	"references": [
-		"https://docs.aws.amazon.com/step-functions/latest/dg/sfn-best-practices.html#sfn-stuck-execution",
-		"https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html",
-	],
 	"fixes": {
 		"terraform": "Set `TimeoutSeconds` (or `TimeoutSecondsPath`) on every `Task` state of the `aws_sfn_state_machine`'s `definition`, and `Catch` `States.Timeout` where a stuck task needs handling.",
 		"serverless": "Set `TimeoutSeconds` (or `TimeoutSecondsPath`) on every `Task` state in the `Definition` of the `AWS::StepFunctions::StateMachine` under `resources.Resources`, and `Catch` `States.Timeout` where a stuck task needs handling.",

@@ -38,7 +38,6 @@ metadata := {
 	"severity": "medium",
 	"area": "TMO",
 	"remediation": "Set Timeout between 1 and 900 seconds; move longer work to Step Functions or a container task.",
-	"references": ["https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html"],
 	"fixes": {
 		"terraform": "Set `timeout` on the `aws_lambda_function` between 1 and 900 seconds. Google: `timeout` (1st gen) or `service_config.timeout_seconds` (2nd gen) up to 540 s, 3600 s for HTTP 2nd gen functions and Cloud Run (`timeout_seconds`, `timeout`). Move longer work to Step Functions or a container task.",
 		"serverless": "Set `timeout` on the function (or `provider.timeout`) between 1 and 900 seconds; move longer work to Step Functions or a container task.",

@@ -112,6 +112,97 @@ fn gap() -> impl Strategy<Value = String> {
         .prop_map(str::to_string)
 }
 
+/// The property of [`spans_lie_on_the_package_line`] for one generated
+/// lockfile.
+fn packages_on_their_lines(
+    kind: LockfileKind,
+    names: &std::collections::BTreeSet<String>,
+    gap: String,
+    minor: u32,
+) -> Result<(), TestCaseError> {
+    let go = matches!(kind, LockfileKind::GoMod | LockfileKind::GoSum);
+    let json = matches!(
+        kind,
+        LockfileKind::NpmPackageLock | LockfileKind::NpmShrinkwrap | LockfileKind::Pipfile
+    );
+    // Comments exist only in some formats; JSON has none.
+    let gap =
+        if json || (go && gap.contains('#')) || kind == LockfileKind::Pnpm && gap.contains('#') {
+            "\n".to_string()
+        } else {
+            gap
+        };
+    let pkgs: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let name = if go {
+                format!("example.com/{n}")
+            } else {
+                n.clone()
+            };
+            (name, format!("{i}.{minor}.1"))
+        })
+        .collect();
+    let text = render(kind, &pkgs, &gap);
+    let lock = parse(kind, &text, FileId(1))
+        .map_err(|e| TestCaseError::fail(format!("{e:?} in {text:?}")))?;
+    assert_spans_valid(&text, &lock);
+    let got: Vec<(String, String)> = lock
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                p.version.trim_start_matches('v').to_string(),
+            )
+        })
+        .collect();
+    prop_assert_eq!(&got, &pkgs, "{}", text);
+    for p in &lock.packages {
+        let start = p.span.start as usize;
+        let line_start = text
+            .get(..start)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let line_end = text
+            .get(start..)
+            .and_then(|a| a.find('\n'))
+            .map_or(text.len(), |i| start + i);
+        let line = text.get(line_start..line_end).unwrap_or("");
+        prop_assert!(
+            line.contains(p.name.as_str()),
+            "{} not on {:?}",
+            p.name,
+            line
+        );
+        prop_assert!(
+            p.span.end as usize <= line_end,
+            "{:?} runs past its line",
+            p.span
+        );
+    }
+    Ok(())
+}
+
+/// Once found by `spans_lie_on_the_package_line` (when it lived in
+/// `tests.rs`; its proptest-regressions file is replaced by this test): a
+/// uv.lock of one package, `a`.
+#[test]
+fn a_uv_lock_of_one_package() {
+    let names = ["a".to_string()].into_iter().collect();
+    packages_on_their_lines(LockfileKind::Uv, &names, "\n".to_string(), 0).unwrap();
+    let text = render(LockfileKind::Uv, &[("a".into(), "0.0.1".into())], "\n");
+    let lock = parse(LockfileKind::Uv, &text, FileId(1)).unwrap();
+    assert_eq!(lock.packages.len(), 1);
+    let p = &lock.packages[0];
+    assert_eq!((p.name.as_str(), p.version.as_str()), ("a", "0.0.1"));
+    assert_eq!(
+        &text[p.span.start as usize..p.span.end as usize],
+        "name = \"a\""
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -124,44 +215,7 @@ proptest! {
         gap in gap(),
         minor in 0u32..40,
     ) {
-        let go = matches!(kind, LockfileKind::GoMod | LockfileKind::GoSum);
-        let json = matches!(
-            kind,
-            LockfileKind::NpmPackageLock | LockfileKind::NpmShrinkwrap | LockfileKind::Pipfile
-        );
-        // Comments exist only in some formats; JSON has none.
-        let gap = if json || (go && gap.contains('#')) || kind == LockfileKind::Pnpm && gap.contains('#') {
-            "\n".to_string()
-        } else {
-            gap
-        };
-        let pkgs: Vec<(String, String)> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let name = if go { format!("example.com/{n}") } else { n.clone() };
-                (name, format!("{i}.{minor}.1"))
-            })
-            .collect();
-        let text = render(kind, &pkgs, &gap);
-        let lock = parse(kind, &text, FileId(1)).map_err(|e| {
-            TestCaseError::fail(format!("{e:?} in {text:?}"))
-        })?;
-        assert_spans_valid(&text, &lock);
-        let got: Vec<(String, String)> = lock
-            .packages
-            .iter()
-            .map(|p| (p.name.clone(), p.version.trim_start_matches('v').to_string()))
-            .collect();
-        prop_assert_eq!(&got, &pkgs, "{}", text);
-        for p in &lock.packages {
-            let start = p.span.start as usize;
-            let line_start = text.get(..start).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
-            let line_end = text.get(start..).and_then(|a| a.find('\n')).map_or(text.len(), |i| start + i);
-            let line = text.get(line_start..line_end).unwrap_or("");
-            prop_assert!(line.contains(p.name.as_str()), "{} not on {:?}", p.name, line);
-            prop_assert!(p.span.end as usize <= line_end, "{:?} runs past its line", p.span);
-        }
+        packages_on_their_lines(kind, &names, gap, minor)?;
     }
 
     /// Any text, as any kind: no panic, and spans stay valid.

@@ -528,14 +528,11 @@ pub(super) fn assert_spans_valid(text: &str, lock: &Lockfile) {
     }
 }
 
-/// The real lockfiles of the shared corpus all parse, when it is there.
+/// The real lockfiles of the shared corpus all parse.
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn real_corpus_lockfiles_parse() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real");
-    if !root.is_dir() {
-        eprintln!("skipped: {} is absent", root.display());
-        return;
-    }
+    let root = crate::shared::path("corpus/real");
     let mut stack = vec![(root, 0usize)];
     let mut parsed = 0;
     while let Some((dir, depth)) = stack.pop() {

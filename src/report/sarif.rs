@@ -68,7 +68,10 @@ fn rule_json(r: &Rule) -> Value {
             "problem.severity": level(r.meta.severity),
         },
     });
-    if let Some(uri) = r.meta.references.first() {
+    // A reference may be a file of the repository (`docs/adr/...`); SARIF
+    // wants an absolute URI here.
+    let web = |u: &&String| u.starts_with("https://") || u.starts_with("http://");
+    if let Some(uri) = r.meta.references.iter().find(web) {
         out["helpUri"] = json!(uri);
     }
     out

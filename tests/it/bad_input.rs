@@ -125,14 +125,16 @@ fn bad_files_are_reported_and_the_rest_is_scanned() {
             )
         })
         .collect();
+    // Each once: the `loop` link back to the directory is not followed, so
+    // nothing is scanned twice (and nothing hangs).
+    assert_eq!(tmo, [("dupkeys.yaml", 7), ("good.yaml", 6)]);
+    #[cfg(unix)]
     assert!(
-        tmo.iter().any(|(f, l)| f.ends_with("good.yaml") && *l == 6),
-        "{tmo:?}"
-    );
-    assert!(
-        tmo.iter()
-            .any(|(f, l)| f.ends_with("dupkeys.yaml") && *l == 7),
-        "{tmo:?}"
+        !diags
+            .iter()
+            .chain(findings)
+            .any(|x| x["file"].as_str().is_some_and(|f| f.contains("/loop/"))),
+        "{diags:#?}"
     );
     // stderr names the files too, with miette's file:line:col.
     assert!(stderr.contains("truncated.yaml"), "{stderr}");

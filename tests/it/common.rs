@@ -9,15 +9,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus`, or None (tests skip cleanly without it).
-pub fn corpus() -> Option<PathBuf> {
-    let p = root().join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("note: ../shared/corpus is absent; skipping");
-        None
-    }
+/// `../shared/corpus`. A test that calls it carries
+/// `#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]`, so it
+/// shows as ignored without it (see `src/shared.rs`).
+pub fn corpus() -> PathBuf {
+    faasguard::shared::path("corpus")
 }
 
 /// Settings for a deterministic scan of `paths`.

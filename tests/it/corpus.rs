@@ -4,10 +4,9 @@
 use crate::common;
 
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn the_whole_corpus_scans_without_policy_errors() {
-    let Some(corpus) = common::corpus() else {
-        return;
-    };
+    let corpus = common::corpus();
     let mut settings = common::settings(&[&corpus]);
     settings.threads = 2;
     let outcome = common::scan_with(&settings);

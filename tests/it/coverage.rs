@@ -178,10 +178,9 @@ fn parse(text: &str) -> Result<Map, String> {
 fn builtins() -> BTreeMap<String, Builtin> {
     let engine = faasguard::scan::load_engine(&faasguard::scan::Settings::default())
         .expect("built-in policies load");
-    let mut rules: Vec<faasguard::rule::Rule> = engine.rules().to_vec();
-    rules.extend(faasguard::suppress::rules());
-    rules.extend(faasguard::deps::rules());
-    rules
+    faasguard::registry::Registry::new(&engine)
+        .expect("registry")
+        .into_rules()
         .into_iter()
         .map(|r| {
             (

@@ -1,7 +1,8 @@
 //! The fuzz targets' checks (`fuzz/checks.rs`) on the stable toolchain: over
 //! the committed seeds, over inputs the fuzzers once crashed on, and over a few
 //! thousand generated inputs (seed mutations and syntax-token soups), so CI
-//! keeps the properties without nightly or libFuzzer.
+//! keeps the properties without nightly or libFuzzer. Every target of
+//! `fuzz/Cargo.toml` is here (a test checks it).
 
 use std::path::PathBuf;
 
@@ -19,7 +20,39 @@ const TARGETS: &[(&str, Check)] = &[
     ("parse_json", checks::parse_json),
     ("adapt_cloudformation", checks::adapt_cloudformation),
     ("scan_secret", checks::scan_secret),
+    ("parse_hcl", checks::parse_hcl),
+    ("parse_lockfile", checks::parse_lockfile),
+    ("adapt_serverless", checks::adapt_serverless),
 ];
+
+/// Every `[[bin]]` of the fuzz crate is a target here, calls its check in
+/// `checks.rs` and nothing else, and has seeds.
+#[test]
+fn every_fuzz_target_is_replayed_here() {
+    let manifest = std::fs::read_to_string(common::root().join("fuzz/Cargo.toml")).expect("reads");
+    let manifest: toml::Value = toml::from_str(&manifest).expect("toml");
+    let mut bins: Vec<String> = manifest["bin"]
+        .as_array()
+        .expect("[[bin]]")
+        .iter()
+        .map(|b| b["name"].as_str().expect("name").to_string())
+        .collect();
+    bins.sort();
+    let mut here: Vec<String> = TARGETS.iter().map(|(t, _)| t.to_string()).collect();
+    here.sort();
+    assert_eq!(bins, here);
+    for target in bins {
+        let path = common::root().join(format!("fuzz/fuzz_targets/{target}.rs"));
+        let text = std::fs::read_to_string(&path).expect("reads");
+        assert!(
+            text.contains(&format!(
+                "fuzz_target!(|data: &[u8]| checks::{target}(data));"
+            )),
+            "{}: the target must only call checks::{target}",
+            path.display()
+        );
+    }
+}
 
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = common::root().join("fuzz/seeds").join(target);
@@ -233,6 +266,91 @@ proptest! {
     fn adapter_holds_on_generated_inputs(bytes in input()) {
         checks::adapt_cloudformation(&bytes);
     }
+}
+
+/// Mutations of one target's own seeds (the HCL, lockfile and serverless
+/// syntaxes are far from the YAML/JSON token soup).
+fn mutated_own_seed(target: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    let seeds: Vec<Vec<u8>> = seeds(target).into_iter().map(|(_, b)| b).collect();
+    let edit = (
+        0usize..3,
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+        1usize..6,
+    );
+    (
+        prop::sample::select(seeds),
+        prop::collection::vec(edit, 1..5),
+    )
+        .prop_map(|(mut bytes, edits)| {
+            for (kind, at, byte, len) in edits {
+                // The lockfile target's first byte picks the format: keep it.
+                let i = 1 + at.index(bytes.len().max(2) - 1);
+                let i = i.min(bytes.len());
+                match kind {
+                    0 => bytes.insert(i, byte),
+                    1 => {
+                        let end = (i + len).min(bytes.len());
+                        bytes.drain(i..end);
+                    }
+                    _ => {
+                        let end = (i + len).min(bytes.len());
+                        let run = bytes[i..end].to_vec();
+                        bytes.splice(i..i, run);
+                    }
+                }
+            }
+            bytes
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn hcl_holds_on_generated_inputs(bytes in mutated_own_seed("parse_hcl")) {
+        checks::parse_hcl(&bytes);
+    }
+
+    #[test]
+    fn lockfiles_hold_on_generated_inputs(bytes in mutated_own_seed("parse_lockfile")) {
+        checks::parse_lockfile(&bytes);
+    }
+
+    #[test]
+    fn serverless_holds_on_generated_inputs(bytes in mutated_own_seed("adapt_serverless")) {
+        checks::adapt_serverless(&bytes);
+    }
+}
+
+/// What the lockfile check calls "the line that names the package".
+#[test]
+fn the_lockfile_check_reads_the_package_line() {
+    let text = "[[package]]\nname = \"flask\"\nversion = \"2.0.1\"\n";
+    let at = text.find("\"flask").expect("present");
+    assert_eq!(checks::line_at(text, at), "name = \"flask\"");
+    assert_eq!(checks::line_at(text, 0), "[[package]]");
+    assert_eq!(checks::line_at(text, text.len()), "");
+    assert!(checks::names("name = \"flask\"", "flask"));
+    // PEP 503: case and `-_.` are alike.
+    assert!(checks::names("Flask_Login==0.6.3", "flask-login"));
+    // An escape may spell the name: not held against the parser.
+    assert!(checks::names("\"node_modules/\\u0061\": {", "a"));
+    assert!(!checks::names("version = \"2.0.1\"", "flask"));
+    // Found by `lockfiles_hold_on_generated_inputs`: yarn berry reports an
+    // aliased entry under its `resolution`'s name, at the entry's key (and
+    // go.mod a replaced module under its replacement): the check allows it.
+    checks::parse_lockfile(
+        b"E__metadata:\n  version: 6\n\n\"strip-ansi-cjs@npm:strip-ansi@^6.0.1\":\n  \
+          version: 6.0.1\n  resolution: \"strip-ansi@npm:6.0.1\"\n",
+    );
+    checks::parse_lockfile(
+        b"Kmodule m\n\nrequire example.com/forked v1.0.0\n\n\
+          replace example.com/forked => github.com/someone/forked v1.0.1\n",
+    );
+    // A well-formed file of each kind passes as a whole.
+    checks::parse_lockfile(b"G# pinned\nflask==2.0.1\n\nrequests==2.31.0\n");
+    checks::parse_lockfile(b"B[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n");
 }
 
 // ---------------------------------------------------------------------------

@@ -647,10 +647,9 @@ fn inline_resource_type<'a>(supported: &[&'a str], conf: &Value) -> &'a str {
 // The figures, per format.
 
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn labelled_cloudformation_cases() {
-    let Some(corpus) = common::corpus() else {
-        return;
-    };
+    let corpus = common::corpus();
     let m = map();
     let k = kics(
         &corpus,
@@ -670,10 +669,9 @@ fn labelled_cloudformation_cases() {
 }
 
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn labelled_terraform_cases() {
-    let Some(corpus) = common::corpus() else {
-        return;
-    };
+    let corpus = common::corpus();
     let m = map();
     let k = kics(&corpus, "terraform", &section(&m.kics, "terraform"));
     k.print("KICS Terraform", true);
@@ -684,10 +682,9 @@ fn labelled_terraform_cases() {
 }
 
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn labelled_serverless_cases() {
-    let Some(corpus) = common::corpus() else {
-        return;
-    };
+    let corpus = common::corpus();
     let m = map();
     let k = kics(&corpus, "serverlessFW", &section(&m.kics, "serverlessFW"));
     k.print("KICS Serverless Framework", true);
@@ -704,10 +701,9 @@ fn labelled_serverless_cases() {
 /// Every peer case in the corpus is mapped or out of scope (not both), every
 /// name in the map exists in the corpus, and every rule it names exists.
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn labelled_map_covers_every_peer_case() {
-    let Some(corpus) = common::corpus() else {
-        return;
-    };
+    let corpus = common::corpus();
     let m = map();
     let mut problems = Vec::new();
     let mut check = |kind: &str, platform: &str, present: BTreeSet<String>| {

@@ -505,7 +505,42 @@ proptest! {
         write_all(&dir, &reversed);
         let (json_b, sarif_b) = reports(&dir, 2);
 
-        prop_assert!(json_a.contains("\"findings\""), "{json_a}");
+        // The report is about these files: each scanned, none failing, and
+        // exactly the functions on a deprecated runtime (on 2026-11-23)
+        // flagged by FG-RUN-001, in their own file.
+        let report: serde_json::Value = serde_json::from_str(&json_a).unwrap();
+        prop_assert_eq!(
+            report["summary"]["files_scanned"].as_u64(),
+            Some(files.len() as u64),
+            "{}", json_a
+        );
+        prop_assert_eq!(report["diagnostics"].as_array().map(Vec::len), Some(0), "{}", json_a);
+        let flagged: std::collections::BTreeSet<(String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "FG-RUN-001")
+            .map(|f| {
+                let file = f["file"].as_str().unwrap_or("");
+                let name = file.rsplit('/').next().unwrap_or("").to_string();
+                (name, f["resource"].as_str().unwrap_or("").to_string())
+            })
+            .collect();
+        let deprecated = ["python3.7", "nodejs14.x", "nodejs20.x", "java8", "go1.x"];
+        let expected: std::collections::BTreeSet<(String, String)> = templates
+            .iter()
+            .enumerate()
+            .flat_map(|(t, template)| {
+                let name = files[t].0.clone();
+                template.resources.iter().enumerate().filter_map(move |(i, r)| match r {
+                    Resource::Function { runtime, .. } if deprecated.contains(runtime) => {
+                        Some((name.clone(), format!("Fn{i}")))
+                    }
+                    _ => None,
+                })
+            })
+            .collect();
+        prop_assert_eq!(flagged, expected, "{}", json_a);
         prop_assert_eq!(json_a, json_b);
         prop_assert_eq!(sarif_a, sarif_b);
     }

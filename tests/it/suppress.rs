@@ -310,7 +310,8 @@ fn sarif_carries_suppressions_and_still_validates() {
         assert_eq!(rules[idx]["id"], r["ruleId"]);
     }
     assert!(rules.iter().any(|r| r["id"] == "FG-GOV-001"));
-    // Wrong suppressions are tool notifications with their place.
+    // Wrong suppressions are tool notifications with their place (the
+    // schema check of this run is in `sarif.rs`).
     let notes = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .unwrap();
@@ -318,17 +319,6 @@ fn sarif_carries_suppressions_and_still_validates() {
         .iter()
         .any(|n| n["descriptor"]["id"] == "suppression-unknown-rule"
             && n["locations"][0]["physicalLocation"]["region"]["startLine"] == 16));
-
-    let Some(schema) = crate::sarif::schema() else {
-        eprintln!("note: ../shared/schemas is absent; skipping schema validation");
-        return;
-    };
-    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&sarif)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]

@@ -504,13 +504,9 @@ fn hostile_input_does_not_panic() {
 /// only deploy-time things (`${env:}`, `${ssm:}`, missing files) stay
 /// unknown: no note at all.
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn corpus_services_adapt_without_noise() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real/serverless-examples");
-    if !dir.is_dir() {
-        eprintln!("skipped: {} is absent", dir.display());
-        return;
-    }
+    let dir = crate::shared::path("corpus/real/serverless-examples");
     let mut files = Vec::new();
     let mut stack = vec![dir.clone()];
     while let Some(d) = stack.pop() {

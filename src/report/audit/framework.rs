@@ -260,10 +260,8 @@ mod tests {
 
     fn builtin_rule_ids() -> Vec<String> {
         let engine = crate::scan::load_engine(&crate::scan::Settings::default()).unwrap();
-        let mut ids: Vec<String> = engine.rules().iter().map(|r| r.meta.id.clone()).collect();
-        ids.extend(crate::suppress::rules().into_iter().map(|r| r.meta.id));
-        ids.extend(crate::deps::rules().into_iter().map(|r| r.meta.id));
-        ids
+        let registry = crate::registry::Registry::new(&engine).unwrap();
+        registry.ids().map(str::to_string).collect()
     }
 
     #[test]
