@@ -623,6 +623,8 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
         .num_threads(1)
         .build()
         .map_err(|e| e.to_string())?;
+    // A path that is not there says so, as reading it would.
+    std::fs::metadata(path).map_err(|e| e.to_string())?;
     let prep = prepare(&settings, &pool);
     // A file that cannot be read says why (in a directory, others may still form the unit).
     if !path.is_dir() {
