@@ -672,8 +672,7 @@ fn run_scan(args: ScanArgs) -> i32 {
         Format::Cyclonedx => report::cyclonedx::render(&outcome),
         Format::Markdown | Format::Html => {
             let kind = audit_kind.unwrap_or(report::audit::Kind::Markdown);
-            match report::audit::render_outcome(&outcome, &frameworks, kind, Some(args.max_bytes))
-            {
+            match report::audit::render_outcome(&outcome, &frameworks, kind, Some(args.max_bytes)) {
                 Ok(body) => body,
                 Err(e) => {
                     eprintln!("error: {e}");

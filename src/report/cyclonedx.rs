@@ -187,11 +187,8 @@ fn vulnerabilities(findings: &[Finding], libraries: &BTreeMap<String, Library>) 
                     .collect::<Vec<_>>());
             }
             if !d.fixed.is_empty() {
-                v["recommendation"] = json!(format!(
-                    "Upgrade {} to {}",
-                    d.package,
-                    d.fixed.join(" or ")
-                ));
+                v["recommendation"] =
+                    json!(format!("Upgrade {} to {}", d.package, d.fixed.join(" or ")));
             }
             v
         })

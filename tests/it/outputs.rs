@@ -86,13 +86,7 @@ fn sarif_keeps_the_25000_most_severe_results_and_says_what_it_dropped() {
     assert_eq!(messages[24_989], "finding 24989");
     assert_eq!(messages[24_990], "finding 25000");
     assert_eq!(messages[24_999], "finding 25009");
-    assert_eq!(
-        results
-            .iter()
-            .filter(|r| r["level"] == "error")
-            .count(),
-        10
-    );
+    assert_eq!(results.iter().filter(|r| r["level"] == "error").count(), 10);
     let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
         .as_array()
         .expect("notifications");
@@ -116,6 +110,36 @@ fn sarif_keeps_the_25000_most_severe_results_and_says_what_it_dropped() {
     }
 }
 
+/// End to end: 8,340 generated functions (three findings each, 25,020 in
+/// all) over six templates, so the units run in parallel.
+#[test]
+fn sarif_from_the_cli_says_on_stderr_what_it_left_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for f in 0..6 {
+        write(dir.path(), &format!("t{f}.yaml"), &many_functions(1390));
+    }
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "sarif"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: SARIF: 20 of 25020 results left out (GitHub code scanning keeps 25000 per run; \
+         the most severe were kept); `--format json` has them all\n"
+    );
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["results"].as_array().expect("results").len(), 25_000);
+    let note = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(note["descriptor"]["id"], "results-truncated");
+    assert_eq!(
+        note["properties"],
+        json!({"total": 25020, "kept": 25000, "dropped": 20})
+    );
+}
+
 #[test]
 fn sarif_under_the_cap_has_no_truncation_note() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -128,7 +152,10 @@ fn sarif_under_the_cap_has_no_truncation_note() {
     let n = outcome.findings.len();
     let sarif = faasguard::report::sarif::build_limited(&outcome, n - 1);
     assert_eq!(
-        sarif["runs"][0]["results"].as_array().expect("results").len(),
+        sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .len(),
         n - 1
     );
     let note = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
@@ -156,7 +183,11 @@ fn markdown_max_bytes_keeps_the_control_tables_and_the_most_severe_findings() {
         .expect("runs");
     let json: Value = serde_json::from_slice(&json.stdout).expect("json");
     let total = json["findings"].as_array().expect("findings").len();
-    assert!(full.len() > 40_000, "the full report is {} bytes", full.len());
+    assert!(
+        full.len() > 40_000,
+        "the full report is {} bytes",
+        full.len()
+    );
     assert!(!full.contains("This report was shortened"));
 
     let out = faasguard()
@@ -189,7 +220,11 @@ fn markdown_max_bytes_keeps_the_control_tables_and_the_most_severe_findings() {
     let kept = rows(&short);
     let all = rows(&full);
     assert_eq!(all.len(), total);
-    assert!(!kept.is_empty() && kept.len() < total, "{} kept", kept.len());
+    assert!(
+        !kept.is_empty() && kept.len() < total,
+        "{} kept",
+        kept.len()
+    );
     assert_eq!(kept[..], all[..kept.len()]);
     let note = format!(
         "> [!NOTE]\n> This report was shortened to fit `--max-bytes`. Left out: {} of {total} findings (the least severe); the evidence under each failing control",
@@ -204,10 +239,7 @@ fn markdown_max_bytes_keeps_the_control_tables_and_the_most_severe_findings() {
 
 #[test]
 fn markdown_defaults_to_github_summary_limit() {
-    let out = faasguard()
-        .args(["scan", "--help"])
-        .output()
-        .expect("runs");
+    let out = faasguard().args(["scan", "--help"]).output().expect("runs");
     let help = String::from_utf8(out.stdout).expect("utf-8");
     assert!(help.contains("--max-bytes <N>"), "{help}");
     assert!(help.contains("[default: 1048576]"), "{help}");
@@ -281,9 +313,15 @@ fn gitlab_report_is_a_valid_sast_report_with_exact_locations() {
         .map(|v| {
             assert_eq!(v["location"]["file"], "template.yaml");
             (
-                v["identifiers"][0]["value"].as_str().expect("id").to_string(),
+                v["identifiers"][0]["value"]
+                    .as_str()
+                    .expect("id")
+                    .to_string(),
                 v["location"]["start_line"].as_u64().expect("line"),
-                v["severity"].as_str().expect("severity").to_ascii_lowercase(),
+                v["severity"]
+                    .as_str()
+                    .expect("severity")
+                    .to_ascii_lowercase(),
             )
         })
         .collect();
@@ -312,7 +350,8 @@ impl jsonschema::Retrieve for Vendored {
     ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         let name = uri.path().as_str().rsplit('/').next().unwrap_or("");
         let path = common::root().join("tests/schemas/cyclonedx").join(name);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Ok(serde_json::from_str(&text)?)
     }
 }
@@ -356,7 +395,11 @@ Resources:
       Tracing: Active
 ",
     );
-    write(dir, "api/requirements.txt", "tinyjwt==1.0.0\nrequests==2.32.3\n");
+    write(
+        dir,
+        "api/requirements.txt",
+        "tinyjwt==1.0.0\nrequests==2.32.3\n",
+    );
     write(dir, "worker/requirements.txt", "tinyjwt==1.0.0\n");
     write(
         dir,
@@ -514,7 +557,11 @@ fn man_page_comes_from_the_clap_definitions() {
     let out = faasguard().arg("man").output().expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let man = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(man.starts_with(".ie \\n(.g .ds Aq \\(aq"), "{}", &man[..200]);
+    assert!(
+        man.starts_with(".ie \\n(.g .ds Aq \\(aq"),
+        "{}",
+        &man[..200]
+    );
     assert!(man.contains(".TH faasguard 1"), "{man}");
     assert!(man.contains("Terraform"), "{man}");
     assert!(man.contains("completions"), "{man}");

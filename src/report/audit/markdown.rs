@@ -136,6 +136,9 @@ pub fn render_limited(audit: &Audit<'_>, max_bytes: Option<usize>) -> String {
     assemble(audit, false, budget)
 }
 
+/// A section writer.
+type Section = fn(&mut String, &Audit<'_>);
+
 /// The report; without `evidence`, shortened to fit `budget` bytes of
 /// findings and later sections.
 fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
@@ -192,7 +195,7 @@ fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
     o.push_str(&rows);
     let mut left_budget = budget.saturating_sub(rows.len());
     let mut left_out: Vec<&str> = Vec::new();
-    let sections: [(&str, fn(&mut String, &Audit<'_>)); 4] = [
+    let sections: [(&str, Section); 4] = [
         ("the accepted risks", accepted_risks),
         ("the dependency advisories", advisories),
         ("the rule set", rule_set),
