@@ -238,6 +238,53 @@ fn markdown_max_bytes_keeps_the_control_tables_and_the_most_severe_findings() {
 }
 
 #[test]
+fn report_command_markdown_is_shortened_the_same_way() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "template.yaml", &many_functions(60));
+    let json = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--format",
+            "json",
+            "-o",
+            "scan.json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(json.status.code(), Some(1));
+    let run = |max: &str| {
+        let out = faasguard()
+            .current_dir(dir.path())
+            .args(["report", "--input", "scan.json", "--max-bytes", max])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let full = run("0");
+    let short = run("40000");
+    assert!(full.len() > 40_000);
+    assert!(short.len() <= 40_000, "{} bytes", short.len());
+    assert!(short.contains("> This report was shortened to fit `--max-bytes`. Left out: "));
+    // From the saved result or from the scan itself: the same report.
+    let direct = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--format",
+            "markdown",
+            "--max-bytes",
+            "40000",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8(direct.stdout).expect("utf-8"), short);
+}
+
+#[test]
 fn markdown_defaults_to_github_summary_limit() {
     let out = faasguard().args(["scan", "--help"]).output().expect("runs");
     let help = String::from_utf8(out.stdout).expect("utf-8");
