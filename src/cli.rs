@@ -23,13 +23,40 @@ use crate::scan::{self, Settings};
     name = "faasguard",
     version,
     about = "Policy-as-code governance scanner for serverless infrastructure-as-code",
-    long_about = "faasguard reads AWS SAM and CloudFormation templates, normalizes them into one \
-resource model, and checks them with Rego policies: least-privilege IAM, encryption, hard-coded \
-secrets, timeouts, region residency, public exposure, logging and tracing, deprecated runtimes."
+    long_about = "faasguard reads AWS SAM and CloudFormation templates (YAML or JSON), Terraform \
+(.tf, .tf.json, .tfvars, plan JSON) and Serverless Framework services (serverless.yml), \
+normalizes them into one resource model, and checks them with Rego policies: least-privilege IAM, \
+encryption, hard-coded secrets, timeouts, region residency, public exposure, logging and tracing, \
+deprecated runtimes; and the functions' lockfiles against vulnerability advisories."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// When to color the output: `auto` colors a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Set it for every writer of the process (anstream's global choice):
+    /// `auto` leaves anstream to look at the terminal, NO_COLOR and
+    /// CLICOLOR_FORCE; an explicit choice on the command line wins.
+    pub fn apply(self) {
+        let choice = match self {
+            ColorWhen::Auto => anstream::ColorChoice::Auto,
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -78,6 +105,14 @@ pub enum Command {
         #[command(subcommand)]
         command: DbCommand,
     },
+    /// Print a shell completion script (`faasguard completions bash > /etc/bash_completion.d/faasguard`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), made from these command-line definitions
+    /// (`faasguard man > faasguard.1`).
+    Man,
     /// Print the normalized model of a template, serverless service, plan file or Terraform
     /// module as JSON (what policies see as `input`).
     Model {
@@ -189,6 +224,11 @@ pub struct ScanArgs {
     /// Also check development-only packages (reported at low severity: they are not shipped).
     #[arg(long)]
     pub include_dev: bool,
+    /// `--format markdown`: keep the report under about this many bytes (GitHub's job summary
+    /// limit is 1 MiB): the control tables and the most severe findings stay, and the report
+    /// says what was left out. 0 = no limit.
+    #[arg(long, value_name = "N", default_value_t = report::audit::markdown::DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
     #[command(flatten)]
     pub audit: AuditArgs,
 }
@@ -224,6 +264,10 @@ pub struct ReportArgs {
     /// Write the report to a file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Markdown: keep the report under about this many bytes (the control tables and the most
+    /// severe findings stay; the report says what was left out). 0 = no limit.
+    #[arg(long, value_name = "N", default_value_t = report::audit::markdown::DEFAULT_MAX_BYTES)]
+    pub max_bytes: usize,
     #[command(flatten)]
     pub audit: AuditArgs,
 }
@@ -332,7 +376,10 @@ pub const EXIT_ERROR: i32 = 2;
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> i32 {
+    cli.color.apply();
     match cli.command {
+        Command::Completions { shell } => run_completions(shell),
+        Command::Man => run_man(),
         Command::Scan(args) => run_scan(*args),
         Command::Report(args) => run_report(&args),
         Command::Rules(args) => run_rules(&args),
@@ -356,6 +403,55 @@ pub fn run(cli: Cli) -> i32 {
             command: PolicyCommand::Test { paths },
         } => run_policy_test(&paths),
     }
+}
+
+fn run_completions(shell: clap_complete::Shell) -> i32 {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "faasguard", &mut out);
+    write_stdout(&out)
+}
+
+fn run_man() -> i32 {
+    use clap::CommandFactory;
+    let mut out = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+        eprintln!("error: {e}");
+        return EXIT_ERROR;
+    }
+    write_stdout(&out)
+}
+
+/// Write to standard output; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> i32 {
+    let mut out = std::io::stdout();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// The scan's progress bar: on a terminal only, never on CI (whose logs
+/// would keep every redraw), never when stderr is redirected.
+fn progress() -> scan::Progress {
+    use std::io::IsTerminal;
+    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    if on_ci || !std::io::stderr().is_terminal() {
+        return scan::Progress::default();
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "scanning [{bar:30}] {pos}/{len} templates and modules {elapsed}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    scan::Progress::new(bar)
 }
 
 fn run_policy_test(paths: &[PathBuf]) -> i32 {
@@ -517,6 +613,7 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
                 .map_or(crate::deps::DEFAULT_MAX_AGE_DAYS, u64::from),
         },
         stdin: read_stdin(&args.paths)?,
+        progress: progress(),
         ..Settings::default()
     };
     if !config.rules.is_empty() {
@@ -553,6 +650,7 @@ fn run_scan(args: ScanArgs) -> i32 {
         Some(Ok(f)) => f,
         None => Vec::new(),
     };
+    let started = std::time::SystemTime::now();
     let outcome = match scan::scan(&settings) {
         Ok(o) => o,
         Err(e) => {
@@ -560,16 +658,32 @@ fn run_scan(args: ScanArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
+    let times = report::gitlab::Times {
+        start: report::utc_time(started),
+        end: report::utc_time(std::time::SystemTime::now()),
+    };
     print_diagnostics(&outcome);
+    let sarif_written = args.format == Format::Sarif || args.sarif_output.is_some();
+    let dropped = report::sarif::dropped(&outcome);
+    if sarif_written && dropped > 0 {
+        eprintln!(
+            "warning: SARIF: {dropped} of {} results left out (GitHub code scanning keeps {} per run; \
+             the most severe were kept); `--format json` has them all",
+            outcome.findings.len() + outcome.suppressed.len(),
+            report::sarif::MAX_RESULTS
+        );
+    }
     let body = match args.format {
         Format::Text => report::text::render(&outcome),
         Format::Json => report::json::render(&outcome),
         Format::Sarif => report::sarif::render(&outcome),
         Format::Junit => report::junit::render(&outcome),
         Format::Github => report::github::render(&outcome),
+        Format::Gitlab => report::gitlab::render(&outcome, &times),
+        Format::Cyclonedx => report::cyclonedx::render(&outcome),
         Format::Markdown | Format::Html => {
             let kind = audit_kind.unwrap_or(report::audit::Kind::Markdown);
-            match report::audit::render_outcome(&outcome, &frameworks, kind) {
+            match report::audit::render_outcome(&outcome, &frameworks, kind, Some(args.max_bytes)) {
                 Ok(body) => body,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -937,7 +1051,13 @@ fn run_report(args: &ReportArgs) -> i32 {
             return EXIT_ERROR;
         }
     };
-    let body = match report::audit::render(&input, &frameworks, args.format, &scan::today()) {
+    let body = match report::audit::render(
+        &input,
+        &frameworks,
+        args.format,
+        &scan::today(),
+        Some(args.max_bytes),
+    ) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("error: {e}");

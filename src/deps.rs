@@ -83,6 +83,54 @@ pub struct Summary {
     pub vulnerable: usize,
     /// `[advisories] max_age_days` in force (0 = no limit).
     pub max_age_days: u64,
+    /// Every lockfile's packages and the functions shipping them, checked
+    /// or not: the software inventory (`--format cyclonedx`). Not in the
+    /// JSON report, which stays a findings report.
+    #[serde(skip)]
+    pub inventory: Vec<Locked>,
+}
+
+/// One lockfile of the inventory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Locked {
+    /// The lockfile as reports show it.
+    pub display: String,
+    /// Model ids of the functions whose code directory holds it.
+    pub functions: Vec<String>,
+    /// Its packages, in file order.
+    pub packages: Vec<LockedPackage>,
+}
+
+/// A package of the inventory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: String,
+    /// The OSV ecosystem name (`npm`, `PyPI`).
+    pub ecosystem: &'static str,
+    pub dev: bool,
+}
+
+/// The inventory of `lockfiles`: their packages and who ships them.
+pub fn inventory(lockfiles: &[LockfileIn], functions: &[FunctionCode]) -> Vec<Locked> {
+    lockfiles
+        .iter()
+        .map(|l| Locked {
+            display: l.display.clone(),
+            functions: functions_shipping(&l.path, functions),
+            packages: l
+                .lockfile
+                .packages
+                .iter()
+                .map(|p| LockedPackage {
+                    name: p.name.clone(),
+                    version: p.version.clone(),
+                    ecosystem: p.ecosystem.as_str(),
+                    dev: p.dev,
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The functions whose code directory holds the lockfile at `path`.
@@ -167,6 +215,7 @@ pub fn check(
             lockfiles: lockfiles.len(),
             packages: lockfiles.iter().map(|l| l.lockfile.packages.len()).sum(),
             max_age_days: settings.max_age_days,
+            inventory: inventory(lockfiles, functions),
             ..Summary::default()
         },
         ..Checked::default()

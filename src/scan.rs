@@ -61,6 +61,45 @@ pub struct Settings {
     /// The text of standard input, scanned as a template when `paths` holds `-`
     /// (the CLI reads it once, before the scan).
     pub stdin: Option<Arc<str>>,
+    /// Where to show progress (the CLI's bar on a terminal; hidden otherwise).
+    pub progress: Progress,
+}
+
+/// A progress display over the scan's units; hidden by default. It only
+/// counts finished units, so the report cannot depend on it.
+#[derive(Clone, Default)]
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn new(bar: indicatif::ProgressBar) -> Self {
+        Progress(Some(bar))
+    }
+    fn start(&self, units: usize) {
+        if let Some(b) = &self.0 {
+            b.set_length(units as u64);
+        }
+    }
+    fn tick(&self) {
+        if let Some(b) = &self.0 {
+            b.inc(1);
+        }
+    }
+    /// Clear the bar, leaving the terminal as it was.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(shown)"
+        } else {
+            "Progress(hidden)"
+        })
+    }
 }
 
 impl Default for Settings {
@@ -83,6 +122,7 @@ impl Default for Settings {
             resolve_env: false,
             serverless_options: BTreeMap::new(),
             advisories: crate::deps::Settings::default(),
+            progress: Progress::default(),
             stdin: None,
         }
     }
@@ -251,12 +291,21 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         terraform: &terraform,
         settings,
     };
+    settings.progress.start(units.len());
     let mut outs: Vec<UnitOut> = pool.install(|| {
         units
             .par_iter()
-            .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, Some(eng)))
+            .map_init(
+                || engine.clone(),
+                |eng, unit| {
+                    let out = ctx.process(unit, Some(eng));
+                    settings.progress.tick();
+                    out
+                },
+            )
             .collect()
     });
+    settings.progress.finish();
     let nested = follow_nested_stacks(
         &mut outs,
         &mut walk.files,
@@ -800,6 +849,7 @@ fn check_dependencies(
             ));
             return crate::deps::Summary {
                 lockfiles: lockfiles.len(),
+                inventory: crate::deps::inventory(&lockfiles, functions),
                 ..Default::default()
             };
         }

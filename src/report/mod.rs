@@ -1,4 +1,5 @@
-//! Report stage: renders a scan [`Outcome`] as text, JSON or SARIF.
+//! Report stage: renders a scan [`Outcome`] as text, JSON, SARIF, JUnit,
+//! GitHub annotations, GitLab SAST, CycloneDX, or an audit report.
 //!
 //! Every format reads the same [`Located`] view (line and column computed
 //! once, secrets redacted once), so they cannot disagree about where a
@@ -6,7 +7,9 @@
 
 pub mod audit;
 pub mod escape;
+pub mod cyclonedx;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
 pub mod sarif;
@@ -32,6 +35,23 @@ pub enum Format {
     Markdown,
     /// Compliance audit report, one self-contained HTML file.
     Html,
+    /// GitLab SAST report (schema 15.0.x), for `artifacts:reports:sast`.
+    Gitlab,
+    /// CycloneDX 1.6 SBOM: functions, their locked packages, advisories found.
+    Cyclonedx,
+}
+
+/// A UTC time as `YYYY-MM-DDTHH:MM:SS`, or `SOURCE_DATE_EPOCH`'s when set
+/// (reproducible reports and tests).
+pub fn utc_time(t: std::time::SystemTime) -> String {
+    let t = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(t, |secs| {
+            std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
+        });
+    let s = crate::advisory::db::rfc3339(t);
+    s.trim_end_matches('Z').to_string()
 }
 
 /// A finding with its position resolved and its rule at hand.

@@ -4,6 +4,11 @@
 //! relative to the scan root, files that failed to parse as
 //! `toolExecutionNotifications`.
 //!
+//! GitHub code scanning keeps at most 25,000 results per run and drops the
+//! rest silently, so a larger report keeps the most severe [`MAX_RESULTS`]
+//! (ties in the report's own order) and says what it left out in a
+//! notification (`results-truncated`) rather than letting GitHub choose.
+//!
 //! Dependency findings get one `reportingDescriptor` per advisory (id
 //! `PYSEC-2022-202`, name `FG-DEP-001`) after the faasguard rules, and their
 //! results point at it: GitHub groups alerts by rule, so each advisory is
@@ -21,6 +26,12 @@ use crate::scan::Outcome;
 use crate::suppress::Kind;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Results GitHub code scanning accepts in one run.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// Notification id of the note saying results were left out.
+pub const TRUNCATED: &str = "results-truncated";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -242,6 +253,32 @@ fn result_rule(f: &Finding) -> &str {
 }
 
 pub fn build(outcome: &Outcome) -> Value {
+    build_limited(outcome, MAX_RESULTS)
+}
+
+/// How many results a SARIF report of this outcome leaves out.
+pub fn dropped(outcome: &Outcome) -> usize {
+    (outcome.findings.len() + outcome.suppressed.len()).saturating_sub(MAX_RESULTS)
+}
+
+/// The most severe `max` of `severities` (ties: the earlier), as a mask
+/// over the input that keeps the report's order.
+fn keep_most_severe(severities: &[Severity], max: usize) -> Vec<bool> {
+    let mut keep = vec![true; severities.len()];
+    if severities.len() <= max {
+        return keep;
+    }
+    let mut order: Vec<usize> = (0..severities.len()).collect();
+    // Stable: equal severities keep the report's deterministic order.
+    order.sort_by(|a, b| severities[*b].cmp(&severities[*a]));
+    for i in &order[max..] {
+        keep[*i] = false;
+    }
+    keep
+}
+
+/// [`build`] with a cap other than GitHub's (tests).
+pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
     let mut descriptors: Vec<Value> = outcome.rules.iter().map(rule_json).collect();
     let mut index: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, r) in outcome.rules.iter().enumerate() {
@@ -261,6 +298,13 @@ pub fn build(outcome: &Outcome) -> Value {
         index.insert(id, descriptors.len());
         descriptors.push(advisory_json(&a, rule));
     }
+    let severities: Vec<Severity> = outcome
+        .findings
+        .iter()
+        .chain(outcome.suppressed.iter().map(|s| &s.finding))
+        .map(|f| f.severity)
+        .collect();
+    let keep = keep_most_severe(&severities, max_results);
     let mut results: Vec<Value> = locate(outcome)
         .iter()
         .map(|l| result_json(&index, l))
@@ -289,7 +333,10 @@ pub fn build(outcome: &Outcome) -> Value {
         result["suppressions"] = json!([suppression]);
         result
     }));
-    let notifications: Vec<Value> = locate_diagnostics(outcome)
+    let total = results.len();
+    let mut kept = keep.iter();
+    results.retain(|_| kept.next().copied().unwrap_or(true));
+    let mut notifications: Vec<Value> = locate_diagnostics(outcome)
         .into_iter()
         .filter(|d| d.diagnostic.level >= Level::Warning)
         .map(|d| {
@@ -309,6 +356,9 @@ pub fn build(outcome: &Outcome) -> Value {
             n
         })
         .collect();
+    if results.len() < total {
+        notifications.push(truncated_notification(&severities, &keep, total));
+    }
     let execution_successful = !outcome.diagnostics.iter().any(|d| d.code == "policy-error");
     json!({
         "$schema": SCHEMA,
@@ -328,6 +378,34 @@ pub fn build(outcome: &Outcome) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }]
+    })
+}
+
+/// What was left out: how many of each severity, and where to find them.
+fn truncated_notification(severities: &[Severity], keep: &[bool], total: usize) -> Value {
+    let kept = keep.iter().filter(|k| **k).count();
+    let by_severity: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let n = severities
+                .iter()
+                .zip(keep)
+                .filter(|(sev, k)| **sev == *s && !**k)
+                .count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    json!({
+        "level": "warning",
+        "message": {"text": format!(
+            "{} of {total} results left out ({}): GitHub code scanning keeps {kept} per run, \
+             so the most severe were kept; `--format json` or `--format html` reports them all",
+            total - kept,
+            by_severity.join(", "),
+        )},
+        "descriptor": {"id": TRUNCATED},
+        "properties": {"total": total, "kept": kept, "dropped": total - kept},
     })
 }
 

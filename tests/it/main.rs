@@ -17,6 +17,7 @@ mod formats;
 mod fuzz_smoke;
 mod hostile;
 mod labelled;
+mod outputs;
 mod policies;
 mod promises;
 mod props;

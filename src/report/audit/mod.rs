@@ -32,12 +32,14 @@ pub enum Kind {
     Html,
 }
 
-/// Render the audit report of a scan result for `frameworks`, dated `date`.
+/// Render the audit report of a scan result for `frameworks`, dated `date`;
+/// Markdown is shortened to about `max_bytes` when given (`--max-bytes`).
 pub fn render(
     input: &ScanResult,
     frameworks: &[Framework],
     kind: Kind,
     date: &str,
+    max_bytes: Option<usize>,
 ) -> Result<String, FrameworkError> {
     if let Some(rs) = &input.rule_set {
         let known: BTreeSet<&str> = rs.rules.iter().map(|r| r.id.as_str()).collect();
@@ -48,7 +50,7 @@ pub fn render(
     }
     let audit = assess::assess(input, frameworks, date.to_string());
     Ok(match kind {
-        Kind::Markdown => markdown::render(&audit),
+        Kind::Markdown => markdown::render_limited(&audit, max_bytes),
         Kind::Html => html::render(&audit),
     })
 }
@@ -58,12 +60,13 @@ pub fn render_outcome(
     outcome: &crate::scan::Outcome,
     frameworks: &[Framework],
     kind: Kind,
+    max_bytes: Option<usize>,
 ) -> Result<String, FrameworkError> {
     let input = ScanResult::from_outcome(outcome).map_err(|message| FrameworkError::Parse {
         path: "scan result".into(),
         message,
     })?;
-    render(&input, frameworks, kind, &crate::scan::today())
+    render(&input, frameworks, kind, &crate::scan::today(), max_bytes)
 }
 
 // Wording shared by both layouts, so they cannot say different things.
