@@ -1,9 +1,10 @@
 # Identity policy grants a privilege-escalation path
 #
 # ## What it does
-# Gathers the `Allow` statements of every identity policy attached to one principal (a role, a user
-# or a group; inline policies, customer managed policies and SAM/serverless statements alike) and
-# reports each published privilege-escalation path those statements complete together:
+# Reports each published privilege-escalation path that the `Allow` statements of the identity
+# policies attached to one principal (a role, a user or a group) complete together.
+#
+# Inline policies, customer managed policies and SAM/serverless statements all count. The paths:
 # - `iam:PassRole` with `lambda:CreateFunction` and `lambda:InvokeFunction` or
 #   `lambda:CreateEventSourceMapping`; with `cloudformation:CreateStack`; with
 #   `glue:CreateDevEndpoint`; with `ec2:RunInstances`;
@@ -34,7 +35,8 @@
 # another user, rewrite the code of a function that runs as a stronger role, or launch a Lambda
 # function, stack, Glue endpoint or EC2 instance as any role it may pass. Whoever controls the
 # principal (a function's code, a CI job, a leaked key) gets the permissions at the end of the
-# path, usually administrator access.
+# path, usually administrator access. That is why the rule is high where KICS rates each path
+# medium: faasguard rates administrator access high (FG-IAM-001, FG-IAM-005).
 #
 # ## Example
 # ```yaml
