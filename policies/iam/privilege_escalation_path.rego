@@ -157,9 +157,22 @@ unconditional(s) if s.condition == {}
 has[who] contains action if {
 	some who, gs in grants
 	some g in gs
-	some action in needed
-	covered(lower(g[3]), action)
+	pattern := lower(g[3])
+	some action in candidates(pattern)
+	covered(pattern, action)
 	not denied(who, action)
+}
+
+# The needed actions a pattern could cover: those of its service when the service is literal
+# (`s3:Get*` skips the pattern matching at once), else all of them.
+candidates(pattern) := object.get(needed_by_service, service, set()) if {
+	service := split(pattern, ":")[0]
+	not iam.has_wildcard(service)
+} else := needed
+
+needed_by_service[service] contains a if {
+	some a in needed
+	service := split(a, ":")[0]
 }
 
 denied(who, action) if {
