@@ -20,8 +20,9 @@
 # different principals do not. A policy attached to no principal of the template (a customer
 # managed policy attached elsewhere) is judged on its own statements. The finding points at the
 # action granting the path's first action (`iam:PassRole`, `iam:UpdateAssumeRolePolicy`, or the
-# single action) and names the principal, the path and every action pattern involved; a principal
-# granted `*` gets one finding saying it has administrator access instead of one per path.
+# single action) and names the principal, the paths and every action pattern involved; a principal
+# granted `*` is told it has administrator access instead of being given every path. Paths (and
+# principals) that meet at one action share one finding.
 #
 # Like KICS and Checkov, the `Resource` of an `Allow` is not narrowed (a role that may pass only
 # one role can still escalate to that role's permissions), and a `Condition` does not close a
@@ -206,26 +207,47 @@ admin[who] := g if {
 	g := min({x | some x in gs; x[3] in {"*", "*:*"}})
 }
 
+# One finding per action location: a finding's fingerprint is (rule, resource, path), so the
+# paths (and principals) that meet at one action are named in one message. `iam:Put*` is one
+# finding naming three paths; a managed policy attached to two roles is one finding naming both.
 deny contains {
-	"resource": g[0],
-	"path": sprintf("statements.%d.action.%d", [g[1], g[2]]),
-	"message": sprintf("%s has administrator access (%s): it opens every privilege-escalation path, from creating policy versions to passing any role to a new function", [principal_label(who), g[3]]),
+	"resource": loc[0],
+	"path": sprintf("statements.%d.action.%d", [loc[1], loc[2]]),
+	"message": concat(". ", sort(msgs)),
 } if {
-	some who, g in admin
+	some loc, msgs in messages
 }
 
-deny contains {
-	"resource": at[0],
-	"path": sprintf("statements.%d.action.%d", [at[1], at[2]]),
-	"message": sprintf("%s can escalate privileges: %s (%s), granted by %s", [principal_label(who), p.name, steps_text(p), concat(", ", involved)]),
-} if {
+messages[loc] contains msg if {
+	some who, g in admin
+	loc := [g[0], g[1], g[2]]
+	msg := sprintf("%s has administrator access (%s): it opens every privilege-escalation path, from creating policy versions to passing any role to a new function", [principal_label(who), g[3]])
+}
+
+messages[loc] contains msg if {
+	some key, ks in hits
+	loc := [key[0], key[1], key[2]]
+	who := key[3]
+	names := [sprintf("%s (%s)", [paths[k].name, steps_text(paths[k])]) | some k in sort(ks)]
+	involved := sort({g[3] |
+		some g in grants[who]
+		some k in ks
+		some step in paths[k].needs
+		some a in step
+		covered(lower(g[3]), a)
+	})
+	msg := sprintf("%s can escalate privileges: %s; granted by %s", [principal_label(who), concat("; ", names), concat(", ", involved)])
+}
+
+# hits[[policy id, statement, action, principal]]: the paths of the principal whose first action
+# is granted at that action (the least such place when several grant it).
+hits[key] contains k if {
 	some who, ks in open
 	not admin[who]
 	some k in ks
-	p := paths[k]
-	first := p.needs[0][0]
+	first := paths[k].needs[0][0]
 	at := min({g | some g in grants[who]; covered(lower(g[3]), first)})
-	involved := sort({g[3] | some g in grants[who]; some step in p.needs; some a in step; covered(lower(g[3]), a)})
+	key := [at[0], at[1], at[2], who]
 }
 
 # `iam:PassRole + lambda:CreateFunction + [lambda:InvokeFunction or lambda:CreateEventSourceMapping]`
@@ -269,19 +291,15 @@ group_ids := {r.id | some r in input.resources; r.type in {"AWS::IAM::Group", "a
 
 role_ids := {r.id | some r in input.roles}
 
-policy_ids := {p.id | some p in input.policies}
-
 principal_label(who) := sprintf("Role %s", [who]) if {
 	who in role_ids
 } else := sprintf("User %s", [who]) if {
 	who in user_ids
 } else := sprintf("Group %s", [who]) if {
 	who in group_ids
-} else := sprintf("Whoever is given %s", [iam.label(policy(who))]) if {
-	who in policy_ids
+} else := sprintf("Whoever is given %s", [min(policy_labels)]) if {
+	# Duplicate ids (a Terraform address declared twice is diagnosed, not merged) name the
+	# first label.
+	policy_labels := {iam.label(p) | some p in input.policies; p.id == who}
+	count(policy_labels) > 0
 } else := sprintf("Principal %s", [who])
-
-policy(id) := p if {
-	some p in input.policies
-	p.id == id
-}
