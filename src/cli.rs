@@ -124,6 +124,10 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Stop a rule that runs longer than this many seconds on one file or module, with an
+    /// error naming both (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::scan::DEFAULT_RULE_TIMEOUT.as_secs_f64())]
+    pub rule_timeout: f64,
     /// Exclude paths matching this glob (relative to the scan path; repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
@@ -471,6 +475,9 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         paths: args.paths.clone(),
         discover,
         threads: args.threads.or(config.threads).unwrap_or(0),
+        rule_timeout: (args.rule_timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(args.rule_timeout).ok())
+            .flatten(),
         allowed_regions,
         extra_policies,
         conftest_namespaces: if args.namespaces.is_empty() {

@@ -27,6 +27,9 @@ pub struct Settings {
     pub discover: discover::Options,
     /// 0 = one per core.
     pub threads: usize,
+    /// `--rule-timeout`: how long one rule may run on one unit before it is
+    /// stopped and reported (`None`: no limit).
+    pub rule_timeout: Option<std::time::Duration>,
     /// Allowed regions or region groups (`eu`); empty = residency not checked.
     pub allowed_regions: Vec<String>,
     /// Today's date (`YYYY-MM-DD`), for dated rules such as runtime deprecation.
@@ -46,8 +49,8 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// `--fail-on`/`fail_on`: not used by the scan; reports show it.
     pub fail_on: crate::rule::Severity,
-    /// `[rules]` of the config: disabled rules are evaluated but dropped
-    /// (findings, suppressed findings and the rule list); severity overrides
+    /// `[rules]` of the config: disabled rules are not evaluated and are
+    /// dropped from the rule list; severity overrides
     /// apply to findings and rules alike.
     pub rules: crate::config::Selection,
     /// Terraform input variables from outside (`--var-file`, `--var`).
@@ -63,12 +66,18 @@ pub struct Settings {
     pub stdin: Option<Arc<str>>,
 }
 
+/// The per-rule time limit unless `--rule-timeout` says otherwise: far above
+/// any rule's cost on a real unit (milliseconds), low enough that a
+/// pathological one cannot hold a CI job.
+pub const DEFAULT_RULE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             paths: vec![PathBuf::from(".")],
             discover: discover::Options::default(),
             threads: 0,
+            rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
             allowed_regions: Vec::new(),
             today: today(),
             extra_policies: Vec::new(),
@@ -213,7 +222,10 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let warm = std::thread::spawn(|| {
         crate::secret::SecretScanner::builtin();
     });
-    let engine = load_engine(settings)?;
+    let mut engine = load_engine(settings)?;
+    // Rules the configuration turns off are not evaluated at all.
+    engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
+    engine.set_rule_timeout(settings.rule_timeout);
     let _ = warm.join();
     let mut walk = discover::walk(&settings.paths, &settings.discover);
     let cwd = std::env::current_dir().ok();
@@ -437,6 +449,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     rules.extend(suppress::rules());
     rules.extend(crate::deps::rules());
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
+    let disabled: std::collections::BTreeSet<String> = rules
+        .iter()
+        .filter(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area))
+        .map(|r| r.meta.id.clone())
+        .collect();
     let applied = suppress::apply(
         findings,
         &declared,
@@ -446,6 +463,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             allow_in_source: settings.allow_inline_suppressions,
             today: &settings.today,
             baseline: settings.baseline.as_deref(),
+            disabled: Some(&disabled),
         },
     );
     diagnostics.extend(applied.diagnostics);
@@ -1167,6 +1185,23 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             return;
         }
     };
+    for i in engine.take_timed_out() {
+        let rule = &engine.rules()[i];
+        let limit = engine.rule_timeout().unwrap_or_default();
+        out.diagnostics.push(
+            Diagnostic::new(
+                Level::Error,
+                "rule-timeout",
+                format!(
+                    "rule {} ({}) was stopped after {} s (--rule-timeout) on this file; its findings here are missing",
+                    rule.meta.id,
+                    rule.source,
+                    limit.as_secs_f64()
+                ),
+            )
+            .in_file(display, None),
+        );
+    }
     push_findings(results, model, display, engine, out);
 }
 

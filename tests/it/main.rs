@@ -14,6 +14,7 @@ mod fixes;
 mod formats;
 mod fuzz_smoke;
 mod labelled;
+mod perf;
 mod policies;
 mod props;
 mod residency;
