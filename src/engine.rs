@@ -144,6 +144,9 @@ pub struct Engine {
     timed_out: Vec<usize>,
     /// The per-rule time limit, if any (`--rule-timeout`).
     rule_timeout: Option<std::time::Duration>,
+    /// `--profile`: each rule's evaluation time since the last
+    /// [`Engine::take_timings`] (rule index, time), else `None`.
+    timings: Option<Vec<(usize, std::time::Duration)>>,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -342,6 +345,7 @@ impl Engine {
             disabled: Vec::new(),
             timed_out: Vec::new(),
             rule_timeout: None,
+            timings: None,
         };
         if !users.is_empty() {
             me.check_runs()?;
@@ -417,6 +421,19 @@ impl Engine {
         }
     }
 
+    /// Record each rule's evaluation time (`--profile`).
+    pub fn set_profile(&mut self, on: bool) {
+        self.timings = on.then(Vec::new);
+    }
+
+    /// The rule times recorded since the last call (empty unless profiling).
+    pub fn take_timings(&mut self) -> Vec<(usize, std::time::Duration)> {
+        self.timings
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
     /// The per-rule time limit set with [`Engine::set_rule_timeout`].
     pub fn rule_timeout(&self) -> Option<std::time::Duration> {
         self.rule_timeout
@@ -487,7 +504,12 @@ impl Engine {
         self.timed_out.clear();
         for i in wanted {
             let pkg = &self.rules[i].package;
-            let v = match self.engine.eval_rule(format!("{pkg}.deny")) {
+            let started = std::time::Instant::now();
+            let result = self.engine.eval_rule(format!("{pkg}.deny"));
+            if let Some(t) = self.timings.as_mut() {
+                t.push((i, started.elapsed()));
+            }
+            let v = match result {
                 Ok(v) => v,
                 // A rule cut off by the time limit loses its results on this
                 // unit only; the other rules still run.

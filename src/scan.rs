@@ -30,6 +30,8 @@ pub struct Settings {
     /// `--rule-timeout`: how long one rule may run on one unit before it is
     /// stopped and reported (`None`: no limit).
     pub rule_timeout: Option<std::time::Duration>,
+    /// `--profile`: time every rule and unit ([`Outcome::profile`]).
+    pub profile: bool,
     /// Allowed regions or region groups (`eu`); empty = residency not checked.
     pub allowed_regions: Vec<String>,
     /// Today's date (`YYYY-MM-DD`), for dated rules such as runtime deprecation.
@@ -78,6 +80,7 @@ impl Default for Settings {
             discover: discover::Options::default(),
             threads: 0,
             rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
+            profile: false,
             allowed_regions: Vec::new(),
             today: today(),
             extra_policies: Vec::new(),
@@ -128,6 +131,17 @@ pub struct Outcome {
     pub settings: Settings,
     /// How the dependency check went.
     pub dependencies: crate::deps::Summary,
+    /// `--profile`: where the evaluation time went.
+    pub profile: Option<Profile>,
+}
+
+/// Where a scan's time went (`--profile`), slowest first.
+#[derive(Debug, Default)]
+pub struct Profile {
+    /// Rule id, total evaluation time over every unit, units evaluated.
+    pub rules: Vec<(String, std::time::Duration, usize)>,
+    /// A unit (its file as shown) and the time to adapt and evaluate it.
+    pub files: Vec<(String, std::time::Duration)>,
 }
 
 /// Diagnostic code of a file named on the command line that the scan does not
@@ -226,6 +240,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Rules the configuration turns off are not evaluated at all.
     engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
     engine.set_rule_timeout(settings.rule_timeout);
+    engine.set_profile(settings.profile);
     let _ = warm.join();
     let mut walk = discover::walk(&settings.paths, &settings.discover);
     let cwd = std::env::current_dir().ok();
@@ -371,8 +386,50 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let outs: Vec<UnitOut> = pool.install(|| {
         units
             .par_iter()
-            .map_init(|| engine.clone(), |eng, unit| ctx.process(unit, eng))
+            .map_init(
+                || engine.clone(),
+                |eng, unit| {
+                    let started = std::time::Instant::now();
+                    let mut out = ctx.process(unit, eng);
+                    if settings.profile {
+                        out.elapsed = started.elapsed();
+                        out.rule_times = eng.take_timings();
+                    }
+                    out
+                },
+            )
             .collect()
+    });
+    let profile = settings.profile.then(|| {
+        let mut rules: BTreeMap<usize, (std::time::Duration, usize)> = BTreeMap::new();
+        let mut files = Vec::new();
+        for (unit, out) in units.iter().zip(&outs) {
+            for (i, t) in &out.rule_times {
+                let e = rules.entry(*i).or_default();
+                e.0 += *t;
+                e.1 += 1;
+            }
+            let shown = match unit {
+                Unit::File(i) => displays[*i].clone(),
+                Unit::Terraform { files, .. } => files
+                    .first()
+                    .map(|i| {
+                        displays[*i]
+                            .rsplit_once('/')
+                            .map_or(".", |(d, _)| d)
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+            };
+            files.push((shown, out.elapsed));
+        }
+        let mut rules: Vec<(String, std::time::Duration, usize)> = rules
+            .into_iter()
+            .map(|(i, (t, n))| (engine.rules()[i].meta.id.clone(), t, n))
+            .collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Profile { rules, files }
     });
 
     let mut sources = SourceMap::default();
@@ -481,6 +538,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         scope,
         settings: settings.clone(),
         dependencies,
+        profile,
     })
 }
 
@@ -1013,6 +1071,9 @@ struct UnitOut {
     called_modules: Vec<PathBuf>,
     /// Functions' code directories (lockfiles are tied to them).
     functions: Vec<crate::deps::FunctionCode>,
+    /// `--profile`: the unit's processing time and each rule's.
+    elapsed: std::time::Duration,
+    rule_times: Vec<(usize, std::time::Duration)>,
 }
 
 impl UnitContext<'_> {

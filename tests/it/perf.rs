@@ -182,3 +182,99 @@ fn no_rule_is_quadratic() {
     }
     assert!(quadratic.is_empty(), "{quadratic:#?}");
 }
+
+/// A rule that takes minutes on a unit with a function (nine million
+/// iterations), and nothing on an empty model (the load-time dry run).
+const SLOW_RULE: &str = r#"package faasguard.rules.custom.slow
+
+import rego.v1
+
+metadata := {
+	"id": "CUSTOM-SLOW-001",
+	"title": "Takes long",
+	"severity": "low",
+	"area": "ERR",
+	"remediation": "None.",
+}
+
+deny contains {"resource": "x", "message": "never"} if {
+	count(input.functions) > 0
+	some i in numbers.range(1, 3000)
+	some j in numbers.range(1, 3000)
+	i * j == -1
+}
+"#;
+
+#[test]
+fn a_slow_rule_is_stopped_and_named_and_profile_lists_rules_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("template.yaml"), TEMPLATE).unwrap();
+    std::fs::write(dir.path().join("slow.rego"), SLOW_RULE).unwrap();
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--policy",
+            "slow.rego",
+            "--rule-timeout",
+            "0.3",
+            "--profile",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let timeouts: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "rule-timeout")
+        .map(|d| {
+            (
+                d["level"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        timeouts,
+        [(
+            "error",
+            "template.yaml",
+            "rule CUSTOM-SLOW-001 (slow.rego) was stopped after 0.3 s (--rule-timeout) on this file; its findings here are missing"
+        )],
+        "{report:#}"
+    );
+    // The other rules still ran: FG-OBS-001 (tracing not active) is reported.
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"FG-OBS-001"), "{ids:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let rules_at = lines
+        .iter()
+        .position(|l| *l == "profile: slowest rules (total over units, units evaluated)")
+        .expect(&stderr);
+    // The slow rule is the slowest, cut at about the limit.
+    assert!(
+        lines[rules_at + 1]
+            .trim_start()
+            .starts_with("CUSTOM-SLOW-001"),
+        "{stderr}"
+    );
+    let files_at = lines
+        .iter()
+        .position(|l| *l == "profile: slowest files (adapt and evaluate)")
+        .expect(&stderr);
+    assert!(
+        lines[files_at + 1].ends_with(" ms  template.yaml"),
+        "{stderr}"
+    );
+}
