@@ -165,6 +165,13 @@ pub struct ScanArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Stop a rule that runs longer than this many seconds on one file or module, with an
+    /// error naming both (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::scan::DEFAULT_RULE_TIMEOUT.as_secs_f64())]
+    pub rule_timeout: f64,
+    /// Print the slowest rules and files to stderr after the scan.
+    #[arg(long)]
+    pub profile: bool,
     /// Exclude paths matching this glob (relative to the scan path; repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]
     pub excludes: Vec<String>,
@@ -579,6 +586,10 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         paths: args.paths.clone(),
         discover,
         threads: args.threads.or(config.threads).unwrap_or(0),
+        rule_timeout: (args.rule_timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(args.rule_timeout).ok())
+            .flatten(),
+        profile: args.profile,
         allowed_regions,
         extra_policies,
         conftest_namespaces: if args.namespaces.is_empty() {
@@ -672,6 +683,9 @@ fn run_scan(args: ScanArgs) -> i32 {
             outcome.findings.len() + outcome.suppressed.len(),
             report::sarif::MAX_RESULTS
         );
+    }
+    if let Some(p) = &outcome.profile {
+        print_profile(p);
     }
     let body = match args.format {
         Format::Text => report::text::render(&outcome),
@@ -768,6 +782,19 @@ fn print_diagnostics(outcome: &scan::Outcome) {
             None => miette::Report::new(diag),
         };
         eprintln!("{report:?}");
+    }
+}
+
+/// `--profile`: the ten slowest rules and files, on stderr (the report on
+/// stdout stays as it is).
+fn print_profile(p: &scan::Profile) {
+    eprintln!("profile: slowest rules (total over units, units evaluated)");
+    for (id, t, n) in p.rules.iter().take(10) {
+        eprintln!("  {id:<12} {:>10.3} ms  {n:>6}", t.as_secs_f64() * 1e3);
+    }
+    eprintln!("profile: slowest files (adapt and evaluate)");
+    for (file, t) in p.files.iter().take(10) {
+        eprintln!("  {:>10.3} ms  {file}", t.as_secs_f64() * 1e3);
     }
 }
 

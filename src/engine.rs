@@ -136,6 +136,17 @@ pub struct Engine {
     needs: Vec<(usize, Option<Vec<String>>)>,
     /// Whether rules with nothing to read are skipped (on by default).
     skip_empty: bool,
+    /// Rules turned off by the configuration (by index into `rules`): never
+    /// evaluated, since their findings would only be dropped.
+    disabled: Vec<bool>,
+    /// Rules stopped by the per-rule time limit in the last [`Engine::eval`]
+    /// (index into `rules`), for the caller to report.
+    timed_out: Vec<usize>,
+    /// The per-rule time limit, if any (`--rule-timeout`).
+    rule_timeout: Option<std::time::Duration>,
+    /// `--profile`: each rule's evaluation time since the last
+    /// [`Engine::take_timings`] (rule index, time), else `None`.
+    timings: Option<Vec<(usize, std::time::Duration)>>,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -331,6 +342,10 @@ impl Engine {
             conftest,
             needs,
             skip_empty: true,
+            disabled: Vec::new(),
+            timed_out: Vec::new(),
+            rule_timeout: None,
+            timings: None,
         };
         if !users.is_empty() {
             me.check_runs()?;
@@ -379,6 +394,62 @@ impl Engine {
         self.skip_empty = skip;
     }
 
+    /// Stop evaluating the rules `off` says are turned off (`[rules]` of the
+    /// configuration, areas included); [`Engine::rules`] still lists them.
+    pub fn disable(&mut self, off: impl Fn(&Rule) -> bool) {
+        self.disabled = self.rules.iter().map(off).collect();
+    }
+
+    /// Stop any one rule's evaluation on one unit after `limit` (regorus
+    /// checks its clock as it works, so a rule that loops or joins too much is
+    /// cut off instead of holding the scan).
+    pub fn set_rule_timeout(&mut self, limit: Option<std::time::Duration>) {
+        self.rule_timeout = limit;
+        match limit {
+            Some(limit) => {
+                self.engine.set_execution_timer_config(
+                    regorus::utils::limits::ExecutionTimerConfig {
+                        limit,
+                        // A clock read every 256 steps: cheap, and a few
+                        // microseconds late at most.
+                        check_interval: std::num::NonZeroU32::new(256)
+                            .unwrap_or(std::num::NonZeroU32::MIN),
+                    },
+                )
+            }
+            None => self.engine.clear_execution_timer_config(),
+        }
+    }
+
+    /// Record each rule's evaluation time (`--profile`).
+    pub fn set_profile(&mut self, on: bool) {
+        self.timings = on.then(Vec::new);
+    }
+
+    /// The rule times recorded since the last call (empty unless profiling).
+    pub fn take_timings(&mut self) -> Vec<(usize, std::time::Duration)> {
+        self.timings
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    /// The per-rule time limit set with [`Engine::set_rule_timeout`].
+    pub fn rule_timeout(&self) -> Option<std::time::Duration> {
+        self.rule_timeout
+    }
+
+    /// The rules the time limit stopped in the last [`Engine::eval`] (indexes
+    /// into [`Engine::rules`]); their results on that unit are missing.
+    pub fn take_timed_out(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.timed_out)
+    }
+
+    /// Whether [`Engine::disable`] turned off the rule at this index.
+    pub fn is_disabled(&self, rule: usize) -> bool {
+        self.disabled.get(rule).copied().unwrap_or(false)
+    }
+
     /// Evaluate one rule (for profiling and error isolation).
     pub fn eval_single(
         &mut self,
@@ -403,7 +474,14 @@ impl Engine {
             return Ok(Vec::new());
         };
         let rules = &self.rules;
-        c.eval(doc, &|id: &str| rules.iter().position(|r| r.meta.id == id))
+        let disabled = &self.disabled;
+        // A disabled conftest rule has no index: conftest skips it.
+        c.eval(doc, &|id: &str| {
+            rules
+                .iter()
+                .position(|r| r.meta.id == id)
+                .filter(|i| !disabled.get(*i).copied().unwrap_or(false))
+        })
     }
 
     /// Evaluate every rule against one input.
@@ -417,17 +495,35 @@ impl Engine {
         let wanted: Vec<usize> = self
             .needs
             .iter()
+            .filter(|(i, _)| !self.disabled.get(*i).copied().unwrap_or(false))
             .filter(|(_, reads)| !skip || reads.as_ref().is_none_or(|cs| cs.iter().any(present)))
             .map(|(i, _)| *i)
             .collect();
         self.engine.set_input(input);
         let mut out = Vec::new();
+        self.timed_out.clear();
         for i in wanted {
             let pkg = &self.rules[i].package;
-            let v = self
-                .engine
-                .eval_rule(format!("{pkg}.deny"))
-                .map_err(|e| EngineError::Policy(format!("{}: {e}", self.rules[i].source)))?;
+            let started = std::time::Instant::now();
+            let result = self.engine.eval_rule(format!("{pkg}.deny"));
+            if let Some(t) = self.timings.as_mut() {
+                t.push((i, started.elapsed()));
+            }
+            let v = match result {
+                Ok(v) => v,
+                // A rule cut off by the time limit loses its results on this
+                // unit only; the other rules still run.
+                Err(e) if self.rule_timeout.is_some() && is_time_limit(&e) => {
+                    self.timed_out.push(i);
+                    continue;
+                }
+                Err(e) => {
+                    return Err(EngineError::Policy(format!(
+                        "{}: {e}",
+                        self.rules[i].source
+                    )))
+                }
+            };
             collect_results(i, &v, &mut out);
         }
         Ok(out)
@@ -444,6 +540,12 @@ impl Engine {
         collect_results(i, &v, &mut out);
         Ok(out)
     }
+}
+
+/// Whether an evaluation error is regorus' execution time limit (its
+/// `LimitError::TimeLimitExceeded`, which reaches us only as a message).
+fn is_time_limit(e: &impl std::fmt::Display) -> bool {
+    e.to_string().contains("exceeded time limit")
 }
 
 /// The `input` collections a policy reads (`input.functions` → `functions`),

@@ -27,6 +27,11 @@ pub struct Settings {
     pub discover: discover::Options,
     /// 0 = one per core.
     pub threads: usize,
+    /// `--rule-timeout`: how long one rule may run on one unit before it is
+    /// stopped and reported (`None`: no limit).
+    pub rule_timeout: Option<std::time::Duration>,
+    /// `--profile`: time every rule and unit ([`Outcome::profile`]).
+    pub profile: bool,
     /// Allowed regions or region groups (`eu`); empty = residency not checked.
     pub allowed_regions: Vec<String>,
     /// Today's date (`YYYY-MM-DD`), for dated rules such as runtime deprecation.
@@ -46,8 +51,8 @@ pub struct Settings {
     pub config_file: Option<PathBuf>,
     /// `--fail-on`/`fail_on`: not used by the scan; reports show it.
     pub fail_on: crate::rule::Severity,
-    /// `[rules]` of the config: disabled rules are evaluated but dropped
-    /// (findings, suppressed findings and the rule list); severity overrides
+    /// `[rules]` of the config: disabled rules are not evaluated and are
+    /// dropped from the rule list; severity overrides
     /// apply to findings and rules alike.
     pub rules: crate::config::Selection,
     /// Terraform input variables from outside (`--var-file`, `--var`).
@@ -102,12 +107,19 @@ impl std::fmt::Debug for Progress {
     }
 }
 
+/// The per-rule time limit unless `--rule-timeout` says otherwise: far above
+/// any rule's cost on a real unit (milliseconds), low enough that a
+/// pathological one cannot hold a CI job.
+pub const DEFAULT_RULE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             paths: vec![PathBuf::from(".")],
             discover: discover::Options::default(),
             threads: 0,
+            rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
+            profile: false,
             allowed_regions: Vec::new(),
             today: today(),
             extra_policies: Vec::new(),
@@ -168,6 +180,17 @@ pub struct Outcome {
     pub settings: Settings,
     /// How the dependency check went.
     pub dependencies: crate::deps::Summary,
+    /// `--profile`: where the evaluation time went.
+    pub profile: Option<Profile>,
+}
+
+/// Where a scan's time went (`--profile`), slowest first.
+#[derive(Debug, Default)]
+pub struct Profile {
+    /// Rule id, total evaluation time over every unit, units evaluated.
+    pub rules: Vec<(String, std::time::Duration, usize)>,
+    /// A unit (its file as shown) and the time to adapt and evaluate it.
+    pub files: Vec<(String, std::time::Duration)>,
 }
 
 /// Diagnostic code of a file named on the command line that the scan does not
@@ -262,7 +285,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let warm = std::thread::spawn(|| {
         crate::secret::SecretScanner::builtin();
     });
-    let engine = load_engine(settings)?;
+    let mut engine = load_engine(settings)?;
+    // Rules the configuration turns off are not evaluated at all.
+    engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
+    engine.set_rule_timeout(settings.rule_timeout);
+    engine.set_profile(settings.profile);
     let _ = warm.join();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
@@ -298,7 +325,12 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             .map_init(
                 || engine.clone(),
                 |eng, unit| {
-                    let out = ctx.process(unit, Some(eng));
+                    let started = std::time::Instant::now();
+                    let mut out = ctx.process(unit, Some(&mut *eng));
+                    if settings.profile {
+                        out.elapsed = started.elapsed();
+                        out.rule_times = eng.take_timings();
+                    }
                     settings.progress.tick();
                     out
                 },
@@ -306,6 +338,37 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             .collect()
     });
     settings.progress.finish();
+    let profile = settings.profile.then(|| {
+        let mut rules: BTreeMap<usize, (std::time::Duration, usize)> = BTreeMap::new();
+        let mut files = Vec::new();
+        for (unit, out) in units.iter().zip(&outs) {
+            for (i, t) in &out.rule_times {
+                let e = rules.entry(*i).or_default();
+                e.0 += *t;
+                e.1 += 1;
+            }
+            let shown = match unit {
+                Unit::File(i) => displays[*i].clone(),
+                Unit::Terraform { files, .. } => files
+                    .first()
+                    .map(|i| {
+                        displays[*i]
+                            .rsplit_once('/')
+                            .map_or(".", |(d, _)| d)
+                            .to_string()
+                    })
+                    .unwrap_or_default(),
+            };
+            files.push((shown, out.elapsed));
+        }
+        let mut rules: Vec<(String, std::time::Duration, usize)> = rules
+            .into_iter()
+            .map(|(i, (t, n))| (engine.rules()[i].meta.id.clone(), t, n))
+            .collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        files.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Profile { rules, files }
+    });
     let nested = follow_nested_stacks(
         &mut outs,
         &mut walk.files,
@@ -433,6 +496,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     merge_repeats(&mut findings);
     let rules = crate::registry::Registry::new(&engine)?.into_rules();
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
+    let disabled: std::collections::BTreeSet<String> = rules
+        .iter()
+        .filter(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area))
+        .map(|r| r.meta.id.clone())
+        .collect();
     let applied = suppress::apply(
         findings,
         &declared,
@@ -442,6 +510,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             allow_in_source: settings.allow_inline_suppressions,
             today: &settings.today,
             baseline: settings.baseline.as_deref(),
+            disabled: Some(&disabled),
         },
     );
     diagnostics.extend(applied.diagnostics);
@@ -459,6 +528,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         scope,
         settings: settings.clone(),
         dependencies,
+        profile,
     })
 }
 
@@ -1329,6 +1399,9 @@ struct UnitOut {
     model: Option<serde_json::Value>,
     /// Nested stacks with a local template: (child template path, parent).
     nested: Vec<(PathBuf, Instantiation)>,
+    /// `--profile`: the unit's processing time and each rule's.
+    elapsed: std::time::Duration,
+    rule_times: Vec<(usize, std::time::Duration)>,
 }
 
 /// Where a nested stack template is instantiated: the parent template and
@@ -1631,6 +1704,23 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             return;
         }
     };
+    for i in engine.take_timed_out() {
+        let rule = &engine.rules()[i];
+        let limit = engine.rule_timeout().unwrap_or_default();
+        out.diagnostics.push(
+            Diagnostic::new(
+                Level::Error,
+                "rule-timeout",
+                format!(
+                    "rule {} ({}) was stopped after {} s (--rule-timeout) on this file; its findings here are missing",
+                    rule.meta.id,
+                    rule.source,
+                    limit.as_secs_f64()
+                ),
+            )
+            .in_file(display, None),
+        );
+    }
     push_findings(results, model, display, engine, out);
 }
 

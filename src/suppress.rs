@@ -124,6 +124,10 @@ pub struct Options<'a> {
     /// `YYYY-MM-DD`.
     pub today: &'a str,
     pub baseline: Option<&'a Baseline>,
+    /// Rules the configuration turns off: they are not evaluated, so a
+    /// suppression naming one matches nothing, yet is not unused (it comes
+    /// back into use when the rule is turned on again).
+    pub disabled: Option<&'a BTreeSet<String>>,
 }
 
 /// The stage's result.
@@ -670,7 +674,7 @@ pub fn apply(
         }
     }
     for (i, (d, id, span)) in candidates.iter().enumerate() {
-        if !used[i] {
+        if !used[i] && !opts.disabled.is_some_and(|off| off.contains(*id)) {
             let place = match &d.scope {
                 Scope::Resource { id, .. } => format!("in resource {id}"),
                 Scope::Line(_) => "on the line it applies to".to_string(),

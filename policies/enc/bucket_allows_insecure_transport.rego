@@ -80,20 +80,22 @@ deny contains {
 	not tls_enforced(b.id)
 }
 
-bucket_policies(id) := [p |
+# Bucket policies by the bucket they attach to, built once per evaluation (a
+# scan of every policy per bucket made large templates quadratic).
+bucket_policies[id] contains p if {
 	some p in input.policies
 	p.kind == "resource"
 	p.target_type == "s3"
-	id in p.attached_to
-]
+	some id in p.attached_to
+}
 
 tls_enforced(id) if {
-	some p in bucket_policies(id)
+	some p in bucket_policies[id]
 	not is_array(p.statements)
 }
 
 tls_enforced(id) if {
-	some p in bucket_policies(id)
+	some p in bucket_policies[id]
 	some s in p.statements
 	denies_insecure(s)
 }

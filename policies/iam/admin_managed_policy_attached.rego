@@ -74,18 +74,35 @@ grant_text(name) := t if {
 } else := "administrator-level access"
 
 principal(id) := sprintf("the execution role of %s %s", [kind, owner.name]) if {
-	some r in input.roles
-	r.id == id
+	some r in roles_by_id[id]
 	r.implicit == true
-	# SAM names the role it creates `<Function>Role`.
-	some kind, collection in {"function": "functions", "state machine": "state_machines"}
-	some owner in input[collection]
-	id == concat("", [owner.id, "Role"])
+	some [kind, owner] in role_owners[id]
 } else := sprintf("role %s", [id]) if {
-	some r in input.roles
-	r.id == id
+	some _ in roles_by_id[id]
 } else := sprintf("%s %s", [lower(substring(r.type, 10, -1)), id]) if {
-	some r in input.resources
-	r.id == id
+	some r in resources_by_id[id]
 	r.type in {"AWS::IAM::User", "AWS::IAM::Group"}
 } else := sprintf("%v", [id])
+
+# Lookups built once per evaluation, keyed by id: a scan of every role,
+# function and resource per finding made large templates quadratic.
+roles_by_id[id] contains r if {
+	some r in input.roles
+	id := r.id
+}
+
+resources_by_id[id] contains r if {
+	some r in input.resources
+	id := r.id
+}
+
+# SAM names the role it creates `<Function>Role`.
+role_owners[id] contains ["function", owner] if {
+	some owner in input.functions
+	id := concat("", [owner.id, "Role"])
+}
+
+role_owners[id] contains ["state machine", owner] if {
+	some owner in input.state_machines
+	id := concat("", [owner.id, "Role"])
+}

@@ -12,7 +12,9 @@ is_unknown(x) if {
 # A value that is set and knowable.
 known(x) if not is_unknown(x)
 
-# Items of a collection by id.
+# Items of a collection by id. A scan of the collection on every call: the
+# built-in rules use keyed partial rules instead (`m[id] contains x`, built
+# once per evaluation); kept for users' policies.
 by_id(collection, id) := item if {
 	some item in collection
 	item.id == id

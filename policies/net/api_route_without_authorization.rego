@@ -126,7 +126,15 @@ key_required(r) if lib.is_unknown(r.api_key_required)
 
 http_methods := {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD"}
 
-api_kind(r) := lib.by_id(input.apis, r.api).kind
+# APIs by id, built once per evaluation: a keyed lookup per route instead of
+# a scan of every API (a multi-value rule, since an object comprehension fails
+# on a duplicate id).
+apis_by_id[id] contains a if {
+	some a in input.apis
+	id := a.id
+}
+
+api_kind(r) := a.kind if some a in apis_by_id[r.api]
 
 # A known HTTP verb other than OPTIONS, on an API that is not a WebSocket API.
 applicable(r) if {
@@ -148,9 +156,15 @@ applicable(r) if {
 	not api_kind(r) == "http"
 }
 
-private_api(r) if lib.by_id(input.apis, r.api).endpoint_type == "PRIVATE"
+private_api(r) if {
+	some a in apis_by_id[r.api]
+	a.endpoint_type == "PRIVATE"
+}
 
-private_api(r) if lib.is_unknown(lib.by_id(input.apis, r.api).endpoint_type)
+private_api(r) if {
+	some a in apis_by_id[r.api]
+	lib.is_unknown(a.endpoint_type)
+}
 
 label(r) := sprintf("%s %s", [upper(r.method), r.path]) if {
 	is_string(r.path)

@@ -80,9 +80,15 @@ else := ""
 
 public_url_permissions(u) := {p |
 	is_string(u.function)
+	some p in url_permissions[u.function]
+}
+
+# Public function URL permissions by the function they attach to, built once
+# per evaluation instead of a scan of every policy per URL.
+url_permissions[fn] contains p if {
 	some p in input.policies
 	p.origin == "lambda_permission"
-	u.function in p.attached_to
+	some fn in p.attached_to
 	some s in p.statements
 	"*" in object.get(s, ["principal", "AWS"], [])
 	"NONE" in object.get(s, ["condition", "StringEquals", "lambda:FunctionUrlAuthType"], [])

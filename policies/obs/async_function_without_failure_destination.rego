@@ -109,53 +109,66 @@ async_services := {
 reasons(f) := {sprintf("%s event %s", [e.type, e.name]) |
 	some e in object.get(f, "events", [])
 	e.type in async_events
-} | {sprintf("permission %s for %s", [p.id, s]) |
+} | {x | some x in async_permissions[f.id]} | {x | some x in invokers[f.id]} | {"its EventInvokeConfig" |
+	f.id in invoke_configs
+}
+
+# The lookups below are built once per evaluation and keyed by function id: a
+# scan of every policy and resource per function made large templates
+# quadratic.
+
+# Service permissions that invoke a function asynchronously, described.
+async_permissions[fid] contains sprintf("permission %s for %s", [p.id, s]) if {
 	some p in input.policies
 	p.origin == "lambda_permission"
-	f.id in p.attached_to
+	some fid in p.attached_to
 	some st in p.statements
 	some s in object.get(st, ["principal", "Service"], [])
 	s in async_services
-} | {source |
+}
+
+# Ids of raw resources with an EventInvokeConfig of their own.
+invoke_configs contains res.id if {
 	some res in input.resources
-	source := invoker(res, f.id)
-} | {"its EventInvokeConfig" |
-	some res in input.resources
-	res.id == f.id
 	res.properties.EventInvokeConfig
 }
 
-# Raw resources that make a function asynchronous, described.
-invoker(res, id) := sprintf("EventInvokeConfig %s", [res.id]) if {
+# Raw resources that make a function asynchronous, described, by the id of
+# the function they invoke.
+invokers[id] contains sprintf("EventInvokeConfig %s", [res.id]) if {
+	some res in input.resources
 	res.type == "AWS::Lambda::EventInvokeConfig"
-	refers_to(res.properties.FunctionName, id)
+	some id in refs(res.properties.FunctionName)
 }
 
-invoker(res, id) := sprintf("notifications of bucket %s", [res.id]) if {
+invokers[id] contains sprintf("notifications of bucket %s", [res.id]) if {
+	some res in input.resources
 	res.type == "AWS::S3::Bucket"
 	some c in res.properties.NotificationConfiguration.LambdaConfigurations
-	refers_to(c.Function, id)
+	some id in refs(c.Function)
 }
 
-invoker(res, id) := sprintf("subscription to topic %s", [res.id]) if {
+invokers[id] contains sprintf("subscription to topic %s", [res.id]) if {
+	some res in input.resources
 	res.type == "AWS::SNS::Topic"
 	some s in res.properties.Subscription
 	s.Protocol == "lambda"
-	refers_to(s.Endpoint, id)
+	some id in refs(s.Endpoint)
 }
 
-invoker(res, id) := sprintf("SNS subscription %s", [res.id]) if {
+invokers[id] contains sprintf("SNS subscription %s", [res.id]) if {
+	some res in input.resources
 	res.type == "AWS::SNS::Subscription"
 	res.properties.Protocol == "lambda"
-	refers_to(res.properties.Endpoint, id)
+	some id in refs(res.properties.Endpoint)
 }
 
-invoker(res, id) := sprintf("EventBridge rule %s", [res.id]) if {
+invokers[id] contains sprintf("EventBridge rule %s", [res.id]) if {
+	some res in input.resources
 	res.type == "AWS::Events::Rule"
 	some t in res.properties.Targets
-	refers_to(t.Arn, id)
+	some id in refs(t.Arn)
 }
 
-refers_to(v, id) if v == id
-
-refers_to(v, id) if v.ref == id
+# What a value may name: itself (a function id), or the target of a `!Ref`.
+refs(v) := {x | x := v} | {x | x := v.ref}

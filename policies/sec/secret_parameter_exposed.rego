@@ -89,9 +89,14 @@ reported_at_default(p) if {
 }
 
 default_reported(p) if {
-	some s in input.hardcoded_secrets
-	s.resource == p.id
+	some s in secrets_by_resource[p.id]
 	startswith(s.path, "default")
+}
+
+# Hardcoded secrets by the item they are in, built once per evaluation.
+secrets_by_resource[id] contains s if {
+	some s in input.hardcoded_secrets
+	id := s.resource
 }
 
 candidate(p) if {

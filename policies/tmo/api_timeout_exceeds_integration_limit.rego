@@ -97,7 +97,15 @@ route_limit(r) := r.integration_timeout_ms / 1000 if {
 	not r.integration_timeout_ms
 }
 
-api_kind(r) := lib.by_id(input.apis, r.api).kind
+# APIs by id, built once per evaluation: a keyed lookup per route instead of
+# a scan of every API (a multi-value rule, since an object comprehension fails
+# on a duplicate id).
+apis_by_id[id] contains a if {
+	some a in input.apis
+	id := a.id
+}
+
+api_kind(r) := a.kind if some a in apis_by_id[r.api]
 
 # `GET /orders` of API `OrdersApi`, or the route's id when its method or path
 # are not known (a REST `AWS::ApiGateway::Method` has no path of its own).

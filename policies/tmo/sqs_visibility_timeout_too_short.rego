@@ -74,11 +74,23 @@ deny contains {
 } if {
 	some m in input.event_source_mappings
 	m.source_type == "sqs"
-	q := lib.by_id(input.queues, m.source)
-	f := lib.by_id(input.functions, m.function)
+	some q in queues_by_id[m.source]
+	some f in functions_by_id[m.function]
 	visibility := visibility_of(q)
 	timeout := timeout_of(f)
 	visibility < 6 * timeout
+}
+
+# Queues and functions by id, built once per evaluation: keyed lookups per
+# mapping instead of scans of both collections.
+queues_by_id[id] contains q if {
+	some q in input.queues
+	id := q.id
+}
+
+functions_by_id[id] contains f if {
+	some f in input.functions
+	id := f.id
 }
 
 visibility_of(q) := q.visibility_timeout if {

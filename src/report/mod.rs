@@ -6,8 +6,8 @@
 //! finding is or leak what another format hides.
 
 pub mod audit;
-pub mod escape;
 pub mod cyclonedx;
+pub mod escape;
 pub mod github;
 pub mod gitlab;
 pub mod json;

@@ -18,6 +18,7 @@ mod fuzz_smoke;
 mod hostile;
 mod labelled;
 mod outputs;
+mod perf;
 mod policies;
 mod promises;
 mod props;

@@ -1,0 +1,280 @@
+//! Cost and evaluation scope: rules the configuration turns off are never
+//! evaluated, and no built-in rule grows with the square of a unit's size.
+
+use std::path::Path;
+
+use crate::cli::faasguard;
+
+/// A rule that fails whenever it is evaluated on a unit with a function (a
+/// complete rule with two values), and passes the load-time dry run on an
+/// empty model.
+const FAILING_RULE: &str = r#"package faasguard.rules.custom.boom
+
+import rego.v1
+
+metadata := {
+	"id": "CUSTOM-ERR-001",
+	"title": "Fails when evaluated",
+	"severity": "low",
+	"area": "ERR",
+	"remediation": "None.",
+}
+
+two := 1 if count(input.functions) > 0
+
+two := 2 if count(input.functions) > 0
+
+deny contains {"resource": "x", "message": "never"} if two == 3
+"#;
+
+const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn: # faasguard:ignore CUSTOM-ERR-001 reason=\"kept for when it is on\"
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+";
+
+fn project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("template.yaml"), TEMPLATE).unwrap();
+    std::fs::create_dir(dir.path().join("company")).unwrap();
+    std::fs::write(dir.path().join("company/boom.rego"), FAILING_RULE).unwrap();
+    std::fs::write(dir.path().join(".faasguard.toml"), config).unwrap();
+    dir
+}
+
+/// (code, message) of every diagnostic of a JSON scan of `dir`.
+fn diagnostics(dir: &Path) -> Vec<(String, String)> {
+    let out = faasguard()
+        .current_dir(dir)
+        .args(["scan", "template.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn disabled_rules_are_not_evaluated() {
+    // Turned on, the rule fails when evaluated, naming its file.
+    let on = diagnostics(project("policies = [\"company\"]\n").path());
+    let errors: Vec<&(String, String)> = on.iter().filter(|(c, _)| c == "policy-error").collect();
+    assert_eq!(errors.len(), 1, "{on:#?}");
+    assert!(errors[0].1.contains("company/boom.rego"), "{on:#?}");
+
+    // Turned off by id or by area, it is never evaluated: no error, and the
+    // suppression naming it is not reported as unused.
+    for config in [
+        "policies = [\"company\"]\n[rules]\ndisable = [\"CUSTOM-ERR-001\"]\n",
+        "policies = [\"company\"]\n[rules]\ndisable = [\"ERR\"]\n",
+        "policies = [\"company\"]\n[rules]\nenable = [\"TMO\", \"OBS\"]\n",
+    ] {
+        let off = diagnostics(project(config).path());
+        assert_eq!(off, Vec::<(String, String)>::new(), "{config}");
+    }
+}
+
+/// A SAM template of `n` services, each a function with an `Api` event, a
+/// policy template and an SQS event on its own queue, and a bucket with a
+/// bucket policy: every collection the joins read grows with `n`.
+fn wide_template(n: usize) -> String {
+    let mut t = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n",
+    );
+    for i in 0..n {
+        t.push_str(&format!(
+            "  Fn{i}:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 60
+      Policies:
+        - S3ReadPolicy:
+            BucketName: !Ref Bucket{i}
+      Events:
+        Api:
+          Type: Api
+          Properties:
+            Path: /f{i}
+            Method: get
+        Jobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue{i}.Arn
+  Queue{i}:
+    Type: AWS::SQS::Queue
+  Bucket{i}:
+    Type: AWS::S3::Bucket
+  BucketPolicy{i}:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: !Ref Bucket{i}
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: {{AWS: '*'}}
+            Action: s3:GetObject
+            Resource: '*'
+"
+        ));
+    }
+    t
+}
+
+/// Each built-in rule's cost at 8x the items: a linear rule costs about 8x,
+/// a quadratic one about 64x; more than 16x fails, naming the rule. A fixed
+/// 2 ms is added to the small cost so that rules costing next to nothing
+/// (timer noise) cannot fail.
+#[test]
+fn no_rule_is_quadratic() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = |n: usize| {
+        let path = dir.path().join(format!("t{n}.yaml"));
+        std::fs::write(&path, wide_template(n)).unwrap();
+        let model = faasguard::scan::model_json(&path).unwrap();
+        regorus::Value::from_json_str(&model.to_string()).unwrap()
+    };
+    let (small, large) = (input(150), input(1200));
+    let settings = faasguard::scan::Settings::default();
+    let mut engine = faasguard::scan::load_engine(&settings).unwrap();
+    let ids: Vec<String> = engine.rules().iter().map(|r| r.meta.id.clone()).collect();
+    // The best of a few runs: the machine may be busy.
+    let mut cost = |rule: usize, input: &regorus::Value| {
+        (0..3)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                engine.eval_single(rule, input.clone()).unwrap();
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let mut quadratic = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let (a, b) = (cost(i, &small), cost(i, &large));
+        let ratio = b / (a + 0.002);
+        if ratio > 16.0 {
+            quadratic.push(format!(
+                "{id}: {:.1} ms at 150, {:.1} ms at 1200 ({ratio:.0}x)",
+                a * 1e3,
+                b * 1e3
+            ));
+        }
+    }
+    assert!(quadratic.is_empty(), "{quadratic:#?}");
+}
+
+/// A rule that takes minutes on a unit with a function (nine million
+/// iterations), and nothing on an empty model (the load-time dry run).
+const SLOW_RULE: &str = r#"package faasguard.rules.custom.slow
+
+import rego.v1
+
+metadata := {
+	"id": "CUSTOM-SLOW-001",
+	"title": "Takes long",
+	"severity": "low",
+	"area": "ERR",
+	"remediation": "None.",
+}
+
+deny contains {"resource": "x", "message": "never"} if {
+	count(input.functions) > 0
+	some i in numbers.range(1, 3000)
+	some j in numbers.range(1, 3000)
+	i * j == -1
+}
+"#;
+
+#[test]
+fn a_slow_rule_is_stopped_and_named_and_profile_lists_rules_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("template.yaml"), TEMPLATE).unwrap();
+    std::fs::write(dir.path().join("slow.rego"), SLOW_RULE).unwrap();
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--policy",
+            "slow.rego",
+            "--rule-timeout",
+            "0.3",
+            "--profile",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let timeouts: Vec<(&str, &str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "rule-timeout")
+        .map(|d| {
+            (
+                d["level"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        timeouts,
+        [(
+            "error",
+            "template.yaml",
+            "rule CUSTOM-SLOW-001 (slow.rego) was stopped after 0.3 s (--rule-timeout) on this file; its findings here are missing"
+        )],
+        "{report:#}"
+    );
+    // The other rules still ran: FG-OBS-001 (tracing not active) is reported.
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"FG-OBS-001"), "{ids:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let rules_at = lines
+        .iter()
+        .position(|l| *l == "profile: slowest rules (total over units, units evaluated)")
+        .expect(&stderr);
+    // The slow rule is the slowest, cut at about the limit.
+    assert!(
+        lines[rules_at + 1]
+            .trim_start()
+            .starts_with("CUSTOM-SLOW-001"),
+        "{stderr}"
+    );
+    let files_at = lines
+        .iter()
+        .position(|l| *l == "profile: slowest files (adapt and evaluate)")
+        .expect(&stderr);
+    assert!(
+        lines[files_at + 1].ends_with(" ms  template.yaml"),
+        "{stderr}"
+    );
+}
