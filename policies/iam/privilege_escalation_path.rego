@@ -73,11 +73,6 @@ metadata := {
 	"area": "IAM",
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
 	"remediation": "Remove the actions of the path from the principal (they belong to the pipeline that deploys, not to the workload), or add a `Deny` on one of them.",
-	"references": [
-		"https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html",
-		"https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege",
-	],
 	"fixes": {
 		"terraform": "Remove the path's actions from the `actions` of the statements (a `statement` of a `data \"aws_iam_policy_document\"`, or `Action` in a `jsonencode` policy) of every policy attached to the role, user or group, or add a `statement` with `effect = \"Deny\"`, one of the actions and `resources = [\"*\"]`.",
 		"serverless": "Remove the path's actions from `provider.iam.role.statements` (or `iamRoleStatements`, or the function's `iamRoleStatements`), or add a statement `Effect: Deny` with one of the actions and `Resource: \"*\"`.",

@@ -721,16 +721,9 @@ fn coverage_map_names_real_rules_and_defines_every_planned_one() {
 }
 
 #[test]
+#[cfg_attr(shared_absent, ignore = "needs ../shared (absent)")]
 fn coverage_map_places_every_catalogue_check_once() {
-    let dir = common::root().join("../shared/corpus/catalogue");
-    if !dir.is_dir() {
-        // Visible in `cargo test -- --nocapture` and in a failing run's output.
-        eprintln!(
-            "note: {} is absent: the catalogue check of rules/coverage.toml is SKIPPED; only the map and docs/coverage.md are compared",
-            dir.display()
-        );
-        return;
-    }
+    let dir = faasguard::shared::path("corpus/catalogue");
     let catalogue = read_catalogue(&dir).unwrap_or_else(|e| panic!("{e}"));
     let (map, _) = load();
     let problems = compare(&catalogue, &map_checks(&map));
