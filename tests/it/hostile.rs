@@ -699,10 +699,11 @@ deny contains {"resource": f.id, "message": sprintf("model %s", [upper(f.environ
 
 // ---------------------------------------------------------------- hostile inputs per format
 
+/// A diagnostic as the tests compare it: (level, code, file, line, message).
+type Diag = (String, String, String, u64, String);
+
 /// Scans `files` and returns (exit code, diagnostics, stderr); asserts no panic.
-fn scan_hostile(
-    files: &[(&str, &[u8])],
-) -> (i32, Vec<(String, String, String, u64, String)>, String) {
+fn scan_hostile(files: &[(&str, &[u8])]) -> (i32, Vec<Diag>, String) {
     let dir = project(files);
     let started = Instant::now();
     let (code, report, stderr) = json_report(dir.path(), &[]);
