@@ -154,6 +154,10 @@ pub struct Stats {
     /// are not scanned.
     #[serde(skip_serializing_if = "is_zero")]
     pub modules_unscanned: usize,
+    /// Resources declared in the modules of those calls (and the local
+    /// modules they call): not scanned.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resources_unscanned: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -451,6 +455,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         scanned_files.extend(out.scanned);
         failed_files.extend(out.failed);
         stats.modules_unscanned += out.unscanned_calls;
+        stats.resources_unscanned += out.unscanned_resources;
         stats.resources += out.resources;
         scope.absorb(out.scope);
         functions.extend(out.functions);
@@ -1390,6 +1395,7 @@ struct UnitOut {
     failed: Vec<FileId>,
     /// Module calls not evaluated (cycles, depth, outside the repository).
     unscanned_calls: usize,
+    unscanned_resources: usize,
     resources: usize,
     scope: crate::scope::Scope,
     called_modules: Vec<PathBuf>,
@@ -1535,6 +1541,7 @@ impl UnitContext<'_> {
             );
         }
         out.unscanned_calls = tf.unscanned_calls;
+        out.unscanned_resources = tf.unscanned_resources;
         // The adapter carries the unit's notes into the model's, reported below.
         let (mut model, secrets) = crate::adapt::terraform::adapt(&tf);
         model.file = FileId(main as u32);

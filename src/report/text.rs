@@ -178,6 +178,16 @@ pub fn render(outcome: &Outcome) -> String {
             "; {n} module call{} not scanned",
             if n == 1 { "" } else { "s" }
         );
+        // Counted where the module's files were read (a chain too deep); a
+        // module outside the repository is never read, so it adds nothing.
+        let r = outcome.stats.resources_unscanned;
+        if r > 0 {
+            let _ = write!(
+                out,
+                " ({r} resource{} in them left out)",
+                if r == 1 { "" } else { "s" }
+            );
+        }
     }
     out.push('\n');
     out

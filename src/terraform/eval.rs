@@ -102,6 +102,9 @@ pub(crate) struct Shared<'a> {
     pub problems: Vec<(&'static str, String, Span)>,
     /// Module calls not evaluated (cycles, depth, outside the repository).
     pub unscanned_calls: usize,
+    /// Resources declared in the modules those calls name (and the local
+    /// modules they call in turn), which are therefore not scanned.
+    pub unscanned_resources: usize,
     /// Module instance address → the root module's call it descends from.
     pub calls: Vec<(String, Span)>,
 }
@@ -127,6 +130,7 @@ impl<'a> Shared<'a> {
             max_instances: super::DEFAULT_MAX_INSTANCES,
             problems: Vec::new(),
             unscanned_calls: 0,
+            unscanned_resources: 0,
             calls: Vec::new(),
         }
     }

@@ -176,6 +176,8 @@ pub struct Unit {
     /// Module calls that were not evaluated (a cycle, too deep, outside the
     /// repository): their resources are not scanned.
     pub unscanned_calls: usize,
+    /// Resources in the modules of those calls: not scanned.
+    pub unscanned_resources: usize,
     /// Module instance address (`module.fn`, `module.fn.module.inner[0]`) →
     /// the root module's `module` block it descends from; findings on
     /// resources inside name it ([`crate::finding::Instantiation`]).
@@ -230,6 +232,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         errors: sh.errors,
         problems: sh.problems,
         unscanned_calls: sh.unscanned_calls,
+        unscanned_resources: sh.unscanned_resources,
         calls: sh.calls,
         via: sh.via,
         documents: sh.documents,

@@ -5,7 +5,7 @@
 //! [`FileSet`](super::FileSet), bounded in depth and instances; remote ones are
 //! noted and their outputs are unknown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -96,6 +96,42 @@ pub(crate) fn report_duplicates(sh: &mut Shared<'_>, decls: &Decls<'_>) {
 }
 
 /// Parse the `.tf`/`.tf.json` files directly in `dir` (sorted by path).
+/// How many resources (not data sources) the module in `dir` and the local
+/// modules it calls declare: what a call that is not evaluated leaves
+/// unscanned. Only counted: the files are parsed again but not registered,
+/// evaluated or reported on, and each directory is read once.
+fn resources_below(sh: &Shared<'_>, dir: &Path) -> usize {
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut queue = vec![dir.to_path_buf()];
+    let mut count = 0;
+    while let Some(d) = queue.pop() {
+        if !seen.insert(d.clone()) {
+            continue;
+        }
+        let files: Vec<ParsedFile> = sh
+            .files
+            .in_dir(&d)
+            .filter(|(path, _, _)| {
+                let name = path.to_string_lossy();
+                name.ends_with(".tf") || name.ends_with(".tf.json")
+            })
+            .map(|(path, id, text)| syntax::parse_file(path, id, text).0)
+            .collect();
+        let decls = collect(&files);
+        count += decls.resources.iter().filter(|r| !r.data).count();
+        for (_, b) in &decls.modules {
+            let source = b.body.attr("source").and_then(|a| match a.expr {
+                syntax::Expr::Hcl(x, _) => x.as_str().map(str::to_string),
+                syntax::Expr::Json(n) | syntax::Expr::Literal(n) => n.as_str().map(str::to_string),
+            });
+            if let Some(s) = source.filter(|s| is_local_source(s)) {
+                queue.push(normalize(&d.join(s)));
+            }
+        }
+    }
+    count
+}
+
 pub(crate) fn load_dir<'a>(sh: &mut Shared<'a>, dir: &Path) -> Vec<ParsedFile> {
     let mut out = Vec::new();
     let files = sh.files;
@@ -756,9 +792,11 @@ fn call(
     }
     if stack.len() >= MAX_MODULE_DEPTH {
         sh.unscanned_calls += 1;
+        let skipped = resources_below(sh, &dir);
+        sh.unscanned_resources += skipped;
         sh.problem(
             "module-depth",
-            format!("module {name}: the chain of module calls is deeper than {MAX_MODULE_DEPTH}; `{source}` and the modules it calls are not scanned"),
+            format!("module {name}: the chain of module calls is deeper than {MAX_MODULE_DEPTH}; `{source}` and the modules it calls are not scanned ({skipped} resource{} left out)", if skipped == 1 { "" } else { "s" }),
             src_attr.expr.span(),
         );
         return unknown(format!("module {name} nests too deeply"));

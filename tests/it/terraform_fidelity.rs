@@ -339,16 +339,18 @@ fn module_chains_deeper_than_the_bound_are_an_error_and_counted() {
     assert_eq!(files, want);
     assert_eq!(
         diagnostics(&report),
-        ["error module-depth fixtures/terraform/deep/m/15/main.tf:2:12 module next: the chain of module calls is deeper than 16; `../16` and the modules it calls are not scanned"]
+        ["error module-depth fixtures/terraform/deep/m/15/main.tf:2:12 module next: the chain of module calls is deeper than 16; `../16` and the modules it calls are not scanned (3 resources left out)"]
     );
     assert_eq!(report["summary"]["modules_unscanned"], 1);
+    // m/16, m/17 and m/18 declare one function each.
+    assert_eq!(report["summary"]["resources_unscanned"], 3);
     let (code, text, _) = run_in(
         Path::new("."),
         &["scan", "fixtures/terraform/deep", "--strict"],
     );
     assert_eq!(code, Some(2));
     assert!(
-        text.ends_with("15 findings (15 high) in 16 files; 1 module call not scanned\n"),
+        text.ends_with("15 findings (15 high) in 16 files; 1 module call not scanned (3 resources in them left out)\n"),
         "{text}"
     );
 }
