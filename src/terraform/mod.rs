@@ -268,11 +268,7 @@ pub fn local_module_dirs(dir: &Path, text: &str) -> Vec<PathBuf> {
         if b.kind != "module" {
             continue;
         }
-        let source = b.body.attr("source").and_then(|a| match a.expr {
-            syntax::Expr::Hcl(x, _) => x.as_str().map(str::to_string),
-            syntax::Expr::Json(n) | syntax::Expr::Literal(n) => n.as_str().map(str::to_string),
-        });
-        if let Some(s) = source.filter(|s| module::is_local_source(s)) {
+        if let Some(s) = module::local_source(&b) {
             let d = module::normalize(&dir.join(s));
             if !out.contains(&d) {
                 out.push(d);

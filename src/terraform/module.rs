@@ -120,11 +120,7 @@ fn resources_below(sh: &Shared<'_>, dir: &Path) -> usize {
         let decls = collect(&files);
         count += decls.resources.iter().filter(|r| !r.data).count();
         for (_, b) in &decls.modules {
-            let source = b.body.attr("source").and_then(|a| match a.expr {
-                syntax::Expr::Hcl(x, _) => x.as_str().map(str::to_string),
-                syntax::Expr::Json(n) | syntax::Expr::Literal(n) => n.as_str().map(str::to_string),
-            });
-            if let Some(s) = source.filter(|s| is_local_source(s)) {
+            if let Some(s) = local_source(b) {
                 queue.push(normalize(&d.join(s)));
             }
         }
@@ -654,6 +650,16 @@ fn provider_pairs(e: Expr<'_>) -> Vec<(String, String)> {
 }
 
 /// Is a module source a local path (`./x`, `../x`)?
+/// A `module` block's `source` when it is written as a literal local path
+/// (what the scan reads before any evaluation).
+pub(crate) fn local_source(b: &Block<'_>) -> Option<String> {
+    let source = b.body.attr("source").and_then(|a| match a.expr {
+        syntax::Expr::Hcl(x, _) => x.as_str().map(str::to_string),
+        syntax::Expr::Json(n) | syntax::Expr::Literal(n) => n.as_str().map(str::to_string),
+    });
+    source.filter(|s| is_local_source(s))
+}
+
 pub(crate) fn is_local_source(s: &str) -> bool {
     s == "."
         || s == ".."
