@@ -220,10 +220,11 @@ pub fn parse_lockfile(data: &[u8]) {
         // Some formats report a package under the real name its entry
         // gives elsewhere, at the entry's key: go.mod a replaced module
         // under its replacement (`=>`), yarn an alias under its
-        // `resolution`.
+        // `resolution`, pnpm a git or tarball entry under its `name:` field.
         let named_elsewhere = match kind {
             LockfileKind::GoMod => "=>",
             LockfileKind::Yarn => "resolution",
+            LockfileKind::Pnpm => "name:",
             _ => "",
         };
         let renamed = !named_elsewhere.is_empty()

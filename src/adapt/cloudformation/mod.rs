@@ -15,6 +15,7 @@ mod sam;
 use std::collections::BTreeSet;
 
 use crate::adapt::secrets;
+use crate::model::collections::Head;
 use crate::model::{Format, Header, Ignore, Item, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -432,6 +433,11 @@ impl Res<'_> {
 
     pub fn item(&self) -> Item {
         Item::new(self.id, self.id, self.type_, "aws", self.span)
+    }
+
+    /// The head of a typed item built from this resource.
+    pub fn head(&self) -> Head {
+        Head::aws(self.id, self.type_, self.span)
     }
 }
 

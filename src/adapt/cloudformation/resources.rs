@@ -2,6 +2,7 @@
 
 use super::{Adapter, Res};
 use crate::adapt::iam;
+use crate::model::collections::Function;
 use crate::model::{map_of, Item};
 use crate::parse::{Node, Value};
 
@@ -92,38 +93,28 @@ pub(crate) fn boolean(n: Option<&Node>) -> Option<Node> {
 }
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut f = r.item();
-    f.set_opt("runtime", r.get("Runtime").cloned());
-    f.set_opt("handler", r.get("Handler").cloned());
-    f.set_opt("package_type", r.get("PackageType").cloned());
-    f.set_opt("timeout", num(r.get("Timeout")));
-    f.set_opt("memory_size", num(r.get("MemorySize")));
-    f.set_opt("tracing", r.path(&["TracingConfig", "Mode"]).cloned());
-    f.set_opt(
-        "environment",
-        r.path(&["Environment", "Variables"]).cloned(),
-    );
-    f.set_opt("kms_key", r.get("KmsKeyArn").cloned());
-    f.set_opt("role", a.link_or_value(r.get("Role")));
-    f.set_opt("architectures", r.get("Architectures").cloned());
-    f.set_opt(
-        "reserved_concurrency",
-        num(r.get("ReservedConcurrentExecutions")),
-    );
-    f.set_opt(
-        "on_failure",
-        r.path(&["DeadLetterConfig", "TargetArn"]).cloned(),
-    );
-    if let Some(code) = r.get("Code") {
-        if code.as_str().is_some() {
-            f.set("code_uri", code.clone());
-        }
-    }
+    let mut f = Function::new(r.head());
+    f.runtime = r.get("Runtime").cloned();
+    f.handler = r.get("Handler").cloned();
+    f.package_type = r.get("PackageType").cloned();
+    f.timeout = num(r.get("Timeout"));
+    f.memory_size = num(r.get("MemorySize"));
+    f.tracing = r.path(&["TracingConfig", "Mode"]).cloned();
+    f.environment = r.path(&["Environment", "Variables"]).cloned();
+    f.kms_key = r.get("KmsKeyArn").cloned();
+    f.role = a.link_or_value(r.get("Role"));
+    f.architectures = r.get("Architectures").cloned();
+    f.reserved_concurrency = num(r.get("ReservedConcurrentExecutions"));
+    f.on_failure = r.path(&["DeadLetterConfig", "TargetArn"]).cloned();
+    f.code_uri = r
+        .get("Code")
+        .filter(|code| code.as_str().is_some())
+        .cloned();
     // CDK output: the code is the asset folder staged beside the template.
-    if let (None, Some(asset)) = (f.get("code_uri"), super::cdk::asset_path(r.def, "Code")) {
-        f.set("code_uri", asset.clone());
+    if f.code_uri.is_none() {
+        f.code_uri = super::cdk::asset_path(r.def, "Code").cloned();
     }
-    a.model.push("functions", f.into_node());
+    a.model.add(f);
 }
 
 fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {

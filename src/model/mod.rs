@@ -8,6 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
+pub mod collections;
+
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
 
