@@ -1082,7 +1082,7 @@ fn run_report(args: &ReportArgs) -> i32 {
         &input,
         &frameworks,
         args.format,
-        &scan::today(),
+        &crate::date::today(),
         Some(args.max_bytes),
     ) {
         Ok(b) => b,

@@ -12,6 +12,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod conftest;
+pub mod date;
 pub mod deps;
 pub mod discover;
 mod embedded;

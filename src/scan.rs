@@ -121,7 +121,7 @@ impl Default for Settings {
             rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
             profile: false,
             allowed_regions: Vec::new(),
-            today: today(),
+            today: crate::date::today(),
             extra_policies: Vec::new(),
             conftest_namespaces: vec![crate::conftest::DEFAULT_NAMESPACE.to_string()],
             shard: None,
@@ -208,35 +208,6 @@ pub enum ScanError {
     Policy(#[from] EngineError),
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
-}
-
-/// Today's date in UTC, or `FAASGUARD_TODAY` when set (reproducible reports
-/// and tests of dated rules).
-pub fn today() -> String {
-    if let Ok(d) = std::env::var("FAASGUARD_TODAY") {
-        if d.len() == 10 {
-            return d;
-        }
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civil_date((secs / 86_400) as i64)
-}
-
-/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// The built-in policies.
@@ -1881,13 +1852,6 @@ fn samconfig_region(text: &str, file: FileId) -> Option<(String, Span)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_415), "2025-11-23");
-        assert_eq!(civil_date(19_782), "2024-02-29");
-    }
 
     #[test]
     fn samconfig_regions() {

@@ -350,7 +350,7 @@ fn declared_outside(
                 .push("a reason is required: add `reason:` saying why the risk is accepted".into());
         }
         if let Some((until, _)) = &ig.until {
-            if !is_date(until) {
+            if !crate::date::is_date(until) {
                 problems.push(format!("`until` must be a date YYYY-MM-DD, not `{until}`"));
             }
         }
@@ -452,7 +452,7 @@ fn parse_directive(body: &str, file: FileId, offset: usize) -> Parsed {
             match word {
                 "reason" => p.reason = Some(value),
                 "until" => {
-                    if !is_date(&value) {
+                    if !crate::date::is_date(&value) {
                         p.problems
                             .push(format!("`until` must be a date YYYY-MM-DD, not `{value}`"));
                     }
@@ -550,30 +550,6 @@ fn is_rule_id(word: &str) -> bool {
         && word
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-}
-
-/// `YYYY-MM-DD` with a month and day that exist.
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| s.get(r).and_then(|t| t.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    if !s[..4].bytes().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
 }
 
 // ---------------------------------------------------------------------------
@@ -881,11 +857,11 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert!(is_date("2024-02-29"));
-        assert!(!is_date("2023-02-29"));
-        assert!(!is_date("2027-13-01"));
-        assert!(!is_date("2027-1-01"));
-        assert!(!is_date("+027-01-01"));
+        assert!(crate::date::is_date("2024-02-29"));
+        assert!(!crate::date::is_date("2023-02-29"));
+        assert!(!crate::date::is_date("2027-13-01"));
+        assert!(!crate::date::is_date("2027-1-01"));
+        assert!(!crate::date::is_date("+027-01-01"));
     }
 
     fn finding(rule: &str, resource: &str, start: usize) -> Finding {

@@ -521,11 +521,3 @@ fn load_errors() {
     write(dir.path(), "README.md", "nothing here");
     assert!(matches!(Database::load(dir.path()), Err(DbError::Empty(_))));
 }
-
-#[test]
-fn formats_rfc3339() {
-    let t = |s: u64| rfc3339(UNIX_EPOCH + std::time::Duration::from_secs(s));
-    assert_eq!(t(0), "1970-01-01T00:00:00Z");
-    assert_eq!(t(951_782_400), "2000-02-29T00:00:00Z");
-    assert_eq!(t(1_718_000_000), "2024-06-10T06:13:20Z");
-}

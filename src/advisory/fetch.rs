@@ -6,11 +6,10 @@
 //! `osv/<source name>/all.zip` and [`MANIFEST`].
 
 pub(crate) mod http;
-mod sha256;
 mod swap;
-mod time;
 mod verify;
 
+use sha2::{Digest, Sha256};
 use std::fs::{self, File};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -292,7 +291,7 @@ fn build(opts: &UpdateOptions, staged: &Path) -> Result<UpdateReport, FetchError
         records.push(count);
     }
     let manifest = Manifest {
-        fetched_at: time::format_utc(SystemTime::now()),
+        fetched_at: crate::date::format_utc(SystemTime::now()),
         sources,
     };
     let path = staged.join(MANIFEST);
@@ -389,7 +388,7 @@ fn attempt(
     }
     let final_io = |e| Attempt::Final(io_err(dest)(e));
     let mut file = File::create(dest).map_err(final_io)?;
-    let mut hash = sha256::Sha256::default();
+    let mut hash = Sha256::new();
     let mut total = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
     // Progress is counted per `timeout` window: a read timeout alone never
@@ -428,7 +427,8 @@ fn attempt(
         ))));
     }
     file.sync_all().map_err(final_io)?;
-    Ok((total, hash.hex()))
+    let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((total, hex))
 }
 
 fn progress_bar(wanted: bool, name: &str) -> indicatif::ProgressBar {
@@ -480,7 +480,7 @@ pub fn read_manifest(db_dir: &Path) -> Result<Manifest, FetchError> {
 /// How long ago the database was fetched; `None` without a readable
 /// manifest. A `fetched_at` in the future (clock skew) counts as now.
 pub fn db_age(db_dir: &Path) -> Option<Duration> {
-    let fetched = time::parse(&read_manifest(db_dir).ok()?.fetched_at)?;
+    let fetched = crate::date::parse_timestamp(&read_manifest(db_dir).ok()?.fetched_at)?;
     Some(
         SystemTime::now()
             .duration_since(fetched)
@@ -543,7 +543,7 @@ mod tests {
         assert_eq!(db_age(dir.path()), None);
         let two_hours_ago = SystemTime::now() - Duration::from_secs(7200);
         let manifest = Manifest {
-            fetched_at: time::format_utc(two_hours_ago),
+            fetched_at: crate::date::format_utc(two_hours_ago),
             sources: vec![],
         };
         fs::write(

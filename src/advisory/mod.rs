@@ -107,19 +107,19 @@ pub enum Event {
 pub mod fetch;
 pub mod online;
 
-/// The severity of an advisory, in the order of trust: a CVSS v3 base
+/// The severity of an advisory, in the order of trust: a CVSS v3 or v4 base
 /// score; else the database's own grade (GitHub's `LOW`/`MODERATE`/`HIGH`/
 /// `CRITICAL`); else medium. RustSec informational advisories are low
 /// whatever else they say: they warn, they do not describe an exploit.
 pub(crate) fn grade(
-    cvss_v3: Option<&str>,
+    cvss: Option<&str>,
     database_severity: Option<&str>,
     informational: bool,
 ) -> (Severity, SeveritySource) {
     if informational {
         return (Severity::Low, SeveritySource::Informational);
     }
-    if let Some(score) = cvss_v3.and_then(|v| cvss::base_score(v).ok()) {
+    if let Some(score) = cvss.and_then(|v| cvss::base_score(v).ok()) {
         return (cvss::severity_of(score), SeveritySource::Cvss);
     }
     let graded = match database_severity

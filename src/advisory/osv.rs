@@ -212,8 +212,9 @@ fn convert(raw: RawRecord<'_>) -> Result<Advisory, OsvError> {
         .database_specific
         .as_ref()
         .and_then(|d| d.severity.as_ref()?.as_str());
+    // A v3 vector first (what NVD and GitHub grade by), else a v4 one.
     let (severity, severity_source) = grade(
-        cvss_v3.as_deref(),
+        cvss_v3.as_deref().or(cvss_any.as_deref()),
         database_severity,
         informational.is_some(),
     );

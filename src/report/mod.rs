@@ -50,7 +50,7 @@ pub fn utc_time(t: std::time::SystemTime) -> String {
         .map_or(t, |secs| {
             std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)
         });
-    let s = crate::advisory::db::rfc3339(t);
+    let s = crate::date::format_utc(t);
     s.trim_end_matches('Z').to_string()
 }
 

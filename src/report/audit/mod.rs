@@ -66,7 +66,7 @@ pub fn render_outcome(
         path: "scan result".into(),
         message,
     })?;
-    render(&input, frameworks, kind, &crate::scan::today(), max_bytes)
+    render(&input, frameworks, kind, &crate::date::today(), max_bytes)
 }
 
 // Wording shared by both layouts, so they cannot say different things.
@@ -451,33 +451,13 @@ fn scan_date<'a>(audit: &'a Audit<'_>) -> &'a str {
     }
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD…` date (an RFC 3339 time works).
-pub(crate) fn civil_days(date: &str) -> Option<i64> {
-    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<i64>().ok();
-    if date.get(4..5) != Some("-") || date.get(7..8) != Some("-") {
-        return None;
-    }
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
 /// How old the advisory database was on the scan date, in days.
 pub(crate) fn db_age_days(audit: &Audit<'_>) -> Option<i64> {
     let DepCheck::Checked(d) = dep_check(audit.input) else {
         return None;
     };
-    let fetched = civil_days(d.fetched_at.as_deref()?)?;
-    Some(civil_days(scan_date(audit))? - fetched)
+    let fetched = crate::date::days_since_epoch(d.fetched_at.as_deref()?)?;
+    Some(crate::date::days_since_epoch(scan_date(audit))? - fetched)
 }
 
 /// The database was older than `[advisories] max_age_days` allows.
@@ -693,21 +673,6 @@ scope = ["functions"]
     fn audit_of(input: &ScanResult, fw: &[Framework]) -> String {
         let a = assess::assess(input, fw, "2025-07-20".into());
         markdown::render(&a)
-    }
-
-    #[test]
-    fn civil_days_count_from_the_epoch() {
-        assert_eq!(civil_days("1970-01-01"), Some(0));
-        assert_eq!(civil_days("2000-03-01"), Some(11_017));
-        assert_eq!(
-            civil_days("2025-07-16")
-                .zip(civil_days("2025-06-01T00:00:00Z"))
-                .map(|(a, b)| a - b),
-            Some(45)
-        );
-        for bad in ["", "2025-13-01", "2025/06/01", "20x5-06-01", "2025-06"] {
-            assert_eq!(civil_days(bad), None, "{bad}");
-        }
     }
 
     #[test]
