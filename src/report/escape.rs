@@ -1,4 +1,4 @@
-//! Escaping of untrusted text for terminals and CI logs.
+//! Escaping of untrusted text for terminals, CI logs and HTML reports.
 //!
 //! Everything a scanned repository writes (logical ids, file names, property
 //! values, messages of its own policies) reaches text reports, GitHub
@@ -81,6 +81,24 @@ pub fn source(text: &str, offsets: &[usize]) -> (String, Vec<usize>) {
         *m = (*m).min(out.len());
     }
     (out, mapped)
+}
+
+/// Escape text for HTML content and attribute values (control characters
+/// other than newline and tab are dropped).
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

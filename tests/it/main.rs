@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per topic.
 
 mod advisory_net;
+mod architecture;
 mod audit;
 mod bad_input;
 mod baseline;

@@ -17,24 +17,8 @@ use super::{
     kinds_line, plural, remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck,
     LIMITS,
 };
+use crate::report::escape::html as esc;
 use crate::rule::Severity;
-
-/// Escape text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Framework-authored text: `code` between backticks, the rest escaped.
 fn rich(s: &str) -> String {

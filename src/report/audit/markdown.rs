@@ -73,7 +73,7 @@ fn rich(s: &str) -> String {
 
 /// HTML-escape (inside `<summary>`, where Markdown is not rendered).
 fn html(s: &str) -> String {
-    super::html::esc(s)
+    crate::report::escape::html(s)
 }
 
 /// GitHub's heading anchors: lower case, punctuation dropped, spaces to `-`,

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::esc;
+use crate::report::escape::html as esc;
 
 /// One bar: label, value, CSS colour.
 pub struct Bar<'a> {
