@@ -23,3 +23,23 @@ pub(crate) const ASYNC_SERVICES: &[&str] = &[
     "cloudformation.amazonaws.com",
     "config.amazonaws.com",
 ];
+
+/// Record a region in use: `source` says how the adapter learned it
+/// (`provider`, `arn`, `replica`, ...), `resource` which item uses it.
+pub(crate) fn push_region(
+    model: &mut crate::model::Model,
+    cloud: &'static str,
+    region: &str,
+    source: &str,
+    resource: Option<&str>,
+    span: crate::source::Span,
+) {
+    use crate::model::collections::{Head, Region};
+    use crate::parse::Node;
+    let id = format!("region:{}", model.items("regions").len());
+    let mut item = Region::new(Head::new(&id, region, "region", cloud, span));
+    item.region = Some(Node::string(region, span));
+    item.source = Some(Node::string(source, span));
+    item.resource = resource.map(|r| Node::string(r, span));
+    model.add(item);
+}

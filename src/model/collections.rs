@@ -195,7 +195,163 @@ impl crate::model::Model {
     pub fn add<C: Collection>(&mut self, item: C) {
         self.push(C::NAME, item.into_item());
     }
+
+    /// Set `field` of the item `id` of `collection`, built earlier (a later
+    /// resource completes it: an `AWS::Lambda::EventInvokeConfig` makes a
+    /// function `async_invoked`). A field the collection does not have is
+    /// refused, so a misspelt completion fails loudly instead of adding a
+    /// field no rule reads. `Ok(false)`: no such item (the reference named
+    /// something outside the model).
+    pub fn complete(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+        value: Node,
+    ) -> Result<bool, UnknownField> {
+        let Some(item) = self.completed_item(collection, id, field)? else {
+            return Ok(false);
+        };
+        crate::model::set_field(item, field, value);
+        Ok(true)
+    }
+
+    /// Add `value` to the list `field` of an item built earlier (a policy
+    /// attachment adds a role to `attached_to`), creating the list.
+    pub fn append(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+        value: Node,
+    ) -> Result<bool, UnknownField> {
+        let Some(item) = self.completed_item(collection, id, field)? else {
+            return Ok(false);
+        };
+        let span = item.span;
+        let Some(m) = item.as_map_mut() else {
+            return Ok(false);
+        };
+        match m.get_mut(field).map(|n| &mut n.value) {
+            Some(crate::parse::Value::Seq(list)) => list.push(value),
+            _ => m.insert(field, value.span, Node::seq(vec![value], span)),
+        }
+        Ok(true)
+    }
+
+    /// Apply completions gathered while adapting, in order, once every item
+    /// exists. They were checked when written ([`update!`]), so a refusal
+    /// here is a bug in this crate.
+    pub fn apply(&mut self, updates: Vec<Update>) {
+        for u in updates {
+            let applied = if u.append {
+                self.append(u.collection, &u.id, u.field, u.value)
+            } else {
+                self.complete(u.collection, &u.id, u.field, u.value)
+            };
+            debug_assert!(applied.is_ok(), "{applied:?}");
+        }
+    }
+
+    fn completed_item(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+    ) -> Result<Option<&mut Node>, UnknownField> {
+        let (name, fields) =
+            ALL.iter()
+                .find(|(c, _)| *c == collection)
+                .ok_or_else(|| UnknownField {
+                    collection: collection.to_string(),
+                    field: field.to_string(),
+                })?;
+        if !fields.contains(&field) {
+            return Err(UnknownField {
+                collection: collection.to_string(),
+                field: field.to_string(),
+            });
+        }
+        Ok(self.item_mut(name, id))
+    }
 }
+
+/// A completion naming a collection or field the model does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the model's {collection} have no field `{field}`")]
+pub struct UnknownField {
+    pub collection: String,
+    pub field: String,
+}
+
+/// A fact one resource adds to an item built from another, applied with
+/// [`crate::model::Model::apply`] once every item exists. Written with
+/// [`update!`] or [`append!`], which check the field against the
+/// collection's struct at compile time.
+#[derive(Debug, Clone)]
+pub struct Update {
+    collection: &'static str,
+    id: String,
+    field: &'static str,
+    value: Node,
+    append: bool,
+}
+
+impl Update {
+    /// Use [`update!`]/[`append!`]: they prove the field exists.
+    #[doc(hidden)]
+    pub fn checked(
+        collection: &'static str,
+        id: impl Into<String>,
+        field: &'static str,
+        value: Node,
+        append: bool,
+    ) -> Self {
+        Update {
+            collection,
+            id: id.into(),
+            field,
+            value,
+            append,
+        }
+    }
+}
+
+/// `update!(Function, id, async_invoked, value)`: set a field of an item
+/// built earlier. The field is checked against the struct at compile time.
+macro_rules! update {
+    ($coll:ident, $id:expr, $field:ident, $value:expr) => {{
+        let _field_exists = |item: &$crate::model::collections::$coll| {
+            let _ = &item.$field;
+        };
+        $crate::model::collections::Update::checked(
+            <$crate::model::collections::$coll as $crate::model::collections::Collection>::NAME,
+            $id,
+            stringify!($field),
+            $value,
+            false,
+        )
+    }};
+}
+
+/// `append!(Policy, id, attached_to, value)`: add to a list field of an
+/// item built earlier (checked like [`update!`]).
+macro_rules! append {
+    ($coll:ident, $id:expr, $field:ident, $value:expr) => {{
+        let _field_exists = |item: &$crate::model::collections::$coll| {
+            let _ = &item.$field;
+        };
+        $crate::model::collections::Update::checked(
+            <$crate::model::collections::$coll as $crate::model::collections::Collection>::NAME,
+            $id,
+            stringify!($field),
+            $value,
+            true,
+        )
+    }};
+}
+
+pub(crate) use {append, update};
 
 #[cfg(test)]
 mod tests {
@@ -206,6 +362,50 @@ mod tests {
     fn every_collection_is_typed_in_input_order() {
         let typed: Vec<&str> = ALL.iter().map(|(c, _)| *c).collect();
         assert_eq!(typed, COLLECTIONS);
+    }
+
+    #[test]
+    fn a_completion_of_a_field_the_collection_lacks_is_refused() {
+        let span = Span::new(crate::source::FileId(0), 0, 2);
+        let mut m = crate::model::Model::new(crate::model::Format::Sam, span.file);
+        m.add(Function::new(Head::aws(
+            "Fn",
+            "AWS::Lambda::Function",
+            span,
+        )));
+        let v = || Node::bool(true, span);
+        assert_eq!(
+            m.complete("functions", "Fn", "async_invokd", v()),
+            Err(UnknownField {
+                collection: "functions".into(),
+                field: "async_invokd".into()
+            })
+        );
+        assert_eq!(
+            m.complete("function", "Fn", "async_invoked", v())
+                .map_err(|e| e.to_string()),
+            Err("the model's function have no field `async_invoked`".into())
+        );
+        assert_eq!(
+            m.complete("functions", "Nope", "async_invoked", v()),
+            Ok(false)
+        );
+        assert_eq!(
+            m.complete("functions", "Fn", "async_invoked", v()),
+            Ok(true)
+        );
+        m.apply(vec![
+            update!(Function, "Fn", timeout, Node::number(3, span)),
+            append!(Function, "Fn", architectures, Node::string("arm64", span)),
+            append!(Function, "Fn", architectures, Node::string("x86_64", span)),
+        ]);
+        assert_eq!(
+            m.item("functions", "Fn").map(|f| f.to_json().to_string()),
+            Some(
+                r#"{"id":"Fn","name":"Fn","type":"AWS::Lambda::Function","cloud":"aws","async_invoked":true,"timeout":3,"architectures":["arm64","x86_64"]}"#
+                    .to_string()
+            )
+        );
     }
 
     #[test]

@@ -963,7 +963,7 @@ impl<'s, 'a> Ev<'s, 'a> {
         self.refs.extend(b.refs.iter().cloned());
         let mut node = b.node.clone();
         if b.cli {
-            value::respan(&mut node, use_span);
+            node.respan(use_span);
         } else if !node.is_unknown() {
             let msg = format!("through var.{name}, used at {}", self.sh.place(use_span));
             self.sh.push_via(node.span, msg);

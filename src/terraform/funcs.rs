@@ -187,7 +187,7 @@ fn pure(name: &str, a: &[Node], span: Span) -> R {
             let text = s(arg(a, 0)?)?;
             let mut n =
                 crate::parse::json::parse(&text, span.file).map_err(|e| Fail::Error(e.message))?;
-            value::respan(&mut n, span);
+            n.respan(span);
             n
         }
         "merge" => {

@@ -12,6 +12,7 @@ use super::provider::{boolean, num};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
+use crate::model::collections::Head;
 use crate::model::{map_of, Item};
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -437,16 +438,21 @@ fn rest_resource_policy(a: &mut Adapter<'_, '_>, svc: &Service<'_>, api: &str) {
         // Statements only known at deploy time: no policy to judge.
         _ => return,
     };
-    a.push_policy(
-        format!("{api}/Policy"),
-        "AWS::ApiGateway::RestApi",
-        e.key_span,
-        "resource",
-        "resource_policy",
-        vec![Node::string(api, e.key_span)],
-        Some("execute-api"),
-        Node::seq(list, resolved.span),
-    );
+    {
+        let mut policy = crate::adapt::iam::policy(
+            Head::aws(
+                &format!("{api}/Policy"),
+                "AWS::ApiGateway::RestApi",
+                e.key_span,
+            ),
+            "resource",
+            "resource_policy",
+            vec![Node::string(api, e.key_span)],
+            Node::seq(list, resolved.span),
+        );
+        policy.target_type = Some(Node::string("execute-api", e.key_span));
+        a.model.add(policy);
+    }
 }
 
 /// The `resourcePolicy` entry of a map, when set.

@@ -10,6 +10,7 @@ use super::provider::{boolean, custom_role, lambda_trust, merge_maps, num, traci
 use super::{events, normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
+use crate::model::collections::Head;
 use crate::model::{map_of, Item, Model};
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -357,16 +358,17 @@ pub(crate) fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, s
         Value::Map(_) => vec![iam::statement(&resolved)],
         _ => return,
     };
-    a.push_policy(
-        format!("{role}/Policies/{path}"),
-        "AWS::IAM::Policy",
-        stmts.span,
+    a.model.add(crate::adapt::iam::policy(
+        Head::aws(
+            &format!("{role}/Policies/{path}"),
+            "AWS::IAM::Policy",
+            stmts.span,
+        ),
         "identity",
         "inline",
         vec![Node::string(role, stmts.span)],
-        None,
         Node::seq(list, resolved.span),
-    );
+    ))
 }
 
 /// The bucket the Framework creates for deployment artifacts, modelled when
@@ -438,16 +440,17 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         ],
         span,
     );
-    a.push_policy(
-        format!("{id}Policy"),
-        "AWS::S3::BucketPolicy",
-        span,
-        "resource",
-        "resource_policy",
-        vec![Node::string(id, span)],
-        Some("s3"),
-        Node::seq(vec![stmt], span),
-    );
+    {
+        let mut policy = crate::adapt::iam::policy(
+            Head::aws(&format!("{id}Policy"), "AWS::S3::BucketPolicy", span),
+            "resource",
+            "resource_policy",
+            vec![Node::string(id, span)],
+            Node::seq(vec![stmt], span),
+        );
+        policy.target_type = Some(Node::string("s3", span));
+        a.model.add(policy);
+    }
 }
 
 /// Regions named in ARNs in the functions' settings (`arn:aws:sns:eu-west-1:...`).

@@ -175,7 +175,7 @@ fn definition(a: &Adapter<'_, '_>, d: &Node) -> Option<Node> {
         Value::String(text) => crate::parse::json::parse(text, d.span.file)
             .ok()
             .map(|mut n| {
-                crate::adapt::iam::respan(&mut n, d.span);
+                n.respan(d.span);
                 n
             }),
         _ => Some(cfn(a, Some(d)).unwrap_or_else(|| d.clone())),

@@ -69,7 +69,7 @@ fn parse_document(a: &Adapter<'_, '_>, n: &Node) -> Result<Node, String> {
             if n.span.end.saturating_sub(n.span.start) as usize == s.len() {
                 shift(&mut doc, n.span.start, 0);
             } else {
-                iam::respan(&mut doc, n.span);
+                doc.respan(n.span);
             }
             read_unknowns(&mut doc);
             Ok(doc)
