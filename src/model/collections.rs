@@ -23,6 +23,9 @@ pub struct Head {
     pub type_: String,
     pub cloud: &'static str,
     pub span: Span,
+    /// Where the name is written when it is not the header (a Terraform
+    /// function's `function_name`).
+    pub name_span: Span,
 }
 
 impl Head {
@@ -33,7 +36,16 @@ impl Head {
             type_: type_.to_string(),
             cloud,
             span,
+            name_span: span,
         }
+    }
+
+    /// The item named as the source names it (`function_name = "orders"`),
+    /// spanned where that name is written.
+    pub fn with_name(mut self, name: &str, span: Span) -> Self {
+        self.name = name.to_string();
+        self.name_span = span;
+        self
     }
 
     /// An AWS item named after its id (most synthesized items).
@@ -42,7 +54,11 @@ impl Head {
     }
 
     fn into_builder(self) -> Item {
-        Item::new(&self.id, &self.name, &self.type_, self.cloud, self.span)
+        let mut item = Item::new(&self.id, &self.name, &self.type_, self.cloud, self.span);
+        if self.name_span != self.span {
+            item.set("name", Node::string(&self.name, self.name_span));
+        }
+        item
     }
 }
 
@@ -214,6 +230,28 @@ impl crate::model::Model {
         };
         crate::model::set_field(item, field, value);
         Ok(true)
+    }
+
+    /// Complete `field` of every item of collection `C` with what `value`
+    /// computes from the item (`None` leaves it as it is): facts drawn from
+    /// the finished items, such as which environment names look secret.
+    pub fn complete_all<C: Collection>(
+        &mut self,
+        field: &str,
+        value: impl Fn(&Node) -> Option<Node>,
+    ) -> Result<(), UnknownField> {
+        if !C::FIELDS.contains(&field) {
+            return Err(UnknownField {
+                collection: C::NAME.to_string(),
+                field: field.to_string(),
+            });
+        }
+        for item in self.items_mut(C::NAME) {
+            if let Some(v) = value(item) {
+                crate::model::set_field(item, field, v);
+            }
+        }
+        Ok(())
     }
 
     /// Add `value` to the list `field` of an item built earlier (a policy
@@ -389,6 +427,13 @@ mod tests {
         assert_eq!(
             m.complete("functions", "Nope", "async_invoked", v()),
             Ok(false)
+        );
+        assert_eq!(
+            m.complete_all::<Function>("sensitive_env", |_| Some(v())),
+            Err(UnknownField {
+                collection: "functions".into(),
+                field: "sensitive_env".into()
+            })
         );
         assert_eq!(
             m.complete("functions", "Fn", "async_invoked", v()),

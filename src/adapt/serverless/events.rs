@@ -439,7 +439,7 @@ fn rest_resource_policy(a: &mut Adapter<'_, '_>, svc: &Service<'_>, api: &str) {
         _ => return,
     };
     {
-        let mut policy = crate::adapt::iam::policy(
+        let mut policy = iam::policy(
             Head::aws(
                 &format!("{api}/Policy"),
                 "AWS::ApiGateway::RestApi",

@@ -358,7 +358,7 @@ pub(crate) fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, s
         Value::Map(_) => vec![iam::statement(&resolved)],
         _ => return,
     };
-    a.model.add(crate::adapt::iam::policy(
+    a.model.add(iam::policy(
         Head::aws(
             &format!("{role}/Policies/{path}"),
             "AWS::IAM::Policy",
@@ -441,7 +441,7 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         span,
     );
     {
-        let mut policy = crate::adapt::iam::policy(
+        let mut policy = iam::policy(
             Head::aws(&format!("{id}Policy"), "AWS::S3::BucketPolicy", span),
             "resource",
             "resource_policy",
