@@ -111,6 +111,9 @@ macro_rules! collections {
 
         /// Every typed collection and its fields, in input order.
         pub const ALL: &[(&str, &[&str])] = &[$(($coll, <$name as Collection>::FIELDS)),*];
+
+        /// The collections' names, in input order (`crate::model::COLLECTIONS`).
+        pub const NAMES: &[&str] = &[$($coll),*];
     };
 }
 
@@ -397,9 +400,93 @@ mod tests {
     use crate::model::COLLECTIONS;
 
     #[test]
-    fn every_collection_is_typed_in_input_order() {
+    fn collections_and_their_fields_are_named_once() {
         let typed: Vec<&str> = ALL.iter().map(|(c, _)| *c).collect();
         assert_eq!(typed, COLLECTIONS);
+        let mut names = typed.clone();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), typed.len(), "a collection named twice");
+        for (c, fields) in ALL {
+            let mut f = fields.to_vec();
+            f.sort_unstable();
+            f.dedup();
+            assert_eq!(f.len(), fields.len(), "{c}: a field named twice");
+            for head in ["id", "name", "type", "cloud"] {
+                assert!(!fields.contains(&head), "{c}: `{head}` is the head's");
+            }
+        }
+    }
+
+    /// The `**collection**: `field`, ...` paragraphs of the Items section
+    /// of `docs/model.md`: each collection with the backticked names written
+    /// outside parentheses (inside them are values and explanations).
+    fn documented() -> Vec<(String, Vec<String>)> {
+        let doc = include_str!("../../docs/model.md");
+        let start = doc.find("\n## Items\n").unwrap_or(0);
+        let items = &doc[start..];
+        let end = items[1..].find("\n## ").map_or(items.len(), |e| e + 1);
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for paragraph in items[..end].split("\n\n") {
+            let mut rest = paragraph;
+            while let Some(at) = rest.find("**") {
+                let after = &rest[at + 2..];
+                let Some(close) = after.find("**:") else { break };
+                let name = after[..close].to_string();
+                let body = &after[close + 3..];
+                let next = body.find("**").unwrap_or(body.len());
+                let (mut fields, mut depth, mut tick) = (Vec::new(), 0i32, None);
+                for (i, ch) in body[..next].char_indices() {
+                    match (ch, tick) {
+                        ('`', None) => tick = Some(i + 1),
+                        ('`', Some(from)) => {
+                            if depth == 0 {
+                                fields.push(body[from..i].to_string());
+                            }
+                            tick = None;
+                        }
+                        ('(', None) => depth += 1,
+                        (')', None) => depth -= 1,
+                        _ => {}
+                    }
+                }
+                out.push((name, fields));
+                rest = &body[next..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_collection_and_field_is_documented_and_every_documented_one_exists() {
+        let documented = documented();
+        let head = ["id", "name", "type", "cloud"];
+        let mut problems = Vec::new();
+        for (c, fields) in ALL {
+            let Some((_, doc)) = documented.iter().find(|(d, _)| d == c) else {
+                problems.push(format!("docs/model.md has no **{c}**: paragraph"));
+                continue;
+            };
+            let doc: Vec<&str> = doc
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !head.contains(f))
+                .collect();
+            let missing: Vec<&&str> = fields.iter().filter(|f| !doc.contains(f)).collect();
+            let extra: Vec<&&str> = doc.iter().filter(|f| !fields.contains(f)).collect();
+            if !missing.is_empty() || !extra.is_empty() {
+                problems.push(format!(
+                    "{c}: fields the docs miss {missing:?}, documented fields the model lacks {extra:?}"
+                ));
+            }
+        }
+        // `statement` documents the shape of a policy's statements.
+        for (d, _) in &documented {
+            if d != "statement" && !ALL.iter().any(|(c, _)| c == d) {
+                problems.push(format!("docs/model.md documents **{d}**, which is no collection"));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
