@@ -431,7 +431,9 @@ mod tests {
             let mut rest = paragraph;
             while let Some(at) = rest.find("**") {
                 let after = &rest[at + 2..];
-                let Some(close) = after.find("**:") else { break };
+                let Some(close) = after.find("**:") else {
+                    break;
+                };
                 let name = after[..close].to_string();
                 let body = &after[close + 3..];
                 let next = body.find("**").unwrap_or(body.len());
@@ -483,7 +485,9 @@ mod tests {
         // `statement` documents the shape of a policy's statements.
         for (d, _) in &documented {
             if d != "statement" && !ALL.iter().any(|(c, _)| c == d) {
-                problems.push(format!("docs/model.md documents **{d}**, which is no collection"));
+                problems.push(format!(
+                    "docs/model.md documents **{d}**, which is no collection"
+                ));
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
