@@ -28,6 +28,21 @@ pub(crate) fn policy(
     p
 }
 
+/// A resource policy item (`kind: resource`) protecting `targets`, of
+/// `target_type` (`s3`, `sqs`, `kms`, `lambda`, ...).
+pub(crate) fn resource_policy(
+    head: Head,
+    origin: &str,
+    targets: Vec<Node>,
+    target_type: &str,
+    statements: Node,
+) -> Policy {
+    let span = head.span;
+    let mut p = policy(head, "resource", origin, targets, statements);
+    p.target_type = Some(Node::string(target_type, span));
+    p
+}
+
 /// The arguments of a Lambda permission (`AWS::Lambda::Permission`,
 /// `aws_lambda_permission`), each as the source writes it.
 #[derive(Default)]

@@ -43,3 +43,13 @@ pub(crate) fn push_region(
     item.resource = resource.map(|r| Node::string(r, span));
     model.add(item);
 }
+
+/// The function that `function` (a linked id) names is invoked
+/// asynchronously: a bucket notification, a subscription, a rule target or
+/// an invoke config points at it.
+pub(crate) fn async_invoked(function: &crate::parse::Node) -> crate::model::collections::Update {
+    use crate::model::collections::update;
+    let id = function.as_str().unwrap_or_default();
+    let yes = crate::parse::Node::bool(true, function.span);
+    update!(Function, id, async_invoked, yes)
+}

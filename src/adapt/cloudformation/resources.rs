@@ -95,19 +95,26 @@ pub(crate) fn boolean(n: Option<&Node>) -> Option<Node> {
     })
 }
 
-fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+/// What `AWS::Lambda::Function` and `AWS::Serverless::Function` write
+/// under the same names.
+pub(crate) fn lambda_function(r: &Res<'_>) -> Function {
     let mut f = Function::new(r.head());
     f.runtime = r.get("Runtime").cloned();
     f.handler = r.get("Handler").cloned();
     f.package_type = r.get("PackageType").cloned();
     f.timeout = num(r.get("Timeout"));
     f.memory_size = num(r.get("MemorySize"));
-    f.tracing = r.path(&["TracingConfig", "Mode"]).cloned();
     f.environment = r.path(&["Environment", "Variables"]).cloned();
     f.kms_key = r.get("KmsKeyArn").cloned();
-    f.role = a.link_or_value(r.get("Role"));
     f.architectures = r.get("Architectures").cloned();
     f.reserved_concurrency = num(r.get("ReservedConcurrentExecutions"));
+    f
+}
+
+fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut f = lambda_function(r);
+    f.tracing = r.path(&["TracingConfig", "Mode"]).cloned();
+    f.role = a.link_or_value(r.get("Role"));
     f.on_failure = r.path(&["DeadLetterConfig", "TargetArn"]).cloned();
     f.code_uri = r
         .get("Code")
@@ -140,15 +147,13 @@ fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.updates.push(update!(Function, t, async_invoked, v));
         }
     }
-    let mut p = iam::policy(
+    a.model.add(iam::resource_policy(
         r.head(),
-        "resource",
         "lambda_permission",
         target.into_iter().collect(),
+        "lambda",
         perm.statement(r.span),
-    );
-    p.target_type = Some(Node::string("lambda", r.span));
-    a.model.add(p);
+    ));
 }
 
 fn url(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -296,9 +301,13 @@ fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, target: &str, doc: &str
     let statements = r
         .get(doc)
         .map_or_else(|| Node::seq(Vec::new(), r.span), iam::statements);
-    let mut policy = iam::policy(r.head(), "resource", "resource_policy", targets, statements);
-    policy.target_type = Some(Node::string(kind, r.span));
-    a.model.add(policy);
+    a.model.add(iam::resource_policy(
+        r.head(),
+        "resource_policy",
+        targets,
+        kind,
+        statements,
+    ));
 }
 
 fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -361,13 +370,7 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     {
         for c in confs {
             if let Some(f) = a.link(c.get("Function")) {
-                let id = f.as_str().unwrap_or("").to_string();
-                a.updates.push(update!(
-                    Function,
-                    id,
-                    async_invoked,
-                    Node::bool(true, f.span)
-                ));
+                a.updates.push(crate::adapt::async_invoked(&f));
             }
         }
     }
@@ -391,13 +394,7 @@ fn topic(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         for s in subs {
             if s.get("Protocol").and_then(Node::as_str) == Some("lambda") {
                 if let Some(f) = a.link(s.get("Endpoint")) {
-                    let id = f.as_str().unwrap_or("").to_string();
-                    a.updates.push(update!(
-                        Function,
-                        id,
-                        async_invoked,
-                        Node::bool(true, f.span)
-                    ));
+                    a.updates.push(crate::adapt::async_invoked(&f));
                 }
             }
         }
@@ -407,13 +404,7 @@ fn topic(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 fn subscription(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     if r.get("Protocol").and_then(Node::as_str) == Some("lambda") {
         if let Some(f) = a.link(r.get("Endpoint")) {
-            let id = f.as_str().unwrap_or("").to_string();
-            a.updates.push(update!(
-                Function,
-                id,
-                async_invoked,
-                Node::bool(true, f.span)
-            ));
+            a.updates.push(crate::adapt::async_invoked(&f));
         }
     }
 }
@@ -424,14 +415,9 @@ fn events_rule(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     for t in targets {
         if let Some(f) = a.link(t.get("Arn")) {
-            let id = f.as_str().unwrap_or("").to_string();
-            if a.type_of(&id).is_some_and(|ty| ty.contains("Function")) {
-                a.updates.push(update!(
-                    Function,
-                    id,
-                    async_invoked,
-                    Node::bool(true, f.span)
-                ));
+            let id = f.as_str().unwrap_or("");
+            if a.type_of(id).is_some_and(|ty| ty.contains("Function")) {
+                a.updates.push(crate::adapt::async_invoked(&f));
             }
         }
     }
@@ -443,15 +429,13 @@ fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     k.key_spec = r.get("KeySpec").cloned();
     a.model.add(k);
     if let Some(doc) = r.get("KeyPolicy") {
-        let mut policy = iam::policy(
+        a.model.add(iam::resource_policy(
             Head::aws(&format!("{}/KeyPolicy", r.id), "AWS::KMS::Key", r.span),
-            "resource",
             "key_policy",
             vec![Node::string(r.id, r.span)],
+            "kms",
             iam::statements(doc),
-        );
-        policy.target_type = Some(Node::string("kms", r.span));
-        a.model.add(policy);
+        ));
     }
 }
 

@@ -2,11 +2,11 @@
 //! implicit resources SAM creates (execution roles, APIs, routes, function
 //! URLs, event source mappings).
 
-use super::resources::{boolean, num, state_machine, table_encryption};
+use super::resources::{boolean, lambda_function, num, state_machine, table_encryption};
 use super::{Adapter, Res};
 use crate::adapt::{iam, sam_policy};
 use crate::model::collections::{
-    update, Api, Domain, EventSourceMapping, Function, FunctionUrl, Head, Role, Route, Table,
+    update, Api, Domain, EventSourceMapping, FunctionUrl, Head, Role, Route, Table,
 };
 use crate::model::map_of;
 use crate::parse::{Map, Node, Value};
@@ -81,18 +81,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut f = Function::new(r.head());
-    f.runtime = r.get("Runtime").cloned();
-    f.handler = r.get("Handler").cloned();
-    f.package_type = r.get("PackageType").cloned();
-    f.timeout = num(r.get("Timeout"));
-    f.memory_size = num(r.get("MemorySize"));
+    let mut f = lambda_function(r);
     f.tracing = r.get("Tracing").cloned();
-    f.environment = r.path(&["Environment", "Variables"]).cloned();
-    f.kms_key = r.get("KmsKeyArn").cloned();
     f.code_uri = r.get("CodeUri").cloned();
-    f.architectures = r.get("Architectures").cloned();
-    f.reserved_concurrency = num(r.get("ReservedConcurrentExecutions"));
     let on_failure = r
         .path(&[
             "EventInvokeConfig",

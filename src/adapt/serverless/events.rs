@@ -424,19 +424,17 @@ fn rest_resource_policy(a: &mut Adapter<'_, '_>, svc: &Service<'_>, api: &str) {
         _ => return,
     };
     {
-        let mut policy = iam::policy(
+        a.model.add(iam::resource_policy(
             Head::aws(
                 &format!("{api}/Policy"),
                 "AWS::ApiGateway::RestApi",
                 e.key_span,
             ),
-            "resource",
             "resource_policy",
             vec![Node::string(api, e.key_span)],
+            "execute-api",
             Node::seq(list, resolved.span),
-        );
-        policy.target_type = Some(Node::string("execute-api", e.key_span));
-        a.model.add(policy);
+        ));
     }
 }
 

@@ -465,15 +465,13 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         span,
     );
     {
-        let mut policy = iam::policy(
+        a.model.add(iam::resource_policy(
             Head::aws(&format!("{id}Policy"), "AWS::S3::BucketPolicy", span),
-            "resource",
             "resource_policy",
             vec![Node::string(id, span)],
+            "s3",
             Node::seq(vec![stmt], span),
-        );
-        policy.target_type = Some(Node::string("s3", span));
-        a.model.add(policy);
+        ));
     }
 }
 

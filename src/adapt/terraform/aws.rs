@@ -51,13 +51,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn mark_async(a: &mut Adapter<'_, '_>, f: &Node) {
-    let id = f.as_str().unwrap_or_default().to_string();
-    a.updates.push(update!(
-        Function,
-        id,
-        async_invoked,
-        Node::bool(true, f.span)
-    ));
+    a.updates.push(crate::adapt::async_invoked(f));
 }
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -130,15 +124,13 @@ fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.updates.push(update!(Function, t, async_invoked, v));
         }
     }
-    let mut policy = iam::policy(
+    a.model.add(iam::resource_policy(
         Head::aws(r.id, r.type_, r.span),
-        "resource",
         "lambda_permission",
         target.into_iter().collect(),
+        "lambda",
         perm.statement(r.span),
-    );
-    policy.target_type = Some(Node::string("lambda", r.span));
-    a.model.add(policy);
+    ));
 }
 
 fn url(a: &mut Adapter<'_, '_>, r: &Res<'_>) {

@@ -229,13 +229,11 @@ fn rest_method_of(a: &Adapter<'_, '_>, integ: &Resource) -> Option<String> {
 /// `AWS::ApiGateway::RestApi` would be.
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, id: &str, targets: Vec<Node>) {
     let statements = statements_of(a, r, "policy");
-    let mut policy = crate::adapt::iam::policy(
+    a.model.add(crate::adapt::iam::resource_policy(
         Head::aws(&id, r.type_, r.span),
-        "resource",
         "resource_policy",
         targets,
+        API_POLICY_TARGET,
         statements,
-    );
-    policy.target_type = Some(Node::string(API_POLICY_TARGET, r.span));
-    a.model.add(policy);
+    ));
 }

@@ -140,15 +140,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 let statements = statements_of(a, r, "policy");
                 let owner = vec![Node::string(r.id, r.span)];
                 let id = format!("{}/ResourcePolicy", r.id);
-                let mut policy = crate::adapt::iam::policy(
+                a.model.add(crate::adapt::iam::resource_policy(
                     Head::aws(&id, r.type_, r.span),
-                    "resource",
                     "resource_policy",
                     owner,
+                    "secretsmanager",
                     statements,
-                );
-                policy.target_type = Some(Node::string("secretsmanager", r.span));
-                a.model.add(policy);
+                ));
             }
         }
         "aws_secretsmanager_secret_rotation" => {
@@ -241,44 +239,38 @@ fn own_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, _p: &Node, kind: &str) {
     let statements = statements_of(a, r, "policy");
     let id = format!("{}/Policy", r.id);
     let owner = vec![Node::string(r.id, r.span)];
-    let mut policy = crate::adapt::iam::policy(
+    a.model.add(crate::adapt::iam::resource_policy(
         Head::aws(&id, r.type_, r.span),
-        "resource",
         "resource_policy",
         owner,
+        kind,
         statements,
-    );
-    policy.target_type = Some(Node::string(kind, r.span));
-    a.model.add(policy);
+    ));
 }
 
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind: &str) {
     let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
     let statements = statements_of(a, r, "policy");
-    let mut policy = crate::adapt::iam::policy(
+    a.model.add(crate::adapt::iam::resource_policy(
         Head::aws(&r.id, r.type_, r.span),
-        "resource",
         "resource_policy",
         targets,
+        kind,
         statements,
-    );
-    policy.target_type = Some(Node::string(kind, r.span));
-    a.model.add(policy);
+    ));
 }
 
 fn key_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, owner: &str, at: crate::source::Span) {
     let statements = statements_of(a, r, "policy");
     let id = format!("{owner}/KeyPolicy");
     let owners = vec![Node::string(owner, at)];
-    let mut policy = crate::adapt::iam::policy(
+    a.model.add(crate::adapt::iam::resource_policy(
         Head::aws(&id, r.type_, r.span),
-        "resource",
         "key_policy",
         owners,
+        "kms",
         statements,
-    );
-    policy.target_type = Some(Node::string("kms", r.span));
-    a.model.add(policy);
+    ));
 }
 
 /// Replication rules send objects to other buckets; a destination bucket of
