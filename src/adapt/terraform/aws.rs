@@ -6,9 +6,7 @@
 use super::res::{boolean, num, text, walk};
 use super::{Adapter, Res};
 use crate::adapt::iam;
-use crate::model::collections::{
-    update, EventSourceMapping, Function, FunctionUrl, Head, StateMachine,
-};
+use crate::model::collections::{update, EventSourceMapping, Function, FunctionUrl, StateMachine};
 use crate::model::map_of;
 use crate::parse::Node;
 
@@ -125,7 +123,7 @@ fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
     }
     a.model.add(iam::resource_policy(
-        Head::aws(r.id, r.type_, r.span),
+        r.head(),
         "lambda_permission",
         target.into_iter().collect(),
         "lambda",

@@ -230,7 +230,7 @@ fn rest_method_of(a: &Adapter<'_, '_>, integ: &Resource) -> Option<String> {
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, id: &str, targets: Vec<Node>) {
     let statements = statements_of(a, r, "policy");
     a.model.add(crate::adapt::iam::resource_policy(
-        Head::aws(&id, r.type_, r.span),
+        Head::aws(id, r.type_, r.span),
         "resource_policy",
         targets,
         API_POLICY_TARGET,

@@ -252,7 +252,7 @@ fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&st
     let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
     let statements = statements_of(a, r, "policy");
     a.model.add(crate::adapt::iam::resource_policy(
-        Head::aws(&r.id, r.type_, r.span),
+        r.head(),
         "resource_policy",
         targets,
         kind,

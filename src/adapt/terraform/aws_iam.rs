@@ -22,7 +22,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "aws_iam_policy" => {
             let statements = statements_of(a, r, "policy");
             a.model.add(iam::policy(
-                Head::aws(&r.id, r.type_, r.span),
+                r.head(),
                 "identity",
                 "inline",
                 Vec::new(),
@@ -320,7 +320,7 @@ fn inline(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, type_: &str) {
     let attached: Vec<Node> = a.link_arg(r, arg, &[type_]).into_iter().collect();
     let statements = statements_of(a, r, "policy");
     a.model.add(iam::policy(
-        Head::aws(&r.id, r.type_, r.span),
+        r.head(),
         "identity",
         "inline",
         attached,
