@@ -7,8 +7,14 @@
 //! Each field is an `Option<Node>`: the node keeps the span of the text the
 //! value came from (findings point there) and may be an unknown. `None` means
 //! the source does not set it: the field is absent from the policy input.
-//! [`ALL`] lists every collection with its fields; a test holds it equal to
-//! `docs/model.md`.
+//! [`ALL`] lists every collection with its fields (and [`NAMES`] is
+//! `model::COLLECTIONS`); a test holds it equal to `docs/model.md` both ways.
+//!
+//! An item completed after it is built (a later resource makes a function
+//! `async_invoked`) goes through [`Update`]s written with `update!` /
+//! `append!` (the field is checked at compile time) or through
+//! [`crate::model::Model::complete`], which refuses a field the collection
+//! does not have. See ADR 0025.
 
 use crate::model::Item;
 use crate::parse::Node;
@@ -281,7 +287,7 @@ impl crate::model::Model {
     }
 
     /// Apply completions gathered while adapting, in order, once every item
-    /// exists. They were checked when written ([`update!`]), so a refusal
+    /// exists. They were checked when written (`update!`), so a refusal
     /// here is a bug in this crate.
     pub fn apply(&mut self, updates: Vec<Update>) {
         for u in updates {
@@ -300,20 +306,13 @@ impl crate::model::Model {
         id: &str,
         field: &str,
     ) -> Result<Option<&mut Node>, UnknownField> {
-        let (name, fields) =
-            ALL.iter()
-                .find(|(c, _)| *c == collection)
-                .ok_or_else(|| UnknownField {
-                    collection: collection.to_string(),
-                    field: field.to_string(),
-                })?;
-        if !fields.contains(&field) {
+        if !fields_of(collection).is_some_and(|fields| fields.contains(&field)) {
             return Err(UnknownField {
                 collection: collection.to_string(),
                 field: field.to_string(),
             });
         }
-        Ok(self.item_mut(name, id))
+        Ok(self.item_mut(collection, id))
     }
 }
 
@@ -327,7 +326,7 @@ pub struct UnknownField {
 
 /// A fact one resource adds to an item built from another, applied with
 /// [`crate::model::Model::apply`] once every item exists. Written with
-/// [`update!`] or [`append!`], which check the field against the
+/// `update!` or `append!`, which check the field against the
 /// collection's struct at compile time.
 #[derive(Debug, Clone)]
 pub struct Update {
@@ -339,7 +338,7 @@ pub struct Update {
 }
 
 impl Update {
-    /// Use [`update!`]/[`append!`]: they prove the field exists.
+    /// Use `update!`/`append!`: they prove the field exists.
     #[doc(hidden)]
     pub fn checked(
         collection: &'static str,
@@ -376,7 +375,7 @@ macro_rules! update {
 }
 
 /// `append!(Policy, id, attached_to, value)`: add to a list field of an
-/// item built earlier (checked like [`update!`]).
+/// item built earlier (checked like `update!`).
 macro_rules! append {
     ($coll:ident, $id:expr, $field:ident, $value:expr) => {{
         let _field_exists = |item: &$crate::model::collections::$coll| {

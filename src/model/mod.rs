@@ -173,7 +173,7 @@ impl Model {
 
     /// Find an item of a collection by id (to complete it; its id must not
     /// change, or lookups go stale).
-    pub fn item_mut(&mut self, collection: &'static str, id: &str) -> Option<&mut Node> {
+    pub fn item_mut(&mut self, collection: &str, id: &str) -> Option<&mut Node> {
         let at = self
             .places(id)
             .iter()
