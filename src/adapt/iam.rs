@@ -3,9 +3,124 @@
 //! adapter, since CloudFormation, Terraform and serverless.yml all embed the
 //! same AWS policy language.
 
+use crate::model::collections::{Head, Policy};
 use crate::model::map_of;
 use crate::parse::{json, Map, Node, Value};
 use crate::source::Span;
+
+/// A policy item: `kind` (`identity`, `resource`), `origin` (`inline`,
+/// `lambda_permission`, ...), the ids it is `attached_to` and its
+/// statements, all spanned at the head. A resource policy also sets
+/// `target_type`; a managed one comes from [`crate::adapt::managed_policy::attached`].
+pub(crate) fn policy(
+    head: Head,
+    kind: &str,
+    origin: &str,
+    attached_to: Vec<Node>,
+    statements: Node,
+) -> Policy {
+    let span = head.span;
+    let mut p = Policy::new(head);
+    p.kind = Some(Node::string(kind, span));
+    p.origin = Some(Node::string(origin, span));
+    p.attached_to = Some(Node::seq(attached_to, span));
+    p.statements = Some(statements);
+    p
+}
+
+/// A resource policy item (`kind: resource`) protecting `targets`, of
+/// `target_type` (`s3`, `sqs`, `kms`, `lambda`, ...).
+pub(crate) fn resource_policy(
+    head: Head,
+    origin: &str,
+    targets: Vec<Node>,
+    target_type: &str,
+    statements: Node,
+) -> Policy {
+    let span = head.span;
+    let mut p = policy(head, "resource", origin, targets, statements);
+    p.target_type = Some(Node::string(target_type, span));
+    p
+}
+
+/// The arguments of a Lambda permission (`AWS::Lambda::Permission`,
+/// `aws_lambda_permission`), each as the source writes it.
+#[derive(Default)]
+pub(crate) struct Permission<'a> {
+    pub action: Option<&'a Node>,
+    pub principal: Option<&'a Node>,
+    pub source_arn: Option<&'a Node>,
+    pub source_account: Option<&'a Node>,
+    pub principal_org_id: Option<&'a Node>,
+    pub function_url_auth_type: Option<&'a Node>,
+    pub event_source_token: Option<&'a Node>,
+}
+
+impl Permission<'_> {
+    /// The one statement the permission adds to the function's resource
+    /// policy: its principal (a service name as `Service`), and the
+    /// arguments that narrow it as the IAM conditions Lambda writes
+    /// (`SourceArn` → `ArnLike aws:SourceArn`); two under one operator
+    /// merge into one object.
+    pub(crate) fn statement(&self, span: Span) -> Node {
+        let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", span))];
+        if let Some(action) = self.action {
+            stmt.push(("action", as_array(action)));
+        }
+        if let Some(p) = self.principal {
+            let principal = match p.as_str() {
+                Some(s) if is_service(s) => map_of(vec![("Service", as_array(p))], p.span),
+                _ => principal(p),
+            };
+            stmt.push(("principal", principal));
+        }
+        let mut merged = Map::default();
+        for (v, op, key) in [
+            (self.source_arn, "ArnLike", "aws:SourceArn"),
+            (self.source_account, "StringEquals", "aws:SourceAccount"),
+            (self.principal_org_id, "StringEquals", "aws:PrincipalOrgID"),
+            (
+                self.function_url_auth_type,
+                "StringEquals",
+                "lambda:FunctionUrlAuthType",
+            ),
+            (
+                self.event_source_token,
+                "StringEquals",
+                "lambda:EventSourceToken",
+            ),
+        ] {
+            let Some(v) = v else { continue };
+            let entry = map_of(vec![(key, as_array(v))], v.span);
+            match merged.get_mut(op).and_then(Node::as_map_mut) {
+                Some(existing) => {
+                    if let Some(m) = entry.as_map() {
+                        existing.entries.extend(m.entries.iter().cloned());
+                    }
+                }
+                None => merged.insert(op, v.span, entry),
+            }
+        }
+        if !merged.is_empty() {
+            stmt.push(("condition", Node::map(merged, span)));
+        }
+        Node::seq(vec![map_of(stmt, span)], span)
+    }
+
+    /// The principal, when it is a service that invokes asynchronously
+    /// (the function it may invoke is then `async_invoked`).
+    pub(crate) fn async_principal(&self) -> Option<&Node> {
+        self.principal.filter(|p| {
+            p.as_str()
+                .is_some_and(|s| crate::adapt::ASYNC_SERVICES.contains(&s))
+        })
+    }
+}
+
+/// `s3.amazonaws.com`, `lambda.amazonaws.com.cn`: a service principal.
+fn is_service(s: &str) -> bool {
+    s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn")
+}
 
 /// The statements of a policy document (`{"Version", "Statement": [...]}`),
 /// which may also be a JSON string (Terraform heredocs, `jsonencode` output).
@@ -34,22 +149,8 @@ pub fn statements(document: &Node) -> Node {
 /// the string's span (its inner positions are not the file's).
 fn parse_embedded(text: &str, span: Span) -> Option<Node> {
     let mut node = json::parse(text, span.file).ok()?;
-    respan(&mut node, span);
+    node.respan(span);
     Some(node)
-}
-
-/// Give every node of a tree one span (a document parsed out of a string
-/// value: its inner positions are not the file's).
-pub(crate) fn respan(node: &mut Node, span: Span) {
-    node.span = span;
-    match &mut node.value {
-        Value::Seq(items) => items.iter_mut().for_each(|n| respan(n, span)),
-        Value::Map(m) => m.entries.iter_mut().for_each(|e| {
-            e.key_span = span;
-            respan(&mut e.value, span);
-        }),
-        _ => {}
-    }
 }
 
 /// One statement in the model's shape.

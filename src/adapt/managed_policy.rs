@@ -45,6 +45,36 @@ impl ManagedPolicy {
     }
 }
 
+/// The policy item for an AWS managed policy `arn` attached to `owner`:
+/// `kind: managed`, named after the policy, with the statements it grants,
+/// all spanned at the ARN as written. `None` for a policy this table does
+/// not know (customer managed, unknown, not a string). Every format builds
+/// it here; `type_` is the source type (`AWS::IAM::ManagedPolicy`,
+/// `aws_iam_policy`).
+pub(crate) fn attached(
+    id: &str,
+    type_: &str,
+    owner: &str,
+    arn: &Node,
+) -> Option<crate::model::collections::Policy> {
+    use crate::model::collections::{Head, Policy};
+    let mp = lookup(arn.as_str()?)?;
+    let at = arn.span;
+    let statements: Vec<Node> = mp
+        .statements(at)
+        .iter()
+        .map(crate::adapt::iam::statement)
+        .collect();
+    let mut p = Policy::new(Head::new(id, mp.name, type_, "aws", at));
+    p.kind = Some(Node::string("managed", at));
+    p.origin = Some(Node::string("managed_policy", at));
+    p.managed_name = Some(Node::string(mp.name, at));
+    p.admin_like = Some(Node::bool(mp.admin_like, at));
+    p.attached_to = Some(Node::seq(vec![Node::string(owner, at)], at));
+    p.statements = Some(Node::seq(statements, at));
+    Some(p)
+}
+
 /// Look up by bare name (`AdministratorAccess`) or by ARN in any partition (`arn:aws:`,
 /// `arn:aws-cn:`, `arn:aws-us-gov:`, ..., or an unresolved `arn:${AWS::Partition}:`), with or
 /// without a path such as `service-role/`. Names are case-sensitive, as in IAM. Customer

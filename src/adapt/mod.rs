@@ -23,3 +23,33 @@ pub(crate) const ASYNC_SERVICES: &[&str] = &[
     "cloudformation.amazonaws.com",
     "config.amazonaws.com",
 ];
+
+/// Record a region in use: `source` says how the adapter learned it
+/// (`provider`, `arn`, `replica`, ...), `resource` which item uses it.
+pub(crate) fn push_region(
+    model: &mut crate::model::Model,
+    cloud: &'static str,
+    region: &str,
+    source: &str,
+    resource: Option<&str>,
+    span: crate::source::Span,
+) {
+    use crate::model::collections::{Head, Region};
+    use crate::parse::Node;
+    let id = format!("region:{}", model.items("regions").len());
+    let mut item = Region::new(Head::new(&id, region, "region", cloud, span));
+    item.region = Some(Node::string(region, span));
+    item.source = Some(Node::string(source, span));
+    item.resource = resource.map(|r| Node::string(r, span));
+    model.add(item);
+}
+
+/// The function that `function` (a linked id) names is invoked
+/// asynchronously: a bucket notification, a subscription, a rule target or
+/// an invoke config points at it.
+pub(crate) fn async_invoked(function: &crate::parse::Node) -> crate::model::collections::Update {
+    use crate::model::collections::update;
+    let id = function.as_str().unwrap_or_default();
+    let yes = crate::parse::Node::bool(true, function.span);
+    update!(Function, id, async_invoked, yes)
+}

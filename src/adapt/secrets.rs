@@ -8,7 +8,8 @@
 //! masked like any other), and the policy input ([`scrub_json`], so a custom
 //! policy never holds a detected secret it could transform and print).
 
-use crate::model::{Item, Model};
+use crate::model::collections::{Function, HardcodedSecret, Head, Parameter};
+use crate::model::Model;
 use crate::parse::{Node, Value};
 use crate::secret::{looks_sensitive_name, SecretScanner};
 
@@ -39,13 +40,15 @@ pub fn scan_values(
                     if model.item("hardcoded_secrets", &id).is_some() {
                         continue;
                     }
-                    let mut item = Item::new(&id, key.unwrap_or(owner), "secret", "any", n.span);
-                    item.set("resource", Node::string(owner, n.span));
-                    item.set("path", Node::string(&path, n.span));
-                    item.set("kind", Node::string(&hit.rule, n.span));
-                    item.set("description", Node::string(&hit.description, n.span));
-                    item.set("redacted", Node::string(&hit.redacted, n.span));
-                    model.push("hardcoded_secrets", item.into_node());
+                    let at = n.span;
+                    let head = Head::new(&id, key.unwrap_or(owner), "secret", "any", at);
+                    let mut item = HardcodedSecret::new(head);
+                    item.resource = Some(Node::string(owner, at));
+                    item.path = Some(Node::string(&path, at));
+                    item.kind = Some(Node::string(&hit.rule, at));
+                    item.description = Some(Node::string(&hit.description, at));
+                    item.redacted = Some(Node::string(&hit.redacted, at));
+                    model.add(item);
                 }
             }
             Value::Seq(items) => {
@@ -79,30 +82,21 @@ fn join(base: &str, seg: &str) -> String {
 /// Mark secret-like names: `sensitive_environment` on functions (the names of
 /// such environment variables) and `sensitive_name` on parameters.
 pub fn mark_sensitive_names(model: &mut Model) {
-    for f in model.items_mut("functions") {
-        let Some(env) = f.get("environment").and_then(Node::as_map) else {
-            continue;
-        };
+    let functions = model.complete_all::<Function>("sensitive_environment", |f| {
+        let env = f.get("environment").and_then(Node::as_map)?;
         let names: Vec<Node> = env
             .entries
             .iter()
             .filter(|e| looks_sensitive_name(&e.key))
             .map(|e| Node::string(&e.key, e.key_span))
             .collect();
-        let span = f.span;
-        crate::model::set_field(f, "sensitive_environment", Node::seq(names, span));
-    }
-    for p in model.items_mut("parameters") {
-        let Some(name) = crate::model::item_id(p).map(str::to_string) else {
-            continue;
-        };
-        let span = p.span;
-        crate::model::set_field(
-            p,
-            "sensitive_name",
-            Node::bool(looks_sensitive_name(&name), span),
-        );
-    }
+        Some(Node::seq(names, f.span))
+    });
+    let parameters = model.complete_all::<Parameter>("sensitive_name", |p| {
+        let name = crate::model::item_id(p)?;
+        Some(Node::bool(looks_sensitive_name(name), p.span))
+    });
+    debug_assert!(functions.is_ok() && parameters.is_ok());
 }
 
 /// Secrets in the raw text of a file that could not be parsed: each line is

@@ -7,8 +7,14 @@
 //! Each field is an `Option<Node>`: the node keeps the span of the text the
 //! value came from (findings point there) and may be an unknown. `None` means
 //! the source does not set it: the field is absent from the policy input.
-//! [`ALL`] lists every collection with its fields; a test holds it equal to
-//! `docs/model.md`.
+//! [`ALL`] lists every collection with its fields (and [`NAMES`] is
+//! `model::COLLECTIONS`); a test holds it equal to `docs/model.md` both ways.
+//!
+//! An item completed after it is built (a later resource makes a function
+//! `async_invoked`) goes through [`Update`]s written with `update!` /
+//! `append!` (the field is checked at compile time) or through
+//! [`crate::model::Model::complete`], which refuses a field the collection
+//! does not have. See ADR 0025.
 
 use crate::model::Item;
 use crate::parse::Node;
@@ -23,6 +29,9 @@ pub struct Head {
     pub type_: String,
     pub cloud: &'static str,
     pub span: Span,
+    /// Where the name is written when it is not the header (a Terraform
+    /// function's `function_name`).
+    pub name_span: Span,
 }
 
 impl Head {
@@ -33,7 +42,16 @@ impl Head {
             type_: type_.to_string(),
             cloud,
             span,
+            name_span: span,
         }
+    }
+
+    /// The item named as the source names it (`function_name = "orders"`),
+    /// spanned where that name is written.
+    pub fn with_name(mut self, name: &str, span: Span) -> Self {
+        self.name = name.to_string();
+        self.name_span = span;
+        self
     }
 
     /// An AWS item named after its id (most synthesized items).
@@ -42,7 +60,11 @@ impl Head {
     }
 
     fn into_builder(self) -> Item {
-        Item::new(&self.id, &self.name, &self.type_, self.cloud, self.span)
+        let mut item = Item::new(&self.id, &self.name, &self.type_, self.cloud, self.span);
+        if self.name_span != self.span {
+            item.set("name", Node::string(&self.name, self.name_span));
+        }
+        item
     }
 }
 
@@ -95,6 +117,9 @@ macro_rules! collections {
 
         /// Every typed collection and its fields, in input order.
         pub const ALL: &[(&str, &[&str])] = &[$(($coll, <$name as Collection>::FIELDS)),*];
+
+        /// The collections' names, in input order (`crate::model::COLLECTIONS`).
+        pub const NAMES: &[&str] = &[$($coll),*];
     };
 }
 
@@ -103,7 +128,7 @@ collections! {
     Function in "functions" {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
-        async_invoked, on_failure, events, defaults, ingress, public_network_access,
+        async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -195,7 +220,178 @@ impl crate::model::Model {
     pub fn add<C: Collection>(&mut self, item: C) {
         self.push(C::NAME, item.into_item());
     }
+
+    /// Set `field` of the item `id` of `collection`, built earlier (a later
+    /// resource completes it: an `AWS::Lambda::EventInvokeConfig` makes a
+    /// function `async_invoked`). A field the collection does not have is
+    /// refused, so a misspelt completion fails loudly instead of adding a
+    /// field no rule reads. `Ok(false)`: no such item (the reference named
+    /// something outside the model).
+    pub fn complete(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+        value: Node,
+    ) -> Result<bool, UnknownField> {
+        let Some(item) = self.completed_item(collection, id, field)? else {
+            return Ok(false);
+        };
+        crate::model::set_field(item, field, value);
+        Ok(true)
+    }
+
+    /// Complete `field` of every item of collection `C` with what `value`
+    /// computes from the item (`None` leaves it as it is): facts drawn from
+    /// the finished items, such as which environment names look secret.
+    pub fn complete_all<C: Collection>(
+        &mut self,
+        field: &str,
+        value: impl Fn(&Node) -> Option<Node>,
+    ) -> Result<(), UnknownField> {
+        if !C::FIELDS.contains(&field) {
+            return Err(UnknownField {
+                collection: C::NAME.to_string(),
+                field: field.to_string(),
+            });
+        }
+        for item in self.items_mut(C::NAME) {
+            if let Some(v) = value(item) {
+                crate::model::set_field(item, field, v);
+            }
+        }
+        Ok(())
+    }
+
+    /// Add `value` to the list `field` of an item built earlier (a policy
+    /// attachment adds a role to `attached_to`), creating the list.
+    pub fn append(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+        value: Node,
+    ) -> Result<bool, UnknownField> {
+        let Some(item) = self.completed_item(collection, id, field)? else {
+            return Ok(false);
+        };
+        let span = item.span;
+        let Some(m) = item.as_map_mut() else {
+            return Ok(false);
+        };
+        match m.get_mut(field).map(|n| &mut n.value) {
+            Some(crate::parse::Value::Seq(list)) => list.push(value),
+            _ => m.insert(field, value.span, Node::seq(vec![value], span)),
+        }
+        Ok(true)
+    }
+
+    /// Apply completions gathered while adapting, in order, once every item
+    /// exists. They were checked when written (`update!`), so a refusal
+    /// here is a bug in this crate.
+    pub fn apply(&mut self, updates: Vec<Update>) {
+        for u in updates {
+            let applied = if u.append {
+                self.append(u.collection, &u.id, u.field, u.value)
+            } else {
+                self.complete(u.collection, &u.id, u.field, u.value)
+            };
+            debug_assert!(applied.is_ok(), "{applied:?}");
+        }
+    }
+
+    fn completed_item(
+        &mut self,
+        collection: &str,
+        id: &str,
+        field: &str,
+    ) -> Result<Option<&mut Node>, UnknownField> {
+        if !fields_of(collection).is_some_and(|fields| fields.contains(&field)) {
+            return Err(UnknownField {
+                collection: collection.to_string(),
+                field: field.to_string(),
+            });
+        }
+        Ok(self.item_mut(collection, id))
+    }
 }
+
+/// A completion naming a collection or field the model does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the model's {collection} have no field `{field}`")]
+pub struct UnknownField {
+    pub collection: String,
+    pub field: String,
+}
+
+/// A fact one resource adds to an item built from another, applied with
+/// [`crate::model::Model::apply`] once every item exists. Written with
+/// `update!` or `append!`, which check the field against the
+/// collection's struct at compile time.
+#[derive(Debug, Clone)]
+pub struct Update {
+    collection: &'static str,
+    id: String,
+    field: &'static str,
+    value: Node,
+    append: bool,
+}
+
+impl Update {
+    /// Use `update!`/`append!`: they prove the field exists.
+    #[doc(hidden)]
+    pub fn checked(
+        collection: &'static str,
+        id: impl Into<String>,
+        field: &'static str,
+        value: Node,
+        append: bool,
+    ) -> Self {
+        Update {
+            collection,
+            id: id.into(),
+            field,
+            value,
+            append,
+        }
+    }
+}
+
+/// `update!(Function, id, async_invoked, value)`: set a field of an item
+/// built earlier. The field is checked against the struct at compile time.
+macro_rules! update {
+    ($coll:ident, $id:expr, $field:ident, $value:expr) => {{
+        let _field_exists = |item: &$crate::model::collections::$coll| {
+            let _ = &item.$field;
+        };
+        $crate::model::collections::Update::checked(
+            <$crate::model::collections::$coll as $crate::model::collections::Collection>::NAME,
+            $id,
+            stringify!($field),
+            $value,
+            false,
+        )
+    }};
+}
+
+/// `append!(Policy, id, attached_to, value)`: add to a list field of an
+/// item built earlier (checked like `update!`).
+macro_rules! append {
+    ($coll:ident, $id:expr, $field:ident, $value:expr) => {{
+        let _field_exists = |item: &$crate::model::collections::$coll| {
+            let _ = &item.$field;
+        };
+        $crate::model::collections::Update::checked(
+            <$crate::model::collections::$coll as $crate::model::collections::Collection>::NAME,
+            $id,
+            stringify!($field),
+            $value,
+            true,
+        )
+    }};
+}
+
+pub(crate) use {append, update};
 
 #[cfg(test)]
 mod tests {
@@ -203,9 +399,148 @@ mod tests {
     use crate::model::COLLECTIONS;
 
     #[test]
-    fn every_collection_is_typed_in_input_order() {
+    fn collections_and_their_fields_are_named_once() {
         let typed: Vec<&str> = ALL.iter().map(|(c, _)| *c).collect();
         assert_eq!(typed, COLLECTIONS);
+        let mut names = typed.clone();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), typed.len(), "a collection named twice");
+        for (c, fields) in ALL {
+            let mut f = fields.to_vec();
+            f.sort_unstable();
+            f.dedup();
+            assert_eq!(f.len(), fields.len(), "{c}: a field named twice");
+            for head in ["id", "name", "type", "cloud"] {
+                assert!(!fields.contains(&head), "{c}: `{head}` is the head's");
+            }
+        }
+    }
+
+    /// The `**collection**: `field`, ...` paragraphs of the Items section
+    /// of `docs/model.md`: each collection with the backticked names written
+    /// outside parentheses (inside them are values and explanations).
+    fn documented() -> Vec<(String, Vec<String>)> {
+        let doc = include_str!("../../docs/model.md");
+        let start = doc.find("\n## Items\n").unwrap_or(0);
+        let items = &doc[start..];
+        let end = items[1..].find("\n## ").map_or(items.len(), |e| e + 1);
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for paragraph in items[..end].split("\n\n") {
+            let mut rest = paragraph;
+            while let Some(at) = rest.find("**") {
+                let after = &rest[at + 2..];
+                let Some(close) = after.find("**:") else {
+                    break;
+                };
+                let name = after[..close].to_string();
+                let body = &after[close + 3..];
+                let next = body.find("**").unwrap_or(body.len());
+                let (mut fields, mut depth, mut tick) = (Vec::new(), 0i32, None);
+                for (i, ch) in body[..next].char_indices() {
+                    match (ch, tick) {
+                        ('`', None) => tick = Some(i + 1),
+                        ('`', Some(from)) => {
+                            if depth == 0 {
+                                fields.push(body[from..i].to_string());
+                            }
+                            tick = None;
+                        }
+                        ('(', None) => depth += 1,
+                        (')', None) => depth -= 1,
+                        _ => {}
+                    }
+                }
+                out.push((name, fields));
+                rest = &body[next..];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_collection_and_field_is_documented_and_every_documented_one_exists() {
+        let documented = documented();
+        let head = ["id", "name", "type", "cloud"];
+        let mut problems = Vec::new();
+        for (c, fields) in ALL {
+            let Some((_, doc)) = documented.iter().find(|(d, _)| d == c) else {
+                problems.push(format!("docs/model.md has no **{c}**: paragraph"));
+                continue;
+            };
+            let doc: Vec<&str> = doc
+                .iter()
+                .map(String::as_str)
+                .filter(|f| !head.contains(f))
+                .collect();
+            let missing: Vec<&&str> = fields.iter().filter(|f| !doc.contains(f)).collect();
+            let extra: Vec<&&str> = doc.iter().filter(|f| !fields.contains(f)).collect();
+            if !missing.is_empty() || !extra.is_empty() {
+                problems.push(format!(
+                    "{c}: fields the docs miss {missing:?}, documented fields the model lacks {extra:?}"
+                ));
+            }
+        }
+        // `statement` documents the shape of a policy's statements.
+        for (d, _) in &documented {
+            if d != "statement" && !ALL.iter().any(|(c, _)| c == d) {
+                problems.push(format!(
+                    "docs/model.md documents **{d}**, which is no collection"
+                ));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn a_completion_of_a_field_the_collection_lacks_is_refused() {
+        let span = Span::new(crate::source::FileId(0), 0, 2);
+        let mut m = crate::model::Model::new(crate::model::Format::Sam, span.file);
+        m.add(Function::new(Head::aws(
+            "Fn",
+            "AWS::Lambda::Function",
+            span,
+        )));
+        let v = || Node::bool(true, span);
+        assert_eq!(
+            m.complete("functions", "Fn", "async_invokd", v()),
+            Err(UnknownField {
+                collection: "functions".into(),
+                field: "async_invokd".into()
+            })
+        );
+        assert_eq!(
+            m.complete("function", "Fn", "async_invoked", v())
+                .map_err(|e| e.to_string()),
+            Err("the model's function have no field `async_invoked`".into())
+        );
+        assert_eq!(
+            m.complete("functions", "Nope", "async_invoked", v()),
+            Ok(false)
+        );
+        assert_eq!(
+            m.complete_all::<Function>("sensitive_env", |_| Some(v())),
+            Err(UnknownField {
+                collection: "functions".into(),
+                field: "sensitive_env".into()
+            })
+        );
+        assert_eq!(
+            m.complete("functions", "Fn", "async_invoked", v()),
+            Ok(true)
+        );
+        m.apply(vec![
+            update!(Function, "Fn", timeout, Node::number(3, span)),
+            append!(Function, "Fn", architectures, Node::string("arm64", span)),
+            append!(Function, "Fn", architectures, Node::string("x86_64", span)),
+        ]);
+        assert_eq!(
+            m.item("functions", "Fn").map(|f| f.to_json().to_string()),
+            Some(
+                r#"{"id":"Fn","name":"Fn","type":"AWS::Lambda::Function","cloud":"aws","async_invoked":true,"timeout":3,"architectures":["arm64","x86_64"]}"#
+                    .to_string()
+            )
+        );
     }
 
     #[test]

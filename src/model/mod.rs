@@ -13,30 +13,9 @@ pub mod collections;
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
 
-/// The collections of the model, in the order they appear in policy input.
-pub const COLLECTIONS: &[&str] = &[
-    "functions",
-    "roles",
-    "policies",
-    "function_urls",
-    "apis",
-    "routes",
-    "domains",
-    "buckets",
-    "tables",
-    "queues",
-    "topics",
-    "streams",
-    "log_groups",
-    "keys",
-    "secrets",
-    "state_machines",
-    "event_source_mappings",
-    "parameters",
-    "regions",
-    "hardcoded_secrets",
-    "resources",
-];
+/// The collections of the model, in the order they appear in policy input:
+/// the names of the typed collections ([`collections::ALL`]), one list.
+pub const COLLECTIONS: &[&str] = collections::NAMES;
 
 /// Source format of a unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -194,7 +173,7 @@ impl Model {
 
     /// Find an item of a collection by id (to complete it; its id must not
     /// change, or lookups go stale).
-    pub fn item_mut(&mut self, collection: &'static str, id: &str) -> Option<&mut Node> {
+    pub fn item_mut(&mut self, collection: &str, id: &str) -> Option<&mut Node> {
         let at = self
             .places(id)
             .iter()
@@ -289,9 +268,11 @@ pub fn item_id(node: &Node) -> Option<&str> {
     node.get("id").and_then(Node::as_str)
 }
 
-/// Builds one model item: a map whose every entry keeps a span.
+/// Builds one model item: a map whose every entry keeps a span. Private to
+/// the model: adapters build items through the typed structs of
+/// [`collections`], which write their fields here.
 #[derive(Debug, Clone)]
-pub struct Item {
+struct Item {
     map: Map,
     span: Span,
 }
@@ -299,7 +280,7 @@ pub struct Item {
 impl Item {
     /// A new item; `span` is its header (the logical id, the block label),
     /// where findings about missing properties point.
-    pub fn new(id: &str, name: &str, type_: &str, cloud: &str, span: Span) -> Self {
+    fn new(id: &str, name: &str, type_: &str, cloud: &str, span: Span) -> Self {
         let mut item = Item {
             map: Map::default(),
             span,
@@ -311,33 +292,26 @@ impl Item {
         item
     }
 
-    pub fn set(&mut self, key: &str, value: Node) {
+    fn set(&mut self, key: &str, value: Node) {
         let key_span = value.span;
         self.map.insert(key, key_span, value);
     }
 
-    pub fn set_opt(&mut self, key: &str, value: Option<Node>) {
+    fn set_opt(&mut self, key: &str, value: Option<Node>) {
         if let Some(v) = value {
             self.set(key, v);
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
-        self.map.get(key)
-    }
-
-    pub fn span(&self) -> Span {
-        self.span
-    }
-
-    pub fn into_node(self) -> Node {
+    fn into_node(self) -> Node {
         Node::map(self.map, self.span)
     }
 }
 
 /// Set a field on an existing item node (used when a later resource, such as
-/// an `AWS::Lambda::EventInvokeConfig`, completes an earlier one).
-pub fn set_field(item: &mut Node, key: &str, value: Node) {
+/// an `AWS::Lambda::EventInvokeConfig`, completes an earlier one): only
+/// through [`Model::complete`] and friends, which check the field.
+fn set_field(item: &mut Node, key: &str, value: Node) {
     if let Value::Map(m) = &mut item.value {
         let span = value.span;
         m.insert(key, span, value);

@@ -109,6 +109,27 @@ impl Node {
         Node { value, span }
     }
 
+    /// Give every node and key of this tree one span: a value parsed out of
+    /// text that is not the scanned file's (a JSON document in a string, an
+    /// included file, a `jsondecode` result), whose own positions mean
+    /// nothing here, points at the place it is used.
+    pub fn respan(&mut self, span: Span) {
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            n.span = span;
+            match &mut n.value {
+                Value::Seq(items) => stack.extend(items.iter_mut()),
+                Value::Map(m) => {
+                    for e in &mut m.entries {
+                        e.key_span = span;
+                        stack.push(&mut e.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub fn null(span: Span) -> Self {
         Node::new(Value::Null, span)
     }

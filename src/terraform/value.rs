@@ -119,25 +119,6 @@ pub(crate) fn equal(a: &Node, b: &Node) -> Option<bool> {
     }
 }
 
-/// Give every node of a value the same span (values parsed from text outside
-/// the scanned files: `jsondecode` results, `--var` values).
-pub(crate) fn respan(n: &mut Node, span: Span) {
-    let mut stack = vec![n];
-    while let Some(n) = stack.pop() {
-        n.span = span;
-        match &mut n.value {
-            Value::Seq(items) => stack.extend(items.iter_mut()),
-            Value::Map(m) => {
-                for e in &mut m.entries {
-                    e.key_span = span;
-                    stack.push(&mut e.value);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Nodes in a value, counting at most to `limit` and reporting whether the
 /// value nests deeper than [`MAX_DEPTH`] (such values are replaced by
 /// unknowns before they are stored, so consumers never recurse too deep).

@@ -63,3 +63,20 @@ fn rule_fixture_findings_text_and_json() {
     }
     assert!(snapshots > 200, "only {snapshots}");
 }
+
+/// The normalized model (what policies see) of one template per format,
+/// written to build an item of every collection through each adapter
+/// (`fixtures/model/`): a change to how any adapter builds items shows here
+/// as a snapshot diff to review, key order included.
+#[test]
+fn model_of_each_format() {
+    for (name, rel) in [
+        ("model_sam", "fixtures/model/template.sam.yaml"),
+        ("model_cloudformation", "fixtures/model/template.cfn.json"),
+        ("model_terraform", "fixtures/model/terraform"),
+        ("model_serverless", "fixtures/model/serverless.yml"),
+    ] {
+        let model = faasguard::scan::model_json(&common::root().join(rel)).expect("model");
+        insta::assert_json_snapshot!(name, model, { ".file" => "[file]" });
+    }
+}

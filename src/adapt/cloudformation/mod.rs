@@ -15,8 +15,8 @@ mod sam;
 use std::collections::BTreeSet;
 
 use crate::adapt::secrets;
-use crate::model::collections::Head;
-use crate::model::{Format, Header, Ignore, Item, Model};
+use crate::model::collections::{Head, Parameter, Resource, Update};
+use crate::model::{Format, Header, Ignore, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
 
@@ -80,7 +80,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
                 .get(e.key.as_str())
                 .or_else(|| e.value.get("Default"));
             ctx.parameters.insert(e.key.clone(), default);
-            model.push("parameters", parameter(&e.key, e.key_span, &e.value));
+            model.add(parameter(&e.key, e.key_span, &e.value));
             model.headers.push(header(e));
         }
     }
@@ -240,22 +240,14 @@ fn metadata_ignores(id: &str, def: &Node) -> Vec<Ignore> {
         .collect()
 }
 
-fn parameter(name: &str, key_span: Span, def: &Node) -> Node {
-    let mut item = Item::new(
-        name,
-        name,
-        "AWS::CloudFormation::Parameter",
-        "aws",
-        key_span,
-    );
-    item.set_opt("parameter_type", def.get("Type").cloned());
-    item.set_opt("default", def.get("Default").cloned());
-    item.set_opt(
-        "no_echo",
-        def.get("NoEcho")
-            .map(|n| Node::bool(n.as_bool().unwrap_or(false), n.span)),
-    );
-    item.into_node()
+fn parameter(name: &str, key_span: Span, def: &Node) -> Parameter {
+    let mut item = Parameter::new(Head::aws(name, "AWS::CloudFormation::Parameter", key_span));
+    item.parameter_type = def.get("Type").cloned();
+    item.default = def.get("Default").cloned();
+    item.no_echo = def
+        .get("NoEcho")
+        .map(|n| Node::bool(n.as_bool().unwrap_or(false), n.span));
+    item
 }
 
 /// State shared while adapting one template's resources.
@@ -268,9 +260,8 @@ pub(crate) struct Adapter<'a, 'm> {
     /// with the span of the first event that needs them.
     pub implicit_apis: BTreeSet<(String, Span)>,
     pub globals: Option<&'a Node>,
-    /// Facts one resource adds to another item, applied once all exist:
-    /// (collection, item id, field, value).
-    pub updates: Vec<(&'static str, String, &'static str, Node)>,
+    /// Facts one resource adds to another item, applied once all exist.
+    pub updates: Vec<Update>,
 }
 
 impl Adapter<'_, '_> {
@@ -296,18 +287,13 @@ impl Adapter<'_, '_> {
             .resolve(&props)
             .unwrap_or_else(|| Node::map(Map::default(), key_span));
 
-        let mut raw = Item::new(id, id, type_, "aws", key_span);
-        raw.set("properties", props.clone());
+        let mut raw = Resource::new(Head::aws(id, type_, key_span));
+        raw.properties = Some(props.clone());
         // The language extensions let these be intrinsics (`!If`, `!Ref`).
-        for (key, field) in [
-            ("DeletionPolicy", "deletion_policy"),
-            ("UpdateReplacePolicy", "update_replace_policy"),
-        ] {
-            if let Some(v) = def.get(key).and_then(|v| self.ctx.resolve(v)) {
-                raw.set(field, v);
-            }
-        }
-        self.model.push("resources", raw.into_node());
+        let policy = |key: &str| def.get(key).and_then(|v| self.ctx.resolve(v));
+        raw.deletion_policy = policy("DeletionPolicy");
+        raw.update_replace_policy = policy("UpdateReplacePolicy");
+        self.model.add(raw);
 
         let r = Res {
             id,
@@ -347,35 +333,8 @@ impl Adapter<'_, '_> {
     fn finish(&mut self) {
         sam::finish(self);
         resources::finish(self);
-        for (collection, id, key, value) in std::mem::take(&mut self.updates) {
-            if let Some(item) = self.model.item_mut(collection, &id) {
-                crate::model::set_field(item, key, value);
-            }
-        }
-    }
-
-    /// Push an IAM policy item.
-    #[allow(clippy::too_many_arguments)]
-    pub fn push_policy(
-        &mut self,
-        id: String,
-        type_: &str,
-        span: Span,
-        kind: &str,
-        origin: &str,
-        attached_to: Vec<Node>,
-        target_type: Option<&str>,
-        statements: Node,
-    ) {
-        let mut item = Item::new(&id, &id, type_, "aws", span);
-        item.set("kind", Node::string(kind, span));
-        item.set("origin", Node::string(origin, span));
-        item.set("attached_to", Node::seq(attached_to, span));
-        if let Some(t) = target_type {
-            item.set("target_type", Node::string(t, span));
-        }
-        item.set("statements", statements);
-        self.model.push("policies", item.into_node());
+        let updates = std::mem::take(&mut self.updates);
+        self.model.apply(updates);
     }
 
     /// Managed policy ARNs attached to `owner`: AWS managed ones are expanded
@@ -384,27 +343,12 @@ impl Adapter<'_, '_> {
         let Some(arns) = arns else { return };
         let list = crate::adapt::iam::as_array(arns);
         for (i, arn) in list.as_seq().unwrap_or(&[]).iter().enumerate() {
-            let Some(name) = arn.as_str() else { continue };
-            let Some(mp) = crate::adapt::managed_policy::lookup(name) else {
-                continue;
-            };
-            let stmts: Vec<Node> = mp
-                .statements(arn.span)
-                .iter()
-                .map(crate::adapt::iam::statement)
-                .collect();
             let id = format!("{owner}/ManagedPolicy/{i}");
-            let mut item = Item::new(&id, mp.name, "AWS::IAM::ManagedPolicy", "aws", arn.span);
-            item.set("kind", Node::string("managed", arn.span));
-            item.set("origin", Node::string("managed_policy", arn.span));
-            item.set("managed_name", Node::string(mp.name, arn.span));
-            item.set("admin_like", Node::bool(mp.admin_like, arn.span));
-            item.set(
-                "attached_to",
-                Node::seq(vec![Node::string(owner, arn.span)], arn.span),
-            );
-            item.set("statements", Node::seq(stmts, arn.span));
-            self.model.push("policies", item.into_node());
+            let policy =
+                crate::adapt::managed_policy::attached(&id, "AWS::IAM::ManagedPolicy", owner, arn);
+            if let Some(p) = policy {
+                self.model.add(p);
+            }
         }
     }
 }
@@ -431,10 +375,6 @@ impl Res<'_> {
         self.props.get_path(path)
     }
 
-    pub fn item(&self) -> Item {
-        Item::new(self.id, self.id, self.type_, "aws", self.span)
-    }
-
     /// The head of a typed item built from this resource.
     pub fn head(&self) -> Head {
         Head::aws(self.id, self.type_, self.span)
@@ -449,15 +389,7 @@ pub(crate) fn push_region(
     resource: Option<&str>,
     span: Span,
 ) {
-    let n = model.items("regions").len();
-    let id = format!("region:{n}");
-    let mut item = Item::new(&id, region, "region", "aws", span);
-    item.set("region", Node::string(region, span));
-    item.set("source", Node::string(source, span));
-    if let Some(r) = resource {
-        item.set("resource", Node::string(r, span));
-    }
-    model.push("regions", item.into_node());
+    crate::adapt::push_region(model, "aws", region, source, resource, span);
 }
 
 /// Regions named in ARNs anywhere in the resources (`arn:aws:sqs:eu-west-1:...`).

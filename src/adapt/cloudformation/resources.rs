@@ -2,8 +2,11 @@
 
 use super::{Adapter, Res};
 use crate::adapt::iam;
-use crate::model::collections::Function;
-use crate::model::{map_of, Item};
+use crate::model::collections::{
+    update, Api, Bucket, Domain, EventSourceMapping, Function, FunctionUrl, Head, Key, LogGroup,
+    Queue, Role, Route, Secret, StateMachine, Stream, Table, Topic,
+};
+use crate::model::map_of;
 use crate::parse::{Node, Value};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -38,7 +41,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             if let Some(id) = a.link(r.get("SecretId")) {
                 let v = Node::bool(true, r.span);
                 a.updates
-                    .push(("secrets", id.as_str().unwrap_or("").into(), "rotation", v));
+                    .push(update!(Secret, id.as_str().unwrap_or(""), rotation, v));
             }
         }
         "AWS::StepFunctions::StateMachine" => state_machine(a, r),
@@ -92,19 +95,26 @@ pub(crate) fn boolean(n: Option<&Node>) -> Option<Node> {
     })
 }
 
-fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+/// What `AWS::Lambda::Function` and `AWS::Serverless::Function` write
+/// under the same names.
+pub(crate) fn lambda_function(r: &Res<'_>) -> Function {
     let mut f = Function::new(r.head());
     f.runtime = r.get("Runtime").cloned();
     f.handler = r.get("Handler").cloned();
     f.package_type = r.get("PackageType").cloned();
     f.timeout = num(r.get("Timeout"));
     f.memory_size = num(r.get("MemorySize"));
-    f.tracing = r.path(&["TracingConfig", "Mode"]).cloned();
     f.environment = r.path(&["Environment", "Variables"]).cloned();
     f.kms_key = r.get("KmsKeyArn").cloned();
-    f.role = a.link_or_value(r.get("Role"));
     f.architectures = r.get("Architectures").cloned();
     f.reserved_concurrency = num(r.get("ReservedConcurrentExecutions"));
+    f
+}
+
+fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut f = lambda_function(r);
+    f.tracing = r.path(&["TracingConfig", "Mode"]).cloned();
+    f.role = a.link_or_value(r.get("Role"));
     f.on_failure = r.path(&["DeadLetterConfig", "TargetArn"]).cloned();
     f.code_uri = r
         .get("Code")
@@ -118,85 +128,40 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let span = r.span;
     let target = a.link_or_value(r.get("FunctionName"));
-    let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", span))];
-    if let Some(action) = r.get("Action") {
-        stmt.push(("action", iam::as_array(action)));
-    }
-    if let Some(p) = r.get("Principal") {
-        let principal = match p.as_str() {
-            Some(s) if s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn") => {
-                map_of(vec![("Service", iam::as_array(p))], p.span)
-            }
-            _ => iam::principal(p),
-        };
-        stmt.push(("principal", principal));
-        if let (Some(s), Some(t)) = (p.as_str(), target.as_ref().and_then(Node::as_str)) {
-            if crate::adapt::ASYNC_SERVICES.contains(&s) && a.type_of(t).is_some() {
-                a.updates.push((
-                    "functions",
-                    t.to_string(),
-                    "async_invoked",
-                    Node::bool(true, p.span),
-                ));
-            }
+    let perm = iam::Permission {
+        action: r.get("Action"),
+        principal: r.get("Principal"),
+        source_arn: r.get("SourceArn"),
+        source_account: r.get("SourceAccount"),
+        principal_org_id: r.get("PrincipalOrgID"),
+        function_url_auth_type: r.get("FunctionUrlAuthType"),
+        event_source_token: r.get("EventSourceToken"),
+    };
+    if let (Some(p), Some(t)) = (
+        perm.async_principal(),
+        target.as_ref().and_then(Node::as_str),
+    ) {
+        if a.type_of(t).is_some() {
+            let v = Node::bool(true, p.span);
+            a.updates.push(update!(Function, t, async_invoked, v));
         }
     }
-    let mut conditions: Vec<(&str, Node)> = Vec::new();
-    for (prop, op, key) in [
-        ("SourceArn", "ArnLike", "aws:SourceArn"),
-        ("SourceAccount", "StringEquals", "aws:SourceAccount"),
-        ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
-        (
-            "FunctionUrlAuthType",
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-        ),
-        (
-            "EventSourceToken",
-            "StringEquals",
-            "lambda:EventSourceToken",
-        ),
-    ] {
-        if let Some(v) = r.get(prop) {
-            conditions.push((op, map_of(vec![(key, iam::as_array(v))], v.span)));
-        }
-    }
-    if !conditions.is_empty() {
-        // Two conditions under one operator merge into one object.
-        let mut merged = crate::parse::Map::default();
-        for (op, v) in conditions {
-            match merged.get_mut(op).and_then(Node::as_map_mut) {
-                Some(existing) => {
-                    if let Some(m) = v.as_map() {
-                        existing.entries.extend(m.entries.iter().cloned());
-                    }
-                }
-                None => merged.insert(op, v.span, v),
-            }
-        }
-        stmt.push(("condition", Node::map(merged, span)));
-    }
-    let statements = Node::seq(vec![map_of(stmt, span)], span);
-    a.push_policy(
-        r.id.to_string(),
-        r.type_,
-        span,
-        "resource",
+    a.model.add(iam::resource_policy(
+        r.head(),
         "lambda_permission",
         target.into_iter().collect(),
-        Some("lambda"),
-        statements,
-    );
+        "lambda",
+        perm.statement(r.span),
+    ));
 }
 
 fn url(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut u = r.item();
-    u.set_opt("function", a.link_or_value(r.get("TargetFunctionArn")));
-    u.set_opt("auth_type", r.get("AuthType").cloned());
-    u.set_opt("cors", r.get("Cors").cloned());
-    a.model.push("function_urls", u.into_node());
+    let mut u = FunctionUrl::new(r.head());
+    u.function = a.link_or_value(r.get("TargetFunctionArn"));
+    u.auth_type = r.get("AuthType").cloned();
+    u.cors = r.get("Cors").cloned();
+    a.model.add(u);
 }
 
 fn source_type_of(a: &Adapter<'_, '_>, source: Option<&Node>) -> Option<&'static str> {
@@ -225,14 +190,14 @@ fn source_type_of(a: &Adapter<'_, '_>, source: Option<&Node>) -> Option<&'static
 }
 
 fn event_source_mapping(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut m = r.item();
-    m.set_opt("function", a.link_or_value(r.get("FunctionName")));
-    m.set_opt("source", a.link_or_value(r.get("EventSourceArn")));
+    let mut m = EventSourceMapping::new(r.head());
+    m.function = a.link_or_value(r.get("FunctionName"));
+    m.source = a.link_or_value(r.get("EventSourceArn"));
     if let Some(t) = source_type_of(a, r.get("EventSourceArn")) {
-        m.set("source_type", Node::string(t, r.span));
+        m.source_type = Some(Node::string(t, r.span));
     }
-    m.set_opt("batch_size", num(r.get("BatchSize")));
-    a.model.push("event_source_mappings", m.into_node());
+    m.batch_size = num(r.get("BatchSize"));
+    a.model.add(m);
 }
 
 fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -242,10 +207,14 @@ fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let id = target.as_str().unwrap_or("").to_string();
     if let Some(dest) = r.path(&["DestinationConfig", "OnFailure", "Destination"]) {
         a.updates
-            .push(("functions", id.clone(), "on_failure", dest.clone()));
+            .push(update!(Function, id.clone(), on_failure, dest.clone()));
     }
-    a.updates
-        .push(("functions", id, "async_invoked", Node::bool(true, r.span)));
+    a.updates.push(update!(
+        Function,
+        id,
+        async_invoked,
+        Node::bool(true, r.span)
+    ));
 }
 
 fn inline_policies(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -260,36 +229,29 @@ fn inline_policies(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .get("PolicyName")
             .and_then(Node::as_str)
             .map_or_else(|| i.to_string(), str::to_string);
-        a.push_policy(
-            format!("{}/Policies/{name}", r.id),
-            "AWS::IAM::Policy",
-            p.span,
+        a.model.add(iam::policy(
+            Head::aws(
+                &format!("{}/Policies/{name}", r.id),
+                "AWS::IAM::Policy",
+                p.span,
+            ),
             "identity",
             "inline",
             vec![Node::string(r.id, r.span)],
-            None,
             iam::statements(doc),
-        );
+        ));
     }
 }
 
 fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut role = r.item();
+    let mut role = Role::new(r.head());
     if let Some(doc) = r.get("AssumeRolePolicyDocument") {
-        role.set(
-            "assume_role_policy",
-            map_of(vec![("statements", iam::statements(doc))], doc.span),
-        );
+        role.assume_role_policy =
+            Some(map_of(vec![("statements", iam::statements(doc))], doc.span));
     }
-    role.set_opt(
-        "managed_policy_arns",
-        r.get("ManagedPolicyArns").map(iam::as_array),
-    );
-    role.set_opt(
-        "permissions_boundary",
-        r.get("PermissionsBoundary").cloned(),
-    );
-    a.model.push("roles", role.into_node());
+    role.managed_policy_arns = r.get("ManagedPolicyArns").map(iam::as_array);
+    role.permissions_boundary = r.get("PermissionsBoundary").cloned();
+    a.model.add(role);
     inline_policies(a, r);
     a.attach_managed(r.id, r.get("ManagedPolicyArns"));
 }
@@ -316,16 +278,13 @@ fn identity_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let statements = r
         .get("PolicyDocument")
         .map_or_else(|| Node::seq(Vec::new(), r.span), iam::statements);
-    a.push_policy(
-        r.id.to_string(),
-        r.type_,
-        r.span,
+    a.model.add(iam::policy(
+        r.head(),
         "identity",
         "inline",
         attached,
-        None,
         statements,
-    );
+    ));
 }
 
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, target: &str, doc: &str, kind: &str) {
@@ -342,20 +301,17 @@ fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, target: &str, doc: &str
     let statements = r
         .get(doc)
         .map_or_else(|| Node::seq(Vec::new(), r.span), iam::statements);
-    a.push_policy(
-        r.id.to_string(),
-        r.type_,
-        r.span,
-        "resource",
+    a.model.add(iam::resource_policy(
+        r.head(),
         "resource_policy",
         targets,
-        Some(kind),
+        kind,
         statements,
-    );
+    ));
 }
 
 fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut b = r.item();
+    let mut b = Bucket::new(r.head());
     if let Some(rule) = r
         .path(&["BucketEncryption", "ServerSideEncryptionConfiguration"])
         .and_then(Node::as_seq)
@@ -369,10 +325,10 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             if let Some(k) = def.get("KMSMasterKeyID") {
                 enc.push(("kms_key", k.clone()));
             }
-            b.set("encryption", map_of(enc, def.span));
+            b.encryption = Some(map_of(enc, def.span));
         }
     }
-    if b.get("encryption").is_none() {
+    if b.encryption.is_none() {
         // A block decided at deploy time (`!If` on a parameter) is unknown, not absent.
         let block = r.get("BucketEncryption");
         let conf = block.and_then(|e| e.get("ServerSideEncryptionConfiguration"));
@@ -383,14 +339,11 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .flatten()
             .find(|n| n.is_unknown())
         {
-            b.set("encryption", u.clone());
+            b.encryption = Some(u.clone());
         }
     }
     if let Some(v) = r.path(&["VersioningConfiguration", "Status"]) {
-        b.set(
-            "versioning",
-            Node::bool(v.as_str() == Some("Enabled"), v.span),
-        );
+        b.versioning = Some(Node::bool(v.as_str() == Some("Enabled"), v.span));
     }
     if let Some(pab) = r.get("PublicAccessBlockConfiguration") {
         let mut fields = Vec::new();
@@ -404,51 +357,44 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 fields.push((out, v));
             }
         }
-        b.set("public_access_block", map_of(fields, pab.span));
+        b.public_access_block = Some(map_of(fields, pab.span));
     }
     if let Some(l) = r.get("LoggingConfiguration") {
-        b.set("logging", Node::bool(true, l.span));
+        b.logging = Some(Node::bool(true, l.span));
     }
-    b.set_opt("access_control", r.get("AccessControl").cloned());
-    a.model.push("buckets", b.into_node());
+    b.access_control = r.get("AccessControl").cloned();
+    a.model.add(b);
     if let Some(confs) = r
         .path(&["NotificationConfiguration", "LambdaConfigurations"])
         .and_then(Node::as_seq)
     {
         for c in confs {
             if let Some(f) = a.link(c.get("Function")) {
-                let id = f.as_str().unwrap_or("").to_string();
-                a.updates
-                    .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+                a.updates.push(crate::adapt::async_invoked(&f));
             }
         }
     }
 }
 
 fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut q = r.item();
-    q.set_opt("kms_key", r.get("KmsMasterKeyId").cloned());
-    q.set_opt("sqs_managed_sse", boolean(r.get("SqsManagedSseEnabled")));
-    q.set_opt("visibility_timeout", num(r.get("VisibilityTimeout")));
-    q.set_opt("fifo", boolean(r.get("FifoQueue")));
-    q.set_opt(
-        "dead_letter_target",
-        a.link_or_value(r.path(&["RedrivePolicy", "deadLetterTargetArn"])),
-    );
-    a.model.push("queues", q.into_node());
+    let mut q = Queue::new(r.head());
+    q.kms_key = r.get("KmsMasterKeyId").cloned();
+    q.sqs_managed_sse = boolean(r.get("SqsManagedSseEnabled"));
+    q.visibility_timeout = num(r.get("VisibilityTimeout"));
+    q.fifo = boolean(r.get("FifoQueue"));
+    q.dead_letter_target = a.link_or_value(r.path(&["RedrivePolicy", "deadLetterTargetArn"]));
+    a.model.add(q);
 }
 
 fn topic(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut t = r.item();
-    t.set_opt("kms_key", r.get("KmsMasterKeyId").cloned());
-    a.model.push("topics", t.into_node());
+    let mut t = Topic::new(r.head());
+    t.kms_key = r.get("KmsMasterKeyId").cloned();
+    a.model.add(t);
     if let Some(subs) = r.get("Subscription").and_then(Node::as_seq) {
         for s in subs {
             if s.get("Protocol").and_then(Node::as_str) == Some("lambda") {
                 if let Some(f) = a.link(s.get("Endpoint")) {
-                    let id = f.as_str().unwrap_or("").to_string();
-                    a.updates
-                        .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+                    a.updates.push(crate::adapt::async_invoked(&f));
                 }
             }
         }
@@ -458,9 +404,7 @@ fn topic(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 fn subscription(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     if r.get("Protocol").and_then(Node::as_str) == Some("lambda") {
         if let Some(f) = a.link(r.get("Endpoint")) {
-            let id = f.as_str().unwrap_or("").to_string();
-            a.updates
-                .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+            a.updates.push(crate::adapt::async_invoked(&f));
         }
     }
 }
@@ -471,31 +415,27 @@ fn events_rule(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     for t in targets {
         if let Some(f) = a.link(t.get("Arn")) {
-            let id = f.as_str().unwrap_or("").to_string();
-            if a.type_of(&id).is_some_and(|ty| ty.contains("Function")) {
-                a.updates
-                    .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+            let id = f.as_str().unwrap_or("");
+            if a.type_of(id).is_some_and(|ty| ty.contains("Function")) {
+                a.updates.push(crate::adapt::async_invoked(&f));
             }
         }
     }
 }
 
 fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut k = r.item();
-    k.set_opt("rotation", boolean(r.get("EnableKeyRotation")));
-    k.set_opt("key_spec", r.get("KeySpec").cloned());
-    a.model.push("keys", k.into_node());
+    let mut k = Key::new(r.head());
+    k.rotation = boolean(r.get("EnableKeyRotation"));
+    k.key_spec = r.get("KeySpec").cloned();
+    a.model.add(k);
     if let Some(doc) = r.get("KeyPolicy") {
-        a.push_policy(
-            format!("{}/KeyPolicy", r.id),
-            "AWS::KMS::Key",
-            r.span,
-            "resource",
+        a.model.add(iam::resource_policy(
+            Head::aws(&format!("{}/KeyPolicy", r.id), "AWS::KMS::Key", r.span),
             "key_policy",
             vec![Node::string(r.id, r.span)],
-            Some("kms"),
+            "kms",
             iam::statements(doc),
-        );
+        ));
     }
 }
 
@@ -521,8 +461,8 @@ pub(crate) fn table_encryption(r: &Res<'_>) -> Option<Node> {
 }
 
 fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut t = r.item();
-    t.set_opt("encryption", table_encryption(r));
+    let mut t = Table::new(r.head());
+    t.encryption = table_encryption(r);
     // Global tables set the key per replica.
     if let Some(replicas) = r.get("Replicas").and_then(Node::as_seq) {
         let regions: Vec<Node> = replicas
@@ -537,30 +477,30 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(first) = replicas.first() {
             if let Some(k) = first.get_path(&["SSESpecification", "KMSMasterKeyId"]) {
                 let mut enc = t
-                    .get("encryption")
-                    .cloned()
+                    .encryption
+                    .clone()
                     .unwrap_or_else(|| map_of(Vec::new(), k.span));
                 if let Some(m) = enc.as_map_mut() {
                     m.insert("kms_key", k.span, k.clone());
                 }
-                t.set("encryption", enc);
+                t.encryption = Some(enc);
             }
         }
-        t.set("replica_regions", Node::seq(regions, r.span));
+        t.replica_regions = Some(Node::seq(regions, r.span));
     }
     if let Some(p) = r.path(&[
         "PointInTimeRecoverySpecification",
         "PointInTimeRecoveryEnabled",
     ]) {
-        t.set_opt("point_in_time_recovery", boolean(Some(p)));
+        t.point_in_time_recovery = boolean(Some(p));
     }
-    a.model.push("tables", t.into_node());
+    a.model.add(t);
 }
 
 fn stream(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut s = r.item();
+    let mut s = Stream::new(r.head());
     if let Some(enc) = r.get("StreamEncryption").filter(|n| n.is_unknown()) {
-        s.set("encryption", enc.clone());
+        s.encryption = Some(enc.clone());
     } else if let Some(enc) = r.get("StreamEncryption") {
         let mut fields = Vec::new();
         if let Some(v) = enc.get("EncryptionType") {
@@ -569,35 +509,32 @@ fn stream(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(v) = enc.get("KeyId") {
             fields.push(("kms_key", v.clone()));
         }
-        s.set("encryption", map_of(fields, enc.span));
+        s.encryption = Some(map_of(fields, enc.span));
     }
-    a.model.push("streams", s.into_node());
+    a.model.add(s);
 }
 
 fn log_group(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut l = r.item();
-    l.set_opt("retention_days", num(r.get("RetentionInDays")));
-    l.set_opt("kms_key", r.get("KmsKeyId").cloned());
-    l.set_opt("log_group_name", r.get("LogGroupName").cloned());
-    a.model.push("log_groups", l.into_node());
+    let mut l = LogGroup::new(r.head());
+    l.retention_days = num(r.get("RetentionInDays"));
+    l.kms_key = r.get("KmsKeyId").cloned();
+    l.log_group_name = r.get("LogGroupName").cloned();
+    a.model.add(l);
 }
 
 fn secret(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut s = r.item();
-    s.set_opt("kms_key", r.get("KmsKeyId").cloned());
-    a.model.push("secrets", s.into_node());
+    let mut s = Secret::new(r.head());
+    s.kms_key = r.get("KmsKeyId").cloned();
+    a.model.add(s);
 }
 
 pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut m = r.item();
-    m.set_opt(
-        "workflow_type",
-        r.get("StateMachineType").or_else(|| r.get("Type")).cloned(),
-    );
+    let mut m = StateMachine::new(r.head());
+    m.workflow_type = r.get("StateMachineType").or_else(|| r.get("Type")).cloned();
     let tracing = r
         .path(&["TracingConfiguration", "Enabled"])
         .or_else(|| r.path(&["Tracing", "Enabled"]));
-    m.set_opt("tracing", boolean(tracing));
+    m.tracing = boolean(tracing);
     if let Some(l) = r.get("LoggingConfiguration").or_else(|| r.get("Logging")) {
         let mut fields = Vec::new();
         if let Some(v) = l.get("Level") {
@@ -606,10 +543,10 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(v) = l.get("Destinations") {
             fields.push(("destinations", v.clone()));
         }
-        m.set("logging", map_of(fields, l.span));
+        m.logging = Some(map_of(fields, l.span));
     }
     if let Some(e) = r.get("EncryptionConfiguration").filter(|n| n.is_unknown()) {
-        m.set("encryption", e.clone());
+        m.encryption = Some(e.clone());
     } else if let Some(e) = r.get("EncryptionConfiguration") {
         let mut fields = Vec::new();
         if let Some(v) = e.get("Type") {
@@ -618,7 +555,7 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(v) = e.get("KmsKeyId") {
             fields.push(("kms_key", v.clone()));
         }
-        m.set("encryption", map_of(fields, e.span));
+        m.encryption = Some(map_of(fields, e.span));
     }
     let definition = match r.get("Definition") {
         Some(d) => Some(d.clone()),
@@ -626,27 +563,25 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             Some(text) => crate::parse::json::parse(text, s.span.file)
                 .ok()
                 .map(|mut n| {
-                    iam::respan(&mut n, s.span);
+                    n.respan(s.span);
                     n
                 }),
             None => None,
         }),
     };
-    m.set_opt("definition", definition);
-    a.model.push("state_machines", m.into_node());
+    m.definition = definition;
+    a.model.add(m);
 }
 
 fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
-    let mut api = r.item();
-    api.set("kind", Node::string(kind, r.span));
+    let mut api = Api::new(r.head());
+    api.kind = Some(Node::string(kind, r.span));
     // A REST API lists one endpoint type: `EDGE`, `REGIONAL` or `PRIVATE`.
-    api.set_opt(
-        "endpoint_type",
-        r.path(&["EndpointConfiguration", "Types"])
-            .map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t))
-            .cloned(),
-    );
-    a.model.push("apis", api.into_node());
+    api.endpoint_type = r
+        .path(&["EndpointConfiguration", "Types"])
+        .map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t))
+        .cloned();
+    a.model.add(api);
 }
 
 /// A deployment with `StageName` creates that stage, configured by its
@@ -656,13 +591,13 @@ fn rest_deployment(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         return;
     };
     let id = api.as_str().unwrap_or("").to_string();
-    a.updates.push(("apis", id.clone(), "stage", n.clone()));
+    a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     if let Some(t) = boolean(r.path(&["StageDescription", "TracingEnabled"])) {
-        a.updates.push(("apis", id.clone(), "tracing", t));
+        a.updates.push(update!(Api, id.clone(), tracing, t));
     }
     if let Some(l) = r.path(&["StageDescription", "AccessLogSetting"]) {
         a.updates
-            .push(("apis", id, "access_logging", Node::bool(true, l.span)));
+            .push(update!(Api, id, access_logging, Node::bool(true, l.span)));
     }
 }
 
@@ -672,14 +607,14 @@ fn rest_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     let id = api.as_str().unwrap_or("").to_string();
     if let Some(n) = r.get("StageName") {
-        a.updates.push(("apis", id.clone(), "stage", n.clone()));
+        a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }
     if let Some(t) = boolean(r.get("TracingEnabled")) {
-        a.updates.push(("apis", id.clone(), "tracing", t));
+        a.updates.push(update!(Api, id.clone(), tracing, t));
     }
     if let Some(l) = r.get("AccessLogSetting") {
         a.updates
-            .push(("apis", id, "access_logging", Node::bool(true, l.span)));
+            .push(update!(Api, id, access_logging, Node::bool(true, l.span)));
     }
 }
 
@@ -689,44 +624,41 @@ fn http_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     let id = api.as_str().unwrap_or("").to_string();
     if let Some(n) = r.get("StageName") {
-        a.updates.push(("apis", id.clone(), "stage", n.clone()));
+        a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }
     if let Some(l) = r.get("AccessLogSettings") {
         a.updates
-            .push(("apis", id, "access_logging", Node::bool(true, l.span)));
+            .push(update!(Api, id, access_logging, Node::bool(true, l.span)));
     }
 }
 
 fn rest_method(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut route = r.item();
-    route.set_opt("api", a.link_or_value(r.get("RestApiId")));
-    route.set_opt("method", r.get("HttpMethod").cloned());
-    route.set_opt("authorization_type", r.get("AuthorizationType").cloned());
-    route.set_opt("authorizer", a.link_or_value(r.get("AuthorizerId")));
-    route.set_opt("api_key_required", boolean(r.get("ApiKeyRequired")));
-    route.set_opt("function", a.link(r.path(&["Integration", "Uri"])));
-    route.set_opt(
-        "integration_timeout_ms",
-        num(r.path(&["Integration", "TimeoutInMillis"])),
-    );
-    a.model.push("routes", route.into_node());
+    let mut route = Route::new(r.head());
+    route.api = a.link_or_value(r.get("RestApiId"));
+    route.method = r.get("HttpMethod").cloned();
+    route.authorization_type = r.get("AuthorizationType").cloned();
+    route.authorizer = a.link_or_value(r.get("AuthorizerId"));
+    route.api_key_required = boolean(r.get("ApiKeyRequired"));
+    route.function = a.link(r.path(&["Integration", "Uri"]));
+    route.integration_timeout_ms = num(r.path(&["Integration", "TimeoutInMillis"]));
+    a.model.add(route);
 }
 
 fn http_route(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut route = r.item();
-    route.set_opt("api", a.link_or_value(r.get("ApiId")));
+    let mut route = Route::new(r.head());
+    route.api = a.link_or_value(r.get("ApiId"));
     if let Some(key) = r.get("RouteKey") {
         if let Some(s) = key.as_str() {
             let (method, path) = s.split_once(' ').unwrap_or((s, ""));
-            route.set("method", Node::string(method, key.span));
-            route.set("path", Node::string(path, key.span));
+            route.method = Some(Node::string(method, key.span));
+            route.path = Some(Node::string(path, key.span));
         }
     }
-    route.set_opt("authorization_type", r.get("AuthorizationType").cloned());
-    route.set_opt("authorizer", a.link_or_value(r.get("AuthorizerId")));
-    route.set_opt("api_key_required", boolean(r.get("ApiKeyRequired")));
-    route.set_opt("integration", a.link(r.get("Target")));
-    a.model.push("routes", route.into_node());
+    route.authorization_type = r.get("AuthorizationType").cloned();
+    route.authorizer = a.link_or_value(r.get("AuthorizerId"));
+    route.api_key_required = boolean(r.get("ApiKeyRequired"));
+    route.integration = a.link(r.get("Target"));
+    a.model.add(route);
 }
 
 fn http_integration(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -735,11 +667,11 @@ fn http_integration(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, policy: Option<&Node>) {
-    let mut d = r.item();
-    d.set("kind", Node::string(kind, r.span));
-    d.set_opt("domain_name", r.get("DomainName").cloned());
-    d.set_opt("security_policy", policy.cloned());
-    a.model.push("domains", d.into_node());
+    let mut d = Domain::new(r.head());
+    d.kind = Some(Node::string(kind, r.span));
+    d.domain_name = r.get("DomainName").cloned();
+    d.security_policy = policy.cloned();
+    a.model.add(d);
 }
 
 /// Cross-resource links that need every resource adapted first.
@@ -760,22 +692,21 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
             ))
         })
         .collect();
-    for route in a.model.items_mut("routes") {
-        let Some(integ) = route
-            .get("integration")
-            .and_then(Node::as_str)
-            .map(str::to_string)
-        else {
+    for route in a.model.items("routes") {
+        let (Some(id), Some(integ)) = (
+            crate::model::item_id(route),
+            route.get("integration").and_then(Node::as_str),
+        ) else {
             continue;
         };
-        if let Some((_, f, t)) = integrations.iter().find(|(id, _, _)| *id == integ) {
+        if let Some((_, f, t)) = integrations.iter().find(|(i, _, _)| i == integ) {
             if let Some(f) = f {
-                crate::model::set_field(route, "function", f.clone());
+                a.updates.push(update!(Route, id, function, f.clone()));
             }
             if let Some(t) = t {
-                crate::model::set_field(route, "integration_timeout_ms", t.clone());
+                a.updates
+                    .push(update!(Route, id, integration_timeout_ms, t.clone()));
             }
         }
     }
-    let _ = Item::new;
 }

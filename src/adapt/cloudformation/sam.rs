@@ -2,10 +2,13 @@
 //! implicit resources SAM creates (execution roles, APIs, routes, function
 //! URLs, event source mappings).
 
-use super::resources::{boolean, num, state_machine, table_encryption};
+use super::resources::{boolean, lambda_function, num, state_machine, table_encryption};
 use super::{Adapter, Res};
 use crate::adapt::{iam, sam_policy};
-use crate::model::{map_of, Item};
+use crate::model::collections::{
+    update, Api, Domain, EventSourceMapping, FunctionUrl, Head, Role, Route, Table,
+};
+use crate::model::map_of;
 use crate::parse::{Map, Node, Value};
 use crate::source::Span;
 
@@ -63,9 +66,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Serverless::Api" => api(a, r, "rest"),
         "AWS::Serverless::HttpApi" => api(a, r, "http"),
         "AWS::Serverless::SimpleTable" => {
-            let mut t = r.item();
-            t.set_opt("encryption", table_encryption(r));
-            a.model.push("tables", t.into_node());
+            let mut t = Table::new(r.head());
+            t.encryption = table_encryption(r);
+            a.model.add(t);
         }
         "AWS::Serverless::StateMachine" => {
             state_machine(a, r);
@@ -78,24 +81,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut f = r.item();
-    f.set_opt("runtime", r.get("Runtime").cloned());
-    f.set_opt("handler", r.get("Handler").cloned());
-    f.set_opt("package_type", r.get("PackageType").cloned());
-    f.set_opt("timeout", num(r.get("Timeout")));
-    f.set_opt("memory_size", num(r.get("MemorySize")));
-    f.set_opt("tracing", r.get("Tracing").cloned());
-    f.set_opt(
-        "environment",
-        r.path(&["Environment", "Variables"]).cloned(),
-    );
-    f.set_opt("kms_key", r.get("KmsKeyArn").cloned());
-    f.set_opt("code_uri", r.get("CodeUri").cloned());
-    f.set_opt("architectures", r.get("Architectures").cloned());
-    f.set_opt(
-        "reserved_concurrency",
-        num(r.get("ReservedConcurrentExecutions")),
-    );
+    let mut f = lambda_function(r);
+    f.tracing = r.get("Tracing").cloned();
+    f.code_uri = r.get("CodeUri").cloned();
     let on_failure = r
         .path(&[
             "EventInvokeConfig",
@@ -104,7 +92,7 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             "Destination",
         ])
         .or_else(|| r.path(&["DeadLetterQueue", "TargetArn"]));
-    f.set_opt("on_failure", a.link_or_value(on_failure));
+    f.on_failure = a.link_or_value(on_failure);
     if on_failure.is_none() {
         // `OnFailure: {Type: SQS}` without a Destination: SAM creates the
         // queue (topic), referenced as `<Function>.DestinationQueue`.
@@ -120,25 +108,22 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             _ => None,
         };
         if let (Some(t), Some(part)) = (t, generated) {
-            f.set(
-                "on_failure",
-                Node::string(format!("{}.{part}", r.id), t.span),
-            );
+            f.on_failure = Some(Node::string(format!("{}.{part}", r.id), t.span));
         }
     }
     if r.get("EventInvokeConfig").is_some() {
         // An invoke config only matters for asynchronous invocation.
-        f.set("async_invoked", Node::bool(true, r.span));
+        f.async_invoked = Some(Node::bool(true, r.span));
     }
 
     let role_id = match r.get("Role") {
         Some(role) => {
-            f.set_opt("role", a.link_or_value(Some(role)));
+            f.role = a.link_or_value(Some(role));
             None
         }
         None => {
             let id = format!("{}Role", r.id);
-            f.set("role", Node::string(&id, r.span));
+            f.role = Some(Node::string(&id, r.span));
             Some(id)
         }
     };
@@ -159,18 +144,18 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
     }
     if is_async {
-        f.set("async_invoked", Node::bool(true, r.span));
+        f.async_invoked = Some(Node::bool(true, r.span));
     }
-    f.set("events", Node::seq(events, r.span));
-    a.model.push("functions", f.into_node());
+    f.events = Some(Node::seq(events, r.span));
+    a.model.add(f);
 
     if let Some(url) = r.get("FunctionUrlConfig") {
         let id = format!("{}/Url", r.id);
-        let mut u = Item::new(&id, &id, "AWS::Lambda::Url", "aws", url.span);
-        u.set("function", Node::string(r.id, r.span));
-        u.set_opt("auth_type", url.get("AuthType").cloned());
-        u.set_opt("cors", url.get("Cors").cloned());
-        a.model.push("function_urls", u.into_node());
+        let mut u = FunctionUrl::new(Head::aws(&id, "AWS::Lambda::Url", url.span));
+        u.function = Some(Node::string(r.id, r.span));
+        u.auth_type = url.get("AuthType").cloned();
+        u.cors = url.get("Cors").cloned();
+        a.model.add(u);
     }
 
     if role_id.is_some() {
@@ -187,7 +172,7 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 /// its `Policies` (managed names, policy templates, inline documents).
 fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit: &[&str]) {
     let role_id = format!("{}Role", r.id);
-    let mut role = Item::new(&role_id, &role_id, "AWS::IAM::Role", "aws", r.span);
+    let mut role = Role::new(Head::aws(&role_id, "AWS::IAM::Role", r.span));
     let assume = map_of(
         vec![
             ("effect", Node::string("Allow", r.span)),
@@ -208,14 +193,11 @@ fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit:
         ],
         r.span,
     );
-    role.set(
-        "assume_role_policy",
-        map_of(
-            vec![("statements", Node::seq(vec![assume], r.span))],
-            r.span,
-        ),
-    );
-    role.set("implicit", Node::bool(true, r.span));
+    role.assume_role_policy = Some(map_of(
+        vec![("statements", Node::seq(vec![assume], r.span))],
+        r.span,
+    ));
+    role.implicit = Some(Node::bool(true, r.span));
 
     let policies = r.get("Policies").map(iam::as_array);
     let entries: Vec<Node> = policies
@@ -260,21 +242,19 @@ fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit:
         }
     }
     let managed_node = Node::seq(managed, r.span);
-    role.set("managed_policy_arns", managed_node.clone());
-    a.model.push("roles", role.into_node());
+    role.managed_policy_arns = Some(managed_node.clone());
+    a.model.add(role);
     a.attach_managed(&role_id, Some(&managed_node));
     for (i, _, origin, statements) in docs {
         let span = entries.get(i).map_or(r.span, |e| e.span);
-        a.push_policy(
-            format!("{}/Policies/{i}", r.id),
-            "AWS::IAM::Policy",
-            span,
+        let id = format!("{}/Policies/{i}", r.id);
+        a.model.add(iam::policy(
+            Head::aws(&id, "AWS::IAM::Policy", span),
             "identity",
             &origin,
             vec![Node::string(&role_id, r.span)],
-            None,
             statements,
-        );
+        ));
     }
 }
 
@@ -297,13 +277,13 @@ fn event(
             } else {
                 ("ApiId", "ServerlessHttpApi")
             };
-            let mut route = Item::new(
+            let mut route = Route::new(Head::new(
                 &id,
                 name,
                 "AWS::Serverless::Function.Event",
                 "aws",
                 key_span,
-            );
+            ));
             let api = match a.link(p.get(api_key)) {
                 Some(api) => api,
                 None if p.get(api_key).is_some() => {
@@ -314,22 +294,18 @@ fn event(
                     Node::string(implicit, key_span)
                 }
             };
-            route.set("api", api);
-            route.set("function", Node::string(r.id, r.span));
-            route.set(
-                "method",
+            route.api = Some(api);
+            route.function = Some(Node::string(r.id, r.span));
+            route.method = Some(
                 p.get("Method")
                     .cloned()
                     .unwrap_or_else(|| Node::string("ANY", key_span)),
             );
-            route.set_opt("path", p.get("Path").cloned());
-            route.set_opt("authorizer", p.get_path(&["Auth", "Authorizer"]).cloned());
-            route.set_opt(
-                "api_key_required",
-                boolean(p.get_path(&["Auth", "ApiKeyRequired"])),
-            );
-            route.set_opt("integration_timeout_ms", num(p.get("TimeoutInMillis")));
-            a.model.push("routes", route.into_node());
+            route.path = p.get("Path").cloned();
+            route.authorizer = p.get_path(&["Auth", "Authorizer"]).cloned();
+            route.api_key_required = boolean(p.get_path(&["Auth", "ApiKeyRequired"]));
+            route.integration_timeout_ms = num(p.get("TimeoutInMillis"));
+            a.model.add(route);
             false
         }
         "SQS" | "Kinesis" | "DynamoDB" | "MSK" | "MQ" | "SelfManagedKafka" | "DocumentDB" => {
@@ -342,20 +318,20 @@ fn event(
                 "DocumentDB" => ("Cluster", "docdb"),
                 _ => ("KafkaBootstrapServers", "kafka"),
             };
-            let mut m = Item::new(
+            let mut m = EventSourceMapping::new(Head::new(
                 &id,
                 name,
                 "AWS::Lambda::EventSourceMapping",
                 "aws",
                 key_span,
-            );
-            m.set("function", Node::string(r.id, r.span));
+            ));
+            m.function = Some(Node::string(r.id, r.span));
             let source = p.get(source_key);
             // A DynamoDB stream ARN is `!GetAtt Table.StreamArn`: link the table.
-            m.set_opt("source", a.link_or_value(source));
-            m.set("source_type", Node::string(source_type, key_span));
-            m.set_opt("batch_size", num(p.get("BatchSize")));
-            a.model.push("event_source_mappings", m.into_node());
+            m.source = a.link_or_value(source);
+            m.source_type = Some(Node::string(source_type, key_span));
+            m.batch_size = num(p.get("BatchSize"));
+            a.model.add(m);
             false
         }
         // Cognito triggers and Alexa skills invoke synchronously.
@@ -366,52 +342,44 @@ fn event(
 }
 
 fn api(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str) {
-    let mut api = r.item();
-    api.set("kind", Node::string(kind, r.span));
+    let mut api = Api::new(r.head());
+    api.kind = Some(Node::string(kind, r.span));
     api_settings(&mut api, r.props);
-    a.model.push("apis", api.into_node());
+    a.model.add(api);
     if let Some(d) = r.get("Domain") {
         let id = format!("{}/Domain", r.id);
-        let mut dom = Item::new(&id, &id, "AWS::ApiGateway::DomainName", "aws", d.span);
-        dom.set("kind", Node::string(kind, d.span));
-        dom.set_opt("domain_name", d.get("DomainName").cloned());
+        let mut dom = Domain::new(Head::aws(&id, "AWS::ApiGateway::DomainName", d.span));
+        dom.kind = Some(Node::string(kind, d.span));
+        dom.domain_name = d.get("DomainName").cloned();
         // A `Domain` decided at deploy time leaves its policy unknown too.
         let policy = if d.is_unknown() {
             Some(d)
         } else {
             d.get("SecurityPolicy")
         };
-        dom.set_opt("security_policy", policy.cloned());
-        a.model.push("domains", dom.into_node());
+        dom.security_policy = policy.cloned();
+        a.model.add(dom);
     }
 }
 
-fn api_settings(api: &mut Item, p: &Node) {
-    api.set_opt("stage", p.get("StageName").cloned());
+fn api_settings(api: &mut Api, p: &Node) {
+    api.stage = p.get("StageName").cloned();
     // `EndpointConfiguration: PRIVATE` or `{Type: PRIVATE}`.
-    api.set_opt(
-        "endpoint_type",
-        p.get("EndpointConfiguration")
-            .map(|e| e.get("Type").unwrap_or(e))
-            .cloned(),
-    );
-    api.set_opt("tracing", boolean(p.get("TracingEnabled")));
+    api.endpoint_type = p
+        .get("EndpointConfiguration")
+        .map(|e| e.get("Type").unwrap_or(e))
+        .cloned();
+    api.tracing = boolean(p.get("TracingEnabled"));
     if let Some(l) = p
         .get("AccessLogSetting")
         .or_else(|| p.get("AccessLogSettings"))
     {
-        api.set("access_logging", Node::bool(true, l.span));
+        api.access_logging = Some(Node::bool(true, l.span));
     }
-    api.set_opt(
-        "default_authorizer",
-        p.get_path(&["Auth", "DefaultAuthorizer"]).cloned(),
-    );
-    api.set_opt(
-        "api_key_required",
-        boolean(p.get_path(&["Auth", "ApiKeyRequired"])),
-    );
+    api.default_authorizer = p.get_path(&["Auth", "DefaultAuthorizer"]).cloned();
+    api.api_key_required = boolean(p.get_path(&["Auth", "ApiKeyRequired"]));
     if let Some(d) = p.get("DefinitionBody").or_else(|| p.get("DefinitionUri")) {
-        api.set("has_definition", Node::bool(true, d.span));
+        api.has_definition = Some(Node::bool(true, d.span));
     }
 }
 
@@ -427,19 +395,22 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
         } else {
             ("http", "HttpApi")
         };
-        let mut api = Item::new(&name, &name, "AWS::Serverless::Api", "aws", span);
-        api.set("kind", Node::string(kind, span));
-        api.set("implicit", Node::bool(true, span));
+        let mut api = Api::new(Head::aws(&name, "AWS::Serverless::Api", span));
+        api.kind = Some(Node::string(kind, span));
+        api.implicit = Some(Node::bool(true, span));
         if let Some(g) = a.globals.and_then(|g| g.get(section)) {
             if let Some(g) = a.ctx.resolve(g) {
                 api_settings(&mut api, &g);
             }
         }
-        a.model.push("apis", api.into_node());
+        a.model.add(api);
     }
 
-    let apis: Vec<Node> = a.model.items("apis").to_vec();
-    for route in a.model.items_mut("routes") {
+    let apis = a.model.items("apis");
+    for route in a.model.items("routes") {
+        let Some(id) = crate::model::item_id(route) else {
+            continue;
+        };
         if route.get("type").and_then(Node::as_str) != Some("AWS::Serverless::Function.Event") {
             continue;
         }
@@ -466,10 +437,12 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
                 None => Node::string("NONE", route.span),
             },
         };
-        crate::model::set_field(route, "authorization_type", auth_type);
+        a.updates
+            .push(update!(Route, id, authorization_type, auth_type));
         if route.get("api_key_required").is_none() {
             if let Some(k) = api.and_then(|x| x.get("api_key_required")) {
-                crate::model::set_field(route, "api_key_required", k.clone());
+                a.updates
+                    .push(update!(Route, id, api_key_required, k.clone()));
             }
         }
     }

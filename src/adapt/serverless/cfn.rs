@@ -155,24 +155,25 @@ pub(crate) fn adapt(
     (model, found, facts)
 }
 
-/// Fields the template set on a stub that the generated item lacks.
+/// Fields the template set on a stub that the generated item lacks. The
+/// stubs were built by the typed builders, so every field is one of the
+/// collection's; [`Model::complete`] checks it all the same.
 pub(crate) fn merge_facts(model: &mut Model, facts: StubFacts, rename: &BTreeMap<String, String>) {
     for (c, stub) in facts {
         let Some(id) = item_id(&stub) else { continue };
         let id = rename.get(id).cloned().unwrap_or_else(|| id.to_string());
-        let Some(target) = model.item_mut(c, &id) else {
+        let (Some(target), Some(fields)) = (model.item(c, &id), stub.as_map()) else {
             continue;
         };
-        let Some(fields) = stub.as_map() else {
-            continue;
-        };
-        for e in &fields.entries {
-            if matches!(e.key.as_str(), "id" | "name" | "type" | "cloud") {
-                continue;
-            }
-            if target.get(&e.key).is_none() {
-                crate::model::set_field(target, &e.key, e.value.clone());
-            }
+        let missing: Vec<&crate::parse::Entry> = fields
+            .entries
+            .iter()
+            .filter(|e| !matches!(e.key.as_str(), "id" | "name" | "type" | "cloud"))
+            .filter(|e| target.get(&e.key).is_none())
+            .collect();
+        for e in missing {
+            let done = model.complete(c, &id, &e.key, e.value.clone());
+            debug_assert!(done.is_ok(), "{done:?}");
         }
     }
 }

@@ -12,7 +12,8 @@ use super::provider::{boolean, num};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
-use crate::model::{map_of, Item};
+use crate::model::collections::{Api, Bucket, EventSourceMapping, Head, Resource, Route, Topic};
+use crate::model::map_of;
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -61,7 +62,7 @@ pub(crate) fn function_events(
         let id = format!("{key}/events/{i}");
         let ctx = Event {
             id: &id,
-            owner: "function",
+            by_state_machine: false,
             function: key,
             key_span,
             tspan,
@@ -92,9 +93,9 @@ pub(crate) fn function_events(
 /// One event being adapted.
 struct Event<'a> {
     id: &'a str,
-    /// What `function` names: `function`, or `state_machine` for the
-    /// serverless-step-functions plugin's events.
-    owner: &'static str,
+    /// `function` names a state machine (the serverless-step-functions
+    /// plugin's events): routes start it rather than invoke a function.
+    by_state_machine: bool,
     function: &'a str,
     key_span: Span,
     /// The event type key (`- http:`), where findings about it point.
@@ -103,10 +104,15 @@ struct Event<'a> {
 }
 
 impl Event<'_> {
-    fn route(&self, type_: &str, api: Node) -> Item {
-        let mut r = Item::new(self.id, self.id, type_, "aws", self.tspan);
-        r.set("api", api);
-        r.set(self.owner, Node::string(self.function, self.key_span));
+    fn route(&self, type_: &str, api: Node) -> Route {
+        let mut r = Route::new(Head::aws(self.id, type_, self.tspan));
+        r.api = Some(api);
+        let owner = Some(Node::string(self.function, self.key_span));
+        if self.by_state_machine {
+            r.state_machine = owner;
+        } else {
+            r.function = owner;
+        }
         r
     }
 }
@@ -123,7 +129,7 @@ pub(crate) fn state_machine_route(
 ) {
     let ctx = Event {
         id,
-        owner: "state_machine",
+        by_state_machine: true,
         function: state_machine,
         key_span,
         tspan: event.key_span,
@@ -160,22 +166,19 @@ fn rest_route(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Event<'_>) {
     };
     let mut r = e.route("AWS::ApiGateway::Method", api);
     let (method, path) = method_path(e.value);
-    r.set_opt("method", method);
-    r.set_opt("path", path.map(with_slash));
+    r.method = method;
+    r.path = path.map(with_slash);
     let (auth_type, authorizer) = rest_auth(e.value.get("authorizer"), e.tspan);
-    r.set("authorization_type", auth_type);
-    r.set_opt(
-        "authorizer",
-        authorizer.map(|n| cfn(a, Some(&n)).unwrap_or(n)),
-    );
-    r.set_opt("api_key_required", boolean(e.value.get("private")));
+    r.authorization_type = Some(auth_type);
+    r.authorizer = authorizer.map(|n| cfn(a, Some(&n)).unwrap_or(n));
+    r.api_key_required = boolean(e.value.get("private"));
     if let Some(t) = num(e.value.get("timeout")) {
         let ms = t
             .as_f64()
             .map(|s| Node::number((s * 1000.0) as i64, t.span));
-        r.set("integration_timeout_ms", ms.unwrap_or(t));
+        r.integration_timeout_ms = Some(ms.unwrap_or(t));
     }
-    a.model.push("routes", r.into_node());
+    a.model.add(r);
 }
 
 /// A REST authorizer: `aws_iam`, a function name or ARN (Lambda, Cognito),
@@ -230,21 +233,18 @@ fn http_route(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Event<'_>) {
         || (catch_all(&method) && path.is_none())
     {
         // `httpApi: '*'` is the `$default` route.
-        r.set("method", Node::string("$default", e.value.span));
+        r.method = Some(Node::string("$default", e.value.span));
     } else {
-        r.set_opt(
-            "method",
-            method.map(|m| match m.as_str() {
-                Some("*") => Node::string("ANY", m.span),
-                _ => m,
-            }),
-        );
-        r.set_opt("path", path.map(with_slash));
+        r.method = method.map(|m| match m.as_str() {
+            Some("*") => Node::string("ANY", m.span),
+            _ => m,
+        });
+        r.path = path.map(with_slash);
     }
     let (auth_type, authorizer) = http_auth(svc, e.value.get("authorizer"), e.tspan);
-    r.set("authorization_type", auth_type);
-    r.set_opt("authorizer", authorizer);
-    a.model.push("routes", r.into_node());
+    r.authorization_type = Some(auth_type);
+    r.authorizer = authorizer;
+    a.model.add(r);
 }
 
 /// An HTTP API authorizer: `{type: aws_iam}`, `{name}` of one defined in
@@ -283,20 +283,14 @@ fn ws_route(a: &mut Adapter<'_, '_>, e: &Event<'_>) {
         Some(_) => Some(e.value.clone()),
         None => e.value.get("route").cloned(),
     };
-    r.set_opt("method", route);
+    r.method = route;
     let auth = e.value.get("authorizer").filter(|n| !n.is_null());
-    r.set(
-        "authorization_type",
-        match auth {
-            Some(n) => Node::string("CUSTOM", n.span),
-            None => Node::string("NONE", e.tspan),
-        },
-    );
-    r.set_opt(
-        "authorizer",
-        auth.map(|n| n.get("name").unwrap_or(n).clone()),
-    );
-    a.model.push("routes", r.into_node());
+    r.authorization_type = Some(match auth {
+        Some(n) => Node::string("CUSTOM", n.span),
+        None => Node::string("NONE", e.tspan),
+    });
+    r.authorizer = auth.map(|n| n.get("name").unwrap_or(n).clone());
+    a.model.add(r);
 }
 
 /// `sqs`, `stream`, `kafka`, ... events: an ARN or `{arn, batchSize, type}`.
@@ -319,18 +313,13 @@ fn mapping(a: &mut Adapter<'_, '_>, e: &Event<'_>, kind: Option<&str>) {
     let kind = kind
         .map(str::to_string)
         .or_else(|| stream_kind(a, v, source.as_ref()));
-    let mut m = Item::new(
-        e.id,
-        e.id,
-        "AWS::Lambda::EventSourceMapping",
-        "aws",
-        e.tspan,
-    );
-    m.set("function", Node::string(e.function, e.key_span));
-    m.set_opt("source", source);
-    m.set_opt("source_type", kind.map(|k| Node::string(k, e.tspan)));
-    m.set_opt("batch_size", num(v.get("batchSize")));
-    a.model.push("event_source_mappings", m.into_node());
+    let mut m =
+        EventSourceMapping::new(Head::aws(e.id, "AWS::Lambda::EventSourceMapping", e.tspan));
+    m.function = Some(Node::string(e.function, e.key_span));
+    m.source = source;
+    m.source_type = kind.map(|k| Node::string(k, e.tspan));
+    m.batch_size = num(v.get("batchSize"));
+    a.model.add(m);
 }
 
 /// A `stream` event's kind: its `type`, or what its ARN or resource is.
@@ -381,27 +370,24 @@ pub(crate) fn adapt(
             HTTP_API => ("http", "AWS::ApiGatewayV2::Api", "httpApi"),
             _ => ("websocket", "AWS::ApiGatewayV2::Api", "websocket"),
         };
-        let mut api = Item::new(id, &api_name(svc), type_, "aws", span);
-        api.set("kind", Node::string(kind, span));
+        let mut api = Api::new(Head::new(id, &api_name(svc), type_, "aws", span));
+        api.kind = Some(Node::string(kind, span));
         let stage = match (kind, &svc.stage) {
             ("http", _) => Some("$default".to_string()),
             (_, s) => s.clone(),
         };
-        api.set_opt("stage", stage.map(|s| Node::string(s, span)));
+        api.stage = stage.map(|s| Node::string(s, span));
         if kind == "rest" {
-            api.set_opt("tracing", boolean(p.path(&["tracing", "apiGateway"])));
+            api.tracing = boolean(p.path(&["tracing", "apiGateway"]));
             let endpoint = p.get("endpointType").map(|n| match n.as_str() {
                 Some(s) => Node::string(s.to_ascii_uppercase(), n.span),
                 None => n.clone(),
             });
-            api.set_opt("endpoint_type", endpoint);
+            api.endpoint_type = endpoint;
             if let Some(o) = overrides.get(id).and_then(|o| a.ctx.resolve(o)) {
                 let t = o.get_path(&["EndpointConfiguration", "Types"]);
-                api.set_opt(
-                    "endpoint_type",
-                    t.map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t))
-                        .cloned(),
-                );
+                let first = t.map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t));
+                super::functions::override_with(&mut api.endpoint_type, first.cloned());
             }
             rest_resource_policy(a, svc, id);
         }
@@ -411,10 +397,10 @@ pub(crate) fn adapt(
                 _ => l.as_bool().unwrap_or(false) || l.is_unknown(),
             };
             if on {
-                api.set("access_logging", Node::bool(true, l.span));
+                api.access_logging = Some(Node::bool(true, l.span));
             }
         }
-        a.model.push("apis", api.into_node());
+        a.model.add(api);
     }
     s3_buckets(a, svc);
     sns_topics(a, svc, overrides);
@@ -437,16 +423,19 @@ fn rest_resource_policy(a: &mut Adapter<'_, '_>, svc: &Service<'_>, api: &str) {
         // Statements only known at deploy time: no policy to judge.
         _ => return,
     };
-    a.push_policy(
-        format!("{api}/Policy"),
-        "AWS::ApiGateway::RestApi",
-        e.key_span,
-        "resource",
-        "resource_policy",
-        vec![Node::string(api, e.key_span)],
-        Some("execute-api"),
-        Node::seq(list, resolved.span),
-    );
+    {
+        a.model.add(iam::resource_policy(
+            Head::aws(
+                &format!("{api}/Policy"),
+                "AWS::ApiGateway::RestApi",
+                e.key_span,
+            ),
+            "resource_policy",
+            vec![Node::string(api, e.key_span)],
+            "execute-api",
+            Node::seq(list, resolved.span),
+        ));
+    }
 }
 
 /// The `resourcePolicy` entry of a map, when set.
@@ -496,18 +485,18 @@ fn sns_topics(a: &mut Adapter<'_, '_>, svc: &Service<'_>, overrides: &BTreeMap<S
                 continue;
             }
             let text = name.as_str().unwrap_or_default();
-            let mut t = Item::new(&id, text, "AWS::SNS::Topic", "aws", name.span);
+            let mut t = Topic::new(Head::new(&id, text, "AWS::SNS::Topic", "aws", name.span));
             let mut props = vec![("TopicName", name.clone())];
             if let Some(o) = overrides.get(&id).and_then(|o| a.ctx.resolve(o)) {
                 if let Some(k) = o.get("KmsMasterKeyId") {
-                    t.set("kms_key", k.clone());
+                    t.kms_key = Some(k.clone());
                     props.push(("KmsMasterKeyId", k.clone()));
                 }
             }
-            a.model.push("topics", t.into_node());
-            let mut raw = Item::new(&id, text, "AWS::SNS::Topic", "aws", name.span);
-            raw.set("properties", map_of(props, name.span));
-            a.model.push("resources", raw.into_node());
+            a.model.add(t);
+            let mut raw = Resource::new(Head::new(&id, text, "AWS::SNS::Topic", "aws", name.span));
+            raw.properties = Some(map_of(props, name.span));
+            a.model.add(raw);
         }
     }
 }
@@ -537,15 +526,13 @@ fn s3_buckets(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
             if !seen.insert(id.clone()) || a.type_of(&id).is_some() {
                 continue;
             }
-            let mut b = Item::new(&id, name, "AWS::S3::Bucket", "aws", bucket.span);
-            b.set("bucket_name", bucket.clone());
-            a.model.push("buckets", b.into_node());
-            let mut raw = Item::new(&id, name, "AWS::S3::Bucket", "aws", bucket.span);
-            raw.set(
-                "properties",
-                map_of(vec![("BucketName", bucket.clone())], bucket.span),
-            );
-            a.model.push("resources", raw.into_node());
+            let mut b = Bucket::new(Head::new(&id, name, "AWS::S3::Bucket", "aws", bucket.span));
+            b.bucket_name = Some(bucket.clone());
+            a.model.add(b);
+            let mut raw =
+                Resource::new(Head::new(&id, name, "AWS::S3::Bucket", "aws", bucket.span));
+            raw.properties = Some(map_of(vec![("BucketName", bucket.clone())], bucket.span));
+            a.model.add(raw);
         }
     }
 }

@@ -10,7 +10,8 @@ use super::provider::{boolean, custom_role, lambda_trust, merge_maps, num, traci
 use super::{events, normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
-use crate::model::{map_of, Item, Model};
+use crate::model::collections::{Bucket, Function, FunctionUrl, Head, LogGroup, Resource, Role};
+use crate::model::{map_of, Model};
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -63,31 +64,35 @@ fn function(
         (None, Some(s), Some(st)) => format!("{s}-{st}-{key}"),
         _ => key.to_string(),
     };
-    let mut f = Item::new(key, &name, "AWS::Lambda::Function", "aws", key_span);
+    let mut f = Function::new(Head::new(
+        key,
+        &name,
+        "AWS::Lambda::Function",
+        "aws",
+        key_span,
+    ));
     if let Some(image) = own("image") {
-        f.set("package_type", Node::string("Image", image.span));
+        f.package_type = Some(Node::string("Image", image.span));
     } else {
-        f.set_opt("runtime", pick("runtime").cloned());
+        f.runtime = pick("runtime").cloned();
     }
-    f.set_opt("handler", own("handler").cloned());
-    f.set_opt("timeout", num(pick("timeout")));
-    f.set_opt("memory_size", num(pick("memorySize")));
+    f.handler = own("handler").cloned();
+    f.timeout = num(pick("timeout"));
+    f.memory_size = num(pick("memorySize"));
     let tracing = own("tracing")
         .map(tracing_mode)
         .or_else(|| p.lambda_tracing());
-    f.set_opt("tracing", tracing);
-    f.set_opt(
-        "environment",
-        merge_maps(p.get("environment"), own("environment")).map(|m| cfn(a, Some(&m)).unwrap_or(m)),
-    );
-    f.set_opt("kms_key", cfn(a, pick("kmsKeyArn")));
+    f.tracing = tracing;
+    f.environment =
+        merge_maps(p.get("environment"), own("environment")).map(|m| cfn(a, Some(&m)).unwrap_or(m));
+    f.kms_key = cfn(a, pick("kmsKeyArn"));
     let arch = pick("architecture");
-    f.set_opt("architectures", arch.map(iam::as_array));
-    f.set_opt("reserved_concurrency", num(own("reservedConcurrency")));
-    f.set_opt("vpc", cfn(a, pick("vpc")));
+    f.architectures = arch.map(iam::as_array);
+    f.reserved_concurrency = num(own("reservedConcurrency"));
+    f.vpc = cfn(a, pick("vpc"));
     if let Some(h) = own("handler") {
         // The Framework packages the service directory (lockfiles included).
-        f.set("code_uri", Node::string(".", h.span));
+        f.code_uri = Some(Node::string(".", h.span));
     }
 
     // The role: the function's own, a per-function one, a custom provider
@@ -111,7 +116,7 @@ fn function(
         uses_shared = true;
         Node::string(SHARED_ROLE, key_span)
     };
-    f.set("role", role);
+    f.role = Some(role);
 
     // Asynchronous invocation settings and failure destinations.
     let on_failure = def
@@ -121,7 +126,7 @@ fn function(
     if let Some(dest) = on_failure {
         let target = dest.get("arn").unwrap_or(dest);
         let linked = destination(a, svc, target);
-        f.set("on_failure", linked);
+        f.on_failure = Some(linked);
     }
     let mut async_invoked = None;
     for k in ["destinations", "maximumRetryAttempts", "maximumEventAge"] {
@@ -131,9 +136,9 @@ fn function(
     }
 
     let (evs, async_event) = events::function_events(a, svc, key, key_span, def);
-    f.set("events", Node::seq(evs, def.span));
+    f.events = Some(Node::seq(evs, def.span));
     if let Some(n) = async_event.or(async_invoked) {
-        f.set("async_invoked", n);
+        f.async_invoked = Some(n);
     }
 
     let generated = format!("{}LambdaFunction", normalize(key));
@@ -141,11 +146,17 @@ fn function(
         apply_function_override(a, &mut f, o);
     }
     framework_defaults(&mut f, key_span);
-    a.model.push("functions", f.into_node());
+    a.model.add(f);
 
-    let mut raw = Item::new(key, &name, "AWS::Lambda::Function", "aws", key_span);
-    raw.set("properties", def.clone());
-    a.model.push("resources", raw.into_node());
+    let mut raw = Resource::new(Head::new(
+        key,
+        &name,
+        "AWS::Lambda::Function",
+        "aws",
+        key_span,
+    ));
+    raw.properties = Some(def.clone());
+    a.model.add(raw);
 
     if let Some(url) = own("url") {
         function_url(a, key, url);
@@ -161,19 +172,19 @@ fn function(
 /// is the Framework's choice. A value written anywhere (the function,
 /// `provider:`, an `extensions:` override), even one that cannot be known,
 /// is kept as written.
-fn framework_defaults(f: &mut Item, key_span: Span) {
+fn framework_defaults(f: &mut Function, key_span: Span) {
     let mut defaults = Vec::new();
-    for (field, value) in [
-        ("timeout", DEFAULT_TIMEOUT),
-        ("memory_size", DEFAULT_MEMORY),
+    for (field, slot, value) in [
+        ("timeout", &mut f.timeout, DEFAULT_TIMEOUT),
+        ("memory_size", &mut f.memory_size, DEFAULT_MEMORY),
     ] {
-        if f.get(field).is_none() {
-            f.set(field, Node::number(value, key_span));
+        if slot.is_none() {
+            *slot = Some(Node::number(value, key_span));
             defaults.push(Node::string(field, key_span));
         }
     }
     if !defaults.is_empty() {
-        f.set("defaults", Node::seq(defaults, key_span));
+        f.defaults = Some(Node::seq(defaults, key_span));
     }
 }
 
@@ -198,24 +209,32 @@ fn destination(a: &Adapter<'_, '_>, svc: &Service<'_>, target: &Node) -> Node {
 
 /// Properties written for `<Fn>LambdaFunction` (`extensions:`) override the
 /// function's settings.
-fn apply_function_override(a: &Adapter<'_, '_>, f: &mut Item, props: &Node) {
+fn apply_function_override(a: &Adapter<'_, '_>, f: &mut Function, props: &Node) {
     let Some(props) = a.ctx.resolve(props) else {
         return;
     };
-    f.set_opt("timeout", num(props.get("Timeout")));
-    f.set_opt("memory_size", num(props.get("MemorySize")));
-    f.set_opt("runtime", props.get("Runtime").cloned());
-    f.set_opt("kms_key", props.get("KmsKeyArn").cloned());
-    f.set_opt(
-        "tracing",
+    override_with(&mut f.timeout, num(props.get("Timeout")));
+    override_with(&mut f.memory_size, num(props.get("MemorySize")));
+    override_with(&mut f.runtime, props.get("Runtime").cloned());
+    override_with(&mut f.kms_key, props.get("KmsKeyArn").cloned());
+    override_with(
+        &mut f.tracing,
         props.get_path(&["TracingConfig", "Mode"]).cloned(),
     );
-    f.set_opt(
-        "on_failure",
+    override_with(
+        &mut f.on_failure,
         a.link_or_value(props.get_path(&["DeadLetterConfig", "TargetArn"])),
     );
     if let Some(vars) = props.get_path(&["Environment", "Variables"]) {
-        f.set_opt("environment", merge_maps(f.get("environment"), Some(vars)));
+        let merged = merge_maps(f.environment.as_ref(), Some(vars));
+        override_with(&mut f.environment, merged);
+    }
+}
+
+/// An override that is written replaces the value; one that is not leaves it.
+pub(crate) fn override_with(field: &mut Option<Node>, value: Option<Node>) {
+    if value.is_some() {
+        *field = value;
     }
 }
 
@@ -228,8 +247,8 @@ fn function_url(a: &mut Adapter<'_, '_>, key: &str, url: &Node) {
         return;
     }
     let id = format!("{key}/Url");
-    let mut u = Item::new(&id, &id, "AWS::Lambda::Url", "aws", url.span);
-    u.set("function", Node::string(key, url.span));
+    let mut u = FunctionUrl::new(Head::aws(&id, "AWS::Lambda::Url", url.span));
+    u.function = Some(Node::string(key, url.span));
     let auth = match url.get("authorizer") {
         Some(n) => match n.as_str() {
             Some(s) if s.eq_ignore_ascii_case("aws_iam") => Node::string("AWS_IAM", n.span),
@@ -239,9 +258,9 @@ fn function_url(a: &mut Adapter<'_, '_>, key: &str, url: &Node) {
         None if url.is_unknown() => url.clone(),
         None => Node::string("NONE", url.span),
     };
-    u.set("auth_type", auth);
-    u.set_opt("cors", url.get("cors").cloned());
-    a.model.push("function_urls", u.into_node());
+    u.auth_type = Some(auth);
+    u.cors = url.get("cors").cloned();
+    a.model.add(u);
 }
 
 fn log_group(
@@ -255,19 +274,25 @@ fn log_group(
 ) {
     let id = format!("{}LogGroup", normalize(key));
     let group = format!("/aws/lambda/{name}");
-    let mut l = Item::new(&id, &group, "AWS::Logs::LogGroup", "aws", key_span);
-    l.set("log_group_name", Node::string(&group, key_span));
-    l.set("function", Node::string(key, key_span));
+    let mut l = LogGroup::new(Head::new(
+        &id,
+        &group,
+        "AWS::Logs::LogGroup",
+        "aws",
+        key_span,
+    ));
+    l.log_group_name = Some(Node::string(&group, key_span));
+    l.function = Some(Node::string(key, key_span));
     let retention = def
         .get("logRetentionInDays")
         .filter(|n| !n.is_null())
         .or_else(|| svc.provider.get("logRetentionInDays"));
-    l.set_opt("retention_days", num(retention));
+    l.retention_days = num(retention);
     if let Some(o) = overrides.get(&id).and_then(|o| a.ctx.resolve(o)) {
-        l.set_opt("retention_days", num(o.get("RetentionInDays")));
-        l.set_opt("kms_key", o.get("KmsKeyId").cloned());
+        override_with(&mut l.retention_days, num(o.get("RetentionInDays")));
+        override_with(&mut l.kms_key, o.get("KmsKeyId").cloned());
     }
-    a.model.push("log_groups", l.into_node());
+    a.model.add(l);
 }
 
 /// Where the generated role's findings point: the provider's IAM settings.
@@ -284,10 +309,10 @@ fn role_span(svc: &Service<'_>) -> Span {
 fn shared_role(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
     let p = &svc.provider;
     let span = role_span(svc);
-    let mut role = Item::new(SHARED_ROLE, SHARED_ROLE, "AWS::IAM::Role", "aws", span);
-    role.set("assume_role_policy", lambda_trust(span));
-    role.set("implicit", Node::bool(true, span));
-    role.set_opt("permissions_boundary", cfn(a, p.permissions_boundary()));
+    let mut role = Role::new(Head::aws(SHARED_ROLE, "AWS::IAM::Role", span));
+    role.assume_role_policy = Some(lambda_trust(span));
+    role.implicit = Some(Node::bool(true, span));
+    role.permissions_boundary = cfn(a, p.permissions_boundary());
     let mut managed: Vec<Node> = p
         .managed_policies()
         .and_then(|m| cfn(a, Some(m)))
@@ -307,8 +332,8 @@ fn shared_role(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         managed.push(Node::string(VPC_POLICY, span));
     }
     let managed = Node::seq(managed, span);
-    role.set("managed_policy_arns", managed.clone());
-    a.model.push("roles", role.into_node());
+    role.managed_policy_arns = Some(managed.clone());
+    a.model.add(role);
     a.attach_managed(SHARED_ROLE, Some(&managed));
     for (path, stmts) in p.statements() {
         push_statements(a, SHARED_ROLE, path, stmts);
@@ -325,10 +350,10 @@ fn function_role(
     stmts: &Node,
     def: &Node,
 ) {
-    let mut role = Item::new(id, id, "AWS::IAM::Role", "aws", stmts.span);
-    role.set("assume_role_policy", lambda_trust(stmts.span));
-    role.set("implicit", Node::bool(true, stmts.span));
-    a.model.push("roles", role.into_node());
+    let mut role = Role::new(Head::aws(id, "AWS::IAM::Role", stmts.span));
+    role.assume_role_policy = Some(lambda_trust(stmts.span));
+    role.implicit = Some(Node::bool(true, stmts.span));
+    a.model.add(role);
     push_statements(a, id, &format!("functions.{key}.iamRoleStatements"), stmts);
     let inherit = def
         .get("iamRoleStatementsInherit")
@@ -357,16 +382,17 @@ pub(crate) fn push_statements(a: &mut Adapter<'_, '_>, role: &str, path: &str, s
         Value::Map(_) => vec![iam::statement(&resolved)],
         _ => return,
     };
-    a.push_policy(
-        format!("{role}/Policies/{path}"),
-        "AWS::IAM::Policy",
-        stmts.span,
+    a.model.add(iam::policy(
+        Head::aws(
+            &format!("{role}/Policies/{path}"),
+            "AWS::IAM::Policy",
+            stmts.span,
+        ),
         "identity",
         "inline",
         vec![Node::string(role, stmts.span)],
-        None,
         Node::seq(list, resolved.span),
-    );
+    ))
 }
 
 /// The bucket the Framework creates for deployment artifacts, modelled when
@@ -383,7 +409,7 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
     }
     let id = "ServerlessDeploymentBucket";
     let span = entry.key_span;
-    let mut b = Item::new(id, id, "AWS::S3::Bucket", "aws", span);
+    let mut b = Bucket::new(Head::aws(id, "AWS::S3::Bucket", span));
     let algorithm = conf
         .get("serverSideEncryption")
         .cloned()
@@ -392,7 +418,7 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
     if let Some(k) = conf.get("sseKMSKeyId") {
         enc.push(("kms_key", k.clone()));
     }
-    b.set("encryption", map_of(enc, span));
+    b.encryption = Some(map_of(enc, span));
     if let Some(block) = boolean(conf.get("blockPublicAccess")) {
         let fields = [
             "block_public_acls",
@@ -403,9 +429,9 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         .iter()
         .map(|k| (*k, block.clone()))
         .collect();
-        b.set("public_access_block", map_of(fields, block.span));
+        b.public_access_block = Some(map_of(fields, block.span));
     }
-    a.model.push("buckets", b.into_node());
+    a.model.add(b);
     if conf.get("skipPolicySetup").and_then(Node::as_bool) == Some(true) {
         return;
     }
@@ -438,16 +464,15 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         ],
         span,
     );
-    a.push_policy(
-        format!("{id}Policy"),
-        "AWS::S3::BucketPolicy",
-        span,
-        "resource",
-        "resource_policy",
-        vec![Node::string(id, span)],
-        Some("s3"),
-        Node::seq(vec![stmt], span),
-    );
+    {
+        a.model.add(iam::resource_policy(
+            Head::aws(&format!("{id}Policy"), "AWS::S3::BucketPolicy", span),
+            "resource_policy",
+            vec![Node::string(id, span)],
+            "s3",
+            Node::seq(vec![stmt], span),
+        ));
+    }
 }
 
 /// Regions named in ARNs in the functions' settings (`arn:aws:sns:eu-west-1:...`).

@@ -234,25 +234,6 @@ fn depth_of(n: &Node) -> usize {
     max
 }
 
-/// Give a subtree the span of the place it is used (values from included
-/// files: their own positions are in another file).
-fn respan(n: &mut Node, span: Span) {
-    let mut stack = vec![n];
-    while let Some(n) = stack.pop() {
-        n.span = span;
-        match &mut n.value {
-            Value::Seq(items) => stack.extend(items.iter_mut()),
-            Value::Map(m) => {
-                for e in &mut m.entries {
-                    e.key_span = span;
-                    stack.push(&mut e.value);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn scalar_text(n: &Node) -> Option<String> {
     match &n.value {
         Value::String(s) => Some(s.clone()),
@@ -873,7 +854,7 @@ impl Resolver<'_> {
         self.in_file -= 1;
         match got {
             Got::Value(mut v) => {
-                respan(&mut v, span);
+                v.respan(span);
                 Got::Value(v)
             }
             other => other,

@@ -10,7 +10,8 @@ use super::functions::{cfn, push_statements};
 use super::provider::{boolean, service_trust};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
-use crate::model::{map_of, Item};
+use crate::model::collections::{Head, Resource, Role, StateMachine};
+use crate::model::map_of;
 use crate::parse::{Entry, Node, Value};
 
 pub(crate) const PLUGIN: &str = "serverless-step-functions";
@@ -60,8 +61,14 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
     let id = logical_id(e);
     let name = own("name").and_then(Node::as_str).unwrap_or(&e.key);
     let span = e.key_span;
-    let mut m = Item::new(&id, name, "AWS::StepFunctions::StateMachine", "aws", span);
-    m.set_opt("workflow_type", own("type").cloned());
+    let mut m = StateMachine::new(Head::new(
+        &id,
+        name,
+        "AWS::StepFunctions::StateMachine",
+        "aws",
+        span,
+    ));
+    m.workflow_type = own("type").cloned();
     // The plugin's schema defaults `enabled` to false and `level` to OFF
     // when the block is written without them.
     if let Some(t) = own("tracingConfig") {
@@ -70,10 +77,10 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
             None if t.is_unknown() => Some(t.clone()),
             None => Some(Node::bool(false, t.span)),
         };
-        m.set_opt("tracing", enabled);
+        m.tracing = enabled;
     }
     if let Some(l) = own("loggingConfig") {
-        m.set("logging", logging(a, l));
+        m.logging = Some(logging(a, l));
     }
     if let Some(enc) = own("encryptionConfig") {
         let node = match &enc.value {
@@ -89,12 +96,9 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
             }
             _ => enc.clone(),
         };
-        m.set("encryption", node);
+        m.encryption = Some(node);
     }
-    m.set_opt(
-        "definition",
-        own("definition").and_then(|d| definition(a, d)),
-    );
+    m.definition = own("definition").and_then(|d| definition(a, d));
 
     let role = match own("role") {
         Some(r) => {
@@ -107,7 +111,7 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
             Node::string(role_id, span)
         }
     };
-    m.set("role", role);
+    m.role = Some(role);
 
     let mut evs = Vec::new();
     if let Some(list) = own("events").and_then(Node::as_seq) {
@@ -128,12 +132,18 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
             }
         }
     }
-    m.set("events", Node::seq(evs, def.span));
-    a.model.push("state_machines", m.into_node());
+    m.events = Some(Node::seq(evs, def.span));
+    a.model.add(m);
 
-    let mut raw = Item::new(&id, name, "AWS::StepFunctions::StateMachine", "aws", span);
-    raw.set("properties", def.clone());
-    a.model.push("resources", raw.into_node());
+    let mut raw = Resource::new(Head::new(
+        &id,
+        name,
+        "AWS::StepFunctions::StateMachine",
+        "aws",
+        span,
+    ));
+    raw.properties = Some(def.clone());
+    a.model.add(raw);
 }
 
 /// `loggingConfig` in the shape CloudFormation's `LoggingConfiguration`
@@ -175,7 +185,7 @@ fn definition(a: &Adapter<'_, '_>, d: &Node) -> Option<Node> {
         Value::String(text) => crate::parse::json::parse(text, d.span.file)
             .ok()
             .map(|mut n| {
-                crate::adapt::iam::respan(&mut n, d.span);
+                n.respan(d.span);
                 n
             }),
         _ => Some(cfn(a, Some(d)).unwrap_or_else(|| d.clone())),
@@ -187,13 +197,10 @@ fn definition(a: &Adapter<'_, '_>, d: &Node) -> Option<Node> {
 /// are not modelled: they grant what each task calls).
 fn generated_role(a: &mut Adapter<'_, '_>, e: &Entry, role_id: &str) {
     let span = e.key_span;
-    let mut role = Item::new(role_id, role_id, "AWS::IAM::Role", "aws", span);
-    role.set(
-        "assume_role_policy",
-        service_trust("states.amazonaws.com", span),
-    );
-    role.set("implicit", Node::bool(true, span));
-    a.model.push("roles", role.into_node());
+    let mut role = Role::new(Head::aws(role_id, "AWS::IAM::Role", span));
+    role.assume_role_policy = Some(service_trust("states.amazonaws.com", span));
+    role.implicit = Some(Node::bool(true, span));
+    a.model.add(role);
     if let Some(stmts) = e.value.get("iamRoleStatements").filter(|n| !n.is_null()) {
         let path = format!("stepFunctions.stateMachines.{}.iamRoleStatements", e.key);
         push_statements(a, role_id, &path, stmts);

@@ -6,8 +6,9 @@
 use super::res::{boolean, num, text, walk};
 use super::{Adapter, Res};
 use crate::adapt::iam;
+use crate::model::collections::{update, EventSourceMapping, Function, FunctionUrl, StateMachine};
 use crate::model::map_of;
-use crate::parse::{Map, Node};
+use crate::parse::Node;
 
 const FUNCTION: &[&str] = &["aws_lambda_function"];
 
@@ -48,34 +49,32 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 fn mark_async(a: &mut Adapter<'_, '_>, f: &Node) {
-    let id = f.as_str().unwrap_or_default().to_string();
-    a.updates
-        .push(("functions", id, "async_invoked", Node::bool(true, f.span)));
+    a.updates.push(crate::adapt::async_invoked(f));
 }
 
 fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut f = r.item();
+    let mut head = r.head();
     // Messages name the function as AWS does; `id` stays the address.
-    if let Some(n) = text(r.get("function_name")).filter(|n| n.as_str().is_some()) {
-        f.set("name", n.clone());
+    if let Some(n) = text(r.get("function_name")) {
+        if let Some(name) = n.as_str() {
+            head = head.with_name(name, n.span);
+        }
     }
-    f.set_opt("runtime", text(r.get("runtime")).cloned());
-    f.set_opt("handler", text(r.get("handler")).cloned());
-    f.set_opt("package_type", text(r.get("package_type")).cloned());
-    f.set_opt("timeout", num(r.get("timeout")));
-    f.set_opt("memory_size", num(r.get("memory_size")));
-    f.set_opt("tracing", r.path(&["tracing_config", "mode"]).cloned());
-    f.set_opt(
-        "environment",
-        r.path(&["environment", "variables"]).cloned(),
-    );
-    f.set_opt("kms_key", text(r.get("kms_key_arn")).cloned());
-    f.set_opt("role", a.link_arg(r, "role", &["aws_iam_role"]));
-    f.set_opt("architectures", r.get("architectures").cloned());
+    let mut f = Function::new(head);
+    f.runtime = text(r.get("runtime")).cloned();
+    f.handler = text(r.get("handler")).cloned();
+    f.package_type = text(r.get("package_type")).cloned();
+    f.timeout = num(r.get("timeout"));
+    f.memory_size = num(r.get("memory_size"));
+    f.tracing = r.path(&["tracing_config", "mode"]).cloned();
+    f.environment = r.path(&["environment", "variables"]).cloned();
+    f.kms_key = text(r.get("kms_key_arn")).cloned();
+    f.role = a.link_arg(r, "role", &["aws_iam_role"]);
+    f.architectures = r.get("architectures").cloned();
     // -1 is the provider's "no reservation".
     if let Some(n) = num(r.get("reserved_concurrent_executions")) {
         if n.as_f64() != Some(-1.0) {
-            f.set("reserved_concurrency", n);
+            f.reserved_concurrency = Some(n);
         }
     }
     let dlq = r.path(&["dead_letter_config", "target_arn"]);
@@ -86,7 +85,7 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             Some(t),
             &["aws_sqs_queue", "aws_sns_topic"],
         );
-        f.set("on_failure", linked.unwrap_or_else(|| t.clone()));
+        f.on_failure = Some(linked.unwrap_or_else(|| t.clone()));
     }
     let code = r
         .get("filename")
@@ -98,82 +97,46 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let uri = format!("s3://{}/{}", b.as_str()?, k.as_str()?);
             Some(Node::string(uri, b.span))
         });
-    f.set_opt("code_uri", code);
-    a.model.push("functions", f.into_node());
+    f.code_uri = code;
+    a.model.add(f);
 }
 
 fn permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let span = r.span;
     let target = a.link_arg(r, "function_name", FUNCTION);
-    let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", span))];
-    if let Some(action) = r.get("action") {
-        stmt.push(("action", iam::as_array(action)));
-    }
-    if let Some(p) = text(r.get("principal")) {
-        let principal = match p.as_str() {
-            Some(s) if s.ends_with(".amazonaws.com") || s.ends_with(".amazonaws.com.cn") => {
-                map_of(vec![("Service", iam::as_array(p))], p.span)
-            }
-            _ => iam::principal(p),
-        };
-        stmt.push(("principal", principal));
-        let linked = target.as_ref().and_then(Node::as_str);
-        if let (Some(s), Some(t)) = (p.as_str(), linked) {
-            if crate::adapt::ASYNC_SERVICES.contains(&s) && a.type_of(t).is_some() {
-                let id = t.to_string();
-                a.updates
-                    .push(("functions", id, "async_invoked", Node::bool(true, p.span)));
-            }
+    let arg = |name: &str| text(r.get(name));
+    let perm = iam::Permission {
+        action: r.get("action"),
+        principal: arg("principal"),
+        source_arn: arg("source_arn"),
+        source_account: arg("source_account"),
+        principal_org_id: arg("principal_org_id"),
+        function_url_auth_type: arg("function_url_auth_type"),
+        event_source_token: arg("event_source_token"),
+    };
+    if let (Some(p), Some(t)) = (
+        perm.async_principal(),
+        target.as_ref().and_then(Node::as_str),
+    ) {
+        if a.type_of(t).is_some() {
+            let v = Node::bool(true, p.span);
+            a.updates.push(update!(Function, t, async_invoked, v));
         }
     }
-    let mut merged = Map::default();
-    for (arg, op, key) in [
-        ("source_arn", "ArnLike", "aws:SourceArn"),
-        ("source_account", "StringEquals", "aws:SourceAccount"),
-        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
-        (
-            "function_url_auth_type",
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-        ),
-        (
-            "event_source_token",
-            "StringEquals",
-            "lambda:EventSourceToken",
-        ),
-    ] {
-        let Some(v) = text(r.get(arg)) else { continue };
-        let entry = map_of(vec![(key, iam::as_array(v))], v.span);
-        match merged.get_mut(op).and_then(Node::as_map_mut) {
-            Some(existing) => {
-                if let Some(m) = entry.as_map() {
-                    existing.entries.extend(m.entries.iter().cloned());
-                }
-            }
-            None => merged.insert(op, v.span, entry),
-        }
-    }
-    if !merged.is_empty() {
-        stmt.push(("condition", Node::map(merged, span)));
-    }
-    a.push_policy(
-        r.id,
-        r.type_,
-        span,
-        "resource",
+    a.model.add(iam::resource_policy(
+        r.head(),
         "lambda_permission",
         target.into_iter().collect(),
-        Some("lambda"),
-        Node::seq(vec![map_of(stmt, span)], span),
-    );
+        "lambda",
+        perm.statement(r.span),
+    ));
 }
 
 fn url(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut u = r.item();
-    u.set_opt("function", a.link_arg(r, "function_name", FUNCTION));
-    u.set_opt("auth_type", r.get("authorization_type").cloned());
-    u.set_opt("cors", r.path(&["cors"]).cloned());
-    a.model.push("function_urls", u.into_node());
+    let mut u = FunctionUrl::new(r.head());
+    u.function = a.link_arg(r, "function_name", FUNCTION);
+    u.auth_type = r.get("authorization_type").cloned();
+    u.cors = r.path(&["cors"]).cloned();
+    a.model.add(u);
 }
 
 /// Event source types by the resource type a mapping's source links to.
@@ -186,8 +149,8 @@ const SOURCES: &[(&str, &str)] = &[
 ];
 
 fn event_source_mapping(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut m = r.item();
-    m.set_opt("function", a.link_arg(r, "function_name", FUNCTION));
+    let mut m = EventSourceMapping::new(r.head());
+    m.function = a.link_arg(r, "function_name", FUNCTION);
     let types: Vec<&str> = SOURCES.iter().map(|(t, _)| *t).collect();
     let source = a.link_arg(r, "event_source_arn", &types);
     let from_link = source
@@ -202,11 +165,11 @@ fn event_source_mapping(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         SOURCES.iter().map(|(_, k)| *k).find(|k| *k == service)
     };
     if let Some(t) = from_link.or_else(from_arn) {
-        m.set("source_type", Node::string(t, r.span));
+        m.source_type = Some(Node::string(t, r.span));
     }
-    m.set_opt("source", source);
-    m.set_opt("batch_size", num(r.get("batch_size")));
-    a.model.push("event_source_mappings", m.into_node());
+    m.source = source;
+    m.batch_size = num(r.get("batch_size"));
+    a.model.add(m);
 }
 
 fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -227,19 +190,20 @@ fn invoke_config(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             ],
         );
         let v = linked.unwrap_or_else(|| dest.clone());
-        a.updates.push(("functions", id.clone(), "on_failure", v));
+        a.updates.push(update!(Function, id.clone(), on_failure, v));
     }
-    a.updates
-        .push(("functions", id, "async_invoked", Node::bool(true, r.span)));
+    a.updates.push(update!(
+        Function,
+        id,
+        async_invoked,
+        Node::bool(true, r.span)
+    ));
 }
 
 fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut m = r.item();
-    m.set_opt("workflow_type", text(r.get("type")).cloned());
-    m.set_opt(
-        "tracing",
-        boolean(r.path(&["tracing_configuration", "enabled"])),
-    );
+    let mut m = StateMachine::new(r.head());
+    m.workflow_type = text(r.get("type")).cloned();
+    m.tracing = boolean(r.path(&["tracing_configuration", "enabled"]));
     if let Some(l) = r.path(&["logging_configuration"]) {
         let mut fields = Vec::new();
         if let Some(v) = walk(l, &["level"]) {
@@ -248,11 +212,11 @@ fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(v) = text(walk(l, &["log_destination"])) {
             fields.push(("destinations", iam::as_array(v)));
         }
-        m.set("logging", map_of(fields, l.span));
+        m.logging = Some(map_of(fields, l.span));
     }
     if let Some(e) = r.path(&["encryption_configuration"]) {
         if e.is_unknown() {
-            m.set("encryption", e.clone());
+            m.encryption = Some(e.clone());
         } else {
             let mut fields = Vec::new();
             if let Some(v) = walk(e, &["type"]) {
@@ -261,15 +225,13 @@ fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             if let Some(v) = text(walk(e, &["kms_key_id"])) {
                 fields.push(("kms_key", v.clone()));
             }
-            m.set("encryption", map_of(fields, e.span));
+            m.encryption = Some(map_of(fields, e.span));
         }
     }
-    m.set_opt(
-        "definition",
-        r.get("definition")
-            .and_then(|d| super::aws_iam::document(a, d)),
-    );
-    a.model.push("state_machines", m.into_node());
+    m.definition = r
+        .get("definition")
+        .and_then(|d| super::aws_iam::document(a, d));
+    a.model.add(m);
 }
 
 /// The code directory behind `filename = data.archive_file.x.output_path`:

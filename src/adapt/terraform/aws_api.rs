@@ -7,6 +7,7 @@
 use super::aws_iam::statements_of;
 use super::res::{boolean, num, text, walk};
 use super::{Adapter, Res};
+use crate::model::collections::{update, Api, Domain, Head, Route};
 use crate::parse::Node;
 use crate::terraform::Resource;
 
@@ -19,12 +20,12 @@ const FUNCTION: &[&str] = &["aws_lambda_function"];
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
         "aws_api_gateway_rest_api" => {
-            let mut api = r.item();
-            api.set("kind", Node::string("rest", r.span));
+            let mut api = Api::new(r.head());
+            api.kind = Some(Node::string("rest", r.span));
             let types = r.path(&["endpoint_configuration", "types"]);
             let first = types.map(|t| t.as_seq().and_then(<[Node]>::first).unwrap_or(t));
-            api.set_opt("endpoint_type", first.cloned());
-            a.model.push("apis", api.into_node());
+            api.endpoint_type = first.cloned();
+            a.model.add(api);
             if r.get("policy").is_some() {
                 let owner = vec![Node::string(r.id, r.span)];
                 resource_policy(a, r, &format!("{}/Policy", r.id), owner);
@@ -35,13 +36,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             resource_policy(a, r, r.id, targets);
         }
         "aws_apigatewayv2_api" => {
-            let mut api = r.item();
+            let mut api = Api::new(r.head());
             let kind = match r.get("protocol_type").and_then(Node::as_str) {
                 Some("WEBSOCKET") => "websocket",
                 _ => "http",
             };
-            api.set("kind", Node::string(kind, r.span));
-            a.model.push("apis", api.into_node());
+            api.kind = Some(Node::string(kind, r.span));
+            a.model.add(api);
         }
         "aws_api_gateway_stage" | "aws_apigatewayv2_stage" => stage(a, r),
         "aws_api_gateway_deployment" => {
@@ -49,49 +50,43 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let api = a.link(r, "rest_api_id", r.get("rest_api_id"), REST);
             if let (Some(api), Some(n)) = (api, text(r.get("stage_name"))) {
                 let id = api.as_str().unwrap_or_default().to_string();
-                a.updates.push(("apis", id, "stage", n.clone()));
+                a.updates.push(update!(Api, id, stage, n.clone()));
             }
         }
         "aws_api_gateway_method" => {
-            let mut route = r.item();
-            route.set_opt("api", a.link_arg(r, "rest_api_id", REST));
-            route.set_opt("method", r.get("http_method").cloned());
+            let mut route = Route::new(r.head());
+            route.api = a.link_arg(r, "rest_api_id", REST);
+            route.method = r.get("http_method").cloned();
             if let Some(p) = rest_path(a, r.r, "resource_id", 0) {
                 let span = r.get("resource_id").map_or(r.span, |n| n.span);
-                route.set("path", Node::string(p, span));
+                route.path = Some(Node::string(p, span));
             }
-            route.set_opt("authorization_type", r.get("authorization").cloned());
-            route.set_opt(
-                "authorizer",
-                a.link_arg(r, "authorizer_id", &["aws_api_gateway_authorizer"]),
-            );
-            route.set_opt("api_key_required", boolean(r.get("api_key_required")));
-            a.model.push("routes", route.into_node());
+            route.authorization_type = r.get("authorization").cloned();
+            route.authorizer = a.link_arg(r, "authorizer_id", &["aws_api_gateway_authorizer"]);
+            route.api_key_required = boolean(r.get("api_key_required"));
+            a.model.add(route);
         }
         "aws_apigatewayv2_route" => {
-            let mut route = r.item();
-            route.set_opt("api", a.link_arg(r, "api_id", HTTP));
+            let mut route = Route::new(r.head());
+            route.api = a.link_arg(r, "api_id", HTTP);
             if let Some(key) = r.get("route_key") {
                 if let Some(s) = key.as_str() {
                     let (method, path) = s.split_once(' ').unwrap_or((s, ""));
-                    route.set("method", Node::string(method, key.span));
-                    route.set("path", Node::string(path, key.span));
+                    route.method = Some(Node::string(method, key.span));
+                    route.path = Some(Node::string(path, key.span));
                 }
             }
-            route.set_opt("authorization_type", r.get("authorization_type").cloned());
-            route.set_opt(
-                "authorizer",
-                a.link_arg(r, "authorizer_id", &["aws_apigatewayv2_authorizer"]),
-            );
-            route.set_opt("api_key_required", boolean(r.get("api_key_required")));
+            route.authorization_type = r.get("authorization_type").cloned();
+            route.authorizer = a.link_arg(r, "authorizer_id", &["aws_apigatewayv2_authorizer"]);
+            route.api_key_required = boolean(r.get("api_key_required"));
             let integration = a.link(
                 r,
                 "target",
                 r.get("target"),
                 &["aws_apigatewayv2_integration"],
             );
-            route.set_opt("integration", integration);
-            a.model.push("routes", route.into_node());
+            route.integration = integration;
+            a.model.add(route);
         }
         "aws_api_gateway_domain_name" => {
             domain(a, r, "rest", r.get("security_policy"));
@@ -114,23 +109,23 @@ fn stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     };
     let id = api.as_str().unwrap_or_default().to_string();
     if let Some(n) = r.get("stage_name").or_else(|| r.get("name")) {
-        a.updates.push(("apis", id.clone(), "stage", n.clone()));
+        a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }
     if let Some(t) = boolean(r.get("xray_tracing_enabled")) {
-        a.updates.push(("apis", id.clone(), "tracing", t));
+        a.updates.push(update!(Api, id.clone(), tracing, t));
     }
     if let Some(l) = r.path(&["access_log_settings"]) {
         a.updates
-            .push(("apis", id, "access_logging", Node::bool(true, l.span)));
+            .push(update!(Api, id, access_logging, Node::bool(true, l.span)));
     }
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, policy: Option<&Node>) {
-    let mut d = r.item();
-    d.set("kind", Node::string(kind, r.span));
-    d.set_opt("domain_name", r.get("domain_name").cloned());
-    d.set_opt("security_policy", text(policy).cloned());
-    a.model.push("domains", d.into_node());
+    let mut d = Domain::new(r.head());
+    d.kind = Some(Node::string(kind, r.span));
+    d.domain_name = r.get("domain_name").cloned();
+    d.security_policy = text(policy).cloned();
+    a.model.add(d);
 }
 
 /// The path of a REST resource (`/orders/{id}`), following `parent_id`;
@@ -172,18 +167,19 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
             _ => {}
         }
     }
-    for route in a.model.items_mut("routes") {
-        let id = crate::model::item_id(route).unwrap_or_default().to_string();
+    for route in a.model.items("routes") {
+        let id = crate::model::item_id(route).unwrap_or_default();
         let key = route
             .get("integration")
             .and_then(Node::as_str)
-            .map_or(id, str::to_string);
-        if let Some((_, f, t)) = found.iter().find(|(k, _, _)| *k == key) {
+            .unwrap_or(id);
+        if let Some((_, f, t)) = found.iter().find(|(k, _, _)| k == key) {
             if let Some(f) = f {
-                crate::model::set_field(route, "function", f.clone());
+                a.updates.push(update!(Route, id, function, f.clone()));
             }
             if let Some(t) = t {
-                crate::model::set_field(route, "integration_timeout_ms", t.clone());
+                a.updates
+                    .push(update!(Route, id, integration_timeout_ms, t.clone()));
             }
         }
     }
@@ -233,14 +229,11 @@ fn rest_method_of(a: &Adapter<'_, '_>, integ: &Resource) -> Option<String> {
 /// `AWS::ApiGateway::RestApi` would be.
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, id: &str, targets: Vec<Node>) {
     let statements = statements_of(a, r, "policy");
-    a.push_policy(
-        id,
-        r.type_,
-        r.span,
-        "resource",
+    a.model.add(crate::adapt::iam::resource_policy(
+        Head::aws(id, r.type_, r.span),
         "resource_policy",
         targets,
-        Some(API_POLICY_TARGET),
+        API_POLICY_TARGET,
         statements,
-    );
+    ));
 }

@@ -7,6 +7,9 @@
 use super::aws_iam::{document, statements_of};
 use super::res::{boolean, num, present, text, walk};
 use super::{Adapter, Res};
+use crate::model::collections::{
+    append, update, Bucket, Head, Key, LogGroup, Queue, Secret, Stream, Table, Topic, Update,
+};
 use crate::model::map_of;
 use crate::parse::Node;
 
@@ -21,7 +24,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 .first()
                 .and_then(|x| walk(x, &["apply_server_side_encryption_by_default"]));
             if let Some(def) = def {
-                update_bucket(a, r, "encryption", bucket_encryption(def));
+                update_bucket(a, r, |id| {
+                    update!(Bucket, id, encryption, bucket_encryption(def))
+                });
             }
         }
         "aws_s3_bucket_versioning" => {
@@ -30,19 +35,23 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                     Some(st) => Node::bool(st == "Enabled", s.span),
                     None => s.clone(),
                 };
-                update_bucket(a, r, "versioning", v);
+                update_bucket(a, r, |id| update!(Bucket, id, versioning, v));
             }
         }
         "aws_s3_bucket_public_access_block" => {
-            update_bucket(a, r, "public_access_block", public_access_block(r));
+            update_bucket(a, r, |id| {
+                update!(Bucket, id, public_access_block, public_access_block(r))
+            });
         }
         "aws_s3_bucket_logging" => {
             let at = r.get("target_bucket").map_or(r.span, |n| n.span);
-            update_bucket(a, r, "logging", Node::bool(true, at));
+            update_bucket(a, r, |id| {
+                update!(Bucket, id, logging, Node::bool(true, at))
+            });
         }
         "aws_s3_bucket_acl" => {
             if let Some(acl) = text(r.get("acl")) {
-                update_bucket(a, r, "access_control", acl.clone());
+                update_bucket(a, r, |id| update!(Bucket, id, access_control, acl.clone()));
             }
         }
         "aws_s3_bucket_policy" => resource_policy(a, r, "bucket", BUCKET, "s3"),
@@ -55,46 +64,47 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 let q = a.link(r, "queue_url", r.get("queue_url"), &["aws_sqs_queue"]);
                 if let Some(q) = q.as_ref().and_then(Node::as_str) {
                     let id = q.to_string();
-                    a.updates.push(("queues", id, "dead_letter_target", target));
+                    a.updates
+                        .push(update!(Queue, id, dead_letter_target, target));
                 }
             }
         }
         "aws_sns_topic" => {
-            let mut t = r.item();
-            t.set_opt("kms_key", text(r.get("kms_master_key_id")).cloned());
-            a.model.push("topics", t.into_node());
+            let mut t = Topic::new(r.head());
+            t.kms_key = text(r.get("kms_master_key_id")).cloned();
+            a.model.add(t);
             if let Some(p) = r.get("policy") {
                 own_policy(a, r, p, "sns");
             }
         }
         "aws_sns_topic_policy" => resource_policy(a, r, "arn", &["aws_sns_topic"], "sns"),
         "aws_kinesis_stream" => {
-            let mut s = r.item();
+            let mut s = Stream::new(r.head());
             if let Some(t) = text(r.get("encryption_type")) {
                 let mut fields = vec![("type", t.clone())];
                 if let Some(k) = text(r.get("kms_key_id")) {
                     fields.push(("kms_key", k.clone()));
                 }
-                s.set("encryption", map_of(fields, t.span));
+                s.encryption = Some(map_of(fields, t.span));
             }
-            a.model.push("streams", s.into_node());
+            a.model.add(s);
         }
         "aws_cloudwatch_log_group" => {
-            let mut l = r.item();
+            let mut l = LogGroup::new(r.head());
             // 0 is the provider's "never expire", the same as not setting it.
             if let Some(n) = num(r.get("retention_in_days")) {
                 if n.as_f64() != Some(0.0) {
-                    l.set("retention_days", n);
+                    l.retention_days = Some(n);
                 }
             }
-            l.set_opt("kms_key", text(r.get("kms_key_id")).cloned());
+            l.kms_key = text(r.get("kms_key_id")).cloned();
             // Written but null, 0 or "": findings about the property being
             // missing point at that value (and say through which variable).
-            for (arg, field) in [
-                ("retention_in_days", "retention_days"),
-                ("kms_key_id", "kms_key"),
+            for (arg, field, set) in [
+                ("retention_in_days", "retention_days", &l.retention_days),
+                ("kms_key_id", "kms_key", &l.kms_key),
             ] {
-                if l.get(field).is_none() {
+                if set.is_none() {
                     if let Some(v) = r.r.values.get(arg) {
                         a.model
                             .unset
@@ -102,19 +112,16 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                     }
                 }
             }
-            l.set_opt("log_group_name", text(r.get("name")).cloned());
-            a.model.push("log_groups", l.into_node());
+            l.log_group_name = text(r.get("name")).cloned();
+            a.model.add(l);
         }
         "aws_kms_key" => {
-            let mut k = r.item();
-            k.set_opt("rotation", boolean(r.get("enable_key_rotation")));
-            k.set_opt(
-                "key_spec",
-                text(r.get("customer_master_key_spec"))
-                    .or_else(|| text(r.get("key_spec")))
-                    .cloned(),
-            );
-            a.model.push("keys", k.into_node());
+            let mut k = Key::new(r.head());
+            k.rotation = boolean(r.get("enable_key_rotation"));
+            k.key_spec = text(r.get("customer_master_key_spec"))
+                .or_else(|| text(r.get("key_spec")))
+                .cloned();
+            a.model.add(k);
             if r.get("policy").is_some() {
                 key_policy(a, r, r.id, r.span);
             }
@@ -126,24 +133,20 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
         }
         "aws_secretsmanager_secret" => {
-            let mut s = r.item();
-            s.set_opt("kms_key", text(r.get("kms_key_id")).cloned());
-            a.model.push("secrets", s.into_node());
+            let mut s = Secret::new(r.head());
+            s.kms_key = text(r.get("kms_key_id")).cloned();
+            a.model.add(s);
             if r.get("policy").is_some() {
                 let statements = statements_of(a, r, "policy");
                 let owner = vec![Node::string(r.id, r.span)];
                 let id = format!("{}/ResourcePolicy", r.id);
-                let st = Some("secretsmanager");
-                a.push_policy(
-                    &id,
-                    r.type_,
-                    r.span,
-                    "resource",
+                a.model.add(crate::adapt::iam::resource_policy(
+                    Head::aws(&id, r.type_, r.span),
                     "resource_policy",
                     owner,
-                    st,
+                    "secretsmanager",
                     statements,
-                );
+                ));
             }
         }
         "aws_secretsmanager_secret_rotation" => {
@@ -155,7 +158,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             );
             if let Some(id) = s.as_ref().and_then(Node::as_str) {
                 let v = Node::bool(true, r.span);
-                a.updates.push(("secrets", id.to_string(), "rotation", v));
+                a.updates.push(update!(Secret, id.to_string(), rotation, v));
             }
         }
         "aws_secretsmanager_secret_policy" => resource_policy(
@@ -170,10 +173,10 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 }
 
 /// Set a field on the bucket a split resource configures.
-fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, field: &'static str, v: Node) {
+fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, update: impl FnOnce(String) -> Update) {
     if let Some(b) = a.link(r, "bucket", r.get("bucket"), BUCKET) {
         let id = b.as_str().unwrap_or_default().to_string();
-        a.updates.push(("buckets", id, field, v));
+        a.updates.push(update(id));
     }
 }
 
@@ -208,7 +211,7 @@ fn public_access_block(r: &Res<'_>) -> Node {
 }
 
 fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut b = r.item();
+    let mut b = Bucket::new(r.head());
     // The inline blocks are deprecated but still set things; a split
     // resource, applied later, wins.
     let inline = r.path(&[
@@ -216,15 +219,15 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "rule",
         "apply_server_side_encryption_by_default",
     ]);
-    b.set_opt("encryption", inline.map(bucket_encryption));
+    b.encryption = inline.map(bucket_encryption);
     if let Some(v) = r.path(&["versioning", "enabled"]) {
-        b.set_opt("versioning", boolean(Some(v)));
+        b.versioning = boolean(Some(v));
     }
     if let Some(l) = r.path(&["logging"]) {
-        b.set("logging", Node::bool(true, l.span));
+        b.logging = Some(Node::bool(true, l.span));
     }
-    b.set_opt("access_control", text(r.get("acl")).cloned());
-    a.model.push("buckets", b.into_node());
+    b.access_control = text(r.get("acl")).cloned();
+    a.model.add(b);
     if let Some(p) = text(r.get("policy")) {
         own_policy(a, r, p, "s3");
     }
@@ -236,47 +239,38 @@ fn own_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, _p: &Node, kind: &str) {
     let statements = statements_of(a, r, "policy");
     let id = format!("{}/Policy", r.id);
     let owner = vec![Node::string(r.id, r.span)];
-    a.push_policy(
-        &id,
-        r.type_,
-        r.span,
-        "resource",
+    a.model.add(crate::adapt::iam::resource_policy(
+        Head::aws(&id, r.type_, r.span),
         "resource_policy",
         owner,
-        Some(kind),
+        kind,
         statements,
-    );
+    ));
 }
 
 fn resource_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind: &str) {
     let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
     let statements = statements_of(a, r, "policy");
-    a.push_policy(
-        r.id,
-        r.type_,
-        r.span,
-        "resource",
+    a.model.add(crate::adapt::iam::resource_policy(
+        r.head(),
         "resource_policy",
         targets,
-        Some(kind),
+        kind,
         statements,
-    );
+    ));
 }
 
 fn key_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, owner: &str, at: crate::source::Span) {
     let statements = statements_of(a, r, "policy");
     let id = format!("{owner}/KeyPolicy");
     let owners = vec![Node::string(owner, at)];
-    a.push_policy(
-        &id,
-        r.type_,
-        r.span,
-        "resource",
+    a.model.add(crate::adapt::iam::resource_policy(
+        Head::aws(&id, r.type_, r.span),
         "key_policy",
         owners,
-        Some("kms"),
+        "kms",
         statements,
-    );
+    ));
 }
 
 /// Replication rules send objects to other buckets; a destination bucket of
@@ -307,16 +301,16 @@ fn replication(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         if let Some(region) = region {
             let v = Node::string(region, dest.span);
             a.appends
-                .push(("buckets", source.clone(), "replication_regions", v));
+                .push(append!(Bucket, source.clone(), replication_regions, v));
         }
     }
 }
 
 fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut t = r.item();
+    let mut t = Table::new(r.head());
     if let Some(sse) = r.path(&["server_side_encryption"]) {
         if sse.is_unknown() {
-            t.set("encryption", sse.clone());
+            t.encryption = Some(sse.clone());
         } else {
             let mut enc = Vec::new();
             if let Some(v) = boolean(walk(sse, &["enabled"])) {
@@ -325,7 +319,7 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             if let Some(k) = text(walk(sse, &["kms_key_arn"])) {
                 enc.push(("kms_key", k.clone()));
             }
-            t.set("encryption", map_of(enc, sse.span));
+            t.encryption = Some(map_of(enc, sse.span));
         }
     }
     let replicas = r.blocks("replica");
@@ -334,26 +328,20 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .iter()
             .filter_map(|rep| present(rep.get("region_name")).cloned())
             .collect();
-        t.set("replica_regions", Node::seq(regions, r.span));
+        t.replica_regions = Some(Node::seq(regions, r.span));
     }
-    t.set_opt(
-        "point_in_time_recovery",
-        boolean(r.path(&["point_in_time_recovery", "enabled"])),
-    );
-    a.model.push("tables", t.into_node());
+    t.point_in_time_recovery = boolean(r.path(&["point_in_time_recovery", "enabled"]));
+    a.model.add(t);
 }
 
 fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut q = r.item();
-    q.set_opt("kms_key", text(r.get("kms_master_key_id")).cloned());
-    q.set_opt("sqs_managed_sse", boolean(r.get("sqs_managed_sse_enabled")));
-    q.set_opt(
-        "visibility_timeout",
-        num(r.get("visibility_timeout_seconds")),
-    );
-    q.set_opt("fifo", boolean(r.get("fifo_queue")));
-    q.set_opt("dead_letter_target", redrive_target(a, r, "redrive_policy"));
-    a.model.push("queues", q.into_node());
+    let mut q = Queue::new(r.head());
+    q.kms_key = text(r.get("kms_master_key_id")).cloned();
+    q.sqs_managed_sse = boolean(r.get("sqs_managed_sse_enabled"));
+    q.visibility_timeout = num(r.get("visibility_timeout_seconds"));
+    q.fifo = boolean(r.get("fifo_queue"));
+    q.dead_letter_target = redrive_target(a, r, "redrive_policy");
+    a.model.add(q);
     if let Some(p) = text(r.get("policy")) {
         own_policy(a, r, p, "sqs");
     }

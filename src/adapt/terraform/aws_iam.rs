@@ -7,7 +7,8 @@
 use super::res::{blocks_of, present, text};
 use super::{Adapter, Res};
 use crate::adapt::iam;
-use crate::model::{map_of, Item};
+use crate::model::collections::{append, Head, Role};
+use crate::model::map_of;
 use crate::parse::{json, Map, Node, Unknown, Value, MAX_DEPTH};
 use crate::source::Span;
 use crate::terraform::Resource;
@@ -20,16 +21,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "aws_iam_group_policy" => inline(a, r, "group", "aws_iam_group"),
         "aws_iam_policy" => {
             let statements = statements_of(a, r, "policy");
-            a.push_policy(
-                r.id,
-                r.type_,
-                r.span,
+            a.model.add(iam::policy(
+                r.head(),
                 "identity",
                 "inline",
                 Vec::new(),
-                None,
                 statements,
-            );
+            ))
         }
         "aws_iam_role_policy_attachment" => attachment(a, r, &[("role", "aws_iam_role")]),
         "aws_iam_user_policy_attachment" => attachment(a, r, &[("user", "aws_iam_user")]),
@@ -69,7 +67,7 @@ fn parse_document(a: &Adapter<'_, '_>, n: &Node) -> Result<Node, String> {
             if n.span.end.saturating_sub(n.span.start) as usize == s.len() {
                 shift(&mut doc, n.span.start, 0);
             } else {
-                iam::respan(&mut doc, n.span);
+                doc.respan(n.span);
             }
             read_unknowns(&mut doc);
             Ok(doc)
@@ -283,21 +281,15 @@ fn document_statement(b: &Node) -> Node {
 }
 
 fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut role = r.item();
+    let mut role = Role::new(r.head());
     if let Some(doc) = r.get("assume_role_policy") {
         let statements = statements_of(a, r, "assume_role_policy");
-        role.set(
-            "assume_role_policy",
-            map_of(vec![("statements", statements)], doc.span),
-        );
+        role.assume_role_policy = Some(map_of(vec![("statements", statements)], doc.span));
     }
     let arns = r.get("managed_policy_arns");
-    role.set_opt("managed_policy_arns", arns.map(iam::as_array));
-    role.set_opt(
-        "permissions_boundary",
-        text(r.get("permissions_boundary")).cloned(),
-    );
-    a.model.push("roles", role.into_node());
+    role.managed_policy_arns = arns.map(iam::as_array);
+    role.permissions_boundary = text(r.get("permissions_boundary")).cloned();
+    a.model.add(role);
     for (i, p) in r.blocks("inline_policy").iter().enumerate() {
         let Some(policy) = present(p.get("policy")) else {
             continue;
@@ -307,16 +299,13 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             .and_then(Node::as_str)
             .map_or_else(|| i.to_string(), str::to_string);
         let statements = statements_in(a, &format!("{}.inline_policy", r.id), policy);
-        a.push_policy(
-            &format!("{}/Policies/{name}", r.id),
-            "aws_iam_role",
-            p.span,
+        a.model.add(iam::policy(
+            Head::aws(&format!("{}/Policies/{name}", r.id), "aws_iam_role", p.span),
             "identity",
             "inline",
             vec![Node::string(r.id, r.span)],
-            None,
             statements,
-        );
+        ))
     }
     if let Some(list) = arns.and_then(Node::as_seq) {
         for (i, arn) in list.iter().enumerate() {
@@ -330,9 +319,13 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 fn inline(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, type_: &str) {
     let attached: Vec<Node> = a.link_arg(r, arg, &[type_]).into_iter().collect();
     let statements = statements_of(a, r, "policy");
-    a.push_policy(
-        r.id, r.type_, r.span, "identity", "inline", attached, None, statements,
-    );
+    a.model.add(iam::policy(
+        r.head(),
+        "identity",
+        "inline",
+        attached,
+        statements,
+    ))
 }
 
 /// An attachment: a policy of this unit gains the principals in its
@@ -369,7 +362,8 @@ fn attachment(a: &mut Adapter<'_, '_>, r: &Res<'_>, args: &[(&str, &str)]) {
     if let Some(p) = a.link(r, "policy_arn", Some(arn), &["aws_iam_policy"]) {
         let id = p.as_str().unwrap_or_default().to_string();
         for who in principals {
-            a.appends.push(("policies", id.clone(), "attached_to", who));
+            a.appends
+                .push(append!(Policy, id.clone(), attached_to, who));
         }
         return;
     }
@@ -382,23 +376,14 @@ fn attachment(a: &mut Adapter<'_, '_>, r: &Res<'_>, args: &[(&str, &str)]) {
 
 /// An AWS managed policy ARN attached to `owner`, expanded into what it grants.
 fn attach_managed(a: &mut Adapter<'_, '_>, id: &str, owner: &str, arn: &Node) {
-    let Some(mp) = arn.as_str().and_then(crate::adapt::managed_policy::lookup) else {
-        return;
+    // Two attachments of one policy by one resource (a list of roles) need
+    // two ids.
+    let id = if a.model.item("policies", id).is_some() {
+        format!("{id}/{owner}")
+    } else {
+        id.to_string()
     };
-    let stmts: Vec<Node> = mp.statements(arn.span).iter().map(iam::statement).collect();
-    let mut id = id.to_string();
-    if a.model.item("policies", &id).is_some() {
-        id = format!("{id}/{owner}");
+    if let Some(p) = crate::adapt::managed_policy::attached(&id, "aws_iam_policy", owner, arn) {
+        a.model.add(p);
     }
-    let mut item = Item::new(&id, mp.name, "aws_iam_policy", "aws", arn.span);
-    item.set("kind", Node::string("managed", arn.span));
-    item.set("origin", Node::string("managed_policy", arn.span));
-    item.set("managed_name", Node::string(mp.name, arn.span));
-    item.set("admin_like", Node::bool(mp.admin_like, arn.span));
-    item.set(
-        "attached_to",
-        Node::seq(vec![Node::string(owner, arn.span)], arn.span),
-    );
-    item.set("statements", Node::seq(stmts, arn.span));
-    a.model.push("policies", item.into_node());
 }

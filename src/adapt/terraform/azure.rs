@@ -7,6 +7,7 @@
 use super::aws_iam::document;
 use super::res::{present, text, walk};
 use super::{Adapter, Res};
+use crate::model::collections::{Domain, Function, FunctionUrl};
 use crate::model::Model;
 use crate::parse::{Node, Value};
 
@@ -70,19 +71,14 @@ fn runtime(r: &Res<'_>) -> Option<Node> {
 }
 
 fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let mut f = r.item();
-    f.set_opt("runtime", runtime(r));
-    f.set_opt(
-        "environment",
-        r.get("app_settings")
-            .filter(|n| !matches!(n.value, Value::Seq(_)))
-            .cloned(),
-    );
-    f.set_opt(
-        "public_network_access",
-        present(r.get("public_network_access_enabled")).cloned(),
-    );
-    a.model.push("functions", f.into_node());
+    let mut f = Function::new(r.head());
+    f.runtime = runtime(r);
+    f.environment = r
+        .get("app_settings")
+        .filter(|n| !matches!(n.value, Value::Seq(_)))
+        .cloned();
+    f.public_network_access = present(r.get("public_network_access_enabled")).cloned();
+    a.model.add(f);
     let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
     domain(a, r, "azure_function_app", tls);
 }
@@ -102,11 +98,11 @@ fn tls_policy(n: &Node) -> Node {
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, tls: Option<Node>) {
-    let mut d = r.item();
-    d.set("kind", Node::string(kind, r.span));
-    d.set_opt("domain_name", text(r.get("name")).cloned());
-    d.set_opt("security_policy", tls);
-    a.model.push("domains", d.into_node());
+    let mut d = Domain::new(r.head());
+    d.kind = Some(Node::string(kind, r.span));
+    d.domain_name = text(r.get("name")).cloned();
+    d.security_policy = tls;
+    a.model.add(d);
 }
 
 /// An HTTP-triggered function whose `authLevel` is `anonymous` needs no key:
@@ -137,15 +133,15 @@ fn http_function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .and_then(Node::as_str)
         .unwrap_or("function");
     let at = http.get("authLevel").map_or(config.span, |n| n.span);
-    let mut u = r.item();
-    u.set_opt("function", app);
+    let mut u = FunctionUrl::new(r.head());
+    u.function = app;
     let auth = if level.eq_ignore_ascii_case("anonymous") {
         "NONE"
     } else {
         "FUNCTION_KEY"
     };
-    u.set("auth_type", Node::string(auth, at));
-    a.model.push("function_urls", u.into_node());
+    u.auth_type = Some(Node::string(auth, at));
+    a.model.add(u);
 }
 
 /// App Service authentication required, or no public network access.
@@ -163,11 +159,9 @@ fn app_is_protected(a: &Adapter<'_, '_>, app: &str) -> bool {
 /// App settings that are Key Vault references (`@Microsoft.KeyVault(...)`)
 /// hold no secret: they are not secret-like environment values.
 pub(crate) fn unmark_key_vault_references(model: &mut Model) {
-    for f in model.items_mut("functions") {
-        let Some(env) = f.get("environment").and_then(Node::as_map) else {
-            continue;
-        };
-        let refs: Vec<String> = env
+    let done = model.complete_all::<Function>("sensitive_environment", |f| {
+        let env = f.get("environment").and_then(Node::as_map)?;
+        let refs: Vec<&str> = env
             .entries
             .iter()
             .filter(|e| {
@@ -175,17 +169,19 @@ pub(crate) fn unmark_key_vault_references(model: &mut Model) {
                     .as_str()
                     .is_some_and(|s| s.trim_start().starts_with("@Microsoft.KeyVault("))
             })
-            .map(|e| e.key.clone())
+            .map(|e| e.key.as_str())
             .collect();
         if refs.is_empty() {
-            continue;
+            return None;
         }
-        if let Some(Value::Seq(names)) = f
-            .as_map_mut()
-            .and_then(|m| m.get_mut("sensitive_environment"))
-            .map(|n| &mut n.value)
-        {
-            names.retain(|n| !n.as_str().is_some_and(|s| refs.iter().any(|r| r == s)));
-        }
-    }
+        let names = f.get("sensitive_environment")?;
+        let kept: Vec<Node> = names
+            .as_seq()?
+            .iter()
+            .filter(|n| !n.as_str().is_some_and(|s| refs.contains(&s)))
+            .cloned()
+            .collect();
+        Some(Node::seq(kept, names.span))
+    });
+    debug_assert!(done.is_ok());
 }

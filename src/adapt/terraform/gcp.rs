@@ -6,6 +6,7 @@
 
 use super::res::{blocks_of, first, num, present, seconds, text, walk};
 use super::{Adapter, Res};
+use crate::model::collections::{Function, FunctionUrl};
 use crate::model::map_of;
 use crate::parse::{Map, Node};
 
@@ -47,106 +48,74 @@ const EVERYONE: &[&str] = &["allUsers", "allAuthenticatedUsers"];
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
         "google_cloudfunctions_function" => {
-            let mut f = r.item();
-            f.set_opt("runtime", text(r.get("runtime")).cloned());
-            f.set_opt("handler", text(r.get("entry_point")).cloned());
-            f.set_opt("timeout", num(r.get("timeout")));
-            f.set_opt("memory_size", num(r.get("available_memory_mb")));
-            f.set_opt("environment", r.get("environment_variables").cloned());
-            f.set_opt("kms_key", text(r.get("kms_key_name")).cloned());
-            f.set_opt("role", text(r.get("service_account_email")).cloned());
-            f.set_opt("ingress", text(r.get("ingress_settings")).cloned());
-            f.set_opt("events", events(r.path(&["event_trigger", "event_type"])));
-            a.model.push("functions", f.into_node());
+            let mut f = Function::new(r.head());
+            f.runtime = text(r.get("runtime")).cloned();
+            f.handler = text(r.get("entry_point")).cloned();
+            f.timeout = num(r.get("timeout"));
+            f.memory_size = num(r.get("available_memory_mb"));
+            f.environment = r.get("environment_variables").cloned();
+            f.kms_key = text(r.get("kms_key_name")).cloned();
+            f.role = text(r.get("service_account_email")).cloned();
+            f.ingress = text(r.get("ingress_settings")).cloned();
+            f.events = events(r.path(&["event_trigger", "event_type"]));
+            a.model.add(f);
         }
         "google_cloudfunctions2_function" => {
-            let mut f = r.item();
-            f.set_opt(
-                "runtime",
-                text(r.path(&["build_config", "runtime"])).cloned(),
-            );
-            f.set_opt(
-                "handler",
-                text(r.path(&["build_config", "entry_point"])).cloned(),
-            );
+            let mut f = Function::new(r.head());
+            f.runtime = text(r.path(&["build_config", "runtime"])).cloned();
+            f.handler = text(r.path(&["build_config", "entry_point"])).cloned();
             let service = |k: &str| r.path(&["service_config", k]);
-            f.set_opt("timeout", num(service("timeout_seconds")));
-            f.set_opt("memory_size", megabytes(service("available_memory")));
-            f.set_opt("environment", service("environment_variables").cloned());
-            f.set_opt("kms_key", text(r.get("kms_key_name")).cloned());
-            f.set_opt("role", text(service("service_account_email")).cloned());
-            f.set_opt("ingress", text(service("ingress_settings")).cloned());
-            f.set_opt("events", events(r.path(&["event_trigger", "event_type"])));
-            a.model.push("functions", f.into_node());
+            f.timeout = num(service("timeout_seconds"));
+            f.memory_size = megabytes(service("available_memory"));
+            f.environment = service("environment_variables").cloned();
+            f.kms_key = text(r.get("kms_key_name")).cloned();
+            f.role = text(service("service_account_email")).cloned();
+            f.ingress = text(service("ingress_settings")).cloned();
+            f.events = events(r.path(&["event_trigger", "event_type"]));
+            a.model.add(f);
         }
         "google_cloud_run_service" => {
-            let mut f = r.item();
+            let mut f = Function::new(r.head());
             let spec = r.path(&["template", "spec"]);
             let container = spec.and_then(|s| walk(s, &["containers"])).and_then(first);
-            f.set("package_type", Node::string("Image", r.span));
-            f.set_opt(
-                "timeout",
-                num(spec.and_then(|s| walk(s, &["timeout_seconds"]))),
-            );
-            f.set_opt("environment", container.and_then(|c| env(c.get("env"))));
-            f.set_opt(
-                "code_uri",
-                container.and_then(|c| walk(c, &["image"])).cloned(),
-            );
-            f.set_opt(
-                "role",
-                spec.and_then(|s| text(walk(s, &["service_account_name"])))
-                    .cloned(),
-            );
+            f.package_type = Some(Node::string("Image", r.span));
+            f.timeout = num(spec.and_then(|s| walk(s, &["timeout_seconds"])));
+            f.environment = container.and_then(|c| env(c.get("env")));
+            f.code_uri = container.and_then(|c| walk(c, &["image"])).cloned();
+            f.role = spec
+                .and_then(|s| text(walk(s, &["service_account_name"])))
+                .cloned();
             let annotation = |path: &[&str], key: &str| {
                 r.path(path)
                     .and_then(|m| walk(m, &["annotations"]))
                     .and_then(|m| present(m.get(key)))
                     .cloned()
             };
-            f.set_opt(
-                "ingress",
-                annotation(&["metadata"], "run.googleapis.com/ingress"),
+            f.ingress = annotation(&["metadata"], "run.googleapis.com/ingress");
+            f.kms_key = annotation(
+                &["template", "metadata"],
+                "run.googleapis.com/encryption-key",
             );
-            f.set_opt(
-                "kms_key",
-                annotation(
-                    &["template", "metadata"],
-                    "run.googleapis.com/encryption-key",
-                ),
-            );
-            a.model.push("functions", f.into_node());
+            a.model.add(f);
         }
         "google_cloud_run_v2_service" => {
-            let mut f = r.item();
+            let mut f = Function::new(r.head());
             let template = r.path(&["template"]);
             let container = template
                 .and_then(|t| walk(t, &["containers"]))
                 .and_then(first);
-            f.set("package_type", Node::string("Image", r.span));
-            f.set_opt(
-                "timeout",
-                seconds(template.and_then(|t| walk(t, &["timeout"]))),
-            );
-            f.set_opt("environment", container.and_then(|c| env(c.get("env"))));
-            f.set_opt(
-                "code_uri",
-                container.and_then(|c| walk(c, &["image"])).cloned(),
-            );
-            f.set_opt(
-                "role",
-                template
-                    .and_then(|t| text(walk(t, &["service_account"])))
-                    .cloned(),
-            );
-            f.set_opt(
-                "kms_key",
-                template
-                    .and_then(|t| text(walk(t, &["encryption_key"])))
-                    .cloned(),
-            );
-            f.set_opt("ingress", text(r.get("ingress")).cloned());
-            a.model.push("functions", f.into_node());
+            f.package_type = Some(Node::string("Image", r.span));
+            f.timeout = seconds(template.and_then(|t| walk(t, &["timeout"])));
+            f.environment = container.and_then(|c| env(c.get("env")));
+            f.code_uri = container.and_then(|c| walk(c, &["image"])).cloned();
+            f.role = template
+                .and_then(|t| text(walk(t, &["service_account"])))
+                .cloned();
+            f.kms_key = template
+                .and_then(|t| text(walk(t, &["encryption_key"])))
+                .cloned();
+            f.ingress = text(r.get("ingress")).cloned();
+            a.model.add(f);
         }
         t => {
             if let Some((_, arg)) = IAM.iter().find(|(x, _)| *x == t) {
@@ -218,11 +187,11 @@ fn invoker(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str) {
     else {
         return;
     };
-    let mut u = r.item();
-    u.set_opt("function", a.link_arg(r, arg, FUNCTIONS));
-    u.set("auth_type", Node::string("NONE", public.span));
-    u.set("member", public.clone());
-    a.model.push("function_urls", u.into_node());
+    let mut u = FunctionUrl::new(r.head());
+    u.function = a.link_arg(r, arg, FUNCTIONS);
+    u.auth_type = Some(Node::string("NONE", public.span));
+    u.member = Some(public.clone());
+    a.model.add(u);
 }
 
 /// Ingress settings that keep the internet out.

@@ -22,7 +22,8 @@ mod res;
 use std::collections::BTreeMap;
 
 use crate::adapt::secrets;
-use crate::model::{Format, Header, Item, Model};
+use crate::model::collections::{self, Update};
+use crate::model::{Format, Header, Model};
 use crate::parse::{Node, Value};
 use crate::terraform::{Mode, Resource, Unit};
 
@@ -124,12 +125,11 @@ pub(crate) struct Adapter<'u, 'm> {
     /// (type, literal name) → address: a resource named by a literal string
     /// (`function_name = "orders"`) still links to the block that creates it.
     names: BTreeMap<(&'u str, String), &'u str>,
-    /// Facts one resource adds to another item, applied once all exist:
-    /// (collection, item id, field, value).
-    pub updates: Vec<(&'static str, String, &'static str, Node)>,
+    /// Facts one resource adds to another item, applied once all exist.
+    pub updates: Vec<Update>,
     /// Items added to a list field of another item (`attached_to`,
-    /// `replication_regions`), applied with the updates.
-    pub appends: Vec<(&'static str, String, &'static str, Node)>,
+    /// `replication_regions`), applied after the updates.
+    pub appends: Vec<Update>,
 }
 
 /// Attributes that name a resource, per type, for linking by literal.
@@ -170,12 +170,12 @@ impl<'u, 'm> Adapter<'u, 'm> {
                 body: r.span.join(r.body),
             });
             let cloud = cloud_of(&r.type_);
-            let mut raw = Item::new(&r.address, &r.address, &r.type_, cloud, r.span);
-            raw.set("properties", r.values.clone());
+            let mut raw = collections::Resource::new(Res::new(r).head());
+            raw.properties = Some(r.values.clone());
             if r.mode == Mode::Data {
-                raw.set("mode", Node::string("data", r.span));
+                raw.mode = Some(Node::string("data", r.span));
             }
-            self.model.push("resources", raw.into_node());
+            self.model.add(raw);
             let res = Res::new(r);
             match cloud {
                 "aws" if r.mode == Mode::Managed => {
@@ -191,21 +191,10 @@ impl<'u, 'm> Adapter<'u, 'm> {
         }
         aws_api::finish(self);
         gcp::finish(self);
-        for (collection, id, key, value) in std::mem::take(&mut self.updates) {
-            if let Some(item) = self.model.item_mut(collection, &id) {
-                crate::model::set_field(item, key, value);
-            }
-        }
-        for (collection, id, key, value) in std::mem::take(&mut self.appends) {
-            if let Some(item) = self.model.item_mut(collection, &id) {
-                let span = item.span;
-                let Some(m) = item.as_map_mut() else { continue };
-                match m.get_mut(key).map(|n| &mut n.value) {
-                    Some(Value::Seq(list)) => list.push(value),
-                    _ => m.insert(key, value.span, Node::seq(vec![value], span)),
-                }
-            }
-        }
+        let updates = std::mem::take(&mut self.updates);
+        self.model.apply(updates);
+        let appends = std::mem::take(&mut self.appends);
+        self.model.apply(appends);
         managed_keys::resolve(self);
         regions::collect(self);
     }
@@ -304,30 +293,6 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     .filter(matches)
                     .find(|p| p.module.is_empty())
             })
-    }
-
-    /// Push an IAM policy item.
-    #[allow(clippy::too_many_arguments)]
-    pub fn push_policy(
-        &mut self,
-        id: &str,
-        type_: &str,
-        span: crate::source::Span,
-        kind: &str,
-        origin: &str,
-        attached_to: Vec<Node>,
-        target_type: Option<&str>,
-        statements: Node,
-    ) {
-        let mut item = Item::new(id, id, type_, "aws", span);
-        item.set("kind", Node::string(kind, span));
-        item.set("origin", Node::string(origin, span));
-        item.set("attached_to", Node::seq(attached_to, span));
-        if let Some(t) = target_type {
-            item.set("target_type", Node::string(t, span));
-        }
-        item.set("statements", statements);
-        self.model.push("policies", item.into_node());
     }
 }
 

@@ -6,7 +6,7 @@
 use super::res::present;
 use super::{cloud_of, Adapter};
 use crate::adapt::cloudformation::arn_region;
-use crate::model::{Item, Model};
+use crate::model::Model;
 use crate::parse::{Node, Value};
 use crate::terraform::Mode;
 
@@ -130,20 +130,11 @@ pub(crate) fn normalize(cloud: &str, s: &str) -> String {
 
 fn push(
     model: &mut Model,
-    cloud: &str,
+    cloud: &'static str,
     region: &str,
     source: &str,
     resource: Option<&str>,
     at: &Node,
 ) {
-    let n = model.items("regions").len();
-    let id = format!("region:{n}");
-    let span = at.span;
-    let mut item = Item::new(&id, region, "region", cloud, span);
-    item.set("region", Node::string(region, span));
-    item.set("source", Node::string(source, span));
-    if let Some(r) = resource {
-        item.set("resource", Node::string(r, span));
-    }
-    model.push("regions", item.into_node());
+    crate::adapt::push_region(model, cloud, region, source, resource, at.span);
 }

@@ -2,7 +2,7 @@
 //! values, nested blocks are arrays of maps, and an attribute a plan leaves
 //! unset is `null` (or an empty block list) — all of which read as absent.
 
-use crate::model::Item;
+use crate::model::collections::Head;
 use crate::parse::{Node, Value};
 use crate::source::Span;
 use crate::terraform::Resource;
@@ -42,8 +42,9 @@ impl<'a> Res<'a> {
         blocks_of(self.get(key))
     }
 
-    pub fn item(&self) -> Item {
-        Item::new(
+    /// The head of a typed item built from this resource.
+    pub fn head(&self) -> Head {
+        Head::new(
             self.id,
             self.id,
             self.type_,

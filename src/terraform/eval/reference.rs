@@ -98,7 +98,7 @@ impl Ev<'_, '_> {
         self.refs.extend(b.refs.iter().cloned());
         let mut node = b.node.clone();
         if b.cli {
-            value::respan(&mut node, use_span);
+            node.respan(use_span);
         } else if !node.is_unknown() {
             let msg = format!("through var.{name}, used at {}", self.sh.place(use_span));
             self.sh.push_via(node.span, msg);

@@ -21,7 +21,7 @@ pub(super) fn call(name: &str, a: &[Node], span: Span) -> R {
             let text = s(arg(a, 0)?)?;
             let mut n =
                 crate::parse::json::parse(&text, span.file).map_err(|e| Fail::Error(e.message))?;
-            value::respan(&mut n, span);
+            n.respan(span);
             n
         }
         "format" => value::string(format(&s(arg(a, 0)?)?, a.get(1..).unwrap_or(&[]))?, span),
