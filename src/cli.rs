@@ -198,6 +198,15 @@ pub struct ScanArgs {
     /// the baseline's findings are shown as suppressed, its fixed ones listed.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Pull-request mode: also scan the same paths at this commit (read from the git object
+    /// database, never checked out) and report which findings are new; only new ones count for
+    /// `--fail-on`. The others are `unchanged` (hidden from text unless `--show-unchanged`);
+    /// findings gone since the commit are listed as fixed.
+    #[arg(long, value_name = "REF")]
+    pub baseline_commit: Option<String>,
+    /// With `--baseline-commit`: the text report lists unchanged findings too.
+    #[arg(long, requires = "baseline_commit")]
+    pub show_unchanged: bool,
     /// Scan only a stable share of the files, `K/N` (1-based): for matrix jobs.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
@@ -662,7 +671,12 @@ fn run_scan(args: ScanArgs) -> i32 {
         None => Vec::new(),
     };
     let started = std::time::SystemTime::now();
-    let outcome = match scan::scan(&settings) {
+    let scanned = match &args.baseline_commit {
+        Some(reference) => crate::pr::scan_against(&settings, reference, args.show_unchanged)
+            .map_err(|e| e.to_string()),
+        None => scan::scan(&settings).map_err(|e| e.to_string()),
+    };
+    let outcome = match scanned {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
@@ -737,7 +751,12 @@ fn run_scan(args: ScanArgs) -> i32 {
     if policy_failed || (args.strict && file_failed) {
         return EXIT_ERROR;
     }
-    if outcome.findings.iter().any(|f| f.severity >= fail_on) {
+    // With --baseline-commit only new findings count.
+    let failing = outcome
+        .findings
+        .iter()
+        .filter(|f| crate::pr::counts(&outcome, f));
+    if failing.into_iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

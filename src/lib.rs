@@ -22,6 +22,7 @@ pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod policytest;
+pub mod pr;
 pub mod registry;
 pub mod report;
 pub mod rule;

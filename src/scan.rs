@@ -68,6 +68,11 @@ pub struct Settings {
     pub stdin: Option<Arc<str>>,
     /// Where to show progress (the CLI's bar on a terminal; hidden otherwise).
     pub progress: Progress,
+    /// The directory paths are shown relative to; `None`: the process's
+    /// working directory. `--baseline-commit` scans a copy of the
+    /// repository at another commit under the working directory's mirror
+    /// in that copy, so both scans show (and fingerprint) the same paths.
+    pub working_dir: Option<PathBuf>,
 }
 
 /// A progress display over the scan's units; hidden by default. It only
@@ -136,6 +141,7 @@ impl Default for Settings {
             advisories: crate::deps::Settings::default(),
             progress: Progress::default(),
             stdin: None,
+            working_dir: None,
         }
     }
 }
@@ -186,6 +192,9 @@ pub struct Outcome {
     pub dependencies: crate::deps::Summary,
     /// `--profile`: where the evaluation time went.
     pub profile: Option<Profile>,
+    /// `--baseline-commit`: which findings are new since that commit, and
+    /// which of its findings are fixed ([`crate::pr`] fills it in).
+    pub pr: Option<crate::pr::Comparison>,
 }
 
 /// Where a scan's time went (`--profile`), slowest first.
@@ -283,6 +292,15 @@ pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
     )
 }
 
+/// Where paths are shown from: [`Settings::working_dir`], else the
+/// process's working directory.
+fn working_dir(settings: &Settings) -> Option<PathBuf> {
+    settings
+        .working_dir
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+}
+
 /// Run a scan.
 pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Start-up work that does not depend on the policies runs beside them.
@@ -312,7 +330,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         units,
         mut diagnostics,
     } = prepare(settings, &pool);
-    let cwd = std::env::current_dir().ok();
+    let cwd = working_dir(settings);
     let ctx = UnitContext {
         files: &walk.files,
         inputs: &inputs,
@@ -534,6 +552,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         settings: settings.clone(),
         dependencies,
         profile,
+        pr: None,
     })
 }
 
@@ -553,7 +572,7 @@ struct Prepared {
 
 fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared {
     let mut walk = discover::walk(&settings.paths, &settings.discover);
-    let cwd = std::env::current_dir().ok();
+    let cwd = working_dir(settings);
     let mut displays: Vec<String> = walk
         .files
         .iter()

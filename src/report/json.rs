@@ -21,6 +21,10 @@ pub struct Report<'a> {
     /// Only with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<&'a crate::baseline::Status>,
+    /// Only with `--baseline-commit`: the commit, new and unchanged counts,
+    /// the findings fixed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_commit: Option<&'a crate::pr::Comparison>,
     pub diagnostics: Vec<Diagnostic<'a>>,
     /// What the scan covered (files and items per format, cloud and kind).
     pub scope: &'a crate::scope::Scope,
@@ -144,6 +148,9 @@ pub struct Finding<'a> {
     /// instantiates it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instantiated_by: Vec<Instantiation<'a>>,
+    /// With `--baseline-commit`: `new` or `unchanged` since that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::pr::State>,
 }
 
 /// A `module` block (in a root module) that instantiates a finding.
@@ -168,7 +175,12 @@ pub struct Diagnostic<'a> {
 }
 
 pub fn build(outcome: &Outcome) -> Report<'_> {
-    let findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    let mut findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    if let Some(pr) = &outcome.pr {
+        for (out, f) in findings.iter_mut().zip(&outcome.findings) {
+            out.baseline = Some(pr.state(f));
+        }
+    }
     let suppressed = locate_suppressed(outcome)
         .iter()
         .map(|s| SuppressedFinding {
@@ -211,6 +223,7 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
         findings,
         suppressed,
         baseline: outcome.baseline.as_ref(),
+        baseline_commit: outcome.pr.as_ref(),
         diagnostics,
         scope: &outcome.scope,
         rule_set: RuleSet {
@@ -296,6 +309,7 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
                 module,
             })
             .collect(),
+        baseline: None,
     }
 }
 

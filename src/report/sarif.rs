@@ -307,7 +307,14 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
     let keep = keep_most_severe(&severities, max_results);
     let mut results: Vec<Value> = locate(outcome)
         .iter()
-        .map(|l| result_json(&index, l))
+        .map(|l| {
+            let mut result = result_json(&index, l);
+            // `--baseline-commit`: SARIF's own field for "new in this change".
+            if let Some(pr) = &outcome.pr {
+                result["baselineState"] = json!(pr.state(l.finding).as_str());
+            }
+            result
+        })
         .collect();
     // Suppressed findings stay visible to auditors: same result, with the
     // suppression that accepted it.
@@ -360,10 +367,13 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
         notifications.push(truncated_notification(&severities, &keep, total));
     }
     let execution_successful = !outcome.diagnostics.iter().any(|d| d.code == "policy-error");
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
+    let mut run_properties = serde_json::Map::new();
+    if let Some(pr) = &outcome.pr {
+        // Fixed findings are not results (code scanning would show them as
+        // alerts): the run says how many, and which, in its properties.
+        run_properties.insert("baselineCommit".into(), json!(pr));
+    }
+    let mut run = json!({
             "tool": {"driver": {
                 "name": "faasguard",
                 "informationUri": "https://github.com/faasguard/faasguard",
@@ -377,7 +387,14 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
             }],
             "columnKind": "unicodeCodePoints",
             "results": results,
-        }]
+    });
+    if !run_properties.is_empty() {
+        run["properties"] = Value::Object(run_properties);
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [run],
     })
 }
 

@@ -31,6 +31,12 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for l in locate(outcome) {
         let f = l.finding;
+        // `--baseline-commit`: findings already at that commit only on request.
+        if let Some(pr) = &outcome.pr {
+            if !pr.show_unchanged && !pr.is_new(f) {
+                continue;
+            }
+        }
         let sev = severity_style(f.severity);
         let _ = writeln!(
             out,
@@ -146,6 +152,33 @@ pub fn render(outcome: &Outcome) -> String {
         }
         out.push('\n');
     }
+    if let Some(pr) = outcome.pr.as_ref().filter(|p| !p.fixed.is_empty()) {
+        let _ = writeln!(
+            out,
+            "{bold}fixed since {}:{bold:#}",
+            escape::line(&pr.reference)
+        );
+        for f in &pr.fixed {
+            let resource = f
+                .resource
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}:{}:{}{}",
+                escape::line(&f.rule_id),
+                escape::line(&f.file),
+                f.start.line,
+                f.start.column,
+                escape::line(&resource)
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(pr) = &outcome.pr {
+        return pr_summary(outcome, pr, out);
+    }
     let counts: Vec<String> = severity_counts(&outcome.findings)
         .into_iter()
         .filter(|(_, n)| *n > 0)
@@ -168,6 +201,59 @@ pub fn render(outcome: &Outcome) -> String {
     if let Some(b) = &outcome.baseline {
         let _ = write!(out, ", {} fixed since the baseline", b.fixed.len());
     }
+    failures(outcome, &mut out);
+    out.push('\n');
+    out
+}
+
+/// The summary line with `--baseline-commit`: new findings by severity,
+/// then how many were already there and how many are fixed.
+fn pr_summary(outcome: &Outcome, pr: &crate::pr::Comparison, mut out: String) -> String {
+    let bold = Style::new().bold();
+    let new: Vec<crate::finding::Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| pr.is_new(f))
+        .cloned()
+        .collect();
+    let counts: Vec<String> = severity_counts(&new)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let total = new.len();
+    let _ = write!(
+        out,
+        "{bold}{total} new finding{}{bold:#}",
+        if total == 1 { "" } else { "s" }
+    );
+    if !counts.is_empty() {
+        let _ = write!(out, " ({})", counts.join(", "));
+    }
+    let files = outcome.stats.files_scanned;
+    let _ = write!(
+        out,
+        " since {} in {files} file{}; {} unchanged{}, {} fixed",
+        escape::line(&pr.reference),
+        if files == 1 { "" } else { "s" },
+        pr.unchanged,
+        if pr.show_unchanged || pr.unchanged == 0 {
+            ""
+        } else {
+            " (see --show-unchanged)"
+        },
+        pr.fixed.len()
+    );
+    if !outcome.suppressed.is_empty() {
+        let _ = write!(out, ", {} suppressed", outcome.suppressed.len());
+    }
+    failures(outcome, &mut out);
+    out.push('\n');
+    out
+}
+
+/// The summary's tail: files and module calls that were not scanned.
+fn failures(outcome: &Outcome, out: &mut String) {
     if outcome.stats.files_failed > 0 {
         let _ = write!(out, "; {} could not be scanned", outcome.stats.files_failed);
     }
@@ -189,6 +275,4 @@ pub fn render(outcome: &Outcome) -> String {
             );
         }
     }
-    out.push('\n');
-    out
 }

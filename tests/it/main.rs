@@ -20,6 +20,7 @@ mod labelled;
 mod outputs;
 mod perf;
 mod policies;
+mod pr_mode;
 mod promises;
 mod props;
 mod registry;
