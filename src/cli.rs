@@ -202,7 +202,8 @@ pub struct ScanArgs {
     /// database, never checked out) and report which findings are new; only new ones count for
     /// `--fail-on`. The others are `unchanged` (hidden from text unless `--show-unchanged`);
     /// findings gone since the commit are listed as fixed.
-    #[arg(long, value_name = "REF")]
+    /// (Given twice, the last wins: a pre-commit hook's `args` can change the entry's `HEAD`.)
+    #[arg(long, value_name = "REF", overrides_with = "baseline_commit")]
     pub baseline_commit: Option<String>,
     /// With `--baseline-commit`: the text report lists unchanged findings too.
     #[arg(long, requires = "baseline_commit")]

@@ -104,10 +104,12 @@ pub fn toplevel(dir: &Path) -> Result<PathBuf, GitError> {
     })
 }
 
-/// The full object name of the commit `reference` names. A reference that
-/// does not resolve in a shallow clone is most likely cut off by the
-/// clone's depth: that error names the fix.
-pub fn resolve(top: &Path, reference: &str) -> Result<String, GitError> {
+/// The full object name of the commit `reference` names; `None` for `HEAD`
+/// in a repository with no commit yet (a first commit through pre-commit:
+/// everything is new). A reference that does not resolve in a shallow
+/// clone is most likely cut off by the clone's depth: that error names the
+/// fix.
+pub fn resolve(top: &Path, reference: &str) -> Result<Option<String>, GitError> {
     if reference.starts_with('-') {
         return Err(GitError::BadRef {
             reference: reference.to_string(),
@@ -115,7 +117,13 @@ pub fn resolve(top: &Path, reference: &str) -> Result<String, GitError> {
     }
     let spec = format!("{reference}^{{commit}}");
     match run(top, &["rev-parse", "--verify", "--end-of-options", &spec]) {
-        Ok(out) => Ok(String::from_utf8_lossy(&out).trim().to_string()),
+        Ok(out) => Ok(Some(String::from_utf8_lossy(&out).trim().to_string())),
+        Err(GitError::Failed { .. })
+            if reference == "HEAD" && run(top, &["symbolic-ref", "-q", "HEAD"]).is_ok() =>
+        {
+            // HEAD names a branch, and it did not resolve: the branch has no commit yet.
+            Ok(None)
+        }
         Err(GitError::Failed { detail, .. }) => {
             let shallow = run(top, &["rev-parse", "--is-shallow-repository"])
                 .map(|o| String::from_utf8_lossy(&o).trim() == "true")

@@ -61,8 +61,9 @@ pub struct Fixed {
 pub struct Comparison {
     /// The commit as given (`origin/main`, `HEAD`).
     pub reference: String,
-    /// Its full object name.
-    pub commit: String,
+    /// Its full object name; `null` for `HEAD` before the first commit
+    /// (then every finding is new).
+    pub commit: Option<String>,
     /// Standing findings the change adds.
     pub new: usize,
     /// Standing findings already there at the commit.
@@ -162,7 +163,11 @@ pub fn scan_against(
             .map_or_else(|| first.clone(), Path::to_path_buf)
     };
     let top = git::toplevel(&probe)?;
-    let commit = git::resolve(&top, reference)?;
+    let Some(commit) = git::resolve(&top, reference)? else {
+        let mut now = scan::scan(settings)?;
+        now.pr = Some(compare(&now, None, reference, None, show_unchanged));
+        return Ok(now);
+    };
 
     // Each scan path relative to the repository's top.
     let mut scan_rel: Vec<String> = Vec::new();
@@ -254,7 +259,7 @@ pub fn scan_against(
         &now,
         before.as_ref(),
         reference,
-        &commit,
+        Some(&commit),
         show_unchanged,
     ));
     drop(tmp);
@@ -314,7 +319,7 @@ pub fn compare(
     now: &Outcome,
     before: Option<&Outcome>,
     reference: &str,
-    commit: &str,
+    commit: Option<&str>,
     show_unchanged: bool,
 ) -> Comparison {
     let mut open: BTreeMap<(String, String), VecDeque<&Finding>> = BTreeMap::new();
@@ -365,7 +370,7 @@ pub fn compare(
     }
     Comparison {
         reference: reference.to_string(),
-        commit: commit.to_string(),
+        commit: commit.map(str::to_string),
         new,
         unchanged: unchanged_ids.len(),
         fixed,
