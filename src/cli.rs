@@ -205,6 +205,15 @@ pub struct ScanArgs {
     /// (Given twice, the last wins: a pre-commit hook's `args` can change the entry's `HEAD`.)
     #[arg(long, value_name = "REF", overrides_with = "baseline_commit")]
     pub baseline_commit: Option<String>,
+    /// Apply the single-value fixes rules suggest (a deprecated runtime to the newest of its
+    /// language, a timeout over the limit to the limit, a TLS policy to the modern one) in place,
+    /// changing only the values' text, then scan again and report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes `--fix` would make as a unified diff instead of a report (exit 1 when
+    /// there is one).
+    #[arg(long)]
+    pub diff: bool,
     /// With `--baseline-commit`: the text report lists unchanged findings too.
     #[arg(long, requires = "baseline_commit")]
     pub show_unchanged: bool,
@@ -672,18 +681,53 @@ fn run_scan(args: ScanArgs) -> i32 {
         None => Vec::new(),
     };
     let started = std::time::SystemTime::now();
-    let scanned = match &args.baseline_commit {
-        Some(reference) => crate::pr::scan_against(&settings, reference, args.show_unchanged)
+    if (args.fix || args.diff) && settings.stdin.is_some() {
+        eprintln!("error: --fix and --diff edit files: standard input (`-`) has none");
+        return EXIT_ERROR;
+    }
+    let run = |settings: &Settings| match &args.baseline_commit {
+        Some(reference) => crate::pr::scan_against(settings, reference, args.show_unchanged)
             .map_err(|e| e.to_string()),
-        None => scan::scan(&settings).map_err(|e| e.to_string()),
+        None => scan::scan(settings).map_err(|e| e.to_string()),
     };
-    let outcome = match scanned {
+    let mut outcome = match run(&settings) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    if args.fix || args.diff {
+        let edits = crate::fix::edits(&outcome.findings, &outcome.sources);
+        if args.diff {
+            print_diagnostics(&outcome);
+            let code = write_stdout(crate::fix::diff(&edits, &outcome.sources).as_bytes());
+            return if code != EXIT_OK || edits.is_empty() {
+                code
+            } else {
+                EXIT_FINDINGS
+            };
+        }
+        let (files, made, errors) = crate::fix::write(&edits, &outcome.sources);
+        for e in &errors {
+            eprintln!("warning: {}", report::escape::line(&e.to_string()));
+        }
+        eprintln!(
+            "fixed {made} value{} in {files} file{}",
+            if made == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        );
+        if made > 0 {
+            // The report is of the files as they are now.
+            outcome = match run(&settings) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
+            };
+        }
+    }
     let times = report::gitlab::Times {
         start: report::utc_time(started),
         end: report::utc_time(std::time::SystemTime::now()),

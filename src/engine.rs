@@ -85,6 +85,9 @@ pub struct RawResult {
     pub message: String,
     /// A conftest result's own location (`_loc`), when it gives one.
     pub loc: Option<Loc>,
+    /// `"replace": {"from": V, "to": W}`: the single-value fix of the
+    /// value the result points at ([`crate::fix`]).
+    pub replace: Option<crate::finding::Replace>,
 }
 
 /// Where a conftest-style result says it is: `_loc: {path: "Resources.Fn.Properties"}`
@@ -685,6 +688,26 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// A result's `replace: {from, to}`, when both are strings or numbers.
+fn replace_of(item: &regorus::Value) -> Option<crate::finding::Replace> {
+    let r = &item["replace"];
+    if !matches!(r, regorus::Value::Object(_)) {
+        return None;
+    }
+    let scalar = |v: &regorus::Value| -> Option<serde_json::Value> {
+        match v {
+            regorus::Value::String(_) | regorus::Value::Number(_) => {
+                serde_json::from_str(&v.to_json_str().ok()?).ok()
+            }
+            _ => None,
+        }
+    };
+    Some(crate::finding::Replace {
+        from: scalar(&r["from"])?,
+        to: scalar(&r["to"])?,
+    })
+}
+
 /// Results are objects `{resource, path, message}` (or bare strings).
 pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
     let items: Vec<regorus::Value> = match set {
@@ -718,6 +741,7 @@ pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<R
             path,
             message,
             loc: loc_of(&item),
+            replace: replace_of(&item),
         });
     }
 }

@@ -17,6 +17,7 @@ pub mod discover;
 mod embedded;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod lockfile;
 pub mod merge;
 pub mod model;

@@ -1859,6 +1859,7 @@ fn push_findings(
             fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
             construct_path,
             instantiated_by: Vec::new(),
+            replace: r.replace.map(Box::new),
         });
     }
 }

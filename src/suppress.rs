@@ -806,6 +806,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         fix: None,
         construct_path: None,
         instantiated_by: Vec::new(),
+        replace: None,
     }
 }
 
@@ -902,6 +903,7 @@ mod tests {
             fix: None,
             construct_path: None,
             instantiated_by: Vec::new(),
+            replace: None,
         }
     }
 

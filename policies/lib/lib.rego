@@ -22,3 +22,9 @@ by_id(collection, id) := item if {
 
 # Strings of a list, skipping unknowns.
 strings(list) := [s | some s in list; is_string(s)]
+
+# A result's single-value fix: the value the result points at is `from`, and
+# `to` fixes it (`faasguard scan --fix`, SARIF `fixes`). Merged into the
+# result: `object.union({"resource": ..., "message": ...}, lib.replace(a, b))`.
+# The edit is made only where the value is written literally.
+replace(from, to) := {"replace": {"from": from, "to": to}}

@@ -30,6 +30,7 @@
 # - https://cloud.google.com/run/docs/configuring/request-timeout
 package faasguard.rules.tmo.timeout_out_of_range
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -44,11 +45,14 @@ metadata := {
 	},
 }
 
-deny contains {
-	"resource": f.id,
-	"path": "timeout",
-	"message": sprintf("Function %s has Timeout %v, outside %s allowed 1–%v seconds", [f.name, f.timeout, l.label, l.max]),
-} if {
+deny contains object.union(
+	{
+		"resource": f.id,
+		"path": "timeout",
+		"message": sprintf("Function %s has Timeout %v, outside %s allowed 1–%v seconds", [f.name, f.timeout, l.label, l.max]),
+	},
+	clamp(f, l),
+) if {
 	some f in input.functions
 	is_number(f.timeout)
 	l := limit(f)
@@ -74,3 +78,10 @@ limit(f) := {"label": "Lambda's", "max": 900} if {
 } else := {"label": "Cloud Run's", "max": 3600} if {
 	f.type in {"google_cloud_run_service", "google_cloud_run_v2_service"}
 }
+
+# The single-value fix of a timeout over the limit: the limit (a deployment
+# that fails on it would otherwise not run at all). A timeout under 1 second
+# has no value to suggest.
+clamp(f, l) := lib.replace(f.timeout, l.max) if f.timeout > l.max
+
+else := {}

@@ -151,6 +151,18 @@ pub struct Finding<'a> {
     /// With `--baseline-commit`: `new` or `unchanged` since that commit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::pr::State>,
+    /// A single-value fix (`scan --fix` applies it): the value's region
+    /// and its replacement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<Replacement>,
+}
+
+/// The region of a value and the text that fixes it.
+#[derive(Serialize)]
+pub struct Replacement {
+    pub start: LineCol,
+    pub end: LineCol,
+    pub text: String,
 }
 
 /// A `module` block (in a root module) that instantiates a finding.
@@ -176,6 +188,16 @@ pub struct Diagnostic<'a> {
 
 pub fn build(outcome: &Outcome) -> Report<'_> {
     let mut findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    for (out, f) in findings.iter_mut().zip(&outcome.findings) {
+        out.replacement = crate::fix::edit(f, &outcome.sources).and_then(|e| {
+            let src = outcome.sources.get(e.file)?;
+            Some(Replacement {
+                start: src.line_col(e.start as u32),
+                end: src.line_col(e.end as u32),
+                text: e.text,
+            })
+        });
+    }
     if let Some(pr) = &outcome.pr {
         for (out, f) in findings.iter_mut().zip(&outcome.findings) {
             out.baseline = Some(pr.state(f));
@@ -310,6 +332,7 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
             })
             .collect(),
         baseline: None,
+        replacement: None,
     }
 }
 

@@ -313,6 +313,9 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
             if let Some(pr) = &outcome.pr {
                 result["baselineState"] = json!(pr.state(l.finding).as_str());
             }
+            if let Some(fix) = fix_json(outcome, l) {
+                result["fixes"] = json!([fix]);
+            }
             result
         })
         .collect();
@@ -507,6 +510,33 @@ fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
     result
 }
 
+/// A finding's single-value fix as a SARIF `fix`: the value's exact region
+/// and the text that replaces it ([`crate::fix`]).
+fn fix_json(outcome: &Outcome, l: &Located<'_>) -> Option<Value> {
+    let edit = crate::fix::edit(l.finding, &outcome.sources)?;
+    let src = outcome.sources.get(edit.file)?;
+    let (start, end) = (
+        src.line_col(edit.start as u32),
+        src.line_col(edit.end as u32),
+    );
+    let old = src.text.get(edit.start..edit.end).unwrap_or("");
+    Some(json!({
+        "description": {"text": format!("Replace {old} with {}", edit.text)},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri(&src.display), "uriBaseId": "%SRCROOT%"},
+            "replacements": [{
+                "deletedRegion": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+                "insertedContent": {"text": edit.text},
+            }],
+        }],
+    }))
+}
+
 /// A relative URI: `/` separators, percent-encoding what URIs cannot hold.
 fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -560,6 +590,7 @@ mod tests {
             fix: None,
             construct_path: None,
             instantiated_by: Vec::new(),
+            replace: None,
             dependency: Some(Box::new(DependencyFacts {
                 advisory: advisory.into(),
                 aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],

@@ -21,6 +21,7 @@ mod outputs;
 mod perf;
 mod policies;
 mod pr_mode;
+mod pr_mode_fix;
 mod promises;
 mod props;
 mod registry;
