@@ -214,6 +214,15 @@ pub struct ScanArgs {
     /// there is one).
     #[arg(long)]
     pub diff: bool,
+    /// List the checks rules could not decide because a value is unknown before deployment (a
+    /// variable without a value, an `Fn::If` on a deploy-time condition, an `${ssm:}` lookup);
+    /// without it the text report counts them in one line.
+    #[arg(long)]
+    pub show_unknown: bool,
+    /// Exit 1 when any check could not be decided (for teams that require every value known;
+    /// `--var`, `--var-file` and `--sls-opt` give the values).
+    #[arg(long)]
+    pub fail_on_unknown: bool,
     /// With `--baseline-commit`: the text report lists unchanged findings too.
     #[arg(long, requires = "baseline_commit")]
     pub show_unchanged: bool,
@@ -728,6 +737,7 @@ fn run_scan(args: ScanArgs) -> i32 {
             };
         }
     }
+    outcome.show_unknown = args.show_unknown;
     let times = report::gitlab::Times {
         start: report::utc_time(started),
         end: report::utc_time(std::time::SystemTime::now()),
@@ -801,7 +811,8 @@ fn run_scan(args: ScanArgs) -> i32 {
         .findings
         .iter()
         .filter(|f| crate::pr::counts(&outcome, f));
-    if failing.into_iter().any(|f| f.severity >= fail_on) {
+    let unknown_fails = args.fail_on_unknown && !outcome.undecided.is_empty();
+    if unknown_fails || failing.into_iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -150,6 +150,12 @@ pub struct Engine {
     /// `--profile`: each rule's evaluation time since the last
     /// [`Engine::take_timings`] (rule index, time), else `None`.
     timings: Option<Vec<(usize, std::time::Duration)>>,
+    /// Rules (by index into `rules`) that define `undecided`: the checks
+    /// they could not decide on an unknown value ([`Engine::take_undecided`]).
+    with_undecided: Vec<bool>,
+    /// `undecided` results of the last [`Engine::eval`]; `message` holds
+    /// the reason.
+    undecided: Vec<RawResult>,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -339,11 +345,26 @@ impl Engine {
             })
             .collect();
 
+        let with_undecided = rules
+            .iter()
+            .map(|r| {
+                packages
+                    .iter()
+                    .filter(|(p, _)| *p == r.package)
+                    .any(|(_, f)| {
+                        engine
+                            .has_declared_rule_rooted_at(&f.path, "undecided")
+                            .unwrap_or(false)
+                    })
+            })
+            .collect();
         let mut me = Engine {
             engine,
             rules,
             conftest,
             needs,
+            with_undecided,
+            undecided: Vec::new(),
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
@@ -528,8 +549,22 @@ impl Engine {
                 }
             };
             collect_results(i, &v, &mut out);
+            if self.with_undecided.get(i).copied().unwrap_or(false) {
+                // Same input, same package: cheap next to `deny`. An error
+                // here loses only the list of undecided checks.
+                if let Ok(v) = self.engine.eval_rule(format!("{pkg}.undecided")) {
+                    collect_undecided(i, &v, &mut self.undecided);
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// The `undecided` results of the evaluations since the last call: which
+    /// rule could not decide on which value, and why (`message` is the
+    /// reason).
+    pub fn take_undecided(&mut self) -> Vec<RawResult> {
+        std::mem::take(&mut self.undecided)
     }
 
     fn eval_one(&mut self, i: usize, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
@@ -686,6 +721,32 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
         }
     }
     Ok(())
+}
+
+/// `undecided` results are objects `{resource, path, reason}`.
+fn collect_undecided(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
+    let items: Vec<&regorus::Value> = match set {
+        regorus::Value::Set(s) => s.iter().collect(),
+        regorus::Value::Array(a) => a.iter().collect(),
+        _ => return,
+    };
+    for item in items {
+        if !matches!(item, regorus::Value::Object(_)) {
+            continue;
+        }
+        let text = |name: &str| match &item[name] {
+            regorus::Value::String(s) => Some(s.to_string()),
+            _ => None,
+        };
+        out.push(RawResult {
+            rule,
+            resource: text("resource"),
+            path: text("path"),
+            message: text("reason").unwrap_or_else(|| "a value is unknown".into()),
+            loc: None,
+            replace: None,
+        });
+    }
 }
 
 /// A result's `replace: {from, to}`, when both are strings or numbers.

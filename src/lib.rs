@@ -35,3 +35,4 @@ pub mod shared;
 pub mod source;
 pub mod suppress;
 pub mod terraform;
+pub mod undecided;

@@ -195,6 +195,10 @@ pub struct Outcome {
     /// `--baseline-commit`: which findings are new since that commit, and
     /// which of its findings are fixed ([`crate::pr`] fills it in).
     pub pr: Option<crate::pr::Comparison>,
+    /// Checks rules could not decide on unknown values, sorted.
+    pub undecided: Vec<crate::undecided::Undecided>,
+    /// `--show-unknown`: the text report lists them (else one line counts them).
+    pub show_unknown: bool,
 }
 
 /// Where a scan's time went (`--profile`), slowest first.
@@ -457,6 +461,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     };
     let mut declared = Vec::new();
     let mut functions = Vec::new();
+    let mut undecided = Vec::new();
     for out in outs {
         for mut f in out.findings {
             // A nested stack's findings say which stack resource deploys it.
@@ -477,6 +482,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         stats.resources += out.resources;
         scope.absorb(out.scope);
         functions.extend(out.functions);
+        undecided.extend(out.undecided);
     }
     stats.files_scanned = scanned_files.difference(&failed_files).count();
     stats.files_failed = failed_files.len();
@@ -539,6 +545,10 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     diagnostics.extend(applied.diagnostics);
     let (rules, findings, suppressed) =
         select(&settings.rules, rules, applied.findings, applied.suppressed);
+    crate::undecided::sort(&mut undecided, &sources);
+    for u in &mut undecided {
+        u.reason = redactor.redact(&u.reason);
+    }
     Ok(Outcome {
         sources,
         findings,
@@ -553,6 +563,8 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         dependencies,
         profile,
         pr: None,
+        undecided,
+        show_unknown: false,
     })
 }
 
@@ -1427,6 +1439,8 @@ struct UnitOut {
     /// `--profile`: the unit's processing time and each rule's.
     elapsed: std::time::Duration,
     rule_times: Vec<(usize, std::time::Duration)>,
+    /// Checks rules could not decide on unknown values.
+    undecided: Vec<crate::undecided::Undecided>,
 }
 
 /// Where a nested stack template is instantiated: the parent template and
@@ -1748,6 +1762,21 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
         );
     }
     push_findings(results, model, display, engine, out);
+    let file_span = Span::new(model.file, 0, 0);
+    for r in engine.take_undecided() {
+        let span = r
+            .resource
+            .as_deref()
+            .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+            .unwrap_or(file_span);
+        out.undecided.push(crate::undecided::Undecided {
+            rule_id: engine.rules()[r.rule].meta.id.clone(),
+            resource: r.resource,
+            path: r.path,
+            reason: r.message,
+            span,
+        });
+    }
 }
 
 /// conftest-style policies see the raw document (CloudFormation tags in

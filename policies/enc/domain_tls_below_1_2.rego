@@ -91,3 +91,9 @@ label(d) := d.name if not is_string(d.domain_name)
 modern(p) := "TLS_1_2" if p == upper(p)
 
 modern(p) := "tls_1_2" if p != upper(p)
+
+# An unknown security policy cannot be judged: listed, not reported.
+undecided contains lib.undecided(d, "security_policy", d.security_policy) if {
+	some d in input.domains
+	lib.is_unknown(d.security_policy)
+}

@@ -28,3 +28,19 @@ strings(list) := [s | some s in list; is_string(s)]
 # result: `object.union({"resource": ..., "message": ...}, lib.replace(a, b))`.
 # The edit is made only where the value is written literally.
 replace(from, to) := {"replace": {"from": from, "to": to}}
+
+# A check a rule could not decide because the value at `path` of `item` is
+# unknown (`is_unknown`): rules list it in `undecided`, and reports show it
+# apart from findings (docs/adr/0030-pull-request-mode.md):
+#
+#   undecided contains lib.undecided(f, "runtime", f.runtime) if {
+#   	some f in input.functions
+#   	lib.is_unknown(f.runtime)
+#   }
+undecided(item, path, value) := {"resource": item.id, "path": path, "reason": unknown_reason(value)}
+
+# Why a value is unknown, as the adapter said ("variable runtime has no value").
+unknown_reason(x) := x.reason if {
+	is_string(x.reason)
+	x.reason != ""
+} else := "its value is only known at deploy time"

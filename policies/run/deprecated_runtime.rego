@@ -84,3 +84,10 @@ upgrade(f, info) := lib.replace(f.runtime, info.successor) if {
 	is_string(info.successor)
 	not startswith(info.successor, "provided")
 } else := {}
+
+# A runtime that is unknown (a variable without a value, a parameter without
+# a default) cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "runtime", f.runtime) if {
+	some f in input.functions
+	lib.is_unknown(f.runtime)
+}

@@ -77,3 +77,9 @@ upgrade(f, info) := lib.replace(f.runtime, info.successor) if {
 	is_string(info.successor)
 	not startswith(info.successor, "provided")
 } else := {}
+
+# An unknown runtime cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "runtime", f.runtime) if {
+	some f in input.functions
+	lib.is_unknown(f.runtime)
+}

@@ -85,3 +85,10 @@ limit(f) := {"label": "Lambda's", "max": 900} if {
 clamp(f, l) := lib.replace(f.timeout, l.max) if f.timeout > l.max
 
 else := {}
+
+# An unknown timeout cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "timeout", f.timeout) if {
+	some f in input.functions
+	lib.is_unknown(f.timeout)
+	limit(f)
+}

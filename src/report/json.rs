@@ -25,6 +25,9 @@ pub struct Report<'a> {
     /// the findings fixed since.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_commit: Option<&'a crate::pr::Comparison>,
+    /// Checks rules could not decide, because a value they needed is unknown
+    /// before deployment (not findings).
+    pub unknowns: Vec<Unknown<'a>>,
     pub diagnostics: Vec<Diagnostic<'a>>,
     /// What the scan covered (files and items per format, cloud and kind).
     pub scope: &'a crate::scope::Scope,
@@ -175,6 +178,22 @@ pub struct Instantiation<'a> {
     pub module: &'a str,
 }
 
+/// A check a rule could not decide.
+#[derive(Serialize)]
+pub struct Unknown<'a> {
+    pub rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    /// Where the unknown value is written (a variable's use, an `Fn::If`).
+    pub file: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// Why it is unknown: "variable runtime has no value".
+    pub reason: &'a str,
+}
+
 #[derive(Serialize)]
 pub struct Diagnostic<'a> {
     pub level: crate::finding::Level,
@@ -246,6 +265,22 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
         suppressed,
         baseline: outcome.baseline.as_ref(),
         baseline_commit: outcome.pr.as_ref(),
+        unknowns: outcome
+            .undecided
+            .iter()
+            .map(|u| {
+                let (file, start, end) = super::position(outcome, u.span);
+                Unknown {
+                    rule_id: &u.rule_id,
+                    resource: u.resource.as_deref(),
+                    path: u.path.as_deref(),
+                    file,
+                    start,
+                    end,
+                    reason: &u.reason,
+                }
+            })
+            .collect(),
         diagnostics,
         scope: &outcome.scope,
         rule_set: RuleSet {

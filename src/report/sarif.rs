@@ -346,6 +346,13 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
     let total = results.len();
     let mut kept = keep.iter();
     results.retain(|_| kept.next().copied().unwrap_or(true));
+    // Checks that could not be decided: for review, not alerts.
+    results.extend(
+        outcome
+            .undecided
+            .iter()
+            .map(|u| undecided_json(outcome, &index, u)),
+    );
     let mut notifications: Vec<Value> = locate_diagnostics(outcome)
         .into_iter()
         .filter(|d| d.diagnostic.level >= Level::Warning)
@@ -507,6 +514,47 @@ fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
     if !properties.is_empty() {
         result["properties"] = Value::Object(properties);
     }
+    result
+}
+
+/// A check a rule could not decide, as a result of kind `review` and level
+/// `none` (GitHub code scanning does not raise an alert for it).
+fn undecided_json(
+    outcome: &Outcome,
+    rules: &BTreeMap<&str, usize>,
+    u: &crate::undecided::Undecided,
+) -> Value {
+    let (file, start, end) = super::position(outcome, u.span);
+    let mut result = json!({
+        "ruleId": u.rule_id,
+        "kind": "review",
+        "level": "none",
+        "message": {"text": u.message()},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+                }
+            }
+        }],
+        "partialFingerprints": {"primaryLocationLineHash": format!("{}:1", u.fingerprint(file))},
+    });
+    if let Some(i) = rules.get(u.rule_id.as_str()) {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(res) = &u.resource {
+        result["locations"][0]["logicalLocations"] = json!([{"name": res, "kind": "resource"}]);
+    }
+    let mut properties = serde_json::Map::new();
+    properties.insert("reason".into(), json!(u.reason));
+    if let Some(p) = &u.path {
+        properties.insert("modelPath".into(), json!(p));
+    }
+    result["properties"] = Value::Object(properties);
     result
 }
 

@@ -130,6 +130,20 @@ pub fn render(outcome: &Outcome) -> String {
         }
         out.push('\n');
     }
+    if outcome.show_unknown {
+        for u in &outcome.undecided {
+            let (file, start, _) = super::position(outcome, u.span);
+            let _ = writeln!(
+                out,
+                "{bold}unknown[{}]{bold:#}: {}\n  {blue}-->{blue:#} {}:{}:{}\n",
+                escape::line(&u.rule_id),
+                escape::line(&u.message()),
+                escape::line(file),
+                start.line,
+                start.column
+            );
+        }
+    }
     if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
         let _ = writeln!(
             out,
@@ -203,6 +217,7 @@ pub fn render(outcome: &Outcome) -> String {
     }
     failures(outcome, &mut out);
     out.push('\n');
+    undecided_line(outcome, &mut out);
     out
 }
 
@@ -249,6 +264,7 @@ fn pr_summary(outcome: &Outcome, pr: &crate::pr::Comparison, mut out: String) ->
     }
     failures(outcome, &mut out);
     out.push('\n');
+    undecided_line(outcome, &mut out);
     out
 }
 
@@ -275,4 +291,22 @@ fn failures(outcome: &Outcome, out: &mut String) {
             );
         }
     }
+}
+
+/// One line for the checks rules could not decide (unknown values).
+fn undecided_line(outcome: &Outcome, out: &mut String) {
+    let n = outcome.undecided.len();
+    if n == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{n} check{} could not be decided{}",
+        if n == 1 { "" } else { "s" },
+        if outcome.show_unknown {
+            " (listed above)"
+        } else {
+            "; see --show-unknown"
+        }
+    );
 }

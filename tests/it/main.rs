@@ -22,6 +22,7 @@ mod perf;
 mod policies;
 mod pr_mode;
 mod pr_mode_fix;
+mod pr_mode_unknown;
 mod promises;
 mod props;
 mod registry;
