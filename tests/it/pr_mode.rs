@@ -507,3 +507,21 @@ fn repository_settings_cannot_make_git_run_a_command() {
     assert_eq!(code, Some(1), "{err}");
     assert!(!marker.exists(), "a repository setting ran a command");
 }
+
+#[test]
+fn github_annotations_mark_only_new_findings() {
+    let dir = repo(&[("infra/template.yaml", BASE)]);
+    let d = dir.path();
+    write(d, "infra/template.yaml", CHANGED);
+    let (code, out, _) = run(
+        d,
+        &["scan", "--baseline-commit", "HEAD", "--format", "github"],
+    );
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0].starts_with("::error file=infra/template.yaml,line=23,endLine=23,col=16,"),
+        "{out}"
+    );
+}
