@@ -526,6 +526,9 @@ impl Engine {
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
+        // Only this evaluation's: a caller that stopped on an error never
+        // took the last ones.
+        self.undecided.clear();
         for i in wanted {
             let pkg = &self.rules[i].package;
             let started = std::time::Instant::now();
@@ -560,9 +563,8 @@ impl Engine {
         Ok(out)
     }
 
-    /// The `undecided` results of the evaluations since the last call: which
-    /// rule could not decide on which value, and why (`message` is the
-    /// reason).
+    /// The `undecided` results of the last [`Engine::eval`]: which rule could
+    /// not decide on which value, and why (`message` is the reason).
     pub fn take_undecided(&mut self) -> Vec<RawResult> {
         std::mem::take(&mut self.undecided)
     }

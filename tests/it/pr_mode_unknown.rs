@@ -335,3 +335,45 @@ fn shards_split_them_and_merge_joins_them() {
     let merged: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(merged["unknowns"], whole["unknowns"]);
 }
+
+/// A user's policy lists its own undecided checks with the same helper.
+#[test]
+fn custom_rules_can_list_undecided_checks() {
+    let policy = r#"# Memory not set to a known size
+package faasguard.rules.custom.memory_unknown
+
+import data.faasguard.lib
+import rego.v1
+
+metadata := {"id": "FG-OBS-901", "title": "Memory too small", "severity": "low", "area": "OBS", "remediation": "Give it memory."}
+
+deny contains {"resource": f.id, "path": "memory_size", "message": "too small"} if {
+	some f in input.functions
+	is_number(f.memory_size)
+	f.memory_size < 256
+}
+
+undecided contains lib.undecided(f, "memory_size", f.memory_size) if {
+	some f in input.functions
+	lib.is_unknown(f.memory_size)
+}
+"#;
+    let tf = TF.replace(
+        "  timeout       = 30\n",
+        "  timeout       = 30\n  memory_size   = var.memory\n",
+    ) + "variable \"memory\" {}\n";
+    let dir = dir_with(&[("main.tf", &tf), ("custom.rego", policy)]);
+    let r = report(dir.path(), &["main.tf", "--policy", "custom.rego"]);
+    let custom: Vec<_> = unknowns(&r)
+        .into_iter()
+        .filter(|u| u.0 == "FG-OBS-901")
+        .collect();
+    assert_eq!(
+        custom,
+        vec![u(
+            "FG-OBS-901",
+            "main.tf:11:19",
+            "variable memory has no value"
+        )]
+    );
+}
