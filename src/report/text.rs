@@ -95,6 +95,14 @@ pub fn render(outcome: &Outcome) -> String {
                     escape::line(&ty)
                 );
             }
+            // Shown with --show-unchanged: say which ones were already there.
+            if let Some(pr) = outcome.pr.as_ref().filter(|p| !p.is_new(f)) {
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} note: unchanged since {}",
+                    escape::line(&pr.reference)
+                );
+            }
             if let Some(c) = &f.construct_path {
                 let _ = writeln!(out, "{pad} {blue}={blue:#} construct: {c}");
             }

@@ -217,6 +217,11 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
         3,
         "{all}"
     );
+    assert_eq!(
+        all.matches("   = note: unchanged since HEAD\n").count(),
+        2,
+        "{all}"
+    );
 
     // Without the flag, every finding counts.
     let (_, plain) = json(d, &[]);
