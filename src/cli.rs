@@ -198,6 +198,34 @@ pub struct ScanArgs {
     /// the baseline's findings are shown as suppressed, its fixed ones listed.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Pull-request mode: also scan the same paths at this commit (read from the git object
+    /// database, never checked out) and report which findings are new; only new ones count for
+    /// `--fail-on`. The others are `unchanged` (hidden from text unless `--show-unchanged`);
+    /// findings gone since the commit are listed as fixed.
+    /// (Given twice, the last wins: a pre-commit hook's `args` can change the entry's `HEAD`.)
+    #[arg(long, value_name = "REF", overrides_with = "baseline_commit")]
+    pub baseline_commit: Option<String>,
+    /// Apply the single-value fixes rules suggest (a deprecated runtime to the newest of its
+    /// language, a timeout over the limit to the limit, a TLS policy to the modern one) in place,
+    /// changing only the values' text, then scan again and report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Print the fixes `--fix` would make as a unified diff instead of a report (exit 1 when
+    /// there is one).
+    #[arg(long)]
+    pub diff: bool,
+    /// List the checks rules could not decide because a value is unknown before deployment (a
+    /// variable without a value, an `Fn::If` on a deploy-time condition, an `${ssm:}` lookup);
+    /// without it the text report counts them in one line.
+    #[arg(long)]
+    pub show_unknown: bool,
+    /// Exit 1 when any check could not be decided (for teams that require every value known;
+    /// `--var`, `--var-file` and `--sls-opt` give the values).
+    #[arg(long)]
+    pub fail_on_unknown: bool,
+    /// With `--baseline-commit`: the text report lists unchanged findings too.
+    #[arg(long, requires = "baseline_commit")]
+    pub show_unchanged: bool,
     /// Scan only a stable share of the files, `K/N` (1-based): for matrix jobs.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
@@ -662,13 +690,54 @@ fn run_scan(args: ScanArgs) -> i32 {
         None => Vec::new(),
     };
     let started = std::time::SystemTime::now();
-    let outcome = match scan::scan(&settings) {
+    if (args.fix || args.diff) && settings.stdin.is_some() {
+        eprintln!("error: --fix and --diff edit files: standard input (`-`) has none");
+        return EXIT_ERROR;
+    }
+    let run = |settings: &Settings| match &args.baseline_commit {
+        Some(reference) => crate::pr::scan_against(settings, reference, args.show_unchanged)
+            .map_err(|e| e.to_string()),
+        None => scan::scan(settings).map_err(|e| e.to_string()),
+    };
+    let mut outcome = match run(&settings) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
+    if args.fix || args.diff {
+        let edits = crate::fix::edits(&outcome.findings, &outcome.sources);
+        if args.diff {
+            print_diagnostics(&outcome);
+            let code = write_stdout(crate::fix::diff(&edits, &outcome.sources).as_bytes());
+            return if code != EXIT_OK || edits.is_empty() {
+                code
+            } else {
+                EXIT_FINDINGS
+            };
+        }
+        let (files, made, errors) = crate::fix::write(&edits, &outcome.sources);
+        for e in &errors {
+            eprintln!("warning: {}", report::escape::line(&e.to_string()));
+        }
+        eprintln!(
+            "fixed {made} value{} in {files} file{}",
+            if made == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" }
+        );
+        if made > 0 {
+            // The report is of the files as they are now.
+            outcome = match run(&settings) {
+                Ok(o) => o,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return EXIT_ERROR;
+                }
+            };
+        }
+    }
+    outcome.show_unknown = args.show_unknown;
     let times = report::gitlab::Times {
         start: report::utc_time(started),
         end: report::utc_time(std::time::SystemTime::now()),
@@ -737,7 +806,13 @@ fn run_scan(args: ScanArgs) -> i32 {
     if policy_failed || (args.strict && file_failed) {
         return EXIT_ERROR;
     }
-    if outcome.findings.iter().any(|f| f.severity >= fail_on) {
+    // With --baseline-commit only new findings count.
+    let failing = outcome
+        .findings
+        .iter()
+        .filter(|f| crate::pr::counts(&outcome, f));
+    let unknown_fails = args.fail_on_unknown && !outcome.undecided.is_empty();
+    if unknown_fails || failing.into_iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

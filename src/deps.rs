@@ -372,6 +372,7 @@ fn finding(l: &LockfileIn, p: &Package, m: &Match<'_>, ships: &[String]) -> Find
         fix: None,
         construct_path: None,
         instantiated_by: Vec::new(),
+        replace: None,
     }
 }
 

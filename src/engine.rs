@@ -85,6 +85,9 @@ pub struct RawResult {
     pub message: String,
     /// A conftest result's own location (`_loc`), when it gives one.
     pub loc: Option<Loc>,
+    /// `"replace": {"from": V, "to": W}`: the single-value fix of the
+    /// value the result points at ([`crate::fix`]).
+    pub replace: Option<crate::finding::Replace>,
 }
 
 /// Where a conftest-style result says it is: `_loc: {path: "Resources.Fn.Properties"}`
@@ -147,6 +150,12 @@ pub struct Engine {
     /// `--profile`: each rule's evaluation time since the last
     /// [`Engine::take_timings`] (rule index, time), else `None`.
     timings: Option<Vec<(usize, std::time::Duration)>>,
+    /// Rules (by index into `rules`) that define `undecided`: the checks
+    /// they could not decide on an unknown value ([`Engine::take_undecided`]).
+    with_undecided: Vec<bool>,
+    /// `undecided` results of the last [`Engine::eval`]; `message` holds
+    /// the reason.
+    undecided: Vec<RawResult>,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -336,11 +345,26 @@ impl Engine {
             })
             .collect();
 
+        let with_undecided = rules
+            .iter()
+            .map(|r| {
+                packages
+                    .iter()
+                    .filter(|(p, _)| *p == r.package)
+                    .any(|(_, f)| {
+                        engine
+                            .has_declared_rule_rooted_at(&f.path, "undecided")
+                            .unwrap_or(false)
+                    })
+            })
+            .collect();
         let mut me = Engine {
             engine,
             rules,
             conftest,
             needs,
+            with_undecided,
+            undecided: Vec::new(),
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
@@ -502,6 +526,9 @@ impl Engine {
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
+        // Only this evaluation's: a caller that stopped on an error never
+        // took the last ones.
+        self.undecided.clear();
         for i in wanted {
             let pkg = &self.rules[i].package;
             let started = std::time::Instant::now();
@@ -525,8 +552,21 @@ impl Engine {
                 }
             };
             collect_results(i, &v, &mut out);
+            if self.with_undecided.get(i).copied().unwrap_or(false) {
+                // Same input, same package: cheap next to `deny`. An error
+                // here loses only the list of undecided checks.
+                if let Ok(v) = self.engine.eval_rule(format!("{pkg}.undecided")) {
+                    collect_undecided(i, &v, &mut self.undecided);
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// The `undecided` results of the last [`Engine::eval`]: which rule could
+    /// not decide on which value, and why (`message` is the reason).
+    pub fn take_undecided(&mut self) -> Vec<RawResult> {
+        std::mem::take(&mut self.undecided)
     }
 
     fn eval_one(&mut self, i: usize, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
@@ -685,6 +725,52 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
     Ok(())
 }
 
+/// `undecided` results are objects `{resource, path, reason}`.
+fn collect_undecided(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
+    let items: Vec<&regorus::Value> = match set {
+        regorus::Value::Set(s) => s.iter().collect(),
+        regorus::Value::Array(a) => a.iter().collect(),
+        _ => return,
+    };
+    for item in items {
+        if !matches!(item, regorus::Value::Object(_)) {
+            continue;
+        }
+        let text = |name: &str| match &item[name] {
+            regorus::Value::String(s) => Some(s.to_string()),
+            _ => None,
+        };
+        out.push(RawResult {
+            rule,
+            resource: text("resource"),
+            path: text("path"),
+            message: text("reason").unwrap_or_else(|| "a value is unknown".into()),
+            loc: None,
+            replace: None,
+        });
+    }
+}
+
+/// A result's `replace: {from, to}`, when both are strings or numbers.
+fn replace_of(item: &regorus::Value) -> Option<crate::finding::Replace> {
+    let r = &item["replace"];
+    if !matches!(r, regorus::Value::Object(_)) {
+        return None;
+    }
+    let scalar = |v: &regorus::Value| -> Option<serde_json::Value> {
+        match v {
+            regorus::Value::String(_) | regorus::Value::Number(_) => {
+                serde_json::from_str(&v.to_json_str().ok()?).ok()
+            }
+            _ => None,
+        }
+    };
+    Some(crate::finding::Replace {
+        from: scalar(&r["from"])?,
+        to: scalar(&r["to"])?,
+    })
+}
+
 /// Results are objects `{resource, path, message}` (or bare strings).
 pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
     let items: Vec<regorus::Value> = match set {
@@ -718,6 +804,7 @@ pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<R
             path,
             message,
             loc: loc_of(&item),
+            replace: replace_of(&item),
         });
     }
 }

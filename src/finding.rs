@@ -33,6 +33,17 @@ pub struct Finding {
     /// instance it made), sorted. The same module called from several
     /// roots gives one finding per location listing every call.
     pub instantiated_by: Vec<Instantiation>,
+    /// The rule's single-value fix: the value at `span` is `from`, and
+    /// `to` would fix it ([`crate::fix`] turns it into an edit).
+    pub replace: Option<Box<Replace>>,
+}
+
+/// A rule's single-value fix (`"replace": {"from": "python3.8", "to":
+/// "python3.14"}` in its result).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Replace {
+    pub from: serde_json::Value,
+    pub to: serde_json::Value,
 }
 
 /// A module call that instantiated a finding's resource.

@@ -73,6 +73,7 @@ fn merge_json(docs: &[(String, Value)]) -> Value {
     let mut stats: BTreeMap<String, u64> = BTreeMap::new();
     let mut tool = json!({"name": "faasguard", "version": env!("CARGO_PKG_VERSION")});
     let mut suppressed: BTreeMap<String, Value> = BTreeMap::new();
+    let mut unknowns: Vec<Value> = Vec::new();
     let mut scope: Option<Value> = None;
     let mut rule_set: Option<Value> = None;
     let mut config: Option<Value> = None;
@@ -106,6 +107,12 @@ fn merge_json(docs: &[(String, Value)]) -> Value {
                 f["start"]["line"].as_u64().unwrap_or(0),
             );
             findings.entry(key).or_insert_with(|| f.clone());
+        }
+        // Checks that could not be decided, once each.
+        for u in doc["unknowns"].as_array().into_iter().flatten() {
+            if !unknowns.contains(u) {
+                unknowns.push(u.clone());
+            }
         }
         for d in doc["diagnostics"].as_array().into_iter().flatten() {
             if !diagnostics.contains(d) {
@@ -141,6 +148,18 @@ fn merge_json(docs: &[(String, Value)]) -> Value {
         "diagnostics": diagnostics,
         "suppressed": suppressed,
     });
+    if !unknowns.is_empty() {
+        unknowns.sort_by_key(|u| {
+            let s = |k: &str| u[k].as_str().unwrap_or("").to_string();
+            (
+                s("file"),
+                u["start"]["line"].as_u64(),
+                u["start"]["column"].as_u64(),
+                s("rule_id"),
+            )
+        });
+        out["unknowns"] = Value::Array(unknowns);
+    }
     for (key, value) in [("scope", scope), ("rule_set", rule_set), ("config", config)] {
         if let Some(v) = value {
             out[key] = v;

@@ -68,6 +68,11 @@ pub struct Settings {
     pub stdin: Option<Arc<str>>,
     /// Where to show progress (the CLI's bar on a terminal; hidden otherwise).
     pub progress: Progress,
+    /// The directory paths are shown relative to; `None`: the process's
+    /// working directory. `--baseline-commit` scans a copy of the
+    /// repository at another commit under the working directory's mirror
+    /// in that copy, so both scans show (and fingerprint) the same paths.
+    pub working_dir: Option<PathBuf>,
 }
 
 /// A progress display over the scan's units; hidden by default. It only
@@ -136,6 +141,7 @@ impl Default for Settings {
             advisories: crate::deps::Settings::default(),
             progress: Progress::default(),
             stdin: None,
+            working_dir: None,
         }
     }
 }
@@ -186,6 +192,13 @@ pub struct Outcome {
     pub dependencies: crate::deps::Summary,
     /// `--profile`: where the evaluation time went.
     pub profile: Option<Profile>,
+    /// `--baseline-commit`: which findings are new since that commit, and
+    /// which of its findings are fixed ([`crate::pr`] fills it in).
+    pub pr: Option<crate::pr::Comparison>,
+    /// Checks rules could not decide on unknown values, sorted.
+    pub undecided: Vec<crate::undecided::Undecided>,
+    /// `--show-unknown`: the text report lists them (else one line counts them).
+    pub show_unknown: bool,
 }
 
 /// Where a scan's time went (`--profile`), slowest first.
@@ -254,6 +267,15 @@ pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
     )
 }
 
+/// Where paths are shown from: [`Settings::working_dir`], else the
+/// process's working directory.
+fn working_dir(settings: &Settings) -> Option<PathBuf> {
+    settings
+        .working_dir
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+}
+
 /// Run a scan.
 pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Start-up work that does not depend on the policies runs beside them.
@@ -283,7 +305,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         units,
         mut diagnostics,
     } = prepare(settings, &pool);
-    let cwd = std::env::current_dir().ok();
+    let cwd = working_dir(settings);
     let ctx = UnitContext {
         files: &walk.files,
         inputs: &inputs,
@@ -410,6 +432,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     };
     let mut declared = Vec::new();
     let mut functions = Vec::new();
+    let mut undecided = Vec::new();
     for out in outs {
         for mut f in out.findings {
             // A nested stack's findings say which stack resource deploys it.
@@ -430,6 +453,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         stats.resources += out.resources;
         scope.absorb(out.scope);
         functions.extend(out.functions);
+        undecided.extend(out.undecided);
     }
     stats.files_scanned = scanned_files.difference(&failed_files).count();
     stats.files_failed = failed_files.len();
@@ -492,6 +516,10 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     diagnostics.extend(applied.diagnostics);
     let (rules, findings, suppressed) =
         select(&settings.rules, rules, applied.findings, applied.suppressed);
+    crate::undecided::sort(&mut undecided, &sources);
+    for u in &mut undecided {
+        u.reason = redactor.redact(&u.reason);
+    }
     Ok(Outcome {
         sources,
         findings,
@@ -505,6 +533,9 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         settings: settings.clone(),
         dependencies,
         profile,
+        pr: None,
+        undecided,
+        show_unknown: false,
     })
 }
 
@@ -524,7 +555,7 @@ struct Prepared {
 
 fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared {
     let mut walk = discover::walk(&settings.paths, &settings.discover);
-    let cwd = std::env::current_dir().ok();
+    let cwd = working_dir(settings);
     let mut displays: Vec<String> = walk
         .files
         .iter()
@@ -1379,6 +1410,8 @@ struct UnitOut {
     /// `--profile`: the unit's processing time and each rule's.
     elapsed: std::time::Duration,
     rule_times: Vec<(usize, std::time::Duration)>,
+    /// Checks rules could not decide on unknown values.
+    undecided: Vec<crate::undecided::Undecided>,
 }
 
 /// Where a nested stack template is instantiated: the parent template and
@@ -1700,6 +1733,21 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
         );
     }
     push_findings(results, model, display, engine, out);
+    let file_span = Span::new(model.file, 0, 0);
+    for r in engine.take_undecided() {
+        let span = r
+            .resource
+            .as_deref()
+            .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+            .unwrap_or(file_span);
+        out.undecided.push(crate::undecided::Undecided {
+            rule_id: engine.rules()[r.rule].meta.id.clone(),
+            resource: r.resource,
+            path: r.path,
+            reason: r.message,
+            span,
+        });
+    }
 }
 
 /// conftest-style policies see the raw document (CloudFormation tags in
@@ -1811,6 +1859,7 @@ fn push_findings(
             fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
             construct_path,
             instantiated_by: Vec::new(),
+            replace: r.replace.map(Box::new),
         });
     }
 }

@@ -782,6 +782,7 @@ fn forbidden(d: &Declared, file: &str) -> Finding {
         fix: None,
         construct_path: None,
         instantiated_by: Vec::new(),
+        replace: None,
     }
 }
 
@@ -878,6 +879,7 @@ mod tests {
             fix: None,
             construct_path: None,
             instantiated_by: Vec::new(),
+            replace: None,
         }
     }
 

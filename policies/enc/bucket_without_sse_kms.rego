@@ -43,6 +43,7 @@
 # - https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
 package faasguard.rules.enc.bucket_without_sse_kms
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -82,4 +83,10 @@ deny contains {
 	some b in input.buckets
 	is_string(b.encryption.algorithm)
 	not b.encryption.algorithm in kms_algorithms
+}
+
+# An unknown default-encryption algorithm cannot be judged.
+undecided contains lib.undecided(b, "encryption.algorithm", b.encryption.algorithm) if {
+	some b in input.buckets
+	lib.is_unknown(b.encryption.algorithm)
 }

@@ -40,6 +40,7 @@
 # - https://github.com/aws/aws-cdk/pull/6374
 package faasguard.rules.enc.domain_tls_below_1_2
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -54,11 +55,15 @@ metadata := {
 	},
 }
 
-deny contains {
-	"resource": d.id,
-	"path": "security_policy",
-	"message": sprintf("Custom domain %s uses SecurityPolicy TLS_1_0, which still accepts TLS 1.0; use TLS_1_2", [label(d)]),
-} if {
+deny contains object.union(
+	{
+		"resource": d.id,
+		"path": "security_policy",
+		"message": sprintf("Custom domain %s uses SecurityPolicy TLS_1_0, which still accepts TLS 1.0; use TLS_1_2", [label(d)]),
+	},
+	# The single-value fix: the modern policy, in the case it was written.
+	lib.replace(d.security_policy, modern(d.security_policy)),
+) if {
 	some d in input.domains
 	is_string(d.security_policy)
 	upper(d.security_policy) == "TLS_1_0"
@@ -82,3 +87,13 @@ has_policy(d) if _ = d.security_policy
 label(d) := d.domain_name if is_string(d.domain_name)
 
 label(d) := d.name if not is_string(d.domain_name)
+
+modern(p) := "TLS_1_2" if p == upper(p)
+
+modern(p) := "tls_1_2" if p != upper(p)
+
+# An unknown security policy cannot be judged: listed, not reported.
+undecided contains lib.undecided(d, "security_policy", d.security_policy) if {
+	some d in input.domains
+	lib.is_unknown(d.security_policy)
+}

@@ -39,6 +39,7 @@
 # - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html
 package faasguard.rules.enc.queue_unencrypted
 
+import data.faasguard.lib
 import data.faasguard.lib.enc
 import rego.v1
 
@@ -64,5 +65,12 @@ deny contains {
 } if {
 	some q in input.queues
 	q.sqs_managed_sse == false
+	not enc.key_set(q.kms_key)
+}
+
+# SSE-SQS switched by an unknown value, with no key: cannot be judged.
+undecided contains lib.undecided(q, "sqs_managed_sse", q.sqs_managed_sse) if {
+	some q in input.queues
+	lib.is_unknown(q.sqs_managed_sse)
 	not enc.key_set(q.kms_key)
 }

@@ -22,3 +22,25 @@ by_id(collection, id) := item if {
 
 # Strings of a list, skipping unknowns.
 strings(list) := [s | some s in list; is_string(s)]
+
+# A result's single-value fix: the value the result points at is `from`, and
+# `to` fixes it (`faasguard scan --fix`, SARIF `fixes`). Merged into the
+# result: `object.union({"resource": ..., "message": ...}, lib.replace(a, b))`.
+# The edit is made only where the value is written literally.
+replace(from, to) := {"replace": {"from": from, "to": to}}
+
+# A check a rule could not decide because the value at `path` of `item` is
+# unknown (`is_unknown`): rules list it in `undecided`, and reports show it
+# apart from findings (docs/adr/0030-pull-request-mode.md):
+#
+#   undecided contains lib.undecided(f, "runtime", f.runtime) if {
+#   	some f in input.functions
+#   	lib.is_unknown(f.runtime)
+#   }
+undecided(item, path, value) := {"resource": item.id, "path": path, "reason": unknown_reason(value)}
+
+# Why a value is unknown, as the adapter said ("variable runtime has no value").
+unknown_reason(x) := x.reason if {
+	is_string(x.reason)
+	x.reason != ""
+} else := "its value is only known at deploy time"

@@ -41,6 +41,7 @@
 # - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-functionurlconfig.html
 package faasguard.rules.net.function_url_without_auth
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -92,4 +93,10 @@ url_permissions[fn] contains p if {
 	some s in p.statements
 	"*" in object.get(s, ["principal", "AWS"], [])
 	"NONE" in object.get(s, ["condition", "StringEquals", "lambda:FunctionUrlAuthType"], [])
+}
+
+# An unknown AuthType cannot be judged: the URL may be public.
+undecided contains lib.undecided(u, "auth_type", u.auth_type) if {
+	some u in input.function_urls
+	lib.is_unknown(u.auth_type)
 }

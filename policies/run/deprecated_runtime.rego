@@ -33,6 +33,7 @@
 # - https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html
 package faasguard.rules.run.deprecated_runtime
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -47,13 +48,16 @@ metadata := {
 	},
 }
 
-deny contains {
-	"resource": f.id,
-	"path": "runtime",
-	"message": sprintf("Function %s uses %s (%s), deprecated since %s%s%s", [
-		f.name, f.runtime, info.name, info.deprecation, blocked(info), successor(info),
-	]),
-} if {
+deny contains object.union(
+	{
+		"resource": f.id,
+		"path": "runtime",
+		"message": sprintf("Function %s uses %s (%s), deprecated since %s%s%s", [
+			f.name, f.runtime, info.name, info.deprecation, blocked(info), successor(info),
+		]),
+	},
+	upgrade(f, info),
+) if {
 	some f in input.functions
 	is_string(f.runtime)
 	info := data.faasguard.runtimes[f.cloud][f.runtime]
@@ -71,3 +75,19 @@ blocked(info) := sprintf("; updating functions on it is blocked since %s", [info
 successor(info) := sprintf("; upgrade to %s", [info.successor]) if {
 	is_string(info.successor)
 } else := ""
+
+# The single-value fix: the newest runtime of the same language. Not for the
+# OS-only runtime a Go function moves to (that needs a rebuilt bootstrap, not
+# a new value), nor outside AWS (other clouds spell versions differently).
+upgrade(f, info) := lib.replace(f.runtime, info.successor) if {
+	f.cloud == "aws"
+	is_string(info.successor)
+	not startswith(info.successor, "provided")
+} else := {}
+
+# A runtime that is unknown (a variable without a value, a parameter without
+# a default) cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "runtime", f.runtime) if {
+	some f in input.functions
+	lib.is_unknown(f.runtime)
+}

@@ -29,6 +29,7 @@
 # - https://docs.aws.amazon.com/lambda/latest/dg/runtime-support-policy.html
 package faasguard.rules.run.runtime_deprecation_soon
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -48,13 +49,16 @@ horizon_days := 180
 # `config.today` plus the horizon, as `YYYY-MM-DD`.
 horizon := substring(time.format([time.add_date(time.parse_ns("2006-01-02", data.faasguard.config.today), 0, 0, horizon_days), "UTC", "2006-01-02"]), 0, 10)
 
-deny contains {
-	"resource": f.id,
-	"path": "runtime",
-	"message": sprintf("Function %s uses %s (%s), deprecated on %s, within %d days%s", [
-		f.name, f.runtime, info.name, info.deprecation, horizon_days, successor(info),
-	]),
-} if {
+deny contains object.union(
+	{
+		"resource": f.id,
+		"path": "runtime",
+		"message": sprintf("Function %s uses %s (%s), deprecated on %s, within %d days%s", [
+			f.name, f.runtime, info.name, info.deprecation, horizon_days, successor(info),
+		]),
+	},
+	upgrade(f, info),
+) if {
 	some f in input.functions
 	is_string(f.runtime)
 	info := data.faasguard.runtimes[f.cloud][f.runtime]
@@ -66,3 +70,16 @@ deny contains {
 successor(info) := sprintf("; upgrade to %s", [info.successor]) if {
 	is_string(info.successor)
 } else := ""
+
+# The single-value fix, as FG-RUN-001's: the newest runtime of the language.
+upgrade(f, info) := lib.replace(f.runtime, info.successor) if {
+	f.cloud == "aws"
+	is_string(info.successor)
+	not startswith(info.successor, "provided")
+} else := {}
+
+# An unknown runtime cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "runtime", f.runtime) if {
+	some f in input.functions
+	lib.is_unknown(f.runtime)
+}

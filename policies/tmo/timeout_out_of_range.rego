@@ -30,6 +30,7 @@
 # - https://cloud.google.com/run/docs/configuring/request-timeout
 package faasguard.rules.tmo.timeout_out_of_range
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -44,11 +45,14 @@ metadata := {
 	},
 }
 
-deny contains {
-	"resource": f.id,
-	"path": "timeout",
-	"message": sprintf("Function %s has Timeout %v, outside %s allowed 1–%v seconds", [f.name, f.timeout, l.label, l.max]),
-} if {
+deny contains object.union(
+	{
+		"resource": f.id,
+		"path": "timeout",
+		"message": sprintf("Function %s has Timeout %v, outside %s allowed 1–%v seconds", [f.name, f.timeout, l.label, l.max]),
+	},
+	clamp(f, l),
+) if {
 	some f in input.functions
 	is_number(f.timeout)
 	l := limit(f)
@@ -73,4 +77,18 @@ limit(f) := {"label": "Lambda's", "max": 900} if {
 	f.type == "google_cloudfunctions2_function"
 } else := {"label": "Cloud Run's", "max": 3600} if {
 	f.type in {"google_cloud_run_service", "google_cloud_run_v2_service"}
+}
+
+# The single-value fix of a timeout over the limit: the limit (a deployment
+# that fails on it would otherwise not run at all). A timeout under 1 second
+# has no value to suggest.
+clamp(f, l) := lib.replace(f.timeout, l.max) if f.timeout > l.max
+
+else := {}
+
+# An unknown timeout cannot be judged: listed, not reported.
+undecided contains lib.undecided(f, "timeout", f.timeout) if {
+	some f in input.functions
+	lib.is_unknown(f.timeout)
+	limit(f)
 }

@@ -26,6 +26,10 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for l in locate(outcome) {
         let f = l.finding;
+        // `--baseline-commit`: annotate only what the change adds.
+        if !crate::pr::counts(outcome, f) {
+            continue;
+        }
         let command = match f.severity {
             Severity::Critical | Severity::High => "error",
             Severity::Medium => "warning",

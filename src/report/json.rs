@@ -21,6 +21,13 @@ pub struct Report<'a> {
     /// Only with `--baseline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<&'a crate::baseline::Status>,
+    /// Only with `--baseline-commit`: the commit, new and unchanged counts,
+    /// the findings fixed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_commit: Option<&'a crate::pr::Comparison>,
+    /// Checks rules could not decide, because a value they needed is unknown
+    /// before deployment (not findings).
+    pub unknowns: Vec<Unknown<'a>>,
     pub diagnostics: Vec<Diagnostic<'a>>,
     /// What the scan covered (files and items per format, cloud and kind).
     pub scope: &'a crate::scope::Scope,
@@ -144,6 +151,21 @@ pub struct Finding<'a> {
     /// instantiates it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub instantiated_by: Vec<Instantiation<'a>>,
+    /// With `--baseline-commit`: `new` or `unchanged` since that commit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::pr::State>,
+    /// A single-value fix (`scan --fix` applies it): the value's region
+    /// and its replacement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<Replacement>,
+}
+
+/// The region of a value and the text that fixes it.
+#[derive(Serialize)]
+pub struct Replacement {
+    pub start: LineCol,
+    pub end: LineCol,
+    pub text: String,
 }
 
 /// A `module` block (in a root module) that instantiates a finding.
@@ -154,6 +176,22 @@ pub struct Instantiation<'a> {
     pub column: u32,
     /// The module instance's address (`module.fn`, `module.fn["a"]`).
     pub module: &'a str,
+}
+
+/// A check a rule could not decide.
+#[derive(Serialize)]
+pub struct Unknown<'a> {
+    pub rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'a str>,
+    /// Where the unknown value is written (a variable's use, an `Fn::If`).
+    pub file: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+    /// Why it is unknown: "variable runtime has no value".
+    pub reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -168,7 +206,22 @@ pub struct Diagnostic<'a> {
 }
 
 pub fn build(outcome: &Outcome) -> Report<'_> {
-    let findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    let mut findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+    for (out, f) in findings.iter_mut().zip(&outcome.findings) {
+        out.replacement = crate::fix::edit(f, &outcome.sources).and_then(|e| {
+            let src = outcome.sources.get(e.file)?;
+            Some(Replacement {
+                start: src.line_col(e.start as u32),
+                end: src.line_col(e.end as u32),
+                text: e.text,
+            })
+        });
+    }
+    if let Some(pr) = &outcome.pr {
+        for (out, f) in findings.iter_mut().zip(&outcome.findings) {
+            out.baseline = Some(pr.state(f));
+        }
+    }
     let suppressed = locate_suppressed(outcome)
         .iter()
         .map(|s| SuppressedFinding {
@@ -211,6 +264,23 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
         findings,
         suppressed,
         baseline: outcome.baseline.as_ref(),
+        baseline_commit: outcome.pr.as_ref(),
+        unknowns: outcome
+            .undecided
+            .iter()
+            .map(|u| {
+                let (file, start, end) = super::position(outcome, u.span);
+                Unknown {
+                    rule_id: &u.rule_id,
+                    resource: u.resource.as_deref(),
+                    path: u.path.as_deref(),
+                    file,
+                    start,
+                    end,
+                    reason: &u.reason,
+                }
+            })
+            .collect(),
         diagnostics,
         scope: &outcome.scope,
         rule_set: RuleSet {
@@ -296,6 +366,8 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
                 module,
             })
             .collect(),
+        baseline: None,
+        replacement: None,
     }
 }
 

@@ -135,7 +135,7 @@ pub fn locate_diagnostics(outcome: &Outcome) -> Vec<LocatedDiagnostic<'_>> {
         .collect()
 }
 
-fn position(outcome: &Outcome, span: Span) -> (&str, LineCol, LineCol) {
+pub(crate) fn position(outcome: &Outcome, span: Span) -> (&str, LineCol, LineCol) {
     match outcome.sources.get(span.file) {
         Some(src) => {
             let start = src.line_col(span.start);

@@ -307,7 +307,17 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
     let keep = keep_most_severe(&severities, max_results);
     let mut results: Vec<Value> = locate(outcome)
         .iter()
-        .map(|l| result_json(&index, l))
+        .map(|l| {
+            let mut result = result_json(&index, l);
+            // `--baseline-commit`: SARIF's own field for "new in this change".
+            if let Some(pr) = &outcome.pr {
+                result["baselineState"] = json!(pr.state(l.finding).as_str());
+            }
+            if let Some(fix) = fix_json(outcome, l) {
+                result["fixes"] = json!([fix]);
+            }
+            result
+        })
         .collect();
     // Suppressed findings stay visible to auditors: same result, with the
     // suppression that accepted it.
@@ -336,6 +346,13 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
     let total = results.len();
     let mut kept = keep.iter();
     results.retain(|_| kept.next().copied().unwrap_or(true));
+    // Checks that could not be decided: for review, not alerts.
+    results.extend(
+        outcome
+            .undecided
+            .iter()
+            .map(|u| undecided_json(outcome, &index, u)),
+    );
     let mut notifications: Vec<Value> = locate_diagnostics(outcome)
         .into_iter()
         .filter(|d| d.diagnostic.level >= Level::Warning)
@@ -360,10 +377,13 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
         notifications.push(truncated_notification(&severities, &keep, total));
     }
     let execution_successful = !outcome.diagnostics.iter().any(|d| d.code == "policy-error");
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
+    let mut run_properties = serde_json::Map::new();
+    if let Some(pr) = &outcome.pr {
+        // Fixed findings are not results (code scanning would show them as
+        // alerts): the run says how many, and which, in its properties.
+        run_properties.insert("baselineCommit".into(), json!(pr));
+    }
+    let mut run = json!({
             "tool": {"driver": {
                 "name": "faasguard",
                 "informationUri": "https://github.com/faasguard/faasguard",
@@ -377,7 +397,14 @@ pub fn build_limited(outcome: &Outcome, max_results: usize) -> Value {
             }],
             "columnKind": "unicodeCodePoints",
             "results": results,
-        }]
+    });
+    if !run_properties.is_empty() {
+        run["properties"] = Value::Object(run_properties);
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [run],
     })
 }
 
@@ -490,6 +517,74 @@ fn result_json(rules: &BTreeMap<&str, usize>, l: &Located<'_>) -> Value {
     result
 }
 
+/// A check a rule could not decide, as a result of kind `review` and level
+/// `none` (GitHub code scanning does not raise an alert for it).
+fn undecided_json(
+    outcome: &Outcome,
+    rules: &BTreeMap<&str, usize>,
+    u: &crate::undecided::Undecided,
+) -> Value {
+    let (file, start, end) = super::position(outcome, u.span);
+    let mut result = json!({
+        "ruleId": u.rule_id,
+        "kind": "review",
+        "level": "none",
+        "message": {"text": u.message()},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(file), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column.max(if end.line == start.line { start.column + 1 } else { 1 }),
+                }
+            }
+        }],
+        "partialFingerprints": {"primaryLocationLineHash": format!("{}:1", u.fingerprint(file))},
+    });
+    if let Some(i) = rules.get(u.rule_id.as_str()) {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(res) = &u.resource {
+        result["locations"][0]["logicalLocations"] = json!([{"name": res, "kind": "resource"}]);
+    }
+    let mut properties = serde_json::Map::new();
+    properties.insert("reason".into(), json!(u.reason));
+    if let Some(p) = &u.path {
+        properties.insert("modelPath".into(), json!(p));
+    }
+    result["properties"] = Value::Object(properties);
+    result
+}
+
+/// A finding's single-value fix as a SARIF `fix`: the value's exact region
+/// and the text that replaces it ([`crate::fix`]).
+fn fix_json(outcome: &Outcome, l: &Located<'_>) -> Option<Value> {
+    let edit = crate::fix::edit(l.finding, &outcome.sources)?;
+    let src = outcome.sources.get(edit.file)?;
+    let (start, end) = (
+        src.line_col(edit.start as u32),
+        src.line_col(edit.end as u32),
+    );
+    let old = src.text.get(edit.start..edit.end).unwrap_or("");
+    Some(json!({
+        "description": {"text": format!("Replace {old} with {}", edit.text)},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri(&src.display), "uriBaseId": "%SRCROOT%"},
+            "replacements": [{
+                "deletedRegion": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+                "insertedContent": {"text": edit.text},
+            }],
+        }],
+    }))
+}
+
 /// A relative URI: `/` separators, percent-encoding what URIs cannot hold.
 fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
@@ -543,6 +638,7 @@ mod tests {
             fix: None,
             construct_path: None,
             instantiated_by: Vec::new(),
+            replace: None,
             dependency: Some(Box::new(DependencyFacts {
                 advisory: advisory.into(),
                 aliases: vec!["GHSA-ffqj-6fqr-9h24".into(), "CVE-2022-29217".into()],

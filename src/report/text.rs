@@ -31,6 +31,12 @@ pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for l in locate(outcome) {
         let f = l.finding;
+        // `--baseline-commit`: findings already at that commit only on request.
+        if let Some(pr) = &outcome.pr {
+            if !pr.show_unchanged && !pr.is_new(f) {
+                continue;
+            }
+        }
         let sev = severity_style(f.severity);
         let _ = writeln!(
             out,
@@ -89,6 +95,14 @@ pub fn render(outcome: &Outcome) -> String {
                     escape::line(&ty)
                 );
             }
+            // Shown with --show-unchanged: say which ones were already there.
+            if let Some(pr) = outcome.pr.as_ref().filter(|p| !p.is_new(f)) {
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={blue:#} note: unchanged since {}",
+                    escape::line(&pr.reference)
+                );
+            }
             if let Some(c) = &f.construct_path {
                 let _ = writeln!(out, "{pad} {blue}={blue:#} construct: {c}");
             }
@@ -124,6 +138,20 @@ pub fn render(outcome: &Outcome) -> String {
         }
         out.push('\n');
     }
+    if outcome.show_unknown {
+        for u in &outcome.undecided {
+            let (file, start, _) = super::position(outcome, u.span);
+            let _ = writeln!(
+                out,
+                "{bold}unknown[{}]{bold:#}: {}\n  {blue}-->{blue:#} {}:{}:{}\n",
+                escape::line(&u.rule_id),
+                escape::line(&u.message()),
+                escape::line(file),
+                start.line,
+                start.column
+            );
+        }
+    }
     if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
         let _ = writeln!(
             out,
@@ -145,6 +173,33 @@ pub fn render(outcome: &Outcome) -> String {
             );
         }
         out.push('\n');
+    }
+    if let Some(pr) = outcome.pr.as_ref().filter(|p| !p.fixed.is_empty()) {
+        let _ = writeln!(
+            out,
+            "{bold}fixed since {}:{bold:#}",
+            escape::line(&pr.reference)
+        );
+        for f in &pr.fixed {
+            let resource = f
+                .resource
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {}:{}:{}{}",
+                escape::line(&f.rule_id),
+                escape::line(&f.file),
+                f.start.line,
+                f.start.column,
+                escape::line(&resource)
+            );
+        }
+        out.push('\n');
+    }
+    if let Some(pr) = &outcome.pr {
+        return pr_summary(outcome, pr, out);
     }
     let counts: Vec<String> = severity_counts(&outcome.findings)
         .into_iter()
@@ -168,6 +223,61 @@ pub fn render(outcome: &Outcome) -> String {
     if let Some(b) = &outcome.baseline {
         let _ = write!(out, ", {} fixed since the baseline", b.fixed.len());
     }
+    failures(outcome, &mut out);
+    out.push('\n');
+    undecided_line(outcome, &mut out);
+    out
+}
+
+/// The summary line with `--baseline-commit`: new findings by severity,
+/// then how many were already there and how many are fixed.
+fn pr_summary(outcome: &Outcome, pr: &crate::pr::Comparison, mut out: String) -> String {
+    let bold = Style::new().bold();
+    let new: Vec<crate::finding::Finding> = outcome
+        .findings
+        .iter()
+        .filter(|f| pr.is_new(f))
+        .cloned()
+        .collect();
+    let counts: Vec<String> = severity_counts(&new)
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let total = new.len();
+    let _ = write!(
+        out,
+        "{bold}{total} new finding{}{bold:#}",
+        if total == 1 { "" } else { "s" }
+    );
+    if !counts.is_empty() {
+        let _ = write!(out, " ({})", counts.join(", "));
+    }
+    let files = outcome.stats.files_scanned;
+    let _ = write!(
+        out,
+        " since {} in {files} file{}; {} unchanged{}, {} fixed",
+        escape::line(&pr.reference),
+        if files == 1 { "" } else { "s" },
+        pr.unchanged,
+        if pr.show_unchanged || pr.unchanged == 0 {
+            ""
+        } else {
+            " (see --show-unchanged)"
+        },
+        pr.fixed.len()
+    );
+    if !outcome.suppressed.is_empty() {
+        let _ = write!(out, ", {} suppressed", outcome.suppressed.len());
+    }
+    failures(outcome, &mut out);
+    out.push('\n');
+    undecided_line(outcome, &mut out);
+    out
+}
+
+/// The summary's tail: files and module calls that were not scanned.
+fn failures(outcome: &Outcome, out: &mut String) {
     if outcome.stats.files_failed > 0 {
         let _ = write!(out, "; {} could not be scanned", outcome.stats.files_failed);
     }
@@ -189,6 +299,22 @@ pub fn render(outcome: &Outcome) -> String {
             );
         }
     }
-    out.push('\n');
-    out
+}
+
+/// One line for the checks rules could not decide (unknown values).
+fn undecided_line(outcome: &Outcome, out: &mut String) {
+    let n = outcome.undecided.len();
+    if n == 0 {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{n} check{} could not be decided{}",
+        if n == 1 { "" } else { "s" },
+        if outcome.show_unknown {
+            " (listed above)"
+        } else {
+            "; see --show-unknown"
+        }
+    );
 }

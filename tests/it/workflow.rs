@@ -293,11 +293,11 @@ fn hook_files_and_entry() -> (regex::Regex, Vec<String>) {
         assert!(h.get("types_or").is_none() && h.get("types").is_none());
         assert_eq!(
             h.get("entry").and_then(Node::as_str),
-            Some("faasguard scan")
+            Some("faasguard scan --baseline-commit HEAD")
         );
     }
     // pre-commit matches `files` with Python's re.search on the repository path.
-    let entry = "faasguard scan"
+    let entry = "faasguard scan --baseline-commit HEAD"
         .split(' ')
         .skip(1)
         .map(str::to_owned)
@@ -362,6 +362,14 @@ fn pre_commit_blocks_a_terraform_change() {
     )
     .unwrap();
     std::fs::write(dir.path().join("README.md"), "# app\n").unwrap();
+    // pre-commit runs in a git repository; before its first commit every
+    // finding is new (the hooks compare with HEAD).
+    let init = std::process::Command::new("git")
+        .current_dir(dir.path())
+        .args(["init", "-q"])
+        .status()
+        .unwrap();
+    assert!(init.success());
     let staged = ["README.md", "infra/main.tf"];
     let passed: Vec<&str> = staged.into_iter().filter(|f| files.is_match(f)).collect();
     assert_eq!(passed, ["infra/main.tf"]);
@@ -791,6 +799,122 @@ mod action_steps {
                 ("ADVISORY_DB", advisory_db),
             ],
         )
+    }
+
+    /// git in `dir`, with no user or system configuration.
+    fn git(dir: &Path, args: &[&str]) -> String {
+        let out = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// On a pull request the scan compares with the base commit: the job
+    /// fails on the finding the pull request adds, not on the one already
+    /// there; a shallow checkout gets the base commit fetched.
+    #[test]
+    fn pull_requests_fail_only_on_new_findings() {
+        let work = tempfile::tempdir().unwrap();
+        let origin = work.path().join("origin");
+        std::fs::create_dir_all(origin.join("infra")).unwrap();
+        std::fs::write(origin.join("infra/template.yaml"), TEMPLATE).unwrap();
+        git(&origin, &["init", "-q", "-b", "main"]);
+        git(&origin, &["add", "-A"]);
+        git(&origin, &["commit", "-q", "-m", "base"]);
+        let base = git(&origin, &["rev-parse", "HEAD"]);
+        let added = format!("{TEMPLATE}  Fn2:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 0\n");
+        std::fs::write(origin.join("infra/template.yaml"), added).unwrap();
+        git(&origin, &["commit", "-q", "-am", "pr"]);
+        // actions/checkout's default: depth 1, the base commit absent.
+        let url = format!("file://{}", origin.display());
+        git(work.path(), &["clone", "-q", "--depth", "1", &url, "repo"]);
+        let repo = work.path().join("repo");
+        let (faasguard, log) = logging_faasguard(work.path());
+        let json_path =
+            |runner: &Runner| format!("{}/faasguard.json", runner.path("temp").display());
+        for (event, expected, new) in [("pull_request", "1", Some(2)), ("push", "1", None)] {
+            let _ = std::fs::remove_file(&log);
+            let runner = Runner::new();
+            let ran = runner.run(
+                "scan",
+                &repo,
+                &[
+                    ("FAASGUARD", &faasguard.display().to_string()),
+                    ("SCAN_PATH", "infra"),
+                    ("FAIL_ON", "medium"),
+                    ("FORMAT", "sarif"),
+                    ("OUTPUT", "faasguard.sarif"),
+                    ("EVENT_NAME", event),
+                    ("PR_BASE_SHA", &base),
+                    ("GIT_CONFIG_GLOBAL", "/dev/null"),
+                    ("GIT_CONFIG_NOSYSTEM", "1"),
+                ],
+            );
+            assert_eq!(ran.code, Some(0), "{}{}", ran.stdout, ran.stderr);
+            let out = runner.outputs();
+            assert_eq!(out["exit-code"], expected, "{event}: {}", ran.stderr);
+            let json: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(json_path(&runner)).unwrap())
+                    .unwrap();
+            // The timeout rule's findings (Fn2 also adds a low tracing one).
+            let findings: Vec<&serde_json::Value> = json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule_id"] == "FG-TMO-001")
+                .collect();
+            assert_eq!(findings.len(), 2, "{json:#}");
+            let summary = runner.read("summary");
+            let calls = std::fs::read_to_string(&log).unwrap();
+            if let Some(new) = new {
+                assert_eq!(json["baseline_commit"]["new"], new);
+                assert_eq!(json["baseline_commit"]["commit"], base.as_str());
+                let states: Vec<(&str, u64)> = findings
+                    .iter()
+                    .map(|f| {
+                        (
+                            f["baseline"].as_str().unwrap(),
+                            f["start"]["line"].as_u64().unwrap(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(states, [("unchanged", 6), ("new", 10)]);
+                assert!(
+                    calls.starts_with(&format!(
+                        "scan infra --format json --output {} --sarif-output faasguard.sarif \
+                         --fail-on medium --baseline-commit {base}\n",
+                        json_path(&runner)
+                    )),
+                    "{calls}"
+                );
+                assert!(
+                    ran.stdout.contains(&format!("::notice::fetching {base}")),
+                    "{}",
+                    ran.stdout
+                );
+                let verdict = format!(
+                    "findings new since {} at or above medium: the job fails",
+                    &base[..12]
+                );
+                assert!(summary.contains(&verdict), "{summary}");
+            } else {
+                assert!(json.get("baseline_commit").is_none());
+                assert!(!calls.contains("--baseline-commit"), "{calls}");
+                assert!(
+                    summary.contains("findings at or above medium: the job fails"),
+                    "{summary}"
+                );
+            }
+        }
     }
 
     fn fail_step(runner: &Runner, code: &str, fail_on: &str) -> Ran {

@@ -97,9 +97,11 @@ impl Ev<'_, '_> {
         }
         self.refs.extend(b.refs.iter().cloned());
         let mut node = b.node.clone();
-        if b.cli {
+        // An unknown is shown where it is used (`runtime = var.runtime`),
+        // where a reader looks for why a check was not decided.
+        if b.cli || node.is_unknown() {
             node.respan(use_span);
-        } else if !node.is_unknown() {
+        } else {
             let msg = format!("through var.{name}, used at {}", self.sh.place(use_span));
             self.sh.push_via(node.span, msg);
         }
