@@ -85,6 +85,9 @@ pub struct RawResult {
     pub message: String,
     /// A conftest result's own location (`_loc`), when it gives one.
     pub loc: Option<Loc>,
+    /// The conftest `exception` that exempts this result (it is reported as
+    /// suppressed, with this as the reason).
+    pub exception: Option<String>,
 }
 
 /// Where a conftest-style result says it is: `_loc: {path: "Resources.Fn.Properties"}`
@@ -161,6 +164,7 @@ impl Engine {
             policies,
             data,
             &[crate::conftest::DEFAULT_NAMESPACE.to_string()],
+            &crate::conftest::Options::default(),
         )
     }
 
@@ -170,6 +174,7 @@ impl Engine {
         policies: &[PolicyFile],
         data: serde_json::Value,
         namespaces: &[String],
+        conftest: &crate::conftest::Options,
     ) -> Result<Engine, EngineError> {
         let (conftest_files, policies, shared) = crate::conftest::split(policies, namespaces);
         let conftest_files: Vec<&PolicyFile> = conftest_files.into_iter().chain(shared).collect();
@@ -298,7 +303,7 @@ impl Engine {
         } else {
             let owned: Vec<PolicyFile> = conftest_files.iter().map(|p| (*p).clone()).collect();
             check_calls(&owned)?;
-            let (c, more) = crate::conftest::Conftest::new(&conftest_files, namespaces)?;
+            let (c, more) = crate::conftest::Conftest::new(&conftest_files, namespaces, conftest)?;
             for r in more {
                 if let Some(first) = seen.insert(r.meta.id.clone(), r.source.clone()) {
                     return Err(EngineError::DuplicateId {
@@ -674,6 +679,7 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
         let last = c.name.rsplit('.').next().unwrap_or("");
         let known = c.name == "print"
             || regorus::unstable::BUILTINS.contains_key(c.name.as_str())
+            || crate::conftest::builtins::NAMES.contains(&c.name.as_str())
             || defined.contains(last);
         if !known {
             return Err(EngineError::Policy(format!(
@@ -718,6 +724,7 @@ pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<R
             path,
             message,
             loc: loc_of(&item),
+            exception: None,
         });
     }
 }

@@ -40,6 +40,10 @@ pub struct Settings {
     pub extra_policies: Vec<PolicyFile>,
     /// Packages holding conftest-style policies (`--namespace`; `main`).
     pub conftest_namespaces: Vec<String>,
+    /// Data documents for conftest policies (`--data`), merged.
+    pub conftest_data: serde_json::Value,
+    /// `--combine`: conftest policies see every file as one input.
+    pub conftest_combine: bool,
     /// Scan only shard `k` of `n` (1-based) of the files: `--shard k/n`.
     pub shard: Option<(u32, u32)>,
     /// Honour `faasguard:ignore` comments and `Metadata` suppressions
@@ -124,6 +128,8 @@ impl Default for Settings {
             today: today(),
             extra_policies: Vec::new(),
             conftest_namespaces: vec![crate::conftest::DEFAULT_NAMESPACE.to_string()],
+            conftest_data: serde_json::json!({}),
+            conftest_combine: false,
             shard: None,
             allow_inline_suppressions: true,
             baseline: None,
@@ -280,6 +286,10 @@ pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
         &policies,
         rule_data(settings),
         &settings.conftest_namespaces,
+        &crate::conftest::Options {
+            data: settings.conftest_data.clone(),
+            roots: settings.paths.clone(),
+        },
     )
 }
 
@@ -399,6 +409,23 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         },
     );
 
+    // conftest policies read the files no unit evaluated raw.
+    if engine.has_conftest() {
+        let mut extra = UnitOut::default();
+        let read = conftest_files(
+            settings,
+            &mut walk,
+            &mut displays,
+            &mut inputs,
+            &units,
+            &mut engine,
+            &mut extra,
+        );
+        diagnostics
+            .retain(|d| d.code != NOT_READ || !d.file.as_ref().is_some_and(|f| read.contains(f)));
+        outs.push(extra);
+    }
+
     let mut sources = SourceMap::default();
     for (i, input) in inputs.iter().enumerate() {
         sources.add(SourceFile::new(
@@ -439,6 +466,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     };
     let mut declared = Vec::new();
     let mut functions = Vec::new();
+    let mut excepted: Vec<Suppressed> = Vec::new();
     for out in outs {
         for mut f in out.findings {
             // A nested stack's findings say which stack resource deploys it.
@@ -449,6 +477,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         }
         diagnostics.extend(out.diagnostics);
         declared.extend(out.declared);
+        excepted.extend(out.excepted);
         for (secret, redacted) in out.secrets {
             redactor.add(&secret, &redacted);
         }
@@ -519,8 +548,21 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         },
     );
     diagnostics.extend(applied.diagnostics);
+    let mut suppressed = applied.suppressed;
+    for s in &mut excepted {
+        s.finding.message = redactor.redact(&s.finding.message);
+    }
+    excepted.sort_by(|a, b| {
+        (a.finding.span, &a.finding.rule_id, &a.finding.message).cmp(&(
+            b.finding.span,
+            &b.finding.rule_id,
+            &b.finding.message,
+        ))
+    });
+    excepted.dedup();
+    suppressed.extend(excepted);
     let (rules, findings, suppressed) =
-        select(&settings.rules, rules, applied.findings, applied.suppressed);
+        select(&settings.rules, rules, applied.findings, suppressed);
     Ok(Outcome {
         sources,
         findings,
@@ -1405,6 +1447,8 @@ struct UnitOut {
     model: Option<serde_json::Value>,
     /// Nested stacks with a local template: (child template path, parent).
     nested: Vec<(PathBuf, Instantiation)>,
+    /// Findings a conftest `exception` accepts (reported as suppressed).
+    excepted: Vec<Suppressed>,
     /// `--profile`: the unit's processing time and each rule's.
     elapsed: std::time::Duration,
     rule_times: Vec<(usize, std::time::Duration)>,
@@ -1506,8 +1550,20 @@ impl UnitContext<'_> {
             return out;
         };
         evaluate(&model, display, engine, &mut out);
-        if engine.has_conftest() {
-            evaluate_raw(&doc, text, &model, display, engine, &mut out);
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let format = crate::conftest::input::format_of(path).unwrap_or(if json {
+                crate::conftest::input::Format::Json
+            } else {
+                crate::conftest::input::Format::Yaml
+            });
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            evaluate_raw(
+                (text, format, id, display),
+                &model,
+                &scrub,
+                engine,
+                &mut out,
+            );
         }
         out.declared = suppress::declared(text, id, &doc, &model);
         out
@@ -1564,6 +1620,27 @@ impl UnitContext<'_> {
         };
         evaluate(&model, display, engine, &mut out);
         instantiations(&tf.calls, &mut out.findings);
+        // conftest policies read each file of the module on its own.
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            for &i in files {
+                let path = &self.files[i].path;
+                let (Some(text), Some(format)) = (
+                    self.inputs[i].text.as_deref(),
+                    crate::conftest::input::format_of(path),
+                ) else {
+                    continue;
+                };
+                let id = FileId(i as u32);
+                evaluate_raw(
+                    (text, format, id, &self.displays[i]),
+                    &model,
+                    &scrub,
+                    engine,
+                    &mut out,
+                );
+            }
+        }
         let mut read: Vec<FileId> = tf.files.clone();
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
@@ -1731,63 +1808,234 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
     push_findings(results, model, display, engine, out);
 }
 
-/// conftest-style policies see the raw document (CloudFormation tags in
-/// their long JSON forms); a result without a location points at the file.
+/// conftest-style policies see each input of a file as conftest parses it
+/// (`crate::conftest::input`: CloudFormation tags in their long JSON forms,
+/// Terraform in conftest's `hcl2` shape). A result points at its `_loc`,
+/// else the model item it names (`resource`/`path`), else the block or
+/// resource its message names, else its document. A result an `exception`
+/// accepts is kept as suppressed.
 fn evaluate_raw(
-    doc: &crate::parse::Node,
-    text: &str,
+    (text, format, file, display): (&str, crate::conftest::input::Format, FileId, &str),
     model: &Model,
-    display: &str,
+    scrub: &[crate::adapt::secrets::Found],
     engine: &mut Engine,
     out: &mut UnitOut,
 ) {
-    let mut raw = doc.to_json();
-    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
-    crate::adapt::secrets::scrub_json(&mut raw, &scrub);
-    match engine.eval_raw(&raw) {
-        Ok(results) => {
-            let first = out.findings.len();
-            let spans: Vec<Option<Span>> = results
-                .iter()
-                .map(|r| r.loc.as_ref().map(|l| loc_span(l, doc, text, model.file)))
-                .collect();
-            push_findings(results, model, display, engine, out);
-            for (f, span) in out.findings[first..].iter_mut().zip(spans) {
-                if let Some(span) = span {
-                    f.span = span;
-                }
+    let docs = match crate::conftest::input::documents(text, format, file) {
+        Ok(d) => d,
+        Err(e) => {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "conftest-input", e.message.clone())
+                    .in_file(display, Some(e.span)),
+            );
+            return;
+        }
+    };
+    for doc in &docs {
+        let mut raw = doc.to_json();
+        crate::adapt::secrets::scrub_json(&mut raw, scrub);
+        let results = match engine.eval_raw(&raw) {
+            Ok(r) => r,
+            Err(e) => {
+                out.diagnostics.push(
+                    Diagnostic::new(Level::Error, "policy-error", e.to_string())
+                        .in_file(display, None),
+                );
+                return;
+            }
+        };
+        let placed: Vec<(Span, Option<String>)> = results
+            .iter()
+            .map(|r| {
+                let in_model = r.loc.is_none().then(|| {
+                    r.resource
+                        .as_deref()
+                        .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+                });
+                let span = in_model
+                    .flatten()
+                    .unwrap_or_else(|| crate::conftest::input::result_span(r, doc, text, file));
+                (span, r.exception.clone())
+            })
+            .collect();
+        let first = out.findings.len();
+        push_findings(results, model, display, engine, out);
+        let pushed: Vec<Finding> = out.findings.drain(first..).collect();
+        for (mut f, (span, exception)) in pushed.into_iter().zip(placed) {
+            f.span = span;
+            match exception {
+                Some(reason) => out.excepted.push(Suppressed {
+                    finding: f,
+                    suppression: suppress::Suppression {
+                        origin: suppress::Origin::Exception,
+                        justification: reason,
+                        until: None,
+                        span: None,
+                    },
+                }),
+                None => out.findings.push(f),
             }
         }
-        Err(e) => out.diagnostics.push(
-            Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
-        ),
     }
 }
 
-/// The span a conftest `_loc` names: the node at a raw-document path (the
-/// deepest part that exists), or a 1-based line and column.
-fn loc_span(loc: &crate::engine::Loc, doc: &crate::parse::Node, text: &str, file: FileId) -> Span {
-    match loc {
-        crate::engine::Loc::Path(segments) => {
-            let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-            let (node, _) = doc.find_path(&segs);
-            node.span
-        }
-        crate::engine::Loc::Line { line, column } => {
-            let start = text
-                .split_inclusive('\n')
-                .take((*line as usize).saturating_sub(1))
-                .map(str::len)
-                .sum::<usize>()
-                .min(text.len());
-            let line_text = text[start..].split('\n').next().unwrap_or("");
-            let col = line_text
-                .char_indices()
-                .nth((*column as usize).saturating_sub(1))
-                .map_or(line_text.len(), |(i, _)| i);
-            Span::new(file, start + col, start + col)
+/// conftest policies also read what no unit evaluated raw: `.tfvars`, the
+/// files of Terraform modules scanned through a call, and files named on
+/// the command line that are not IaC (read here when their name alone kept
+/// them out of the walk). With `--combine`, every file is one input instead.
+/// Returns the files it read (their "not read" diagnostics are dropped).
+#[allow(clippy::too_many_arguments)]
+fn conftest_files(
+    settings: &Settings,
+    walk: &mut discover::Walk,
+    displays: &mut Vec<String>,
+    inputs: &mut Vec<Input>,
+    units: &[Unit],
+    engine: &mut Engine,
+    out: &mut UnitOut,
+) -> Vec<String> {
+    use crate::conftest::input::{format_of, Format};
+    // Files named on the command line that the walk left out by name.
+    for u in walk.unread.clone() {
+        let Some(format) = format_of(&u.path) else {
+            continue;
+        };
+        let input = Input::read(
+            &u.path,
+            Candidate::Template,
+            settings.discover.max_file_size,
+        );
+        walk.files.push(Found {
+            path: u.path.clone(),
+            display: u.display.clone(),
+            candidate: match format {
+                Format::Json => Candidate::Json,
+                _ => Candidate::Yaml,
+            },
+        });
+        displays.push(u.display.clone());
+        inputs.push(Input {
+            kind: None,
+            ..input
+        });
+    }
+    let mut in_units = std::collections::BTreeSet::new();
+    for u in units {
+        match u {
+            Unit::File(i) => {
+                in_units.insert(*i);
+            }
+            Unit::Terraform { files, .. } => in_units.extend(files.iter().copied()),
         }
     }
+    let named = |p: &Path| settings.paths.iter().any(|n| n == p);
+    let inside = |p: &Path| settings.paths.iter().any(|n| p.starts_with(n));
+    let mut picked: Vec<(usize, Format)> = Vec::new();
+    for (i, f) in walk.files.iter().enumerate() {
+        let Some(_) = inputs[i].text else { continue };
+        let format = format_of(&f.path).or(match inputs[i].kind {
+            Some(Kind::CloudFormation { json: true, .. } | Kind::Serverless { json: true }) => {
+                Some(Format::Json)
+            }
+            Some(Kind::CloudFormation { .. } | Kind::Serverless { .. }) => Some(Format::Yaml),
+            _ if f.path.as_os_str() == discover::STDIN_PATH => Some(Format::Yaml),
+            _ => None,
+        });
+        let Some(format) = format else { continue };
+        let wanted = match inputs[i].kind {
+            Some(Kind::Lockfile(_) | Kind::SamConfig) => false,
+            // Evaluated by their unit, unless every file is one input.
+            _ if in_units.contains(&i) => settings.conftest_combine,
+            Some(_) => inside(&f.path),
+            None => named(&f.path),
+        };
+        if wanted {
+            picked.push((i, format));
+        }
+    }
+    let mut read = Vec::new();
+    let mut combined: Vec<(usize, String, Vec<crate::parse::Node>)> = Vec::new();
+    for (i, format) in picked {
+        let Some(text) = inputs[i].text.clone() else {
+            continue;
+        };
+        let id = FileId(i as u32);
+        let found = crate::adapt::secrets::scan_raw_text(&text);
+        out.secrets.extend(found.iter().cloned());
+        read.push(displays[i].clone());
+        out.scanned.push(id);
+        if settings.conftest_combine {
+            match crate::conftest::input::documents(&text, format, id) {
+                Ok(docs) => combined.push((i, displays[i].clone(), docs)),
+                Err(e) => out.diagnostics.push(
+                    Diagnostic::new(Level::Warning, "conftest-input", e.message.clone())
+                        .in_file(&displays[i], Some(e.span)),
+                ),
+            }
+            continue;
+        }
+        let model = Model::new(crate::model::Format::CloudFormation, id);
+        evaluate_raw(
+            (&text, format, id, &displays[i]),
+            &model,
+            &found,
+            engine,
+            out,
+        );
+    }
+    if let Some((first, first_display, _)) = combined.first() {
+        let files: Vec<(String, Vec<crate::parse::Node>)> = combined
+            .iter()
+            .map(|(_, d, docs)| (d.clone(), docs.clone()))
+            .collect();
+        let mut input = crate::conftest::input::combined(&files);
+        crate::adapt::secrets::scrub_json(&mut input, &out.secrets);
+        match engine.eval_raw(&input) {
+            Ok(results) => {
+                // A combined result points at the file and document its
+                // message names, else at the first file.
+                let mut spans = Vec::new();
+                for r in &results {
+                    let hit = combined.iter().find_map(|(i, _, docs)| {
+                        docs.iter().find_map(|d| {
+                            crate::conftest::input::named_span(&r.message, d).map(|s| (*i, s))
+                        })
+                    });
+                    spans.push(hit.unwrap_or((*first, Span::new(FileId(*first as u32), 0, 0))));
+                }
+                let model = Model::new(crate::model::Format::CloudFormation, FileId(*first as u32));
+                let first_display = first_display.clone();
+                let exceptions: Vec<Option<String>> =
+                    results.iter().map(|r| r.exception.clone()).collect();
+                let start = out.findings.len();
+                push_findings(results, &model, &first_display, engine, out);
+                let pushed: Vec<Finding> = out.findings.drain(start..).collect();
+                for ((mut f, (i, span)), exception) in pushed.into_iter().zip(spans).zip(exceptions)
+                {
+                    f.span = span;
+                    f.fingerprint =
+                        finding::fingerprint(&f.rule_id, &displays[i], None, None, &f.message);
+                    match exception {
+                        Some(reason) => out.excepted.push(Suppressed {
+                            finding: f,
+                            suppression: suppress::Suppression {
+                                origin: suppress::Origin::Exception,
+                                justification: reason,
+                                until: None,
+                                span: None,
+                            },
+                        }),
+                        None => out.findings.push(f),
+                    }
+                }
+            }
+            Err(e) => {
+                out.diagnostics
+                    .push(Diagnostic::new(Level::Error, "policy-error", e.to_string()))
+            }
+        }
+    }
+    read
 }
 
 fn push_findings(

@@ -1,0 +1,255 @@
+//! conftest's Rego functions, as regorus extensions: `parse_config(parser,
+//! text)`, `parse_config_file(path)` and `parse_combined_config_files(paths)`,
+//! giving the same documents the scan gives conftest policies
+//! ([`super::input`]).
+//!
+//! As in conftest, a file path is relative to the policy's folder (regorus
+//! does not tell an extension which file called it, so each policy folder
+//! is tried in load order). Unlike conftest, a policy may only read files
+//! inside a policy folder or a scanned path: a policy from a shared
+//! repository must not be able to read `~/.aws/credentials` into a message.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regorus::Value;
+
+use super::input::Format;
+use crate::engine::EngineError;
+
+/// The functions added, for the load-time check of calls.
+pub const NAMES: &[&str] = &[
+    "parse_config",
+    "parse_config_file",
+    "parse_combined_config_files",
+];
+
+/// Where the functions may read.
+#[derive(Clone, Debug, Default)]
+pub struct Access {
+    /// Folders of the loaded policies, in load order: relative paths are
+    /// resolved against each.
+    pub policy_dirs: Vec<PathBuf>,
+    /// Folders (or files) the functions may read besides those.
+    pub roots: Vec<PathBuf>,
+}
+
+impl Access {
+    /// The policy folders of these policy files, and the given roots.
+    pub fn new(policies: &[&crate::engine::PolicyFile], roots: &[PathBuf]) -> Access {
+        let mut policy_dirs: Vec<PathBuf> = Vec::new();
+        for p in policies.iter().filter(|p| !p.builtin) {
+            let dir = Path::new(&p.path)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            if !policy_dirs.contains(&dir) {
+                policy_dirs.push(dir);
+            }
+        }
+        Access {
+            policy_dirs,
+            roots: roots.to_vec(),
+        }
+    }
+
+    /// The file a policy names: the first policy folder where it exists,
+    /// refused when it resolves outside every allowed folder.
+    fn resolve(&self, path: &str) -> anyhow::Result<PathBuf> {
+        let found = if Path::new(path).is_absolute() {
+            Some(PathBuf::from(path))
+        } else {
+            self.policy_dirs
+                .iter()
+                .map(|d| d.join(path))
+                .find(|p| p.is_file())
+        };
+        let Some(file) = found else {
+            anyhow::bail!("cannot read config file {path}: not found in the policy folders");
+        };
+        let real = std::fs::canonicalize(&file)
+            .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", file.display()))?;
+        let allowed = self
+            .policy_dirs
+            .iter()
+            .chain(&self.roots)
+            .filter_map(|d| {
+                std::fs::canonicalize(if d.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    d
+                })
+                .ok()
+            })
+            .any(|d| real.starts_with(&d));
+        if !allowed {
+            anyhow::bail!(
+                "cannot read config file {path}: it is outside the policy folders and the scanned paths"
+            );
+        }
+        Ok(file)
+    }
+}
+
+fn format_named(parser: &str) -> anyhow::Result<Format> {
+    match parser {
+        "yaml" | "yml" => Ok(Format::Yaml),
+        "json" => Ok(Format::Json),
+        "hcl2" | "tf" | "tfvars" => Ok(Format::Hcl),
+        other => anyhow::bail!(
+            "parse_config: parser `{other}` is not one faasguard has (yaml, json, hcl2)"
+        ),
+    }
+}
+
+/// A whole file as one value: one document, or the list of a multi-document
+/// YAML file (conftest's parsers return the same).
+fn parse_text(text: &str, format: Format) -> anyhow::Result<serde_json::Value> {
+    let id = crate::source::FileId(0);
+    let docs = match format {
+        Format::Hcl => vec![super::hcl::parse(text, id)?],
+        Format::Json => crate::parse::parse(text, crate::parse::Syntax::Json, id)?,
+        Format::Yaml => crate::parse::parse(text, crate::parse::Syntax::Yaml, id)?,
+    };
+    let mut docs: Vec<serde_json::Value> = docs
+        .iter()
+        .filter(|d| !d.is_null())
+        .map(|d| d.to_json())
+        .collect();
+    Ok(match docs.len() {
+        0 => serde_json::Value::Null,
+        1 => docs.remove(0),
+        _ => serde_json::Value::Array(docs),
+    })
+}
+
+fn to_value(v: &serde_json::Value) -> anyhow::Result<Value> {
+    Value::from_json_str(&v.to_string())
+}
+
+fn string_arg(args: &[Value], i: usize, f: &str) -> anyhow::Result<String> {
+    match args.get(i) {
+        Some(Value::String(s)) => Ok(s.to_string()),
+        _ => anyhow::bail!("{f}: argument {} must be a string", i + 1),
+    }
+}
+
+fn read_file(access: &Access, path: &str) -> anyhow::Result<(PathBuf, serde_json::Value)> {
+    let file = access.resolve(path)?;
+    let Some(format) = super::input::format_of(&file) else {
+        anyhow::bail!("cannot parse config file {path}: faasguard reads YAML, JSON and HCL");
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", file.display()))?;
+    Ok((file, parse_text(&text, format)?))
+}
+
+/// Add the functions to an engine.
+pub fn register(engine: &mut regorus::Engine, access: Arc<Access>) -> Result<(), EngineError> {
+    let err = |e: anyhow::Error| EngineError::Policy(format!("conftest builtins: {e}"));
+    engine
+        .add_extension(
+            "parse_config".into(),
+            2,
+            Box::new(|args: Vec<Value>| {
+                let parser = string_arg(&args, 0, "parse_config")?;
+                let text = string_arg(&args, 1, "parse_config")?;
+                to_value(&parse_text(&text, format_named(&parser)?)?)
+            }),
+        )
+        .map_err(err)?;
+    let a = access.clone();
+    engine
+        .add_extension(
+            "parse_config_file".into(),
+            1,
+            Box::new(move |args: Vec<Value>| {
+                let path = string_arg(&args, 0, "parse_config_file")?;
+                to_value(&read_file(&a, &path)?.1)
+            }),
+        )
+        .map_err(err)?;
+    let a = access;
+    engine
+        .add_extension(
+            "parse_combined_config_files".into(),
+            1,
+            Box::new(move |args: Vec<Value>| {
+                let Some(Value::Array(paths)) = args.first() else {
+                    anyhow::bail!(
+                        "parse_combined_config_files: the argument must be an array of paths"
+                    );
+                };
+                let mut out = Vec::new();
+                for p in paths.iter() {
+                    let Value::String(p) = p else {
+                        anyhow::bail!("parse_combined_config_files: every path must be a string");
+                    };
+                    let (file, value) = read_file(&a, p)?;
+                    let path = file.display().to_string();
+                    let docs = match value {
+                        serde_json::Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    for d in docs {
+                        out.push(serde_json::json!({"path": path, "contents": d}));
+                    }
+                }
+                to_value(&serde_json::Value::Array(out))
+            }),
+        )
+        .map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn functions_parse_text_and_files_inside_allowed_folders_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let pol = dir.path().join("policy");
+        std::fs::create_dir_all(&pol).unwrap();
+        std::fs::write(pol.join("disk.tf"), "resource \"a\" \"b\" {\n  x = 1\n}\n").unwrap();
+        std::fs::write(dir.path().join("secret.yaml"), "k: v\n").unwrap();
+        let policy = "package main\n\nimport rego.v1\n\n\
+             a := parse_config(\"hcl2\", \"resource \\\"t\\\" \\\"n\\\" { protocol = \\\"HTTP\\\" }\")\n\
+             b := parse_config_file(\"disk.tf\")\n\
+             c := parse_combined_config_files([\"disk.tf\"])\n\
+             d := parse_config_file(\"../secret.yaml\")\n"
+            .to_string();
+        let mut e = regorus::Engine::new();
+        e.add_policy("p.rego".into(), policy).unwrap();
+        register(
+            &mut e,
+            Arc::new(Access {
+                policy_dirs: vec![pol.clone()],
+                roots: Vec::new(),
+            }),
+        )
+        .unwrap();
+        let get = |e: &mut regorus::Engine, r: &str| {
+            e.eval_rule(format!("data.main.{r}")).map(|v| {
+                serde_json::from_str::<serde_json::Value>(&v.to_json_str().unwrap()).unwrap()
+            })
+        };
+        assert_eq!(
+            get(&mut e, "a").unwrap(),
+            serde_json::json!({"resource": {"t": {"n": [{"protocol": "HTTP"}]}}})
+        );
+        assert_eq!(
+            get(&mut e, "b").unwrap(),
+            serde_json::json!({"resource": {"a": {"b": [{"x": 1}]}}})
+        );
+        assert_eq!(
+            get(&mut e, "c").unwrap(),
+            serde_json::json!([{
+                "path": pol.join("disk.tf").display().to_string(),
+                "contents": {"resource": {"a": {"b": [{"x": 1}]}}},
+            }])
+        );
+        let d = get(&mut e, "d").unwrap_err().to_string();
+        assert!(d.contains("outside the policy folders"), "{d}");
+    }
+}

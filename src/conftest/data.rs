@@ -1,0 +1,156 @@
+//! Data documents for conftest policies (`--data PATH`, and `.json`,
+//! `.yaml`, `.yml` files inside policy folders): every file is read and
+//! merged at the root of `data`, as conftest does (a file holding
+//! `services: {ports: [22]}` is `data.services.ports`, wherever the file
+//! sits). Two files that give one key different values are an error naming
+//! both, not a silent last-wins.
+
+use std::path::{Path, PathBuf};
+
+/// The data files under the paths (a path may name one file), sorted per
+/// path; a named file is read whatever its extension.
+pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(p)
+                .standard_filters(false)
+                .build()
+                .flatten()
+                .map(|e| e.path().to_path_buf())
+                .filter(|f| f.is_file() && is_data_file(f))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("data path {} does not exist", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// `.json`, `.yaml`, `.yml`: the data formats conftest loads.
+pub fn is_data_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "yaml" | "yml"))
+}
+
+/// Read and merge data files into one document.
+pub fn load(files: &[PathBuf]) -> Result<serde_json::Value, String> {
+    let mut merged = serde_json::Value::Object(Default::default());
+    let mut owner: std::collections::BTreeMap<String, String> = Default::default();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| format!("cannot read data file {}: {e}", f.display()))?;
+        let value = parse(f, &text)?;
+        if !value.is_object() {
+            return Err(format!(
+                "data file {}: the document must be an object (its keys become `data.<key>`)",
+                f.display()
+            ));
+        }
+        merge(&mut merged, value, "", &f.display().to_string(), &mut owner)?;
+    }
+    Ok(merged)
+}
+
+fn parse(path: &Path, text: &str) -> Result<serde_json::Value, String> {
+    let located = |e: crate::parse::ParseError| {
+        let (line, col) = line_col(text, e.span.start as usize);
+        format!("data file {}:{line}:{col}: {}", path.display(), e.message)
+    };
+    let json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let syntax = if json {
+        crate::parse::Syntax::Json
+    } else {
+        crate::parse::Syntax::Yaml
+    };
+    let docs = crate::parse::parse(text, syntax, crate::source::FileId(0)).map_err(located)?;
+    // An empty file is an empty object, as in OPA's loader.
+    Ok(docs
+        .into_iter()
+        .find(|d| !d.is_null())
+        .map_or(serde_json::json!({}), |d| d.to_json()))
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// Merge `value` into `into` (objects key by key); a leaf given twice with
+/// different values is a conflict.
+fn merge(
+    into: &mut serde_json::Value,
+    value: serde_json::Value,
+    at: &str,
+    file: &str,
+    owner: &mut std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    match (into, value) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for (k, v) in b {
+                let path = if at.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{at}.{k}")
+                };
+                match a.get_mut(&k) {
+                    Some(existing) => merge(existing, v, &path, file, owner)?,
+                    None => {
+                        owner.insert(path, file.to_string());
+                        a.insert(k, v);
+                    }
+                }
+            }
+            Ok(())
+        }
+        (existing, v) if *existing == v => Ok(()),
+        _ => Err(format!(
+            "data files {} and {file} both set `data.{at}`",
+            owner.get(at).map_or("(an earlier file)", String::as_str)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_merge_at_the_root_and_conflicts_name_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.yaml");
+        let b = dir.path().join("sub/b.json");
+        std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+        std::fs::write(&a, "services:\n  ports: [22, 21]\n").unwrap();
+        std::fs::write(&b, "{\"services\": {\"names\": [\"ssh\"]}, \"other\": 1}").unwrap();
+        std::fs::write(dir.path().join("x.rego"), "package main\n").unwrap();
+        let found = files(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(found, vec![a.clone(), b.clone()]);
+        assert_eq!(
+            load(&found).unwrap(),
+            serde_json::json!({"services": {"ports": [22, 21], "names": ["ssh"]}, "other": 1})
+        );
+        let c = dir.path().join("c.yml");
+        std::fs::write(&c, "other: 2\n").unwrap();
+        let err = load(&[a, b.clone(), c.clone()]).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "data files {} and {} both set `data.other`",
+                b.display(),
+                c.display()
+            )
+        );
+        std::fs::write(&c, "[1]\n").unwrap();
+        assert!(load(&[c]).unwrap_err().contains("must be an object"));
+    }
+}
