@@ -182,7 +182,7 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',')]
     pub allowed_regions: Vec<String>,
     /// Extra Rego policy directory or file (repeatable).
-    #[arg(long = "policy", value_name = "DIR")]
+    #[arg(short = 'p', long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
     /// Package of conftest-style policies in `--policy` (repeatable; default `main`): a name, or a
     /// glob with `*`, `?`, `[...]` as conftest matches them (`main.*`).

@@ -1996,9 +1996,24 @@ fn conftest_files(
                 // message names, else at the first file.
                 let mut spans = Vec::new();
                 for r in &results {
-                    let hit = combined.iter().find_map(|(i, _, docs)| {
-                        docs.iter().find_map(|d| {
-                            crate::conftest::input::named_span(&r.message, d).map(|s| (*i, s))
+                    // The file whose path the message names, else the
+                    // first document whose name it names.
+                    let by_path = combined
+                        .iter()
+                        .filter(|(_, d, _)| r.message.contains(d.as_str()))
+                        .max_by_key(|(_, d, _)| d.len())
+                        .map(|(i, _, docs)| {
+                            let at = docs
+                                .iter()
+                                .find_map(|d| crate::conftest::input::named_span(&r.message, d))
+                                .unwrap_or(Span::new(FileId(*i as u32), 0, 0));
+                            (*i, at)
+                        });
+                    let hit = by_path.or_else(|| {
+                        combined.iter().find_map(|(i, _, docs)| {
+                            docs.iter().find_map(|d| {
+                                crate::conftest::input::named_span(&r.message, d).map(|s| (*i, s))
+                            })
                         })
                     });
                     spans.push(hit.unwrap_or((*first, Span::new(FileId(*first as u32), 0, 0))));

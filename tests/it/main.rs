@@ -8,6 +8,7 @@ mod cfn_fidelity;
 mod cli;
 mod common;
 mod config;
+mod conftest_compat;
 mod corpus;
 mod coverage;
 mod determinism;
