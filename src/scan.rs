@@ -423,6 +423,11 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         );
         diagnostics
             .retain(|d| d.code != NOT_READ || !d.file.as_ref().is_some_and(|f| read.contains(f)));
+        for d in diagnostics.iter_mut().filter(|d| d.code == NOT_READ) {
+            d.message.push_str(
+                "; conftest-style policies see YAML, JSON and HCL files only (docs/conftest.md)",
+            );
+        }
         outs.push(extra);
     }
 

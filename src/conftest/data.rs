@@ -113,10 +113,17 @@ fn merge(
             Ok(())
         }
         (existing, v) if *existing == v => Ok(()),
-        _ => Err(format!(
-            "data files {} and {file} both set `data.{at}`",
-            owner.get(at).map_or("(an earlier file)", String::as_str)
-        )),
+        _ => {
+            // The file that set this key, or the object holding it.
+            let first = owner
+                .iter()
+                .filter(|(k, _)| at == k.as_str() || at.starts_with(&format!("{k}.")))
+                .max_by_key(|(k, _)| k.len())
+                .map_or("an earlier file", |(_, f)| f.as_str());
+            Err(format!(
+                "data files {first} and {file} both set `data.{at}`"
+            ))
+        }
     }
 }
 

@@ -131,7 +131,7 @@ fn collect_blocks(node: &Node, depth: usize, out: &mut Vec<(String, Span)>) {
                 .value
                 .as_seq()
                 .is_some_and(|s| !s.is_empty() && s.iter().all(|b| b.as_map().is_some()));
-            if is_body_list && depth > 0 {
+            if is_body_list {
                 out.push((e.key.clone(), e.value.span));
             } else {
                 collect_blocks(&e.value, depth + 1, out);

@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod config;
 mod conftest_compat;
+mod conftest_inputs;
 mod corpus;
 mod coverage;
 mod determinism;
