@@ -1857,9 +1857,9 @@ fn evaluate_raw(
                         .as_deref()
                         .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
                 });
-                let span = in_model
-                    .flatten()
-                    .unwrap_or_else(|| crate::conftest::input::result_span(r, doc, text, file));
+                let span = in_model.flatten().unwrap_or_else(|| {
+                    crate::conftest::input::result_span(r, doc, format, text, file)
+                });
                 (span, r.exception.clone())
             })
             .collect();
@@ -1954,12 +1954,16 @@ fn conftest_files(
             Some(_) => inside(&f.path),
             None => named(&f.path),
         };
-        if wanted {
+        // Files every shard keeps (tfvars, Terraform) are read by one.
+        let in_shard = settings
+            .shard
+            .is_none_or(|(k, n)| crate::merge::shard_of(&displays[i], n) == k);
+        if wanted && in_shard {
             picked.push((i, format));
         }
     }
     let mut read = Vec::new();
-    let mut combined: Vec<(usize, String, Vec<crate::parse::Node>)> = Vec::new();
+    let mut combined: Vec<(usize, String, Format, Vec<crate::parse::Node>)> = Vec::new();
     for (i, format) in picked {
         let Some(text) = inputs[i].text.clone() else {
             continue;
@@ -1971,7 +1975,7 @@ fn conftest_files(
         out.scanned.push(id);
         if settings.conftest_combine {
             match crate::conftest::input::documents(&text, format, id) {
-                Ok(docs) => combined.push((i, displays[i].clone(), docs)),
+                Ok(docs) => combined.push((i, displays[i].clone(), format, docs)),
                 Err(e) => out.diagnostics.push(
                     Diagnostic::new(Level::Warning, "conftest-input", e.message.clone())
                         .in_file(&displays[i], Some(e.span)),
@@ -1988,10 +1992,10 @@ fn conftest_files(
             out,
         );
     }
-    if let Some((first, first_display, _)) = combined.first() {
+    if let Some((first, first_display, _, _)) = combined.first() {
         let files: Vec<(String, Vec<crate::parse::Node>)> = combined
             .iter()
-            .map(|(_, d, docs)| (d.clone(), docs.clone()))
+            .map(|(_, d, _, docs)| (d.clone(), docs.clone()))
             .collect();
         let mut input = crate::conftest::input::combined(&files);
         crate::adapt::secrets::scrub_json(&mut input, &out.secrets);
@@ -2005,19 +2009,22 @@ fn conftest_files(
                     // first document whose name it names.
                     let by_path = combined
                         .iter()
-                        .filter(|(_, d, _)| r.message.contains(d.as_str()))
-                        .max_by_key(|(_, d, _)| d.len())
-                        .map(|(i, _, docs)| {
+                        .filter(|(_, d, _, _)| r.message.contains(d.as_str()))
+                        .max_by_key(|(_, d, _, _)| d.len())
+                        .map(|(i, _, format, docs)| {
                             let at = docs
                                 .iter()
-                                .find_map(|d| crate::conftest::input::named_span(&r.message, d))
+                                .find_map(|d| {
+                                    crate::conftest::input::named_span(&r.message, d, *format)
+                                })
                                 .unwrap_or(Span::new(FileId(*i as u32), 0, 0));
                             (*i, at)
                         });
                     let hit = by_path.or_else(|| {
-                        combined.iter().find_map(|(i, _, docs)| {
+                        combined.iter().find_map(|(i, _, format, docs)| {
                             docs.iter().find_map(|d| {
-                                crate::conftest::input::named_span(&r.message, d).map(|s| (*i, s))
+                                crate::conftest::input::named_span(&r.message, d, *format)
+                                    .map(|s| (*i, s))
                             })
                         })
                     });

@@ -53,11 +53,11 @@ pub fn documents(text: &str, format: Format, file: FileId) -> Result<Vec<Node>, 
 
 /// Where a raw result points: its `_loc` when it gives one, else the block
 /// or resource its message names, else the document it is about.
-pub fn result_span(r: &RawResult, doc: &Node, text: &str, file: FileId) -> Span {
+pub fn result_span(r: &RawResult, doc: &Node, format: Format, text: &str, file: FileId) -> Span {
     if let Some(loc) = &r.loc {
         return loc_span(loc, doc, text, file);
     }
-    named_span(&r.message, doc).unwrap_or(Span::new(
+    named_span(&r.message, doc, format).unwrap_or(Span::new(
         file,
         doc.span.start as usize,
         doc.span.start as usize,
@@ -94,14 +94,16 @@ pub fn loc_span(loc: &Loc, doc: &Node, text: &str, file: FileId) -> Span {
 /// blocks by their last label (`resource.aws_alb_listener.my-alb-listener`),
 /// CloudFormation resources by logical id, plan resources by address,
 /// Kubernetes objects by `metadata.name`.
-fn names(doc: &Node) -> Vec<(String, Span)> {
+fn names(doc: &Node, format: Format) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let Some(top) = doc.as_map() else {
         return out;
     };
     // hcl2 shape: label objects ending in lists of bodies.
-    for (_, v) in top.iter() {
-        collect_blocks(v, 0, &mut out);
+    if format == Format::Hcl {
+        for (_, v) in top.iter() {
+            collect_blocks(v, 0, &mut out);
+        }
     }
     if let Some(resources) = doc.get("Resources").and_then(Node::as_map) {
         for e in &resources.entries {
@@ -142,7 +144,7 @@ fn collect_blocks(node: &Node, depth: usize, out: &mut Vec<(String, Span)>) {
 
 /// The span of the one thing the message names (the longest name found as
 /// a whole word); `None` when it names none, or several places by that name.
-pub fn named_span(message: &str, doc: &Node) -> Option<Span> {
+pub fn named_span(message: &str, doc: &Node, format: Format) -> Option<Span> {
     let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.';
     let found = |name: &str| {
         !name.is_empty()
@@ -161,7 +163,10 @@ pub fn named_span(message: &str, doc: &Node) -> Option<Span> {
                 before.is_none_or(|c| !word(c)) && after_ok
             })
     };
-    let hits: Vec<(String, Span)> = names(doc).into_iter().filter(|(n, _)| found(n)).collect();
+    let hits: Vec<(String, Span)> = names(doc, format)
+        .into_iter()
+        .filter(|(n, _)| found(n))
+        .collect();
     let longest = hits.iter().map(|(n, _)| n.len()).max()?;
     let mut spans: Vec<Span> = hits
         .iter()
@@ -217,7 +222,13 @@ mod tests {
     fn a_message_naming_a_block_points_at_it() {
         let text = "resource \"aws_alb_listener\" \"my-alb-listener\" {\n  protocol = \"HTTP\"\n}\n\nresource \"aws_alb_listener\" \"other\" {\n}\n";
         let doc = &documents(text, Format::Hcl, FileId(0)).unwrap()[0];
-        let s = result_span(&result("ALB `other` is using HTTP."), doc, text, FileId(0));
+        let s = result_span(
+            &result("ALB `other` is using HTTP."),
+            doc,
+            Format::Hcl,
+            text,
+            FileId(0),
+        );
         assert_eq!(
             &text[s.start as usize..][..30],
             "resource \"aws_alb_listener\" \"o"
@@ -226,11 +237,40 @@ mod tests {
         let s = result_span(
             &result("ALB `my-alb-listener` is using HTTP"),
             doc,
+            Format::Hcl,
             text,
             FileId(0),
         );
         assert_eq!(s.start, 0);
-        let s = result_span(&result("alb is bad"), doc, text, FileId(0));
+        let s = result_span(&result("alb is bad"), doc, Format::Hcl, text, FileId(0));
+        assert_eq!((s.start, s.end), (0, 0));
+    }
+
+    #[test]
+    fn a_message_naming_a_logical_id_points_at_the_resource() {
+        let text = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n  FnRole:\n    Type: AWS::IAM::Role\n";
+        let doc = &documents(text, Format::Yaml, FileId(0)).unwrap()[0];
+        let s = result_span(
+            &result("FnRole is open"),
+            doc,
+            Format::Yaml,
+            text,
+            FileId(0),
+        );
+        assert_eq!(
+            &text[s.start as usize..s.end as usize],
+            "Type: AWS::IAM::Role"
+        );
+        // A list of objects in YAML is not a block: `ports` names nothing.
+        let text = "kind: Service\nspec:\n  ports:\n    - port: 22\n";
+        let doc = &documents(text, Format::Yaml, FileId(0)).unwrap()[0];
+        let s = result_span(
+            &result("Denied ports: 22"),
+            doc,
+            Format::Yaml,
+            text,
+            FileId(0),
+        );
         assert_eq!((s.start, s.end), (0, 0));
     }
 
@@ -238,7 +278,13 @@ mod tests {
     fn a_message_naming_a_kubernetes_object_points_at_its_document() {
         let text = "kind: A\nmetadata:\n  name: one\n---\nkind: B\nmetadata:\n  name: two\n";
         let docs = documents(text, Format::Yaml, FileId(0)).unwrap();
-        let s = result_span(&result("two is wrong"), &docs[1], text, FileId(0));
+        let s = result_span(
+            &result("two is wrong"),
+            &docs[1],
+            Format::Yaml,
+            text,
+            FileId(0),
+        );
         assert_eq!(&text[s.start as usize..][..7], "kind: B");
     }
 }
