@@ -141,7 +141,11 @@ fn read_file(access: &Access, path: &str) -> anyhow::Result<(PathBuf, serde_json
     };
     let text = std::fs::read_to_string(&file)
         .map_err(|e| anyhow::anyhow!("cannot read config file {}: {e}", file.display()))?;
-    Ok((file, parse_text(&text, format)?))
+    // A scanned file read this way must not hand a policy a secret the
+    // scan's own inputs carry redacted (docs/security.md).
+    let mut value = parse_text(&text, format)?;
+    crate::adapt::secrets::scrub_json(&mut value, &crate::adapt::secrets::scan_raw_text(&text));
+    Ok((file, value))
 }
 
 /// Add the functions to an engine.
@@ -250,6 +254,23 @@ mod tests {
             }])
         );
         let d = get(&mut e, "d").unwrap_err().to_string();
+        assert!(d.contains("outside the policy folders"), "{d}");
+        // Secrets come back redacted.
+        std::fs::write(
+            pol.join("keys.yaml"),
+            "aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        )
+        .unwrap();
+        let (_, v) = read_file(
+            &Access {
+                policy_dirs: vec![pol.clone()],
+                roots: Vec::new(),
+            },
+            "keys.yaml",
+        )
+        .unwrap();
+        let shown = v["aws_secret_access_key"].as_str().unwrap().to_string();
+        assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
         assert!(d.contains("outside the policy folders"), "{d}");
     }
 }
