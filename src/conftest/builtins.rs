@@ -1,7 +1,9 @@
 //! conftest's Rego functions, as regorus extensions: `parse_config(parser,
 //! text)`, `parse_config_file(path)` and `parse_combined_config_files(paths)`,
 //! giving the same documents the scan gives conftest policies
-//! ([`super::input`]).
+//! ([`super::input`]); and OPA's deprecated built-ins that Rego v0 policies
+//! still call (`re_match`, `any`, `all`, `set_diff`, `cast_array`,
+//! `cast_set`), which regorus leaves out.
 //!
 //! As in conftest, a file path is relative to the policy's folder (regorus
 //! does not tell an extension which file called it, so each policy folder
@@ -17,12 +19,96 @@ use regorus::Value;
 use super::input::Format;
 use crate::engine::EngineError;
 
-/// The functions added, for the load-time check of calls.
+/// The functions added, for the load-time check of calls: conftest's, and
+/// the deprecated OPA built-ins that conftest's Rego v0 policies still call
+/// (conftest's own `examples/kubernetes/policy/lib` uses `re_match`) and
+/// regorus does not have.
 pub const NAMES: &[&str] = &[
     "parse_config",
     "parse_config_file",
     "parse_combined_config_files",
+    "re_match",
+    "any",
+    "all",
+    "set_diff",
+    "cast_array",
+    "cast_set",
 ];
+
+/// The elements of an array or a set.
+fn elements(v: &Value, f: &str) -> anyhow::Result<Vec<Value>> {
+    match v {
+        Value::Array(a) => Ok(a.iter().cloned().collect()),
+        Value::Set(s) => Ok(s.iter().cloned().collect()),
+        _ => anyhow::bail!("{f}: the argument must be an array or a set"),
+    }
+}
+
+/// OPA's deprecated built-ins, as OPA defines them.
+fn register_deprecated(engine: &mut regorus::Engine) -> anyhow::Result<()> {
+    engine.add_extension(
+        "re_match".into(),
+        2,
+        Box::new(|args: Vec<Value>| {
+            let pattern = string_arg(&args, 0, "re_match")?;
+            let value = string_arg(&args, 1, "re_match")?;
+            let re = regex::Regex::new(&pattern)
+                .map_err(|e| anyhow::anyhow!("re_match: invalid pattern: {e}"))?;
+            Ok(Value::from(re.is_match(&value)))
+        }),
+    )?;
+    engine.add_extension(
+        "any".into(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            let items = elements(args.first().unwrap_or(&Value::Undefined), "any")?;
+            Ok(Value::from(items.iter().any(|v| *v == Value::from(true))))
+        }),
+    )?;
+    engine.add_extension(
+        "all".into(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            let items = elements(args.first().unwrap_or(&Value::Undefined), "all")?;
+            Ok(Value::from(items.iter().all(|v| *v == Value::from(true))))
+        }),
+    )?;
+    engine.add_extension(
+        "set_diff".into(),
+        2,
+        Box::new(|args: Vec<Value>| match (args.first(), args.get(1)) {
+            (Some(Value::Set(a)), Some(Value::Set(b))) => Ok(Value::from(
+                a.iter()
+                    .filter(|v| !b.contains(v))
+                    .cloned()
+                    .collect::<std::collections::BTreeSet<Value>>(),
+            )),
+            _ => anyhow::bail!("set_diff: both arguments must be sets"),
+        }),
+    )?;
+    engine.add_extension(
+        "cast_array".into(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(Value::from(elements(
+                args.first().unwrap_or(&Value::Undefined),
+                "cast_array",
+            )?))
+        }),
+    )?;
+    engine.add_extension(
+        "cast_set".into(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(Value::from(
+                elements(args.first().unwrap_or(&Value::Undefined), "cast_set")?
+                    .into_iter()
+                    .collect::<std::collections::BTreeSet<Value>>(),
+            ))
+        }),
+    )?;
+    Ok(())
+}
 
 /// Where the functions may read.
 #[derive(Clone, Debug, Default)]
@@ -203,12 +289,41 @@ pub fn register(engine: &mut regorus::Engine, access: Arc<Access>) -> Result<(),
             }),
         )
         .map_err(err)?;
+    register_deprecated(engine).map_err(err)?;
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deprecated_opa_builtins() {
+        let policy = "package main\n\n\
+            a { re_match(\"^web-[0-9]+$\", \"web-12\") }\n\
+            b { not re_match(\"^web$\", \"web-12\") }\n\
+            c := any([false, true])\n\
+            d := all([true, false])\n\
+            e := set_diff({1, 2, 3}, {2})\n\
+            f := cast_array({\"x\"})\n\
+            g := cast_set([\"x\", \"x\"])\n"
+            .to_string();
+        let mut e = regorus::Engine::new();
+        e.set_rego_v0(true);
+        e.add_policy("p.rego".into(), policy).unwrap();
+        register(&mut e, Arc::new(Access::default())).unwrap();
+        let mut get = |r: &str| {
+            let v = e.eval_rule(format!("data.main.{r}")).unwrap();
+            serde_json::from_str::<serde_json::Value>(&v.to_json_str().unwrap()).unwrap()
+        };
+        assert_eq!(get("a"), serde_json::json!(true));
+        assert_eq!(get("b"), serde_json::json!(true));
+        assert_eq!(get("c"), serde_json::json!(true));
+        assert_eq!(get("d"), serde_json::json!(false));
+        assert_eq!(get("e"), serde_json::json!([1, 3]));
+        assert_eq!(get("f"), serde_json::json!(["x"]));
+        assert_eq!(get("g"), serde_json::json!(["x"]));
+    }
 
     #[test]
     fn functions_parse_text_and_files_inside_allowed_folders_only() {

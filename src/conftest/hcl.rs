@@ -266,6 +266,23 @@ mod tests {
     }
 
     #[test]
+    fn templates_and_heredocs_as_hcl2json_shows_them() {
+        let got = json(
+            "locals {\n  h = <<-EOT\n    line one\n      two\n    EOT\n  p = <<EOT\nplain ${var.x}\nEOT\n  c = var.a ? 1 : 2\n  f = [for s in var.l : upper(s)]\n  q = \"a\\nb\"\n}\n",
+        );
+        assert_eq!(
+            got,
+            serde_json::json!({"locals": [{
+                "h": "line one\n  two\n",
+                "p": "plain ${var.x}\n",
+                "c": "${var.a ? 1 : 2}",
+                "f": "${[for s in var.l : upper(s)]}",
+                "q": "a\nb",
+            }]})
+        );
+    }
+
+    #[test]
     fn spans_point_at_blocks_and_values() {
         let text = "resource \"aws_s3_bucket\" \"b\" {\n  acl = \"public-read\"\n}\n";
         let doc = parse(text, FileId(0)).unwrap();
