@@ -43,10 +43,12 @@ pub fn documents(text: &str, format: Format, file: FileId) -> Result<Vec<Node>, 
     };
     // Empty documents (`---` at the end) are not inputs.
     let mut docs: Vec<Node> = docs.into_iter().filter(|d| !d.is_null()).collect();
-    if docs.len() == 1 {
-        if let Value::Seq(items) = &docs[0].value {
-            docs = items.clone();
-        }
+    if let [Node {
+        value: Value::Seq(items),
+        ..
+    }] = docs.as_slice()
+    {
+        docs = items.clone();
     }
     Ok(docs)
 }
@@ -175,7 +177,10 @@ pub fn named_span(message: &str, doc: &Node, format: Format) -> Option<Span> {
         .collect();
     spans.sort();
     spans.dedup();
-    (spans.len() == 1).then(|| spans[0])
+    match spans.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// `--combine`: every input of every file as one list of `{path, contents}`.
