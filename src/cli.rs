@@ -518,13 +518,15 @@ fn report_error(e: impl Into<miette::Report>) -> i32 {
     EXIT_ERROR
 }
 
-/// The data files conftest policies get: those under `--data` paths, and
-/// the `.json`/`.yaml` files inside policy folders.
-fn conftest_data_files(policies: &[PathBuf], data: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let dirs: Vec<PathBuf> = policies.iter().filter(|p| p.is_dir()).cloned().collect();
-    let mut files = crate::conftest::data::files(&dirs)?;
+/// The data files conftest policies get: `data.json|yaml|yml` inside
+/// policy folders (bundle layout), then those under `--data` paths.
+fn conftest_data_files(
+    policies: &[PathBuf],
+    data: &[PathBuf],
+) -> Result<Vec<crate::conftest::data::DataFile>, String> {
+    let mut files = crate::conftest::data::bundle_files(policies);
     for f in crate::conftest::data::files(data)? {
-        if !files.contains(&f) {
+        if !files.iter().any(|g| g.path == f.path) {
             files.push(f);
         }
     }

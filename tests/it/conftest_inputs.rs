@@ -141,7 +141,9 @@ fn data_files_in_policy_folders_and_conflicts() {
         "policy/p.rego",
         "package main\n\nimport rego.v1\n\ndeny contains \"banned\" if input.name in data.banned.names\n",
     );
-    write(d, "policy/banned.yaml", "banned:\n  names: [\"bad\"]\n");
+    write(d, "policy/data.yaml", "banned:\n  names: [\"bad\"]\n");
+    // Other YAML beside the policies is a fixture, not data.
+    write(d, "policy/fixture.yaml", "banned: no\n");
     write(d, "input.json", "{\"name\": \"bad\"}\n");
     let (code, out, err) = faasguard(
         d,
@@ -156,7 +158,7 @@ fn data_files_in_policy_folders_and_conflicts() {
         err,
         format!(
             "error: data files {} and {} both set `data.banned.names`\n",
-            Path::new("policy").join("banned.yaml").display(),
+            Path::new("policy").join("data.yaml").display(),
             Path::new("more").join("banned.json").display()
         )
     );
