@@ -186,7 +186,7 @@ pub struct ScanArgs {
     pub policies: Vec<PathBuf>,
     /// Package of conftest-style policies in `--policy` (repeatable; default `main`): a name, or a
     /// glob with `*`, `?`, `[...]` as conftest matches them (`main.*`).
-    #[arg(long = "namespace", value_name = "NS")]
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
     pub namespaces: Vec<String>,
     /// conftest-style policies: every package of the `--policy` folders is a namespace.
     #[arg(long)]
@@ -595,6 +595,17 @@ fn read_stdin(paths: &[PathBuf]) -> Result<Option<std::sync::Arc<str>>, i32> {
 
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
     check_paths_exist(&args.paths)?;
+    // conftest's configuration is not faasguard's: say which flag reads it.
+    if let Some(c) = &args.config {
+        if c.file_name().is_some_and(|n| n == "conftest.toml") {
+            eprintln!(
+                "error: {} is conftest's configuration; read it with --conftest-config {}",
+                c.display(),
+                c.display()
+            );
+            return Err(EXIT_ERROR);
+        }
+    }
     let resolved = match config::resolve(args.config.as_deref(), &args.paths) {
         Ok(r) => r,
         Err(e) => return Err(report_error(*e)),

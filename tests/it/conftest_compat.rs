@@ -492,6 +492,17 @@ fn conftest_toml_is_read_when_asked() {
         ),
         "{}",
         r.stderr
+    ); // `--config` is faasguard's own file: it says which flag reads conftest's.
+    let out = assert_cmd::Command::cargo_bin("faasguard")
+        .expect("binary")
+        .current_dir(examples().join("configfile"))
+        .args(["scan", "--config", "conftest.toml", "deployment.yaml"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: conftest.toml is conftest's configuration; read it with --conftest-config conftest.toml\n"
     );
 }
 
