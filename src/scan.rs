@@ -1629,6 +1629,10 @@ impl UnitContext<'_> {
         if engine.has_conftest() && !self.settings.conftest_combine {
             let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
             for &i in files {
+                // A file that did not parse is reported once, above.
+                if out.failed.contains(&FileId(i as u32)) {
+                    continue;
+                }
                 let path = &self.files[i].path;
                 let (Some(text), Some(format)) = (
                     self.inputs[i].text.as_deref(),
