@@ -1958,10 +1958,17 @@ fn conftest_files(
             Some(_) => inside(&f.path),
             None => named(&f.path),
         };
-        // Files every shard keeps (tfvars, Terraform) are read by one.
+        // Files every shard keeps (tfvars, Terraform) are read by one: a
+        // module's files by the shard of its folder, as its unit is.
+        let shown = match inputs[i].kind {
+            Some(Kind::Terraform | Kind::TerraformJson) => {
+                displays[i].rsplit_once('/').map_or("", |(d, _)| d)
+            }
+            _ => displays[i].as_str(),
+        };
         let in_shard = settings
             .shard
-            .is_none_or(|(k, n)| crate::merge::shard_of(&displays[i], n) == k);
+            .is_none_or(|(k, n)| crate::merge::shard_of(shown, n) == k);
         if wanted && in_shard {
             picked.push((i, format));
         }
