@@ -208,3 +208,38 @@ fn rules_lists_every_namespace_with_all_namespaces() {
     assert_eq!(code, Some(0), "{err}");
     assert!(out.contains("\"CONFTEST-team.a-deny\""), "{out}");
 }
+
+#[test]
+fn shards_read_each_file_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write(d, "policy/p.rego", POLICY);
+    for m in ["a", "b", "c", "d", "e"] {
+        write(
+            d,
+            &format!("infra/{m}/main.tf"),
+            &format!("resource \"aws_sqs_queue\" \"{m}\" {{\n}}\n"),
+        );
+        write(
+            d,
+            &format!("infra/{m}/terraform.tfvars"),
+            &format!("name = \"{m}\"\n"),
+        );
+    }
+    let scan = |shard: Option<&str>| {
+        let mut args = vec!["scan", "--format", "json", "-p", "policy", "infra"];
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        conftest_findings(&faasguard(d, &args).1)
+    };
+    let mut all = scan(None);
+    all.sort();
+    assert_eq!(all.len(), 10, "{all:?}");
+    let mut parts: Vec<String> = ["1/3", "2/3", "3/3"]
+        .iter()
+        .flat_map(|s| scan(Some(s)))
+        .collect();
+    parts.sort();
+    assert_eq!(parts, all);
+}
