@@ -418,7 +418,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             &mut displays,
             &mut inputs,
             &units,
-            &mut engine,
+            (&mut engine, &pool),
             &mut extra,
         );
         diagnostics
@@ -1889,9 +1889,10 @@ fn evaluate_raw(
 }
 
 /// conftest policies also read what no unit evaluated raw: `.tfvars`, the
-/// files of Terraform modules scanned through a call, and files named on
-/// the command line that are not IaC (read here when their name alone kept
-/// them out of the walk). With `--combine`, every file is one input instead.
+/// files of Terraform modules scanned through a call, YAML and JSON files
+/// that are not IaC, and files named on the command line (read here when
+/// their name alone kept them out of the walk). With `--combine`, every
+/// file is one input instead.
 /// Returns the files it read (their "not read" diagnostics are dropped).
 #[allow(clippy::too_many_arguments)]
 fn conftest_files(
@@ -1900,7 +1901,7 @@ fn conftest_files(
     displays: &mut Vec<String>,
     inputs: &mut Vec<Input>,
     units: &[Unit],
-    engine: &mut Engine,
+    (engine, pool): (&mut Engine, &rayon::ThreadPool),
     out: &mut UnitOut,
 ) -> Vec<String> {
     use crate::conftest::input::{format_of, Format};
@@ -1956,7 +1957,9 @@ fn conftest_files(
             // Evaluated by their unit, unless every file is one input.
             _ if in_units.contains(&i) => settings.conftest_combine,
             Some(_) => inside(&f.path),
-            None => named(&f.path),
+            // Any other YAML or JSON file of the scan, as conftest reads
+            // every file of a folder it is given.
+            None => named(&f.path) || inside(&f.path),
         };
         // Files every shard keeps (tfvars, Terraform) are read by one: a
         // module's files by the shard of its folder, as its unit is.
@@ -1975,33 +1978,52 @@ fn conftest_files(
     }
     let mut read = Vec::new();
     let mut combined: Vec<(usize, String, Format, Vec<crate::parse::Node>)> = Vec::new();
-    for (i, format) in picked {
-        let Some(text) = inputs[i].text.clone() else {
-            continue;
-        };
-        let id = FileId(i as u32);
-        let found = crate::adapt::secrets::scan_raw_text(&text);
-        out.secrets.extend(found.iter().cloned());
+    // Each file on its own, in parallel; results kept in file order.
+    let (shown, texts): (&[String], &[Input]) = (displays, inputs);
+    let outs: Vec<(usize, UnitOut)> = pool.install(|| {
+        picked
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |eng, &(i, format)| {
+                    let mut one = UnitOut::default();
+                    let Some(text) = texts[i].text.as_deref() else {
+                        return (i, one);
+                    };
+                    let id = FileId(i as u32);
+                    let found = crate::adapt::secrets::scan_raw_text(text);
+                    one.scanned.push(id);
+                    if !settings.conftest_combine {
+                        let model = Model::new(crate::model::Format::CloudFormation, id);
+                        evaluate_raw((text, format, id, &shown[i]), &model, &found, eng, &mut one);
+                    }
+                    one.secrets = found;
+                    (i, one)
+                },
+            )
+            .collect()
+    });
+    for (i, one) in outs {
         read.push(displays[i].clone());
-        out.scanned.push(id);
-        if settings.conftest_combine {
-            match crate::conftest::input::documents(&text, format, id) {
+        out.findings.extend(one.findings);
+        out.excepted.extend(one.excepted);
+        out.diagnostics.extend(one.diagnostics);
+        out.secrets.extend(one.secrets);
+        out.scanned.extend(one.scanned);
+    }
+    if settings.conftest_combine {
+        for &(i, format) in &picked {
+            let Some(text) = inputs[i].text.clone() else {
+                continue;
+            };
+            match crate::conftest::input::documents(&text, format, FileId(i as u32)) {
                 Ok(docs) => combined.push((i, displays[i].clone(), format, docs)),
                 Err(e) => out.diagnostics.push(
                     Diagnostic::new(Level::Warning, "conftest-input", e.message.clone())
                         .in_file(&displays[i], Some(e.span)),
                 ),
             }
-            continue;
         }
-        let model = Model::new(crate::model::Format::CloudFormation, id);
-        evaluate_raw(
-            (&text, format, id, &displays[i]),
-            &model,
-            &found,
-            engine,
-            out,
-        );
     }
     if let Some((first, first_display, _, _)) = combined.first() {
         let files: Vec<(String, Vec<crate::parse::Node>)> = combined

@@ -243,3 +243,40 @@ fn shards_read_each_file_once() {
     parts.sort();
     assert_eq!(parts, all);
 }
+
+#[test]
+fn a_folder_of_manifests_is_read_like_conftest_reads_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    write(
+        d,
+        "policy/p.rego",
+        "package main\n\nimport rego.v1\n\ndeny contains sprintf(\"%s %s\", [input.kind, input.metadata.name]) if input.kind\n",
+    );
+    write(
+        d,
+        "k8s/app.yaml",
+        "kind: Deployment\nmetadata:\n  name: web\n---\nkind: Service\nmetadata:\n  name: web\n",
+    );
+    write(
+        d,
+        "k8s/cm.json",
+        "{\"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"cfg\"}}\n",
+    );
+    // Tool configuration is never read.
+    write(
+        d,
+        "k8s/package.json",
+        "{\"kind\": \"npm\", \"metadata\": {\"name\": \"x\"}}\n",
+    );
+    let (code, out, err) = faasguard(d, &["scan", "--format", "json", "-p", "policy", "k8s"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert_eq!(
+        conftest_findings(&out),
+        vec![
+            "k8s/app.yaml:1:1 Deployment web",
+            "k8s/app.yaml:5:1 Service web",
+            "k8s/cm.json:1:1 ConfigMap cfg",
+        ]
+    );
+}
