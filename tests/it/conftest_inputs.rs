@@ -280,3 +280,36 @@ fn a_folder_of_manifests_is_read_like_conftest_reads_it() {
         ]
     );
 }
+
+#[test]
+fn policies_on_non_iac_files_never_hold_a_detected_secret() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    write(
+        d,
+        "policy/p.rego",
+        "package main\n\nimport rego.v1\n\ndeny contains base64.encode(v) if {\n\tsome v in input.data\n}\n",
+    );
+    write(
+        d,
+        "secret.yaml",
+        &format!("kind: Secret\ndata:\n  aws_secret_access_key: {secret}\n"),
+    );
+    let (code, out, err) = faasguard(
+        d,
+        &["scan", "--format", "json", "-p", "policy", "secret.yaml"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    let encoded = {
+        // base64 of the secret, as the policy would give it.
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["findings"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(!encoded.is_empty());
+    assert!(!out.contains(secret), "{out}");
+    assert!(!out.contains("d0phbHJYVXRuRkVNSS9LN01ERU5H"), "{out}");
+}
