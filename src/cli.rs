@@ -182,11 +182,26 @@ pub struct ScanArgs {
     #[arg(long, value_delimiter = ',')]
     pub allowed_regions: Vec<String>,
     /// Extra Rego policy directory or file (repeatable).
-    #[arg(long = "policy", value_name = "DIR")]
+    #[arg(short = 'p', long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
-    /// Package of conftest-style policies in `--policy` (repeatable; default `main`).
-    #[arg(long = "namespace", value_name = "NS")]
+    /// Package of conftest-style policies in `--policy` (repeatable; default `main`): a name, or a
+    /// glob with `*`, `?`, `[...]` as conftest matches them (`main.*`).
+    #[arg(short = 'n', long = "namespace", value_name = "NS")]
     pub namespaces: Vec<String>,
+    /// conftest-style policies: every package of the `--policy` folders is a namespace.
+    #[arg(long)]
+    pub all_namespaces: bool,
+    /// Data for conftest-style policies: JSON/YAML files, or folders of them, merged under
+    /// `data` as conftest does (repeatable).
+    #[arg(short = 'd', long = "data", value_name = "PATH")]
+    pub data: Vec<PathBuf>,
+    /// conftest-style policies see every file as one input, a list of `{path, contents}`.
+    #[arg(long)]
+    pub combine: bool,
+    /// Read conftest's configuration file (`policy`, `namespace`, `all-namespaces`, `data`,
+    /// `combine`); command-line flags win.
+    #[arg(long, value_name = "FILE")]
+    pub conftest_config: Option<PathBuf>,
     /// Skip files larger than this many bytes.
     #[arg(long, default_value_t = discover::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
@@ -384,6 +399,9 @@ pub enum PolicyCommand {
         /// Directories or files of policies and their tests.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// Data for the policies: JSON/YAML files or folders, merged under `data` (repeatable).
+        #[arg(short = 'd', long = "data", value_name = "PATH")]
+        data: Vec<PathBuf>,
     },
 }
 
@@ -395,9 +413,12 @@ pub struct RulesArgs {
     /// Extra Rego policy directory or file (repeatable): list its rules too.
     #[arg(long = "policy", value_name = "DIR")]
     pub policies: Vec<PathBuf>,
-    /// Package of conftest-style policies (repeatable; default `main`).
+    /// Package of conftest-style policies (repeatable; default `main`; globs as conftest).
     #[arg(long = "namespace", value_name = "NS")]
     pub namespaces: Vec<String>,
+    /// Every package of the `--policy` folders holds conftest-style policies.
+    #[arg(long)]
+    pub all_namespaces: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -435,8 +456,8 @@ pub fn run(cli: Cli) -> i32 {
         } => run_baseline_create(&args),
         Command::Merge { reports, output } => run_merge(&reports, output.as_deref()),
         Command::Policy {
-            command: PolicyCommand::Test { paths },
-        } => run_policy_test(&paths),
+            command: PolicyCommand::Test { paths, data },
+        } => run_policy_test(&paths, &data),
     }
 }
 
@@ -489,15 +510,19 @@ fn progress() -> scan::Progress {
     scan::Progress::new(bar)
 }
 
-fn run_policy_test(paths: &[PathBuf]) -> i32 {
-    let policies = match crate::policytest::load(paths) {
+fn run_policy_test(paths: &[PathBuf], data: &[PathBuf]) -> i32 {
+    let loaded = crate::policytest::load(paths).and_then(|p| {
+        let files = conftest_data_files(paths, data)?;
+        Ok((p, crate::conftest::data::load(&files)?))
+    });
+    let (policies, data) = match loaded {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_ERROR;
         }
     };
-    match crate::policytest::run(&policies) {
+    match crate::policytest::run(&policies, &data) {
         Ok(results) => {
             let _ = std::io::stdout().write_all(crate::policytest::render(&results).as_bytes());
             if results
@@ -519,6 +544,39 @@ fn run_policy_test(paths: &[PathBuf]) -> i32 {
 fn report_error(e: impl Into<miette::Report>) -> i32 {
     eprintln!("{:?}", e.into());
     EXIT_ERROR
+}
+
+/// The data files conftest policies get: `data.json|yaml|yml` inside
+/// policy folders (bundle layout), then those under `--data` paths.
+fn conftest_data_files(
+    policies: &[PathBuf],
+    data: &[PathBuf],
+) -> Result<Vec<crate::conftest::data::DataFile>, String> {
+    let mut files = crate::conftest::data::bundle_files(policies);
+    for f in crate::conftest::data::files(data)? {
+        if !files.iter().any(|g| g.path == f.path) {
+            files.push(f);
+        }
+    }
+    Ok(files)
+}
+
+/// The conftest namespaces the flags name (`main` when none; every package
+/// with `--all-namespaces`), each checked.
+fn conftest_namespaces(namespaces: &[String], all: bool) -> Result<Vec<String>, i32> {
+    if all {
+        return Ok(vec![crate::conftest::namespace::ALL.to_string()]);
+    }
+    if namespaces.is_empty() {
+        return Ok(vec![crate::conftest::DEFAULT_NAMESPACE.to_string()]);
+    }
+    for n in namespaces {
+        if let Err(e) = crate::conftest::namespace::validate(n) {
+            eprintln!("error: {e}");
+            return Err(EXIT_ERROR);
+        }
+    }
+    Ok(namespaces.to_vec())
 }
 
 /// The policies under `--policy` paths, without their `_test.rego` files.
@@ -565,6 +623,17 @@ fn read_stdin(paths: &[PathBuf]) -> Result<Option<std::sync::Arc<str>>, i32> {
 
 fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
     check_paths_exist(&args.paths)?;
+    // conftest's configuration is not faasguard's: say which flag reads it.
+    if let Some(c) = &args.config {
+        if c.file_name().is_some_and(|n| n == "conftest.toml") {
+            eprintln!(
+                "error: {} is conftest's configuration; read it with --conftest-config {}",
+                c.display(),
+                c.display()
+            );
+            return Err(EXIT_ERROR);
+        }
+    }
     let resolved = match config::resolve(args.config.as_deref(), &args.paths) {
         Ok(r) => r,
         Err(e) => return Err(report_error(*e)),
@@ -585,9 +654,47 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         eprintln!("error: {e}");
         return Err(EXIT_ERROR);
     }
+    // conftest.toml, when asked for: its keys where no flag gives them.
+    let conftest = match &args.conftest_config {
+        Some(path) => {
+            let c = crate::conftest::config::load(path).map_err(|e| {
+                eprintln!("error: {e}");
+                EXIT_ERROR
+            })?;
+            for key in &c.ignored {
+                eprintln!(
+                    "warning: {}: `{key}` is a conftest setting faasguard does not use; ignored",
+                    path.display()
+                );
+            }
+            c
+        }
+        None => crate::conftest::config::ConftestConfig::default(),
+    };
     // The config's policy directories first, then `--policy` ones.
     let mut policy_paths = config.policies.clone();
+    if args.policies.is_empty() {
+        policy_paths.extend(conftest.policies.iter().cloned());
+    }
     policy_paths.extend(args.policies.iter().cloned());
+    let namespaces = if args.namespaces.is_empty() {
+        &conftest.namespaces
+    } else {
+        &args.namespaces
+    };
+    let conftest_namespaces =
+        conftest_namespaces(namespaces, args.all_namespaces || conftest.all_namespaces)?;
+    let data_paths = if args.data.is_empty() {
+        &conftest.data
+    } else {
+        &args.data
+    };
+    let conftest_data = conftest_data_files(&policy_paths, data_paths)
+        .and_then(|files| crate::conftest::data::load(&files))
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        })?;
     let extra_policies = match load_policy_dirs(&policy_paths) {
         Ok(p) => p,
         Err(e) => {
@@ -620,11 +727,9 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         profile: args.profile,
         allowed_regions,
         extra_policies,
-        conftest_namespaces: if args.namespaces.is_empty() {
-            vec![crate::conftest::DEFAULT_NAMESPACE.to_string()]
-        } else {
-            args.namespaces.clone()
-        },
+        conftest_namespaces,
+        conftest_data,
+        conftest_combine: args.combine || conftest.combine,
         shard: args.shard,
         allow_inline_suppressions: config.allow_inline_suppressions.unwrap_or(true),
         baseline,
@@ -874,6 +979,12 @@ fn print_profile(p: &scan::Profile) {
 }
 
 fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Registry, i32> {
+    let data = conftest_data_files(policies, &[])
+        .and_then(|files| crate::conftest::data::load(&files))
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            EXIT_ERROR
+        })?;
     let mut settings = Settings {
         extra_policies: load_policy_dirs(policies).map_err(|e| {
             eprintln!("error: {e}");
@@ -884,6 +995,7 @@ fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Registry, i
     if !namespaces.is_empty() {
         settings.conftest_namespaces = namespaces.to_vec();
     }
+    settings.conftest_data = data;
     scan::load_engine(&settings)
         .and_then(|e| Registry::new(&e))
         .map_err(|e| {
@@ -893,7 +1005,11 @@ fn load_rules(policies: &[PathBuf], namespaces: &[String]) -> Result<Registry, i
 }
 
 fn run_rules(args: &RulesArgs) -> i32 {
-    let registry = match load_rules(&args.policies, &args.namespaces) {
+    let namespaces = match conftest_namespaces(&args.namespaces, args.all_namespaces) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
+    let registry = match load_rules(&args.policies, &namespaces) {
         Ok(r) => r,
         Err(code) => return code,
     };

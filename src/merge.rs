@@ -282,26 +282,9 @@ fn merge_sarif(docs: &[(String, Value)]) -> Value {
     })
 }
 
-/// Which shard (1-based `k` of `n`) a file belongs to: a stable hash of its
-/// display path, so every matrix job agrees without coordination.
-pub fn shard_of(display: &str, n: u32) -> u32 {
-    (crate::finding::fnv1a(&[display]) % u64::from(n.max(1))) as u32 + 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shards_are_stable_and_cover_everything() {
-        let files: Vec<String> = (0..100).map(|i| format!("svc{i}/template.yaml")).collect();
-        let counts: Vec<usize> = (1..=3)
-            .map(|k| files.iter().filter(|f| shard_of(f, 3) == k).count())
-            .collect();
-        assert_eq!(counts.iter().sum::<usize>(), 100);
-        assert!(counts.iter().all(|&c| c > 15), "{counts:?}");
-        assert_eq!(shard_of("a.yaml", 1), 1);
-    }
 
     #[test]
     fn mixed_kinds_are_refused() {

@@ -2,7 +2,10 @@
 //! `opa test`. Every `.rego` under the directories is loaded beside the
 //! built-in policies and their data (so tests can use `data.faasguard.lib`);
 //! each `test_*` rule passes when it is true, fails when it is false or
-//! undefined, and errors when its evaluation fails.
+//! undefined, and errors when its evaluation fails. Like `conftest verify`,
+//! tests get the data documents (`--data`, data files in the policy
+//! folders) and conftest's `parse_config*` functions, reading files
+//! relative to the policy's folder.
 
 use std::path::PathBuf;
 
@@ -44,20 +47,36 @@ fn test_rules(text: &str) -> Vec<String> {
     out
 }
 
-/// Compile the policies and run their tests.
-pub fn run(policies: &[PolicyFile]) -> Result<Vec<TestResult>, EngineError> {
+/// Compile the policies and run their tests, with `data` (conftest data
+/// documents, merged) beside faasguard's own rule data.
+pub fn run(
+    policies: &[PolicyFile],
+    data: &serde_json::Value,
+) -> Result<Vec<TestResult>, EngineError> {
     let builtins = crate::scan::builtin_policies();
     let mut all = builtins.clone();
     all.extend(policies.iter().cloned());
     crate::engine::Engine::check(&all)?;
     let users: Vec<&PolicyFile> = policies.iter().collect();
     let (mut engine, packages) = crate::conftest::compile(&builtins, &users)?;
+    let user_data = data;
     let data = crate::scan::rule_data(&crate::scan::Settings::default());
     let data = regorus::Value::from_json_str(&data.to_string())
         .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
     engine
         .add_data(data)
         .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
+    if data_given(user_data) {
+        let d = regorus::Value::from_json_str(&user_data.to_string())
+            .map_err(|e| EngineError::Policy(format!("data: {e}")))?;
+        engine
+            .add_data(d)
+            .map_err(|e| EngineError::Policy(format!("data: {e}")))?;
+    }
+    crate::conftest::builtins::register(
+        &mut engine,
+        std::sync::Arc::new(crate::conftest::builtins::Access::new(&users, &[])),
+    )?;
     let mut out = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (pkg, file) in packages {
@@ -80,6 +99,10 @@ pub fn run(policies: &[PolicyFile]) -> Result<Vec<TestResult>, EngineError> {
         }
     }
     Ok(out)
+}
+
+fn data_given(data: &serde_json::Value) -> bool {
+    data.as_object().is_some_and(|o| !o.is_empty())
 }
 
 /// Text output: a line per test, then `N passed, N failed`.

@@ -20,6 +20,9 @@ use crate::rule::Rule;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use crate::suppress::{self, Declared, Suppressed};
 
+mod conftest_raw;
+use conftest_raw::{conftest_files, evaluate_raw};
+
 /// Validated scan settings (the CLI and config file build these).
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -40,6 +43,10 @@ pub struct Settings {
     pub extra_policies: Vec<PolicyFile>,
     /// Packages holding conftest-style policies (`--namespace`; `main`).
     pub conftest_namespaces: Vec<String>,
+    /// Data documents for conftest policies (`--data`), merged.
+    pub conftest_data: serde_json::Value,
+    /// `--combine`: conftest policies see every file as one input.
+    pub conftest_combine: bool,
     /// Scan only shard `k` of `n` (1-based) of the files: `--shard k/n`.
     pub shard: Option<(u32, u32)>,
     /// Honour `faasguard:ignore` comments and `Metadata` suppressions
@@ -129,6 +136,8 @@ impl Default for Settings {
             today: crate::date::today(),
             extra_policies: Vec::new(),
             conftest_namespaces: vec![crate::conftest::DEFAULT_NAMESPACE.to_string()],
+            conftest_data: serde_json::json!({}),
+            conftest_combine: false,
             shard: None,
             allow_inline_suppressions: true,
             baseline: None,
@@ -194,7 +203,7 @@ pub struct Outcome {
     pub profile: Option<Profile>,
     /// `--baseline-commit`: which findings are new since that commit, and
     /// which of its findings are fixed ([`crate::pr`] fills it in).
-    pub pr: Option<crate::pr::Comparison>,
+    pub pr: Option<crate::pr::comparison::Comparison>,
     /// Checks rules could not decide on unknown values, sorted.
     pub undecided: Vec<crate::undecided::Undecided>,
     /// `--show-unknown`: the text report lists them (else one line counts them).
@@ -264,6 +273,10 @@ pub fn load_engine(settings: &Settings) -> Result<Engine, EngineError> {
         &policies,
         rule_data(settings),
         &settings.conftest_namespaces,
+        &crate::conftest::Options {
+            data: settings.conftest_data.clone(),
+            roots: settings.paths.clone(),
+        },
     )
 }
 
@@ -392,6 +405,28 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         },
     );
 
+    // conftest policies read the files no unit evaluated raw.
+    if engine.has_conftest() {
+        let mut extra = UnitOut::default();
+        let read = conftest_files(
+            settings,
+            &mut walk,
+            &mut displays,
+            &mut inputs,
+            &units,
+            (&mut engine, &pool),
+            &mut extra,
+        );
+        diagnostics
+            .retain(|d| d.code != NOT_READ || !d.file.as_ref().is_some_and(|f| read.contains(f)));
+        for d in diagnostics.iter_mut().filter(|d| d.code == NOT_READ) {
+            d.message.push_str(
+                "; conftest-style policies see YAML, JSON and HCL files only (docs/conftest.md)",
+            );
+        }
+        outs.push(extra);
+    }
+
     let mut sources = SourceMap::default();
     for (i, input) in inputs.iter().enumerate() {
         sources.add(SourceFile::new(
@@ -433,6 +468,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     let mut declared = Vec::new();
     let mut functions = Vec::new();
     let mut undecided = Vec::new();
+    let mut excepted: Vec<Suppressed> = Vec::new();
     for out in outs {
         for mut f in out.findings {
             // A nested stack's findings say which stack resource deploys it.
@@ -443,6 +479,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         }
         diagnostics.extend(out.diagnostics);
         declared.extend(out.declared);
+        excepted.extend(out.excepted);
         for (secret, redacted) in out.secrets {
             redactor.add(&secret, &redacted);
         }
@@ -514,8 +551,21 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         },
     );
     diagnostics.extend(applied.diagnostics);
+    let mut suppressed = applied.suppressed;
+    for s in &mut excepted {
+        s.finding.message = redactor.redact(&s.finding.message);
+    }
+    excepted.sort_by(|a, b| {
+        (a.finding.span, &a.finding.rule_id, &a.finding.message).cmp(&(
+            b.finding.span,
+            &b.finding.rule_id,
+            &b.finding.message,
+        ))
+    });
+    excepted.dedup();
+    suppressed.extend(excepted);
     let (rules, findings, suppressed) =
-        select(&settings.rules, rules, applied.findings, applied.suppressed);
+        select(&settings.rules, rules, applied.findings, suppressed);
     crate::undecided::sort(&mut undecided, &sources);
     for u in &mut undecided {
         u.reason = redactor.redact(&u.reason);
@@ -575,7 +625,7 @@ fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared {
                         | Candidate::Terraform
                         | Candidate::TerraformJson
                         | Candidate::TfVars
-                ) || crate::merge::shard_of(d, n) == k
+                ) || crate::discover::shard_of(d, n) == k
             })
             .collect();
         let mut i = 0;
@@ -1056,7 +1106,7 @@ fn follow_nested_stacks(
                 };
                 let shown = display_path(&found, cwd);
                 // Sharded, a template is scanned by its own shard only, whoever instantiates it.
-                if shard.is_some_and(|(k, n)| crate::merge::shard_of(&shown, n) != k) {
+                if shard.is_some_and(|(k, n)| crate::discover::shard_of(&shown, n) != k) {
                     continue;
                 }
                 index.insert(child.clone(), files.len());
@@ -1355,7 +1405,7 @@ fn plan_units(
                     None => {
                         if let Some((k, n)) = shard {
                             let shown = displays[i].rsplit_once('/').map_or("", |(d, _)| d);
-                            if crate::merge::shard_of(shown, n) != k {
+                            if crate::discover::shard_of(shown, n) != k {
                                 continue;
                             }
                         }
@@ -1407,6 +1457,8 @@ struct UnitOut {
     model: Option<serde_json::Value>,
     /// Nested stacks with a local template: (child template path, parent).
     nested: Vec<(PathBuf, Instantiation)>,
+    /// Findings a conftest `exception` accepts (reported as suppressed).
+    excepted: Vec<Suppressed>,
     /// `--profile`: the unit's processing time and each rule's.
     elapsed: std::time::Duration,
     rule_times: Vec<(usize, std::time::Duration)>,
@@ -1510,8 +1562,20 @@ impl UnitContext<'_> {
             return out;
         };
         evaluate(&model, display, engine, &mut out);
-        if engine.has_conftest() {
-            evaluate_raw(&doc, text, &model, display, engine, &mut out);
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let format = crate::conftest::input::format_of(path).unwrap_or(if json {
+                crate::conftest::input::Format::Json
+            } else {
+                crate::conftest::input::Format::Yaml
+            });
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            evaluate_raw(
+                (text, format, id, display),
+                &model,
+                &scrub,
+                engine,
+                &mut out,
+            );
         }
         out.declared = suppress::declared(text, id, &doc, &model);
         out
@@ -1568,6 +1632,31 @@ impl UnitContext<'_> {
         };
         evaluate(&model, display, engine, &mut out);
         instantiations(&tf.calls, &mut out.findings);
+        // conftest policies read each file of the module on its own.
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            for &i in files {
+                // A file that did not parse is reported once, above.
+                if out.failed.contains(&FileId(i as u32)) {
+                    continue;
+                }
+                let path = &self.files[i].path;
+                let (Some(text), Some(format)) = (
+                    self.inputs[i].text.as_deref(),
+                    crate::conftest::input::format_of(path),
+                ) else {
+                    continue;
+                };
+                let id = FileId(i as u32);
+                evaluate_raw(
+                    (text, format, id, &self.displays[i]),
+                    &model,
+                    &scrub,
+                    engine,
+                    &mut out,
+                );
+            }
+        }
         let mut read: Vec<FileId> = tf.files.clone();
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
@@ -1747,65 +1836,6 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             reason: r.message,
             span,
         });
-    }
-}
-
-/// conftest-style policies see the raw document (CloudFormation tags in
-/// their long JSON forms); a result without a location points at the file.
-fn evaluate_raw(
-    doc: &crate::parse::Node,
-    text: &str,
-    model: &Model,
-    display: &str,
-    engine: &mut Engine,
-    out: &mut UnitOut,
-) {
-    let mut raw = doc.to_json();
-    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
-    crate::adapt::secrets::scrub_json(&mut raw, &scrub);
-    match engine.eval_raw(&raw) {
-        Ok(results) => {
-            let first = out.findings.len();
-            let spans: Vec<Option<Span>> = results
-                .iter()
-                .map(|r| r.loc.as_ref().map(|l| loc_span(l, doc, text, model.file)))
-                .collect();
-            push_findings(results, model, display, engine, out);
-            for (f, span) in out.findings[first..].iter_mut().zip(spans) {
-                if let Some(span) = span {
-                    f.span = span;
-                }
-            }
-        }
-        Err(e) => out.diagnostics.push(
-            Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
-        ),
-    }
-}
-
-/// The span a conftest `_loc` names: the node at a raw-document path (the
-/// deepest part that exists), or a 1-based line and column.
-fn loc_span(loc: &crate::engine::Loc, doc: &crate::parse::Node, text: &str, file: FileId) -> Span {
-    match loc {
-        crate::engine::Loc::Path(segments) => {
-            let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-            let (node, _) = doc.find_path(&segs);
-            node.span
-        }
-        crate::engine::Loc::Line { line, column } => {
-            let start = text
-                .split_inclusive('\n')
-                .take((*line as usize).saturating_sub(1))
-                .map(str::len)
-                .sum::<usize>()
-                .min(text.len());
-            let line_text = text[start..].split('\n').next().unwrap_or("");
-            let col = line_text
-                .char_indices()
-                .nth((*column as usize).saturating_sub(1))
-                .map_or(line_text.len(), |(i, _)| i);
-            Span::new(file, start + col, start + col)
-        }
     }
 }
 

@@ -50,13 +50,15 @@ pub enum Origin {
     Comment,
     Metadata,
     Baseline,
+    /// A conftest policy's `exception` rule (`docs/conftest.md`).
+    Exception,
 }
 
 impl Origin {
     pub fn kind(self) -> Kind {
         match self {
             Origin::Comment | Origin::Metadata => Kind::InSource,
-            Origin::Baseline => Kind::External,
+            Origin::Baseline | Origin::Exception => Kind::External,
         }
     }
 
@@ -65,6 +67,7 @@ impl Origin {
             Origin::Comment => "comment",
             Origin::Metadata => "metadata",
             Origin::Baseline => "baseline",
+            Origin::Exception => "exception",
         }
     }
 }

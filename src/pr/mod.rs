@@ -9,104 +9,20 @@
 //!
 //! docs/adr/0030-pull-request-mode.md records the choices.
 
+pub mod comparison;
 pub mod git;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 
-use serde::Serialize;
-
 use crate::finding::Finding;
 use crate::scan::{self, Outcome, ScanError, Settings};
 use crate::source::{LineCol, SourceMap};
 
+pub use comparison::{Comparison, Fixed, State};
 pub use git::GitError;
 
-/// A finding's state against the baseline commit (SARIF's `baselineState`
-/// values that apply).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    New,
-    Unchanged,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            State::New => "new",
-            State::Unchanged => "unchanged",
-        }
-    }
-}
-
-/// A finding at the baseline commit that the change removed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Fixed {
-    pub rule_id: String,
-    pub severity: &'static str,
-    pub message: String,
-    /// The file as shown, and where the finding was at the baseline commit.
-    pub file: String,
-    pub start: LineCol,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    pub fingerprint: String,
-}
-
-/// What `--baseline-commit` found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Comparison {
-    /// The commit as given (`origin/main`, `HEAD`).
-    pub reference: String,
-    /// Its full object name; `null` for `HEAD` before the first commit
-    /// (then every finding is new).
-    pub commit: Option<String>,
-    /// Standing findings the change adds.
-    pub new: usize,
-    /// Standing findings already there at the commit.
-    pub unchanged: usize,
-    /// Findings at the commit that are gone now.
-    pub fixed: Vec<Fixed>,
-    /// Files at the commit that could not be read or parsed: their
-    /// findings are unknown, so this change's findings there show as new.
-    pub files_failed_at_commit: usize,
-    /// `--show-unchanged`: the text report lists unchanged findings too.
-    #[serde(skip)]
-    pub show_unchanged: bool,
-    /// Unchanged findings of this scan, by identity.
-    #[serde(skip)]
-    unchanged_ids: BTreeSet<Identity>,
-}
-
-/// A finding of one scan: its fingerprint and where it is.
-type Identity = (String, u32, u32, u32);
-
-fn identity(f: &Finding) -> Identity {
-    (
-        f.fingerprint.clone(),
-        f.span.file.0,
-        f.span.start,
-        f.span.end,
-    )
-}
-
-impl Comparison {
-    /// A standing finding's state.
-    pub fn state(&self, f: &Finding) -> State {
-        if self.unchanged_ids.contains(&identity(f)) {
-            State::Unchanged
-        } else {
-            State::New
-        }
-    }
-
-    pub fn is_new(&self, f: &Finding) -> bool {
-        self.state(f) == State::New
-    }
-}
+use comparison::identity;
 
 /// Whether a finding counts (fails `--fail-on`, shows in text): every
 /// finding without `--baseline-commit`, only new ones with it.

@@ -24,7 +24,7 @@ pub struct Report<'a> {
     /// Only with `--baseline-commit`: the commit, new and unchanged counts,
     /// the findings fixed since.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline_commit: Option<&'a crate::pr::Comparison>,
+    pub baseline_commit: Option<&'a crate::pr::comparison::Comparison>,
     /// Checks rules could not decide, because a value they needed is unknown
     /// before deployment (not findings).
     pub unknowns: Vec<Unknown<'a>>,
@@ -153,7 +153,7 @@ pub struct Finding<'a> {
     pub instantiated_by: Vec<Instantiation<'a>>,
     /// With `--baseline-commit`: `new` or `unchanged` since that commit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::pr::State>,
+    pub baseline: Option<crate::pr::comparison::State>,
     /// A single-value fix (`scan --fix` applies it): the value's region
     /// and its replacement.
     #[serde(skip_serializing_if = "Option::is_none")]

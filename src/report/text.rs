@@ -217,8 +217,25 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = write!(out, " ({})", counts.join(", "));
     }
     let _ = write!(out, " in {files} file{}", if files == 1 { "" } else { "s" });
-    if !outcome.suppressed.is_empty() {
-        let _ = write!(out, ", {} suppressed", outcome.suppressed.len());
+    // conftest exceptions are counted apart, as conftest counts them.
+    let exceptions = outcome
+        .suppressed
+        .iter()
+        .filter(|s| s.suppression.origin == crate::suppress::Origin::Exception)
+        .count();
+    if outcome.suppressed.len() > exceptions {
+        let _ = write!(
+            out,
+            ", {} suppressed",
+            outcome.suppressed.len() - exceptions
+        );
+    }
+    if exceptions > 0 {
+        let _ = write!(
+            out,
+            ", {exceptions} exception{}",
+            if exceptions == 1 { "" } else { "s" }
+        );
     }
     if let Some(b) = &outcome.baseline {
         let _ = write!(out, ", {} fixed since the baseline", b.fixed.len());
@@ -231,7 +248,11 @@ pub fn render(outcome: &Outcome) -> String {
 
 /// The summary line with `--baseline-commit`: new findings by severity,
 /// then how many were already there and how many are fixed.
-fn pr_summary(outcome: &Outcome, pr: &crate::pr::Comparison, mut out: String) -> String {
+fn pr_summary(
+    outcome: &Outcome,
+    pr: &crate::pr::comparison::Comparison,
+    mut out: String,
+) -> String {
     let bold = Style::new().bold();
     let new: Vec<crate::finding::Finding> = outcome
         .findings

@@ -23,7 +23,7 @@ mod graph;
 mod module;
 mod nesting;
 pub mod plan;
-mod syntax;
+pub(crate) mod syntax;
 #[cfg(test)]
 mod tests;
 mod value;

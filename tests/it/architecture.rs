@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 /// Import loops that exist today, each as its sorted module list.
 const KNOWN_LOOPS: &[&[&str]] = &[
     &["adapt::serverless::events", "adapt::serverless::functions"],
-    &["conftest", "engine"],
-    &["merge", "report::json", "scan"],
 ];
 
 /// Files over [`MAX_LINES`] lines before their tests, today.

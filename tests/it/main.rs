@@ -9,6 +9,8 @@ mod cfn_fidelity;
 mod cli;
 mod common;
 mod config;
+mod conftest_compat;
+mod conftest_inputs;
 mod corpus;
 mod coverage;
 mod determinism;

@@ -5,8 +5,25 @@
 //! policies are usually Rego v0 (`deny[msg] { ... }`), which regorus only
 //! accepts per engine; Rego v1 policies (with or without `import rego.v1`)
 //! are accepted too.
+//!
+//! What a conftest user brings over works unchanged: the raw input of every
+//! format faasguard parses ([`input`], with Terraform HCL in conftest's
+//! `hcl2` shape, [`hcl`]), data documents ([`data`]), `--namespace` globs and
+//! `--all-namespaces` ([`namespace`]), conftest's Rego functions
+//! ([`builtins`]) and `conftest.toml` ([`config`]). `docs/conftest.md` lists
+//! what differs.
 
-use crate::engine::{EngineError, PolicyFile, RawResult};
+pub mod builtins;
+pub mod config;
+pub mod data;
+pub mod hcl;
+pub mod input;
+pub mod namespace;
+
+use std::sync::Arc;
+
+use crate::engine::files::{EngineError, PolicyFile};
+use crate::engine::results::RawResult;
 use crate::rule::{Metadata, Rule, Severity};
 
 /// The packages conftest looks in by default.
@@ -28,7 +45,7 @@ pub fn package_of(text: &str) -> Option<String> {
 
 /// Whether a policy belongs to the conftest engine.
 pub fn is_conftest(p: &PolicyFile, namespaces: &[String]) -> bool {
-    !p.builtin && package_of(&p.text).is_some_and(|pkg| namespaces.contains(&pkg))
+    !p.builtin && package_of(&p.text).is_some_and(|pkg| namespace::matches(&pkg, namespaces))
 }
 
 /// Split policies for the two engines: (conftest policies, policies for
@@ -47,9 +64,6 @@ pub fn split<'a>(
 ) {
     let (conftest, rest): (Vec<&PolicyFile>, Vec<&PolicyFile>) =
         policies.iter().partition(|p| is_conftest(p, namespaces));
-    if conftest.is_empty() {
-        return (conftest, rest, Vec::new());
-    }
     let mut main = Vec::new();
     let mut shared = Vec::new();
     for p in rest {
@@ -61,13 +75,30 @@ pub fn split<'a>(
             let v1 = regorus::Engine::new()
                 .add_policy(p.path.clone(), p.text.clone())
                 .is_ok();
-            if !v1 {
+            // A Rego v0 package outside faasguard's is a conftest policy
+            // or library (of a namespace not selected, perhaps): never
+            // faasguard's. One that parses as neither stays, so its error
+            // is reported.
+            if !v1
+                && new_engine(true)
+                    .add_policy(p.path.clone(), p.text.clone())
+                    .is_ok()
+            {
                 continue;
             }
         }
         main.push(p);
     }
+    if conftest.is_empty() {
+        shared.clear();
+    }
     (conftest, main, shared)
+}
+
+/// The rule kinds conftest evaluates: `deny`, `violation`, `warn`, or one of
+/// them with a `_<name>` suffix. Returns (kind, suffix).
+pub fn is_rule_name(name: &str) -> bool {
+    rule_kind(name).is_some()
 }
 
 /// The rule kinds conftest evaluates: `deny`, `violation`, `warn`, or one of
@@ -108,6 +139,15 @@ struct ConftestRule {
     /// `deny_run_as_root`
     name: String,
     id: String,
+}
+
+/// What conftest policies get besides their text.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Data documents (`--data`, data files in policy folders), merged.
+    pub data: serde_json::Value,
+    /// The scanned paths: `parse_config_file` may read there too.
+    pub roots: Vec<std::path::PathBuf>,
 }
 
 /// The compiled conftest policies.
@@ -199,8 +239,20 @@ impl Conftest {
     pub fn new(
         policies: &[&PolicyFile],
         namespaces: &[String],
+        options: &Options,
     ) -> Result<(Conftest, Vec<Rule>), EngineError> {
-        let (engine, packages) = compile(&[], policies)?;
+        let (mut engine, packages) = compile(&[], policies)?;
+        if options.data.as_object().is_some_and(|o| !o.is_empty()) {
+            let data = regorus::Value::from_json_str(&options.data.to_string())
+                .map_err(|e| EngineError::Policy(format!("conftest data: {e}")))?;
+            engine
+                .add_data(data)
+                .map_err(|e| EngineError::Policy(format!("conftest data: {e}")))?;
+        }
+        builtins::register(
+            &mut engine,
+            Arc::new(builtins::Access::new(policies, &options.roots)),
+        )?;
 
         let mut rules: Vec<ConftestRule> = Vec::new();
         let mut meta: Vec<Rule> = Vec::new();
@@ -208,7 +260,7 @@ impl Conftest {
         for (pkg, file) in &packages {
             let short = pkg.strip_prefix("data.").unwrap_or(pkg);
             // Libraries compiled alongside declare no conftest rules.
-            if !namespaces.iter().any(|n| n == short) {
+            if !namespace::matches(short, namespaces) {
                 continue;
             }
             if file
@@ -303,18 +355,23 @@ impl Conftest {
             let (kind, suffix) = rule_kind(&r.name).unwrap_or(("deny", ""));
             // conftest: exceptions exempt `deny_<name>` and
             // `violation_<name>`; the empty name exempts `deny`/`violation`.
-            if kind != "warn"
+            // The rule still runs: what it finds is reported as excepted.
+            let excepted = kind != "warn"
                 && exempt
                     .iter()
-                    .any(|(p, s)| *p == r.package && s.as_str() == suffix)
-            {
-                continue;
-            }
+                    .any(|(p, s)| *p == r.package && s.as_str() == suffix);
             let v = self
                 .engine
                 .eval_rule(format!("{}.{}", r.package, r.name))
                 .map_err(|e| EngineError::Policy(e.to_string()))?;
-            crate::engine::collect_results(i, &v, &mut out);
+            let first = out.len();
+            crate::engine::results::collect_results(i, &v, &mut out);
+            if excepted {
+                let reason = format!("conftest exception \"{suffix}\" ({}.exception)", r.package);
+                for res in &mut out[first..] {
+                    res.exception = Some(reason.clone());
+                }
+            }
         }
         Ok(out)
     }

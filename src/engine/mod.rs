@@ -8,122 +8,14 @@
 
 use std::collections::BTreeMap;
 
+pub mod files;
+pub mod results;
+
+pub use files::{load_policy_files, EngineError, PolicyFile};
+pub use results::{Loc, RawResult};
+
 use crate::rule::{self, Metadata, Rule};
-
-/// A policy file to load.
-#[derive(Clone, Debug)]
-pub struct PolicyFile {
-    /// Path shown in errors and in `faasguard rules`.
-    pub path: String,
-    pub text: String,
-    pub builtin: bool,
-}
-
-/// The `.rego` files under the given paths (a path may also name one file),
-/// sorted per path; `*_test.rego` files only when `tests` is set.
-pub fn load_policy_files(
-    paths: &[std::path::PathBuf],
-    tests: bool,
-) -> Result<Vec<PolicyFile>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let mut files = Vec::new();
-        if p.is_dir() {
-            for entry in ignore::WalkBuilder::new(p)
-                .standard_filters(false)
-                .build()
-                .flatten()
-            {
-                let path = entry.path();
-                let is_test = path.to_string_lossy().ends_with("_test.rego");
-                if path.extension().is_some_and(|e| e == "rego") && (tests || !is_test) {
-                    files.push(path.to_path_buf());
-                }
-            }
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else {
-            return Err(format!("policy path {} does not exist", p.display()));
-        }
-        files.sort();
-        for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
-            out.push(PolicyFile {
-                path: f.display().to_string(),
-                text,
-                builtin: false,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// A policy that could not be loaded or evaluated.
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    /// regorus' message already names `file:line:col` with a snippet.
-    #[error("{0}")]
-    Policy(String),
-    #[error("{path}: {message}")]
-    Metadata { path: String, message: String },
-    #[error("rule id {id} is declared by both {first} and {second}")]
-    DuplicateId {
-        id: String,
-        first: String,
-        second: String,
-    },
-}
-
-/// One raw result of a rule.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RawResult {
-    /// Index into [`Engine::rules`].
-    pub rule: usize,
-    pub resource: Option<String>,
-    pub path: Option<String>,
-    pub message: String,
-    /// A conftest result's own location (`_loc`), when it gives one.
-    pub loc: Option<Loc>,
-    /// `"replace": {"from": V, "to": W}`: the single-value fix of the
-    /// value the result points at ([`crate::fix`]).
-    pub replace: Option<crate::finding::Replace>,
-}
-
-/// Where a conftest-style result says it is: `_loc: {path: "Resources.Fn.Properties"}`
-/// (a path into the raw document, dotted or as a list) or `_loc: {line: 12, column: 5}`.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Loc {
-    Path(Vec<String>),
-    Line { line: u32, column: u32 },
-}
-
-fn loc_of(item: &regorus::Value) -> Option<Loc> {
-    let loc = &item["_loc"];
-    if !matches!(loc, regorus::Value::Object(_)) {
-        return None;
-    }
-    let number = |v: &regorus::Value| v.to_json_str().ok()?.parse::<f64>().ok();
-    if let Some(line) = number(&loc["line"]).filter(|l| *l >= 1.0) {
-        let column = number(&loc["column"]).filter(|c| *c >= 1.0).unwrap_or(1.0);
-        return Some(Loc::Line {
-            line: line as u32,
-            column: column as u32,
-        });
-    }
-    match &loc["path"] {
-        regorus::Value::String(s) => Some(Loc::Path(s.split('.').map(str::to_string).collect())),
-        regorus::Value::Array(a) => Some(Loc::Path(
-            a.iter()
-                .map(|v| match v {
-                    regorus::Value::String(s) => s.to_string(),
-                    other => other.to_json_str().unwrap_or_default(),
-                })
-                .collect(),
-        )),
-        _ => None,
-    }
-}
+use results::{collect_results, collect_undecided};
 
 /// The compiled policy set.
 #[derive(Clone)]
@@ -170,6 +62,7 @@ impl Engine {
             policies,
             data,
             &[crate::conftest::DEFAULT_NAMESPACE.to_string()],
+            &crate::conftest::Options::default(),
         )
     }
 
@@ -179,6 +72,7 @@ impl Engine {
         policies: &[PolicyFile],
         data: serde_json::Value,
         namespaces: &[String],
+        conftest: &crate::conftest::Options,
     ) -> Result<Engine, EngineError> {
         let (conftest_files, policies, shared) = crate::conftest::split(policies, namespaces);
         let conftest_files: Vec<&PolicyFile> = conftest_files.into_iter().chain(shared).collect();
@@ -192,6 +86,18 @@ impl Engine {
         }
         let mut engine = regorus::Engine::new();
         engine.set_strict_builtin_errors(false);
+        // conftest's functions (and OPA's deprecated built-ins) serve
+        // users' faasguard rules too: the load check accepts the calls.
+        if !users.is_empty() {
+            let refs: Vec<&PolicyFile> = users.iter().collect();
+            crate::conftest::builtins::register(
+                &mut engine,
+                std::sync::Arc::new(crate::conftest::builtins::Access::new(
+                    &refs,
+                    &conftest.roots,
+                )),
+            )?;
+        }
         let mut packages: Vec<(String, &PolicyFile)> = Vec::new();
         for p in policies {
             let pkg = engine
@@ -307,7 +213,7 @@ impl Engine {
         } else {
             let owned: Vec<PolicyFile> = conftest_files.iter().map(|p| (*p).clone()).collect();
             check_calls(&owned)?;
-            let (c, more) = crate::conftest::Conftest::new(&conftest_files, namespaces)?;
+            let (c, more) = crate::conftest::Conftest::new(&conftest_files, namespaces, conftest)?;
             for r in more {
                 if let Some(first) = seen.insert(r.meta.id.clone(), r.source.clone()) {
                     return Err(EngineError::DuplicateId {
@@ -714,6 +620,7 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
         let last = c.name.rsplit('.').next().unwrap_or("");
         let known = c.name == "print"
             || regorus::unstable::BUILTINS.contains_key(c.name.as_str())
+            || crate::conftest::builtins::NAMES.contains(&c.name.as_str())
             || defined.contains(last);
         if !known {
             return Err(EngineError::Policy(format!(
@@ -723,90 +630,6 @@ fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
         }
     }
     Ok(())
-}
-
-/// `undecided` results are objects `{resource, path, reason}`.
-fn collect_undecided(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
-    let items: Vec<&regorus::Value> = match set {
-        regorus::Value::Set(s) => s.iter().collect(),
-        regorus::Value::Array(a) => a.iter().collect(),
-        _ => return,
-    };
-    for item in items {
-        if !matches!(item, regorus::Value::Object(_)) {
-            continue;
-        }
-        let text = |name: &str| match &item[name] {
-            regorus::Value::String(s) => Some(s.to_string()),
-            _ => None,
-        };
-        out.push(RawResult {
-            rule,
-            resource: text("resource"),
-            path: text("path"),
-            message: text("reason").unwrap_or_else(|| "a value is unknown".into()),
-            loc: None,
-            replace: None,
-        });
-    }
-}
-
-/// A result's `replace: {from, to}`, when both are strings or numbers.
-fn replace_of(item: &regorus::Value) -> Option<crate::finding::Replace> {
-    let r = &item["replace"];
-    if !matches!(r, regorus::Value::Object(_)) {
-        return None;
-    }
-    let scalar = |v: &regorus::Value| -> Option<serde_json::Value> {
-        match v {
-            regorus::Value::String(_) | regorus::Value::Number(_) => {
-                serde_json::from_str(&v.to_json_str().ok()?).ok()
-            }
-            _ => None,
-        }
-    };
-    Some(crate::finding::Replace {
-        from: scalar(&r["from"])?,
-        to: scalar(&r["to"])?,
-    })
-}
-
-/// Results are objects `{resource, path, message}` (or bare strings).
-pub(crate) fn collect_results(rule: usize, set: &regorus::Value, out: &mut Vec<RawResult>) {
-    let items: Vec<regorus::Value> = match set {
-        regorus::Value::Set(s) => s.iter().cloned().collect(),
-        regorus::Value::Array(a) => a.iter().cloned().collect(),
-        _ => return,
-    };
-    for item in items {
-        let field = |name: &str| -> Option<String> {
-            let v = &item[name];
-            match v {
-                regorus::Value::String(s) => Some(s.to_string()),
-                regorus::Value::Number(_) => v.to_json_str().ok(),
-                _ => None,
-            }
-        };
-        let (resource, path, message) = match &item {
-            regorus::Value::String(s) => (None, None, s.to_string()),
-            regorus::Value::Object(_) => (
-                field("resource"),
-                field("path"),
-                field("message")
-                    .or_else(|| field("msg"))
-                    .unwrap_or_default(),
-            ),
-            _ => continue,
-        };
-        out.push(RawResult {
-            rule,
-            resource,
-            path,
-            message,
-            loc: loc_of(&item),
-            replace: replace_of(&item),
-        });
-    }
 }
 
 #[cfg(test)]

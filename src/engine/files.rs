@@ -1,0 +1,69 @@
+//! The policy files an engine loads (`.rego` under the given paths) and
+//! the error a policy that cannot be loaded or evaluated gives. A leaf of the
+//! evaluate stage, so that conftest support can name them without importing
+//! the engine.
+
+/// A policy file to load.
+#[derive(Clone, Debug)]
+pub struct PolicyFile {
+    /// Path shown in errors and in `faasguard rules`.
+    pub path: String,
+    pub text: String,
+    pub builtin: bool,
+}
+
+/// The `.rego` files under the given paths (a path may also name one file),
+/// sorted per path; `*_test.rego` files only when `tests` is set.
+pub fn load_policy_files(
+    paths: &[std::path::PathBuf],
+    tests: bool,
+) -> Result<Vec<PolicyFile>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let mut files = Vec::new();
+        if p.is_dir() {
+            for entry in ignore::WalkBuilder::new(p)
+                .standard_filters(false)
+                .build()
+                .flatten()
+            {
+                let path = entry.path();
+                let is_test = path.to_string_lossy().ends_with("_test.rego");
+                if path.extension().is_some_and(|e| e == "rego") && (tests || !is_test) {
+                    files.push(path.to_path_buf());
+                }
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            return Err(format!("policy path {} does not exist", p.display()));
+        }
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
+            out.push(PolicyFile {
+                path: f.display().to_string(),
+                text,
+                builtin: false,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A policy that could not be loaded or evaluated.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// regorus' message already names `file:line:col` with a snippet.
+    #[error("{0}")]
+    Policy(String),
+    #[error("{path}: {message}")]
+    Metadata { path: String, message: String },
+    #[error("rule id {id} is declared by both {first} and {second}")]
+    DuplicateId {
+        id: String,
+        first: String,
+        second: String,
+    },
+}
