@@ -156,13 +156,13 @@ collections! {
     LogGroup in "log_groups" {
         log_group_name, function, retention_days, kms_key,
     }
-    /// An encryption key.
+    /// An encryption key: AWS KMS, Google Cloud KMS, Azure Key Vault.
     Key in "keys" {
-        rotation, key_spec,
+        rotation, key_spec, key_usage, origin, rotation_period_days, expiration,
     }
-    /// A stored secret.
+    /// A stored secret: Secrets Manager, Azure Key Vault.
     Secret in "secrets" {
-        kms_key, rotation,
+        kms_key, rotation, rotation_period_days, expiration,
     }
     /// A workflow (Step Functions state machine).
     StateMachine in "state_machines" {

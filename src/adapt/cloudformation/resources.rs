@@ -484,6 +484,9 @@ fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut k = r.item();
     k.set_opt("rotation", boolean(r.get("EnableKeyRotation")));
     k.set_opt("key_spec", r.get("KeySpec").cloned());
+    k.set_opt("key_usage", r.get("KeyUsage").cloned());
+    k.set_opt("origin", r.get("Origin").cloned());
+    k.set_opt("rotation_period_days", num(r.get("RotationPeriodInDays")));
     a.model.push("keys", k.into_node());
     if let Some(doc) = r.get("KeyPolicy") {
         a.push_policy(

@@ -114,6 +114,16 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                     .or_else(|| text(r.get("key_spec")))
                     .cloned(),
             );
+            k.set_opt("key_usage", text(r.get("key_usage")).cloned());
+            k.set_opt(
+                "rotation_period_days",
+                num(r.get("rotation_period_in_days")),
+            );
+            // A key in a custom key store (CloudHSM, external) cannot rotate
+            // automatically; the provider has no `origin` argument for it.
+            if let Some(store) = text(r.get("custom_key_store_id")) {
+                k.set("origin", Node::string("CUSTOM_KEY_STORE", store.span));
+            }
             a.model.push("keys", k.into_node());
             if r.get("policy").is_some() {
                 key_policy(a, r, r.id, r.span);

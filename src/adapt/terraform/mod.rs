@@ -15,6 +15,7 @@ mod aws_data;
 mod aws_iam;
 mod azure;
 mod gcp;
+mod key_stores;
 mod managed_keys;
 mod regions;
 mod res;
@@ -184,8 +185,14 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
                 }
-                "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
-                "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
+                "azure" if r.mode == Mode::Managed => {
+                    azure::adapt(self, &res);
+                    key_stores::adapt(self, &res);
+                }
+                "gcp" if r.mode == Mode::Managed => {
+                    gcp::adapt(self, &res);
+                    key_stores::adapt(self, &res);
+                }
                 _ => {}
             }
         }
