@@ -4,6 +4,7 @@
 pub mod cloudformation;
 pub mod iam;
 pub mod managed_policy;
+pub(crate) mod rotation;
 pub mod sam_policy;
 pub mod secrets;
 pub mod serverless;

@@ -36,9 +36,17 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         "AWS::SecretsManager::RotationSchedule" => {
             if let Some(id) = a.link(r.get("SecretId")) {
+                let id = id.as_str().unwrap_or("").to_string();
+                let period = crate::adapt::rotation::period_days(
+                    r.path(&["RotationRules", "AutomaticallyAfterDays"]),
+                    r.path(&["RotationRules", "ScheduleExpression"]),
+                );
+                if let Some(p) = period {
+                    a.updates
+                        .push(("secrets", id.clone(), "rotation_period_days", p));
+                }
                 let v = Node::bool(true, r.span);
-                a.updates
-                    .push(("secrets", id.as_str().unwrap_or("").into(), "rotation", v));
+                a.updates.push(("secrets", id, "rotation", v));
             }
         }
         "AWS::StepFunctions::StateMachine" => state_machine(a, r),

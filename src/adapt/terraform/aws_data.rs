@@ -164,6 +164,16 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 &["aws_secretsmanager_secret"],
             );
             if let Some(id) = s.as_ref().and_then(Node::as_str) {
+                // A plan writes `automatically_after_days = 0` beside a
+                // `schedule_expression`: 0 is "not set".
+                let after = r
+                    .path(&["rotation_rules", "automatically_after_days"])
+                    .filter(|n| n.as_f64() != Some(0.0));
+                let schedule = text(r.path(&["rotation_rules", "schedule_expression"]));
+                if let Some(p) = crate::adapt::rotation::period_days(after, schedule) {
+                    a.updates
+                        .push(("secrets", id.to_string(), "rotation_period_days", p));
+                }
                 let v = Node::bool(true, r.span);
                 a.updates.push(("secrets", id.to_string(), "rotation", v));
             }
