@@ -148,9 +148,29 @@ collections! {
     Topic in "topics" {
         kms_key,
     }
+    /// A subscription that delivers a topic's messages to an endpoint.
+    Subscription in "subscriptions" {
+        topic, protocol, endpoint,
+    }
     /// A data stream.
     Stream in "streams" {
         encryption,
+    }
+    /// A delivery stream that loads records into a destination (Kinesis Data Firehose).
+    DeliveryStream in "delivery_streams" {
+        stream_type, encryption, source_stream,
+    }
+    /// A network file system (EFS).
+    FileSystem in "file_systems" {
+        encrypted, kms_key,
+    }
+    /// An in-memory cache cluster in front of a table (DynamoDB Accelerator).
+    Cache in "caches" {
+        kind, encryption_at_rest, endpoint_encryption,
+    }
+    /// An object a template writes into a bucket.
+    Object in "objects" {
+        bucket, key, encryption, kms_key,
     }
     /// A log group.
     LogGroup in "log_groups" {
@@ -163,6 +183,10 @@ collections! {
     /// A stored secret: Secrets Manager, Azure Key Vault.
     Secret in "secrets" {
         kms_key, rotation, rotation_period_days, expiration,
+    }
+    /// A configuration value in a parameter store (SSM Parameter Store).
+    SsmParameter in "ssm_parameters" {
+        parameter_name, parameter_type, sensitive_name, kms_key,
     }
     /// A workflow (Step Functions state machine).
     StateMachine in "state_machines" {

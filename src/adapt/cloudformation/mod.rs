@@ -11,6 +11,7 @@ mod foreach;
 mod intrinsics;
 mod resources;
 mod sam;
+mod storage;
 
 use std::collections::BTreeSet;
 
@@ -320,6 +321,7 @@ impl Adapter<'_, '_> {
             sam::adapt(self, &r);
         } else {
             resources::adapt(self, &r);
+            storage::adapt(self, &r);
         }
     }
 

@@ -13,6 +13,7 @@ mod aws;
 mod aws_api;
 mod aws_data;
 mod aws_iam;
+mod aws_storage;
 mod azure;
 mod gcp;
 mod key_stores;
@@ -184,6 +185,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_iam::adapt(self, &res);
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
+                    aws_storage::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => {
                     azure::adapt(self, &res);
