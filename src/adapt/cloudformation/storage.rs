@@ -4,8 +4,8 @@
 //! systems and DAX clusters, each built with its typed builder.
 
 use super::{Adapter, Res};
-use crate::model::collections::{Head, Subscription};
-use crate::parse::Node;
+use crate::model::collections::{Head, SsmParameter, Subscription};
+use crate::parse::{Node, Value};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
@@ -17,6 +17,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(s);
         }
         "AWS::SNS::Topic" => topic_subscriptions(a, r),
+        "AWS::SSM::Parameter" => {
+            let mut p = SsmParameter::new(r.head());
+            p.parameter_name = r.get("Name").cloned();
+            p.parameter_type = r.get("Type").cloned();
+            p.sensitive_name = parameter_name_text(r)
+                .map(|name| Node::bool(crate::adapt::secrets::names_secret(&name), r.span));
+            a.model.add(p);
+        }
         _ => {}
     }
 }
@@ -35,4 +43,19 @@ fn topic_subscriptions(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         s.endpoint = entry.get("Endpoint").cloned();
         a.model.add(s);
     }
+}
+
+/// The text of an SSM parameter's `Name`: the resolved string, or the
+/// template of a `!Sub` that cannot be resolved (`/${AWS::StackName}/db/password`
+/// still ends in `password`). `None` without a name.
+fn parameter_name_text(r: &Res<'_>) -> Option<String> {
+    if let Some(s) = r.get("Name").and_then(Node::as_str) {
+        return Some(s.to_string());
+    }
+    let raw = r.def.get_path(&["Properties", "Name", "Fn::Sub"])?;
+    let template = match &raw.value {
+        Value::Seq(items) => items.first()?,
+        _ => raw,
+    };
+    template.as_str().map(str::to_string)
 }

@@ -5,10 +5,10 @@
 
 use super::res::text;
 use super::{Adapter, Res};
-use crate::model::collections::{Head, Subscription};
+use crate::model::collections::{Head, SsmParameter, Subscription};
+use crate::parse::Node;
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    #[allow(clippy::single_match)]
     match r.type_ {
         "aws_sns_topic_subscription" => {
             let mut s = Subscription::new(head(r));
@@ -16,6 +16,17 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             s.protocol = text(r.get("protocol")).cloned();
             s.endpoint = text(r.get("endpoint")).cloned();
             a.model.add(s);
+        }
+        "aws_ssm_parameter" => {
+            let mut p = SsmParameter::new(head(r));
+            let name = text(r.get("name"));
+            p.parameter_name = name.cloned();
+            p.parameter_type = text(r.get("type")).cloned();
+            p.sensitive_name = name
+                .and_then(Node::as_str)
+                .map(|n| Node::bool(crate::adapt::secrets::names_secret(n), r.span));
+            p.kms_key = text(r.get("key_id")).cloned();
+            a.model.add(p);
         }
         _ => {}
     }
