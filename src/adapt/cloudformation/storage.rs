@@ -4,7 +4,8 @@
 //! systems and DAX clusters, each built with its typed builder.
 
 use super::{Adapter, Res};
-use crate::model::collections::{Head, SsmParameter, Subscription};
+use crate::model::collections::{DeliveryStream, Head, SsmParameter, Subscription};
+use crate::model::map_of;
 use crate::parse::{Node, Value};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -17,6 +18,30 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(s);
         }
         "AWS::SNS::Topic" => topic_subscriptions(a, r),
+        "AWS::KinesisFirehose::DeliveryStream" => {
+            let mut d = DeliveryStream::new(r.head());
+            d.stream_type = r.get("DeliveryStreamType").cloned();
+            d.source_stream =
+                a.link_or_value(r.path(&["KinesisStreamSourceConfiguration", "KinesisStreamARN"]));
+            // The block is the switch: present means encrypted (KeyType is
+            // required in it); a block decided at deploy time is unknown.
+            d.encryption = r
+                .get("DeliveryStreamEncryptionConfigurationInput")
+                .map(|enc| {
+                    if enc.is_unknown() {
+                        return enc.clone();
+                    }
+                    let mut fields = vec![("enabled", Node::bool(true, enc.span))];
+                    if let Some(t) = enc.get("KeyType") {
+                        fields.push(("key_type", t.clone()));
+                    }
+                    if let Some(k) = enc.get("KeyARN") {
+                        fields.push(("kms_key", k.clone()));
+                    }
+                    map_of(fields, enc.span)
+                });
+            a.model.add(d);
+        }
         "AWS::SSM::Parameter" => {
             let mut p = SsmParameter::new(r.head());
             p.parameter_name = r.get("Name").cloned();

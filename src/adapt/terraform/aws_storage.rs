@@ -3,9 +3,10 @@
 //! delivery streams, EFS file systems, DAX clusters and S3 objects, each
 //! built with its typed builder.
 
-use super::res::text;
+use super::res::{boolean, text, walk};
 use super::{Adapter, Res};
-use crate::model::collections::{Head, SsmParameter, Subscription};
+use crate::model::collections::{DeliveryStream, Head, SsmParameter, Subscription};
+use crate::model::map_of;
 use crate::parse::Node;
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -16,6 +17,25 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             s.protocol = text(r.get("protocol")).cloned();
             s.endpoint = text(r.get("endpoint")).cloned();
             a.model.add(s);
+        }
+        "aws_kinesis_firehose_delivery_stream" => {
+            let mut d = DeliveryStream::new(head(r));
+            let source = r.path(&["kinesis_source_configuration", "kinesis_stream_arn"]);
+            if let Some(arn) = source {
+                d.stream_type = Some(Node::string("KinesisStreamAsSource", arn.span));
+                d.source_stream = a
+                    .link(
+                        r,
+                        "kinesis_source_configuration",
+                        Some(arn),
+                        &["aws_kinesis_stream"],
+                    )
+                    .or_else(|| Some(arn.clone()));
+            } else if let Some(msk) = r.get("msk_source_configuration") {
+                d.stream_type = Some(Node::string("MSKAsSource", msk.span));
+            }
+            d.encryption = firehose_encryption(r);
+            a.model.add(d);
         }
         "aws_ssm_parameter" => {
             let mut p = SsmParameter::new(head(r));
@@ -35,4 +55,23 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 /// The head of an item named after its address.
 fn head(r: &Res<'_>) -> Head {
     Head::aws(r.id, r.type_, r.span)
+}
+
+/// `server_side_encryption {enabled, key_type, key_arn}` in the model's
+/// shape; `enabled` defaults to false in the provider, so a block without it
+/// is off.
+fn firehose_encryption(r: &Res<'_>) -> Option<Node> {
+    let sse = walk(&r.r.values, &["server_side_encryption"])?;
+    if sse.is_unknown() {
+        return Some(sse.clone());
+    }
+    let enabled = boolean(walk(sse, &["enabled"])).unwrap_or_else(|| Node::bool(false, sse.span));
+    let mut fields = vec![("enabled", enabled)];
+    if let Some(t) = text(walk(sse, &["key_type"])) {
+        fields.push(("key_type", t.clone()));
+    }
+    if let Some(k) = text(walk(sse, &["key_arn"])) {
+        fields.push(("kms_key", k.clone()));
+    }
+    Some(map_of(fields, sse.span))
 }
