@@ -3,8 +3,9 @@
 //! `Subscription` list), SSM parameters, Firehose delivery streams, EFS file
 //! systems and DAX clusters, each built with its typed builder.
 
+use super::resources::boolean;
 use super::{Adapter, Res};
-use crate::model::collections::{DeliveryStream, Head, SsmParameter, Subscription};
+use crate::model::collections::{DeliveryStream, FileSystem, Head, SsmParameter, Subscription};
 use crate::model::map_of;
 use crate::parse::{Node, Value};
 
@@ -18,6 +19,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(s);
         }
         "AWS::SNS::Topic" => topic_subscriptions(a, r),
+        "AWS::EFS::FileSystem" => {
+            let mut f = FileSystem::new(r.head());
+            f.encrypted = boolean(r.get("Encrypted"));
+            f.kms_key = r.get("KmsKeyId").cloned();
+            a.model.add(f);
+        }
         "AWS::KinesisFirehose::DeliveryStream" => {
             let mut d = DeliveryStream::new(r.head());
             d.stream_type = r.get("DeliveryStreamType").cloned();

@@ -5,7 +5,7 @@
 
 use super::res::{boolean, text, walk};
 use super::{Adapter, Res};
-use crate::model::collections::{DeliveryStream, Head, SsmParameter, Subscription};
+use crate::model::collections::{DeliveryStream, FileSystem, Head, SsmParameter, Subscription};
 use crate::model::map_of;
 use crate::parse::Node;
 
@@ -36,6 +36,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
             d.encryption = firehose_encryption(r);
             a.model.add(d);
+        }
+        "aws_efs_file_system" => {
+            let mut f = FileSystem::new(head(r));
+            f.encrypted = boolean(r.get("encrypted"));
+            f.kms_key = text(r.get("kms_key_id")).cloned();
+            a.model.add(f);
         }
         "aws_ssm_parameter" => {
             let mut p = SsmParameter::new(head(r));
