@@ -5,7 +5,9 @@
 
 use super::resources::boolean;
 use super::{Adapter, Res};
-use crate::model::collections::{DeliveryStream, FileSystem, Head, SsmParameter, Subscription};
+use crate::model::collections::{
+    Cache, DeliveryStream, FileSystem, Head, SsmParameter, Subscription,
+};
 use crate::model::map_of;
 use crate::parse::{Node, Value};
 
@@ -19,6 +21,18 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(s);
         }
         "AWS::SNS::Topic" => topic_subscriptions(a, r),
+        "AWS::DAX::Cluster" => {
+            let mut c = Cache::new(r.head());
+            c.kind = Some(Node::string("dax", r.span));
+            // A whole block decided at deploy time is unknown, not absent.
+            c.encryption_at_rest = match r.get("SSESpecification") {
+                Some(sse) if sse.is_unknown() => Some(sse.clone()),
+                Some(sse) => boolean(sse.get("SSEEnabled")),
+                None => None,
+            };
+            c.endpoint_encryption = r.get("ClusterEndpointEncryptionType").cloned();
+            a.model.add(c);
+        }
         "AWS::EFS::FileSystem" => {
             let mut f = FileSystem::new(r.head());
             f.encrypted = boolean(r.get("Encrypted"));

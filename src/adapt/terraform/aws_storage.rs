@@ -5,7 +5,9 @@
 
 use super::res::{boolean, text, walk};
 use super::{Adapter, Res};
-use crate::model::collections::{DeliveryStream, FileSystem, Head, SsmParameter, Subscription};
+use crate::model::collections::{
+    Cache, DeliveryStream, FileSystem, Head, SsmParameter, Subscription,
+};
 use crate::model::map_of;
 use crate::parse::Node;
 
@@ -36,6 +38,19 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
             d.encryption = firehose_encryption(r);
             a.model.add(d);
+        }
+        "aws_dax_cluster" => {
+            let mut c = Cache::new(head(r));
+            c.kind = Some(Node::string("dax", r.span));
+            // `enabled` defaults to false: an empty block leaves data unencrypted.
+            c.encryption_at_rest = walk(&r.r.values, &["server_side_encryption"]).map(|sse| {
+                if sse.is_unknown() {
+                    return sse.clone();
+                }
+                boolean(walk(sse, &["enabled"])).unwrap_or_else(|| Node::bool(false, sse.span))
+            });
+            c.endpoint_encryption = text(r.get("cluster_endpoint_encryption_type")).cloned();
+            a.model.add(c);
         }
         "aws_efs_file_system" => {
             let mut f = FileSystem::new(head(r));
