@@ -6,7 +6,7 @@
 use super::res::{boolean, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
-    Cache, DeliveryStream, FileSystem, Head, SsmParameter, Subscription,
+    Cache, DeliveryStream, FileSystem, Head, Object, SsmParameter, Subscription,
 };
 use crate::model::map_of;
 use crate::parse::Node;
@@ -51,6 +51,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             });
             c.endpoint_encryption = text(r.get("cluster_endpoint_encryption_type")).cloned();
             a.model.add(c);
+        }
+        "aws_s3_object" | "aws_s3_bucket_object" | "aws_s3_object_copy" => {
+            let mut o = Object::new(head(r));
+            o.bucket = a.link_arg(r, "bucket", &["aws_s3_bucket"]);
+            o.key = text(r.get("key")).cloned();
+            o.encryption = text(r.get("server_side_encryption")).cloned();
+            o.kms_key = text(r.get("kms_key_id")).cloned();
+            a.model.add(o);
         }
         "aws_efs_file_system" => {
             let mut f = FileSystem::new(head(r));
