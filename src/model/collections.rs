@@ -127,6 +127,11 @@ collections! {
         api, function, state_machine, integration, method, path, authorization_type,
         authorizer, api_key_required, integration_timeout_ms,
     }
+    /// The settings of a REST API stage for some methods (`/*/*`: all of them).
+    MethodSetting in "method_settings" {
+        api, stage, resource_path, http_method, caching_enabled, cache_data_encrypted,
+        logging_level, data_trace, metrics_enabled, throttling_burst_limit, throttling_rate_limit,
+    }
     /// A custom domain (or an endpoint whose TLS policy is set: Azure apps, storage).
     Domain in "domains" {
         kind, domain_name, security_policy,

@@ -21,6 +21,7 @@ pub const COLLECTIONS: &[&str] = &[
     "function_urls",
     "apis",
     "routes",
+    "method_settings",
     "domains",
     "buckets",
     "tables",

@@ -321,8 +321,8 @@ impl Adapter<'_, '_> {
             sam::adapt(self, &r);
         } else {
             resources::adapt(self, &r);
-            storage::adapt(self, &r);
         }
+        storage::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

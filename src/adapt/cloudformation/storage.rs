@@ -1,12 +1,15 @@
 //! CloudFormation data stores and delivery channels that only the keys and
 //! encryption rules read: SNS subscriptions (also a topic's inline
 //! `Subscription` list), SSM parameters, Firehose delivery streams, EFS file
-//! systems and DAX clusters, each built with its typed builder.
+//! systems, DAX clusters and AppSync API caches, and the method settings of
+//! REST API stages (`AWS::ApiGateway::Stage`, a deployment's
+//! `StageDescription`, SAM `AWS::Serverless::Api`), each built with its typed
+//! builder.
 
 use super::resources::boolean;
 use super::{Adapter, Res};
 use crate::model::collections::{
-    Cache, DeliveryStream, FileSystem, Head, SsmParameter, Subscription,
+    Cache, DeliveryStream, FileSystem, Head, MethodSetting, SsmParameter, Subscription,
 };
 use crate::model::map_of;
 use crate::parse::{Node, Value};
@@ -21,6 +24,55 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(s);
         }
         "AWS::SNS::Topic" => topic_subscriptions(a, r),
+        "AWS::ApiGateway::Stage" => {
+            let api = a.link_or_value(r.get("RestApiId"));
+            let stage = r.get("StageName").cloned();
+            method_settings(
+                a,
+                r,
+                r.get("MethodSettings"),
+                "MethodSettings",
+                &api,
+                &stage,
+            );
+        }
+        "AWS::Serverless::Api" => {
+            let api = Some(Node::string(r.id, r.span));
+            let stage = r.get("StageName").cloned();
+            method_settings(
+                a,
+                r,
+                r.get("MethodSettings"),
+                "MethodSettings",
+                &api,
+                &stage,
+            );
+        }
+        "AWS::ApiGateway::Deployment" => {
+            let Some(desc) = r.get("StageDescription").filter(|d| !d.is_unknown()) else {
+                return;
+            };
+            let api = a.link_or_value(r.get("RestApiId"));
+            let stage = r.get("StageName").cloned();
+            // The description's own settings apply to every method (`/*/*`).
+            let id = format!("{}/StageDescription", r.id);
+            let mut m = MethodSetting::new(Head::aws(&id, r.type_, desc.span));
+            m.api = api.clone();
+            m.stage = stage.clone();
+            m.resource_path = Some(Node::string("/*", desc.span));
+            m.http_method = Some(Node::string("*", desc.span));
+            settings_of(&mut m, desc);
+            a.model.add(m);
+            let path = "StageDescription/MethodSettings";
+            method_settings(a, r, desc.get("MethodSettings"), path, &api, &stage);
+        }
+        "AWS::AppSync::ApiCache" => {
+            let mut c = Cache::new(r.head());
+            c.kind = Some(Node::string("appsync", r.span));
+            c.encryption_at_rest = boolean(r.get("AtRestEncryptionEnabled"));
+            c.endpoint_encryption = transit(boolean(r.get("TransitEncryptionEnabled")));
+            a.model.add(c);
+        }
         "AWS::DAX::Cluster" => {
             let mut c = Cache::new(r.head());
             c.kind = Some(Node::string("dax", r.span));
@@ -104,4 +156,52 @@ fn parameter_name_text(r: &Res<'_>) -> Option<String> {
         _ => raw,
     };
     template.as_str().map(str::to_string)
+}
+
+/// One `method_settings` item per entry of a `MethodSettings` list,
+/// `<Resource>/<path>/<i>`, spanned at the entry.
+fn method_settings(
+    a: &mut Adapter<'_, '_>,
+    r: &Res<'_>,
+    list: Option<&Node>,
+    path: &str,
+    api: &Option<Node>,
+    stage: &Option<Node>,
+) {
+    let Some(list) = list.and_then(Node::as_seq) else {
+        return;
+    };
+    for (i, entry) in list.iter().enumerate() {
+        let id = format!("{}/{path}/{i}", r.id);
+        let mut m = MethodSetting::new(Head::aws(&id, r.type_, entry.span));
+        m.api = api.clone();
+        m.stage = stage.clone();
+        m.resource_path = entry.get("ResourcePath").cloned();
+        m.http_method = entry.get("HttpMethod").cloned();
+        settings_of(&mut m, entry);
+        a.model.add(m);
+    }
+}
+
+/// The settings CloudFormation writes the same way in a `MethodSettings`
+/// entry and in a deployment's `StageDescription`.
+fn settings_of(m: &mut MethodSetting, n: &Node) {
+    m.caching_enabled = boolean(n.get("CachingEnabled"));
+    m.cache_data_encrypted = boolean(n.get("CacheDataEncrypted"));
+    m.logging_level = n.get("LoggingLevel").cloned();
+    m.data_trace = boolean(n.get("DataTraceEnabled"));
+    m.metrics_enabled = boolean(n.get("MetricsEnabled"));
+    m.throttling_burst_limit = super::resources::num(n.get("ThrottlingBurstLimit"));
+    m.throttling_rate_limit = super::resources::num(n.get("ThrottlingRateLimit"));
+}
+
+/// AppSync's `TransitEncryptionEnabled` in the caches' `endpoint_encryption`
+/// terms: `TLS` or `NONE`; an unknown stays unknown.
+pub(crate) fn transit(n: Option<Node>) -> Option<Node> {
+    let n = n?;
+    Some(match n.as_bool() {
+        Some(true) => Node::string("TLS", n.span),
+        Some(false) => Node::string("NONE", n.span),
+        None => n,
+    })
 }

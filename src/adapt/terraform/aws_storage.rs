@@ -1,12 +1,12 @@
 //! AWS data stores and delivery channels in Terraform that only the keys and
 //! encryption rules read: SNS topic subscriptions, SSM parameters, Firehose
-//! delivery streams, EFS file systems, DAX clusters and S3 objects, each
-//! built with its typed builder.
+//! delivery streams, EFS file systems, DAX clusters, AppSync API caches, S3
+//! objects and REST API method settings, each built with its typed builder.
 
-use super::res::{boolean, text, walk};
+use super::res::{boolean, num, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
-    Cache, DeliveryStream, FileSystem, Head, Object, SsmParameter, Subscription,
+    Cache, DeliveryStream, FileSystem, Head, MethodSetting, Object, SsmParameter, Subscription,
 };
 use crate::model::map_of;
 use crate::parse::Node;
@@ -38,6 +38,45 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
             d.encryption = firehose_encryption(r);
             a.model.add(d);
+        }
+        "aws_api_gateway_method_settings" => {
+            let mut m = MethodSetting::new(head(r));
+            m.api = a.link_arg(r, "rest_api_id", &["aws_api_gateway_rest_api"]);
+            m.stage = text(r.get("stage_name")).cloned();
+            // `method_path` is `{resource_path}/{http_method}`, `*/*` for all.
+            if let Some(p) = text(r.get("method_path")) {
+                match p.as_str().and_then(|s| s.rsplit_once('/')) {
+                    Some((path, method)) => {
+                        let path = format!("/{}", path.trim_start_matches('/'));
+                        m.resource_path = Some(Node::string(path, p.span));
+                        m.http_method = Some(Node::string(method, p.span));
+                    }
+                    None => m.resource_path = Some(p.clone()),
+                }
+            }
+            let s = |k: &str| walk(&r.r.values, &["settings", k]);
+            m.caching_enabled = boolean(s("caching_enabled"));
+            m.cache_data_encrypted = boolean(s("cache_data_encrypted"));
+            m.logging_level = text(s("logging_level")).cloned();
+            m.data_trace = boolean(s("data_trace_enabled"));
+            m.metrics_enabled = boolean(s("metrics_enabled"));
+            // -1 is the provider's "not set" for the throttling limits.
+            let limit = |k: &str| num(s(k)).filter(|n| n.as_f64() != Some(-1.0));
+            m.throttling_burst_limit = limit("throttling_burst_limit");
+            m.throttling_rate_limit = limit("throttling_rate_limit");
+            a.model.add(m);
+        }
+        "aws_appsync_api_cache" => {
+            let mut c = Cache::new(head(r));
+            c.kind = Some(Node::string("appsync", r.span));
+            c.encryption_at_rest = boolean(r.get("at_rest_encryption_enabled"));
+            c.endpoint_encryption =
+                boolean(r.get("transit_encryption_enabled")).map(|n| match n.as_bool() {
+                    Some(true) => Node::string("TLS", n.span),
+                    Some(false) => Node::string("NONE", n.span),
+                    None => n,
+                });
+            a.model.add(c);
         }
         "aws_dax_cluster" => {
             let mut c = Cache::new(head(r));

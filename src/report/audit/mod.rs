@@ -99,6 +99,7 @@ pub(crate) fn count_of(n: usize, kind: &str) -> String {
         "function_urls" => ("function URL", "function URLs"),
         "apis" => ("API", "APIs"),
         "routes" => ("API route", "API routes"),
+        "method_settings" => ("API method setting", "API method settings"),
         "domains" => ("custom domain", "custom domains"),
         "buckets" => ("bucket", "buckets"),
         "tables" => ("table", "tables"),
