@@ -24,3 +24,17 @@ pub(crate) const ASYNC_SERVICES: &[&str] = &[
     "cloudformation.amazonaws.com",
     "config.amazonaws.com",
 ];
+
+/// A transit-encryption switch (AppSync's `TransitEncryptionEnabled`) in the
+/// `caches` items' `endpoint_encryption` terms, `TLS` or `NONE`, so DAX and
+/// AppSync caches answer the same question the same way; an unknown stays
+/// unknown.
+pub(crate) fn tls_or_none(n: Option<crate::parse::Node>) -> Option<crate::parse::Node> {
+    use crate::parse::Node;
+    let n = n?;
+    Some(match n.as_bool() {
+        Some(true) => Node::string("TLS", n.span),
+        Some(false) => Node::string("NONE", n.span),
+        None => n,
+    })
+}

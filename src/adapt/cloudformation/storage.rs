@@ -70,7 +70,8 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let mut c = Cache::new(r.head());
             c.kind = Some(Node::string("appsync", r.span));
             c.encryption_at_rest = boolean(r.get("AtRestEncryptionEnabled"));
-            c.endpoint_encryption = transit(boolean(r.get("TransitEncryptionEnabled")));
+            c.endpoint_encryption =
+                crate::adapt::tls_or_none(boolean(r.get("TransitEncryptionEnabled")));
             a.model.add(c);
         }
         "AWS::DAX::Cluster" => {
@@ -193,15 +194,4 @@ fn settings_of(m: &mut MethodSetting, n: &Node) {
     m.metrics_enabled = boolean(n.get("MetricsEnabled"));
     m.throttling_burst_limit = super::resources::num(n.get("ThrottlingBurstLimit"));
     m.throttling_rate_limit = super::resources::num(n.get("ThrottlingRateLimit"));
-}
-
-/// AppSync's `TransitEncryptionEnabled` in the caches' `endpoint_encryption`
-/// terms: `TLS` or `NONE`; an unknown stays unknown.
-pub(crate) fn transit(n: Option<Node>) -> Option<Node> {
-    let n = n?;
-    Some(match n.as_bool() {
-        Some(true) => Node::string("TLS", n.span),
-        Some(false) => Node::string("NONE", n.span),
-        None => n,
-    })
 }

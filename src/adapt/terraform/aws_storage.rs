@@ -71,11 +71,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             c.kind = Some(Node::string("appsync", r.span));
             c.encryption_at_rest = boolean(r.get("at_rest_encryption_enabled"));
             c.endpoint_encryption =
-                boolean(r.get("transit_encryption_enabled")).map(|n| match n.as_bool() {
-                    Some(true) => Node::string("TLS", n.span),
-                    Some(false) => Node::string("NONE", n.span),
-                    None => n,
-                });
+                crate::adapt::tls_or_none(boolean(r.get("transit_encryption_enabled")));
             a.model.add(c);
         }
         "aws_dax_cluster" => {
@@ -142,4 +138,102 @@ fn firehose_encryption(r: &Res<'_>) -> Option<Node> {
         fields.push(("kms_key", k.clone()));
     }
     Some(map_of(fields, sse.span))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Model;
+    use crate::parse::json as pjson;
+    use crate::source::FileId;
+    use crate::terraform::plan;
+    use serde_json::{json, Value};
+
+    /// The model of a plan holding these `(address, values)`.
+    fn model_of(resources: &[(&str, Value)]) -> Model {
+        let res: Vec<Value> = resources
+            .iter()
+            .map(|(addr, values)| {
+                let (t, n) = addr.split_once('.').unwrap();
+                json!({"address": addr, "mode": "managed", "type": t, "name": n, "values": values})
+            })
+            .collect();
+        let text = json!({
+            "format_version": "1.2",
+            "planned_values": {"root_module": {"resources": res}},
+        })
+        .to_string();
+        let doc = pjson::parse(&text, FileId(0)).unwrap();
+        super::super::adapt(&plan::read(&doc, FileId(0))).0
+    }
+
+    fn item(m: &Model, collection: &str, id: &str) -> Value {
+        m.item(collection, id).unwrap().to_json()
+    }
+
+    #[test]
+    fn method_paths_split_into_resource_and_method_and_unset_limits_are_absent() {
+        let m = model_of(&[
+            (
+                "aws_api_gateway_method_settings.one",
+                json!({"rest_api_id": "a1", "stage_name": "prod", "method_path": "orders/items/GET",
+                       "settings": [{"caching_enabled": true, "logging_level": "INFO",
+                                     "throttling_burst_limit": -1, "throttling_rate_limit": 50}]}),
+            ),
+            (
+                "aws_api_gateway_method_settings.all",
+                json!({"rest_api_id": "a1", "stage_name": "prod", "method_path": "*/*",
+                       "settings": [{"data_trace_enabled": true}]}),
+            ),
+        ]);
+        assert_eq!(
+            item(&m, "method_settings", "aws_api_gateway_method_settings.one"),
+            json!({"id": "aws_api_gateway_method_settings.one",
+                   "name": "aws_api_gateway_method_settings.one",
+                   "type": "aws_api_gateway_method_settings", "cloud": "aws",
+                   "api": "a1", "stage": "prod", "resource_path": "/orders/items",
+                   "http_method": "GET", "caching_enabled": true, "logging_level": "INFO",
+                   "throttling_rate_limit": 50})
+        );
+        let all = item(&m, "method_settings", "aws_api_gateway_method_settings.all");
+        assert_eq!(
+            (&all["resource_path"], &all["http_method"]),
+            (&json!("/*"), &json!("*"))
+        );
+        assert_eq!(all["data_trace"], json!(true));
+    }
+
+    #[test]
+    fn empty_encryption_blocks_are_off_and_sources_set_the_stream_type() {
+        let m = model_of(&[
+            (
+                "aws_dax_cluster.c",
+                json!({"cluster_name": "c", "server_side_encryption": [{}]}),
+            ),
+            (
+                "aws_kinesis_firehose_delivery_stream.f",
+                json!({"name": "f", "server_side_encryption": [{"key_type": "AWS_OWNED_CMK"}],
+                       "kinesis_source_configuration": [{"kinesis_stream_arn": "arn:aws:kinesis:eu-west-1:1:stream/s"}]}),
+            ),
+        ]);
+        let c = item(&m, "caches", "aws_dax_cluster.c");
+        assert_eq!(
+            (&c["kind"], &c["encryption_at_rest"]),
+            (&json!("dax"), &json!(false))
+        );
+        assert!(c.get("endpoint_encryption").is_none());
+        let f = item(
+            &m,
+            "delivery_streams",
+            "aws_kinesis_firehose_delivery_stream.f",
+        );
+        assert_eq!(f["stream_type"], json!("KinesisStreamAsSource"));
+        assert_eq!(
+            f["source_stream"],
+            json!("arn:aws:kinesis:eu-west-1:1:stream/s")
+        );
+        assert_eq!(
+            f["encryption"],
+            json!({"enabled": false, "key_type": "AWS_OWNED_CMK"})
+        );
+    }
 }
