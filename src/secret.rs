@@ -846,7 +846,7 @@ const FALSE_FRIENDS: &[&str] = &[
     "format", "prefix", "suffix", "pattern", "regex", "alias", "table", "bucket",
     "queue", "topic", "stream", "function", "role", "user", "username", "login",
     "email", "source", "level", "header", "headers", "template", "templates", "manager",
-    "store",
+    "store", "spec", "specs", "usage", "algorithm",
 ];
 
 /// Splits a key into lowercase word parts at `_`, `-`, `.`, spaces and other
@@ -1358,7 +1358,8 @@ mod tests {
             "Authorizer", "KMS_KEY", "KEY", "PWD", "BYPASS_CACHE", "TABLE_NAME",
             "PRIVATE_KEY_PATH", "AccessTokenValidity",
             "PARAMETERS_SECRETS_EXTENSION_HTTP_PORT", "SecretStringTemplate",
-            "SecretsManagerSecretId",
+            "SecretsManagerSecretId", "customer_master_key_spec", "MasterKeySpec",
+            "signing_key_usage", "encryption_key_algorithm",
         ] {
             assert!(!looks_sensitive_name(key), "{key}");
         }

@@ -58,5 +58,6 @@ deny contains {
 	),
 } if {
 	some s in input.secrets
+	s.cloud == "aws"
 	not enc.customer_managed(s.kms_key)
 }

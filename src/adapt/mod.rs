@@ -4,6 +4,7 @@
 pub mod cloudformation;
 pub mod iam;
 pub mod managed_policy;
+pub(crate) mod rotation;
 pub mod sam_policy;
 pub mod secrets;
 pub mod serverless;
@@ -52,4 +53,18 @@ pub(crate) fn async_invoked(function: &crate::parse::Node) -> crate::model::coll
     let id = function.as_str().unwrap_or_default();
     let yes = crate::parse::Node::bool(true, function.span);
     update!(Function, id, async_invoked, yes)
+}
+
+/// A transit-encryption switch (AppSync's `TransitEncryptionEnabled`) in the
+/// `caches` items' `endpoint_encryption` terms, `TLS` or `NONE`, so DAX and
+/// AppSync caches answer the same question the same way; an unknown stays
+/// unknown.
+pub(crate) fn tls_or_none(n: Option<crate::parse::Node>) -> Option<crate::parse::Node> {
+    use crate::parse::Node;
+    let n = n?;
+    Some(match n.as_bool() {
+        Some(true) => Node::string("TLS", n.span),
+        Some(false) => Node::string("NONE", n.span),
+        None => n,
+    })
 }

@@ -13,6 +13,13 @@ use crate::model::Model;
 use crate::parse::{Node, Value};
 use crate::secret::{looks_sensitive_name, SecretScanner};
 
+/// Whether a parameter-store name says its value is a secret: its last path
+/// segment (`/app/db/password` → `password`) is a sensitive name.
+pub fn names_secret(name: &str) -> bool {
+    let last = name.rsplit('/').next().unwrap_or(name);
+    looks_sensitive_name(last)
+}
+
 /// A secret found, for the scan's redactor: (the secret text, its redacted form).
 pub type Found = (String, String);
 

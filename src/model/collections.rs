@@ -152,6 +152,11 @@ collections! {
         api, function, state_machine, integration, method, path, authorization_type,
         authorizer, api_key_required, integration_timeout_ms,
     }
+    /// The settings of a REST API stage for some methods (`/*/*`: all of them).
+    MethodSetting in "method_settings" {
+        api, stage, resource_path, http_method, caching_enabled, cache_data_encrypted,
+        logging_level, data_trace, metrics_enabled, throttling_burst_limit, throttling_rate_limit,
+    }
     /// A custom domain (or an endpoint whose TLS policy is set: Azure apps, storage).
     Domain in "domains" {
         kind, domain_name, security_policy,
@@ -173,21 +178,45 @@ collections! {
     Topic in "topics" {
         kms_key,
     }
+    /// A subscription that delivers a topic's messages to an endpoint.
+    Subscription in "subscriptions" {
+        topic, protocol, endpoint,
+    }
     /// A data stream.
     Stream in "streams" {
         encryption,
+    }
+    /// A delivery stream that loads records into a destination (Kinesis Data Firehose).
+    DeliveryStream in "delivery_streams" {
+        stream_type, encryption, source_stream,
+    }
+    /// A network file system (EFS).
+    FileSystem in "file_systems" {
+        encrypted, kms_key,
+    }
+    /// An in-memory cache cluster in front of a table (DynamoDB Accelerator).
+    Cache in "caches" {
+        kind, encryption_at_rest, endpoint_encryption,
+    }
+    /// An object a template writes into a bucket.
+    Object in "objects" {
+        bucket, key, encryption, kms_key,
     }
     /// A log group.
     LogGroup in "log_groups" {
         log_group_name, function, retention_days, kms_key,
     }
-    /// An encryption key.
+    /// An encryption key: AWS KMS, Google Cloud KMS, Azure Key Vault.
     Key in "keys" {
-        rotation, key_spec,
+        rotation, key_spec, key_usage, origin, rotation_period_days, expiration,
     }
-    /// A stored secret.
+    /// A stored secret: Secrets Manager, Azure Key Vault.
     Secret in "secrets" {
-        kms_key, rotation,
+        kms_key, rotation, rotation_period_days, expiration,
+    }
+    /// A configuration value in a parameter store (SSM Parameter Store).
+    SsmParameter in "ssm_parameters" {
+        parameter_name, parameter_type, sensitive_name, kms_key,
     }
     /// A workflow (Step Functions state machine).
     StateMachine in "state_machines" {

@@ -13,9 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Import loops that exist today, each as its sorted module list.
-const KNOWN_LOOPS: &[&[&str]] = &[
-    &["adapt::serverless::events", "adapt::serverless::functions"],
-];
+const KNOWN_LOOPS: &[&[&str]] = &[&["adapt::serverless::events", "adapt::serverless::functions"]];
 
 /// Files over [`MAX_LINES`] lines before their tests, today.
 const KNOWN_LONG: &[&str] = &[

@@ -11,6 +11,7 @@ mod foreach;
 mod intrinsics;
 mod resources;
 mod sam;
+mod storage;
 
 use std::collections::BTreeSet;
 
@@ -307,6 +308,7 @@ impl Adapter<'_, '_> {
         } else {
             resources::adapt(self, &r);
         }
+        storage::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

@@ -39,9 +39,17 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         "AWS::SecretsManager::RotationSchedule" => {
             if let Some(id) = a.link(r.get("SecretId")) {
+                let id = id.as_str().unwrap_or("").to_string();
+                let period = crate::adapt::rotation::period_days(
+                    r.path(&["RotationRules", "AutomaticallyAfterDays"]),
+                    r.path(&["RotationRules", "ScheduleExpression"]),
+                );
+                if let Some(p) = period {
+                    a.updates
+                        .push(update!(Secret, &id, rotation_period_days, p));
+                }
                 let v = Node::bool(true, r.span);
-                a.updates
-                    .push(update!(Secret, id.as_str().unwrap_or(""), rotation, v));
+                a.updates.push(update!(Secret, &id, rotation, v));
             }
         }
         "AWS::StepFunctions::StateMachine" => state_machine(a, r),
@@ -427,6 +435,9 @@ fn key(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut k = Key::new(r.head());
     k.rotation = boolean(r.get("EnableKeyRotation"));
     k.key_spec = r.get("KeySpec").cloned();
+    k.key_usage = r.get("KeyUsage").cloned();
+    k.origin = r.get("Origin").cloned();
+    k.rotation_period_days = num(r.get("RotationPeriodInDays"));
     a.model.add(k);
     if let Some(doc) = r.get("KeyPolicy") {
         a.model.add(iam::resource_policy(

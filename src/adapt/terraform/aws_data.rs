@@ -121,6 +121,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             k.key_spec = text(r.get("customer_master_key_spec"))
                 .or_else(|| text(r.get("key_spec")))
                 .cloned();
+            k.key_usage = text(r.get("key_usage")).cloned();
+            k.rotation_period_days = num(r.get("rotation_period_in_days"));
+            // A key in a custom key store (CloudHSM, external) cannot rotate
+            // automatically; the provider has no `origin` argument for it.
+            if let Some(store) = text(r.get("custom_key_store_id")) {
+                k.origin = Some(Node::string("CUSTOM_KEY_STORE", store.span));
+            }
             a.model.add(k);
             if r.get("policy").is_some() {
                 key_policy(a, r, r.id, r.span);
@@ -157,6 +164,16 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 &["aws_secretsmanager_secret"],
             );
             if let Some(id) = s.as_ref().and_then(Node::as_str) {
+                // A plan writes `automatically_after_days = 0` beside a
+                // `schedule_expression`: 0 is "not set".
+                let after = r
+                    .path(&["rotation_rules", "automatically_after_days"])
+                    .filter(|n| n.as_f64() != Some(0.0));
+                let schedule = text(r.path(&["rotation_rules", "schedule_expression"]));
+                if let Some(p) = crate::adapt::rotation::period_days(after, schedule) {
+                    a.updates
+                        .push(update!(Secret, id.to_string(), rotation_period_days, p));
+                }
                 let v = Node::bool(true, r.span);
                 a.updates.push(update!(Secret, id.to_string(), rotation, v));
             }

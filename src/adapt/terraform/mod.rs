@@ -13,8 +13,10 @@ mod aws;
 mod aws_api;
 mod aws_data;
 mod aws_iam;
+mod aws_storage;
 mod azure;
 mod gcp;
+mod key_stores;
 mod managed_keys;
 mod regions;
 mod res;
@@ -183,9 +185,16 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_iam::adapt(self, &res);
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
+                    aws_storage::adapt(self, &res);
                 }
-                "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
-                "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
+                "azure" if r.mode == Mode::Managed => {
+                    azure::adapt(self, &res);
+                    key_stores::adapt(self, &res);
+                }
+                "gcp" if r.mode == Mode::Managed => {
+                    gcp::adapt(self, &res);
+                    key_stores::adapt(self, &res);
+                }
                 _ => {}
             }
         }
