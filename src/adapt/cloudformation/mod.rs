@@ -7,6 +7,7 @@
 //! filled in.
 
 mod cdk;
+mod edge;
 mod foreach;
 mod intrinsics;
 mod resources;

@@ -66,7 +66,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             domain(a, r, "http", policy)
         }
         "AWS::Events::Rule" => events_rule(a, r),
-        _ => {}
+        _ => super::edge::adapt(a, r),
     }
 }
 

@@ -12,6 +12,7 @@
 mod aws;
 mod aws_api;
 mod aws_data;
+mod aws_edge;
 mod aws_iam;
 mod azure;
 mod gcp;
@@ -183,6 +184,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_iam::adapt(self, &res);
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
+                    aws_edge::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
                 "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
