@@ -134,7 +134,15 @@ collections! {
     /// An object storage bucket.
     Bucket in "buckets" {
         bucket_name, encryption, versioning, public_access_block, logging, access_control,
-        replication_regions,
+        replication_regions, grants, object_ownership, cors,
+    }
+    /// An S3 access point (its own public access block, in front of a bucket).
+    AccessPoint in "access_points" {
+        bucket, public_access_block,
+    }
+    /// The account-wide S3 public access block.
+    AccountPublicAccessBlock in "account_public_access_blocks" {
+        public_access_block,
     }
     /// A key-value table.
     Table in "tables" {

@@ -23,6 +23,8 @@ pub const COLLECTIONS: &[&str] = &[
     "routes",
     "domains",
     "buckets",
+    "access_points",
+    "account_public_access_blocks",
     "tables",
     "queues",
     "topics",

@@ -19,7 +19,10 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             identity_policy(a, r)
         }
         "AWS::IAM::User" | "AWS::IAM::Group" => principal_entity(a, r),
-        "AWS::S3::Bucket" => bucket(a, r),
+        "AWS::S3::Bucket" => {
+            bucket(a, r);
+            super::edge::bucket(a, r);
+        }
         "AWS::S3::BucketPolicy" => resource_policy(a, r, "Bucket", "PolicyDocument", "s3"),
         "AWS::SQS::Queue" => queue(a, r),
         "AWS::SQS::QueuePolicy" => resource_policy(a, r, "Queues", "PolicyDocument", "sqs"),

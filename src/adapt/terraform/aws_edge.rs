@@ -1,14 +1,20 @@
 //! AWS resources at the account's edge in Terraform that the core adapters
 //! do not read: the resource policies of ECR repositories, EventBridge buses
 //! (`aws_cloudwatch_event_bus_policy`, `aws_cloudwatch_event_permission`)
-//! and Lambda layer versions, in the model's resource-policy shape.
+//! and Lambda layer versions, in the model's resource-policy shape; S3
+//! access points and the account-wide public access block; and the parts of
+//! a bucket that decide who reaches it (ACL grants, object ownership, CORS
+//! rules), inline or from the split `aws_s3_bucket_*` resources.
 
 use super::aws_iam::statements_of;
-use super::res::text;
+use super::res::{blocks_of, boolean, first, present, text, walk};
 use super::{Adapter, Res};
 use crate::adapt::iam;
+use crate::model::collections::{AccessPoint, AccountPublicAccessBlock, Head};
 use crate::model::map_of;
 use crate::parse::Node;
+
+const BUCKET: &[&str] = &["aws_s3_bucket"];
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
@@ -22,8 +28,156 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         ),
         "aws_cloudwatch_event_permission" => event_permission(a, r),
         "aws_lambda_layer_version_permission" => layer_permission(a, r),
+        "aws_s3_bucket" => {
+            let id = r.id.to_string();
+            if let Some(g) = inline_grants(r) {
+                a.updates.push(("buckets", id.clone(), "grants", g));
+            }
+            if let Some(c) = present(r.get("cors_rule")) {
+                a.updates.push(("buckets", id, "cors", cors(c)));
+            }
+        }
+        "aws_s3_bucket_acl" => {
+            if let Some(policy) = present(r.get("access_control_policy")).and_then(first) {
+                let g = if policy.is_unknown() {
+                    policy.clone()
+                } else {
+                    policy_grants(policy)
+                };
+                update_bucket(a, r, "grants", g);
+            }
+        }
+        "aws_s3_bucket_ownership_controls" => {
+            if let Some(o) = r.path(&["rule", "object_ownership"]) {
+                update_bucket(a, r, "object_ownership", o.clone());
+            }
+        }
+        "aws_s3_bucket_cors_configuration" => {
+            if let Some(c) = present(r.get("cors_rule")) {
+                update_bucket(a, r, "cors", cors(c));
+            }
+        }
+        "aws_s3_access_point" => {
+            let mut ap = AccessPoint::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
+            ap.bucket = a.link_arg(r, "bucket", BUCKET);
+            ap.public_access_block = r.path(&["public_access_block_configuration"]).map(flags);
+            a.model.add(ap);
+        }
+        "aws_s3_account_public_access_block" => {
+            let mut b =
+                AccountPublicAccessBlock::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
+            b.public_access_block = Some(flags(&r.r.values));
+            a.model.add(b);
+        }
         _ => {}
     }
+}
+
+fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, field: &'static str, v: Node) {
+    if let Some(b) = a.link(r, "bucket", r.get("bucket"), BUCKET) {
+        let id = b.as_str().unwrap_or_default().to_string();
+        a.updates.push(("buckets", id, field, v));
+    }
+}
+
+/// The four public-access-block flags written in `n` (a block or the
+/// resource's own values); an unknown block stays unknown.
+fn flags(n: &Node) -> Node {
+    if n.is_unknown() {
+        return n.clone();
+    }
+    let mut fields = Vec::new();
+    for key in [
+        "block_public_acls",
+        "block_public_policy",
+        "ignore_public_acls",
+        "restrict_public_buckets",
+    ] {
+        if let Some(v) = boolean(present(walk(n, &[key]))) {
+            fields.push((key, v));
+        }
+    }
+    map_of(fields, n.span)
+}
+
+/// The predefined group a grantee URI names (`.../groups/global/AllUsers`),
+/// or the URI itself.
+fn grantee(uri: &Node) -> Node {
+    match uri.as_str().and_then(|u| u.rsplit('/').next()) {
+        Some(group @ ("AllUsers" | "AuthenticatedUsers" | "LogDelivery")) => {
+            Node::string(group, uri.span)
+        }
+        _ => uri.clone(),
+    }
+}
+
+/// Who a grant names: the group of its URI, else its id or email.
+fn who(g: &Node) -> Option<Node> {
+    ["uri", "id", "email_address"]
+        .iter()
+        .find_map(|k| text(present(walk(g, &[k]))))
+        .map(grantee)
+}
+
+/// `grant` blocks of an `aws_s3_bucket` (one per grantee, several
+/// `permissions`), one model grant per permission.
+fn inline_grants(r: &Res<'_>) -> Option<Node> {
+    let v = present(r.get("grant"))?;
+    if v.is_unknown() {
+        return Some(v.clone());
+    }
+    let mut out = Vec::new();
+    for g in blocks_of(Some(v)) {
+        let Some(who) = who(g) else { continue };
+        let perms = walk(g, &["permissions"]).map(iam::as_array);
+        for p in perms.as_ref().and_then(Node::as_seq).unwrap_or(&[]) {
+            out.push(map_of(
+                vec![("grantee", who.clone()), ("permission", p.clone())],
+                g.span,
+            ));
+        }
+    }
+    Some(Node::seq(out, v.span))
+}
+
+/// `access_control_policy { grant { grantee { ... } permission } }`.
+fn policy_grants(policy: &Node) -> Node {
+    let mut out = Vec::new();
+    for g in blocks_of(present(policy.get("grant"))) {
+        let Some(who) = g
+            .get("grantee")
+            .and_then(|gr| blocks_of(Some(gr)).first().and_then(who))
+        else {
+            continue;
+        };
+        let mut fields = vec![("grantee", who)];
+        if let Some(p) = g.get("permission") {
+            fields.push(("permission", p.clone()));
+        }
+        out.push(map_of(fields, g.span));
+    }
+    Node::seq(out, policy.span)
+}
+
+/// `cors_rule` blocks as `[{allowed_origins, allowed_methods}]`.
+fn cors(rules: &Node) -> Node {
+    if rules.is_unknown() {
+        return rules.clone();
+    }
+    let out = blocks_of(Some(rules))
+        .iter()
+        .map(|rule| {
+            let fields = [
+                ("allowed_origins", "allowed_origins"),
+                ("allowed_methods", "allowed_methods"),
+            ]
+            .iter()
+            .filter_map(|(k, out)| present(rule.get(k)).map(|v| (*out, iam::as_array(v))))
+            .collect();
+            map_of(fields, rule.span)
+        })
+        .collect();
+    Node::seq(out, rules.span)
 }
 
 fn policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind: &str) {
