@@ -103,7 +103,7 @@ collections! {
     Function in "functions" {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
-        async_invoked, on_failure, events, defaults, ingress, public_network_access,
+        async_invoked, on_failure, events, defaults, ingress, public_network_access, cors,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {

@@ -15,6 +15,7 @@ mod aws_data;
 mod aws_edge;
 mod aws_iam;
 mod azure;
+mod azure_cors;
 mod gcp;
 mod managed_keys;
 mod regions;
@@ -186,7 +187,10 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_api::adapt(self, &res);
                     aws_edge::adapt(self, &res);
                 }
-                "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
+                "azure" if r.mode == Mode::Managed => {
+                    azure::adapt(self, &res);
+                    azure_cors::adapt(self, &res);
+                }
                 "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
                 _ => {}
             }
