@@ -144,6 +144,15 @@ collections! {
     AccountPublicAccessBlock in "account_public_access_blocks" {
         public_access_block,
     }
+    /// A CloudFront distribution.
+    Distribution in "distributions" {
+        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version, web_acl,
+        logging,
+    }
+    /// A WAF web ACL attached to a resource (API stage, AppSync API, load balancer).
+    WebAclAssociation in "web_acl_associations" {
+        resource, web_acl,
+    }
     /// A key-value table.
     Table in "tables" {
         encryption, point_in_time_recovery, replica_regions,

@@ -25,6 +25,8 @@ pub const COLLECTIONS: &[&str] = &[
     "buckets",
     "access_points",
     "account_public_access_blocks",
+    "distributions",
+    "web_acl_associations",
     "tables",
     "queues",
     "topics",

@@ -1,13 +1,14 @@
 //! CloudFormation resources at the account's edge that the core adapter does
 //! not read: the resource policies of ECR repositories, EventBridge buses
 //! and Lambda layer versions (so the resource-policy rules judge them like
-//! any other), S3 access points, and the parts of a bucket that decide who
-//! reaches it (object ownership, CORS rules).
+//! any other), S3 access points, the parts of a bucket that decide who
+//! reaches it (object ownership, CORS rules), CloudFront distributions and
+//! WAF web ACL associations.
 
 use super::resources::boolean;
 use super::{Adapter, Res};
 use crate::adapt::iam;
-use crate::model::collections::{AccessPoint, Head};
+use crate::model::collections::{AccessPoint, Distribution, Head, WebAclAssociation};
 use crate::model::{map_of, set_field};
 use crate::parse::{Node, Value};
 
@@ -35,8 +36,95 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             ap.public_access_block = r.get("PublicAccessBlockConfiguration").map(access_block);
             a.model.add(ap);
         }
+        "AWS::CloudFront::Distribution" => distribution(a, r),
+        "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
+            let mut w = WebAclAssociation::new(Head::aws(r.id, r.type_, r.span));
+            w.resource = a.link_or_value(r.get("ResourceArn"));
+            w.web_acl = a.link_or_value(r.get("WebACLArn").or_else(|| r.get("WebACLId")));
+            a.model.add(w);
+        }
         _ => {}
     }
+}
+
+/// A distribution's origins, cache behaviors, viewer certificate, web ACL
+/// and logging, in the model's shape.
+fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut d = Distribution::new(Head::aws(r.id, r.type_, r.span));
+    let Some(conf) = r.get("DistributionConfig") else {
+        a.model.add(d);
+        return;
+    };
+    if conf.is_unknown() {
+        // Decided at deploy time: every field unknown, none absent.
+        for field in [
+            &mut d.origins,
+            &mut d.default_cache_behavior,
+            &mut d.web_acl,
+        ] {
+            *field = Some(conf.clone());
+        }
+        a.model.add(d);
+        return;
+    }
+    d.origins = conf.get("Origins").map(|origins| match &origins.value {
+        Value::Seq(items) => {
+            let out = items.iter().map(origin).collect();
+            Node::seq(out, origins.span)
+        }
+        _ => origins.clone(),
+    });
+    d.default_cache_behavior = conf.get("DefaultCacheBehavior").map(|b| behavior(b, false));
+    d.cache_behaviors = conf.get("CacheBehaviors").map(|bs| match &bs.value {
+        Value::Seq(items) => Node::seq(items.iter().map(|b| behavior(b, true)).collect(), bs.span),
+        _ => bs.clone(),
+    });
+    d.minimum_protocol_version = conf
+        .get_path(&["ViewerCertificate", "MinimumProtocolVersion"])
+        .cloned();
+    d.web_acl = a.link_or_value(conf.get("WebACLId"));
+    d.logging = conf.get("Logging").map(|l| Node::bool(true, l.span));
+    a.model.add(d);
+}
+
+fn origin(o: &Node) -> Node {
+    if o.is_unknown() {
+        return o.clone();
+    }
+    let mut fields = Vec::new();
+    for (key, out) in [("Id", "id"), ("DomainName", "domain_name")] {
+        if let Some(v) = o.get(key) {
+            fields.push((out, v.clone()));
+        }
+    }
+    if let Some(s3) = o.get("S3OriginConfig") {
+        fields.push(("s3_origin_config", Node::bool(true, s3.span)));
+        if let Some(oai) = s3.get("OriginAccessIdentity") {
+            if oai.as_str() != Some("") {
+                fields.push(("origin_access_identity", oai.clone()));
+            }
+        }
+    }
+    if let Some(oac) = o.get("OriginAccessControlId") {
+        fields.push(("origin_access_control", oac.clone()));
+    }
+    map_of(fields, o.span)
+}
+
+fn behavior(b: &Node, with_path: bool) -> Node {
+    if b.is_unknown() {
+        return b.clone();
+    }
+    let mut fields = Vec::new();
+    if with_path {
+        if let Some(p) = b.get("PathPattern") {
+            fields.push(("path_pattern", p.clone()));
+        }
+    }
+    if let Some(v) = b.get("ViewerProtocolPolicy") {
+        fields.push(("viewer_protocol_policy", v.clone()));
+    }
+    map_of(fields, b.span)
 }
 
 /// `PublicAccessBlockConfiguration` in the model's shape (only the flags

@@ -4,13 +4,16 @@
 //! and Lambda layer versions, in the model's resource-policy shape; S3
 //! access points and the account-wide public access block; and the parts of
 //! a bucket that decide who reaches it (ACL grants, object ownership, CORS
-//! rules), inline or from the split `aws_s3_bucket_*` resources.
+//! rules), inline or from the split `aws_s3_bucket_*` resources; CloudFront
+//! distributions and WAF web ACL associations.
 
 use super::aws_iam::statements_of;
 use super::res::{blocks_of, boolean, first, present, text, walk};
 use super::{Adapter, Res};
 use crate::adapt::iam;
-use crate::model::collections::{AccessPoint, AccountPublicAccessBlock, Head};
+use crate::model::collections::{
+    AccessPoint, AccountPublicAccessBlock, Distribution, Head, WebAclAssociation,
+};
 use crate::model::map_of;
 use crate::parse::Node;
 
@@ -63,6 +66,15 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             ap.public_access_block = r.path(&["public_access_block_configuration"]).map(flags);
             a.model.add(ap);
         }
+        "aws_cloudfront_distribution" => distribution(a, r),
+        "aws_wafv2_web_acl_association" | "aws_wafregional_web_acl_association" => {
+            let mut w = WebAclAssociation::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
+            w.resource = a.link_arg(r, "resource_arn", ASSOCIABLE);
+            w.web_acl = text(r.get("web_acl_arn"))
+                .or_else(|| text(r.get("web_acl_id")))
+                .cloned();
+            a.model.add(w);
+        }
         "aws_s3_account_public_access_block" => {
             let mut b =
                 AccountPublicAccessBlock::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
@@ -71,6 +83,93 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         _ => {}
     }
+}
+
+/// What a web ACL association may name, by resource type.
+const ASSOCIABLE: &[&str] = &[
+    "aws_api_gateway_stage",
+    "aws_api_gateway_rest_api",
+    "aws_appsync_graphql_api",
+    "aws_lb",
+    "aws_alb",
+];
+
+/// A distribution's origins, cache behaviors, viewer certificate, web ACL
+/// and logging, in the model's shape.
+fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut d = Distribution::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
+    if let Some(origins) = present(r.get("origin")) {
+        d.origins = Some(if origins.is_unknown() {
+            origins.clone()
+        } else {
+            let out = blocks_of(Some(origins)).iter().map(origin).collect();
+            Node::seq(out, origins.span)
+        });
+    }
+    d.default_cache_behavior = present(r.get("default_cache_behavior"))
+        .and_then(first)
+        .map(|b| behavior(b, false));
+    d.cache_behaviors = present(r.get("ordered_cache_behavior")).map(|bs| {
+        if bs.is_unknown() {
+            bs.clone()
+        } else {
+            let out = blocks_of(Some(bs))
+                .iter()
+                .map(|b| behavior(b, true))
+                .collect();
+            Node::seq(out, bs.span)
+        }
+    });
+    d.minimum_protocol_version =
+        text(r.path(&["viewer_certificate", "minimum_protocol_version"])).cloned();
+    // The provider writes TLSv1 when the default certificate is used: CloudFront ignores it.
+    if r.path(&["viewer_certificate", "cloudfront_default_certificate"])
+        .and_then(Node::as_bool)
+        == Some(true)
+    {
+        d.minimum_protocol_version = None;
+    }
+    d.web_acl = text(r.get("web_acl_id")).cloned();
+    d.logging = present(r.get("logging_config")).map(|l| Node::bool(true, l.span));
+    a.model.add(d);
+}
+
+fn origin(o: &Node) -> Node {
+    if o.is_unknown() {
+        return o.clone();
+    }
+    let mut fields = Vec::new();
+    for (key, out) in [("origin_id", "id"), ("domain_name", "domain_name")] {
+        if let Some(v) = text(present(walk(o, &[key]))) {
+            fields.push((out, v.clone()));
+        }
+    }
+    if let Some(s3) = present(walk(o, &["s3_origin_config"])).and_then(first) {
+        fields.push(("s3_origin_config", Node::bool(true, s3.span)));
+        if let Some(oai) = text(present(walk(s3, &["origin_access_identity"]))) {
+            fields.push(("origin_access_identity", oai.clone()));
+        }
+    }
+    if let Some(oac) = text(present(walk(o, &["origin_access_control_id"]))) {
+        fields.push(("origin_access_control", oac.clone()));
+    }
+    map_of(fields, o.span)
+}
+
+fn behavior(b: &Node, with_path: bool) -> Node {
+    if b.is_unknown() {
+        return b.clone();
+    }
+    let mut fields = Vec::new();
+    if with_path {
+        if let Some(p) = present(walk(b, &["path_pattern"])) {
+            fields.push(("path_pattern", p.clone()));
+        }
+    }
+    if let Some(v) = present(walk(b, &["viewer_protocol_policy"])) {
+        fields.push(("viewer_protocol_policy", v.clone()));
+    }
+    map_of(fields, b.span)
 }
 
 fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, field: &'static str, v: Node) {
