@@ -117,12 +117,15 @@ narrowed(s) if {
 }
 
 narrowed(s) if {
+	is_object(s.condition)
 	some op, keys in s.condition
 	not is_object(keys)
 }
 
 narrowed(s) if {
+	is_object(s.condition)
 	some op, keys in s.condition
+	is_object(keys)
 	some key, _ in keys
 	narrowing_key(lower(key))
 }

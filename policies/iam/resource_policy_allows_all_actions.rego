@@ -93,8 +93,10 @@ default_key_grant(p, s) if {
 # `*` narrowed to one account by the key's own condition is the same grant.
 default_key_grant(p, s) if {
 	p.target_type == "kms"
+	is_object(s.condition)
 	some op, keys in s.condition
 	lower(op) == "stringequals"
+	is_object(keys)
 	some key, _ in keys
 	lower(key) in {"kms:calleraccount", "aws:principalaccount"}
 }

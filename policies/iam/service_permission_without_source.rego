@@ -76,7 +76,9 @@ aws_service(s) if endswith(lower(s), ".amazonaws.com.cn")
 
 # `SourceArn`, `SourceAccount` (or the legacy `SourceOwner`), known or not.
 sourced(s) if {
+	is_object(s.condition)
 	some _, keys in s.condition
+	is_object(keys)
 	some key, _ in keys
 	lower(key) in {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner"}
 }

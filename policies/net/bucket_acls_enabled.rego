@@ -81,7 +81,10 @@ deny contains {
 }
 
 # A public ACL is FG-NET-003's finding, whose fix already disables ACLs: not reported twice.
-public_acl(b) if replace(lower(b.access_control), "-", "") in {"publicread", "publicreadwrite", "authenticatedread"}
+public_acl(b) if {
+	is_string(b.access_control)
+	replace(lower(b.access_control), "-", "") in {"publicread", "publicreadwrite", "authenticatedread"}
+}
 
 public_acl(b) if {
 	some g in b.grants

@@ -118,6 +118,7 @@ methods_text(rule) := sprintf(" for %s", [concat(", ", [m | some m in rule.allow
 
 verb(rule) := "read and write" if {
 	some m in rule.allowed_methods
+	is_string(m)
 	upper(m) in {"PUT", "POST", "DELETE"}
 } else := "read"
 

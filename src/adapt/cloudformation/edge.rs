@@ -148,7 +148,8 @@ pub(crate) fn access_block(pab: &Node) -> Node {
 }
 
 /// The bucket fields beyond the core adapter's, set on the bucket item it
-/// has just built: `object_ownership` and `cors`.
+/// has just built: `object_ownership` and `cors` (and a public access block
+/// decided at deploy time, which the core adapter reads as empty).
 pub(crate) fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let ownership = match r.get("OwnershipControls") {
         Some(n) if n.is_unknown() => Some(n.clone()),
@@ -172,9 +173,17 @@ pub(crate) fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             ],
         )
     });
+    // A block decided at deploy time is unknown, not a block with every flag off.
+    let unknown_block = r
+        .get("PublicAccessBlockConfiguration")
+        .filter(|n| n.is_unknown())
+        .cloned();
     let Some(item) = a.model.item_mut("buckets", r.id) else {
         return;
     };
+    if let Some(u) = unknown_block {
+        set_field(item, "public_access_block", u);
+    }
     if let Some(o) = ownership {
         set_field(item, "object_ownership", o);
     }
