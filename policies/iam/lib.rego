@@ -115,3 +115,24 @@ list_text(list, n) := concat(", ", strs) if {
 	strs := [s | some s in list; is_string(s)]
 	count(strs) <= n
 } else := sprintf("%s, ...", [concat(", ", array.slice([s | some s in list; is_string(s)], 0, n))])
+
+# How a resource policy is named in messages.
+resource_policy_kinds := {
+	"lambda": "Lambda permission",
+	"lambda-layer": "Lambda layer permission",
+	"s3": "S3 bucket policy",
+	"sqs": "SQS queue policy",
+	"sns": "SNS topic policy",
+	"kms": "KMS key policy",
+	"secretsmanager": "Secrets Manager resource policy",
+	"execute-api": "API Gateway resource policy",
+	"ecr": "ECR repository policy",
+	"events": "EventBridge event bus policy",
+}
+
+resource_policy_label(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) if {
+	p.origin == "key_policy"
+	is_string(p.attached_to[0])
+} else := sprintf("%s %s", [kind, p.name]) if {
+	kind := resource_policy_kinds[p.target_type]
+} else := sprintf("Resource policy %s", [p.name])

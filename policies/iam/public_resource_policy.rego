@@ -2,8 +2,10 @@
 #
 # ## What it does
 # Flags `Allow` statements in resource policies (Lambda permissions, S3 bucket policies, SQS
-# queue policies, SNS topic policies, KMS key policies, Secrets Manager resource policies) and in
-# role trust policies whose principal is everyone: `"*"`, `{AWS: "*"}`, an ARN with a wildcard
+# queue policies, SNS topic policies, KMS key policies, Secrets Manager resource policies, ECR
+# repository policies, EventBridge bus policies and permissions, Lambda layer version
+# permissions, where an `OrganizationId` is the organization condition) and in role trust
+# policies whose principal is everyone: `"*"`, `{AWS: "*"}`, an ARN with a wildcard
 # account (`arn:aws:iam::*:root`), or `NotPrincipal` (everyone except the listed principals),
 # unless a condition narrows the caller to known accounts, organizations, sources or networks:
 # `aws:SourceArn`, `aws:SourceAccount`, `aws:SourceOwner`, `aws:SourceOrgID`,
@@ -100,7 +102,7 @@ deny contains {
 
 # Allow statements without a narrowing condition, that are not function URL permissions:
 # [item id, path to the statements, description, index, statement].
-public_allows contains [p.id, "statements", describe(p), i, s] if {
+public_allows contains [p.id, "statements", iam.resource_policy_label(p), i, s] if {
 	some p in input.policies
 	p.kind == "resource"
 	some i, s in p.statements
@@ -228,23 +230,6 @@ function_url(s) if {
 	some key, _ in keys
 	lower(key) == "lambda:functionurlauthtype"
 }
-
-kinds := {
-	"lambda": "Lambda permission",
-	"s3": "S3 bucket policy",
-	"sqs": "SQS queue policy",
-	"sns": "SNS topic policy",
-	"kms": "KMS key policy",
-	"secretsmanager": "Secrets Manager resource policy",
-	"execute-api": "API Gateway resource policy",
-}
-
-describe(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) if {
-	p.origin == "key_policy"
-	is_string(p.attached_to[0])
-} else := sprintf("%s %s", [kind, p.name]) if {
-	kind := kinds[p.target_type]
-} else := sprintf("Resource policy %s", [p.name])
 
 actions(s) := iam.list_text(s.action, 4) if {
 	count([a | some a in s.action; is_string(a)]) > 0

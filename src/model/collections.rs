@@ -128,7 +128,7 @@ collections! {
     Function in "functions" {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
-        async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access,
+        async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access, cors,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -164,7 +164,24 @@ collections! {
     /// An object storage bucket.
     Bucket in "buckets" {
         bucket_name, encryption, versioning, public_access_block, logging, access_control,
-        replication_regions,
+        replication_regions, grants, object_ownership, cors,
+    }
+    /// An S3 access point (its own public access block, in front of a bucket).
+    AccessPoint in "access_points" {
+        bucket, public_access_block,
+    }
+    /// The account-wide S3 public access block.
+    AccountPublicAccessBlock in "account_public_access_blocks" {
+        public_access_block,
+    }
+    /// A CloudFront distribution.
+    Distribution in "distributions" {
+        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version, web_acl,
+        logging,
+    }
+    /// A WAF web ACL attached to a resource (API stage, AppSync API, load balancer).
+    WebAclAssociation in "web_acl_associations" {
+        resource, web_acl,
     }
     /// A key-value table.
     Table in "tables" {

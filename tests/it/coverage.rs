@@ -100,6 +100,9 @@ struct Concept {
     gap: Option<String>,
     reason: Option<String>,
     note: Option<String>,
+    /// Who asks for a rule no catalogue check answers (an issue, a peer
+    /// check outside the catalogue); only with `rule`.
+    source: Option<String>,
     #[serde(default)]
     checkov: Vec<String>,
     #[serde(default)]
@@ -276,10 +279,16 @@ fn validate(map: &Map, builtins: &BTreeMap<String, Builtin>) -> Vec<String> {
                 problems.push(format!("{at} has an empty reason"));
             }
         }
-        if c.rows().len() == 0 {
+        if c.source.is_some() && c.rule.is_none() {
+            problems.push(format!("{at} has a `source` but no `rule` answering it"));
+        }
+        if c.rows().len() == 0 && c.source.is_none() {
             problems.push(format!("{at} answers no peer check"));
         }
-        for text in [&c.gap, &c.reason, &c.note].into_iter().flatten() {
+        for text in [&c.gap, &c.reason, &c.note, &c.source]
+            .into_iter()
+            .flatten()
+        {
             for id in mentioned_ids(text) {
                 if !known(&id) {
                     problems.push(format!(
@@ -588,6 +597,9 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
             let mut concept = cell(&c.concept);
             if let Some(note) = &c.note {
                 let _ = write!(concept, "<br>*{}*", cell(note));
+            }
+            if let Some(source) = &c.source {
+                let _ = write!(concept, "<br>Asked for by: {}", cell(source));
             }
             let answer = match &c.gap {
                 None => format!("`{rule}` {} ({severity})", cell(title)),

@@ -181,7 +181,12 @@ fn wrong_suppressions_are_reported_with_their_place_and_suppress_nothing() {
     // None of the wrong ones suppressed anything; the right half of line 21 did.
     assert_eq!(
         rule_lines(&report["findings"]),
-        pairs(&[("FG-ENC-002", 5), ("FG-ENC-003", 5), ("FG-ENC-005", 19)])
+        pairs(&[
+            ("FG-ENC-002", 5),
+            ("FG-ENC-003", 5),
+            ("FG-NET-004", 5),
+            ("FG-ENC-005", 19)
+        ])
     );
     assert_eq!(
         rule_lines(&report["suppressed"]),

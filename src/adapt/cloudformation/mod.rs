@@ -7,6 +7,7 @@
 //! filled in.
 
 mod cdk;
+mod edge;
 mod foreach;
 mod intrinsics;
 mod resources;
@@ -308,6 +309,7 @@ impl Adapter<'_, '_> {
         } else {
             resources::adapt(self, &r);
         }
+        edge::adapt(self, &r);
         storage::adapt(self, &r);
     }
 

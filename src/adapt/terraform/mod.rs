@@ -12,9 +12,11 @@
 mod aws;
 mod aws_api;
 mod aws_data;
+mod aws_edge;
 mod aws_iam;
 mod aws_storage;
 mod azure;
+mod azure_cors;
 mod gcp;
 mod key_stores;
 mod managed_keys;
@@ -186,9 +188,11 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
                     aws_storage::adapt(self, &res);
+                    aws_edge::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => {
                     azure::adapt(self, &res);
+                    azure_cors::adapt(self, &res);
                     key_stores::adapt(self, &res);
                 }
                 "gcp" if r.mode == Mode::Managed => {

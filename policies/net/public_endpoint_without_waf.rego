@@ -1,0 +1,129 @@
+# Public REST API or CloudFront distribution without a WAF web ACL
+#
+# ## What it does
+# Flags internet-facing entry points that no AWS WAF web ACL protects:
+# - CloudFront distributions without `WebACLId` (`web_acl_id`);
+# - REST APIs (API Gateway v1) that deploy a stage and are not `PRIVATE`, when no
+#   `AWS::WAFv2::WebACLAssociation` (`aws_wafv2_web_acl_association`, or the WAF Classic regional
+#   one) in the same template or module names the API or one of its stages.
+#
+# An association whose resource the scanner cannot resolve (an ARN built at deploy time) might be
+# the API's, so no REST API of that unit is reported. REST APIs of a Serverless Framework service
+# are not judged: the Framework attaches web ACLs through plugins (`serverless-associate-waf`)
+# that the scanner does not read; distributions under its `resources:` are. The finding points at the distribution or
+# the API. HTTP APIs and WebSocket APIs cannot take a web ACL and are not reported; AppSync APIs
+# are not modelled yet.
+#
+# ## Why is this bad?
+# A web ACL is where an account blocks known-bad inputs (SQL injection, cross-site scripting,
+# the AWS managed rule groups), rate-limits abusive clients and geo-blocks, in front of every
+# function behind the entry point. Without one, each function must defend itself against the
+# whole internet, and an attack is billed per request.
+#
+# ## Example
+# ```yaml
+# Api:
+#   Type: AWS::Serverless::Api
+#   Properties:
+#     StageName: prod
+# ```
+#
+# ## Use instead
+# ```yaml
+# ApiWaf:
+#   Type: AWS::WAFv2::WebACLAssociation
+#   Properties:
+#     ResourceArn: !Sub arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/prod
+#     WebACLArn: !GetAtt WebAcl.Arn
+# ```
+# and `WebACLId: !GetAtt WebAcl.Arn` on a distribution (a web ACL in `us-east-1` with scope
+# `CLOUDFRONT`).
+#
+# ## References
+# - https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
+# - https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-aws-waf.html
+# - https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-web-awswaf.html
+package faasguard.rules.net.public_endpoint_without_waf
+
+import data.faasguard.lib
+import rego.v1
+
+metadata := {
+	"id": "FG-NET-006",
+	"title": "Public REST API or CloudFront distribution without a WAF web ACL",
+	"severity": "medium",
+	"area": "NET",
+	"formats": ["cloudformation", "sam", "terraform"],
+	"remediation": "Associate an AWS WAF web ACL: `WebACLId` on the CloudFront distribution, an `AWS::WAFv2::WebACLAssociation` for each public REST API stage.",
+	"fixes": {
+		"terraform": "Set `web_acl_id` on the `aws_cloudfront_distribution`, and add an `aws_wafv2_web_acl_association` with `resource_arn = aws_api_gateway_stage.<name>.arn` for each public REST API stage.",
+	},
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "web_acl",
+	"message": sprintf("CloudFront distribution %s has no WAF web ACL (WebACLId): every request from the internet reaches its origins unfiltered", [d.name]),
+} if {
+	some d in input.distributions
+	not "web_acl" in object.keys(d)
+}
+
+deny contains {
+	"resource": api.id,
+	"path": "endpoint_type",
+	"message": sprintf("REST API %s (stage %s, %s endpoint) has no WAF web ACL associated: every request from the internet reaches its integrations unfiltered", [api.name, stage(api), endpoint(api)]),
+} if {
+	# The Serverless Framework attaches web ACLs through plugins (`serverless-associate-waf`)
+	# the model does not read: its REST APIs are not judged.
+	input.format != "serverless"
+	some api in input.apis
+	api.kind == "rest"
+	"stage" in object.keys(api)
+	not private(api)
+	not unresolved_association
+	not associated[api.id]
+}
+
+private(api) if api.endpoint_type == "PRIVATE"
+
+private(api) if lib.is_unknown(api.endpoint_type)
+
+# An association naming something the scanner cannot resolve: it may be any API's.
+unresolved_association if {
+	some w in input.web_acl_associations
+	not is_string(w.resource)
+}
+
+unresolved_association if {
+	some w in input.web_acl_associations
+	is_string(w.resource)
+	contains(w.resource, "/restapis/")
+}
+
+# The API, or a stage of it, by id.
+associated contains w.resource if {
+	some w in input.web_acl_associations
+	is_string(w.resource)
+}
+
+associated contains api if {
+	some w in input.web_acl_associations
+	is_string(w.resource)
+	some r in input.resources
+	r.id == w.resource
+	some key in ["RestApiId", "rest_api_id"]
+	api := rest_api_of(r.properties[key])
+}
+
+rest_api_of(v) := v.ref if is_string(v.ref)
+
+else := v if is_string(v)
+
+stage(api) := api.stage if is_string(api.stage)
+
+else := "deployed"
+
+endpoint(api) := api.endpoint_type if is_string(api.endpoint_type)
+
+else := "EDGE"

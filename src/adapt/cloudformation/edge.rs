@@ -1,0 +1,279 @@
+//! CloudFormation resources at the account's edge that the core adapter does
+//! not read: the resource policies of ECR repositories, EventBridge buses
+//! and Lambda layer versions (so the resource-policy rules judge them like
+//! any other), S3 access points, the parts of a bucket that decide who
+//! reaches it (object ownership, CORS rules), CloudFront distributions and
+//! WAF web ACL associations.
+
+use super::resources::boolean;
+use super::{Adapter, Res};
+use crate::adapt::iam;
+use crate::model::collections::update;
+use crate::model::collections::{AccessPoint, Distribution, Head, WebAclAssociation};
+use crate::model::map_of;
+use crate::parse::{Node, Value};
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "AWS::ECR::Repository" => {
+            if let Some(doc) = r.get("RepositoryPolicyText") {
+                a.model.add(iam::resource_policy(
+                    Head::aws(&format!("{}/RepositoryPolicy", r.id), r.type_, r.span),
+                    "resource_policy",
+                    vec![Node::string(r.id, r.span)],
+                    "ecr",
+                    iam::statements(doc),
+                ));
+            }
+        }
+        "AWS::Events::EventBusPolicy" => event_bus_policy(a, r),
+        "AWS::Lambda::LayerVersionPermission" => layer_permission(a, r),
+        "AWS::S3::AccessPoint" => {
+            let mut ap = AccessPoint::new(Head::aws(r.id, r.type_, r.span));
+            ap.bucket = a.link_or_value(r.get("Bucket"));
+            ap.public_access_block = r.get("PublicAccessBlockConfiguration").map(access_block);
+            a.model.add(ap);
+        }
+        "AWS::CloudFront::Distribution" => distribution(a, r),
+        "AWS::S3::Bucket" => bucket(a, r),
+        "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
+            let mut w = WebAclAssociation::new(Head::aws(r.id, r.type_, r.span));
+            w.resource = a.link_or_value(r.get("ResourceArn"));
+            w.web_acl = a.link_or_value(r.get("WebACLArn").or_else(|| r.get("WebACLId")));
+            a.model.add(w);
+        }
+        _ => {}
+    }
+}
+
+/// A distribution's origins, cache behaviors, viewer certificate, web ACL
+/// and logging, in the model's shape.
+fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut d = Distribution::new(Head::aws(r.id, r.type_, r.span));
+    let Some(conf) = r.get("DistributionConfig") else {
+        a.model.add(d);
+        return;
+    };
+    if conf.is_unknown() {
+        // Decided at deploy time: every field unknown, none absent.
+        for field in [
+            &mut d.origins,
+            &mut d.default_cache_behavior,
+            &mut d.web_acl,
+        ] {
+            *field = Some(conf.clone());
+        }
+        a.model.add(d);
+        return;
+    }
+    d.origins = conf.get("Origins").map(|origins| match &origins.value {
+        Value::Seq(items) => {
+            let out = items.iter().map(origin).collect();
+            Node::seq(out, origins.span)
+        }
+        _ => origins.clone(),
+    });
+    d.default_cache_behavior = conf.get("DefaultCacheBehavior").map(|b| behavior(b, false));
+    d.cache_behaviors = conf.get("CacheBehaviors").map(|bs| match &bs.value {
+        Value::Seq(items) => Node::seq(items.iter().map(|b| behavior(b, true)).collect(), bs.span),
+        _ => bs.clone(),
+    });
+    d.minimum_protocol_version = conf
+        .get_path(&["ViewerCertificate", "MinimumProtocolVersion"])
+        .cloned();
+    d.web_acl = a.link_or_value(conf.get("WebACLId"));
+    d.logging = conf.get("Logging").map(|l| Node::bool(true, l.span));
+    a.model.add(d);
+}
+
+fn origin(o: &Node) -> Node {
+    if o.is_unknown() {
+        return o.clone();
+    }
+    let mut fields = Vec::new();
+    for (key, out) in [("Id", "id"), ("DomainName", "domain_name")] {
+        if let Some(v) = o.get(key) {
+            fields.push((out, v.clone()));
+        }
+    }
+    if let Some(s3) = o.get("S3OriginConfig") {
+        fields.push(("s3_origin_config", Node::bool(true, s3.span)));
+        if let Some(oai) = s3.get("OriginAccessIdentity") {
+            if oai.as_str() != Some("") {
+                fields.push(("origin_access_identity", oai.clone()));
+            }
+        }
+    }
+    if let Some(oac) = o.get("OriginAccessControlId") {
+        fields.push(("origin_access_control", oac.clone()));
+    }
+    map_of(fields, o.span)
+}
+
+fn behavior(b: &Node, with_path: bool) -> Node {
+    if b.is_unknown() {
+        return b.clone();
+    }
+    let mut fields = Vec::new();
+    if with_path {
+        if let Some(p) = b.get("PathPattern") {
+            fields.push(("path_pattern", p.clone()));
+        }
+    }
+    if let Some(v) = b.get("ViewerProtocolPolicy") {
+        fields.push(("viewer_protocol_policy", v.clone()));
+    }
+    map_of(fields, b.span)
+}
+
+/// `PublicAccessBlockConfiguration` in the model's shape (only the flags
+/// written; a block decided at deploy time stays unknown).
+pub(crate) fn access_block(pab: &Node) -> Node {
+    if pab.is_unknown() {
+        return pab.clone();
+    }
+    let mut fields = Vec::new();
+    for (k, out) in [
+        ("BlockPublicAcls", "block_public_acls"),
+        ("BlockPublicPolicy", "block_public_policy"),
+        ("IgnorePublicAcls", "ignore_public_acls"),
+        ("RestrictPublicBuckets", "restrict_public_buckets"),
+    ] {
+        if let Some(v) = boolean(pab.get(k)) {
+            fields.push((out, v));
+        }
+    }
+    map_of(fields, pab.span)
+}
+
+/// The bucket fields beyond the core adapter's, set on the bucket item it
+/// has just built: `object_ownership` and `cors` (and a public access block
+/// decided at deploy time, which the core adapter reads as empty).
+fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let ownership = match r.get("OwnershipControls") {
+        Some(n) if n.is_unknown() => Some(n.clone()),
+        Some(n) => match n.get("Rules") {
+            Some(rules) if rules.is_unknown() => Some(rules.clone()),
+            Some(rules) => rules
+                .as_seq()
+                .and_then(|s| s.first())
+                .and_then(|x| x.get("ObjectOwnership"))
+                .cloned(),
+            None => None,
+        },
+        None => None,
+    };
+    let cors = r.path(&["CorsConfiguration", "CorsRules"]).map(|rules| {
+        cors_rules(
+            rules,
+            &[
+                ("AllowedOrigins", "allowed_origins"),
+                ("AllowedMethods", "allowed_methods"),
+            ],
+        )
+    });
+    // A block decided at deploy time is unknown, not a block with every flag off.
+    let unknown_block = r
+        .get("PublicAccessBlockConfiguration")
+        .filter(|n| n.is_unknown())
+        .cloned();
+    if let Some(u) = unknown_block {
+        a.updates
+            .push(update!(Bucket, r.id, public_access_block, u));
+    }
+    if let Some(o) = ownership {
+        a.updates.push(update!(Bucket, r.id, object_ownership, o));
+    }
+    if let Some(c) = cors {
+        a.updates.push(update!(Bucket, r.id, cors, c));
+    }
+}
+
+/// CORS rules as `[{allowed_origins, allowed_methods}]`, from the source's
+/// key names (`AllowedOrigins`, `allowed_origins`); unknown rules stay so.
+pub(crate) fn cors_rules(rules: &Node, keys: &[(&str, &'static str)]) -> Node {
+    let Value::Seq(items) = &rules.value else {
+        return rules.clone();
+    };
+    let out = items
+        .iter()
+        .map(|rule| {
+            if rule.is_unknown() {
+                return rule.clone();
+            }
+            let fields = keys
+                .iter()
+                .filter_map(|(k, out)| rule.get(k).map(|v| (*out, iam::as_array(v))))
+                .collect();
+            map_of(fields, rule.span)
+        })
+        .collect();
+    Node::seq(out, rules.span)
+}
+
+/// A bus policy is either one `Statement` or the older `Action`,
+/// `Principal` and `Condition` properties (an organization condition).
+fn event_bus_policy(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let statements = match r.get("Statement") {
+        Some(s) => Node::seq(vec![iam::statement(s)], s.span),
+        None => {
+            let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", r.span))];
+            if let Some(act) = r.get("Action") {
+                stmt.push(("action", iam::as_array(act)));
+            }
+            if let Some(p) = r.get("Principal") {
+                stmt.push(("principal", iam::principal(p)));
+            }
+            if let Some(c) = r.get("Condition") {
+                if let (Some(key), Some(value)) =
+                    (c.get("Key").and_then(Node::as_str), c.get("Value"))
+                {
+                    let op = c
+                        .get("Type")
+                        .and_then(Node::as_str)
+                        .unwrap_or("StringEquals");
+                    let keys = map_of(vec![(key, iam::as_array(value))], c.span);
+                    stmt.push(("condition", map_of(vec![(op, keys)], c.span)));
+                } else {
+                    stmt.push(("condition", c.clone()));
+                }
+            }
+            Node::seq(vec![map_of(stmt, r.span)], r.span)
+        }
+    };
+    let bus = r
+        .get("EventBusName")
+        .and_then(|n| a.link_or_value(Some(n)))
+        .unwrap_or_else(|| Node::string("default", r.span));
+    a.model.add(iam::resource_policy(
+        Head::aws(r.id, r.type_, r.span),
+        "resource_policy",
+        vec![bus],
+        "events",
+        statements,
+    ));
+}
+
+/// `Principal: "*"` shares a layer version with every account, unless
+/// `OrganizationId` narrows it to one organization.
+fn layer_permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut stmt: Vec<(&str, Node)> = vec![("effect", Node::string("Allow", r.span))];
+    if let Some(act) = r.get("Action") {
+        stmt.push(("action", iam::as_array(act)));
+    }
+    if let Some(p) = r.get("Principal") {
+        stmt.push(("principal", iam::principal(p)));
+    }
+    if let Some(org) = r.get("OrganizationId") {
+        let keys = map_of(vec![("aws:PrincipalOrgID", iam::as_array(org))], org.span);
+        stmt.push(("condition", map_of(vec![("StringEquals", keys)], org.span)));
+    }
+    let layer = a.link_or_value(r.get("LayerVersionArn"));
+    a.model.add(iam::resource_policy(
+        Head::aws(r.id, r.type_, r.span),
+        "layer_permission",
+        layer.into_iter().collect(),
+        "lambda-layer",
+        Node::seq(vec![map_of(stmt, r.span)], r.span),
+    ));
+}
