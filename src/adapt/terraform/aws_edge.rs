@@ -290,7 +290,7 @@ fn policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind:
     let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
     let statements = statements_of(a, r, "policy");
     a.model.add(iam::resource_policy(
-        Head::aws(&r.id, r.type_, r.span),
+        Head::aws(r.id, r.type_, r.span),
         "resource_policy",
         targets,
         kind,
@@ -333,7 +333,7 @@ fn event_permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .link_arg(r, "event_bus_name", &["aws_cloudwatch_event_bus"])
         .unwrap_or_else(|| Node::string("default", span));
     a.model.add(iam::resource_policy(
-        Head::aws(&r.id, r.type_, span),
+        Head::aws(r.id, r.type_, span),
         "resource_policy",
         vec![bus],
         "events",
@@ -358,7 +358,7 @@ fn layer_permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
     let layer = a.link_arg(r, "layer_version_arn", &["aws_lambda_layer_version"]);
     a.model.add(iam::resource_policy(
-        Head::aws(&r.id, r.type_, span),
+        Head::aws(r.id, r.type_, span),
         "layer_permission",
         layer.into_iter().collect(),
         "lambda-layer",
