@@ -8,6 +8,7 @@
 
 mod cdk;
 mod foreach;
+mod identity;
 mod intrinsics;
 mod resources;
 mod sam;
@@ -347,6 +348,7 @@ impl Adapter<'_, '_> {
     fn finish(&mut self) {
         sam::finish(self);
         resources::finish(self);
+        identity::finish(self);
         for (collection, id, key, value) in std::mem::take(&mut self.updates) {
             if let Some(item) = self.model.item_mut(collection, &id) {
                 crate::model::set_field(item, key, value);

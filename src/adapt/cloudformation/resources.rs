@@ -18,7 +18,18 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
             identity_policy(a, r)
         }
-        "AWS::IAM::User" | "AWS::IAM::Group" => principal_entity(a, r),
+        "AWS::IAM::User" => {
+            super::identity::user(a, r);
+            principal_entity(a, r)
+        }
+        "AWS::IAM::Group" => {
+            super::identity::group(a, r);
+            principal_entity(a, r)
+        }
+        "AWS::IAM::AccessKey" => super::identity::access_key(a, r),
+        "AWS::Cognito::UserPool" => super::identity::user_pool(a, r),
+        "AWS::Cognito::IdentityPool" => super::identity::identity_pool(a, r),
+        "AWS::Cognito::IdentityPoolRoleAttachment" => super::identity::identity_pool_roles(a, r),
         "AWS::S3::Bucket" => bucket(a, r),
         "AWS::S3::BucketPolicy" => resource_policy(a, r, "Bucket", "PolicyDocument", "s3"),
         "AWS::SQS::Queue" => queue(a, r),

@@ -4,7 +4,7 @@
 //!
 //! Order matters: every resource is first indexed (address → type, and the
 //! names it is known by), then mapped by its provider's module ([`aws`],
-//! [`aws_iam`], [`aws_data`], [`aws_api`], [`azure`], [`gcp`]); facts one
+//! [`aws_iam`], [`aws_data`], [`aws_api`], [`azure`], [`gcp`], [`identity`]); facts one
 //! resource adds to another (a split `aws_s3_bucket_versioning`, an API
 //! stage, an IAM attachment) are applied once all items exist; regions and
 //! secrets come last.
@@ -15,6 +15,7 @@ mod aws_data;
 mod aws_iam;
 mod azure;
 mod gcp;
+mod identity;
 mod managed_keys;
 mod regions;
 mod res;
@@ -183,9 +184,13 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_iam::adapt(self, &res);
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
+                    identity::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => azure::adapt(self, &res),
-                "gcp" if r.mode == Mode::Managed => gcp::adapt(self, &res),
+                "gcp" if r.mode == Mode::Managed => {
+                    gcp::adapt(self, &res);
+                    identity::adapt(self, &res);
+                }
                 _ => {}
             }
         }
