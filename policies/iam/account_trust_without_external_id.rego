@@ -61,6 +61,7 @@
 package faasguard.rules.iam.account_trust_without_external_id
 
 import data.faasguard.lib
+import data.faasguard.lib.iam
 import rego.v1
 
 metadata := {
@@ -82,9 +83,9 @@ deny contains {
 	"message": sprintf("Trust policy of role %s lets every principal of account %s assume it (%s), and no condition narrows it (a specific sts:ExternalId, MFA, or aws:PrincipalArn)", [r.id, account, who]),
 } if {
 	some r in input.roles
-	some i, s in r.assume_role_policy.statements
+	some i, s in iam.array_of(r.assume_role_policy.statements)
 	s.effect == "Allow"
-	some j, who in s.principal.AWS
+	some j, who in iam.array_of(s.principal.AWS)
 	is_string(who)
 	account := whole_account(who)
 	not guarded(s)
@@ -104,7 +105,7 @@ guarded(s) if {
 guarded(s) if lib.is_unknown(s.condition)
 
 guarded(s) if {
-	some op, keys in s.condition
+	some op, keys in iam.conditions(s)
 	is_object(keys)
 	some key, values in keys
 	guard(operator(op), lower(key), values)

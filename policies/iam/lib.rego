@@ -115,3 +115,16 @@ list_text(list, n) := concat(", ", strs) if {
 	strs := [s | some s in list; is_string(s)]
 	count(strs) <= n
 } else := sprintf("%s, ...", [concat(", ", array.slice([s | some s in list; is_string(s)], 0, n))])
+
+# A list as written, or no element when the value is absent, null, a scalar or an unknown (a raw
+# `resources` property may be `null`, and iterating over `null` is an error).
+array_of(x) := x if is_array(x)
+
+else := []
+
+# A statement's conditions as an object, or none when they are absent, null or unknown (a
+# condition the adapter could not read is the caller's to judge first).
+conditions(s) := s.condition if {
+	is_object(s.condition)
+	not s.condition.unknown == true
+} else := {}

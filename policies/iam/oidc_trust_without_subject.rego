@@ -136,7 +136,7 @@ deny contains {
 	some res in input.resources
 	res.type == "google_iam_workload_identity_pool_provider"
 	not res.mode
-	some oidc in res.properties.oidc
+	some oidc in iam.array_of(res.properties.oidc)
 	issuer := oidc.issuer_uri
 	is_string(issuer)
 	not res.properties.attribute_condition
@@ -168,23 +168,23 @@ providers := {
 # providers is left out.
 web_identity contains [r, i, s] if {
 	some r in input.roles
-	some i, s in r.assume_role_policy.statements
+	some i, s in iam.array_of(r.assume_role_policy.statements)
 	s.effect == "Allow"
-	count(s.principal.Federated) > 0
+	count(iam.array_of(s.principal.Federated)) > 0
 	not saml_only(s)
-	some a in s.action
+	some a in iam.array_of(s.action)
 	is_string(a)
 	iam.covers(lower(a), "sts", "assumerolewithwebidentity")
 }
 
 saml_only(s) if {
-	every f in s.principal.Federated {
+	every f in iam.array_of(s.principal.Federated) {
 		is_string(f)
 		contains(f, ":saml-provider/")
 	}
 }
 
-first_federated(s) := min({j | some j, _ in s.principal.Federated})
+first_federated(s) := min({j | some j, _ in iam.array_of(s.principal.Federated)})
 
 # The statement has a condition on a claim of the token (a key `<issuer host>:<claim>`), under an
 # operator that holds only when the claim matches. A condition the adapter could not read counts.
@@ -196,7 +196,7 @@ token_condition(s) if {
 }
 
 token_condition(s) if {
-	some op, keys in s.condition
+	some op, keys in iam.conditions(s)
 	positive(op)
 	is_object(keys)
 	some key, _ in keys
@@ -224,8 +224,8 @@ ci_providers(s) := {[p, host] |
 	p := provider_of(host)
 }
 
-hosts(s) := {h | some f in s.principal.Federated; is_string(f); h := host_of(f)} | {h |
-	some _, keys in s.condition
+hosts(s) := {h | some f in iam.array_of(s.principal.Federated); is_string(f); h := host_of(f)} | {h |
+	some _, keys in iam.conditions(s)
 	is_object(keys)
 	some key, _ in keys
 	token_key(key)
@@ -249,7 +249,7 @@ provider_of(host) := "github" if {
 # [operator, key] of the positive conditions on the subject of the host's tokens.
 subject_keys(s, host) := keys if {
 	keys := {[op, key] |
-		some op, ks in s.condition
+		some op, ks in iam.conditions(s)
 		positive(op)
 		is_object(ks)
 		some key, _ in ks
