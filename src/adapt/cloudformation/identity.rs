@@ -134,3 +134,94 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::yaml;
+    use crate::source::FileId;
+    use serde_json::json;
+
+    const TEMPLATE: &str = "\
+Resources:
+  Ops:
+    Type: AWS::IAM::Group
+    Properties:
+      GroupName: ops
+      ManagedPolicyArns: arn:aws:iam::aws:policy/ReadOnlyAccess
+  Alice:
+    Type: AWS::IAM::User
+    Properties:
+      Groups: [!Ref Ops, legacy]
+      LoginProfile: {Password: x, PasswordResetRequired: 'true'}
+  Joins:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: !Ref Ops, Users: [!Ref Alice]}
+  Audit:
+    Type: AWS::IAM::UserToGroupAddition
+    Properties: {GroupName: audit, Users: [!Ref Alice, bob]}
+  Key:
+    Type: AWS::IAM::AccessKey
+    Properties: {UserName: !Ref Alice, Status: Inactive}
+  Pool:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {AllowUnauthenticatedIdentities: 'true'}
+  Roles:
+    Type: AWS::Cognito::IdentityPoolRoleAttachment
+    Properties: {IdentityPoolId: !Ref Pool, Roles: {unauthenticated: !GetAtt Guest.Arn}}
+  Guest:
+    Type: AWS::IAM::Role
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      MfaConfiguration: 'OFF'
+      UserPoolAddOns: {AdvancedSecurityMode: AUDIT}
+";
+
+    fn items(collection: &str) -> serde_json::Value {
+        let doc = yaml::parse(TEMPLATE, FileId(0)).unwrap().remove(0);
+        let (model, _) = super::super::adapt(&doc, FileId(0), &Default::default());
+        let list: Vec<serde_json::Value> = model
+            .items(collection)
+            .iter()
+            .map(|n| n.to_json())
+            .collect();
+        json!(list)
+    }
+
+    #[test]
+    fn users_keep_their_groups_login_profile_and_additions_once() {
+        assert_eq!(
+            items("users"),
+            json!([{"id": "Alice", "name": "Alice", "type": "AWS::IAM::User", "cloud": "aws",
+                    "groups": ["Ops", "legacy", "audit"],
+                    "login_profile": {"password_reset_required": true}}])
+        );
+        assert_eq!(
+            items("groups"),
+            json!([{"id": "Ops", "name": "Ops", "type": "AWS::IAM::Group", "cloud": "aws",
+                    "group_name": "ops",
+                    "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}])
+        );
+        assert_eq!(
+            items("access_keys"),
+            json!([{"id": "Key", "name": "Key", "type": "AWS::IAM::AccessKey", "cloud": "aws",
+                    "user": "Alice", "status": "Inactive"}])
+        );
+    }
+
+    #[test]
+    fn cognito_pools_and_the_guest_role() {
+        assert_eq!(
+            items("identity_pools"),
+            json!([{"id": "Pool", "name": "Pool", "type": "AWS::Cognito::IdentityPool",
+                    "cloud": "aws", "allow_unauthenticated": true,
+                    "unauthenticated_role": "Guest"}])
+        );
+        assert_eq!(
+            items("user_pools"),
+            json!([{"id": "Users", "name": "Users", "type": "AWS::Cognito::UserPool",
+                    "cloud": "aws", "mfa_configuration": "OFF",
+                    "advanced_security_mode": "AUDIT"}])
+        );
+    }
+}
