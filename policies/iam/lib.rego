@@ -136,3 +136,16 @@ resource_policy_label(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) 
 } else := sprintf("%s %s", [kind, p.name]) if {
 	kind := resource_policy_kinds[p.target_type]
 } else := sprintf("Resource policy %s", [p.name])
+
+# A list as written, or no element when the value is absent, null, a scalar or an unknown (a raw
+# `resources` property may be `null`, and iterating over `null` is an error).
+array_of(x) := x if is_array(x)
+
+else := []
+
+# A statement's conditions as an object, or none when they are absent, null or unknown (a
+# condition the adapter could not read is the caller's to judge first).
+conditions(s) := s.condition if {
+	is_object(s.condition)
+	not s.condition.unknown == true
+} else := {}

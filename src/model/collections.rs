@@ -243,6 +243,27 @@ collections! {
     EventSourceMapping in "event_source_mappings" {
         function, source, source_type, batch_size,
     }
+    /// An IAM user (a long-lived identity of a person or a program).
+    User in "users" {
+        user_name, groups, policies, managed_policy_arns, permissions_boundary, login_profile,
+    }
+    /// An IAM group.
+    Group in "groups" {
+        group_name, policies, managed_policy_arns,
+    }
+    /// A long-lived access key the template creates (IAM user access key, Google
+    /// service account key).
+    AccessKey in "access_keys" {
+        user, status, service_account,
+    }
+    /// A user directory that signs people in (Cognito user pool).
+    UserPool in "user_pools" {
+        mfa_configuration, advanced_security_mode, password_policy,
+    }
+    /// A pool that hands out AWS credentials to app users (Cognito identity pool).
+    IdentityPool in "identity_pools" {
+        allow_unauthenticated, authenticated_role, unauthenticated_role,
+    }
     /// A template parameter or Terraform input variable.
     Parameter in "parameters" {
         parameter_type, default, no_echo, sensitive_name,

@@ -356,4 +356,31 @@ mod tests {
         assert_eq!(m.locate("Fn", "tracing"), Some(sp(0, 2)));
         assert_eq!(m.locate("Nope", "x"), None);
     }
+
+    #[test]
+    fn locate_reads_keys_that_hold_dots() {
+        let mut m = Model::new(Format::CloudFormation, FileId(0));
+        let mut r = Item::new("Role", "Role", "AWS::IAM::Role", "aws", sp(0, 4));
+        let sub = map_of(
+            vec![(
+                "token.actions.githubusercontent.com:sub",
+                Node::seq(vec![Node::string("repo:*", sp(40, 46))], sp(40, 46)),
+            )],
+            sp(20, 46),
+        );
+        r.set("condition", map_of(vec![("StringLike", sub)], sp(10, 46)));
+        m.push("roles", r.into_node());
+        assert_eq!(
+            m.locate(
+                "Role",
+                "condition.StringLike.token.actions.githubusercontent.com:sub.0"
+            ),
+            Some(sp(40, 46))
+        );
+        // A dotted key that is not there: the deepest existing node answers.
+        assert_eq!(
+            m.locate("Role", "condition.StringLike.token.actions.gitlab:sub.0"),
+            Some(sp(20, 46))
+        );
+    }
 }

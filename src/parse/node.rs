@@ -233,28 +233,59 @@ impl Node {
     /// node that exists when the rest of the path names something missing.
     pub fn find_path<'a>(&'a self, path: &[&str]) -> (&'a Node, usize) {
         let mut cur = self;
-        for (depth, seg) in path.iter().enumerate() {
+        let mut depth = 0;
+        while depth < path.len() {
+            let seg = path[depth];
             let next = match &cur.value {
-                Value::Map(m) => m.get(seg),
-                Value::Seq(items) => seg.parse::<usize>().ok().and_then(|i| items.get(i)),
+                Value::Map(m) => Self::map_step(m, path, depth),
+                Value::Seq(items) => seg
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .map(|n| (n, 1)),
                 _ => None,
             };
             match next {
-                Some(n) => cur = n,
+                Some((n, used)) => {
+                    cur = n;
+                    depth += used;
+                }
                 None => return (cur, depth),
             }
         }
         (cur, path.len())
     }
 
-    /// Span of the key under which `path` sits (for a finding about a key).
-    pub fn key_span_of(&self, path: &[&str]) -> Option<Span> {
-        let (last, parent) = path.split_last()?;
-        let (parent, matched) = self.find_path(parent);
-        if matched != path.len() - 1 {
-            return None;
+    /// The entry of `m` that `path[at..]` names, and how many segments its key
+    /// takes. A path is dot-separated, but some keys hold dots themselves
+    /// (condition keys such as `token.actions.githubusercontent.com:sub`): when
+    /// one segment names no key, the following ones are joined back to it.
+    fn map_step<'a>(m: &'a Map, path: &[&str], at: usize) -> Option<(&'a Node, usize)> {
+        if let Some(n) = m.get(path[at]) {
+            return Some((n, 1));
         }
-        parent.as_map()?.entry(last).map(|e| e.key_span)
+        let mut key = path[at].to_string();
+        for (used, seg) in path[at + 1..].iter().enumerate() {
+            key.push('.');
+            key.push_str(seg);
+            if let Some(n) = m.get(&key) {
+                return Some((n, used + 2));
+            }
+        }
+        None
+    }
+
+    /// Span of the key under which `path` sits (for a finding about a key).
+    /// The key may be several segments (a key holding dots).
+    pub fn key_span_of(&self, path: &[&str]) -> Option<Span> {
+        (1..=path.len()).find_map(|n| {
+            let (parent_path, key) = path.split_at(path.len() - n);
+            let (parent, matched) = self.find_path(parent_path);
+            if matched != parent_path.len() {
+                return None;
+            }
+            parent.as_map()?.entry(&key.join(".")).map(|e| e.key_span)
+        })
     }
 
     /// Number of nodes in the tree (used to bound alias expansion).

@@ -5,8 +5,7 @@
 //! reaches it (object ownership, CORS rules), CloudFront distributions and
 //! WAF web ACL associations.
 
-use super::resources::boolean;
-use super::{Adapter, Res};
+use super::{boolean, Adapter, Res};
 use crate::adapt::iam;
 use crate::model::collections::update;
 use crate::model::collections::{AccessPoint, Distribution, Head, WebAclAssociation};

@@ -9,6 +9,7 @@
 mod cdk;
 mod edge;
 mod foreach;
+mod identity;
 mod intrinsics;
 mod resources;
 mod sam;
@@ -337,6 +338,7 @@ impl Adapter<'_, '_> {
     fn finish(&mut self) {
         sam::finish(self);
         resources::finish(self);
+        identity::finish(self);
         let updates = std::mem::take(&mut self.updates);
         self.model.apply(updates);
     }
@@ -355,6 +357,28 @@ impl Adapter<'_, '_> {
             }
         }
     }
+}
+
+/// Numbers from numbers or numeric strings; anything else as it is.
+pub(crate) fn num(n: Option<&Node>) -> Option<Node> {
+    let n = n?;
+    Some(match (&n.value, n.as_f64()) {
+        (Value::String(_), Some(f)) => match serde_json::Number::from_f64(f) {
+            Some(_) if f.fract() == 0.0 && f.abs() < 9.0e15 => Node::number(f as i64, n.span),
+            Some(x) => Node::number(x, n.span),
+            None => n.clone(),
+        },
+        _ => n.clone(),
+    })
+}
+
+/// Booleans from booleans or `"true"`/`"false"` strings.
+pub(crate) fn boolean(n: Option<&Node>) -> Option<Node> {
+    let n = n?;
+    Some(match n.as_bool() {
+        Some(b) => Node::bool(b, n.span),
+        None => n.clone(),
+    })
 }
 
 /// One resource being adapted.

@@ -1,6 +1,6 @@
 //! Plain CloudFormation resource types → model items.
 
-use super::{Adapter, Res};
+use super::{boolean, num, Adapter, Res};
 use crate::adapt::iam;
 use crate::model::collections::{
     update, Api, Bucket, Domain, EventSourceMapping, Function, FunctionUrl, Head, Key, LogGroup,
@@ -21,7 +21,18 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::IAM::RolePolicy" | "AWS::IAM::UserPolicy" | "AWS::IAM::GroupPolicy" => {
             identity_policy(a, r)
         }
-        "AWS::IAM::User" | "AWS::IAM::Group" => principal_entity(a, r),
+        "AWS::IAM::User" => {
+            super::identity::user(a, r);
+            principal_entity(a, r)
+        }
+        "AWS::IAM::Group" => {
+            super::identity::group(a, r);
+            principal_entity(a, r)
+        }
+        "AWS::IAM::AccessKey" => super::identity::access_key(a, r),
+        "AWS::Cognito::UserPool" => super::identity::user_pool(a, r),
+        "AWS::Cognito::IdentityPool" => super::identity::identity_pool(a, r),
+        "AWS::Cognito::IdentityPoolRoleAttachment" => super::identity::identity_pool_roles(a, r),
         "AWS::S3::Bucket" => bucket(a, r),
         "AWS::S3::BucketPolicy" => resource_policy(a, r, "Bucket", "PolicyDocument", "s3"),
         "AWS::SQS::Queue" => queue(a, r),
@@ -79,28 +90,6 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Events::Rule" => events_rule(a, r),
         _ => {}
     }
-}
-
-/// Numbers from numbers or numeric strings; anything else as it is.
-pub(crate) fn num(n: Option<&Node>) -> Option<Node> {
-    let n = n?;
-    Some(match (&n.value, n.as_f64()) {
-        (Value::String(_), Some(f)) => match serde_json::Number::from_f64(f) {
-            Some(_) if f.fract() == 0.0 && f.abs() < 9.0e15 => Node::number(f as i64, n.span),
-            Some(x) => Node::number(x, n.span),
-            None => n.clone(),
-        },
-        _ => n.clone(),
-    })
-}
-
-/// Booleans from booleans or `"true"`/`"false"` strings.
-pub(crate) fn boolean(n: Option<&Node>) -> Option<Node> {
-    let n = n?;
-    Some(match n.as_bool() {
-        Some(b) => Node::bool(b, n.span),
-        None => n.clone(),
-    })
 }
 
 /// What `AWS::Lambda::Function` and `AWS::Serverless::Function` write

@@ -2,7 +2,8 @@
 //! implicit resources SAM creates (execution roles, APIs, routes, function
 //! URLs, event source mappings).
 
-use super::resources::{boolean, lambda_function, num, state_machine, table_encryption};
+use super::resources::{lambda_function, state_machine, table_encryption};
+use super::{boolean, num};
 use super::{Adapter, Res};
 use crate::adapt::{iam, sam_policy};
 use crate::model::collections::{

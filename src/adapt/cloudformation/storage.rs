@@ -6,7 +6,7 @@
 //! `StageDescription`, SAM `AWS::Serverless::Api`), each built with its typed
 //! builder.
 
-use super::resources::boolean;
+use super::boolean;
 use super::{Adapter, Res};
 use crate::model::collections::{
     Cache, DeliveryStream, FileSystem, Head, MethodSetting, SsmParameter, Subscription,
@@ -192,6 +192,6 @@ fn settings_of(m: &mut MethodSetting, n: &Node) {
     m.logging_level = n.get("LoggingLevel").cloned();
     m.data_trace = boolean(n.get("DataTraceEnabled"));
     m.metrics_enabled = boolean(n.get("MetricsEnabled"));
-    m.throttling_burst_limit = super::resources::num(n.get("ThrottlingBurstLimit"));
-    m.throttling_rate_limit = super::resources::num(n.get("ThrottlingRateLimit"));
+    m.throttling_burst_limit = super::num(n.get("ThrottlingBurstLimit"));
+    m.throttling_rate_limit = super::num(n.get("ThrottlingRateLimit"));
 }

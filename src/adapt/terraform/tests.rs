@@ -813,3 +813,89 @@ resource "aws_lambda_function" "f" {
     assert_eq!(f["name"], json!("orders"));
     assert_eq!(f["id"], json!("aws_lambda_function.f"));
 }
+
+#[test]
+fn identity_users_groups_keys_and_cognito_pools() {
+    let text = plan_json(
+        &[
+            ("aws_iam_user.a", json!({"name": "alice"})),
+            ("aws_iam_group.ops", json!({"name": "ops"})),
+            (
+                "aws_iam_user_login_profile.a",
+                json!({"user": "alice", "password_reset_required": true}),
+            ),
+            (
+                "aws_iam_access_key.a",
+                json!({"user": "alice", "status": "Inactive"}),
+            ),
+            (
+                "aws_iam_user_group_membership.a",
+                json!({"user": "alice", "groups": ["ops", "legacy"]}),
+            ),
+            (
+                "google_service_account_key.k",
+                json!({"service_account_id": "projects/p/serviceAccounts/ci@p.iam.gserviceaccount.com"}),
+            ),
+            (
+                "aws_cognito_user_pool.u",
+                json!({"mfa_configuration": "OFF", "user_pool_add_ons": [{"advanced_security_mode": "AUDIT"}]}),
+            ),
+            (
+                "aws_cognito_identity_pool.p",
+                json!({"allow_unauthenticated_identities": true}),
+            ),
+            ("aws_iam_role.guest", json!({"name": "guest"})),
+            (
+                "aws_cognito_identity_pool_roles_attachment.p",
+                json!({"identity_pool_id": "eu-west-1:1", "roles": {"unauthenticated": "arn:aws:iam::1:role/guest"}}),
+            ),
+        ],
+        &[
+            ("aws_iam_user_login_profile.a", "user", &["aws_iam_user.a"]),
+            ("aws_iam_access_key.a", "user", &["aws_iam_user.a"]),
+            (
+                "aws_cognito_identity_pool_roles_attachment.p",
+                "identity_pool_id",
+                &["aws_cognito_identity_pool.p"],
+            ),
+        ],
+        &[],
+    );
+    let m = model_of(&text);
+    // Group names link by their literal name; one outside the unit stays a name.
+    assert_eq!(
+        item(&m, "users", "aws_iam_user.a"),
+        json!({"id": "aws_iam_user.a", "name": "aws_iam_user.a", "type": "aws_iam_user",
+               "cloud": "aws", "user_name": "alice",
+               "login_profile": {"password_reset_required": true},
+               "groups": ["aws_iam_group.ops", "legacy"]})
+    );
+    assert_eq!(
+        item(&m, "groups", "aws_iam_group.ops")["group_name"],
+        json!("ops")
+    );
+    let key = item(&m, "access_keys", "aws_iam_access_key.a");
+    assert_eq!(
+        (&key["user"], &key["status"]),
+        (&json!("aws_iam_user.a"), &json!("Inactive"))
+    );
+    let gkey = item(&m, "access_keys", "google_service_account_key.k");
+    assert_eq!(gkey["cloud"], json!("gcp"));
+    assert_eq!(
+        gkey["service_account"],
+        json!("projects/p/serviceAccounts/ci@p.iam.gserviceaccount.com")
+    );
+    let pool = item(&m, "user_pools", "aws_cognito_user_pool.u");
+    assert_eq!(
+        (&pool["mfa_configuration"], &pool["advanced_security_mode"]),
+        (&json!("OFF"), &json!("AUDIT"))
+    );
+    assert_eq!(
+        item(&m, "identity_pools", "aws_cognito_identity_pool.p"),
+        json!({"id": "aws_cognito_identity_pool.p", "name": "aws_cognito_identity_pool.p",
+               "type": "aws_cognito_identity_pool", "cloud": "aws",
+               "allow_unauthenticated": true,
+               // An ARN that names no resource of the unit stays as written.
+               "unauthenticated_role": "arn:aws:iam::1:role/guest"})
+    );
+}
