@@ -535,7 +535,15 @@ pub(crate) fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .path(&["TracingConfiguration", "Enabled"])
         .or_else(|| r.path(&["Tracing", "Enabled"]));
     m.tracing = boolean(tracing);
-    if let Some(l) = r.get("LoggingConfiguration").or_else(|| r.get("Logging")) {
+    // A configuration only known at deploy time (`Fn::If` on a parameter)
+    // stays unknown as a whole, not an empty block that reads as "no level".
+    if let Some(l) = r
+        .get("LoggingConfiguration")
+        .or_else(|| r.get("Logging"))
+        .filter(|n| n.is_unknown())
+    {
+        m.logging = Some(l.clone());
+    } else if let Some(l) = r.get("LoggingConfiguration").or_else(|| r.get("Logging")) {
         let mut fields = Vec::new();
         if let Some(v) = l.get("Level") {
             fields.push(("level", v.clone()));

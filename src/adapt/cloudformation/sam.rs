@@ -7,7 +7,7 @@ use super::{boolean, num};
 use super::{Adapter, Res};
 use crate::adapt::{iam, sam_policy};
 use crate::model::collections::{
-    update, Api, Domain, EventSourceMapping, FunctionUrl, Head, Role, Route, Table,
+    update, Api, Domain, EventSourceMapping, FunctionUrl, Head, MethodSetting, Role, Route, Table,
 };
 use crate::model::map_of;
 use crate::parse::{Map, Node, Value};
@@ -384,6 +384,24 @@ fn api_settings(api: &mut Api, p: &Node) {
     }
 }
 
+/// `Globals.Api.MethodSettings` on the implicit REST API, as the stage
+/// `AWS::Serverless::Api` resources get them (`ServerlessRestApi/MethodSettings/<i>`,
+/// spanned at the entry, no stage: the implicit API names none).
+fn implicit_method_settings(a: &mut Adapter<'_, '_>, api: &str, g: &Node) {
+    let Some(list) = g.get("MethodSettings").and_then(Node::as_seq) else {
+        return;
+    };
+    for (i, entry) in list.iter().enumerate() {
+        let id = format!("{api}/MethodSettings/{i}");
+        let mut m = MethodSetting::new(Head::aws(&id, "AWS::Serverless::Api", entry.span));
+        m.api = Some(Node::string(api, entry.span));
+        m.resource_path = entry.get("ResourcePath").cloned();
+        m.http_method = entry.get("HttpMethod").cloned();
+        super::storage::settings_of(&mut m, entry);
+        a.model.add(m);
+    }
+}
+
 /// Create the implicit APIs and decide each SAM route's authorization.
 pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
     let mut seen = std::collections::BTreeSet::new();
@@ -402,6 +420,9 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
         if let Some(g) = a.globals.and_then(|g| g.get(section)) {
             if let Some(g) = a.ctx.resolve(g) {
                 api_settings(&mut api, &g);
+                if kind == "rest" {
+                    implicit_method_settings(a, &name, &g);
+                }
             }
         }
         a.model.add(api);

@@ -186,7 +186,7 @@ fn method_settings(
 
 /// The settings CloudFormation writes the same way in a `MethodSettings`
 /// entry and in a deployment's `StageDescription`.
-fn settings_of(m: &mut MethodSetting, n: &Node) {
+pub(crate) fn settings_of(m: &mut MethodSetting, n: &Node) {
     m.caching_enabled = boolean(n.get("CachingEnabled"));
     m.cache_data_encrypted = boolean(n.get("CacheDataEncrypted"));
     m.logging_level = n.get("LoggingLevel").cloned();

@@ -12,7 +12,9 @@ use super::provider::{boolean, num};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
-use crate::model::collections::{Api, Bucket, EventSourceMapping, Head, Resource, Route, Topic};
+use crate::model::collections::{
+    Api, Bucket, EventSourceMapping, Head, MethodSetting, Resource, Route, Topic,
+};
 use crate::model::map_of;
 use crate::parse::{Node, Value};
 use crate::source::Span;
@@ -399,11 +401,48 @@ pub(crate) fn adapt(
             if on {
                 api.access_logging = Some(Node::bool(true, l.span));
             }
+            if kind == "rest" {
+                execution_logging(a, id, api.stage.clone(), l);
+            }
         }
         a.model.add(api);
     }
     s3_buckets(a, svc);
     sns_topics(a, svc, overrides);
+}
+
+/// `provider.logs.restApi` as the stage's settings for every method, as the
+/// Framework writes them: `true` (or a map without `executionLogging: false`)
+/// logs executions at `level`, INFO by default; `executionLogging: false`
+/// leaves the level unset, so OFF. `false` writes no settings.
+fn execution_logging(a: &mut Adapter<'_, '_>, api: &str, stage: Option<Node>, l: &Node) {
+    // The settings are spanned where execution logging is turned off, if it is.
+    let mut span = l.span;
+    let level = match &l.value {
+        Value::Map(m) => match m.get("executionLogging") {
+            Some(off) if off.as_bool() == Some(false) => {
+                span = off.span;
+                None
+            }
+            Some(u) if u.is_unknown() => Some(u.clone()),
+            _ => Some(
+                m.get("level")
+                    .cloned()
+                    .unwrap_or_else(|| Node::string("INFO", l.span)),
+            ),
+        },
+        _ if l.is_unknown() => Some(l.clone()),
+        _ if l.as_bool() == Some(true) => Some(Node::string("INFO", l.span)),
+        _ => return,
+    };
+    let id = format!("{api}/Logs");
+    let mut m = MethodSetting::new(Head::aws(&id, "AWS::ApiGateway::Stage", span));
+    m.api = Some(Node::string(api, l.span));
+    m.stage = stage;
+    m.resource_path = Some(Node::string("/*", l.span));
+    m.http_method = Some(Node::string("*", l.span));
+    m.logging_level = level;
+    a.model.add(m);
 }
 
 /// `provider.apiGateway.resourcePolicy` (or v2's `provider.resourcePolicy`),

@@ -788,3 +788,31 @@ fn step_functions_state_machines_with_the_plugin() {
     assert!(m.items("state_machines").is_empty());
     assert!(m.item("apis", "ApiGatewayRestApi").is_none());
 }
+
+/// `provider.logs.restApi` as the REST API stage's settings for every method.
+#[test]
+fn rest_api_logs_become_method_settings() {
+    let with = |logs: &str| {
+        format!(
+            "service: s\nprovider:\n  name: aws\n  stage: prod\n  logs:\n    restApi: {logs}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http: GET /x\n"
+        )
+    };
+    let id = "ApiGatewayRestApi/Logs";
+    let m = run(&with("true"));
+    let s = item(&m, "method_settings", id);
+    assert_eq!(s["api"], "ApiGatewayRestApi");
+    assert_eq!(s["stage"], "prod");
+    assert_eq!(s["resource_path"], "/*");
+    assert_eq!(s["http_method"], "*");
+    assert_eq!(s["logging_level"], "INFO");
+    let m = run(&with("{level: ERROR}"));
+    assert_eq!(item(&m, "method_settings", id)["logging_level"], "ERROR");
+    // Execution logging off: a setting without a level (OFF), spanned at the flag.
+    let text = with("\n      accessLogging: true\n      executionLogging: false");
+    let m = run(&text);
+    let s = item(&m, "method_settings", id);
+    assert_eq!(s.get("logging_level"), None);
+    assert_eq!(line(&m, &text, id, ""), 8);
+    // `false`: no settings at all.
+    assert!(run(&with("false")).item("method_settings", id).is_none());
+}

@@ -204,7 +204,14 @@ fn state_machine(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let mut m = StateMachine::new(r.head());
     m.workflow_type = text(r.get("type")).cloned();
     m.tracing = boolean(r.path(&["tracing_configuration", "enabled"]));
-    if let Some(l) = r.path(&["logging_configuration"]) {
+    // A block only known at plan time stays unknown as a whole, not an
+    // empty block that reads as "no level".
+    if let Some(l) = r
+        .path(&["logging_configuration"])
+        .filter(|n| n.is_unknown())
+    {
+        m.logging = Some(l.clone());
+    } else if let Some(l) = r.path(&["logging_configuration"]) {
         let mut fields = Vec::new();
         if let Some(v) = walk(l, &["level"]) {
             fields.push(("level", v.clone()));
