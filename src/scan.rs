@@ -1804,6 +1804,17 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             return;
         }
     };
+    for (i, e) in engine.take_failed() {
+        let id = &engine.rules()[i].meta.id;
+        out.diagnostics.push(
+            Diagnostic::new(
+                Level::Error,
+                "policy-error",
+                format!("{e} (rule {id}: its findings on this file are missing; the other rules' are reported)"),
+            )
+            .in_file(display, None),
+        );
+    }
     for i in engine.take_timed_out() {
         let rule = &engine.rules()[i];
         let limit = engine.rule_timeout().unwrap_or_default();

@@ -53,7 +53,7 @@ pub fn load_policy_files(
 }
 
 /// A policy that could not be loaded or evaluated.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum EngineError {
     /// regorus' message already names `file:line:col` with a snippet.
     #[error("{0}")]

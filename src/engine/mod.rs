@@ -37,6 +37,10 @@ pub struct Engine {
     /// Rules stopped by the per-rule time limit in the last [`Engine::eval`]
     /// (index into `rules`), for the caller to report.
     timed_out: Vec<usize>,
+    /// Rules whose evaluation failed in the last [`Engine::eval`] (index into
+    /// `rules`, and the error naming the policy file): their results on that
+    /// unit are missing, the other rules' are kept.
+    failed: Vec<(usize, EngineError)>,
     /// The per-rule time limit, if any (`--rule-timeout`).
     rule_timeout: Option<std::time::Duration>,
     /// `--profile`: each rule's evaluation time since the last
@@ -274,6 +278,7 @@ impl Engine {
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
+            failed: Vec::new(),
             rule_timeout: None,
             timings: None,
         };
@@ -375,6 +380,12 @@ impl Engine {
         std::mem::take(&mut self.timed_out)
     }
 
+    /// The rules whose evaluation failed in the last [`Engine::eval`], with
+    /// the error; their results on that unit are missing.
+    pub fn take_failed(&mut self) -> Vec<(usize, EngineError)> {
+        std::mem::take(&mut self.failed)
+    }
+
     /// Whether [`Engine::disable`] turned off the rule at this index.
     pub fn is_disabled(&self, rule: usize) -> bool {
         self.disabled.get(rule).copied().unwrap_or(false)
@@ -432,6 +443,7 @@ impl Engine {
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
+        self.failed.clear();
         // Only this evaluation's: a caller that stopped on an error never
         // took the last ones.
         self.undecided.clear();
@@ -450,11 +462,13 @@ impl Engine {
                     self.timed_out.push(i);
                     continue;
                 }
+                // One rule's runtime error (a built-in on a value of an
+                // unexpected shape, a custom policy's bug) loses that rule's
+                // results on this unit, not every rule's.
                 Err(e) => {
-                    return Err(EngineError::Policy(format!(
-                        "{}: {e}",
-                        self.rules[i].source
-                    )))
+                    let error = EngineError::Policy(format!("{}: {e}", self.rules[i].source));
+                    self.failed.push((i, error));
+                    continue;
                 }
             };
             collect_results(i, &v, &mut out);

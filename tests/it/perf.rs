@@ -189,3 +189,50 @@ fn a_slow_rule_is_stopped_and_named_and_profile_lists_rules_and_files() {
         "{stderr}"
     );
 }
+
+/// One rule's runtime error costs that rule's findings on the file, not the
+/// other rules': the built-in rules still report the function (its log
+/// group, its tracing), and the error names the failing rule and says so.
+#[test]
+fn a_failing_rule_loses_only_its_own_findings() {
+    let dir = project("policies = [\"company\"]\n");
+    let with = faasguard()
+        .current_dir(dir.path())
+        .args(["scan", "template.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&with.stdout).unwrap();
+    let rules = |r: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // The same scan without the failing rule gives the reference findings.
+    let off = project("policies = [\"company\"]\n[rules]\ndisable = [\"CUSTOM-ERR-001\"]\n");
+    let without = faasguard()
+        .current_dir(off.path())
+        .args(["scan", "template.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    let reference: serde_json::Value = serde_json::from_slice(&without.stdout).unwrap();
+    assert!(!rules(&reference).is_empty(), "{reference:#}");
+    assert_eq!(rules(&report), rules(&reference));
+    let errors: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "policy-error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{report:#}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains("company/boom.rego"), "{message}");
+    assert!(
+        message.contains("rule CUSTOM-ERR-001: its findings on this file are missing"),
+        "{message}"
+    );
+}
