@@ -153,50 +153,20 @@ pub fn render(outcome: &Outcome) -> String {
         }
     }
     if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
-        let _ = writeln!(
-            out,
-            "{bold}fixed since the baseline {}:{bold:#}",
-            escape::line(&b.file)
-        );
-        for e in &b.fixed {
-            let resource = e
-                .resource
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {}{}",
-                escape::line(&e.rule_id),
-                escape::line(&e.file),
-                escape::line(&resource)
-            );
-        }
-        out.push('\n');
+        let heading = format!("fixed since the baseline {}", escape::line(&b.file));
+        let rows = b
+            .fixed
+            .iter()
+            .map(|e| (&e.rule_id, e.file.clone(), &e.resource));
+        fixed_list(&mut out, &heading, rows);
     }
     if let Some(pr) = outcome.pr.as_ref().filter(|p| !p.fixed.is_empty()) {
-        let _ = writeln!(
-            out,
-            "{bold}fixed since {}:{bold:#}",
-            escape::line(&pr.reference)
-        );
-        for f in &pr.fixed {
-            let resource = f
-                .resource
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {}:{}:{}{}",
-                escape::line(&f.rule_id),
-                escape::line(&f.file),
-                f.start.line,
-                f.start.column,
-                escape::line(&resource)
-            );
-        }
-        out.push('\n');
+        let heading = format!("fixed since {}", escape::line(&pr.reference));
+        let rows = pr.fixed.iter().map(|f| {
+            let place = format!("{}:{}:{}", f.file, f.start.line, f.start.column);
+            (&f.rule_id, place, &f.resource)
+        });
+        fixed_list(&mut out, &heading, rows);
     }
     if let Some(pr) = &outcome.pr {
         return pr_summary(outcome, pr, out);
@@ -338,4 +308,29 @@ fn undecided_line(outcome: &Outcome, out: &mut String) {
             "; see --show-unknown"
         }
     );
+}
+
+/// Findings a baseline (file or commit) had and this scan does not: a
+/// heading, then one line per finding (rule, place, resource).
+fn fixed_list<'a>(
+    out: &mut String,
+    heading: &str,
+    rows: impl Iterator<Item = (&'a String, String, &'a Option<String>)>,
+) {
+    let bold = Style::new().bold();
+    let _ = writeln!(out, "{bold}{heading}:{bold:#}");
+    for (rule_id, place, resource) in rows {
+        let resource = resource
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            escape::line(rule_id),
+            escape::line(&place),
+            escape::line(&resource)
+        );
+    }
+    out.push('\n');
 }
