@@ -1561,7 +1561,7 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
-        evaluate(&model, display, engine, &mut out);
+        evaluate(&model, display, &self.displays, engine, &mut out);
         if engine.has_conftest() && !self.settings.conftest_combine {
             let format = crate::conftest::input::format_of(path).unwrap_or(if json {
                 crate::conftest::input::Format::Json
@@ -1630,7 +1630,7 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
-        evaluate(&model, display, engine, &mut out);
+        evaluate(&model, display, &self.displays, engine, &mut out);
         instantiations(&tf.calls, &mut out.findings);
         // conftest policies read each file of the module on its own.
         if engine.has_conftest() && !self.settings.conftest_combine {
@@ -1791,7 +1791,17 @@ fn merge_repeats(findings: &mut Vec<Finding>) {
     *findings = kept;
 }
 
-fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
+/// `displays` names every scanned file: a finding is fingerprinted with the
+/// file it is in, not the unit's main file, which changes when a Terraform
+/// module gains a file that sorts first (its other findings must still match
+/// the baseline's).
+fn evaluate(
+    model: &Model,
+    display: &str,
+    displays: &[String],
+    engine: &mut Engine,
+    out: &mut UnitOut,
+) {
     // Policies see detected secrets only redacted (docs/security.md).
     let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
     let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
@@ -1832,7 +1842,7 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             .in_file(display, None),
         );
     }
-    push_findings(results, model, display, engine, out);
+    push_findings(results, model, display, displays, engine, out);
     let file_span = Span::new(model.file, 0, 0);
     for r in engine.take_undecided() {
         let span = r
@@ -1854,6 +1864,7 @@ fn push_findings(
     results: Vec<crate::engine::RawResult>,
     model: &Model,
     display: &str,
+    displays: &[String],
     engine: &Engine,
     out: &mut UnitOut,
 ) {
@@ -1867,7 +1878,7 @@ fn push_findings(
             .unwrap_or(file_span);
         let fingerprint = finding::fingerprint(
             &rule.meta.id,
-            display,
+            displays.get(span.file.0 as usize).map_or(display, String::as_str),
             r.resource.as_deref(),
             r.path.as_deref(),
             &r.message,

@@ -68,7 +68,7 @@ pub(super) fn evaluate_raw(
             })
             .collect();
         let first = out.findings.len();
-        push_findings(results, model, display, engine, out);
+        push_findings(results, model, display, &[], engine, out);
         let pushed: Vec<Finding> = out.findings.drain(first..).collect();
         for (mut f, (span, exception)) in pushed.into_iter().zip(placed) {
             f.span = span;
@@ -268,7 +268,7 @@ pub(super) fn conftest_files(
                 let exceptions: Vec<Option<String>> =
                     results.iter().map(|r| r.exception.clone()).collect();
                 let start = out.findings.len();
-                push_findings(results, &model, &first_display, engine, out);
+                push_findings(results, &model, &first_display, &[], engine, out);
                 let pushed: Vec<Finding> = out.findings.drain(start..).collect();
                 for ((mut f, (i, span)), exception) in pushed.into_iter().zip(spans).zip(exceptions)
                 {

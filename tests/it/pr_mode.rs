@@ -452,6 +452,37 @@ resource "aws_lambda_function" "fn" {
     assert_eq!(code, Some(0), "{report:#}");
 }
 
+/// A module's findings are fingerprinted with their own file: a new file that
+/// sorts before the others (and so becomes the module's first file) leaves
+/// them unchanged. Found running the pre-commit hook (.ci/pre-commit-hook).
+#[test]
+fn a_new_file_in_a_terraform_module_leaves_the_others_findings_unchanged() {
+    let lambda = |name: &str, runtime: &str| {
+        format!(
+            "resource \"aws_lambda_function\" \"{name}\" {{\n  function_name = \"{name}\"\n  role          = \"arn:aws:iam::123456789012:role/r\"\n  handler       = \"app.handler\"\n  runtime       = \"{runtime}\"\n  timeout       = 30\n  tracing_config {{\n    mode = \"Active\"\n  }}\n}}\n"
+        )
+    };
+    let dir = repo(&[("infra/old.tf", &lambda("old", "nodejs16.x"))]);
+    let d = dir.path();
+    write(d, "infra/new.tf", &lambda("new", "python3.8"));
+    write(d, "infra/old.tf", &format!("# moved\n\n{}", lambda("old", "nodejs16.x")));
+    for args in [&["infra"][..], &["infra/new.tf", "infra/old.tf"][..]] {
+        let mut all = args.to_vec();
+        all.extend_from_slice(&["--baseline-commit", "HEAD"]);
+        let (code, report) = json(d, &all);
+        assert_eq!(
+            states(&report),
+            vec![
+                st("FG-RUN-001", "infra/new.tf", 5, 19, "aws_lambda_function.new", "new"),
+                st("FG-RUN-001", "infra/old.tf", 7, 19, "aws_lambda_function.old", "unchanged"),
+            ],
+            "{args:?}: {report:#}"
+        );
+        assert_eq!(report["baseline_commit"]["fixed"], serde_json::json!([]), "{report:#}");
+        assert_eq!(code, Some(1));
+    }
+}
+
 #[test]
 fn a_shallow_clone_without_the_commit_names_the_fix() {
     let dir = repo(&[("infra/template.yaml", BASE)]);
