@@ -465,7 +465,11 @@ fn a_new_file_in_a_terraform_module_leaves_the_others_findings_unchanged() {
     let dir = repo(&[("infra/old.tf", &lambda("old", "nodejs16.x"))]);
     let d = dir.path();
     write(d, "infra/new.tf", &lambda("new", "python3.8"));
-    write(d, "infra/old.tf", &format!("# moved\n\n{}", lambda("old", "nodejs16.x")));
+    write(
+        d,
+        "infra/old.tf",
+        &format!("# moved\n\n{}", lambda("old", "nodejs16.x")),
+    );
     for args in [&["infra"][..], &["infra/new.tf", "infra/old.tf"][..]] {
         let mut all = args.to_vec();
         all.extend_from_slice(&["--baseline-commit", "HEAD"]);
@@ -473,12 +477,30 @@ fn a_new_file_in_a_terraform_module_leaves_the_others_findings_unchanged() {
         assert_eq!(
             states(&report),
             vec![
-                st("FG-RUN-001", "infra/new.tf", 5, 19, "aws_lambda_function.new", "new"),
-                st("FG-RUN-001", "infra/old.tf", 7, 19, "aws_lambda_function.old", "unchanged"),
+                st(
+                    "FG-RUN-001",
+                    "infra/new.tf",
+                    5,
+                    19,
+                    "aws_lambda_function.new",
+                    "new"
+                ),
+                st(
+                    "FG-RUN-001",
+                    "infra/old.tf",
+                    7,
+                    19,
+                    "aws_lambda_function.old",
+                    "unchanged"
+                ),
             ],
             "{args:?}: {report:#}"
         );
-        assert_eq!(report["baseline_commit"]["fixed"], serde_json::json!([]), "{report:#}");
+        assert_eq!(
+            report["baseline_commit"]["fixed"],
+            serde_json::json!([]),
+            "{report:#}"
+        );
         assert_eq!(code, Some(1));
     }
 }

@@ -24,6 +24,18 @@
 //! at = ["main.tf:12:5", "modules/fn/main.tf:3:13"]
 //! ```
 //!
+//! A fixture whose rule cannot decide (its value is unknown: a variable
+//! without a default, an `Fn::If`, a `${ssm:}` lookup) lists where the rule
+//! says so in `undecided`, as positions like `at`'s or `line:column` for a
+//! file; every other fixture must leave its rule nothing undecided. Such a
+//! fixture is a `pass*` one (no finding on an unknown value), usually named
+//! `pass-unknown*`:
+//!
+//! ```toml
+//! [files."pass-unknown.tf"]
+//! undecided = ["9:19"]            # the variable's use
+//! ```
+//!
 //! Fixtures in one folder also live together: scanning the folder whole (one
 //! Terraform module for all its `.tf`/`.tf.json` files, so pass and fail
 //! fixtures declare different addresses) gives no finding of the rule in a
@@ -59,6 +71,10 @@ struct FileExpectation {
     /// `path:line:column` of each finding inside a fixture directory.
     #[serde(default)]
     at: Vec<String>,
+    /// Where the rule records an undecided check (`line:column` in a file,
+    /// `path:line:column` in a directory).
+    #[serde(default)]
+    undecided: Vec<String>,
 }
 
 /// One rule's fixture folder.
@@ -163,6 +179,44 @@ pub(crate) fn positions(rule: &str, scanned: &Path, outcome: &Outcome) -> Vec<St
     out
 }
 
+/// Where `rule` recorded an undecided check, in the form of [`positions`].
+pub(crate) fn undecided_positions(rule: &str, scanned: &Path, outcome: &Outcome) -> Vec<String> {
+    let mut out: Vec<String> = outcome
+        .undecided
+        .iter()
+        .filter(|u| u.rule_id == rule)
+        .map(|u| {
+            let source = outcome.sources.get(u.span.file).expect("unknown's file");
+            let at = source.line_col(u.span.start);
+            if scanned.is_dir() {
+                format!(
+                    "{}:{}:{}",
+                    relative(&source.path, scanned),
+                    at.line,
+                    at.column
+                )
+            } else {
+                format!("{}:{}", at.line, at.column)
+            }
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// The undecided checks `expected*.toml` promises for a fixture (none when
+/// it lists none).
+fn expected_undecided(dir: &RuleDir, name: &str) -> Vec<String> {
+    let mut want = dir
+        .expected
+        .files
+        .get(name)
+        .map(|e| e.undecided.clone())
+        .unwrap_or_default();
+    want.sort_unstable();
+    want
+}
+
 /// `path` relative to the scanned directory, with `/` separators.
 fn relative(path: &Path, scanned: &Path) -> String {
     let p = path.strip_prefix(scanned).unwrap_or(path);
@@ -206,10 +260,13 @@ fn every_fixture_alone_gives_exactly_its_expected_positions() {
     let mut checked = 0;
     let mut problems = Vec::new();
     for dir in rule_dirs() {
-        for name in dir.expected.files.keys() {
-            if !name.starts_with("fail") || !dir.fixtures.contains(name) {
+        for (name, e) in &dir.expected.files {
+            let only_undecided = e.lines.is_empty() && e.columns.is_empty() && e.at.is_empty();
+            let known_kind =
+                name.starts_with("fail") || (name.starts_with("pass") && only_undecided);
+            if !known_kind || !dir.fixtures.contains(name) {
                 problems.push(format!(
-                    "{}: expectation for {name}, which is not a failing fixture here",
+                    "{}: expectation for {name}, which is not a failing fixture (or a passing one with only `undecided`) here",
                     dir.rule
                 ));
             }
@@ -238,6 +295,14 @@ fn every_fixture_alone_gives_exactly_its_expected_positions() {
             if got != want {
                 problems.push(format!(
                     "{}/{name}: expected {} at {want:?}, got {got:?}",
+                    dir.rule, dir.rule
+                ));
+            }
+            let got = undecided_positions(&dir.rule, &path, &outcome);
+            let want = expected_undecided(&dir, name);
+            if got != want {
+                problems.push(format!(
+                    "{}/{name}: expected {} undecided at {want:?}, got {got:?}",
                     dir.rule, dir.rule
                 ));
             }
@@ -370,6 +435,39 @@ impl Format {
 /// For each built-in rule, a passing and a failing fixture in each format its
 /// metadata declares (all of them when it declares none), and no fixture in a
 /// format it says it does not read.
+/// A rule that can say "undecided" shows it in a fixture: the promise of
+/// `lib.undecided` is tested where it is made.
+#[test]
+fn every_rule_that_lists_undecided_checks_has_a_fixture_showing_one() {
+    let id = regex::Regex::new(r#""id":\s*"(FG-[A-Z]+-[0-9]+)""#).unwrap();
+    let mut rules = BTreeSet::new();
+    for area in sorted_names(&common::root().join("policies")) {
+        let dir = common::root().join("policies").join(&area);
+        for name in sorted_names(&dir)
+            .into_iter()
+            .filter(|n| n.ends_with(".rego"))
+        {
+            let text = std::fs::read_to_string(dir.join(&name)).expect("read");
+            if text.contains("\nundecided contains") {
+                if let Some(c) = id.captures(&text) {
+                    rules.insert(c[1].to_string());
+                }
+            }
+        }
+    }
+    assert!(rules.len() >= 9, "only {rules:?}");
+    let shown: BTreeSet<String> = rule_dirs()
+        .into_iter()
+        .filter(|d| d.expected.files.values().any(|e| !e.undecided.is_empty()))
+        .map(|d| d.rule)
+        .collect();
+    let missing: Vec<&String> = rules.difference(&shown).collect();
+    assert!(
+        missing.is_empty(),
+        "rules listing undecided checks without a fixture showing one: {missing:?}"
+    );
+}
+
 #[test]
 fn every_declared_format_has_a_passing_and_a_failing_fixture() {
     let settings = common::settings(&[]);

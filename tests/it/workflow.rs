@@ -259,37 +259,73 @@ fn action_metadata_is_consistent() {
         readme.contains(steps.trim_end()),
         "README workflow example differs from docs/examples/github-workflow.yml"
     );
-    let hooks = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
-    let hooks = yaml::parse(&hooks, faasguard::source::FileId(0))
-        .unwrap()
-        .remove(0);
-    let hooks = hooks.as_seq().unwrap();
-    let ids: Vec<(&str, &str)> = hooks
+    // faasguard's own repository builds the hook from source; the mirror
+    // (integrations/pre-commit) installs the wheel.
+    let ids: Vec<(String, String)> = hook_files()
         .iter()
         .map(|h| {
             (
-                h.get("id").and_then(Node::as_str).unwrap_or(""),
-                h.get("language").and_then(Node::as_str).unwrap_or(""),
+                h.get("id").and_then(Node::as_str).unwrap_or("").to_string(),
+                h.get("language")
+                    .and_then(Node::as_str)
+                    .unwrap_or("")
+                    .to_string(),
             )
         })
         .collect();
-    assert_eq!(ids, [("faasguard", "python"), ("faasguard-rust", "rust")]);
+    assert_eq!(
+        ids,
+        [
+            ("faasguard".to_string(), "rust".to_string()),
+            ("faasguard".to_string(), "python".to_string())
+        ]
+    );
+}
+
+/// The hooks of faasguard's repository and of the pre-commit mirror, in that order.
+fn hook_files() -> Vec<faasguard::parse::Node> {
+    use faasguard::parse::yaml;
+    [
+        ".pre-commit-hooks.yaml",
+        "integrations/pre-commit/.pre-commit-hooks.yaml",
+    ]
+    .iter()
+    .flat_map(|rel| {
+        let text = std::fs::read_to_string(common::root().join(rel)).unwrap();
+        let doc = yaml::parse(&text, faasguard::source::FileId(0))
+            .unwrap()
+            .remove(0);
+        doc.as_seq().unwrap().to_vec()
+    })
+    .collect()
+}
+
+/// The mirror's package pins the faasguard wheel of this version, and is itself
+/// of this version (the release publishes them together).
+#[test]
+fn the_pre_commit_mirror_pins_this_version_of_the_wheel() {
+    let version = env!("CARGO_PKG_VERSION");
+    let text =
+        std::fs::read_to_string(common::root().join("integrations/pre-commit/pyproject.toml"))
+            .unwrap();
+    let doc: toml::Value = toml::from_str(&text).unwrap();
+    assert_eq!(doc["project"]["version"].as_str(), Some(version));
+    assert_eq!(
+        doc["project"]["dependencies"],
+        toml::Value::Array(vec![toml::Value::String(format!("faasguard=={version}"))])
+    );
 }
 
 /// The pre-commit hooks' `files` pattern, and the entry they run.
 fn hook_files_and_entry() -> (regex::Regex, Vec<String>) {
-    use faasguard::parse::{yaml, Node};
-    let text = std::fs::read_to_string(common::root().join(".pre-commit-hooks.yaml")).unwrap();
-    let doc = yaml::parse(&text, faasguard::source::FileId(0))
-        .unwrap()
-        .remove(0);
-    let hooks = doc.as_seq().unwrap();
+    use faasguard::parse::Node;
+    let hooks = hook_files();
     let files: Vec<&str> = hooks
         .iter()
         .map(|h| h.get("files").and_then(Node::as_str).expect("files"))
         .collect();
     assert_eq!(files[0], files[1], "both hooks see the same files");
-    for h in hooks {
+    for h in &hooks {
         assert!(h.get("types_or").is_none() && h.get("types").is_none());
         assert_eq!(
             h.get("entry").and_then(Node::as_str),
