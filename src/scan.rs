@@ -1878,7 +1878,9 @@ fn push_findings(
             .unwrap_or(file_span);
         let fingerprint = finding::fingerprint(
             &rule.meta.id,
-            displays.get(span.file.0 as usize).map_or(display, String::as_str),
+            displays
+                .get(span.file.0 as usize)
+                .map_or(display, String::as_str),
             r.resource.as_deref(),
             r.path.as_deref(),
             &r.message,
