@@ -31,6 +31,8 @@ package faasguard.rules.enc.cloudfront_viewer_allows_http
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-ENC-014",
 	"title": "CloudFront distribution lets viewers use plain HTTP",
@@ -66,3 +68,17 @@ deny contains {
 pattern(b) := sprintf("the paths %s", [b.path_pattern]) if is_string(b.path_pattern)
 
 else := "a cache behavior"
+
+# A viewer protocol policy unknown until deployment could be allow-all:
+# listed, not reported.
+undecided contains lib.undecided(d, "default_cache_behavior.viewer_protocol_policy", d.default_cache_behavior.viewer_protocol_policy) if {
+	some d in input.distributions
+	lib.is_unknown(d.default_cache_behavior.viewer_protocol_policy)
+}
+
+undecided contains lib.undecided(d, sprintf("cache_behaviors.%d.viewer_protocol_policy", [i]), b.viewer_protocol_policy) if {
+	some d in input.distributions
+	is_array(d.cache_behaviors)
+	some i, b in d.cache_behaviors
+	lib.is_unknown(b.viewer_protocol_policy)
+}

@@ -46,6 +46,8 @@ package faasguard.rules.enc.key_without_rotation
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-ENC-012",
 	"title": "Encryption key without automatic rotation",
@@ -162,4 +164,11 @@ kms_material(k) if k.origin == "AWS_KMS"
 gcp_rotatable(k) if {
 	k.cloud == "gcp"
 	encrypts(k)
+}
+
+# Rotation set from a value unknown until deployment: listed, not reported.
+undecided contains lib.undecided(k, "rotation", k.rotation) if {
+	some k in input.keys
+	aws_rotatable(k)
+	lib.is_unknown(k.rotation)
 }

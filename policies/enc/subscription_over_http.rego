@@ -36,6 +36,8 @@ package faasguard.rules.enc.subscription_over_http
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-ENC-015",
 	"title": "SNS subscription delivers over plain HTTP",
@@ -65,3 +67,9 @@ deny contains {
 endpoint(s) := sprintf(" to %s", [s.endpoint]) if is_string(s.endpoint)
 
 else := ""
+
+# A protocol unknown until deployment could be `http`: listed, not reported.
+undecided contains lib.undecided(s, "protocol", s.protocol) if {
+	some s in input.subscriptions
+	lib.is_unknown(s.protocol)
+}

@@ -39,6 +39,8 @@ package faasguard.rules.iam.identity_pool_allows_guests
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-IAM-019",
 	"title": "Cognito identity pool allows unauthenticated identities",
@@ -65,3 +67,9 @@ role_text(p) := sprintf(" (role %s)", [p.unauthenticated_role]) if {
 } else := sprintf(" (role %s)", [p.unauthenticated_role.ref]) if {
 	is_string(p.unauthenticated_role.ref)
 } else := ""
+
+# Whether guests are allowed is unknown until deployment: listed, not reported.
+undecided contains lib.undecided(p, "allow_unauthenticated", p.allow_unauthenticated) if {
+	some p in input.identity_pools
+	lib.is_unknown(p.allow_unauthenticated)
+}

@@ -36,6 +36,8 @@ package faasguard.rules.iam.user_pool_without_mfa
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-IAM-020",
 	"title": "Cognito user pool without MFA or advanced security",
@@ -80,3 +82,11 @@ mfa_text(p) := "turns MFA off" if {
 security_text(p) := lower(p.advanced_security_mode) if {
 	is_string(p.advanced_security_mode)
 } else := "off"
+
+# An MFA configuration unknown until deployment could be OFF: listed, not
+# reported (unless advanced security is enforced, which decides it).
+undecided contains lib.undecided(p, "mfa_configuration", p.mfa_configuration) if {
+	some p in input.user_pools
+	lib.is_unknown(p.mfa_configuration)
+	not enforced(p)
+}

@@ -170,3 +170,13 @@ label(r) := sprintf("%s %s", [upper(r.method), r.path]) if {
 	is_string(r.path)
 	r.path != ""
 } else := r.method
+
+# An authorization type unknown until deployment could be NONE: listed, not
+# reported (an API key or a private API decides it).
+undecided contains lib.undecided(r, "authorization_type", r.authorization_type) if {
+	some r in input.routes
+	lib.is_unknown(r.authorization_type)
+	not key_required(r)
+	applicable(r)
+	not private_api(r)
+}

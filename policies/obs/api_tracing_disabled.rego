@@ -45,6 +45,8 @@ package faasguard.rules.obs.api_tracing_disabled
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-OBS-006",
 	"title": "REST API stage without X-Ray tracing",
@@ -86,3 +88,11 @@ where(api) := "tracing" if {
 stage_note(api) := sprintf(" (stage %s)", [api.stage]) if is_string(api.stage)
 
 else := ""
+
+# Tracing set from a value unknown until deployment: listed, not reported.
+undecided contains lib.undecided(api, "tracing", api.tracing) if {
+	some api in input.apis
+	api.kind == "rest"
+	deployed(api)
+	lib.is_unknown(api.tracing)
+}

@@ -45,6 +45,8 @@ package faasguard.rules.obs.function_tracing_not_active
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-OBS-001",
 	"title": "Function without active X-Ray tracing",
@@ -76,4 +78,12 @@ deny contains {
 	f.cloud == "aws"
 	is_string(f.tracing)
 	f.tracing != "Active"
+}
+
+# A tracing mode that is unknown until deployment cannot be judged: listed,
+# not reported.
+undecided contains lib.undecided(f, "tracing", f.tracing) if {
+	some f in input.functions
+	f.cloud == "aws"
+	lib.is_unknown(f.tracing)
 }

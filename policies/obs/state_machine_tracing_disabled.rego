@@ -38,6 +38,8 @@ package faasguard.rules.obs.state_machine_tracing_disabled
 
 import rego.v1
 
+import data.faasguard.lib
+
 metadata := {
 	"id": "FG-OBS-005",
 	"title": "State machine without X-Ray tracing",
@@ -66,3 +68,9 @@ not_enabled(m) if m.tracing == false
 state(m) := "has tracing disabled" if m.tracing == false
 
 else := "has no tracing configuration"
+
+# Tracing set from a value unknown until deployment: listed, not reported.
+undecided contains lib.undecided(m, "tracing", m.tracing) if {
+	some m in input.state_machines
+	lib.is_unknown(m.tracing)
+}

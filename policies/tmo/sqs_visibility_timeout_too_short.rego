@@ -114,3 +114,21 @@ timeout_label(f) := "timeout (the Serverless Framework's default)" if {
 visibility_label(q) := "VisibilityTimeout" if is_number(q.visibility_timeout)
 
 else := "the default visibility timeout"
+
+# The visibility timeout or the consuming function's timeout is unknown until
+# deployment (the other one known): the comparison is listed, not made.
+undecided contains lib.undecided(q, "visibility_timeout", q.visibility_timeout) if {
+	some m in input.event_source_mappings
+	m.source_type == "sqs"
+	some q in queues_by_id[m.source]
+	lib.is_unknown(q.visibility_timeout)
+}
+
+undecided contains lib.undecided(f, "timeout", f.timeout) if {
+	some m in input.event_source_mappings
+	m.source_type == "sqs"
+	some q in queues_by_id[m.source]
+	some f in functions_by_id[m.function]
+	visibility_of(q)
+	lib.is_unknown(f.timeout)
+}
