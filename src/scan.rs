@@ -1512,9 +1512,25 @@ impl UnitContext<'_> {
                 return out;
             }
         };
-        let Some(doc) = docs.into_iter().find(|d| d.as_map().is_some()) else {
+        let mut maps = docs.into_iter().filter(|d| d.as_map().is_some());
+        let Some(doc) = maps.next() else {
             return out;
         };
+        // A template or service is one document; never skip the others silently.
+        let more: Vec<parse::Node> = maps.collect();
+        if let Some(second) = more.first() {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Warning,
+                    "extra-documents",
+                    format!(
+                        "this file holds {} YAML documents; a template or service is one document, so only the first is checked (split the others into files of their own)",
+                        more.len() + 1
+                    ),
+                )
+                .in_file(display, Some(second.span)),
+            );
+        }
         let (model, secrets) = match kind {
             Kind::Serverless { .. } => {
                 let env = crate::adapt::serverless::Env {

@@ -352,3 +352,23 @@ fn packaged_nested_stacks_are_followed_once_and_never_outside_the_scan() {
     assert_eq!(walked.stats.files_scanned, 2);
     assert_eq!(findings(&walked), findings(&outcome));
 }
+
+/// CloudFormation reads one document per template: the first is checked and
+/// the others are named in a warning, never skipped in silence.
+#[test]
+fn documents_after_the_first_are_named_not_skipped_silently() {
+    let outcome = scan_paths(&[&fixture("cloudformation/multi-document/template.yaml")]);
+    assert_eq!(
+        diagnostics(&outcome),
+        ["Warning extra-documents fixtures/cloudformation/multi-document/template.yaml:8:1 this file holds 2 YAML documents; a template or service is one document, so only the first is checked (split the others into files of their own)"]
+    );
+    let queues: Vec<String> = findings(&outcome)
+        .into_iter()
+        .filter(|f| f.starts_with("FG-ENC-005"))
+        .collect();
+    assert_eq!(queues.len(), 1, "{queues:?}");
+    assert!(
+        queues[0].contains("template.yaml:6:29 Checked"),
+        "{queues:?}"
+    );
+}
