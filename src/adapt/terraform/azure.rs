@@ -6,7 +6,7 @@
 //! Key Vaults and data services are [`super::azure_data`]'s.
 
 use super::aws_iam::document;
-use super::res::{present, text, walk};
+use super::res::{boolean, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{Domain, Function, FunctionUrl};
 use crate::model::Model;
@@ -81,9 +81,9 @@ fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .filter(|n| !matches!(n.value, Value::Seq(_)))
         .cloned();
     f.public_network_access = present(r.get("public_network_access_enabled")).cloned();
-    f.https_only = present(r.get("https_only")).cloned();
+    f.https_only = boolean(present(r.get("https_only")));
     f.ftps_state = text(r.path(&["site_config", "ftps_state"])).cloned();
-    f.remote_debugging = present(r.path(&["site_config", "remote_debugging_enabled"])).cloned();
+    f.remote_debugging = boolean(r.path(&["site_config", "remote_debugging_enabled"]));
     f.identity = identity(r);
     a.model.add(f);
     let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
