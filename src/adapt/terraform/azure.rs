@@ -84,18 +84,10 @@ fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     f.https_only = boolean(present(r.get("https_only")));
     f.ftps_state = text(r.path(&["site_config", "ftps_state"])).cloned();
     f.remote_debugging = boolean(r.path(&["site_config", "remote_debugging_enabled"]));
-    f.identity = identity(r);
+    f.identity = super::azure_data::identity(r);
     a.model.add(f);
     let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
     domain(a, r, "azure_function_app", tls);
-}
-
-/// The managed identity's `type` (`SystemAssigned`, `UserAssigned`, both):
-/// absent without an `identity` block, unknown under an unknown (`dynamic`)
-/// one, the block itself when its type is not written.
-pub(crate) fn identity(r: &Res<'_>) -> Option<Node> {
-    let block = r.get("identity")?;
-    text(walk(block, &["type"])).or(Some(block)).cloned()
 }
 
 /// `1.0`, `TLS1_0` → `TLS_1_0` (the API Gateway spelling rules compare with).

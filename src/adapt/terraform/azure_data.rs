@@ -11,7 +11,6 @@
 //! Settings written on a resource of their own (a customer-managed key, a
 //! Service Bus network rule set) complete the item they name.
 
-use super::azure::identity;
 use super::res::{boolean, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
@@ -93,6 +92,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         _ => {}
     }
+}
+
+/// The managed identity's `type` (`SystemAssigned`, `UserAssigned`, both):
+/// absent without an `identity` block, unknown under an unknown (`dynamic`)
+/// one, the block itself when its type is not written.
+pub(crate) fn identity(r: &Res<'_>) -> Option<Node> {
+    let block = r.get("identity")?;
+    text(walk(block, &["type"])).or(Some(block)).cloned()
 }
 
 fn storage_account(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
