@@ -1,4 +1,4 @@
-# API Gateway custom domain that accepts TLS 1.0
+# Custom domain or Azure endpoint that accepts TLS below 1.2
 #
 # ## What it does
 # Flags REST API custom domains (`AWS::ApiGateway::DomainName`, the `Domain` of
@@ -13,6 +13,10 @@
 # 1.2 only. `TLS_1_2` and the enhanced policies (`SecurityPolicy_TLS13_...`,
 # `SecurityPolicy_TLS12_...`) pass; a value the scanner cannot resolve is not
 # flagged.
+#
+# Also flags Azure Function Apps whose `site_config.minimum_tls_version` is
+# `1.0` or `1.1`, and storage accounts whose `min_tls_version` is `TLS1_0` or
+# `TLS1_1` (both default to 1.2), in Azure's own terms.
 #
 # ## Why is this bad?
 # TLS 1.0 has known weaknesses (BEAST, CBC padding attacks, SHA-1 in the
@@ -45,7 +49,7 @@ import rego.v1
 
 metadata := {
 	"id": "FG-ENC-011",
-	"title": "API Gateway custom domain accepts TLS 1.0",
+	"title": "Custom domain or Azure endpoint accepts TLS below 1.2",
 	"severity": "medium",
 	"area": "ENC",
 	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain.",
@@ -65,9 +69,32 @@ deny contains object.union(
 	lib.replace(d.security_policy, modern(d.security_policy)),
 ) if {
 	some d in input.domains
+	not azure[d.kind]
 	is_string(d.security_policy)
 	upper(d.security_policy) == "TLS_1_0"
 }
+
+# Azure endpoints, in Azure's terms: [what, argument, how its values are written].
+azure := {
+	"azure_function_app": ["Function App", "site_config.minimum_tls_version", "%s.%s"],
+	"azure_storage": ["Storage account", "min_tls_version", "TLS%s_%s"],
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf(
+		"%s %s accepts TLS %s.%s clients (%s = \"%s\"), which RFC 8996 deprecates; set it to \"%s\"",
+		[what, d.name, major, minor, arg, sprintf(spelling, [major, minor]), sprintf(spelling, ["1", "2"])],
+	),
+} if {
+	some d in input.domains
+	[what, arg, spelling] := azure[d.kind]
+	is_string(d.security_policy)
+	[major, minor] := weak_azure[upper(d.security_policy)]
+}
+
+weak_azure := {"TLS_1_0": ["1", "0"], "TLS_1_1": ["1", "1"]}
 
 deny contains {
 	"resource": d.id,

@@ -129,6 +129,7 @@ collections! {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
         async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access, cors,
+        https_only, ftps_state, remote_debugging, identity,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -279,6 +280,28 @@ collections! {
     /// A source resource, raw but with intrinsics resolved.
     Resource in "resources" {
         properties, deletion_policy, update_replace_policy, mode,
+    }
+    /// An Azure storage account (where a Function App keeps its state, and blob containers).
+    StorageAccount in "storage_accounts" {
+        https_only, public_blob_access, sftp, local_users, customer_managed_key,
+    }
+    /// A blob container of a storage account.
+    StorageContainer in "storage_containers" {
+        storage_account, access_type,
+    }
+    /// A vault of keys, secrets and certificates (Azure Key Vault).
+    KeyVault in "key_vaults" {
+        purge_protection, soft_delete, public_network_access, network_default_action,
+    }
+    /// A managed data or messaging service with its own endpoint and keys
+    /// (Cosmos DB account, Service Bus namespace, Event Grid topic or domain).
+    DataService in "data_services" {
+        kind, sku, public_network_access, network_default_action, local_auth, identity,
+        customer_managed_key,
+    }
+    /// A back end an API gateway forwards requests to (API Management backend).
+    ApiBackend in "api_backends" {
+        api, url,
     }
 }
 

@@ -2,10 +2,11 @@
 //! `azurerm_function_app`, and slots) as functions, their anonymous HTTP
 //! functions (`azurerm_function_app_function` with `authLevel: anonymous`)
 //! as function URLs without auth, and the TLS minimum of apps and storage
-//! accounts as the `security_policy` of a domain item.
+//! accounts as the `security_policy` of a domain item. Storage accounts,
+//! Key Vaults and data services are [`super::azure_data`]'s.
 
 use super::aws_iam::document;
-use super::res::{present, text, walk};
+use super::res::{boolean, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{Domain, Function, FunctionUrl};
 use crate::model::Model;
@@ -15,11 +16,13 @@ const APPS: &[&str] = &[
     "azurerm_linux_function_app",
     "azurerm_windows_function_app",
     "azurerm_function_app",
+    "azurerm_function_app_slot",
     "azurerm_linux_function_app_slot",
     "azurerm_windows_function_app_slot",
 ];
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    super::azure_data::adapt(a, r);
     match r.type_ {
         t if APPS.contains(&t) => function_app(a, r),
         "azurerm_function_app_function" => http_function(a, r),
@@ -78,6 +81,10 @@ fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .filter(|n| !matches!(n.value, Value::Seq(_)))
         .cloned();
     f.public_network_access = present(r.get("public_network_access_enabled")).cloned();
+    f.https_only = boolean(present(r.get("https_only")));
+    f.ftps_state = text(r.path(&["site_config", "ftps_state"])).cloned();
+    f.remote_debugging = boolean(r.path(&["site_config", "remote_debugging_enabled"]));
+    f.identity = super::azure_data::identity(r);
     a.model.add(f);
     let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
     domain(a, r, "azure_function_app", tls);

@@ -10,6 +10,7 @@ use crate::model::map_of;
 
 const APPS: &[&str] = &[
     "azurerm_function_app",
+    "azurerm_function_app_slot",
     "azurerm_linux_function_app",
     "azurerm_windows_function_app",
     "azurerm_linux_function_app_slot",

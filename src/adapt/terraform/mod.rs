@@ -17,6 +17,7 @@ mod aws_iam;
 mod aws_storage;
 mod azure;
 mod azure_cors;
+mod azure_data;
 mod gcp;
 mod identity;
 mod key_stores;

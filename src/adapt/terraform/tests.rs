@@ -489,6 +489,117 @@ fn azure_function_apps() {
 }
 
 #[test]
+fn azure_data_services_storage_and_vaults_in_one_vocabulary() {
+    let text = plan_json(
+        &[
+            (
+                "azurerm_cosmosdb_account.db",
+                json!({"local_authentication_disabled": true, "ip_range_filter": "",
+                       "is_virtual_network_filter_enabled": false,
+                       "identity": [{"type": "SystemAssigned"}]}),
+            ),
+            (
+                "azurerm_servicebus_namespace.bus",
+                json!({"sku": "Premium", "local_auth_enabled": false,
+                       "network_rule_set": [], "customer_managed_key": []}),
+            ),
+            (
+                "azurerm_servicebus_namespace_network_rule_set.rules",
+                json!({"namespace_id": "/subscriptions/x/namespaces/bus",
+                       "default_action": "Deny", "public_network_access_enabled": false}),
+            ),
+            (
+                "azurerm_servicebus_namespace_customer_managed_key.key",
+                json!({"namespace_id": "/subscriptions/x/namespaces/bus",
+                       "key_vault_key_id": "https://kv.vault.azure.net/keys/bus"}),
+            ),
+            (
+                "azurerm_eventgrid_domain.events",
+                json!({"inbound_ip_rule": [{"ip_mask": "203.0.113.0/24"}]}),
+            ),
+            (
+                "azurerm_storage_account.sa",
+                json!({"enable_https_traffic_only": false,
+                       "allow_nested_items_to_be_public": false, "sftp_enabled": true}),
+            ),
+            (
+                "azurerm_storage_container.c",
+                json!({"storage_account_name": "sa", "container_access_type": "blob"}),
+            ),
+            (
+                "azurerm_key_vault.kv",
+                json!({"purge_protection_enabled": true,
+                       "network_acls": [{"default_action": "Allow"}]}),
+            ),
+            (
+                "azurerm_api_management_backend.be",
+                json!({"api_management_name": "gw", "url": "http://x"}),
+            ),
+        ],
+        &[
+            (
+                "azurerm_servicebus_namespace_network_rule_set.rules",
+                "namespace_id",
+                &["azurerm_servicebus_namespace.bus"],
+            ),
+            (
+                "azurerm_servicebus_namespace_customer_managed_key.key",
+                "namespace_id",
+                &["azurerm_servicebus_namespace.bus"],
+            ),
+            (
+                "azurerm_storage_container.c",
+                "storage_account_name",
+                &["azurerm_storage_account.sa"],
+            ),
+        ],
+        &[],
+    );
+    let m = model_of(&text);
+    let fields = |c: &str, id: &str| {
+        let mut v = item(&m, c, id);
+        for head in ["id", "name", "type", "cloud"] {
+            v.as_object_mut().unwrap().remove(head);
+        }
+        v
+    };
+    // Cosmos DB's `local_authentication_disabled` is inverted; an empty IP
+    // filter and a virtual network filter that is off are no firewall.
+    assert_eq!(
+        fields("data_services", "azurerm_cosmosdb_account.db"),
+        json!({"kind": "cosmos_db", "local_auth": false, "identity": "SystemAssigned"})
+    );
+    // The rule set and the key written as resources of their own complete
+    // the namespace.
+    assert_eq!(
+        fields("data_services", "azurerm_servicebus_namespace.bus"),
+        json!({"kind": "service_bus", "sku": "Premium", "public_network_access": false,
+               "network_default_action": "Deny", "local_auth": false,
+               "customer_managed_key": "https://kv.vault.azure.net/keys/bus"})
+    );
+    assert_eq!(
+        fields("data_services", "azurerm_eventgrid_domain.events"),
+        json!({"kind": "event_grid_domain", "network_default_action": "Deny"})
+    );
+    assert_eq!(
+        fields("storage_accounts", "azurerm_storage_account.sa"),
+        json!({"https_only": false, "public_blob_access": false, "sftp": true})
+    );
+    assert_eq!(
+        fields("storage_containers", "azurerm_storage_container.c"),
+        json!({"storage_account": "azurerm_storage_account.sa", "access_type": "blob"})
+    );
+    assert_eq!(
+        fields("key_vaults", "azurerm_key_vault.kv"),
+        json!({"purge_protection": true, "network_default_action": "Allow"})
+    );
+    assert_eq!(
+        fields("api_backends", "azurerm_api_management_backend.be"),
+        json!({"api": "gw", "url": "http://x"})
+    );
+}
+
+#[test]
 fn gcp_functions_and_public_invokers() {
     let text = plan_json(
         &[

@@ -1,0 +1,107 @@
+# Azure Function App, storage account or API Management backend accepts plain HTTP
+#
+# ## What it does
+# Flags Azure endpoints that serve or send requests over plain HTTP:
+# - a Function App (`azurerm_linux_function_app`, `azurerm_windows_function_app`, the legacy
+#   `azurerm_function_app`, and their slots) without `https_only = true`: azurerm's default is
+#   `false`, so a missing argument is flagged at the resource;
+# - a storage account with `https_traffic_only_enabled = false` (azurerm 3:
+#   `enable_https_traffic_only`); the default, `true`, passes;
+# - an API Management backend (`azurerm_api_management_backend`) whose `url` starts with `http://`.
+#
+# A value the scanner cannot resolve is not flagged (it is listed as undecided).
+#
+# ## Why is this bad?
+# Over plain HTTP, function keys, bearer tokens, storage SAS tokens and the data itself cross the
+# network in clear text: anyone on the path can read or change them. A Function App without HTTPS
+# only answers `http://` requests instead of redirecting them; a storage account that accepts HTTP
+# lets clients (and the Functions host) send shared keys unencrypted; API Management forwards the
+# caller's request, with its headers, to an HTTP back end in the clear.
+#
+# ## Example
+# ```hcl
+# resource "azurerm_linux_function_app" "orders" {
+#   name = "orders"
+#   # https_only not set: plain HTTP is served
+#   site_config {}
+# }
+# ```
+#
+# ## Use instead
+# ```hcl
+#   https_only = true
+# ```
+#
+# ## References
+# - https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https
+# - https://learn.microsoft.com/en-us/azure/storage/common/storage-require-secure-transfer
+# - https://learn.microsoft.com/en-us/azure/api-management/backends
+package faasguard.rules.enc.azure_http_allowed
+
+import data.faasguard.lib
+import rego.v1
+
+metadata := {
+	"id": "FG-ENC-021",
+	"title": "Azure Function App, storage account or API Management backend accepts plain HTTP",
+	"severity": "high",
+	"area": "ENC",
+	"formats": ["terraform"],
+	"remediation": "Set `https_only = true` on the Function App, keep `https_traffic_only_enabled = true` on the storage account, and give API Management backends an `https://` URL.",
+	"fixes": {"terraform": "Set `https_only = true` on the `azurerm_*_function_app`, `https_traffic_only_enabled = true` (azurerm 3: `enable_https_traffic_only`) on the `azurerm_storage_account`, and an `https://` `url` on the `azurerm_api_management_backend`."},
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "https_only",
+	"message": sprintf("Function App %s does not set https_only, so it also serves plain HTTP (azurerm's default is false); set https_only = true", [f.name]),
+} if {
+	some f in input.functions
+	f.cloud == "azure"
+	not "https_only" in object.keys(f)
+}
+
+deny contains {
+	"resource": f.id,
+	"path": "https_only",
+	"message": sprintf("Function App %s sets https_only = false, so it also serves plain HTTP; set https_only = true", [f.name]),
+} if {
+	some f in input.functions
+	f.cloud == "azure"
+	f.https_only == false
+}
+
+deny contains {
+	"resource": s.id,
+	"path": "https_only",
+	"message": sprintf("Storage account %s accepts plain HTTP requests (HTTPS-only traffic is turned off), so keys, SAS tokens and data cross the network in clear text; set https_traffic_only_enabled = true", [s.name]),
+} if {
+	some s in input.storage_accounts
+	s.https_only == false
+}
+
+deny contains {
+	"resource": b.id,
+	"path": "url",
+	"message": sprintf("API Management backend %s forwards requests over plain HTTP (%s); use an https:// URL", [b.name, b.url]),
+} if {
+	some b in input.api_backends
+	is_string(b.url)
+	startswith(lower(b.url), "http://")
+}
+
+undecided contains lib.undecided(f, "https_only", f.https_only) if {
+	some f in input.functions
+	f.cloud == "azure"
+	lib.is_unknown(f.https_only)
+}
+
+undecided contains lib.undecided(s, "https_only", s.https_only) if {
+	some s in input.storage_accounts
+	lib.is_unknown(s.https_only)
+}
+
+undecided contains lib.undecided(b, "url", b.url) if {
+	some b in input.api_backends
+	lib.is_unknown(b.url)
+}
