@@ -77,6 +77,7 @@ deny contains {
 	),
 } if {
 	some b in input.buckets
+	b.cloud == "aws"
 	not tls_enforced(b.id)
 }
 

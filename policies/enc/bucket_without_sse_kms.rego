@@ -69,6 +69,7 @@ deny contains {
 	),
 } if {
 	some b in input.buckets
+	b.cloud == "aws"
 	not b.encryption
 }
 
@@ -81,6 +82,7 @@ deny contains {
 	),
 } if {
 	some b in input.buckets
+	b.cloud == "aws"
 	is_string(b.encryption.algorithm)
 	not b.encryption.algorithm in kms_algorithms
 }
@@ -88,5 +90,6 @@ deny contains {
 # An unknown default-encryption algorithm cannot be judged.
 undecided contains lib.undecided(b, "encryption.algorithm", b.encryption.algorithm) if {
 	some b in input.buckets
+	b.cloud == "aws"
 	lib.is_unknown(b.encryption.algorithm)
 }

@@ -52,5 +52,6 @@ deny contains {
 	"message": sprintf("Topic %s sets no KmsMasterKeyId, so its messages are stored unencrypted", [t.name]),
 } if {
 	some t in input.topics
+	t.cloud == "aws"
 	not enc.key_set(t.kms_key)
 }

@@ -129,7 +129,7 @@ collections! {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
         async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access, cors,
-        https_only, ftps_state, remote_debugging, identity,
+        https_only, ftps_state, remote_debugging, identity, vpc_connector, vpc_egress,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -165,7 +165,8 @@ collections! {
     /// An object storage bucket.
     Bucket in "buckets" {
         bucket_name, encryption, versioning, public_access_block, logging, access_control,
-        replication_regions, grants, object_ownership, cors,
+        replication_regions, grants, object_ownership, cors, uniform_access,
+        public_access_prevention,
     }
     /// An S3 access point (its own public access block, in front of a bucket).
     AccessPoint in "access_points" {
@@ -302,6 +303,10 @@ collections! {
     /// A back end an API gateway forwards requests to (API Management backend).
     ApiBackend in "api_backends" {
         api, url,
+    }
+    /// A Google Cloud IAM grant: one role to some members on one resource (ADR 0035).
+    IamBinding in "iam_bindings" {
+        resource, resource_kind, role, members, condition,
     }
 }
 

@@ -2,7 +2,8 @@
 //! Run services (v1 and v2) as functions, and their IAM members and bindings
 //! that grant the invoker role to `allUsers`/`allAuthenticatedUsers` as
 //! function URLs without auth (when the service's ingress admits the
-//! internet).
+//! internet). A function's VPC connector and egress setting are read for
+//! FG-NET-016.
 
 use super::res::{blocks_of, first, num, present, seconds, text, walk};
 use super::{Adapter, Res};
@@ -57,6 +58,8 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             f.kms_key = text(r.get("kms_key_name")).cloned();
             f.role = text(r.get("service_account_email")).cloned();
             f.ingress = text(r.get("ingress_settings")).cloned();
+            f.vpc_connector = text(r.get("vpc_connector")).cloned();
+            f.vpc_egress = text(r.get("vpc_connector_egress_settings")).cloned();
             f.events = events(r.path(&["event_trigger", "event_type"]));
             a.model.add(f);
         }
@@ -71,6 +74,8 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             f.kms_key = text(r.get("kms_key_name")).cloned();
             f.role = text(service("service_account_email")).cloned();
             f.ingress = text(service("ingress_settings")).cloned();
+            f.vpc_connector = text(service("vpc_connector")).cloned();
+            f.vpc_egress = text(service("vpc_connector_egress_settings")).cloned();
             f.events = events(r.path(&["event_trigger", "event_type"]));
             a.model.add(f);
         }
@@ -96,6 +101,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 &["template", "metadata"],
                 "run.googleapis.com/encryption-key",
             );
+            f.vpc_connector = annotation(
+                &["template", "metadata"],
+                "run.googleapis.com/vpc-access-connector",
+            );
+            f.vpc_egress = annotation(
+                &["template", "metadata"],
+                "run.googleapis.com/vpc-access-egress",
+            );
             a.model.add(f);
         }
         "google_cloud_run_v2_service" => {
@@ -115,6 +128,15 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 .and_then(|t| text(walk(t, &["encryption_key"])))
                 .cloned();
             f.ingress = text(r.get("ingress")).cloned();
+            // A Serverless VPC Access connector, or Direct VPC egress
+            // (network interfaces): either way egress can go through the VPC.
+            let vpc = template.and_then(|t| walk(t, &["vpc_access"]));
+            f.vpc_connector = vpc.and_then(|v| {
+                text(walk(v, &["connector"]))
+                    .or_else(|| walk(v, &["network_interfaces"]))
+                    .cloned()
+            });
+            f.vpc_egress = vpc.and_then(|v| text(walk(v, &["egress"]))).cloned();
             a.model.add(f);
         }
         t => {

@@ -4,7 +4,7 @@
 //!
 //! Order matters: every resource is first indexed (address → type, and the
 //! names it is known by), then mapped by its provider's module ([`aws`],
-//! [`aws_iam`], [`aws_data`], [`aws_api`], [`azure`], [`gcp`], [`identity`]); facts one
+//! [`aws_iam`], [`aws_data`], [`aws_api`], [`azure`], [`gcp`], [`gcp_iam`], [`gcp_storage`], [`identity`]); facts one
 //! resource adds to another (a split `aws_s3_bucket_versioning`, an API
 //! stage, an IAM attachment) are applied once all items exist; regions and
 //! secrets come last.
@@ -19,6 +19,8 @@ mod azure;
 mod azure_cors;
 mod azure_data;
 mod gcp;
+mod gcp_iam;
+mod gcp_storage;
 mod identity;
 mod key_stores;
 mod managed_keys;
@@ -200,6 +202,8 @@ impl<'u, 'm> Adapter<'u, 'm> {
                 }
                 "gcp" if r.mode == Mode::Managed => {
                     gcp::adapt(self, &res);
+                    gcp_iam::adapt(self, &res);
+                    gcp_storage::adapt(self, &res);
                     key_stores::adapt(self, &res);
                     identity::adapt(self, &res);
                 }

@@ -1010,3 +1010,85 @@ fn identity_users_groups_keys_and_cognito_pools() {
                "unauthenticated_role": "arn:aws:iam::1:role/guest"})
     );
 }
+
+#[test]
+fn gcp_iam_bindings_buckets_topics_and_vpc_egress() {
+    let text = plan_json(
+        &[
+            (
+                "google_storage_bucket.b",
+                json!({"name": "exports", "uniform_bucket_level_access": false,
+                "public_access_prevention": "inherited", "versioning": [{"enabled": true}],
+                "logging": [{"log_bucket": "logs"}],
+                "encryption": [{"default_kms_key_name": "projects/p/locations/eu/keyRings/r/cryptoKeys/k"}]}),
+            ),
+            (
+                "google_storage_bucket_iam_member.public",
+                json!({"bucket": "exports", "role": "roles/storage.objectViewer", "member": "allUsers"}),
+            ),
+            (
+                "google_project_iam_binding.editors",
+                json!({"project": "p", "role": "roles/editor",
+                "members": ["group:g@example.com", "serviceAccount:a@p.iam.gserviceaccount.com"],
+                "condition": [{"title": "t", "expression": "request.time < timestamp(\"2030-01-01T00:00:00Z\")"}]}),
+            ),
+            (
+                "google_pubsub_topic_iam_policy.t",
+                json!({"topic": "events",
+                "policy_data": "{\"bindings\":[{\"members\":[\"allUsers\"],\"role\":\"roles/pubsub.publisher\"}]}"}),
+            ),
+            ("google_pubsub_topic.events", json!({"name": "events"})),
+            (
+                "google_cloudfunctions_function.w",
+                json!({"name": "w", "vpc_connector": "c", "vpc_connector_egress_settings": "PRIVATE_RANGES_ONLY"}),
+            ),
+        ],
+        &[],
+        &[("google", "europe-west1")],
+    );
+    let m = model_of(&text);
+    let b = item(&m, "buckets", "google_storage_bucket.b");
+    assert_eq!(b["cloud"], "gcp");
+    assert_eq!(b["bucket_name"], "exports");
+    assert_eq!(b["versioning"], true);
+    assert_eq!(b["logging"], true);
+    assert_eq!(b["uniform_access"], false);
+    assert_eq!(b["public_access_prevention"], "inherited");
+    assert_eq!(
+        b["encryption"],
+        json!({"kms_key": "projects/p/locations/eu/keyRings/r/cryptoKeys/k"})
+    );
+    let public = item(
+        &m,
+        "iam_bindings",
+        "google_storage_bucket_iam_member.public",
+    );
+    assert_eq!(public["resource"], "google_storage_bucket.b");
+    assert_eq!(public["resource_kind"], "bucket");
+    assert_eq!(public["members"], json!(["allUsers"]));
+    let editors = item(&m, "iam_bindings", "google_project_iam_binding.editors");
+    assert_eq!(editors["resource"], "p");
+    assert_eq!(editors["resource_kind"], "project");
+    assert_eq!(editors["role"], "roles/editor");
+    assert_eq!(editors["condition"]["title"], "t");
+    let span = m
+        .locate("google_project_iam_binding.editors", "members.1")
+        .unwrap();
+    assert_eq!(
+        &text[span.start as usize..span.end as usize],
+        "\"serviceAccount:a@p.iam.gserviceaccount.com\""
+    );
+    // A policy rendered as JSON in a plan: one item per binding.
+    let t = item(
+        &m,
+        "iam_bindings",
+        "google_pubsub_topic_iam_policy.t/bindings/0",
+    );
+    assert_eq!(t["resource"], "google_pubsub_topic.events");
+    assert_eq!(t["role"], "roles/pubsub.publisher");
+    assert_eq!(t["members"], json!(["allUsers"]));
+    assert!(m.item("topics", "google_pubsub_topic.events").is_some());
+    let w = item(&m, "functions", "google_cloudfunctions_function.w");
+    assert_eq!(w["vpc_connector"], "c");
+    assert_eq!(w["vpc_egress"], "PRIVATE_RANGES_ONLY");
+}
