@@ -145,7 +145,7 @@ collections! {
     /// A REST, HTTP or WebSocket API.
     Api in "apis" {
         kind, stage, implicit, default_authorizer, endpoint_type, api_key_required,
-        has_definition, tracing, access_logging,
+        has_definition, tracing, access_logging, route_throttling,
     }
     /// One method and path of an API.
     Route in "routes" {
@@ -185,7 +185,7 @@ collections! {
     }
     /// A key-value table.
     Table in "tables" {
-        encryption, point_in_time_recovery, replica_regions,
+        encryption, point_in_time_recovery, replica_regions, deletion_protection,
     }
     /// A message queue.
     Queue in "queues" {
@@ -279,6 +279,10 @@ collections! {
     /// A source resource, raw but with intrinsics resolved.
     Resource in "resources" {
         properties, deletion_policy, update_replace_policy, mode,
+    }
+    /// An API Gateway usage plan: the REST API stages it throttles.
+    UsagePlan in "usage_plans" {
+        api_stages, throttle,
     }
 }
 
