@@ -78,7 +78,7 @@ pub const AREAS: &[(&str, &str)] = &[
     ("NET", "public exposure"),
     ("OBS", "logging and tracing"),
     ("RUN", "deprecated runtimes"),
-    ("GOV", "governance of suppressions"),
+    ("GOV", "governance and recoverability"),
 ];
 
 /// Whether `area` is one of [`AREAS`].

@@ -146,7 +146,7 @@ collections! {
     /// A REST, HTTP or WebSocket API.
     Api in "apis" {
         kind, stage, implicit, default_authorizer, endpoint_type, api_key_required,
-        has_definition, tracing, access_logging,
+        has_definition, tracing, access_logging, route_throttling,
     }
     /// One method and path of an API.
     Route in "routes" {
@@ -187,7 +187,7 @@ collections! {
     }
     /// A key-value table.
     Table in "tables" {
-        encryption, point_in_time_recovery, replica_regions,
+        encryption, point_in_time_recovery, replica_regions, deletion_protection,
     }
     /// A message queue.
     Queue in "queues" {
@@ -307,6 +307,10 @@ collections! {
     /// A Google Cloud IAM grant: one role to some members on one resource (ADR 0035).
     IamBinding in "iam_bindings" {
         resource, resource_kind, role, members, condition,
+    }
+    /// An API Gateway usage plan: the REST API stages it throttles.
+    UsagePlan in "usage_plans" {
+        api_stages, throttle,
     }
 }
 

@@ -14,6 +14,8 @@ mod intrinsics;
 mod resources;
 mod sam;
 mod storage;
+mod table_protection;
+mod throttling;
 
 use std::collections::BTreeSet;
 
@@ -312,6 +314,7 @@ impl Adapter<'_, '_> {
         }
         edge::adapt(self, &r);
         storage::adapt(self, &r);
+        throttling::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

@@ -379,7 +379,11 @@ fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     q.sqs_managed_sse = boolean(r.get("SqsManagedSseEnabled"));
     q.visibility_timeout = num(r.get("VisibilityTimeout"));
     q.fifo = boolean(r.get("FifoQueue"));
-    q.dead_letter_target = a.link_or_value(r.path(&["RedrivePolicy", "deadLetterTargetArn"]));
+    // A redrive policy decided at deploy time, or written as a JSON string,
+    // still names a target: keep it rather than leave the queue without one.
+    q.dead_letter_target = a
+        .link_or_value(r.path(&["RedrivePolicy", "deadLetterTargetArn"]))
+        .or_else(|| r.get("RedrivePolicy").cloned());
     a.model.add(q);
 }
 
@@ -488,12 +492,7 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         t.replica_regions = Some(Node::seq(regions, r.span));
     }
-    if let Some(p) = r.path(&[
-        "PointInTimeRecoverySpecification",
-        "PointInTimeRecoveryEnabled",
-    ]) {
-        t.point_in_time_recovery = boolean(Some(p));
-    }
+    super::table_protection::apply(&mut t, r.type_, r.props);
     a.model.add(t);
 }
 

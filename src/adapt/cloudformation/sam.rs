@@ -382,6 +382,10 @@ fn api_settings(api: &mut Api, p: &Node) {
     if let Some(d) = p.get("DefinitionBody").or_else(|| p.get("DefinitionUri")) {
         api.has_definition = Some(Node::bool(true, d.span));
     }
+    // HttpApi only: a REST API throttles in its MethodSettings.
+    api.route_throttling = p
+        .get("DefaultRouteSettings")
+        .and_then(super::throttling::limits);
 }
 
 /// `Globals.Api.MethodSettings` on the implicit REST API, as the stage
@@ -422,6 +426,7 @@ pub(crate) fn finish(a: &mut Adapter<'_, '_>) {
                 api_settings(&mut api, &g);
                 if kind == "rest" {
                     implicit_method_settings(a, &name, &g);
+                    super::throttling::sam_usage_plan(a, &name, None, &g);
                 }
             }
         }

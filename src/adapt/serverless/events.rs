@@ -392,6 +392,7 @@ pub(crate) fn adapt(
                 super::functions::override_with(&mut api.endpoint_type, first.cloned());
             }
             rest_resource_policy(a, svc, id);
+            super::usage_plan::rest(a, &p.node, id, api.stage.clone());
         }
         if let Some(l) = p.path(&["logs", logs]) {
             let on = match &l.value {
@@ -441,8 +442,23 @@ fn execution_logging(a: &mut Adapter<'_, '_>, api: &str, stage: Option<Node>, l:
     m.stage = stage;
     m.resource_path = Some(Node::string("/*", l.span));
     m.http_method = Some(Node::string("*", l.span));
+    m.data_trace = level.is_some().then(|| full_execution_data(l)).flatten();
     m.logging_level = level;
     a.model.add(m);
+}
+
+/// The Framework's `dataTrace` for the stage: `fullExecutionData`, which it
+/// defaults to true (spanned at the `restApi` setting then). Only asked with
+/// execution logging on: with it off the level is OFF and nothing is written.
+fn full_execution_data(l: &Node) -> Option<Node> {
+    match l.get("fullExecutionData") {
+        Some(v) => Some(match v.as_bool() {
+            Some(b) => Node::bool(b, v.span),
+            None => v.clone(),
+        }),
+        None if l.is_unknown() => None,
+        None => Some(Node::bool(true, l.span)),
+    }
 }
 
 /// `provider.apiGateway.resourcePolicy` (or v2's `provider.resourcePolicy`),

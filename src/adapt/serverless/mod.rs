@@ -14,6 +14,7 @@ mod provider;
 mod resolve;
 mod step_functions;
 mod syntax;
+mod usage_plan;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

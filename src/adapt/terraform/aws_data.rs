@@ -348,6 +348,7 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         t.replica_regions = Some(Node::seq(regions, r.span));
     }
     t.point_in_time_recovery = boolean(r.path(&["point_in_time_recovery", "enabled"]));
+    t.deletion_protection = boolean(r.get("deletion_protection_enabled"));
     a.model.add(t);
 }
 
@@ -369,6 +370,10 @@ fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
 fn redrive_target(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Option<Node> {
     let p = text(r.get(arg))?;
     let doc = document(a, p)?;
+    // A policy only known at apply time may name a target: unknown, not none.
+    if doc.is_unknown() {
+        return Some(doc);
+    }
     let arn = present(doc.get("deadLetterTargetArn")).unwrap_or(&doc);
     if let Some(q) = a.link(r, arg, Some(p), &["aws_sqs_queue"]) {
         return Some(Node::string(q.as_str().unwrap_or_default(), arn.span));

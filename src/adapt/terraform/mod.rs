@@ -26,6 +26,7 @@ mod key_stores;
 mod managed_keys;
 mod regions;
 mod res;
+mod throttling;
 
 use std::collections::BTreeMap;
 
@@ -191,6 +192,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_iam::adapt(self, &res);
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
+                    throttling::adapt(self, &res);
                     aws_storage::adapt(self, &res);
                     aws_edge::adapt(self, &res);
                     identity::adapt(self, &res);
