@@ -280,6 +280,11 @@ collections! {
     Resource in "resources" {
         properties, deletion_policy, update_replace_policy, mode,
     }
+    /// A GraphQL API (AppSync).
+    GraphqlApi in "graphql_apis" {
+        authentication_type, additional_authentication_types, log_config, xray_enabled,
+        visibility,
+    }
 }
 
 impl crate::model::Model {

@@ -75,6 +75,23 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(ap);
         }
         "aws_cloudfront_distribution" => distribution(a, r),
+        "aws_cloudwatch_log_delivery_source" => {
+            // CloudFront standard logging v2: the distribution's access logs
+            // are a delivery source (`resource_arn` names the distribution).
+            if text(r.get("log_type")).and_then(Node::as_str) == Some("ACCESS_LOGS") {
+                let d = a.link(
+                    r,
+                    "resource_arn",
+                    r.get("resource_arn"),
+                    &["aws_cloudfront_distribution"],
+                );
+                if let Some(id) = d.as_ref().and_then(Node::as_str) {
+                    let v = Node::bool(true, r.span);
+                    a.updates
+                        .push(update!(Distribution, id.to_string(), logging, v));
+                }
+            }
+        }
         "aws_wafv2_web_acl_association" | "aws_wafregional_web_acl_association" => {
             let mut w = WebAclAssociation::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
             w.resource = a.link_arg(r, "resource_arn", ASSOCIABLE);
@@ -138,7 +155,11 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         d.minimum_protocol_version = None;
     }
     d.web_acl = text(r.get("web_acl_id")).cloned();
-    d.logging = present(r.get("logging_config")).map(|l| Node::bool(true, l.span));
+    // Standard logging v2 (a delivery source) is read from its own resource.
+    d.logging = present(r.get("logging_config")).map(|l| match l.is_unknown() {
+        true => l.clone(),
+        false => Node::bool(true, l.span),
+    });
     a.model.add(d);
 }
 
