@@ -37,7 +37,7 @@ fn serverless(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         r.path(&["Auth", "Additional"]).map(|p| types_of(p, "Type"));
     g.xray_enabled = boolean(r.get("XrayEnabled"));
     g.visibility = r.get("Visibility").cloned();
-    let generated_role = |span| Node::string(&format!("{}CloudWatchRole", r.id), span);
+    let generated_role = |span| Node::string(format!("{}CloudWatchRole", r.id), span);
     g.log_config = match r.get("Logging") {
         None => Some(map_of(
             vec![
