@@ -312,6 +312,11 @@ collections! {
     UsagePlan in "usage_plans" {
         api_stages, throttle,
     }
+    /// A GraphQL API (AppSync).
+    GraphqlApi in "graphql_apis" {
+        authentication_type, additional_authentication_types, log_config, xray_enabled,
+        visibility,
+    }
 }
 
 impl crate::model::Model {

@@ -34,6 +34,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(ap);
         }
         "AWS::CloudFront::Distribution" => distribution(a, r),
+        "AWS::Logs::DeliverySource" => delivery_source(a, r),
         "AWS::S3::Bucket" => bucket(a, r),
         "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
             let mut w = WebAclAssociation::new(Head::aws(r.id, r.type_, r.span));
@@ -42,6 +43,22 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(w);
         }
         _ => {}
+    }
+}
+
+/// CloudFront standard logging v2: a delivery source of a distribution's
+/// access logs (`ResourceArn` names the distribution) makes it logged.
+fn delivery_source(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    if r.get("LogType").and_then(Node::as_str) != Some("ACCESS_LOGS") {
+        return;
+    }
+    let target = a.link(r.get("ResourceArn"));
+    if let Some(id) = target.as_ref().and_then(Node::as_str) {
+        if a.type_of(id) == Some("AWS::CloudFront::Distribution") {
+            let v = Node::bool(true, r.span);
+            a.updates
+                .push(update!(Distribution, id.to_string(), logging, v));
+        }
     }
 }
 
@@ -59,6 +76,7 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             &mut d.origins,
             &mut d.default_cache_behavior,
             &mut d.web_acl,
+            &mut d.logging,
         ] {
             *field = Some(conf.clone());
         }
@@ -81,7 +99,14 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         .get_path(&["ViewerCertificate", "MinimumProtocolVersion"])
         .cloned();
     d.web_acl = a.link_or_value(conf.get("WebACLId"));
-    d.logging = conf.get("Logging").map(|l| Node::bool(true, l.span));
+    // Standard logging v2 (a delivery source) is read from its own resource.
+    d.logging = conf.get("Logging").map(|l| {
+        if l.is_unknown() {
+            l.clone()
+        } else {
+            Node::bool(true, l.span)
+        }
+    });
     a.model.add(d);
 }
 

@@ -6,6 +6,7 @@
 //! cross-resource facts (failure destinations, async invocation, regions) are
 //! filled in.
 
+mod appsync;
 mod cdk;
 mod edge;
 mod foreach;
@@ -315,6 +316,7 @@ impl Adapter<'_, '_> {
         edge::adapt(self, &r);
         storage::adapt(self, &r);
         throttling::adapt(self, &r);
+        appsync::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

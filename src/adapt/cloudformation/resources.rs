@@ -339,8 +339,15 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             b.encryption = Some(u.clone());
         }
     }
-    if let Some(v) = r.path(&["VersioningConfiguration", "Status"]) {
-        b.versioning = Some(Node::bool(v.as_str() == Some("Enabled"), v.span));
+    // A status (or a whole configuration) decided at deploy time stays unknown.
+    let versioning = r.get("VersioningConfiguration");
+    if let Some(v) = versioning.filter(|v| v.is_unknown()) {
+        b.versioning = Some(v.clone());
+    } else if let Some(v) = r.path(&["VersioningConfiguration", "Status"]) {
+        b.versioning = Some(match v.as_str() {
+            Some(status) => Node::bool(status == "Enabled", v.span),
+            None => v.clone(),
+        });
     }
     if let Some(pab) = r.get("PublicAccessBlockConfiguration") {
         let mut fields = Vec::new();
@@ -356,9 +363,10 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         b.public_access_block = Some(map_of(fields, pab.span));
     }
-    if let Some(l) = r.get("LoggingConfiguration") {
-        b.logging = Some(Node::bool(true, l.span));
-    }
+    b.bucket_name = r.get("BucketName").cloned();
+    b.logging = r
+        .get("LoggingConfiguration")
+        .map(|l| bucket_logging(a, r, l));
     b.access_control = r.get("AccessControl").cloned();
     a.model.add(b);
     if let Some(confs) = r
@@ -371,6 +379,19 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
         }
     }
+}
+
+/// Where a bucket's access logs go: `{target_bucket}`, the target's id when
+/// it is in the template, else its name as written. Without a destination,
+/// S3 writes the logs into the bucket itself.
+fn bucket_logging(a: &Adapter<'_, '_>, r: &Res<'_>, l: &Node) -> Node {
+    if l.is_unknown() {
+        return l.clone();
+    }
+    let target = a
+        .link_or_value(l.get("DestinationBucketName"))
+        .unwrap_or_else(|| Node::string(r.id, l.span));
+    map_of(vec![("target_bucket", target)], l.span)
 }
 
 fn queue(a: &mut Adapter<'_, '_>, r: &Res<'_>) {

@@ -431,6 +431,8 @@ pub(crate) fn deployment_bucket(a: &mut Adapter<'_, '_>, svc: &Service<'_>) {
         .collect();
         b.public_access_block = Some(map_of(fields, block.span));
     }
+    // The Framework turns versioning on only when asked (`versioning: true`).
+    b.versioning = boolean(conf.get("versioning"));
     a.model.add(b);
     if conf.get("skipPolicySetup").and_then(Node::as_bool) == Some(true) {
         return;

@@ -44,10 +44,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             });
         }
         "aws_s3_bucket_logging" => {
+            let target = a.link_arg(r, "target_bucket", BUCKET);
             let at = r.get("target_bucket").map_or(r.span, |n| n.span);
-            update_bucket(a, r, |id| {
-                update!(Bucket, id, logging, Node::bool(true, at))
-            });
+            let logging = map_of(
+                target.map(|t| ("target_bucket", t)).into_iter().collect(),
+                at,
+            );
+            update_bucket(a, r, |id| update!(Bucket, id, logging, logging));
         }
         "aws_s3_bucket_acl" => {
             if let Some(acl) = text(r.get("acl")) {
@@ -240,9 +243,22 @@ fn bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     if let Some(v) = r.path(&["versioning", "enabled"]) {
         b.versioning = boolean(Some(v));
     }
-    if let Some(l) = r.path(&["logging"]) {
-        b.logging = Some(Node::bool(true, l.span));
-    }
+    b.bucket_name = text(r.get("bucket")).cloned();
+    // Where the access logs go: `{target_bucket}`, the target's address
+    // when it is in the unit, else its name as written.
+    b.logging = r.path(&["logging"]).map(|l| {
+        if l.is_unknown() {
+            return l.clone();
+        }
+        let written = walk(l, &["target_bucket"]);
+        let target = a
+            .link(r, "logging", written, BUCKET)
+            .or_else(|| written.cloned());
+        map_of(
+            target.map(|t| ("target_bucket", t)).into_iter().collect(),
+            l.span,
+        )
+    });
     b.access_control = text(r.get("acl")).cloned();
     a.model.add(b);
     if let Some(p) = text(r.get("policy")) {

@@ -75,6 +75,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             a.model.add(ap);
         }
         "aws_cloudfront_distribution" => distribution(a, r),
+        "aws_cloudwatch_log_delivery_source" => delivery_source(a, r),
         "aws_wafv2_web_acl_association" | "aws_wafregional_web_acl_association" => {
             let mut w = WebAclAssociation::new(Head::new(r.id, r.id, r.type_, "aws", r.span));
             w.resource = a.link_arg(r, "resource_arn", ASSOCIABLE);
@@ -101,6 +102,21 @@ const ASSOCIABLE: &[&str] = &[
     "aws_lb",
     "aws_alb",
 ];
+
+/// CloudFront standard logging v2: a delivery source of a distribution's
+/// access logs (`resource_arn` refers to the distribution) makes it logged.
+fn delivery_source(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    if text(r.get("log_type")).and_then(Node::as_str) != Some("ACCESS_LOGS") {
+        return;
+    }
+    let types = &["aws_cloudfront_distribution"];
+    let d = a.link(r, "resource_arn", r.get("resource_arn"), types);
+    if let Some(id) = d.as_ref().and_then(Node::as_str) {
+        let v = Node::bool(true, r.span);
+        a.updates
+            .push(update!(Distribution, id.to_string(), logging, v));
+    }
+}
 
 /// A distribution's origins, cache behaviors, viewer certificate, web ACL
 /// and logging, in the model's shape.
@@ -138,7 +154,14 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         d.minimum_protocol_version = None;
     }
     d.web_acl = text(r.get("web_acl_id")).cloned();
-    d.logging = present(r.get("logging_config")).map(|l| Node::bool(true, l.span));
+    // Standard logging v2 (a delivery source) is read from its own resource.
+    d.logging = present(r.get("logging_config")).map(|l| {
+        if l.is_unknown() {
+            l.clone()
+        } else {
+            Node::bool(true, l.span)
+        }
+    });
     a.model.add(d);
 }
 

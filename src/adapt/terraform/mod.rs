@@ -11,6 +11,7 @@
 
 mod aws;
 mod aws_api;
+mod aws_appsync;
 mod aws_data;
 mod aws_edge;
 mod aws_iam;
@@ -195,6 +196,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     throttling::adapt(self, &res);
                     aws_storage::adapt(self, &res);
                     aws_edge::adapt(self, &res);
+                    aws_appsync::adapt(self, &res);
                     identity::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => {

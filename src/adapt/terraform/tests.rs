@@ -1091,4 +1091,58 @@ fn gcp_iam_bindings_buckets_topics_and_vpc_egress() {
     let w = item(&m, "functions", "google_cloudfunctions_function.w");
     assert_eq!(w["vpc_connector"], "c");
     assert_eq!(w["vpc_egress"], "PRIVATE_RANGES_ONLY");
+fn log_targets_delivery_sources_and_graphql_apis() {
+    let text = plan_json(
+        &[
+            ("aws_s3_bucket.data", json!({"bucket": "data"})),
+            ("aws_s3_bucket.logs", json!({"bucket": "logs"})),
+            (
+                "aws_s3_bucket.old",
+                json!({"bucket": "old", "logging": [{"target_bucket": "logs"}]}),
+            ),
+            (
+                "aws_s3_bucket_logging.data",
+                json!({"bucket": "data", "target_bucket": "elsewhere"}),
+            ),
+            ("aws_cloudfront_distribution.cdn", json!({"enabled": true})),
+            (
+                "aws_cloudwatch_log_delivery_source.cdn",
+                json!({"log_type": "ACCESS_LOGS", "resource_arn": "arn:aws:cloudfront::1:distribution/X"}),
+            ),
+            (
+                "aws_appsync_graphql_api.api",
+                json!({"authentication_type": "API_KEY",
+                "additional_authentication_provider": [{"authentication_type": "AWS_IAM"}],
+                "log_config": [{"cloudwatch_logs_role_arn": "arn:aws:iam::1:role/r", "field_log_level": "ERROR"}]}),
+            ),
+        ],
+        &[(
+            "aws_cloudwatch_log_delivery_source.cdn",
+            "resource_arn",
+            &["aws_cloudfront_distribution.cdn"],
+        )],
+        &[("aws", "eu-west-1")],
+    );
+    let m = model_of(&text);
+    // A literal name links to the bucket of that name; one outside the unit stays as written.
+    let old = item(&m, "buckets", "aws_s3_bucket.old");
+    assert_eq!(
+        old["logging"],
+        json!({"target_bucket": "aws_s3_bucket.logs"})
+    );
+    assert_eq!(old["bucket_name"], "old");
+    let data = item(&m, "buckets", "aws_s3_bucket.data");
+    assert_eq!(data["logging"], json!({"target_bucket": "elsewhere"}));
+    assert!(item(&m, "buckets", "aws_s3_bucket.logs")
+        .get("logging")
+        .is_none());
+    let cdn = item(&m, "distributions", "aws_cloudfront_distribution.cdn");
+    assert_eq!(cdn["logging"], true);
+    let api = item(&m, "graphql_apis", "aws_appsync_graphql_api.api");
+    assert_eq!(api["authentication_type"], "API_KEY");
+    assert_eq!(api["additional_authentication_types"], json!(["AWS_IAM"]));
+    assert_eq!(
+        api["log_config"],
+        json!({"field_log_level": "ERROR", "cloudwatch_logs_role": "arn:aws:iam::1:role/r"})
+    );
 }
