@@ -86,17 +86,27 @@ undecided contains lib.undecided(q, "dead_letter_target", q.dead_letter_target) 
 }
 
 # The functions that poll the queue, by name (a function outside the unit by
-# its reference as written).
+# its reference as written). Mappings and names are indexed once, so a unit
+# with many queues and functions costs linear time.
 consumers(q) := sort({name |
-	some m in input.event_source_mappings
-	m.source_type == "sqs"
-	m.source == q.id
+	some m in sqs_mappings[q.id]
 	name := function_name(m.function)
 })
 
-function_name(ref) := f.name if {
+sqs_mappings[source] contains m if {
+	some m in input.event_source_mappings
+	m.source_type == "sqs"
+	source := m.source
+	is_string(source)
+}
+
+function_names[id] contains f.name if {
 	some f in input.functions
-	f.id == ref
+	id := f.id
+}
+
+function_name(ref) := name if {
+	some name in function_names[ref]
 } else := ref if is_string(ref)
 
 else := "a function only known at deploy time"

@@ -81,7 +81,7 @@ deny contains {
 	api.kind == "rest"
 	deployed(api)
 	not rest_throttled(api)
-	not undecided_rest[api.id]
+	not undecided_rest
 }
 
 deny contains {
@@ -118,8 +118,7 @@ undecided contains lib.undecided(p, "api_stages", p.api_stages) if {
 # --- REST APIs -----------------------------------------------------------
 
 rest_throttled(api) if {
-	some m in input.method_settings
-	m.api == api.id
+	some m in settings_by_api[api.id]
 	m.resource_path == "/*"
 	m.http_method == "*"
 	same_stage(object.get(m, "stage", null), api)
@@ -128,11 +127,24 @@ rest_throttled(api) if {
 }
 
 rest_throttled(api) if {
-	some p in input.usage_plans
-	some s in plan_stages(p)
-	s.api == api.id
+	some [p, s] in plan_stages_by_api[api.id]
 	same_stage(object.get(s, "stage", null), api)
 	limited(p.throttle)
+}
+
+# Method settings and usage plan stages by API, indexed once so that a unit
+# with many APIs costs linear time.
+settings_by_api[id] contains m if {
+	some m in input.method_settings
+	id := m.api
+	is_string(id)
+}
+
+plan_stages_by_api[id] contains [p, s] if {
+	some p in input.usage_plans
+	some s in plan_stages(p)
+	id := s.api
+	is_string(id)
 }
 
 plan_stages(p) := p.api_stages if is_array(p.api_stages)
@@ -148,30 +160,26 @@ limited(t) if {
 }
 
 # A setting or plan whose API, stage or limits are only known at deploy time
-# may throttle any API: no finding.
-undecided_rest[api.id] if {
-	some api in input.apis
+# may throttle any API: no finding on a REST API then.
+undecided_rest if {
 	some m in input.method_settings
 	some field in ["api", "stage", "resource_path", "http_method", "throttling_rate_limit", "throttling_burst_limit"]
 	lib.is_unknown(m[field])
 }
 
-undecided_rest[api.id] if {
-	some api in input.apis
+undecided_rest if {
 	some p in input.usage_plans
 	lib.is_unknown(p.api_stages)
 }
 
-undecided_rest[api.id] if {
-	some api in input.apis
+undecided_rest if {
 	some p in input.usage_plans
 	some s in plan_stages(p)
 	some field in ["api", "stage"]
 	lib.is_unknown(s[field])
 }
 
-undecided_rest[api.id] if {
-	some api in input.apis
+undecided_rest if {
 	some p in input.usage_plans
 	unknown_limit(p.throttle)
 }

@@ -184,7 +184,9 @@ fn wrong_suppressions_are_reported_with_their_place_and_suppress_nothing() {
         pairs(&[
             ("FG-ENC-002", 5),
             ("FG-ENC-003", 5),
+            ("FG-GOV-004", 5),
             ("FG-NET-004", 5),
+            ("FG-OBS-007", 5),
             ("FG-ENC-005", 19)
         ])
     );
