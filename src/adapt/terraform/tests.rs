@@ -1091,6 +1091,9 @@ fn gcp_iam_bindings_buckets_topics_and_vpc_egress() {
     let w = item(&m, "functions", "google_cloudfunctions_function.w");
     assert_eq!(w["vpc_connector"], "c");
     assert_eq!(w["vpc_egress"], "PRIVATE_RANGES_ONLY");
+}
+
+#[test]
 fn log_targets_delivery_sources_and_graphql_apis() {
     let text = plan_json(
         &[
