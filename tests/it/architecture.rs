@@ -361,7 +361,6 @@ fn the_checker_sees_loops_and_groups() {
 const KNOWN_RENDERERS_ON_SCAN: &[&str] = &[
     "report",
     "report::audit",
-    "report::audit::input",
     "report::cyclonedx",
     "report::github",
     "report::gitlab",

@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
 use super::framework::{Control, Framework, BUILTIN};
-use super::input::Finding;
 use super::svg::{self, Bar};
 use super::{
     advisories_of, advisory_db_line, caveats, config_rows, count_of, date_line, dep_check,
@@ -18,6 +17,7 @@ use super::{
     LIMITS,
 };
 use crate::report::escape::html as esc;
+use crate::report::json::Finding;
 use crate::rule::Severity;
 
 /// Framework-authored text: `code` between backticks, the rest escaped.
@@ -709,16 +709,16 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>, number: usize) {
         return;
     }
     o.push_str("<table class=\"findings\">\n<thead><tr><th class=\"w-sev\">Severity</th><th class=\"w-rule\">Rule</th><th class=\"w-where\">Resource and location</th><th>Reason</th><th>Until</th><th>Suppressed by</th></tr></thead>\n<tbody>\n");
-    for f in &input.suppressed {
-        let s = f.suppression.clone().unwrap_or_default();
+    for sf in &input.suppressed {
+        let (f, s) = (&sf.finding, &sf.suppression);
         let by = match (&s.file, s.start) {
             (Some(file), Some(p)) => format!(
                 "{}<div class=\"sub\"><code>{}:{}</code></div>",
-                esc(&s.origin),
+                esc(s.origin.as_str()),
                 esc(file),
                 p.line
             ),
-            _ => esc(&s.origin),
+            _ => esc(s.origin.as_str()),
         };
         let _ = writeln!(
             o,
@@ -850,7 +850,7 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
     let accepted = input
         .suppressed
         .iter()
-        .filter(|f| f.dependency.is_some())
+        .filter(|s| s.finding.dependency.is_some())
         .count();
     if accepted > 0 {
         let _ = writeln!(
@@ -909,7 +909,7 @@ fn diagnostics(o: &mut String, audit: &Audit<'_>, number: usize) {
         let _ = writeln!(
             o,
             "<tr><td>{}</td><td><code>{}</code></td><td>{file}</td><td>{}</td></tr>",
-            esc(&d.level),
+            esc(d.level.as_str()),
             esc(&d.code),
             esc(&d.message)
         );

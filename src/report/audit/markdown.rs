@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
-use super::input::Finding;
 use super::{
     advisories_of, advisory_db_line, caveats, config_rows, date_line, dep_check, dep_findings,
     dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line, kinds_line, plural,
     remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck, LIMITS,
 };
+use crate::report::json::Finding;
 
 fn mark(s: Status) -> &'static str {
     match s {
@@ -499,13 +499,17 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>) {
         return;
     }
     o.push_str("| Severity | Rule | Resource | Location | Reason | Until | Suppressed by |\n|---|---|---|---|---|---|---|\n");
-    for f in &input.suppressed {
-        let s = f.suppression.clone().unwrap_or_default();
+    for sf in &input.suppressed {
+        let (f, s) = (&sf.finding, &sf.suppression);
         let by = match (&s.file, s.start) {
             (Some(file), Some(p)) => {
-                format!("{} {}", esc(&s.origin), code(&format!("{file}:{}", p.line)))
+                format!(
+                    "{} {}",
+                    esc(s.origin.as_str()),
+                    code(&format!("{file}:{}", p.line))
+                )
             }
-            _ => esc(&s.origin),
+            _ => esc(s.origin.as_str()),
         };
         let _ = writeln!(
             o,
@@ -618,7 +622,7 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
     let accepted = input
         .suppressed
         .iter()
-        .filter(|f| f.dependency.is_some())
+        .filter(|s| s.finding.dependency.is_some())
         .count();
     if accepted > 0 {
         let _ = writeln!(
@@ -683,7 +687,7 @@ fn diagnostics(o: &mut String, audit: &Audit<'_>) {
         let _ = writeln!(
             o,
             "| {} | {} | {file} | {} |",
-            esc(&d.level),
+            esc(d.level.as_str()),
             code(&d.code),
             esc(&d.message)
         );
