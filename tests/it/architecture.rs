@@ -23,7 +23,6 @@ const KNOWN_LONG: &[&str] = &[
     "src/discover.rs",
     "src/report/audit/html.rs",
     "src/scan.rs",
-    "src/secret.rs",
     "src/terraform/module.rs",
 ];
 
