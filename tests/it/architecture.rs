@@ -19,7 +19,6 @@ const KNOWN_LOOPS: &[&[&str]] = &[&["adapt::serverless::events", "adapt::serverl
 const KNOWN_LONG: &[&str] = &[
     "src/adapt/serverless/resolve.rs",
     "src/cli.rs",
-    "src/config.rs",
     "src/discover.rs",
     "src/report/audit/html.rs",
     "src/scan.rs",
