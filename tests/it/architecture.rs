@@ -22,7 +22,6 @@ const KNOWN_LONG: &[&str] = &[
     "src/discover.rs",
     "src/report/audit/html.rs",
     "src/scan.rs",
-    "src/terraform/module.rs",
 ];
 
 const MAX_LINES: usize = 800;
