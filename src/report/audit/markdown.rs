@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
+use super::document::{self, Cell, Table};
 use super::{
     advisories_of, advisory_db_line, caveats, config_rows, date_line, dep_check, dep_findings,
     dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line, kinds_line, plural,
@@ -673,26 +674,29 @@ fn rule_set(o: &mut String, audit: &Audit<'_>) {
 }
 
 fn diagnostics(o: &mut String, audit: &Audit<'_>) {
-    let list = &audit.input.diagnostics;
-    if list.is_empty() {
+    let Some(table) = document::diagnostics(audit.input) else {
         return;
-    }
-    o.push_str("## Diagnostics\n\n| Level | Code | File | Message |\n|---|---|---|---|\n");
-    for d in list {
-        let file = match (&d.file, d.start) {
-            (Some(f), Some(p)) => code(&format!("{f}:{}", p.line)),
-            (Some(f), None) => code(f),
-            _ => "—".into(),
-        };
-        let _ = writeln!(
-            o,
-            "| {} | {} | {file} | {} |",
-            esc(d.level.as_str()),
-            code(&d.code),
-            esc(&d.message)
-        );
-    }
+    };
+    o.push_str("## Diagnostics\n\n");
+    print_table(o, &table);
     o.push('\n');
+}
+
+/// A document table as a Markdown table.
+fn print_table(o: &mut String, t: &Table) {
+    let _ = writeln!(o, "| {} |", t.headings.join(" | "));
+    let _ = writeln!(o, "|{}", "---|".repeat(t.headings.len()));
+    for row in &t.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => esc(s),
+                Cell::Code(s) => code(s),
+                Cell::Empty => "—".into(),
+            })
+            .collect();
+        let _ = writeln!(o, "| {} |", cells.join(" | "));
+    }
 }
 
 #[cfg(test)]
