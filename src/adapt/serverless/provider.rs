@@ -198,6 +198,19 @@ pub(crate) fn service_trust(service: &str, span: Span) -> Node {
     map_of(vec![("statements", Node::seq(vec![stmt], span))], span)
 }
 
+/// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
+pub(crate) fn cfn(a: &Adapter<'_, '_>, n: Option<&Node>) -> Option<Node> {
+    let n = n.filter(|n| !n.is_null())?;
+    a.ctx.resolve(n)
+}
+
+/// An override that is written replaces the value; one that is not leaves it.
+pub(crate) fn override_with(field: &mut Option<Node>, value: Option<Node>) {
+    if value.is_some() {
+        *field = value;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,18 +261,5 @@ mod tests {
                 .to_json(),
             30
         );
-    }
-}
-
-/// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
-pub(crate) fn cfn(a: &Adapter<'_, '_>, n: Option<&Node>) -> Option<Node> {
-    let n = n.filter(|n| !n.is_null())?;
-    a.ctx.resolve(n)
-}
-
-/// An override that is written replaces the value; one that is not leaves it.
-pub(crate) fn override_with(field: &mut Option<Node>, value: Option<Node>) {
-    if value.is_some() {
-        *field = value;
     }
 }
