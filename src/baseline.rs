@@ -66,7 +66,7 @@ pub struct Baseline {
 }
 
 /// What a scan made of its baseline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Status {
     /// The baseline file, as given.
     pub file: String,

@@ -1261,7 +1261,7 @@ fn run_report(args: &ReportArgs) -> i32 {
     };
     let input = match text
         .map_err(|e| e.to_string())
-        .and_then(|t| report::audit::ScanResult::from_json(&t))
+        .and_then(|t| report::json::Report::from_json(&t).map_err(|e| e.to_string()))
     {
         Ok(i) => i,
         Err(e) => {

@@ -66,7 +66,8 @@ pub struct Checked {
 }
 
 /// Facts the reports show about the dependency check.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Summary {
     /// `false` when no database was available and `--online` was not given.
     pub checked: bool,

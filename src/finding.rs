@@ -65,7 +65,8 @@ impl Finding {
 
 /// What a dependency finding is about: the advisory, the locked package, and
 /// the functions that ship it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct DependencyFacts {
     /// The advisory id (`GHSA-...`, `PYSEC-...`, `RUSTSEC-...`).
     pub advisory: String,
@@ -90,12 +91,24 @@ pub struct DependencyFacts {
 }
 
 /// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Note,
     Warning,
     Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
 }
 
 /// Something the scanner itself has to say: a file it could not parse, a

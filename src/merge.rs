@@ -1,10 +1,15 @@
 //! `faasguard merge`: joins the JSON or SARIF reports of several scans (the
 //! shards of a matrix job, the repositories of an organisation) into one,
 //! deduplicated and in the same deterministic order a single scan uses.
+//! JSON reports are read as the one [`Report`] type; SARIF stays a JSON
+//! document (faasguard writes it, it does not read it as a type).
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+
+use crate::report::json::{Finding, Report, Summary, Tool, FORMAT_VERSION};
+use crate::scope::Scope;
 
 /// A set of reports that cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -49,151 +54,122 @@ pub fn merge(docs: &[(String, Value)]) -> Result<(Kind, Value), MergeError> {
         }
     }
     match kind.ok_or(MergeError::Empty)? {
-        Kind::Json => Ok((Kind::Json, merge_json(docs))),
+        Kind::Json => Ok((Kind::Json, merge_json(docs)?)),
         Kind::Sarif => Ok((Kind::Sarif, merge_sarif(docs))),
     }
 }
 
-fn sort_key(f: &Value) -> (String, u64, u64, String, String, String, String) {
-    let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
-    (
-        s("file"),
-        f["start"]["line"].as_u64().unwrap_or(0),
-        f["start"]["column"].as_u64().unwrap_or(0),
-        s("rule_id"),
-        s("resource"),
-        s("path"),
-        s("message"),
-    )
+/// Join JSON reports: findings once each (by fingerprint and place), in
+/// the report's order ([`Report::sort`]); counts summed; scopes joined; the
+/// rule set and configuration of the first report that has them (shards of
+/// one scan share both).
+fn merge_json(docs: &[(String, Value)]) -> Result<Value, MergeError> {
+    let mut reports = Vec::new();
+    for (path, doc) in docs {
+        let report = Report::from_value(doc.clone()).map_err(|e| MergeError::Input {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        reports.push(report);
+    }
+    let out = merge_reports(reports);
+    serde_json::to_value(out).map_err(|e| MergeError::Input {
+        path: "merged report".into(),
+        message: e.to_string(),
+    })
 }
 
-fn merge_json(docs: &[(String, Value)]) -> Value {
-    let mut findings: BTreeMap<(String, String, u64), Value> = BTreeMap::new();
-    let mut diagnostics: Vec<Value> = Vec::new();
-    let mut stats: BTreeMap<String, u64> = BTreeMap::new();
-    let mut tool = json!({"name": "faasguard", "version": env!("CARGO_PKG_VERSION")});
-    let mut suppressed: BTreeMap<String, Value> = BTreeMap::new();
-    let mut unknowns: Vec<Value> = Vec::new();
-    let mut scope: Option<Value> = None;
-    let mut rule_set: Option<Value> = None;
-    let mut config: Option<Value> = None;
-    for (_, doc) in docs {
-        if let Some(t) = doc.get("tool") {
-            tool = t.clone();
+/// Several reports as one.
+pub fn merge_reports(reports: Vec<Report>) -> Report {
+    let mut out = Report {
+        format_version: FORMAT_VERSION,
+        tool: Tool::this(),
+        summary: Summary::default(),
+        findings: Vec::new(),
+        suppressed: Vec::new(),
+        baseline: None,
+        baseline_commit: None,
+        unknowns: Vec::new(),
+        diagnostics: Vec::new(),
+        scope: None,
+        rule_set: None,
+        config: None,
+        dependencies: None,
+    };
+    let mut findings: BTreeMap<(String, String, u32), Finding> = BTreeMap::new();
+    for r in reports {
+        out.tool = r.tool;
+        for f in r.suppressed {
+            if !out.suppressed.contains(&f) {
+                out.suppressed.push(f);
+            }
         }
-        for f in doc["suppressed"].as_array().into_iter().flatten() {
-            suppressed.entry(f.to_string()).or_insert_with(|| f.clone());
+        if let Some(sc) = r.scope {
+            match &mut out.scope {
+                None => out.scope = Some(sc),
+                Some(acc) => merge_scope(acc, sc),
+            }
         }
-        if let Some(sc) = doc.get("scope").filter(|v| v.is_object()) {
-            scope = Some(match scope.take() {
-                None => sc.clone(),
-                Some(mut acc) => {
-                    merge_scope(&mut acc, sc);
-                    acc
-                }
-            });
-        }
-        // Shards of one scan share the rule set and configuration.
-        if rule_set.is_none() {
-            rule_set = doc.get("rule_set").cloned();
-        }
-        if config.is_none() {
-            config = doc.get("config").cloned();
-        }
-        for f in doc["findings"].as_array().into_iter().flatten() {
-            let key = (
-                f["fingerprint"].as_str().unwrap_or("").to_string(),
-                f["file"].as_str().unwrap_or("").to_string(),
-                f["start"]["line"].as_u64().unwrap_or(0),
-            );
-            findings.entry(key).or_insert_with(|| f.clone());
+        out.rule_set = out.rule_set.or(r.rule_set);
+        out.config = out.config.or(r.config);
+        for f in r.findings {
+            let key = (f.fingerprint.clone(), f.file.clone(), f.start.line);
+            findings.entry(key).or_insert(f);
         }
         // Checks that could not be decided, once each.
-        for u in doc["unknowns"].as_array().into_iter().flatten() {
-            if !unknowns.contains(u) {
-                unknowns.push(u.clone());
+        for u in r.unknowns {
+            if !out.unknowns.contains(&u) {
+                out.unknowns.push(u);
             }
         }
-        for d in doc["diagnostics"].as_array().into_iter().flatten() {
-            if !diagnostics.contains(d) {
-                diagnostics.push(d.clone());
+        for d in r.diagnostics {
+            if !out.diagnostics.contains(&d) {
+                out.diagnostics.push(d);
             }
         }
-        for k in ["files_scanned", "resources", "files_failed"] {
-            *stats.entry(k.to_string()).or_default() += doc["summary"][k].as_u64().unwrap_or(0);
-        }
+        let (s, more) = (&mut out.summary, &r.summary);
+        s.files_scanned += more.files_scanned;
+        s.resources += more.resources;
+        s.files_failed += more.files_failed;
+        s.modules_unscanned += more.modules_unscanned;
+        s.resources_unscanned += more.resources_unscanned;
     }
-    let mut findings: Vec<Value> = findings.into_values().collect();
-    findings.sort_by_key(sort_key);
-    diagnostics.sort_by_key(|d| d.to_string());
-    let mut by_severity = serde_json::Map::new();
-    for s in ["critical", "high", "low", "medium"] {
-        let n = findings.iter().filter(|f| f["severity"] == s).count();
-        by_severity.insert(s.into(), json!(n));
-    }
-    let mut summary = serde_json::Map::new();
-    for (k, v) in stats {
-        summary.insert(k, json!(v));
-    }
-    summary.insert("findings".into(), json!(findings.len()));
-    summary.insert("by_severity".into(), Value::Object(by_severity));
-    let mut suppressed: Vec<Value> = suppressed.into_values().collect();
-    suppressed.sort_by_key(sort_key);
-    summary.insert("suppressed".into(), json!(suppressed.len()));
-    let mut out = json!({
-        "format_version": crate::report::json::FORMAT_VERSION,
-        "tool": tool,
-        "summary": summary,
-        "findings": findings,
-        "diagnostics": diagnostics,
-        "suppressed": suppressed,
-    });
-    if !unknowns.is_empty() {
-        unknowns.sort_by_key(|u| {
-            let s = |k: &str| u[k].as_str().unwrap_or("").to_string();
-            (
-                s("file"),
-                u["start"]["line"].as_u64(),
-                u["start"]["column"].as_u64(),
-                s("rule_id"),
-            )
-        });
-        out["unknowns"] = Value::Array(unknowns);
-    }
-    for (key, value) in [("scope", scope), ("rule_set", rule_set), ("config", config)] {
-        if let Some(v) = value {
-            out[key] = v;
-        }
-    }
+    out.findings = findings.into_values().collect();
+    out.sort();
+    out.diagnostics
+        .sort_by_cached_key(|d| serde_json::to_string(d).unwrap_or_default());
+    let suppressed = out.suppressed.len();
+    out.summary.count(&out.findings, suppressed);
     out
 }
 
-/// Add one report's scope to another: counts add up, lists are joined.
-fn merge_scope(acc: &mut Value, more: &Value) {
-    match (acc, more) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in b {
-                match a.get_mut(k) {
-                    Some(existing) => merge_scope(existing, v),
-                    None => {
-                        a.insert(k.clone(), v.clone());
-                    }
-                }
-            }
+/// Add one report's scope to another: counts add up, lists are joined
+/// (sorted, once each).
+fn merge_scope(acc: &mut Scope, more: Scope) {
+    for p in more.paths {
+        if !acc.paths.contains(&p) {
+            acc.paths.push(p);
         }
-        (Value::Number(a), Value::Number(b)) => {
-            *a = (a.as_u64().unwrap_or(0) + b.as_u64().unwrap_or(0)).into();
-        }
-        (Value::Array(a), Value::Array(b)) => {
-            for v in b {
-                if !a.contains(v) {
-                    a.push(v.clone());
-                }
-            }
-            a.sort_by_key(|v| v.to_string());
-        }
-        _ => {}
     }
+    acc.paths.sort();
+    for (format, n) in more.files {
+        *acc.files.entry(format).or_default() += n;
+    }
+    for (format, clouds) in more.items {
+        let a = acc.items.entry(format).or_default();
+        for (cloud, kinds) in clouds {
+            let a = a.entry(cloud).or_default();
+            for (kind, n) in kinds {
+                *a.entry(kind).or_default() += n;
+            }
+        }
+    }
+    for f in more.functions {
+        if !acc.functions.contains(&f) {
+            acc.functions.push(f);
+        }
+    }
+    acc.functions.sort();
 }
 
 fn merge_sarif(docs: &[(String, Value)]) -> Value {

@@ -41,7 +41,9 @@ impl Span {
 }
 
 /// A 1-based line and column (column counted in characters).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct LineCol {
     pub line: u32,
     pub column: u32,

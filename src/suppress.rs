@@ -34,7 +34,7 @@ pub const FORBIDDEN_RULE: &str = "FG-GOV-001";
 pub const DIRECTIVE: &str = "faasguard:ignore";
 
 /// SARIF's `suppression.kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// Written in the scanned file (a comment, resource metadata).
@@ -44,7 +44,9 @@ pub enum Kind {
 }
 
 /// Where a suppression is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     Comment,

@@ -5,14 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 use crate::source::LineCol;
 
 /// A finding's state against the baseline commit (SARIF's `baselineState`
 /// values that apply).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     New,
@@ -29,10 +29,10 @@ impl State {
 }
 
 /// A finding at the baseline commit that the change removed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fixed {
     pub rule_id: String,
-    pub severity: &'static str,
+    pub severity: crate::rule::Severity,
     pub message: String,
     /// The file as shown, and where the finding was at the baseline commit.
     pub file: String,
@@ -45,7 +45,7 @@ pub struct Fixed {
 }
 
 /// What `--baseline-commit` found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// The commit as given (`origin/main`, `HEAD`).
     pub reference: String,

@@ -274,7 +274,7 @@ pub fn compare(
             let src = b.sources.get(f.span.file);
             fixed.push(Fixed {
                 rule_id: f.rule_id.clone(),
-                severity: f.severity.as_str(),
+                severity: f.severity,
                 message: b.redactor.redact(&f.message),
                 file: src.map(|s| s.display.clone()).unwrap_or_default(),
                 start: src.map_or(LineCol { line: 1, column: 1 }, |s| s.line_col(f.span.start)),

@@ -1,167 +1,315 @@
-//! The JSON report. These serde structs *are* the format (documented in
-//! `docs/json-report.md`); `format_version` changes when a field changes
-//! meaning or goes away.
+//! The JSON report, and the one type every reader of it shares.
+//!
+//! [`Report`] *is* the format (documented in `docs/json-report.md`): the
+//! JSON renderer builds it from a scan, `merge` reads and joins several, and
+//! the audit reports are made from one (read from a file or built from the
+//! scan that just ran). `format_version` changes when a field changes meaning
+//! or goes away. Fields added after version 1 default when absent, so an
+//! older file still reads; a field a report lacks (the scope of a merged
+//! report of old files) stays absent when written again.
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use super::{locate, locate_diagnostics, locate_suppressed, Located};
-use crate::scan::{Outcome, Stats};
+use crate::finding::{DependencyFacts, Level};
+use crate::rule::Severity;
+use crate::scan::Outcome;
+use crate::scope::Scope;
 use crate::source::LineCol;
 
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Serialize)]
-pub struct Report<'a> {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
     pub format_version: u32,
     pub tool: Tool,
-    pub summary: Summary<'a>,
-    pub findings: Vec<Finding<'a>>,
+    #[serde(default)]
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
     /// Findings a comment, `Metadata` entry or the baseline accepted.
-    pub suppressed: Vec<SuppressedFinding<'a>>,
+    #[serde(default)]
+    pub suppressed: Vec<SuppressedFinding>,
     /// Only with `--baseline`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<&'a crate::baseline::Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::Status>,
     /// Only with `--baseline-commit`: the commit, new and unchanged counts,
     /// the findings fixed since.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub baseline_commit: Option<&'a crate::pr::comparison::Comparison>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_commit: Option<crate::pr::comparison::Comparison>,
     /// Checks rules could not decide, because a value they needed is unknown
     /// before deployment (not findings).
-    pub unknowns: Vec<Unknown<'a>>,
-    pub diagnostics: Vec<Diagnostic<'a>>,
+    #[serde(default)]
+    pub unknowns: Vec<Unknown>,
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
     /// What the scan covered (files and items per format, cloud and kind).
-    pub scope: &'a crate::scope::Scope,
+    /// Absent in reports of older versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
     /// The rules that ran.
-    pub rule_set: RuleSet<'a>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_set: Option<RuleSet>,
     /// The configuration in force.
-    pub config: Config<'a>,
-    /// The dependency advisory check: whether it ran, against what.
-    pub dependencies: &'a crate::deps::Summary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<Config>,
+    /// The dependency advisory check: whether it ran, against what. Absent
+    /// in reports made before it existed and in merged reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<crate::deps::Summary>,
+}
+
+/// A JSON report that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("not a faasguard JSON report: {0}")]
+    Syntax(#[from] serde_json::Error),
+    #[error(
+        "JSON report format_version {0} is not supported (this faasguard reads {FORMAT_VERSION})"
+    )]
+    Version(u32),
+}
+
+impl Report {
+    /// Read a JSON report.
+    pub fn from_json(text: &str) -> Result<Report, ReadError> {
+        Report::checked(serde_json::from_str(text)?)
+    }
+
+    /// A parsed JSON document as a report.
+    pub fn from_value(value: serde_json::Value) -> Result<Report, ReadError> {
+        Report::checked(serde_json::from_value(value)?)
+    }
+
+    fn checked(report: Report) -> Result<Report, ReadError> {
+        match report.format_version {
+            FORMAT_VERSION => Ok(report),
+            v => Err(ReadError::Version(v)),
+        }
+    }
+
+    /// The report as written: pretty JSON and a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// Put findings, suppressed findings and unknowns in report order
+    /// ([`Finding::order`], [`Unknown::order`]).
+    pub fn sort(&mut self) {
+        self.findings.sort_by_cached_key(Finding::order);
+        self.suppressed.sort_by_cached_key(|s| s.finding.order());
+        self.unknowns.sort_by_cached_key(Unknown::order);
+    }
 }
 
 /// The rules a scan ran, so a report made later from this file knows them.
-#[derive(Serialize)]
-pub struct RuleSet<'a> {
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSet {
     /// The built-in rules' version (the tool's).
-    pub version: &'static str,
+    pub version: String,
     /// FNV-1a of every policy and rule data file that ran (built-in and
     /// custom): equal digests mean the same rules.
     pub digest: String,
-    pub rules: Vec<RuleRef<'a>>,
+    pub rules: Vec<RuleRef>,
 }
 
-#[derive(Serialize)]
-pub struct RuleRef<'a> {
-    pub id: &'a str,
-    pub title: &'a str,
-    pub severity: &'static str,
-    pub area: &'a str,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleRef {
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub area: String,
+    #[serde(default)]
     pub builtin: bool,
 }
 
 /// Settings that decide what a scan reports.
-#[derive(Serialize)]
-pub struct Config<'a> {
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
     /// The configuration file read, if any.
     pub config_file: Option<String>,
-    pub fail_on: &'static str,
+    pub fail_on: String,
     /// Empty: residency not checked.
-    pub allowed_regions: &'a [String],
-    pub excludes: &'a [String],
+    pub allowed_regions: Vec<String>,
+    pub excludes: Vec<String>,
     pub max_file_size: u64,
-    pub allow_inline_suppressions: bool,
+    /// Absent in reports made before the setting existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_inline_suppressions: Option<bool>,
     /// The date dated rules (runtime end of life) were judged against.
-    pub today: &'a str,
+    pub today: String,
     /// Custom policy files.
-    pub policies: Vec<&'a str>,
+    pub policies: Vec<String>,
     /// `[rules] enable`: when present, only these rules and areas ran.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rules_enabled: Option<&'a [String]>,
+    pub rules_enabled: Option<Vec<String>>,
     /// `[rules] disable`: rules and areas that did not run.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    pub rules_disabled: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules_disabled: Vec<String>,
     /// `[rules.severity]`: rule id → the severity its findings were given.
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub severity_overrides: &'a std::collections::BTreeMap<String, crate::rule::Severity>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub severity_overrides: BTreeMap<String, Severity>,
 }
 
-#[derive(Serialize)]
-pub struct SuppressedFinding<'a> {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuppressedFinding {
     #[serde(flatten)]
-    pub finding: Finding<'a>,
-    pub suppression: Suppression<'a>,
+    pub finding: Finding,
+    pub suppression: Suppression,
 }
 
-#[derive(Serialize)]
-pub struct Suppression<'a> {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Suppression {
     /// `in_source` (comment, metadata) or `external` (baseline), as in SARIF.
     pub kind: crate::suppress::Kind,
     /// `comment`, `metadata` or `baseline`.
     pub origin: crate::suppress::Origin,
-    pub justification: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub until: Option<&'a str>,
+    #[serde(default)]
+    pub justification: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
     /// Where the comment or metadata entry is written.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<LineCol>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Tool {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-#[derive(Serialize)]
-pub struct Summary<'a> {
-    #[serde(flatten)]
-    pub stats: &'a Stats,
+impl Tool {
+    /// This faasguard.
+    pub fn this() -> Tool {
+        Tool {
+            name: "faasguard".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+/// The scan's counts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Summary {
+    /// IaC files scanned (templates, services, modules).
+    pub files_scanned: usize,
+    /// Resources across them.
+    pub resources: usize,
+    /// Files that could not be read or parsed.
+    pub files_failed: usize,
+    /// Terraform module calls not evaluated (a call cycle, a chain deeper
+    /// than the bound, a module outside the repository).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub modules_unscanned: usize,
+    /// Resources declared in the modules of those calls: not scanned.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub resources_unscanned: usize,
     pub findings: usize,
-    pub by_severity: std::collections::BTreeMap<&'static str, usize>,
+    /// Standing findings per severity (every severity, by name).
+    pub by_severity: BTreeMap<String, usize>,
     /// Findings suppressed (not counted in `findings`).
     pub suppressed: usize,
 }
 
-#[derive(Serialize)]
-pub struct Finding<'a> {
-    pub rule_id: &'a str,
-    pub severity: &'static str,
-    pub title: &'a str,
-    pub message: &'a str,
-    pub file: &'a str,
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+impl Summary {
+    /// Set the finding counts from the findings themselves.
+    pub fn count(&mut self, findings: &[Finding], suppressed: usize) {
+        self.findings = findings.len();
+        self.by_severity = Severity::ALL
+            .iter()
+            .map(|s| {
+                let n = findings.iter().filter(|f| f.severity == *s).count();
+                (s.as_str().to_string(), n)
+            })
+            .collect();
+        self.suppressed = suppressed;
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub title: String,
+    pub message: String,
+    pub file: String,
     pub start: LineCol,
     pub end: LineCol,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<&'a str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// AWS CDK output: the construct that synthesized the resource.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub construct_path: Option<&'a str>,
-    pub remediation: &'a str,
-    pub fingerprint: &'a str,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub construct_path: Option<String>,
+    #[serde(default)]
+    pub remediation: String,
+    #[serde(default)]
+    pub fingerprint: String,
     /// Dependency findings (`FG-DEP-*`): the advisory and the package.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dependency: Option<&'a crate::finding::DependencyFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependency: Option<DependencyFacts>,
     /// A finding inside a Terraform module: every module call that
     /// instantiates it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub instantiated_by: Vec<Instantiation<'a>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instantiated_by: Vec<Instantiation>,
     /// With `--baseline-commit`: `new` or `unchanged` since that commit.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::pr::comparison::State>,
     /// A single-value fix (`scan --fix` applies it): the value's region
     /// and its replacement.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replacement: Option<Replacement>,
 }
 
+/// The order key of a finding.
+pub type Order = (
+    String,
+    LineCol,
+    LineCol,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+impl Finding {
+    /// Report order: file, position, rule, then the rest. The scan sorts its
+    /// findings by the same key on byte offsets (`finding::sort`), which
+    /// give the same order as lines and columns; `merge` sorts by this one.
+    pub fn order(&self) -> Order {
+        (
+            self.file.clone(),
+            self.start,
+            self.end,
+            self.rule_id.clone(),
+            self.resource.clone(),
+            self.path.clone(),
+            self.message.clone(),
+        )
+    }
+}
+
 /// The region of a value and the text that fixes it.
-#[derive(Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Replacement {
     pub start: LineCol,
     pub end: LineCol,
@@ -169,44 +317,61 @@ pub struct Replacement {
 }
 
 /// A `module` block (in a root module) that instantiates a finding.
-#[derive(Serialize)]
-pub struct Instantiation<'a> {
-    pub file: &'a str,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Instantiation {
+    pub file: String,
     pub line: u32,
     pub column: u32,
     /// The module instance's address (`module.fn`, `module.fn["a"]`).
-    pub module: &'a str,
+    pub module: String,
 }
 
 /// A check a rule could not decide.
-#[derive(Serialize)]
-pub struct Unknown<'a> {
-    pub rule_id: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<&'a str>,
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Unknown {
+    pub rule_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
     /// Where the unknown value is written (a variable's use, an `Fn::If`).
-    pub file: &'a str,
+    pub file: String,
     pub start: LineCol,
     pub end: LineCol,
     /// Why it is unknown: "variable runtime has no value".
-    pub reason: &'a str,
+    pub reason: String,
 }
 
-#[derive(Serialize)]
-pub struct Diagnostic<'a> {
-    pub level: crate::finding::Level,
-    pub code: &'a str,
-    pub message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+impl Unknown {
+    /// Report order, as the scan's (`undecided::sort`): file, position,
+    /// rule, then the rest.
+    pub fn order(&self) -> Order {
+        (
+            self.file.clone(),
+            self.start,
+            self.end,
+            self.rule_id.clone(),
+            self.resource.clone(),
+            self.path.clone(),
+            self.reason.clone(),
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    pub level: Level,
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<LineCol>,
 }
 
-pub fn build(outcome: &Outcome) -> Report<'_> {
-    let mut findings: Vec<Finding<'_>> = locate(outcome).iter().map(finding).collect();
+/// The JSON report of a scan.
+pub fn build(outcome: &Outcome) -> Report {
+    let mut findings: Vec<Finding> = locate(outcome).iter().map(finding).collect();
     for (out, f) in findings.iter_mut().zip(&outcome.findings) {
         out.replacement = crate::fix::edit(f, &outcome.sources).and_then(|e| {
             let src = outcome.sources.get(e.file)?;
@@ -229,9 +394,9 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
             suppression: Suppression {
                 kind: s.suppression.origin.kind(),
                 origin: s.suppression.origin,
-                justification: &s.suppression.justification,
-                until: s.suppression.until.as_deref(),
-                file: s.at.map(|(file, _)| file),
+                justification: s.suppression.justification.clone(),
+                until: s.suppression.until.clone(),
+                file: s.at.map(|(file, _)| file.to_string()),
                 start: s.at.map(|(_, start)| start),
             },
         })
@@ -240,85 +405,88 @@ pub fn build(outcome: &Outcome) -> Report<'_> {
         .into_iter()
         .map(|d| Diagnostic {
             level: d.diagnostic.level,
-            code: d.diagnostic.code,
-            message: &d.diagnostic.message,
-            file: d.diagnostic.file.as_deref(),
+            code: d.diagnostic.code.to_string(),
+            message: d.diagnostic.message.clone(),
+            file: d.diagnostic.file.clone(),
             start: d.start,
         })
         .collect();
-    Report {
+    let stats = &outcome.stats;
+    let mut summary = Summary {
+        files_scanned: stats.files_scanned,
+        resources: stats.resources,
+        files_failed: stats.files_failed,
+        modules_unscanned: stats.modules_unscanned,
+        resources_unscanned: stats.resources_unscanned,
+        ..Summary::default()
+    };
+    summary.count(&findings, outcome.suppressed.len());
+    let mut report = Report {
         format_version: FORMAT_VERSION,
-        tool: Tool {
-            name: "faasguard",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        summary: Summary {
-            stats: &outcome.stats,
-            findings: outcome.findings.len(),
-            by_severity: super::severity_counts(&outcome.findings)
-                .into_iter()
-                .map(|(s, n)| (s.as_str(), n))
-                .collect(),
-            suppressed: outcome.suppressed.len(),
-        },
+        tool: Tool::this(),
+        summary,
         findings,
         suppressed,
-        baseline: outcome.baseline.as_ref(),
-        baseline_commit: outcome.pr.as_ref(),
+        baseline: outcome.baseline.clone(),
+        baseline_commit: outcome.pr.clone(),
         unknowns: outcome
             .undecided
             .iter()
             .map(|u| {
                 let (file, start, end) = super::position(outcome, u.span);
                 Unknown {
-                    rule_id: &u.rule_id,
-                    resource: u.resource.as_deref(),
-                    path: u.path.as_deref(),
-                    file,
+                    rule_id: u.rule_id.clone(),
+                    resource: u.resource.clone(),
+                    path: u.path.clone(),
+                    file: file.to_string(),
                     start,
                     end,
-                    reason: &u.reason,
+                    reason: u.reason.clone(),
                 }
             })
             .collect(),
         diagnostics,
-        scope: &outcome.scope,
-        rule_set: RuleSet {
-            version: env!("CARGO_PKG_VERSION"),
+        scope: Some(outcome.scope.clone()),
+        rule_set: Some(RuleSet {
+            version: env!("CARGO_PKG_VERSION").into(),
             digest: rule_set_digest(&outcome.settings.extra_policies),
             rules: outcome
                 .rules
                 .iter()
                 .map(|r| RuleRef {
-                    id: &r.meta.id,
-                    title: &r.meta.title,
-                    severity: r.meta.severity.as_str(),
-                    area: &r.meta.area,
+                    id: r.meta.id.clone(),
+                    title: r.meta.title.clone(),
+                    severity: r.meta.severity,
+                    area: r.meta.area.clone(),
                     builtin: r.builtin,
                 })
                 .collect(),
-        },
-        config: config(&outcome.settings),
-        dependencies: &outcome.dependencies,
-    }
+        }),
+        config: Some(config(&outcome.settings)),
+        dependencies: Some(outcome.dependencies.clone()),
+    };
+    // Already in this order (the scan's): sorting again keeps one
+    // definition of the report's order for scans and merges alike.
+    report.sort();
+    report
 }
 
-fn config(s: &crate::scan::Settings) -> Config<'_> {
+fn config(s: &crate::scan::Settings) -> Config {
     Config {
         config_file: s
             .config_file
             .as_deref()
             .map(|p| crate::scope::show_path(p, std::env::current_dir().ok().as_deref())),
-        fail_on: s.fail_on.as_str(),
-        allowed_regions: &s.allowed_regions,
-        excludes: &s.discover.excludes,
+        fail_on: s.fail_on.as_str().into(),
+        allowed_regions: s.allowed_regions.clone(),
+        excludes: s.discover.excludes.clone(),
         max_file_size: s.discover.max_file_size,
-        allow_inline_suppressions: s.allow_inline_suppressions,
-        today: &s.today,
-        policies: s.extra_policies.iter().map(|p| p.path.as_str()).collect(),
-        rules_enabled: s.rules.enable.as_deref(),
-        rules_disabled: &s.rules.disable,
-        severity_overrides: &s.rules.severity,
+        allow_inline_suppressions: Some(s.allow_inline_suppressions),
+        today: s.today.clone(),
+        policies: s.extra_policies.iter().map(|p| p.path.clone()).collect(),
+        rules_enabled: s.rules.enable.clone(),
+        rules_disabled: s.rules.disable.clone(),
+        severity_overrides: s.rules.severity.clone(),
     }
 }
 
@@ -340,30 +508,32 @@ fn rule_set_digest(extra: &[crate::engine::PolicyFile]) -> String {
     format!("{:016x}", crate::finding::fnv1a(&parts))
 }
 
-fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
+fn finding(l: &Located<'_>) -> Finding {
     Finding {
-        rule_id: &l.finding.rule_id,
-        severity: l.finding.severity.as_str(),
-        title: l.rule.map_or("", |r| r.meta.title.as_str()),
-        message: &l.finding.message,
-        file: l.file,
+        rule_id: l.finding.rule_id.clone(),
+        severity: l.finding.severity,
+        title: l.rule.map_or_else(String::new, |r| r.meta.title.clone()),
+        message: l.finding.message.clone(),
+        file: l.file.to_string(),
         start: l.start,
         end: l.end,
-        resource: l.finding.resource.as_deref(),
-        resource_type: l.finding.resource_type.as_deref(),
-        path: l.finding.path.as_deref(),
-        construct_path: l.finding.construct_path.as_deref(),
-        remediation: l.rule.map_or("", |r| l.finding.remediation(r)),
-        fingerprint: &l.finding.fingerprint,
-        dependency: l.finding.dependency.as_deref(),
+        resource: l.finding.resource.clone(),
+        resource_type: l.finding.resource_type.clone(),
+        path: l.finding.path.clone(),
+        construct_path: l.finding.construct_path.clone(),
+        remediation: l
+            .rule
+            .map_or_else(String::new, |r| l.finding.remediation(r).to_string()),
+        fingerprint: l.finding.fingerprint.clone(),
+        dependency: l.finding.dependency.as_deref().cloned(),
         instantiated_by: l
             .instantiated_by
             .iter()
             .map(|&(file, at, module)| Instantiation {
-                file,
+                file: file.to_string(),
                 line: at.line,
                 column: at.column,
-                module,
+                module: module.to_string(),
             })
             .collect(),
         baseline: None,
@@ -372,7 +542,5 @@ fn finding<'a>(l: &Located<'a>) -> Finding<'a> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    let mut s = serde_json::to_string_pretty(&build(outcome)).unwrap_or_else(|_| "{}".into());
-    s.push('\n');
-    s
+    build(outcome).to_json()
 }

@@ -29,6 +29,7 @@ mod pr_mode_unknown;
 mod promises;
 mod props;
 mod registry;
+mod report_type;
 mod residency;
 mod rule_fixtures;
 mod sarif;

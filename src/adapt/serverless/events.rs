@@ -7,8 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::functions::cfn;
-use super::provider::{boolean, num};
+use super::provider::{boolean, cfn, num, override_with};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
@@ -389,7 +388,7 @@ pub(crate) fn adapt(
             if let Some(o) = overrides.get(id).and_then(|o| a.ctx.resolve(o)) {
                 let t = o.get_path(&["EndpointConfiguration", "Types"]);
                 let first = t.map(|t| t.as_seq().and_then(|s| s.first()).unwrap_or(t));
-                super::functions::override_with(&mut api.endpoint_type, first.cloned());
+                override_with(&mut api.endpoint_type, first.cloned());
             }
             rest_resource_policy(a, svc, id);
             super::usage_plan::rest(a, &p.node, id, api.stage.clone());

@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use super::provider::{boolean, custom_role, lambda_trust, merge_maps, num, tracing_mode};
+use super::provider::{
+    boolean, cfn, custom_role, lambda_trust, merge_maps, num, override_with, tracing_mode,
+};
 use super::{events, normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::adapt::iam;
@@ -22,12 +24,6 @@ const SHARED_ROLE: &str = "IamRoleLambdaExecution";
 pub(crate) const DEFAULT_TIMEOUT: i64 = 6;
 pub(crate) const DEFAULT_MEMORY: i64 = 1024;
 const VPC_POLICY: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
-
-/// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
-pub(crate) fn cfn(a: &Adapter<'_, '_>, n: Option<&Node>) -> Option<Node> {
-    let n = n.filter(|n| !n.is_null())?;
-    a.ctx.resolve(n)
-}
 
 pub(crate) fn adapt(
     a: &mut Adapter<'_, '_>,
@@ -228,13 +224,6 @@ fn apply_function_override(a: &Adapter<'_, '_>, f: &mut Function, props: &Node) 
     if let Some(vars) = props.get_path(&["Environment", "Variables"]) {
         let merged = merge_maps(f.environment.as_ref(), Some(vars));
         override_with(&mut f.environment, merged);
-    }
-}
-
-/// An override that is written replaces the value; one that is not leaves it.
-pub(crate) fn override_with(field: &mut Option<Node>, value: Option<Node>) {
-    if value.is_some() {
-        *field = value;
     }
 }
 

@@ -1,7 +1,10 @@
 //! The `provider:` section: settings every function inherits unless it sets
 //! its own (runtime, timeout, environment, tracing, IAM, ...), read from
-//! the resolved document in the shapes Framework v3 and v4 accept.
+//! the resolved document in the shapes Framework v3 and v4 accept. It also
+//! keeps the value helpers the functions, events and state machines share
+//! (numbers, booleans, intrinsics, overrides), so none imports another.
 
+use crate::adapt::cloudformation::Adapter;
 use crate::model::map_of;
 use crate::parse::{Map, Node, Value};
 use crate::source::Span;
@@ -193,6 +196,19 @@ pub(crate) fn service_trust(service: &str, span: Span) -> Node {
         span,
     );
     map_of(vec![("statements", Node::seq(vec![stmt], span))], span)
+}
+
+/// Resolve CloudFormation intrinsics in a value (`!GetAtt Key.Arn`).
+pub(crate) fn cfn(a: &Adapter<'_, '_>, n: Option<&Node>) -> Option<Node> {
+    let n = n.filter(|n| !n.is_null())?;
+    a.ctx.resolve(n)
+}
+
+/// An override that is written replaces the value; one that is not leaves it.
+pub(crate) fn override_with(field: &mut Option<Node>, value: Option<Node>) {
+    if value.is_some() {
+        *field = value;
+    }
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! `plugins:`: without it the Framework ignores the section.
 
 use super::events;
-use super::functions::{cfn, push_statements};
-use super::provider::{boolean, service_trust};
+use super::functions::push_statements;
+use super::provider::{boolean, cfn, service_trust};
 use super::{normalize, Service};
 use crate::adapt::cloudformation::Adapter;
 use crate::model::collections::{Head, Resource, Role, StateMachine};

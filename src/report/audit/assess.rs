@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::framework::{Control, Framework};
-use super::input::ScanResult;
+use crate::report::json::Report;
 use crate::rule::Severity;
 
 /// A control's status.
@@ -47,7 +47,7 @@ impl Status {
 }
 
 /// Rules that run only with some configuration, and what is missing.
-fn unmet_requirement(rule: &str, input: &ScanResult) -> Option<&'static str> {
+fn unmet_requirement(rule: &str, input: &Report) -> Option<&'static str> {
     let regions = input
         .config
         .as_ref()
@@ -67,10 +67,10 @@ fn unmet_requirement(rule: &str, input: &ScanResult) -> Option<&'static str> {
 pub struct ControlResult<'a> {
     pub control: &'a Control,
     pub status: Status,
-    /// Indices into [`ScanResult::findings`]: highest severity first, then
+    /// Indices into [`Report::findings`]: highest severity first, then
     /// in report order.
     pub findings: Vec<usize>,
-    /// Indices into [`ScanResult::suppressed`].
+    /// Indices into [`Report::suppressed`].
     pub suppressed: Vec<usize>,
     /// Items in scope of the kinds the control is about (kinds with none
     /// left out); empty when the scan did not record its scope.
@@ -80,7 +80,7 @@ pub struct ControlResult<'a> {
 }
 
 impl ControlResult<'_> {
-    pub fn highest(&self, input: &ScanResult) -> Option<Severity> {
+    pub fn highest(&self, input: &Report) -> Option<Severity> {
         self.findings.first().map(|i| input.findings[*i].severity)
     }
 }
@@ -105,7 +105,7 @@ impl Assessed<'_> {
 
 /// The whole audit: the scan, its frameworks judged, and the report date.
 pub struct Audit<'a> {
-    pub input: &'a ScanResult,
+    pub input: &'a Report,
     pub frameworks: Vec<Assessed<'a>>,
     /// The day the report is made (`YYYY-MM-DD`).
     pub date: String,
@@ -114,7 +114,7 @@ pub struct Audit<'a> {
 }
 
 /// Judge every control of `frameworks` against a scan.
-pub fn assess<'a>(input: &'a ScanResult, frameworks: &'a [Framework], date: String) -> Audit<'a> {
+pub fn assess<'a>(input: &'a Report, frameworks: &'a [Framework], date: String) -> Audit<'a> {
     let ran: Option<BTreeSet<&str>> = input
         .rule_set
         .as_ref()
@@ -144,11 +144,7 @@ pub fn assess<'a>(input: &'a ScanResult, frameworks: &'a [Framework], date: Stri
     }
 }
 
-fn judge<'a>(
-    input: &'a ScanResult,
-    c: &'a Control,
-    ran: Option<&BTreeSet<&str>>,
-) -> ControlResult<'a> {
+fn judge<'a>(input: &'a Report, c: &'a Control, ran: Option<&BTreeSet<&str>>) -> ControlResult<'a> {
     let rules: BTreeSet<&str> = c.rules.iter().map(String::as_str).collect();
     let mut findings: Vec<usize> = (0..input.findings.len())
         .filter(|i| rules.contains(input.findings[*i].rule_id.as_str()))
@@ -156,7 +152,7 @@ fn judge<'a>(
     // Stable: within a severity, the report's own order (file, position).
     findings.sort_by_key(|i| std::cmp::Reverse(input.findings[*i].severity));
     let suppressed = (0..input.suppressed.len())
-        .filter(|i| rules.contains(input.suppressed[*i].rule_id.as_str()))
+        .filter(|i| rules.contains(input.suppressed[*i].finding.rule_id.as_str()))
         .collect();
     let mut not_run = Vec::new();
     for r in &c.rules {
@@ -195,7 +191,7 @@ fn judge<'a>(
 }
 
 /// Findings per severity, highest first (standing findings only).
-pub fn by_severity(input: &ScanResult) -> Vec<(Severity, usize)> {
+pub fn by_severity(input: &Report) -> Vec<(Severity, usize)> {
     Severity::ALL
         .iter()
         .rev()
@@ -211,7 +207,7 @@ pub fn by_severity(input: &ScanResult) -> Vec<(Severity, usize)> {
 /// Findings per rule area (`IAM`, `ENC`, ...), in the order of
 /// [`crate::rule::AREAS`], then any other area; areas without findings are
 /// left out.
-pub fn by_area(input: &ScanResult) -> Vec<(String, usize)> {
+pub fn by_area(input: &Report) -> Vec<(String, usize)> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for f in &input.findings {
         let area = f.rule_id.split('-').nth(1).unwrap_or("other").to_string();
@@ -240,13 +236,14 @@ mod tests {
     use super::*;
     use crate::report::audit::framework;
 
-    fn input(json: serde_json::Value) -> ScanResult {
+    fn input(json: serde_json::Value) -> Report {
         serde_json::from_value(json).unwrap()
     }
 
     fn finding(rule: &str, severity: &str) -> serde_json::Value {
         serde_json::json!({"rule_id": rule, "severity": severity, "message": "m",
-            "file": "t.yaml", "start": {"line": 1, "column": 1}})
+            "file": "t.yaml", "start": {"line": 1, "column": 1},
+            "end": {"line": 1, "column": 2}})
     }
 
     const FW: &str = r#"

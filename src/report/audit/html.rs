@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
+use super::document::{self, Cell, Table};
 use super::framework::{Control, Framework, BUILTIN};
-use super::input::Finding;
 use super::svg::{self, Bar};
 use super::{
     advisories_of, advisory_db_line, caveats, config_rows, count_of, date_line, dep_check,
@@ -18,6 +18,7 @@ use super::{
     LIMITS,
 };
 use crate::report::escape::html as esc;
+use crate::report::json::Finding;
 use crate::rule::Severity;
 
 /// Framework-authored text: `code` between backticks, the rest escaped.
@@ -709,16 +710,16 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>, number: usize) {
         return;
     }
     o.push_str("<table class=\"findings\">\n<thead><tr><th class=\"w-sev\">Severity</th><th class=\"w-rule\">Rule</th><th class=\"w-where\">Resource and location</th><th>Reason</th><th>Until</th><th>Suppressed by</th></tr></thead>\n<tbody>\n");
-    for f in &input.suppressed {
-        let s = f.suppression.clone().unwrap_or_default();
+    for sf in &input.suppressed {
+        let (f, s) = (&sf.finding, &sf.suppression);
         let by = match (&s.file, s.start) {
             (Some(file), Some(p)) => format!(
                 "{}<div class=\"sub\"><code>{}:{}</code></div>",
-                esc(&s.origin),
+                esc(s.origin.as_str()),
                 esc(file),
                 p.line
             ),
-            _ => esc(&s.origin),
+            _ => esc(s.origin.as_str()),
         };
         let _ = writeln!(
             o,
@@ -850,7 +851,7 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
     let accepted = input
         .suppressed
         .iter()
-        .filter(|f| f.dependency.is_some())
+        .filter(|s| s.finding.dependency.is_some())
         .count();
     if accepted > 0 {
         let _ = writeln!(
@@ -893,28 +894,34 @@ fn rule_set(o: &mut String, audit: &Audit<'_>, anchors: &Anchors, number: usize)
 }
 
 fn diagnostics(o: &mut String, audit: &Audit<'_>, number: usize) {
-    let list = &audit.input.diagnostics;
-    if list.is_empty() {
+    let Some(table) = document::diagnostics(audit.input) else {
         return;
-    }
+    };
     o.push_str("<section>\n");
     heading(o, "s-diagnostics", number, "Diagnostics");
-    o.push_str("<table>\n<thead><tr><th>Level</th><th>Code</th><th>File</th><th>Message</th></tr></thead>\n<tbody>\n");
-    for d in list {
-        let file = match (&d.file, d.start) {
-            (Some(f), Some(p)) => format!("<code>{}:{}</code>", esc(f), p.line),
-            (Some(f), None) => format!("<code>{}</code>", esc(f)),
-            _ => "—".into(),
-        };
-        let _ = writeln!(
-            o,
-            "<tr><td>{}</td><td><code>{}</code></td><td>{file}</td><td>{}</td></tr>",
-            esc(&d.level),
-            esc(&d.code),
-            esc(&d.message)
-        );
+    print_table(o, &table);
+    o.push_str("</section>\n");
+}
+
+/// A document table as an HTML table.
+fn print_table(o: &mut String, t: &Table) {
+    o.push_str("<table>\n<thead><tr>");
+    for h in &t.headings {
+        let _ = write!(o, "<th>{}</th>", esc(h));
     }
-    o.push_str("</tbody>\n</table>\n</section>\n");
+    o.push_str("</tr></thead>\n<tbody>\n");
+    for row in &t.rows {
+        o.push_str("<tr>");
+        for c in row {
+            let _ = match c {
+                Cell::Text(s) => write!(o, "<td>{}</td>", esc(s)),
+                Cell::Code(s) => write!(o, "<td><code>{}</code></td>", esc(s)),
+                Cell::Empty => write!(o, "<td>—</td>"),
+            };
+        }
+        o.push_str("</tr>\n");
+    }
+    o.push_str("</tbody>\n</table>\n");
 }
 
 const CSS: &str = r#":root {

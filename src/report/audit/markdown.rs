@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
-use super::input::Finding;
+use super::document::{self, Cell, Table};
 use super::{
     advisories_of, advisory_db_line, caveats, config_rows, date_line, dep_check, dep_findings,
     dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line, kinds_line, plural,
     remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck, LIMITS,
 };
+use crate::report::json::Finding;
 
 fn mark(s: Status) -> &'static str {
     match s {
@@ -499,13 +500,17 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>) {
         return;
     }
     o.push_str("| Severity | Rule | Resource | Location | Reason | Until | Suppressed by |\n|---|---|---|---|---|---|---|\n");
-    for f in &input.suppressed {
-        let s = f.suppression.clone().unwrap_or_default();
+    for sf in &input.suppressed {
+        let (f, s) = (&sf.finding, &sf.suppression);
         let by = match (&s.file, s.start) {
             (Some(file), Some(p)) => {
-                format!("{} {}", esc(&s.origin), code(&format!("{file}:{}", p.line)))
+                format!(
+                    "{} {}",
+                    esc(s.origin.as_str()),
+                    code(&format!("{file}:{}", p.line))
+                )
             }
-            _ => esc(&s.origin),
+            _ => esc(s.origin.as_str()),
         };
         let _ = writeln!(
             o,
@@ -618,7 +623,7 @@ fn dependency_table(o: &mut String, audit: &Audit<'_>) {
     let accepted = input
         .suppressed
         .iter()
-        .filter(|f| f.dependency.is_some())
+        .filter(|s| s.finding.dependency.is_some())
         .count();
     if accepted > 0 {
         let _ = writeln!(
@@ -669,26 +674,29 @@ fn rule_set(o: &mut String, audit: &Audit<'_>) {
 }
 
 fn diagnostics(o: &mut String, audit: &Audit<'_>) {
-    let list = &audit.input.diagnostics;
-    if list.is_empty() {
+    let Some(table) = document::diagnostics(audit.input) else {
         return;
-    }
-    o.push_str("## Diagnostics\n\n| Level | Code | File | Message |\n|---|---|---|---|\n");
-    for d in list {
-        let file = match (&d.file, d.start) {
-            (Some(f), Some(p)) => code(&format!("{f}:{}", p.line)),
-            (Some(f), None) => code(f),
-            _ => "—".into(),
-        };
-        let _ = writeln!(
-            o,
-            "| {} | {} | {file} | {} |",
-            esc(&d.level),
-            code(&d.code),
-            esc(&d.message)
-        );
-    }
+    };
+    o.push_str("## Diagnostics\n\n");
+    print_table(o, &table);
     o.push('\n');
+}
+
+/// A document table as a Markdown table.
+fn print_table(o: &mut String, t: &Table) {
+    let _ = writeln!(o, "| {} |", t.headings.join(" | "));
+    let _ = writeln!(o, "|{}", "---|".repeat(t.headings.len()));
+    for row in &t.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => esc(s),
+                Cell::Code(s) => code(s),
+                Cell::Empty => "—".into(),
+            })
+            .collect();
+        let _ = writeln!(o, "| {} |", cells.join(" | "));
+    }
 }
 
 #[cfg(test)]

@@ -2,26 +2,26 @@
 //! meets, which it fails and on what evidence, as GitHub-flavoured Markdown
 //! (a job summary) or one self-contained HTML file (for auditors).
 //!
-//! Reports are made from a JSON report ([`input::ScanResult`]), never from
-//! the scan's internals, so `faasguard report --input scan.json` gives the
+//! Reports are made from a JSON report ([`Report`]), never from the scan's
+//! internals, so `faasguard report --input scan.json` gives the
 //! same report as `faasguard scan --format html`. Frameworks are data
 //! ([`framework`]); [`assess`] judges their controls; [`markdown`] and
 //! [`html`] only lay the result out. The output depends on the scan and the
 //! frameworks alone, except for the report date.
 
 pub mod assess;
+pub mod document;
 pub mod framework;
 pub mod html;
-pub mod input;
 pub mod markdown;
 mod svg;
 
 use std::collections::BTreeSet;
 
+use crate::deps::Summary as Dependencies;
+use crate::finding::DependencyFacts as Dependency;
+use crate::report::json::Report;
 pub use framework::{Framework, FrameworkError};
-pub use input::ScanResult;
-
-use input::{Dependencies, Dependency};
 
 use assess::{Audit, ControlResult, Status};
 
@@ -35,7 +35,7 @@ pub enum Kind {
 /// Render the audit report of a scan result for `frameworks`, dated `date`;
 /// Markdown is shortened to about `max_bytes` when given (`--max-bytes`).
 pub fn render(
-    input: &ScanResult,
+    input: &Report,
     frameworks: &[Framework],
     kind: Kind,
     date: &str,
@@ -62,10 +62,7 @@ pub fn render_outcome(
     kind: Kind,
     max_bytes: Option<usize>,
 ) -> Result<String, FrameworkError> {
-    let input = ScanResult::from_outcome(outcome).map_err(|message| FrameworkError::Parse {
-        path: "scan result".into(),
-        message,
-    })?;
+    let input = crate::report::json::build(outcome);
     render(&input, frameworks, kind, &crate::date::today(), max_bytes)
 }
 
@@ -245,7 +242,7 @@ pub(crate) fn caveats(audit: &Audit<'_>) -> Vec<String> {
 }
 
 /// Files by format: `2 SAM, 1 CloudFormation`.
-pub(crate) fn files_line(input: &ScanResult) -> String {
+pub(crate) fn files_line(input: &Report) -> String {
     let scanned = plural(input.summary.files_scanned, "file", "files");
     let by: Vec<String> = input
         .scope
@@ -265,7 +262,7 @@ pub(crate) fn files_line(input: &ScanResult) -> String {
 }
 
 /// Functions by format and cloud: `5 (4 SAM on AWS, 1 CloudFormation on AWS)`.
-pub(crate) fn functions_line(input: &ScanResult) -> String {
+pub(crate) fn functions_line(input: &Report) -> String {
     let Some(scope) = &input.scope else {
         return "not recorded".into();
     };
@@ -283,7 +280,7 @@ pub(crate) fn functions_line(input: &ScanResult) -> String {
 }
 
 /// Item counts of every kind but functions and raw resources.
-pub(crate) fn kinds_line(input: &ScanResult) -> String {
+pub(crate) fn kinds_line(input: &Report) -> String {
     let Some(scope) = &input.scope else {
         return "not recorded".into();
     };
@@ -301,7 +298,7 @@ pub(crate) fn kinds_line(input: &ScanResult) -> String {
 }
 
 /// The configuration in force, as (label, value) pairs.
-pub(crate) fn config_rows(input: &ScanResult) -> Vec<(&'static str, String)> {
+pub(crate) fn config_rows(input: &Report) -> Vec<(&'static str, String)> {
     let Some(c) = &input.config else {
         return vec![("Configuration", "not recorded".into())];
     };
@@ -342,7 +339,7 @@ pub(crate) fn config_rows(input: &ScanResult) -> Vec<(&'static str, String)> {
 }
 
 /// `faasguard 0.1.0` (and the reporting version when it differs).
-pub(crate) fn tool_line(input: &ScanResult) -> String {
+pub(crate) fn tool_line(input: &Report) -> String {
     let mut s = format!("{} {}", input.tool.name, input.tool.version);
     let me = env!("CARGO_PKG_VERSION");
     if input.tool.version != me {
@@ -352,7 +349,7 @@ pub(crate) fn tool_line(input: &ScanResult) -> String {
 }
 
 /// `36 rules (35 built-in 0.1.0, 1 custom), digest 0123…`.
-pub(crate) fn rule_set_line(input: &ScanResult) -> String {
+pub(crate) fn rule_set_line(input: &Report) -> String {
     let Some(rs) = &input.rule_set else {
         return "not recorded".into();
     };
@@ -409,7 +406,7 @@ impl DepCheck<'_> {
     }
 }
 
-pub(crate) fn dep_check(input: &ScanResult) -> DepCheck<'_> {
+pub(crate) fn dep_check(input: &Report) -> DepCheck<'_> {
     let Some(d) = &input.dependencies else {
         return DepCheck::NotRecorded;
     };
@@ -423,7 +420,7 @@ pub(crate) fn dep_check(input: &ScanResult) -> DepCheck<'_> {
     match input
         .diagnostics
         .iter()
-        .find(|x| x.code == "advisory-db" && x.level == "error")
+        .find(|x| x.code == "advisory-db" && x.level == crate::finding::Level::Error)
     {
         Some(x) => DepCheck::Failed(&x.message),
         None => DepCheck::NoDatabase,
@@ -432,7 +429,7 @@ pub(crate) fn dep_check(input: &ScanResult) -> DepCheck<'_> {
 
 /// Why the dependency rules did not run, for controls that list them
 /// (`None`: they ran).
-pub(crate) fn dep_unmet(input: &ScanResult) -> Option<&'static str> {
+pub(crate) fn dep_unmet(input: &Report) -> Option<&'static str> {
     match dep_check(input) {
         DepCheck::Checked(_) => None,
         DepCheck::NotRecorded => {
@@ -472,7 +469,7 @@ fn db_too_old(audit: &Audit<'_>) -> Option<(i64, u64)> {
     let DepCheck::Checked(d) = dep_check(audit.input) else {
         return None;
     };
-    let max = d.max_age_days.filter(|m| *m > 0)?;
+    let max = Some(d.max_age_days).filter(|m| *m > 0)?;
     let age = db_age_days(audit)?;
     (age > max as i64).then_some((age, max))
 }
@@ -503,7 +500,7 @@ pub(crate) fn advisory_db_line(audit: &Audit<'_>) -> String {
 }
 
 /// Why the dependency check did not run, as a sentence (`None`: it ran).
-pub(crate) fn dep_not_checked_text(input: &ScanResult) -> Option<String> {
+pub(crate) fn dep_not_checked_text(input: &Report) -> Option<String> {
     Some(match dep_check(input) {
         DepCheck::Checked(_) => return None,
         DepCheck::NotRecorded => "Not recorded: the scan result has no `dependencies` section (made by a faasguard that did not check dependencies), so nothing can be said about the packages the functions ship.".into(),
@@ -548,7 +545,7 @@ pub(crate) fn dep_rows(audit: &Audit<'_>) -> Vec<(&'static str, String)> {
     rows.push(("Fetched at", fetched));
     rows.push((
         "Maximum age",
-        match (d.max_age_days.filter(|m| *m > 0), db_too_old(audit)) {
+        match (Some(d.max_age_days).filter(|m| *m > 0), db_too_old(audit)) {
             (Some(_), Some((age, max))) => {
                 format!("{max} days: exceeded by {} days", age - max as i64)
             }
@@ -565,7 +562,7 @@ pub(crate) fn dep_rows(audit: &Audit<'_>) -> Vec<(&'static str, String)> {
 
 /// Standing dependency findings (indices into `findings`), highest
 /// severity first, then in report order.
-pub(crate) fn dep_findings(input: &ScanResult) -> Vec<usize> {
+pub(crate) fn dep_findings(input: &Report) -> Vec<usize> {
     let mut out: Vec<usize> = (0..input.findings.len())
         .filter(|i| input.findings[*i].dependency.is_some())
         .collect();
@@ -577,10 +574,7 @@ pub(crate) fn dep_findings(input: &ScanResult) -> Vec<usize> {
 /// functions by id (or `file#id`); when two templates in scope have a
 /// function of the same id, a lockfile belongs to the one whose template
 /// directory holds it.
-pub(crate) fn advisories_of(
-    input: &ScanResult,
-    function: &crate::scope::FunctionRef,
-) -> Vec<String> {
+pub(crate) fn advisories_of(input: &Report, function: &crate::scope::FunctionRef) -> Vec<String> {
     let qualified = format!("{}#{}", function.file, function.id);
     let same_id = input
         .scope
@@ -636,7 +630,7 @@ listed rules found nothing, not that the control is met in full. Manual controls
 mod tests {
     use super::*;
 
-    fn scan(extra: serde_json::Value) -> ScanResult {
+    fn scan(extra: serde_json::Value) -> Report {
         let mut v = serde_json::json!({
             "format_version": 1,
             "tool": {"name": "faasguard", "version": "0"},
@@ -655,7 +649,7 @@ mod tests {
     fn pyjwt() -> serde_json::Value {
         serde_json::json!({
             "rule_id": "FG-DEP-001", "severity": "high", "message": "pyjwt 1.6.4 is affected",
-            "file": "app/requirements.txt", "start": {"line": 3, "column": 1},
+            "file": "app/requirements.txt", "start": {"line": 3, "column": 1}, "end": {"line": 3, "column": 12},
             "resource": "pyjwt@1.6.4",
             "dependency": {
                 "advisory": "PYSEC-2022-202", "aliases": ["CVE-2022-29217"],
@@ -677,7 +671,7 @@ rules = ["FG-DEP-001", "FG-DEP-002"]
 scope = ["functions"]
 "#;
 
-    fn audit_of(input: &ScanResult, fw: &[Framework]) -> String {
+    fn audit_of(input: &Report, fw: &[Framework]) -> String {
         let a = assess::assess(input, fw, "2025-07-20".into());
         markdown::render(&a)
     }
