@@ -54,7 +54,7 @@ metadata := {
 
 deny contains {
 	"resource": b.id,
-	"path": "",
+	"path": "uniform_access",
 	"message": sprintf("Cloud Storage bucket %s does not set uniform_bucket_level_access, so object ACLs can grant access beside IAM; set uniform_bucket_level_access = true", [b.id]),
 } if {
 	some b in gcs
@@ -72,7 +72,7 @@ deny contains {
 
 deny contains {
 	"resource": b.id,
-	"path": "",
+	"path": "public_access_prevention",
 	"message": sprintf("Cloud Storage bucket %s does not set public_access_prevention, so an allUsers grant or a public ACL can expose it; set public_access_prevention = \"enforced\"", [b.id]),
 } if {
 	some b in gcs
@@ -89,6 +89,8 @@ deny contains {
 	b.public_access_prevention != "enforced"
 }
 
+# A missing setting is reported at the bucket (its path names the setting, so
+# the two findings of one bucket keep distinct fingerprints).
 gcs contains b if {
 	some b in input.buckets
 	b.cloud == "gcp"
