@@ -22,6 +22,7 @@ pub mod fix;
 pub mod lockfile;
 pub mod merge;
 pub mod model;
+pub mod outcome;
 pub mod parse;
 pub mod policytest;
 pub mod pr;
@@ -31,6 +32,7 @@ pub mod rule;
 pub mod scan;
 pub mod scope;
 pub mod secret;
+pub mod settings;
 #[doc(hidden)]
 pub mod shared;
 pub mod source;
