@@ -22,7 +22,6 @@ const KNOWN_LONG: &[&str] = &[
     "src/config.rs",
     "src/discover.rs",
     "src/report/audit/html.rs",
-    "src/scan.rs",
     "src/secret.rs",
     "src/terraform/module.rs",
 ];

@@ -13,6 +13,7 @@ mod identity;
 mod intrinsics;
 mod resources;
 mod sam;
+pub mod samconfig;
 mod storage;
 
 use std::collections::BTreeSet;
