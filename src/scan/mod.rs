@@ -25,7 +25,7 @@ mod unit;
 
 pub use crate::outcome::{Outcome, Profile, Stats};
 pub use crate::settings::{Progress, Settings, DEFAULT_RULE_TIMEOUT};
-pub use model::{model_json, model_json_with};
+pub use model::{model_json, model_json_with, ModelError};
 
 use evaluate::UnitOut;
 use files::{prepare, Prepared};

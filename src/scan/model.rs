@@ -10,18 +10,40 @@ use super::unit::UnitContext;
 use super::Settings;
 use crate::finding::Level;
 
+/// Why `faasguard model` shows no model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The path is not there (or cannot be looked at).
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The file could not be read (too large, not text).
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("no Terraform files in the directory")]
+    NoTerraform,
+    #[error("not a template, service, plan or Terraform file")]
+    NotIac,
+    /// The unit's first error (a parse error, say).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no document")]
+    NoDocument,
+    #[error("cannot start a worker thread: {0}")]
+    Threads(String),
+}
+
 /// The policy input for one unit (for `faasguard model`): a template, a
 /// serverless service, a plan file, or a Terraform module (a directory, or
 /// one `.tf` file on its own). The path is read exactly as `scan` reads it
 /// (the same walk, local modules, units and settings), so the model shown is
 /// the one policies see; for a directory, the unit of that directory itself
 /// (or its only unit).
-pub fn model_json(path: &Path) -> Result<serde_json::Value, String> {
+pub fn model_json(path: &Path) -> Result<serde_json::Value, ModelError> {
     model_json_with(path, &Settings::default())
 }
 
 /// [`model_json`] with settings (Terraform variables, file size limit).
-pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::Value, String> {
+pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::Value, ModelError> {
     let settings = Settings {
         paths: vec![path.to_path_buf()],
         threads: 1,
@@ -30,14 +52,14 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .build()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| ModelError::Threads(e.to_string()))?;
     // A path that is not there says so, as reading it would.
-    std::fs::metadata(path).map_err(|e| e.to_string())?;
+    std::fs::metadata(path)?;
     let prep = prepare(&settings, &pool);
     // A file that cannot be read says why (in a directory, others may still form the unit).
     if !path.is_dir() {
         if let Some(e) = prep.files.iter().find_map(|f| f.error.as_ref()) {
-            return Err(e.clone());
+            return Err(ModelError::Unreadable(e.clone()));
         }
     }
     let want = crate::terraform::normalize_dir(path);
@@ -52,9 +74,9 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
     }
     .ok_or_else(|| {
         if path.is_dir() {
-            "no Terraform files in the directory".to_string()
+            ModelError::NoTerraform
         } else {
-            "not a template, service, plan or Terraform file".to_string()
+            ModelError::NotIac
         }
     })?;
     let ctx = UnitContext {
@@ -71,6 +93,8 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
             .diagnostics
             .iter()
             .find(|d| d.level == Level::Error)
-            .map_or_else(|| "no document".to_string(), |d| d.message.clone())),
+            .map_or(ModelError::NoDocument, |d| {
+                ModelError::Invalid(d.message.clone())
+            })),
     }
 }

@@ -18,7 +18,6 @@ const KNOWN_LOOPS: &[&[&str]] = &[&["adapt::serverless::events", "adapt::serverl
 /// Files over [`MAX_LINES`] lines before their tests, today.
 const KNOWN_LONG: &[&str] = &[
     "src/adapt/serverless/resolve.rs",
-    "src/cli.rs",
     "src/config.rs",
     "src/discover.rs",
     "src/report/audit/html.rs",
@@ -48,9 +47,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// `src/a/b.rs` and `src/a/b/mod.rs` are module `a::b`; `lib.rs` is the root
-/// (`""`). `main.rs` is the binary, not part of the library's tree.
+/// (`""`). `main.rs` and the `cli/` it declares are the binary, not part of
+/// the library's tree (they name the library as `faasguard::`).
 fn module_of(path: &Path) -> Option<String> {
     let rel = path.strip_prefix(src()).ok()?;
+    if rel.starts_with("cli") {
+        return None;
+    }
     let parts: Vec<String> = rel
         .with_extension("")
         .components()
@@ -311,7 +314,17 @@ fn imports_loop_only_where_known() {
 
 #[test]
 fn files_are_long_only_where_known() {
-    let mut long: Vec<String> = files()
+    // The binary's files too.
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let files: Vec<(PathBuf, (), String)> = paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, (), text)
+        })
+        .collect();
+    let mut long: Vec<String> = files
         .iter()
         // Test modules in files of their own (`tests.rs`, `db_tests.rs`).
         .filter(|(p, _, _)| {
