@@ -31,6 +31,7 @@ mod props;
 mod registry;
 mod residency;
 mod rule_fixtures;
+mod same_output;
 mod sarif;
 mod serverless_fidelity;
 mod snapshots;
