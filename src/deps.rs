@@ -11,6 +11,8 @@ use crate::finding::{self, DependencyFacts, Diagnostic, Finding, Level};
 use crate::lockfile::{Lockfile, Package};
 use crate::rule::Severity;
 
+pub mod lockfiles;
+
 /// A locked package version with a known vulnerability.
 pub const VULNERABLE_RULE: &str = "FG-DEP-001";
 /// A locked package an informational advisory is about (unmaintained,

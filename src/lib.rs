@@ -4,12 +4,13 @@
 //! The pipeline flows one way, one module per stage:
 //! [`discover`] → [`parse`] → [`adapt`] → [`model`] → [`engine`] → [`finding`] → [`suppress`]
 //! (with [`baseline`]) → [`report`].
-//! [`scan`] wires the stages together; the binary only parses arguments.
+//! [`scan`] orders the stages; the binary (`src/main.rs`, `src/cli/`) turns
+//! arguments into [`settings::Settings`] and an [`outcome::Outcome`] into output.
+//! `docs/architecture.md` draws the whole.
 
 pub mod adapt;
 pub mod advisory;
 pub mod baseline;
-pub mod cli;
 pub mod config;
 pub mod conftest;
 pub mod date;
@@ -22,6 +23,7 @@ pub mod fix;
 pub mod lockfile;
 pub mod merge;
 pub mod model;
+pub mod outcome;
 pub mod parse;
 pub mod policytest;
 pub mod pr;
@@ -31,6 +33,7 @@ pub mod rule;
 pub mod scan;
 pub mod scope;
 pub mod secret;
+pub mod settings;
 #[doc(hidden)]
 pub mod shared;
 pub mod source;

@@ -1,6 +1,9 @@
-//! The `faasguard` binary: parses arguments and hands over to the library.
+//! The `faasguard` binary: the command line ([`cli`]) over the library's
+//! pipeline.
 
 use clap::Parser;
+
+mod cli;
 
 // The policy interpreter allocates a great deal; mimalloc makes a scan of
 // many templates markedly faster than the system allocator.
@@ -8,6 +11,6 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let cli = faasguard::cli::Cli::parse();
-    std::process::exit(faasguard::cli::run(cli));
+    let cli = cli::Cli::parse();
+    std::process::exit(cli::run(cli));
 }

@@ -194,6 +194,28 @@ pub fn combined(files: &[(String, Vec<Node>)]) -> serde_json::Value {
     serde_json::Value::Array(out)
 }
 
+/// Where a result of the combined input (`--combine`) points: in the file
+/// whose path its message names (the longest such path), at the document
+/// part the message names, else at that file; else at the first document
+/// of any file that the message names. `files`: each file's id, path as
+/// shown, format and documents, in input order.
+pub fn combined_span(message: &str, files: &[(FileId, &str, Format, &[Node])]) -> Option<Span> {
+    let by_path = files
+        .iter()
+        .filter(|(_, d, _, _)| message.contains(*d))
+        .max_by_key(|(_, d, _, _)| d.len())
+        .map(|(file, _, format, docs)| {
+            docs.iter()
+                .find_map(|d| named_span(message, d, *format))
+                .unwrap_or(Span::new(*file, 0, 0))
+        });
+    by_path.or_else(|| {
+        files.iter().find_map(|(_, _, format, docs)| {
+            docs.iter().find_map(|d| named_span(message, d, *format))
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::finding::{DependencyFacts, Finding};
+use crate::outcome::Outcome;
 use crate::rule::Severity;
-use crate::scan::Outcome;
 
 /// The package URL of a locked package (purl spec types per ecosystem).
 pub fn purl(ecosystem: &str, name: &str, version: &str) -> String {

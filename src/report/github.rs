@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::{escape, locate};
+use crate::outcome::Outcome;
 use crate::rule::Severity;
-use crate::scan::Outcome;
 
 /// Escaping for a command's message (GitHub's `escapeData`).
 fn data(s: &str) -> String {

@@ -11,8 +11,8 @@
 use serde_json::{json, Value};
 
 use super::{locate, Located};
+use crate::outcome::Outcome;
 use crate::rule::Severity;
-use crate::scan::Outcome;
 
 /// The report schema version written (GitLab 15.x–17.x accept 15.0.x).
 pub const SCHEMA_VERSION: &str = "15.0.7";

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{locate, locate_diagnostics, locate_suppressed, Located};
 use crate::finding::{DependencyFacts, Level};
 use crate::rule::Severity;
-use crate::scan::Outcome;
+use crate::outcome::Outcome;
 use crate::scope::Scope;
 use crate::source::LineCol;
 
@@ -471,7 +471,7 @@ pub fn build(outcome: &Outcome) -> Report {
     report
 }
 
-fn config(s: &crate::scan::Settings) -> Config {
+fn config(s: &crate::settings::Settings) -> Config {
     Config {
         config_file: s
             .config_file

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::locate;
-use crate::scan::Outcome;
+use crate::outcome::Outcome;
 
 /// XML-escape text for attributes and content.
 fn esc(s: &str) -> String {

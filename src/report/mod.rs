@@ -16,8 +16,8 @@ pub mod sarif;
 pub mod text;
 
 use crate::finding::{Diagnostic, Finding};
+use crate::outcome::Outcome;
 use crate::rule::Rule;
-use crate::scan::Outcome;
 use crate::source::{LineCol, Span};
 use crate::suppress::Suppression;
 

@@ -21,8 +21,8 @@ use serde_json::{json, Value};
 
 use super::{locate, locate_diagnostics, locate_suppressed, Located};
 use crate::finding::{DependencyFacts, Finding, Level};
+use crate::outcome::Outcome;
 use crate::rule::{Rule, Severity};
-use crate::scan::Outcome;
 use crate::suppress::Kind;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

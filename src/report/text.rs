@@ -11,8 +11,8 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 
 use super::{escape, locate, severity_counts};
+use crate::outcome::Outcome;
 use crate::rule::Severity;
-use crate::scan::Outcome;
 
 fn severity_style(s: Severity) -> Style {
     let color = match s {

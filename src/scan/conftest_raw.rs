@@ -9,8 +9,11 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{push_findings, Input, Settings, Unit, UnitOut};
-use crate::discover::{self, Candidate, Found, Kind};
+use super::evaluate::{push_findings, UnitOut};
+use super::files::ScanFile;
+use super::files::Unit;
+use super::Settings;
+use crate::discover::{self, Candidate, Found, Kind, Skipped};
 use crate::engine::Engine;
 use crate::finding::{self, Diagnostic, Finding, Level};
 use crate::model::Model;
@@ -94,39 +97,33 @@ pub(super) fn evaluate_raw(
 /// their name alone kept them out of the walk). With `--combine`, every
 /// file is one input instead.
 /// Returns the files it read (their "not read" diagnostics are dropped).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn conftest_files(
     settings: &Settings,
-    walk: &mut discover::Walk,
-    displays: &mut Vec<String>,
-    inputs: &mut Vec<Input>,
+    unread: &[Skipped],
+    files: &mut Vec<ScanFile>,
     units: &[Unit],
     (engine, pool): (&mut Engine, &rayon::ThreadPool),
     out: &mut UnitOut,
 ) -> Vec<String> {
     use crate::conftest::input::{format_of, Format};
     // Files named on the command line that the walk left out by name.
-    for u in walk.unread.clone() {
+    for u in unread {
         let Some(format) = format_of(&u.path) else {
             continue;
         };
-        let input = Input::read(
-            &u.path,
-            Candidate::Template,
-            settings.discover.max_file_size,
-        );
-        walk.files.push(Found {
+        let found = Found {
             path: u.path.clone(),
             display: u.display.clone(),
+            candidate: Candidate::Template,
+        };
+        let file = ScanFile::read(found, u.display.clone(), settings.discover.max_file_size);
+        files.push(ScanFile {
+            kind: None,
             candidate: match format {
                 Format::Json => Candidate::Json,
                 _ => Candidate::Yaml,
             },
-        });
-        displays.push(u.display.clone());
-        inputs.push(Input {
-            kind: None,
-            ..input
+            ..file
         });
     }
     let mut in_units = std::collections::BTreeSet::new();
@@ -141,9 +138,9 @@ pub(super) fn conftest_files(
     let named = |p: &Path| settings.paths.iter().any(|n| n == p);
     let inside = |p: &Path| settings.paths.iter().any(|n| p.starts_with(n));
     let mut picked: Vec<(usize, Format)> = Vec::new();
-    for (i, f) in walk.files.iter().enumerate() {
-        let Some(_) = inputs[i].text else { continue };
-        let format = format_of(&f.path).or(match inputs[i].kind {
+    for (i, f) in files.iter().enumerate() {
+        let Some(_) = f.text else { continue };
+        let format = format_of(&f.path).or(match f.kind {
             Some(Kind::CloudFormation { json: true, .. } | Kind::Serverless { json: true }) => {
                 Some(Format::Json)
             }
@@ -152,7 +149,7 @@ pub(super) fn conftest_files(
             _ => None,
         });
         let Some(format) = format else { continue };
-        let wanted = match inputs[i].kind {
+        let wanted = match f.kind {
             Some(Kind::Lockfile(_) | Kind::SamConfig) => false,
             // Evaluated by their unit, unless every file is one input.
             _ if in_units.contains(&i) => settings.conftest_combine,
@@ -163,11 +160,11 @@ pub(super) fn conftest_files(
         };
         // Files every shard keeps (tfvars, Terraform) are read by one: a
         // module's files by the shard of its folder, as its unit is.
-        let shown = match inputs[i].kind {
+        let shown = match f.kind {
             Some(Kind::Terraform | Kind::TerraformJson) => {
-                displays[i].rsplit_once('/').map_or("", |(d, _)| d)
+                f.display.rsplit_once('/').map_or("", |(d, _)| d)
             }
-            _ => displays[i].as_str(),
+            _ => f.display.as_str(),
         };
         let in_shard = settings
             .shard
@@ -179,7 +176,7 @@ pub(super) fn conftest_files(
     let mut read = Vec::new();
     let mut combined: Vec<(usize, String, Format, Vec<crate::parse::Node>)> = Vec::new();
     // Each file on its own, in parallel; results kept in file order.
-    let (shown, texts): (&[String], &[Input]) = (displays, inputs);
+    let texts: &[ScanFile] = files;
     let outs: Vec<(usize, UnitOut)> = pool.install(|| {
         picked
             .par_iter()
@@ -195,7 +192,13 @@ pub(super) fn conftest_files(
                     one.scanned.push(id);
                     if !settings.conftest_combine {
                         let model = Model::new(crate::model::Format::CloudFormation, id);
-                        evaluate_raw((text, format, id, &shown[i]), &model, &found, eng, &mut one);
+                        evaluate_raw(
+                            (text, format, id, &texts[i].display),
+                            &model,
+                            &found,
+                            eng,
+                            &mut one,
+                        );
                     }
                     one.secrets = found;
                     (i, one)
@@ -204,7 +207,7 @@ pub(super) fn conftest_files(
             .collect()
     });
     for (i, one) in outs {
-        read.push(displays[i].clone());
+        read.push(files[i].display.clone());
         out.findings.extend(one.findings);
         out.excepted.extend(one.excepted);
         out.diagnostics.extend(one.diagnostics);
@@ -213,56 +216,44 @@ pub(super) fn conftest_files(
     }
     if settings.conftest_combine {
         for &(i, format) in &picked {
-            let Some(text) = inputs[i].text.clone() else {
+            let Some(text) = files[i].text.clone() else {
                 continue;
             };
             match crate::conftest::input::documents(&text, format, FileId(i as u32)) {
-                Ok(docs) => combined.push((i, displays[i].clone(), format, docs)),
+                Ok(docs) => combined.push((i, files[i].display.clone(), format, docs)),
                 Err(e) => out.diagnostics.push(
                     Diagnostic::new(Level::Warning, "conftest-input", e.message.clone())
-                        .in_file(&displays[i], Some(e.span)),
+                        .in_file(&files[i].display, Some(e.span)),
                 ),
             }
         }
     }
     if let Some((first, first_display, _, _)) = combined.first() {
-        let files: Vec<(String, Vec<crate::parse::Node>)> = combined
+        let whole: Vec<(String, Vec<crate::parse::Node>)> = combined
             .iter()
             .map(|(_, d, _, docs)| (d.clone(), docs.clone()))
             .collect();
-        let mut input = crate::conftest::input::combined(&files);
+        let mut input = crate::conftest::input::combined(&whole);
         crate::adapt::secrets::scrub_json(&mut input, &out.secrets);
         match engine.eval_raw(&input) {
             Ok(results) => {
                 // A combined result points at the file and document its
                 // message names, else at the first file.
-                let mut spans = Vec::new();
-                for r in &results {
-                    // The file whose path the message names, else the
-                    // first document whose name it names.
-                    let by_path = combined
-                        .iter()
-                        .filter(|(_, d, _, _)| r.message.contains(d.as_str()))
-                        .max_by_key(|(_, d, _, _)| d.len())
-                        .map(|(i, _, format, docs)| {
-                            let at = docs
-                                .iter()
-                                .find_map(|d| {
-                                    crate::conftest::input::named_span(&r.message, d, *format)
-                                })
-                                .unwrap_or(Span::new(FileId(*i as u32), 0, 0));
-                            (*i, at)
-                        });
-                    let hit = by_path.or_else(|| {
-                        combined.iter().find_map(|(i, _, format, docs)| {
-                            docs.iter().find_map(|d| {
-                                crate::conftest::input::named_span(&r.message, d, *format)
-                                    .map(|s| (*i, s))
+                let inputs: Vec<(FileId, &str, Format, &[crate::parse::Node])> = combined
+                    .iter()
+                    .map(|(i, d, format, docs)| {
+                        (FileId(*i as u32), d.as_str(), *format, docs.as_slice())
+                    })
+                    .collect();
+                let spans: Vec<(usize, Span)> = results
+                    .iter()
+                    .map(|r| {
+                        crate::conftest::input::combined_span(&r.message, &inputs)
+                            .map_or((*first, Span::new(FileId(*first as u32), 0, 0)), |s| {
+                                (s.file.0 as usize, s)
                             })
-                        })
-                    });
-                    spans.push(hit.unwrap_or((*first, Span::new(FileId(*first as u32), 0, 0))));
-                }
+                    })
+                    .collect();
                 let model = Model::new(crate::model::Format::CloudFormation, FileId(*first as u32));
                 let first_display = first_display.clone();
                 let exceptions: Vec<Option<String>> =
@@ -274,7 +265,7 @@ pub(super) fn conftest_files(
                 {
                     f.span = span;
                     f.fingerprint =
-                        finding::fingerprint(&f.rule_id, &displays[i], None, None, &f.message);
+                        finding::fingerprint(&f.rule_id, &files[i].display, None, None, &f.message);
                     match exception {
                         Some(reason) => out.excepted.push(Suppressed {
                             finding: f,

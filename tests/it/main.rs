@@ -32,6 +32,7 @@ mod registry;
 mod report_type;
 mod residency;
 mod rule_fixtures;
+mod same_output;
 mod sarif;
 mod serverless_fidelity;
 mod snapshots;

@@ -14,6 +14,7 @@ mod identity;
 mod intrinsics;
 mod resources;
 mod sam;
+pub mod samconfig;
 mod storage;
 mod table_protection;
 mod throttling;

@@ -57,7 +57,7 @@ pub fn render(
 
 /// Render the audit report of a scan that just ran.
 pub fn render_outcome(
-    outcome: &crate::scan::Outcome,
+    outcome: &crate::outcome::Outcome,
     frameworks: &[Framework],
     kind: Kind,
     max_bytes: Option<usize>,

@@ -1,0 +1,179 @@
+//! Evaluation of one unit's model and the placing of each result: a rule
+//! returns `{resource, path, message}`, and the finding points at the span
+//! the model keeps for that resource and path (else the resource's, else
+//! the file's). What a unit hands back to the scan ([`UnitOut`]).
+
+use std::path::PathBuf;
+
+use crate::engine::Engine;
+use crate::finding::{self, Diagnostic, Finding, Level};
+use crate::model::Model;
+use crate::source::{FileId, Span};
+use crate::suppress::{Declared, Suppressed};
+
+#[derive(Default)]
+pub(super) struct UnitOut {
+    pub(super) findings: Vec<Finding>,
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) declared: Vec<Declared>,
+    pub(super) secrets: Vec<(String, String)>,
+    /// Files the unit read (whether they parsed or not).
+    pub(super) scanned: Vec<FileId>,
+    /// Files that could not be parsed.
+    pub(super) failed: Vec<FileId>,
+    /// Module calls not evaluated (cycles, depth, outside the repository).
+    pub(super) unscanned_calls: usize,
+    pub(super) unscanned_resources: usize,
+    pub(super) resources: usize,
+    pub(super) scope: crate::scope::Scope,
+    pub(super) called_modules: Vec<PathBuf>,
+    /// Functions' code directories (lockfiles are tied to them).
+    pub(super) functions: Vec<crate::deps::FunctionCode>,
+    /// The policy input, for `faasguard model` (which evaluates nothing).
+    pub(super) model: Option<serde_json::Value>,
+    /// Nested stacks with a local template: (child template path, parent).
+    pub(super) nested: Vec<(PathBuf, Instantiation)>,
+    /// Findings a conftest `exception` accepts (reported as suppressed).
+    pub(super) excepted: Vec<Suppressed>,
+    /// `--profile`: the unit's processing time and each rule's.
+    pub(super) elapsed: std::time::Duration,
+    pub(super) rule_times: Vec<(usize, std::time::Duration)>,
+    /// Checks rules could not decide on unknown values.
+    pub(super) undecided: Vec<crate::undecided::Undecided>,
+}
+
+/// Where a nested stack template is instantiated: the parent template and
+/// its `AWS::CloudFormation::Stack` resource.
+#[derive(Clone, Debug)]
+pub(super) struct Instantiation {
+    pub(super) parent: String,
+    pub(super) resource: String,
+    pub(super) span: Span,
+}
+
+/// `files` names every scanned file: a finding is fingerprinted with the
+/// file it is in, not the unit's main file, which changes when a Terraform
+/// module gains a file that sorts first (its other findings must still match
+/// the baseline's).
+pub(super) fn evaluate(
+    model: &Model,
+    display: &str,
+    files: &[super::files::ScanFile],
+    engine: &mut Engine,
+    out: &mut UnitOut,
+) {
+    // Policies see detected secrets only redacted (docs/security.md).
+    let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+    let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
+    let results = match engine.eval(input) {
+        Ok(r) => r,
+        Err(e) => {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, "policy-error", e.to_string()).in_file(display, None),
+            );
+            return;
+        }
+    };
+    for (i, e) in engine.take_failed() {
+        let id = &engine.rules()[i].meta.id;
+        out.diagnostics.push(
+            Diagnostic::new(
+                Level::Error,
+                "policy-error",
+                format!("{e} (rule {id}: its findings on this file are missing; the other rules' are reported)"),
+            )
+            .in_file(display, None),
+        );
+    }
+    for i in engine.take_timed_out() {
+        let rule = &engine.rules()[i];
+        let limit = engine.rule_timeout().unwrap_or_default();
+        out.diagnostics.push(
+            Diagnostic::new(
+                Level::Error,
+                "rule-timeout",
+                format!(
+                    "rule {} ({}) was stopped after {} s (--rule-timeout) on this file; its findings here are missing",
+                    rule.meta.id,
+                    rule.source,
+                    limit.as_secs_f64()
+                ),
+            )
+            .in_file(display, None),
+        );
+    }
+    push_findings(results, model, display, files, engine, out);
+    let file_span = Span::new(model.file, 0, 0);
+    for r in engine.take_undecided() {
+        let span = r
+            .resource
+            .as_deref()
+            .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+            .unwrap_or(file_span);
+        out.undecided.push(crate::undecided::Undecided {
+            rule_id: engine.rules()[r.rule].meta.id.clone(),
+            resource: r.resource,
+            path: r.path,
+            reason: r.message,
+            span,
+        });
+    }
+}
+
+pub(super) fn push_findings(
+    results: Vec<crate::engine::RawResult>,
+    model: &Model,
+    display: &str,
+    files: &[super::files::ScanFile],
+    engine: &Engine,
+    out: &mut UnitOut,
+) {
+    let file_span = Span::new(model.file, 0, 0);
+    for mut r in results {
+        let rule = &engine.rules()[r.rule];
+        let span = r
+            .resource
+            .as_deref()
+            .and_then(|id| model.locate(id, r.path.as_deref().unwrap_or("")))
+            .unwrap_or(file_span);
+        let fingerprint = finding::fingerprint(
+            &rule.meta.id,
+            files
+                .get(span.file.0 as usize)
+                .map_or(display, |f| f.display.as_str()),
+            r.resource.as_deref(),
+            r.path.as_deref(),
+            &r.message,
+        );
+        // A value that came through a variable: say which, and from where
+        // (after the fingerprint, which must not change with line numbers).
+        if let Some((_, via)) = model.via.iter().find(|(s, _)| *s == span) {
+            r.message = format!("{} ({via})", r.message);
+        }
+        let resource_type = r.resource.as_deref().and_then(|id| {
+            crate::model::COLLECTIONS.iter().find_map(|c| {
+                model
+                    .item(c, id)
+                    .and_then(|n| n.get("type"))
+                    .and_then(|t| t.as_str())
+                    .map(str::to_string)
+            })
+        });
+        let construct_path = r.resource.as_deref().and_then(|id| model.construct_of(id));
+        out.findings.push(Finding {
+            fingerprint,
+            rule_id: rule.meta.id.clone(),
+            severity: rule.meta.severity,
+            message: r.message,
+            span,
+            resource: r.resource,
+            resource_type,
+            path: r.path,
+            dependency: None,
+            fix: rule.meta.fixes.get(model.format.as_str()).cloned(),
+            construct_path,
+            instantiated_by: Vec::new(),
+            replace: r.replace.map(Box::new),
+        });
+    }
+}

@@ -1,0 +1,330 @@
+//! One unit of the scan (a template, a serverless service, a plan file or a
+//! Terraform module) from its files to its findings: the file-to-model
+//! dispatcher (`scan` and `faasguard model` both go through
+//! [`UnitContext::process`]), then evaluation and the placing of each result
+//! at its span.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::conftest_raw::evaluate_raw;
+use super::evaluate::{evaluate, Instantiation, UnitOut};
+use super::files::{ScanFile, Unit};
+use super::Settings;
+use crate::adapt::cloudformation;
+use crate::discover::Kind;
+use crate::engine::Engine;
+use crate::finding::{Diagnostic, Finding, Level};
+use crate::parse::{self, Syntax};
+use crate::source::{FileId, Span};
+use crate::suppress;
+
+/// What every unit's processing reads.
+pub(super) struct UnitContext<'a> {
+    pub(super) files: &'a [ScanFile],
+    pub(super) envs: &'a BTreeMap<PathBuf, cloudformation::Env>,
+    pub(super) tf_files: &'a crate::terraform::FileSet,
+    /// Terraform options with `--var-file` paths as the file set knows them.
+    pub(super) terraform: &'a crate::terraform::Options,
+    pub(super) settings: &'a Settings,
+}
+
+impl UnitContext<'_> {
+    /// Adapt a unit and, given an engine, evaluate it (without one, for
+    /// `faasguard model`, the model is kept instead).
+    pub(super) fn process(&self, unit: &Unit, engine: Option<&mut Engine>) -> UnitOut {
+        match unit {
+            Unit::File(i) => self.file(*i, engine),
+            Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
+        }
+    }
+
+    fn file(&self, i: usize, engine: Option<&mut Engine>) -> UnitOut {
+        let mut out = UnitOut::default();
+        let file = &self.files[i];
+        let (Some(text), Some(kind)) = (&file.text, file.kind) else {
+            return out;
+        };
+        let display = &file.display;
+        let id = FileId(i as u32);
+        let path = &file.path;
+        let json = matches!(
+            kind,
+            Kind::CloudFormation { json: true, .. }
+                | Kind::Serverless { json: true }
+                | Kind::TerraformPlan
+        );
+        let syntax = if json { Syntax::Json } else { Syntax::Yaml };
+        let docs = match parse::parse(text, syntax, id) {
+            Ok(d) => d,
+            Err(e) => {
+                out.failed.push(id);
+                out.diagnostics.push(
+                    Diagnostic::new(Level::Error, "parse-error", e.message.clone())
+                        .in_file(display, Some(e.span)),
+                );
+                return out;
+            }
+        };
+        let mut maps = docs.into_iter().filter(|d| d.as_map().is_some());
+        let Some(doc) = maps.next() else {
+            return out;
+        };
+        // A template or service is one document; never skip the others silently.
+        let more: Vec<crate::parse::Node> = maps.collect();
+        if let Some(second) = more.first() {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Level::Warning,
+                    "extra-documents",
+                    format!(
+                        "this file holds {} YAML documents; a template or service is one document, so only the first is checked (split the others into files of their own)",
+                        more.len() + 1
+                    ),
+                )
+                .in_file(display, Some(second.span)),
+            );
+        }
+        let (model, secrets) = match kind {
+            Kind::Serverless { .. } => {
+                let env = crate::adapt::serverless::Env {
+                    resolve_env: self.settings.resolve_env,
+                    root: self.scan_root(path),
+                    options: self.settings.serverless_options.clone(),
+                    region: None,
+                };
+                crate::adapt::serverless::adapt(&doc, id, path, &env)
+            }
+            Kind::TerraformPlan => {
+                let unit = crate::terraform::plan::read(&doc, id);
+                crate::adapt::terraform::adapt(&unit)
+            }
+            _ => {
+                let env = path
+                    .parent()
+                    .and_then(|d| self.envs.get(d))
+                    .cloned()
+                    .unwrap_or_default();
+                self.nested_stacks(&doc, path, display, &mut out);
+                cloudformation::adapt(&doc, id, &env)
+            }
+        };
+        out.scanned.push(id);
+        // Templates count their source resources; a service also has the
+        // functions and events it declares outside `resources:`.
+        out.resources = match model.format {
+            crate::model::Format::Serverless => {
+                model.items("resources").len().max(model.item_count())
+            }
+            _ => model.items("resources").len(),
+        };
+        out.scope = crate::scope::Scope::of(&model, display);
+        for (note, span) in &model.notes {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.secrets = secrets;
+        out.functions = crate::deps::code_dirs(&model, path.parent().unwrap_or(Path::new("")));
+        let Some(engine) = engine else {
+            out.model = Some(model.to_json(display));
+            return out;
+        };
+        evaluate(&model, display, &self.files, engine, &mut out);
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let format = crate::conftest::input::format_of(path).unwrap_or(if json {
+                crate::conftest::input::Format::Json
+            } else {
+                crate::conftest::input::Format::Yaml
+            });
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            evaluate_raw(
+                (text, format, id, display),
+                &model,
+                &scrub,
+                engine,
+                &mut out,
+            );
+        }
+        out.declared = suppress::declared(text, id, &doc, &model);
+        out
+    }
+
+    fn terraform(&self, dir: &Path, files: &[usize], engine: Option<&mut Engine>) -> UnitOut {
+        let mut out = UnitOut::default();
+        let tf = crate::terraform::load_module(dir, self.tf_files, self.terraform);
+        let main = files
+            .iter()
+            .copied()
+            .find(|&i| {
+                self.files[i]
+                    .path
+                    .file_name()
+                    .is_some_and(|n| n == "main.tf")
+            })
+            .unwrap_or(files[0]);
+        let display = &self.files[main].display;
+        for e in &tf.errors {
+            out.failed.push(e.span.file);
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, "parse-error", e.message.clone())
+                    .in_file(self.display_of(e.span.file, display), Some(e.span)),
+            );
+        }
+        for (code, message, span) in &tf.problems {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Error, code, message.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.unscanned_calls = tf.unscanned_calls;
+        out.unscanned_resources = tf.unscanned_resources;
+        // The adapter carries the unit's notes into the model's, reported below.
+        let (mut model, secrets) = crate::adapt::terraform::adapt(&tf);
+        model.file = FileId(main as u32);
+        out.called_modules = tf.called_modules.clone();
+        out.scanned = tf.files.clone();
+        out.scanned.extend(files.iter().map(|&i| FileId(i as u32)));
+        out.resources = tf.resources.len();
+        out.scope = crate::scope::Scope::of(&model, display);
+        for (note, span) in &model.notes {
+            out.diagnostics.push(
+                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                    .in_file(self.display_of(span.file, display), Some(*span)),
+            );
+        }
+        out.secrets = secrets;
+        out.functions = crate::deps::code_dirs(&model, dir);
+        let Some(engine) = engine else {
+            out.model = Some(model.to_json(display));
+            return out;
+        };
+        evaluate(&model, display, &self.files, engine, &mut out);
+        instantiations(&tf.calls, &mut out.findings);
+        // conftest policies read each file of the module on its own.
+        if engine.has_conftest() && !self.settings.conftest_combine {
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
+            for &i in files {
+                // A file that did not parse is reported once, above.
+                if out.failed.contains(&FileId(i as u32)) {
+                    continue;
+                }
+                let path = &self.files[i].path;
+                let (Some(text), Some(format)) = (
+                    self.files[i].text.as_deref(),
+                    crate::conftest::input::format_of(path),
+                ) else {
+                    continue;
+                };
+                let id = FileId(i as u32);
+                evaluate_raw(
+                    (text, format, id, &self.files[i].display),
+                    &model,
+                    &scrub,
+                    engine,
+                    &mut out,
+                );
+            }
+        }
+        let mut read: Vec<FileId> = tf.files.clone();
+        read.extend(files.iter().map(|&i| FileId(i as u32)));
+        read.sort();
+        read.dedup();
+        for fid in read {
+            if let Some(text) = self
+                .files
+                .get(fid.0 as usize)
+                .and_then(|f| f.text.as_deref())
+            {
+                out.declared
+                    .extend(suppress::declared_terraform(text, fid, &model));
+            }
+        }
+        out
+    }
+
+    /// Record the template's nested stacks whose template is a local file
+    /// inside the scan path (never one above it, never a URL).
+    fn nested_stacks(
+        &self,
+        doc: &crate::parse::Node,
+        path: &Path,
+        display: &str,
+        out: &mut UnitOut,
+    ) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let root = self
+            .scan_root(path)
+            .map(|r| crate::deps::normalize(&r))
+            .unwrap_or_default();
+        for n in cloudformation::nested_stacks(doc) {
+            let child = crate::deps::normalize(&dir.join(&n.template));
+            if !child.starts_with(&root) {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Level::Warning,
+                        "nested-stack",
+                        format!(
+                            "nested stack {}: template {} is outside the scanned paths; not read, its resources are not scanned",
+                            n.resource, n.template
+                        ),
+                    )
+                    .in_file(display, Some(n.span)),
+                );
+                continue;
+            }
+            out.nested.push((
+                child,
+                Instantiation {
+                    parent: display.to_string(),
+                    resource: n.resource,
+                    span: n.span,
+                },
+            ));
+        }
+    }
+
+    fn display_of<'b>(&'b self, file: FileId, fallback: &'b str) -> &'b str {
+        self.files
+            .get(file.0 as usize)
+            .map_or(fallback, |f| f.display.as_str())
+    }
+
+    /// The scan path a file was found under (what `${file()}` may read).
+    fn scan_root(&self, path: &Path) -> Option<PathBuf> {
+        self.settings
+            .paths
+            .iter()
+            .filter(|p| p.is_dir() && path.starts_with(p))
+            .max_by_key(|p| p.as_os_str().len())
+            .cloned()
+            .or_else(|| path.parent().map(Path::to_path_buf))
+    }
+}
+
+/// Name the module call behind each finding on a resource inside a module:
+/// the longest module instance address its resource id starts with.
+fn instantiations(calls: &[(String, Span)], findings: &mut [Finding]) {
+    if calls.is_empty() {
+        return;
+    }
+    for f in findings {
+        let Some(id) = f.resource.as_deref() else {
+            continue;
+        };
+        let call = calls
+            .iter()
+            .filter(|(m, _)| {
+                id.strip_prefix(m.as_str())
+                    .is_some_and(|r| r.starts_with('.'))
+            })
+            .max_by_key(|(m, _)| m.len());
+        if let Some((module, span)) = call {
+            f.instantiated_by.push(crate::finding::Instantiation {
+                span: *span,
+                module: module.clone(),
+            });
+        }
+    }
+}
