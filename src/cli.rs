@@ -166,9 +166,14 @@ pub struct ScanArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Stop a rule that runs longer than this many seconds on one file or module, with an
-    /// error naming both (0: no limit).
-    #[arg(long, value_name = "SECONDS", default_value_t = crate::scan::DEFAULT_RULE_TIMEOUT.as_secs_f64())]
-    pub rule_timeout: f64,
+    /// error naming both (0: no limit; default `[limits] rule_timeout`, else 60).
+    #[arg(long, value_name = "SECONDS")]
+    pub rule_timeout: Option<f64>,
+    /// Stop evaluating a file or module whose parse, adapt and rules take longer than this many
+    /// seconds, with an error naming it and the rules left out (0: no limit; default
+    /// `[limits] file_timeout`, else 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub file_timeout: Option<f64>,
     /// Print the slowest rules and files to stderr after the scan.
     #[arg(long)]
     pub profile: bool,
@@ -419,6 +424,16 @@ pub struct RulesArgs {
     /// Every package of the `--policy` folders holds conftest-style policies.
     #[arg(long)]
     pub all_namespaces: bool,
+}
+
+/// A time limit in seconds from the command line or the config, else the
+/// default; 0 means none.
+fn limit(seconds: Option<f64>, default: std::time::Duration) -> Option<std::time::Duration> {
+    match seconds {
+        None => Some(default),
+        Some(s) if s > 0.0 => std::time::Duration::try_from_secs_f64(s).ok(),
+        Some(_) => None,
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -721,9 +736,14 @@ fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), i32> {
         paths: args.paths.clone(),
         discover,
         threads: args.threads.or(config.threads).unwrap_or(0),
-        rule_timeout: (args.rule_timeout > 0.0)
-            .then(|| std::time::Duration::try_from_secs_f64(args.rule_timeout).ok())
-            .flatten(),
+        rule_timeout: limit(
+            args.rule_timeout.or(config.limits.rule_timeout),
+            crate::scan::DEFAULT_RULE_TIMEOUT,
+        ),
+        file_timeout: limit(
+            args.file_timeout.or(config.limits.file_timeout),
+            crate::scan::DEFAULT_FILE_TIMEOUT,
+        ),
         profile: args.profile,
         allowed_regions,
         extra_policies,
@@ -973,8 +993,12 @@ fn print_profile(p: &scan::Profile) {
         eprintln!("  {id:<12} {:>10.3} ms  {n:>6}", t.as_secs_f64() * 1e3);
     }
     eprintln!("profile: slowest files (adapt and evaluate)");
-    for (file, t) in p.files.iter().take(10) {
-        eprintln!("  {:>10.3} ms  {file}", t.as_secs_f64() * 1e3);
+    for (file, t, rules) in p.files.iter().take(10) {
+        eprintln!(
+            "  {:>10.3} ms  (rules {:>10.3} ms)  {file}",
+            t.as_secs_f64() * 1e3,
+            rules.as_secs_f64() * 1e3
+        );
     }
 }
 

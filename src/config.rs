@@ -39,6 +39,8 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// `[advisories]`: the dependency advisory check.
     pub advisories: Advisories,
+    /// `[limits]`: time limits of a scan.
+    pub limits: Limits,
     /// Where the settings that widen reach are written (`policies` entries
     /// by index, `advisories.db`, `advisories.online`), for saying which
     /// line a repository's config cannot have.
@@ -52,6 +54,15 @@ pub struct Config {
 pub struct Residency {
     /// Regions or region groups (`eu`, `us`) from `rules/regions.toml`.
     pub allowed_regions: Vec<String>,
+}
+
+/// `[limits]`: how long one rule, and one file or module, may take, in
+/// seconds (0: no limit); the command line's `--rule-timeout` and
+/// `--file-timeout` win.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Limits {
+    pub rule_timeout: Option<f64>,
+    pub file_timeout: Option<f64>,
 }
 
 /// A rule id (`FG-OBS-001`) or area (`OBS`) and where it is written.
@@ -348,6 +359,10 @@ fn merge(user: Config, project: Config) -> Config {
                 .update_deadline
                 .or(user.advisories.update_deadline),
         },
+        limits: Limits {
+            rule_timeout: project.limits.rule_timeout.or(user.limits.rule_timeout),
+            file_timeout: project.limits.file_timeout.or(user.limits.file_timeout),
+        },
         reach_spans: BTreeMap::new(),
         origin,
     }
@@ -539,6 +554,7 @@ impl Walker {
             "rules",
             "policies",
             "advisories",
+            "limits",
         ];
         for (name, key_span, item) in self.entries(root, "", &known) {
             match name {
@@ -591,6 +607,18 @@ impl Walker {
                                     c.advisories.update_deadline = self.integer(k, v, ks)
                                 }
                                 _ => c.advisories.online = self.boolean(k, v, ks),
+                            }
+                        }
+                    }
+                }
+                "limits" => {
+                    if let Some(t) = self.table(name, item, key_span) {
+                        let known = ["rule_timeout", "file_timeout"];
+                        for (k, ks, v) in self.entries(t, " in [limits]", &known) {
+                            let seconds = self.seconds(k, v, ks);
+                            match k {
+                                "rule_timeout" => c.limits.rule_timeout = seconds,
+                                _ => c.limits.file_timeout = seconds,
                             }
                         }
                     }
@@ -759,6 +787,39 @@ impl Walker {
         b
     }
 
+    /// A duration in seconds: a non-negative integer or decimal number.
+    fn seconds(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<f64> {
+        let v = self.value(key, item, span.clone(), "a number of seconds")?;
+        let n = match (v.as_integer(), v.as_float()) {
+            (Some(n), _) => n as f64,
+            (_, Some(f)) => f,
+            _ => {
+                self.problem(
+                    format!(
+                        "invalid type for `{key}`: expected a number of seconds, found {}",
+                        v.type_name()
+                    ),
+                    v.span().or(span),
+                );
+                return None;
+            }
+        };
+        if n.is_finite() && n >= 0.0 {
+            Some(n)
+        } else {
+            self.problem(
+                format!("invalid value for `{key}`: {n} is not a number of seconds (0: no limit)"),
+                v.span().or(span),
+            );
+            None
+        }
+    }
+
     fn integer(
         &mut self,
         key: &str,
@@ -914,6 +975,33 @@ mod tests {
             .map(|p| p.message.split(':').nth(1).unwrap())
             .collect();
         assert_eq!(lines, ["1", "2", "4", "5", "8", "10"], "{e:?}");
+    }
+
+    #[test]
+    fn limits_are_seconds() {
+        let c = parse("c", "[limits]\nrule_timeout = 2\nfile_timeout = 0.5\n").unwrap();
+        assert_eq!(
+            c.limits,
+            Limits {
+                rule_timeout: Some(2.0),
+                file_timeout: Some(0.5)
+            }
+        );
+        let e = parse(
+            "c",
+            "[limits]\nrule_timeout = -1\nfile_timeout = \"10s\"\nwall = 3\n",
+        )
+        .unwrap_err();
+        let messages: Vec<&str> = e.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "c:2: invalid value for `rule_timeout`: -1 is not a number of seconds (0: no limit)",
+                "c:3: invalid type for `file_timeout`: expected a number of seconds, found string",
+                "c:4: unknown field `wall` in [limits], expected one of `rule_timeout`, `file_timeout`",
+            ],
+            "{e:?}"
+        );
     }
 
     #[test]

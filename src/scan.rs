@@ -33,6 +33,9 @@ pub struct Settings {
     /// `--rule-timeout`: how long one rule may run on one unit before it is
     /// stopped and reported (`None`: no limit).
     pub rule_timeout: Option<std::time::Duration>,
+    /// `--file-timeout`: how long one unit (a file, a Terraform module) may
+    /// take, parse, adapt and evaluation together (`None`: no limit).
+    pub file_timeout: Option<std::time::Duration>,
     /// `--profile`: time every rule and unit ([`Outcome::profile`]).
     pub profile: bool,
     /// Allowed regions or region groups (`eu`); empty = residency not checked.
@@ -124,6 +127,11 @@ impl std::fmt::Debug for Progress {
 /// pathological one cannot hold a CI job.
 pub const DEFAULT_RULE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The per-unit time limit unless `--file-timeout` says otherwise: a 16k
+/// function template takes about 10 s (docs/performance.md), so only a
+/// pathological file reaches it.
+pub const DEFAULT_FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -131,6 +139,7 @@ impl Default for Settings {
             discover: discover::Options::default(),
             threads: 0,
             rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
+            file_timeout: Some(DEFAULT_FILE_TIMEOUT),
             profile: false,
             allowed_regions: Vec::new(),
             today: crate::date::today(),
@@ -215,8 +224,9 @@ pub struct Outcome {
 pub struct Profile {
     /// Rule id, total evaluation time over every unit, units evaluated.
     pub rules: Vec<(String, std::time::Duration, usize)>,
-    /// A unit (its file as shown) and the time to adapt and evaluate it.
-    pub files: Vec<(String, std::time::Duration)>,
+    /// A unit (its file as shown), the time to parse, adapt and evaluate
+    /// it, and the part of that its rules took.
+    pub files: Vec<(String, std::time::Duration, std::time::Duration)>,
 }
 
 /// Diagnostic code of a file named on the command line that the scan does not
@@ -299,6 +309,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Rules the configuration turns off are not evaluated at all.
     engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
     engine.set_rule_timeout(settings.rule_timeout);
+    engine.set_file_timeout(settings.file_timeout);
     engine.set_profile(settings.profile);
     let _ = warm.join();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -369,7 +380,8 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
                     })
                     .unwrap_or_default(),
             };
-            files.push((shown, out.elapsed));
+            let rules_took = out.rule_times.iter().map(|(_, t)| *t).sum();
+            files.push((shown, out.elapsed, rules_took));
         }
         let mut rules: Vec<(String, std::time::Duration, usize)> = rules
             .into_iter()
@@ -1478,7 +1490,10 @@ struct Instantiation {
 impl UnitContext<'_> {
     /// Adapt a unit and, given an engine, evaluate it (without one, for
     /// `faasguard model`, the model is kept instead).
-    fn process(&self, unit: &Unit, engine: Option<&mut Engine>) -> UnitOut {
+    fn process(&self, unit: &Unit, mut engine: Option<&mut Engine>) -> UnitOut {
+        if let Some(e) = engine.as_deref_mut() {
+            e.begin_unit();
+        }
         match unit {
             Unit::File(i) => self.file(*i, engine),
             Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
@@ -1793,6 +1808,14 @@ fn merge_repeats(findings: &mut Vec<Finding>) {
 
 fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut) {
     // Policies see detected secrets only redacted (docs/security.md).
+    if engine.unit_expired() {
+        out.diagnostics.push(file_timeout(
+            engine,
+            display,
+            "parsing and adapting used it all, so no rule was evaluated",
+        ));
+        return;
+    }
     let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
     let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
     let results = match engine.eval(input) {
@@ -1832,6 +1855,35 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             .in_file(display, None),
         );
     }
+    if let Some(stopped) = engine.take_file_stopped() {
+        let rules = engine.rules();
+        let mut what = match stopped.cut {
+            Some(i) => format!(
+                "rule {} ({}) was cut off",
+                rules[i].meta.id, rules[i].source
+            ),
+            None => String::new(),
+        };
+        if !stopped.not_run.is_empty() {
+            let ids: Vec<&str> = stopped
+                .not_run
+                .iter()
+                .map(|&i| rules[i].meta.id.as_str())
+                .collect();
+            if !what.is_empty() {
+                what.push_str(" and ");
+            }
+            what.push_str(&match ids.as_slice() {
+                [one] => format!("rule {one} was not evaluated"),
+                _ => format!(
+                    "{} rules were not evaluated ({})",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            });
+        }
+        out.diagnostics.push(file_timeout(engine, display, &what));
+    }
     push_findings(results, model, display, engine, out);
     let file_span = Span::new(model.file, 0, 0);
     for r in engine.take_undecided() {
@@ -1848,6 +1900,18 @@ fn evaluate(model: &Model, display: &str, engine: &mut Engine, out: &mut UnitOut
             span,
         });
     }
+}
+
+/// The error of a unit stopped by the per-unit time limit: what was not
+/// evaluated, whose findings are therefore missing.
+fn file_timeout(engine: &Engine, display: &str, what: &str) -> Diagnostic {
+    let limit = engine.file_timeout().unwrap_or_default().as_secs_f64();
+    Diagnostic::new(
+        Level::Error,
+        "file-timeout",
+        format!("this file took over {limit} s (--file-timeout): {what}; those rules' findings here are missing"),
+    )
+    .in_file(display, None)
 }
 
 fn push_findings(
