@@ -96,8 +96,7 @@ fn rvm_against_the_interpreter_on_every_rule_and_input() {
             .compile_with_entrypoint(&regorus::Rc::from(entry.as_str()))
             .map_err(|e| format!("{e:#}"))
             .and_then(|policy| {
-                Compiler::compile_from_policy(&policy, &[entry.as_str()])
-                    .map_err(|e| e.to_string())
+                Compiler::compile_from_policy(&policy, &[entry.as_str()]).map_err(|e| e.to_string())
             });
         compile_time += started.elapsed();
         let program = match program {
@@ -126,11 +125,12 @@ fn rvm_against_the_interpreter_on_every_rule_and_input() {
                 (Ok(w), Ok(g)) => {
                     // An empty set and undefined mean the same: no finding.
                     let empty = |v: &regorus::Value| {
-                        *v == regorus::Value::Undefined
-                            || v.as_set().is_ok_and(|s| s.is_empty())
+                        *v == regorus::Value::Undefined || v.as_set().is_ok_and(|s| s.is_empty())
                     };
                     if w != g && !(empty(&w) && empty(&g)) {
-                        tally.mismatches.push(format!("{name}: interpreter {w} / rvm {g}"));
+                        tally
+                            .mismatches
+                            .push(format!("{name}: interpreter {w} / rvm {g}"));
                     }
                 }
                 (Ok(_), Err(e)) => tally.errors.push(format!("{name}: {e}")),
@@ -144,7 +144,10 @@ fn rvm_against_the_interpreter_on_every_rule_and_input() {
     for (pkg, t) in &tallies {
         let id = pkg.trim_start_matches("data.faasguard.rules.");
         match &t.compiled {
-            Some(e) => println!("{id:<40} does not compile: {}", e.lines().next().unwrap_or("")),
+            Some(e) => println!(
+                "{id:<40} does not compile: {}",
+                e.lines().next().unwrap_or("")
+            ),
             None => {
                 ti += t.interpreter;
                 tr += t.rvm;
@@ -156,7 +159,10 @@ fn rvm_against_the_interpreter_on_every_rule_and_input() {
                         "{} mismatches, {} errors; first: {}",
                         t.mismatches.len(),
                         t.errors.len(),
-                        t.mismatches.first().or(t.errors.first()).map_or("", |s| s.as_str())
+                        t.mismatches
+                            .first()
+                            .or(t.errors.first())
+                            .map_or("", |s| s.as_str())
                     )
                 };
                 println!(

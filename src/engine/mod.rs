@@ -62,6 +62,8 @@ pub struct Engine {
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
 const METADATA: &str = "data.faasguard.__metadata.metadata";
+/// A constant rule: evaluating it resets the interpreter's state.
+const IDLE: &str = "data.faasguard.__idle.idle";
 
 impl Engine {
     /// Load policies and data, check every rule's metadata, and run every rule
@@ -165,6 +167,13 @@ impl Engine {
                 .add_policy(format!("<{package}>"), module)
                 .map_err(|e| EngineError::Policy(e.to_string()))?;
         }
+
+        engine
+            .add_policy(
+                "<faasguard.__idle>".to_string(),
+                "package faasguard.__idle\n\nidle := true\n".to_string(),
+            )
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -573,7 +582,19 @@ impl Engine {
                 }
             }
         }
+        self.release();
         Ok(out)
+    }
+
+    /// Let go of the last unit: its input and what the interpreter computed
+    /// from it (rule values, the data document with them, built-in caches)
+    /// stay in the engine until its next evaluation otherwise, so each
+    /// worker would hold a copy of its last unit to the end of the scan.
+    fn release(&mut self) {
+        self.engine.set_input(regorus::Value::Undefined);
+        // Any evaluation starts by clearing that state; this one is a
+        // constant.
+        let _ = self.engine.eval_rule(IDLE.to_string());
     }
 
     /// The `undecided` results of the last [`Engine::eval`]: which rule could
