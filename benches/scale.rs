@@ -1,15 +1,16 @@
 //! `cargo bench --bench scale`: cost at size. One SAM template with 1k, 2k,
 //! 4k and 16k functions (each with an `Api` event and an `S3ReadPolicy`
-//! policy template), and one 150k-function single-line JSON template, each
-//! scanned once by the release binary; prints wall time, time per function
-//! and peak RSS (max RSS of the child, from `/usr/bin/time`). The targets
-//! (issue 17: per-function cost at 16k at most 1.5x that at 1k; 150k
-//! finishes under 2 GB) are read from the output, never asserted: timing
-//! asserts fail on a busy machine.
-//!
-//! Terraform with 1k and 16k functions from `for_each` is not measured yet:
-//! `for_each` is cut at 1,000 instances in this version (see
-//! `src/terraform/body.rs`), so 16k instances cannot be built.
+//! policy template), one Terraform module with 1k and 16k functions from
+//! `for_each` (each with its role, an inline policy and an API Gateway
+//! permission: three resources per function), and one 150k-function
+//! single-line JSON template, each scanned once by the release binary;
+//! prints wall time, time per function and peak RSS (max RSS of the child,
+//! from `/usr/bin/time`). The targets (issue 17: per-function cost at 16k at
+//! most 1.5x that at 1k, 16k under 10 s on 2 cores; 150k finishes under
+//! 2 GB) are read from the output, never asserted: timing asserts fail on a
+//! busy machine. `-- WORD...` runs only the cases whose name holds a word;
+//! `FAASGUARD_BIN=path` measures that binary instead of this
+//! build's. Results: docs/performance.md.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -60,6 +61,55 @@ fn sam_json(n: usize) -> String {
     t
 }
 
+/// A Terraform module with `n` functions from one `for_each` set, each with
+/// a role (and inline policy) and an API Gateway invoke permission from
+/// the same set.
+fn terraform(n: usize) -> String {
+    let mut names = String::new();
+    for i in 0..n {
+        let _ = write!(names, "{}\"f{i}\"", if i == 0 { "" } else { ", " });
+    }
+    format!(
+        r#"locals {{
+  names = toset([{names}])
+}}
+
+resource "aws_iam_role" "fn" {{
+  for_each           = local.names
+  name               = "role-${{each.key}}"
+  assume_role_policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "lambda.amazonaws.com" }} }}]
+  }})
+  inline_policy {{
+    name   = "read"
+    policy = jsonencode({{
+      Version   = "2012-10-17"
+      Statement = [{{ Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::data/${{each.key}}/*" }}]
+    }})
+  }}
+}}
+
+resource "aws_lambda_function" "fn" {{
+  for_each      = local.names
+  function_name = each.key
+  role          = aws_iam_role.fn[each.key].arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}}
+
+resource "aws_lambda_permission" "api" {{
+  for_each      = local.names
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.fn[each.key].function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "arn:aws:execute-api:eu-west-1:123456789012:api/*/GET/${{each.key}}"
+}}
+"#
+    )
+}
+
 /// Wall seconds, peak RSS (KiB) and whether the scan finished normally
 /// (exit 0 or 1: findings).
 fn run(bin: &Path, file: &Path) -> (f64, u64, bool) {
@@ -91,26 +141,53 @@ fn run(bin: &Path, file: &Path) -> (f64, u64, bool) {
 }
 
 fn main() {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_faasguard"));
+    // FAASGUARD_BIN: measure another build (another checkout's release
+    // binary, in the same minutes) on the same generated inputs.
+    let bin = std::env::var_os("FAASGUARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_faasguard")));
+    println!("binary: {}", bin.display());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let data = root.join("target/bench-data/scale");
     std::fs::create_dir_all(&data).expect("bench data directory");
     println!("faasguard scale benchmark (one run each; peak = max RSS)");
-    let mut first_per: Option<f64> = None;
+    // The 1k cost of each family (SAM, Terraform); the 150k JSON template
+    // is compared with SAM's.
+    let mut first_per: std::collections::BTreeMap<&str, f64> = Default::default();
     let mut cases: Vec<(String, usize, PathBuf)> = Vec::new();
     for n in [1_000, 2_000, 4_000, 16_000] {
         let path = data.join(format!("sam-{n}.yaml"));
         std::fs::write(&path, sam_yaml(n)).expect("write template");
         cases.push((format!("SAM YAML, {n} functions"), n, path));
     }
+    for n in [1_000, 16_000] {
+        let dir = data.join(format!("tf-{n}"));
+        std::fs::create_dir_all(&dir).expect("module directory");
+        std::fs::write(dir.join("main.tf"), terraform(n)).expect("write module");
+        cases.push((format!("Terraform for_each, {n} functions"), n, dir));
+    }
     let n = 150_000;
     let path = data.join(format!("sam-{n}.json"));
     std::fs::write(&path, sam_json(n)).expect("write template");
     cases.push((format!("SAM JSON one line, {n} functions"), n, path));
+    // `-- WORD...`: only the cases whose name holds one of the words
+    // (`SAM`, `Terraform`, `JSON`, `16000`).
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     for (name, n, path) in cases {
+        if !only.is_empty() && !only.iter().any(|w| name.contains(w.as_str())) {
+            continue;
+        }
         let (secs, rss, ok) = run(&bin, &path);
         let per = secs / n as f64 * 1e6;
-        let base = *first_per.get_or_insert(per);
+        let family = if name.starts_with("Terraform") {
+            "tf"
+        } else {
+            "sam"
+        };
+        let base = *first_per.entry(family).or_insert(per);
         println!(
             "{name:<36} {secs:>8.2} s  {per:>7.1} µs/function  ({:.2}x the 1k cost)  peak {:>7.1} MB{}",
             per / base,

@@ -70,6 +70,7 @@ pub struct Outcome {
 pub struct Profile {
     /// Rule id, total evaluation time over every unit, units evaluated.
     pub rules: Vec<(String, std::time::Duration, usize)>,
-    /// A unit (its file as shown) and the time to adapt and evaluate it.
-    pub files: Vec<(String, std::time::Duration)>,
+    /// A unit (its file as shown), the time to parse, adapt and evaluate
+    /// it, and the part of that its rules took.
+    pub files: Vec<(String, std::time::Duration, std::time::Duration)>,
 }

@@ -22,6 +22,9 @@ pub struct Settings {
     /// `--rule-timeout`: how long one rule may run on one unit before it is
     /// stopped and reported (`None`: no limit).
     pub rule_timeout: Option<std::time::Duration>,
+    /// `--file-timeout`: how long one unit (a file, a Terraform module) may
+    /// take, parse, adapt and evaluation together (`None`: no limit).
+    pub file_timeout: Option<std::time::Duration>,
     /// `--profile`: time every rule and unit ([`crate::outcome::Outcome::profile`]).
     pub profile: bool,
     /// Allowed regions or region groups (`eu`); empty = residency not checked.
@@ -113,6 +116,11 @@ impl std::fmt::Debug for Progress {
 /// pathological one cannot hold a CI job.
 pub const DEFAULT_RULE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// The per-unit time limit unless `--file-timeout` says otherwise: a 16k
+/// function template takes about 10 s (docs/performance.md), so only a
+/// pathological file reaches it.
+pub const DEFAULT_FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
@@ -120,6 +128,7 @@ impl Default for Settings {
             discover: discover::Options::default(),
             threads: 0,
             rule_timeout: Some(DEFAULT_RULE_TIMEOUT),
+            file_timeout: Some(DEFAULT_FILE_TIMEOUT),
             profile: false,
             allowed_regions: Vec::new(),
             today: crate::date::today(),

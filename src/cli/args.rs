@@ -158,9 +158,14 @@ pub struct ScanArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Stop a rule that runs longer than this many seconds on one file or module, with an
-    /// error naming both (0: no limit).
-    #[arg(long, value_name = "SECONDS", default_value_t = faasguard::scan::DEFAULT_RULE_TIMEOUT.as_secs_f64())]
-    pub rule_timeout: f64,
+    /// error naming both (0: no limit; default `[limits] rule_timeout`, else 60).
+    #[arg(long, value_name = "SECONDS")]
+    pub rule_timeout: Option<f64>,
+    /// Stop evaluating a file or module whose parse, adapt and rules take longer than this many
+    /// seconds, with an error naming it and the rules left out (0: no limit; default
+    /// `[limits] file_timeout`, else 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub file_timeout: Option<f64>,
     /// Print the slowest rules and files to stderr after the scan.
     #[arg(long)]
     pub profile: bool,

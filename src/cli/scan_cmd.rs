@@ -178,9 +178,14 @@ pub(super) fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), Cli
         paths: args.paths.clone(),
         discover,
         threads: args.threads.or(config.threads).unwrap_or(0),
-        rule_timeout: (args.rule_timeout > 0.0)
-            .then(|| std::time::Duration::try_from_secs_f64(args.rule_timeout).ok())
-            .flatten(),
+        rule_timeout: limit(
+            args.rule_timeout.or(config.limits.rule_timeout),
+            faasguard::scan::DEFAULT_RULE_TIMEOUT,
+        ),
+        file_timeout: limit(
+            args.file_timeout.or(config.limits.file_timeout),
+            faasguard::scan::DEFAULT_FILE_TIMEOUT,
+        ),
         profile: args.profile,
         allowed_regions,
         extra_policies,
@@ -419,7 +424,21 @@ pub(super) fn print_profile(p: &scan::Profile) {
         eprintln!("  {id:<12} {:>10.3} ms  {n:>6}", t.as_secs_f64() * 1e3);
     }
     eprintln!("profile: slowest files (adapt and evaluate)");
-    for (file, t) in p.files.iter().take(10) {
-        eprintln!("  {:>10.3} ms  {file}", t.as_secs_f64() * 1e3);
+    for (file, t, rules) in p.files.iter().take(10) {
+        eprintln!(
+            "  {:>10.3} ms  (rules {:>10.3} ms)  {file}",
+            t.as_secs_f64() * 1e3,
+            rules.as_secs_f64() * 1e3
+        );
+    }
+}
+
+/// A time limit in seconds from the command line or the config, else the
+/// default; 0 means none.
+fn limit(seconds: Option<f64>, default: std::time::Duration) -> Option<std::time::Duration> {
+    match seconds {
+        None => Some(default),
+        Some(s) if s > 0.0 => std::time::Duration::try_from_secs_f64(s).ok(),
+        Some(_) => None,
     }
 }

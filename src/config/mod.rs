@@ -42,6 +42,8 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     /// `[advisories]`: the dependency advisory check.
     pub advisories: Advisories,
+    /// `[limits]`: time limits of a scan.
+    pub limits: Limits,
     /// Where the settings that widen reach are written (`policies` entries
     /// by index, `advisories.db`, `advisories.online`), for saying which
     /// line a repository's config cannot have.
@@ -55,6 +57,15 @@ pub struct Config {
 pub struct Residency {
     /// Regions or region groups (`eu`, `us`) from `rules/regions.toml`.
     pub allowed_regions: Vec<String>,
+}
+
+/// `[limits]`: how long one rule, and one file or module, may take, in
+/// seconds (0: no limit); the command line's `--rule-timeout` and
+/// `--file-timeout` win.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Limits {
+    pub rule_timeout: Option<f64>,
+    pub file_timeout: Option<f64>,
 }
 
 /// A rule id (`FG-OBS-001`) or area (`OBS`) and where it is written.
@@ -350,6 +361,10 @@ fn merge(user: Config, project: Config) -> Config {
                 .advisories
                 .update_deadline
                 .or(user.advisories.update_deadline),
+        },
+        limits: Limits {
+            rule_timeout: project.limits.rule_timeout.or(user.limits.rule_timeout),
+            file_timeout: project.limits.file_timeout.or(user.limits.file_timeout),
         },
         reach_spans: BTreeMap::new(),
         origin,

@@ -59,6 +59,33 @@ fn every_problem_is_reported() {
 }
 
 #[test]
+fn limits_are_seconds() {
+    let c = parse("c", "[limits]\nrule_timeout = 2\nfile_timeout = 0.5\n").unwrap();
+    assert_eq!(
+        c.limits,
+        Limits {
+            rule_timeout: Some(2.0),
+            file_timeout: Some(0.5)
+        }
+    );
+    let e = parse(
+        "c",
+        "[limits]\nrule_timeout = -1\nfile_timeout = \"10s\"\nwall = 3\n",
+    )
+    .unwrap_err();
+    let messages: Vec<&str> = e.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "c:2: invalid value for `rule_timeout`: -1 is not a number of seconds (0: no limit)",
+            "c:3: invalid type for `file_timeout`: expected a number of seconds, found string",
+            "c:4: unknown field `wall` in [limits], expected one of `rule_timeout`, `file_timeout`",
+        ],
+        "{e:?}"
+    );
+}
+
+#[test]
 fn bad_excludes_point_at_their_glob() {
     let e = parse("c", "exclude = [\"ok/**\",\n  \"!neg\"]\n").unwrap_err();
     assert_eq!(e.problems.len(), 1);

@@ -90,6 +90,7 @@ impl Walker {
             "rules",
             "policies",
             "advisories",
+            "limits",
         ];
         for (name, key_span, item) in self.entries(root, "", &known) {
             match name {
@@ -142,6 +143,18 @@ impl Walker {
                                     c.advisories.update_deadline = self.integer(k, v, ks)
                                 }
                                 _ => c.advisories.online = self.boolean(k, v, ks),
+                            }
+                        }
+                    }
+                }
+                "limits" => {
+                    if let Some(t) = self.table(name, item, key_span) {
+                        let known = ["rule_timeout", "file_timeout"];
+                        for (k, ks, v) in self.entries(t, " in [limits]", &known) {
+                            let seconds = self.seconds(k, v, ks);
+                            match k {
+                                "rule_timeout" => c.limits.rule_timeout = seconds,
+                                _ => c.limits.file_timeout = seconds,
                             }
                         }
                     }
@@ -308,6 +321,39 @@ impl Walker {
             );
         }
         b
+    }
+
+    /// A duration in seconds: a non-negative integer or decimal number.
+    fn seconds(
+        &mut self,
+        key: &str,
+        item: &toml_edit::Item,
+        span: Option<Range<usize>>,
+    ) -> Option<f64> {
+        let v = self.value(key, item, span.clone(), "a number of seconds")?;
+        let n = match (v.as_integer(), v.as_float()) {
+            (Some(n), _) => n as f64,
+            (_, Some(f)) => f,
+            _ => {
+                self.problem(
+                    format!(
+                        "invalid type for `{key}`: expected a number of seconds, found {}",
+                        v.type_name()
+                    ),
+                    v.span().or(span),
+                );
+                return None;
+            }
+        };
+        if n.is_finite() && n >= 0.0 {
+            Some(n)
+        } else {
+            self.problem(
+                format!("invalid value for `{key}`: {n} is not a number of seconds (0: no limit)"),
+                v.span().or(span),
+            );
+            None
+        }
     }
 
     fn integer(

@@ -43,6 +43,12 @@ pub struct Engine {
     failed: Vec<(usize, EngineError)>,
     /// The per-rule time limit, if any (`--rule-timeout`).
     rule_timeout: Option<std::time::Duration>,
+    /// The per-unit time limit, if any (`--file-timeout`), and when the
+    /// current unit's time runs out ([`Engine::begin_unit`]).
+    file_timeout: Option<std::time::Duration>,
+    deadline: Option<std::time::Instant>,
+    /// What the per-unit limit stopped in the last [`Engine::eval`].
+    file_stopped: Option<FileStopped>,
     /// `--profile`: each rule's evaluation time since the last
     /// [`Engine::take_timings`] (rule index, time), else `None`.
     timings: Option<Vec<(usize, std::time::Duration)>>,
@@ -56,6 +62,8 @@ pub struct Engine {
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
 const METADATA: &str = "data.faasguard.__metadata.metadata";
+/// A constant rule: evaluating it resets the interpreter's state.
+const IDLE: &str = "data.faasguard.__idle.idle";
 
 impl Engine {
     /// Load policies and data, check every rule's metadata, and run every rule
@@ -159,6 +167,13 @@ impl Engine {
                 .add_policy(format!("<{package}>"), module)
                 .map_err(|e| EngineError::Policy(e.to_string()))?;
         }
+
+        engine
+            .add_policy(
+                "<faasguard.__idle>".to_string(),
+                "package faasguard.__idle\n\nidle := true\n".to_string(),
+            )
+            .map_err(|e| EngineError::Policy(e.to_string()))?;
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -280,6 +295,9 @@ impl Engine {
             timed_out: Vec::new(),
             failed: Vec::new(),
             rule_timeout: None,
+            file_timeout: None,
+            deadline: None,
+            file_stopped: None,
             timings: None,
         };
         if !users.is_empty() {
@@ -340,6 +358,12 @@ impl Engine {
     /// cut off instead of holding the scan).
     pub fn set_rule_timeout(&mut self, limit: Option<std::time::Duration>) {
         self.rule_timeout = limit;
+        self.set_timer(limit);
+    }
+
+    /// Arm (or, with `None`, disarm) regorus' execution clock for the next
+    /// `eval_rule` calls.
+    fn set_timer(&mut self, limit: Option<std::time::Duration>) {
         match limit {
             Some(limit) => {
                 self.engine.set_execution_timer_config(
@@ -354,6 +378,59 @@ impl Engine {
             }
             None => self.engine.clear_execution_timer_config(),
         }
+    }
+
+    /// Bound the time one unit may take, parse and adapt included (see
+    /// [`Engine::begin_unit`]); `None`: no bound.
+    pub fn set_file_timeout(&mut self, limit: Option<std::time::Duration>) {
+        self.file_timeout = limit;
+        self.deadline = None;
+    }
+
+    /// The per-unit time limit set with [`Engine::set_file_timeout`].
+    pub fn file_timeout(&self) -> Option<std::time::Duration> {
+        self.file_timeout
+    }
+
+    /// A unit starts now: its parse, adapt and evaluation share one
+    /// [`Engine::set_file_timeout`] budget. Parsing and adapting cannot be
+    /// interrupted (they have no point to stop at), so the budget is checked
+    /// before each rule, and the running rule is cut off when it runs out.
+    pub fn begin_unit(&mut self) {
+        self.deadline = self.file_timeout.map(|t| std::time::Instant::now() + t);
+    }
+
+    /// Whether the current unit has used up its time (before evaluation:
+    /// parse and adapt took it all).
+    pub fn unit_expired(&self) -> bool {
+        self.deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+    }
+
+    /// What the per-unit limit stopped in the last [`Engine::eval`], if it
+    /// ran out there.
+    pub fn take_file_stopped(&mut self) -> Option<FileStopped> {
+        self.file_stopped.take()
+    }
+
+    /// The regorus clock for the next rule: the per-rule limit, shortened
+    /// to what is left of the unit's time. `Some(true)` when the unit's
+    /// limit is the shorter one (a rule stopped then was stopped by it).
+    fn arm_timer(&mut self) -> Option<bool> {
+        let left = self
+            .deadline
+            .map(|d| d.saturating_duration_since(std::time::Instant::now()));
+        let (limit, by_unit) = match (self.rule_timeout, left) {
+            (Some(r), Some(l)) if l < r => (l, true),
+            (Some(r), _) => (r, false),
+            (None, Some(l)) => (l, true),
+            (None, None) => {
+                self.set_timer(None);
+                return None;
+            }
+        };
+        self.set_timer(Some(limit));
+        Some(by_unit)
     }
 
     /// Record each rule's evaluation time (`--profile`).
@@ -444,10 +521,26 @@ impl Engine {
         let mut out = Vec::new();
         self.timed_out.clear();
         self.failed.clear();
+        self.file_stopped = None;
         // Only this evaluation's: a caller that stopped on an error never
         // took the last ones.
         self.undecided.clear();
-        for i in wanted {
+        for (n, &i) in wanted.iter().enumerate() {
+            // The unit's time is checked between rules: once it is out, the
+            // rest are not started.
+            if self.deadline.is_some() && self.unit_expired() {
+                self.file_stopped = Some(FileStopped {
+                    cut: None,
+                    not_run: wanted[n..].to_vec(),
+                });
+                break;
+            }
+            // With no unit limit the rule limit set once stays armed.
+            let by_unit = if self.file_timeout.is_some() {
+                self.arm_timer()
+            } else {
+                None
+            };
             let pkg = &self.rules[i].package;
             let started = std::time::Instant::now();
             let result = self.engine.eval_rule(format!("{pkg}.deny"));
@@ -456,6 +549,15 @@ impl Engine {
             }
             let v = match result {
                 Ok(v) => v,
+                // Cut off by the unit's limit, not its own: the rules after
+                // it are not started either.
+                Err(e) if by_unit == Some(true) && is_time_limit(&e) => {
+                    self.file_stopped = Some(FileStopped {
+                        cut: Some(i),
+                        not_run: wanted[n + 1..].to_vec(),
+                    });
+                    break;
+                }
                 // A rule cut off by the time limit loses its results on this
                 // unit only; the other rules still run.
                 Err(e) if self.rule_timeout.is_some() && is_time_limit(&e) => {
@@ -480,7 +582,19 @@ impl Engine {
                 }
             }
         }
+        self.release();
         Ok(out)
+    }
+
+    /// Let go of the last unit: its input and what the interpreter computed
+    /// from it (rule values, the data document with them, built-in caches)
+    /// stay in the engine until its next evaluation otherwise, so each
+    /// worker would hold a copy of its last unit to the end of the scan.
+    fn release(&mut self) {
+        self.engine.set_input(regorus::Value::Undefined);
+        // Any evaluation starts by clearing that state; this one is a
+        // constant.
+        let _ = self.engine.eval_rule(IDLE.to_string());
     }
 
     /// The `undecided` results of the last [`Engine::eval`]: which rule could
@@ -500,6 +614,16 @@ impl Engine {
         collect_results(i, &v, &mut out);
         Ok(out)
     }
+}
+
+/// How the per-unit time limit ([`Engine::set_file_timeout`]) ended an
+/// evaluation (rule indexes into [`Engine::rules`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileStopped {
+    /// The rule running when the time ran out, if one was.
+    pub cut: Option<usize>,
+    /// The rules not started.
+    pub not_run: Vec<usize>,
 }
 
 /// Whether an evaluation error is regorus' execution time limit (its

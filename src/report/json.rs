@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{locate, locate_diagnostics, locate_suppressed, Located};
 use crate::finding::{DependencyFacts, Level};
-use crate::rule::Severity;
 use crate::outcome::Outcome;
+use crate::rule::Severity;
 use crate::scope::Scope;
 use crate::source::LineCol;
 

@@ -62,6 +62,14 @@ pub(super) fn evaluate(
     engine: &mut Engine,
     out: &mut UnitOut,
 ) {
+    if engine.unit_expired() {
+        out.diagnostics.push(file_timeout(
+            engine,
+            display,
+            "parsing and adapting used it all, so no rule was evaluated",
+        ));
+        return;
+    }
     // Policies see detected secrets only redacted (docs/security.md).
     let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
     let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
@@ -102,6 +110,35 @@ pub(super) fn evaluate(
             .in_file(display, None),
         );
     }
+    if let Some(stopped) = engine.take_file_stopped() {
+        let rules = engine.rules();
+        let mut what = match stopped.cut {
+            Some(i) => format!(
+                "rule {} ({}) was cut off",
+                rules[i].meta.id, rules[i].source
+            ),
+            None => String::new(),
+        };
+        if !stopped.not_run.is_empty() {
+            let ids: Vec<&str> = stopped
+                .not_run
+                .iter()
+                .map(|&i| rules[i].meta.id.as_str())
+                .collect();
+            if !what.is_empty() {
+                what.push_str(" and ");
+            }
+            what.push_str(&match ids.as_slice() {
+                [one] => format!("rule {one} was not evaluated"),
+                _ => format!(
+                    "{} rules were not evaluated ({})",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+            });
+        }
+        out.diagnostics.push(file_timeout(engine, display, &what));
+    }
     push_findings(results, model, display, files, engine, out);
     let file_span = Span::new(model.file, 0, 0);
     for r in engine.take_undecided() {
@@ -118,6 +155,18 @@ pub(super) fn evaluate(
             span,
         });
     }
+}
+
+/// The error of a unit stopped by the per-unit time limit: what was not
+/// evaluated, whose findings are therefore missing.
+fn file_timeout(engine: &Engine, display: &str, what: &str) -> Diagnostic {
+    let limit = engine.file_timeout().unwrap_or_default().as_secs_f64();
+    Diagnostic::new(
+        Level::Error,
+        "file-timeout",
+        format!("this file took over {limit} s (--file-timeout): {what}; those rules' findings here are missing"),
+    )
+    .in_file(display, None)
 }
 
 pub(super) fn push_findings(

@@ -181,7 +181,8 @@ pub(super) fn profile(
                 })
                 .unwrap_or_default(),
         };
-        times.push((shown, out.elapsed));
+        let rules_took = out.rule_times.iter().map(|(_, t)| *t).sum();
+        times.push((shown, out.elapsed, rules_took));
     }
     let mut rules: Vec<(String, std::time::Duration, usize)> = rules
         .into_iter()

@@ -24,7 +24,7 @@ mod nested;
 mod unit;
 
 pub use crate::outcome::{Outcome, Profile, Stats};
-pub use crate::settings::{Progress, Settings, DEFAULT_RULE_TIMEOUT};
+pub use crate::settings::{Progress, Settings, DEFAULT_FILE_TIMEOUT, DEFAULT_RULE_TIMEOUT};
 pub use model::{model_json, model_json_with, ModelError};
 
 use evaluate::UnitOut;
@@ -111,6 +111,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Rules the configuration turns off are not evaluated at all.
     engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
     engine.set_rule_timeout(settings.rule_timeout);
+    engine.set_file_timeout(settings.file_timeout);
     engine.set_profile(settings.profile);
     let _ = warm.join();
     let pool = rayon::ThreadPoolBuilder::new()

@@ -32,7 +32,10 @@ pub(super) struct UnitContext<'a> {
 impl UnitContext<'_> {
     /// Adapt a unit and, given an engine, evaluate it (without one, for
     /// `faasguard model`, the model is kept instead).
-    pub(super) fn process(&self, unit: &Unit, engine: Option<&mut Engine>) -> UnitOut {
+    pub(super) fn process(&self, unit: &Unit, mut engine: Option<&mut Engine>) -> UnitOut {
+        if let Some(e) = engine.as_deref_mut() {
+            e.begin_unit();
+        }
         match unit {
             Unit::File(i) => self.file(*i, engine),
             Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
@@ -131,7 +134,7 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
-        evaluate(&model, display, &self.files, engine, &mut out);
+        evaluate(&model, display, self.files, engine, &mut out);
         if engine.has_conftest() && !self.settings.conftest_combine {
             let format = crate::conftest::input::format_of(path).unwrap_or(if json {
                 crate::conftest::input::Format::Json
@@ -200,7 +203,7 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
-        evaluate(&model, display, &self.files, engine, &mut out);
+        evaluate(&model, display, self.files, engine, &mut out);
         instantiations(&tf.calls, &mut out.findings);
         // conftest policies read each file of the module on its own.
         if engine.has_conftest() && !self.settings.conftest_combine {

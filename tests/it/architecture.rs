@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 const KNOWN_LOOPS: &[&[&str]] = &[];
 
 /// Files over [`MAX_LINES`] lines before their tests, today.
-const KNOWN_LONG: &[&str] = &[
-    "src/discover.rs",
-    "src/report/audit/html.rs",
-];
+const KNOWN_LONG: &[&str] = &["src/discover.rs", "src/report/audit/html.rs"];
 
 const MAX_LINES: usize = 800;
 

@@ -184,10 +184,128 @@ fn a_slow_rule_is_stopped_and_named_and_profile_lists_rules_and_files() {
         .iter()
         .position(|l| *l == "profile: slowest files (adapt and evaluate)")
         .expect(&stderr);
-    assert!(
-        lines[files_at + 1].ends_with(" ms  template.yaml"),
-        "{stderr}"
+    // `  <total> ms  (rules <rules> ms)  template.yaml`: the rules' part
+    // holds the slow rule's 0.3 s and is within the file's total.
+    let file_line = lines[files_at + 1];
+    assert!(file_line.ends_with(" ms)  template.yaml"), "{stderr}");
+    let numbers: Vec<f64> = file_line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let [total, rules] = numbers[..] else {
+        panic!("{stderr}")
+    };
+    assert!(rules >= 300.0 && rules <= total, "{stderr}");
+}
+
+/// (level, file, message) of the diagnostics with this code.
+fn coded<'a>(report: &'a serde_json::Value, code: &str) -> Vec<(&'a str, &'a str, &'a str)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            (
+                d["level"].as_str().unwrap_or(""),
+                d["file"].as_str().unwrap_or(""),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A scan of `template.yaml` with the slow rule and this config, as JSON.
+fn slow_scan(config: &str, args: &[&str]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("template.yaml"), TEMPLATE).unwrap();
+    std::fs::write(dir.path().join("slow.rego"), SLOW_RULE).unwrap();
+    std::fs::write(dir.path().join(".faasguard.toml"), config).unwrap();
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "template.yaml",
+            "--policy",
+            "slow.rego",
+            "--format",
+            "json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// The per-file limit stops the slow rule too (with no per-rule limit),
+/// says it was the file's time that ran out, and the rules after it are not
+/// started (custom rules run first here). Both limits are read from
+/// `[limits]`.
+#[test]
+fn the_file_limit_cuts_a_slow_rule_and_limits_come_from_the_config() {
+    let report = slow_scan(
+        "[limits]\nrule_timeout = 0\nfile_timeout = 0.5\n[rules]\nenable = [\"ERR\", \"FG-OBS-001\"]\n",
+        &[],
     );
+    assert_eq!(
+        coded(&report, "file-timeout"),
+        [(
+            "error",
+            "template.yaml",
+            "this file took over 0.5 s (--file-timeout): rule CUSTOM-SLOW-001 (slow.rego) was cut off and rule FG-OBS-001 was not evaluated; those rules' findings here are missing"
+        )],
+        "{report:#}"
+    );
+    assert_eq!(coded(&report, "rule-timeout"), [], "{report:#}");
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+
+    // The per-rule limit from the config, shorter than the file's.
+    let report = slow_scan("[limits]\nrule_timeout = 0.25\nfile_timeout = 30\n", &[]);
+    assert_eq!(
+        coded(&report, "rule-timeout"),
+        [(
+            "error",
+            "template.yaml",
+            "rule CUSTOM-SLOW-001 (slow.rego) was stopped after 0.25 s (--rule-timeout) on this file; its findings here are missing"
+        )],
+        "{report:#}"
+    );
+    assert_eq!(coded(&report, "file-timeout"), [], "{report:#}");
+
+    // The command line wins over the config.
+    let report = slow_scan(
+        "[limits]\nrule_timeout = 0\nfile_timeout = 0\n",
+        &["--rule-timeout", "0.2"],
+    );
+    assert_eq!(coded(&report, "rule-timeout").len(), 1, "{report:#}");
+    assert!(
+        coded(&report, "rule-timeout")[0]
+            .2
+            .contains("stopped after 0.2 s"),
+        "{report:#}"
+    );
+}
+
+/// A file whose parse and adapt use up its time is not evaluated at all,
+/// and the error says so (a zero-length budget: expired before any rule).
+#[test]
+fn a_file_out_of_time_before_evaluation_is_not_evaluated() {
+    let report = slow_scan("[limits]\nfile_timeout = 0.000001\n", &[]);
+    assert_eq!(
+        coded(&report, "file-timeout"),
+        [(
+            "error",
+            "template.yaml",
+            "this file took over 0.000001 s (--file-timeout): parsing and adapting used it all, so no rule was evaluated; those rules' findings here are missing"
+        )],
+        "{report:#}"
+    );
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
 }
 
 /// One rule's runtime error costs that rule's findings on the file, not the

@@ -132,7 +132,11 @@ impl Ev<'_, '_> {
         src: Src,
         span: Span,
     ) -> Node {
-        let Some(m) = self.env.modules.get(name) else {
+        // Borrowed from the module's environment, not from `self`: the
+        // instances are read in place (a copy per reference made 16k
+        // `for_each` references cost the square of the instances).
+        let env = self.env;
+        let Some(m) = env.modules.get(name) else {
             if self.env.declared_modules.contains(name) {
                 return Node::unknown(format!("module.{name} is part of a dependency cycle"), span);
             }
@@ -151,13 +155,13 @@ impl Ev<'_, '_> {
             None => m.out_refs.values().flatten().cloned().collect(),
         };
         self.refs.extend(refs);
-        let inst = m.inst.clone();
+        let inst = &m.inst;
         let addr = if self.env.prefix.is_empty() {
             format!("module.{name}")
         } else {
             format!("{}.module.{name}", self.env.prefix)
         };
-        match self.instance(&inst, &addr, ops, src, span) {
+        match self.instance(inst, &addr, ops, src, span) {
             Ok((v, _, rest)) => self.traverse(v, rest, src, span, Missing::Error),
             Err(n) => n,
         }
@@ -180,7 +184,9 @@ impl Ev<'_, '_> {
                 _ => None,
             })
         };
-        let Some(inst) = self.env.resources.get(&key) else {
+        // Read in place, as in `module_ref`.
+        let env = self.env;
+        let Some(inst) = env.resources.get(&key) else {
             self.refs.push(base.clone());
             let why = if self.env.declared_resources.contains(&key) {
                 format!("{base} is part of a dependency cycle")
@@ -199,8 +205,7 @@ impl Ev<'_, '_> {
                 span,
             );
         }
-        let inst = inst.clone();
-        let (obj, addr, rest) = match self.instance(&inst, &base, ops, src, span) {
+        let (obj, addr, rest) = match self.instance(inst, &base, ops, src, span) {
             Ok(x) => x,
             Err(n) => return n,
         };
