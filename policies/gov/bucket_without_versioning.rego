@@ -50,7 +50,7 @@ metadata := {
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
 	"remediation": "Set `VersioningConfiguration: {Status: Enabled}` on the bucket, with a lifecycle rule that expires noncurrent versions (`NoncurrentVersionExpiration`) to bound the cost.",
 	"fixes": {
-		"terraform": "Add an `aws_s3_bucket_versioning` with `bucket` set to this bucket and `versioning_configuration { status = \"Enabled\" }`, and an `aws_s3_bucket_lifecycle_configuration` rule with `noncurrent_version_expiration` to bound the cost.",
+		"terraform": "S3: add an `aws_s3_bucket_versioning` with `bucket` set to this bucket and `versioning_configuration { status = \"Enabled\" }`, and an `aws_s3_bucket_lifecycle_configuration` rule with `noncurrent_version_expiration` to bound the cost. Cloud Storage: `versioning { enabled = true }` on the `google_storage_bucket`, with a `lifecycle_rule` on `num_newer_versions` or `days_since_noncurrent_time`.",
 		"serverless": "Set `provider.deploymentBucket.versioning: true` for the deployment bucket; for a bucket under `resources.Resources` (or an `s3` event's bucket declared there as `S3Bucket<Name>`), `VersioningConfiguration: {Status: Enabled}`.",
 	},
 }

@@ -54,7 +54,7 @@ metadata := {
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
 	"remediation": "Add `LoggingConfiguration: {DestinationBucketName: <log bucket>, LogFilePrefix: <prefix>}` to the bucket, with a log bucket whose policy lets `logging.s3.amazonaws.com` put objects.",
 	"fixes": {
-		"terraform": "Add an `aws_s3_bucket_logging` with `bucket` set to this bucket and `target_bucket` to a log bucket whose policy lets `logging.s3.amazonaws.com` put objects.",
+		"terraform": "S3: add an `aws_s3_bucket_logging` with `bucket` set to this bucket and `target_bucket` to a log bucket whose policy lets `logging.s3.amazonaws.com` put objects. Cloud Storage: `logging { log_bucket = <log bucket> }` on the `google_storage_bucket` (or Data Access audit logs for the storage service).",
 		"serverless": "Declare the bucket under `resources.Resources` with `LoggingConfiguration: {DestinationBucketName: <log bucket>}` (for an `s3` event's bucket, the same logical id `S3Bucket<Name>`), with a log bucket whose policy lets `logging.s3.amazonaws.com` put objects.",
 	},
 }

@@ -15,7 +15,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             b.bucket_name = text(r.get("name")).cloned();
             // The same meaning as S3's: versioning on, access logs written.
             b.versioning = boolean(r.path(&["versioning", "enabled"]));
-            b.logging = r.path(&["logging"]).map(|l| Node::bool(true, l.span));
+            // As for S3 (ADR 0033): where the usage logs go, so the log
+            // bucket itself is not asked to log (matched by its name).
+            b.logging =
+                r.path(&["logging"])
+                    .map(|l| match text(r.path(&["logging", "log_bucket"])) {
+                        Some(target) => map_of(vec![("target_bucket", target.clone())], l.span),
+                        None => Node::bool(true, l.span),
+                    });
             b.uniform_access = boolean(r.get("uniform_bucket_level_access"));
             b.public_access_prevention = text(r.get("public_access_prevention")).cloned();
             b.encryption = text(r.path(&["encryption", "default_kms_key_name"]))
