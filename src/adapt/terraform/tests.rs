@@ -1051,7 +1051,8 @@ fn gcp_iam_bindings_buckets_topics_and_vpc_egress() {
     assert_eq!(b["cloud"], "gcp");
     assert_eq!(b["bucket_name"], "exports");
     assert_eq!(b["versioning"], true);
-    assert_eq!(b["logging"], true);
+    // Where the usage logs go, as for S3 (a log bucket is not asked to log).
+    assert_eq!(b["logging"], json!({"target_bucket": "logs"}));
     assert_eq!(b["uniform_access"], false);
     assert_eq!(b["public_access_prevention"], "inherited");
     assert_eq!(
