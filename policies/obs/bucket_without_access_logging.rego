@@ -77,12 +77,30 @@ logs(b) if {
 	b.logging != false
 }
 
-# Another bucket writes its access logs here.
-log_target(b) if {
+# Another bucket writes its access logs here: the destinations every bucket
+# names, collected once (a lookup per bucket, not a scan of every bucket). A
+# bucket that logs is never asked, so one naming itself changes nothing.
+target_names contains t if {
 	some o in input.buckets
-	o.id != b.id
-	names(b, o.logging.target_bucket)
+	t := o.logging.target_bucket
+	is_string(t)
 }
+
+# A destination that refers to a bucket through a value only known at deploy time.
+target_refs contains t.ref if {
+	some o in input.buckets
+	t := o.logging.target_bucket
+	is_string(t.ref)
+}
+
+log_target(b) if b.id in target_names
+
+log_target(b) if {
+	is_string(b.bucket_name)
+	b.bucket_name in target_names
+}
+
+log_target(b) if b.id in target_refs
 
 # The canned ACL that lets the log delivery group write, or a grant to it.
 log_target(b) if {
@@ -96,34 +114,26 @@ log_target(b) if {
 }
 
 # A bucket policy that lets the S3 logging service write.
-log_target(b) if {
+log_target(b) if b.id in logging_service_writes
+
+logging_service_writes contains id if {
 	some p in input.policies
 	p.kind == "resource"
-	b.id in p.attached_to
 	some s in p.statements
 	s.effect == "Allow"
 	"logging.s3.amazonaws.com" in s.principal.Service
+	some id in p.attached_to
 }
 
-names(b, t) if t == b.id
-
-names(b, t) if {
-	is_string(b.bucket_name)
-	t == b.bucket_name
-}
-
-# A destination that refers to this bucket through a value only known at deploy time.
-names(b, t) if t.ref == b.id
-
-# A destination that cannot be resolved and names no resource: it may be this bucket.
-maybe_log_target(b) if some _ in unresolved_destinations(b)
+# A destination that cannot be resolved and names no resource: it may be any
+# bucket that does not log.
+maybe_log_target(_) if count(unresolved_destinations) > 0
 
 # An ACL only known at deploy time may be the log delivery one.
 maybe_log_target(b) if lib.is_unknown(b.access_control)
 
-unresolved_destinations(b) := [t |
+unresolved_destinations := [t |
 	some o in input.buckets
-	o.id != b.id
 	t := o.logging.target_bucket
 	lib.is_unknown(t)
 	not is_string(t.ref)
@@ -144,5 +154,5 @@ undecided contains lib.undecided(b, "logging", t) if {
 	some b in input.buckets
 	not logs(b)
 	not log_target(b)
-	some t in unresolved_destinations(b)
+	some t in unresolved_destinations
 }
