@@ -156,38 +156,34 @@ pub(crate) fn scan(path: &Path, expected: &Expected) -> Outcome {
 /// Where `rule` fired in a scan of `scanned`, as `line:column` when it is a
 /// file and `path:line:column` (relative to it) when it is a directory.
 pub(crate) fn positions(rule: &str, scanned: &Path, outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = outcome
+    let spans = outcome
         .findings
         .iter()
         .filter(|f| f.rule_id == rule)
-        .map(|f| {
-            let source = outcome.sources.get(f.span.file).expect("finding's file");
-            let at = source.line_col(f.span.start);
-            if scanned.is_dir() {
-                format!(
-                    "{}:{}:{}",
-                    relative(&source.path, scanned),
-                    at.line,
-                    at.column
-                )
-            } else {
-                format!("{}:{}", at.line, at.column)
-            }
-        })
-        .collect();
-    out.sort_unstable();
-    out
+        .map(|f| f.span);
+    places(spans, scanned, outcome)
 }
 
 /// Where `rule` recorded an undecided check, in the form of [`positions`].
 pub(crate) fn undecided_positions(rule: &str, scanned: &Path, outcome: &Outcome) -> Vec<String> {
-    let mut out: Vec<String> = outcome
+    let spans = outcome
         .undecided
         .iter()
         .filter(|u| u.rule_id == rule)
-        .map(|u| {
-            let source = outcome.sources.get(u.span.file).expect("unknown's file");
-            let at = source.line_col(u.span.start);
+        .map(|u| u.span);
+    places(spans, scanned, outcome)
+}
+
+/// Each span's start as [`positions`] writes it, sorted.
+fn places(
+    spans: impl Iterator<Item = faasguard::source::Span>,
+    scanned: &Path,
+    outcome: &Outcome,
+) -> Vec<String> {
+    let mut out: Vec<String> = spans
+        .map(|span| {
+            let source = outcome.sources.get(span.file).expect("the span's file");
+            let at = source.line_col(span.start);
             if scanned.is_dir() {
                 format!(
                     "{}:{}:{}",
