@@ -4,8 +4,10 @@
 # Flags object storage buckets (S3 `AWS::S3::Bucket`, `aws_s3_bucket`, the Serverless Framework's
 # deployment bucket and the buckets it creates for `s3` events) that do not keep object versions:
 # no `VersioningConfiguration` / `versioning` / `aws_s3_bucket_versioning` (the finding points at
-# the bucket), or versioning `Suspended` / `enabled = false` (it points at that value). Versioning
-# only known at deploy time is left undecided.
+# the bucket), or versioning `Suspended` / `enabled = false` (it points at that value). Cloud
+# Storage buckets are judged on their `versioning` block the same way, and Azure storage accounts
+# on blob soft delete (`blob_properties.delete_retention_policy`), Azure's form of the same
+# recovery. A value only known at deploy time is left undecided.
 #
 # ## Why is this bad?
 # Without versioning an overwrite or a delete is final: a faulty deployment, a bug, or an attacker
@@ -37,6 +39,7 @@
 # - https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
 # - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-versioningconfiguration.html
 # - https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html
+# - https://learn.microsoft.com/azure/storage/blobs/soft-delete-blob-overview
 package faasguard.rules.gov.bucket_without_versioning
 
 import data.faasguard.lib
@@ -50,7 +53,7 @@ metadata := {
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
 	"remediation": "Set `VersioningConfiguration: {Status: Enabled}` on the bucket, with a lifecycle rule that expires noncurrent versions (`NoncurrentVersionExpiration`) to bound the cost.",
 	"fixes": {
-		"terraform": "S3: add an `aws_s3_bucket_versioning` with `bucket` set to this bucket and `versioning_configuration { status = \"Enabled\" }`, and an `aws_s3_bucket_lifecycle_configuration` rule with `noncurrent_version_expiration` to bound the cost. Cloud Storage: `versioning { enabled = true }` on the `google_storage_bucket`, with a `lifecycle_rule` on `num_newer_versions` or `days_since_noncurrent_time`.",
+		"terraform": "S3: add an `aws_s3_bucket_versioning` with `bucket` set to this bucket and `versioning_configuration { status = \"Enabled\" }`, and an `aws_s3_bucket_lifecycle_configuration` rule with `noncurrent_version_expiration` to bound the cost. Cloud Storage: `versioning { enabled = true }` on the `google_storage_bucket`, with a `lifecycle_rule` on `num_newer_versions` or `days_since_noncurrent_time`. Azure storage account: a `blob_properties { delete_retention_policy { days = 7 } }` block (and `versioning_enabled = true` in it to keep overwritten blobs too).",
 		"serverless": "Set `provider.deploymentBucket.versioning: true` for the deployment bucket; for a bucket under `resources.Resources` (or an `s3` event's bucket declared there as `S3Bucket<Name>`), `VersioningConfiguration: {Status: Enabled}`.",
 	},
 }
@@ -71,6 +74,20 @@ deny contains {
 } if {
 	some b in input.buckets
 	b.versioning == false
+}
+
+deny contains {
+	"resource": s.id,
+	"path": "blob_soft_delete",
+	"message": sprintf("Storage account %s has no blob soft delete: a deleted blob cannot be recovered (add `blob_properties { delete_retention_policy { days = 7 } }`)", [s.name]),
+} if {
+	some s in input.storage_accounts
+	not "blob_soft_delete" in object.keys(s)
+}
+
+undecided contains lib.undecided(s, "blob_soft_delete", s.blob_soft_delete) if {
+	some s in input.storage_accounts
+	lib.is_unknown(s.blob_soft_delete)
 }
 
 undecided contains lib.undecided(b, "versioning", b.versioning) if {

@@ -284,7 +284,7 @@ collections! {
     }
     /// An Azure storage account (where a Function App keeps its state, and blob containers).
     StorageAccount in "storage_accounts" {
-        https_only, public_blob_access, sftp, local_users, customer_managed_key,
+        https_only, public_blob_access, sftp, local_users, customer_managed_key, blob_soft_delete,
     }
     /// A blob container of a storage account.
     StorageContainer in "storage_containers" {

@@ -117,6 +117,12 @@ fn storage_account(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     s.sftp = boolean(present(r.get("sftp_enabled")));
     s.local_users = boolean(present(r.get("local_user_enabled")));
     s.customer_managed_key = present(r.get("customer_managed_key")).cloned();
+    // Blob soft delete is on when `blob_properties` holds a
+    // `delete_retention_policy` (its `days` default to 7); under a `dynamic`
+    // block it is unknown.
+    s.blob_soft_delete = present(r.get("blob_properties"))
+        .and_then(|b| walk(b, &["delete_retention_policy"]))
+        .cloned();
     a.model.add(s);
 }
 
