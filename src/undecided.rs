@@ -58,14 +58,21 @@ impl Undecided {
         )
     }
 
-    /// Content-based, as a finding's: rule, file, resource and path.
+    /// Content-based, as a finding's: rule, file, resource, path and the
+    /// reason, never the line, so a moved check keeps it (`--baseline-commit`
+    /// matches on it) while another cause of the same unknown (a parameter
+    /// instead of a variable) is a different check.
     pub fn fingerprint(&self, file: &str) -> String {
-        crate::finding::fingerprint(
-            &self.rule_id,
-            file,
-            self.resource.as_deref(),
-            Some(&format!("undecided:{}", self.path.as_deref().unwrap_or(""))),
-            "",
+        format!(
+            "{:016x}",
+            crate::finding::fnv1a(&[
+                &self.rule_id,
+                file,
+                self.resource.as_deref().unwrap_or(""),
+                "undecided",
+                self.path.as_deref().unwrap_or(""),
+                &self.reason,
+            ])
         )
     }
 }

@@ -219,23 +219,28 @@ pub struct ScanArgs {
     pub baseline_commit: Option<String>,
     /// Apply the single-value fixes rules suggest (a deprecated runtime to the newest of its
     /// language, a timeout over the limit to the limit, a TLS policy to the modern one) in place,
-    /// changing only the values' text, then scan again and report what is left.
+    /// changing only the values' text, then scan again and report what is left. With
+    /// `--baseline-commit`, only the new findings' values are fixed (run without it to fix
+    /// every finding).
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
     /// Print the fixes `--fix` would make as a unified diff instead of a report (exit 1 when
-    /// there is one).
+    /// there is one). With `--baseline-commit`, only the new findings' fixes.
     #[arg(long)]
     pub diff: bool,
     /// List the checks rules could not decide because a value is unknown before deployment (a
     /// variable without a value, an `Fn::If` on a deploy-time condition, an `${ssm:}` lookup);
-    /// without it the text report counts them in one line.
+    /// without it the text report counts them in one line. With `--baseline-commit`, the new
+    /// ones (the unchanged ones too with `--show-unchanged`).
     #[arg(long)]
     pub show_unknown: bool,
     /// Exit 1 when any check could not be decided (for teams that require every value known;
-    /// `--var`, `--var-file` and `--sls-opt` give the values).
+    /// `--var`, `--var-file` and `--sls-opt` give the values). With `--baseline-commit`, only
+    /// checks the change adds count.
     #[arg(long)]
     pub fail_on_unknown: bool,
-    /// With `--baseline-commit`: the text report lists unchanged findings too.
+    /// With `--baseline-commit`: list unchanged findings too (text, JUnit as skipped test cases,
+    /// GitLab); the JSON, SARIF and audit reports always have them, marked.
     #[arg(long, requires = "baseline_commit")]
     pub show_unchanged: bool,
     /// Scan only a stable share of the files, `K/N` (1-based): for matrix jobs.

@@ -118,9 +118,25 @@ impl miette::ReportHandler for Handler {
     }
 }
 
-/// Install the report handler, once, before any error is shown.
+/// Install the report handler, once, before any error is shown (after
+/// `--color` is applied: [`super::ColorWhen::apply`]).
+///
+/// miette decides colors and terminal links by itself from the terminal
+/// and its own environment variables; left alone it would color errors
+/// under `--color never` on a terminal and never color them under
+/// `--color always` in a pipe. The choice is anstream's instead, for
+/// standard error (where errors go), the same the reports follow.
 pub(super) fn install_handler() {
-    let _ = miette::set_hook(Box::new(|_| {
-        Box::new(Handler(miette::MietteHandlerOpts::new().build()))
+    let color = !matches!(
+        anstream::AutoStream::choice(&std::io::stderr()),
+        anstream::ColorChoice::Never
+    );
+    let _ = miette::set_hook(Box::new(move |_| {
+        let mut opts = miette::MietteHandlerOpts::new().color(color);
+        if !color {
+            // Links are escape sequences too.
+            opts = opts.terminal_links(false);
+        }
+        Box::new(Handler(opts.build()))
     }));
 }

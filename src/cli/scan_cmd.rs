@@ -273,7 +273,29 @@ pub(super) fn run_scan(args: ScanArgs) -> i32 {
         }
     };
     if args.fix || args.diff {
-        let edits = faasguard::fix::edits(&outcome.findings, &outcome.sources);
+        // With --baseline-commit only the change's own findings are fixed:
+        // a pull request's fix touches what the pull request wrote, not
+        // what was there before it (docs/adr/0042).
+        let (new, unchanged): (Vec<_>, Vec<_>) = outcome
+            .findings
+            .iter()
+            .partition(|f| faasguard::pr::counts(&outcome, f));
+        let edits = faasguard::fix::edits(new, &outcome.sources);
+        if let Some(pr) = &outcome.pr {
+            let left: usize = faasguard::fix::edits(unchanged, &outcome.sources)
+                .values()
+                .map(Vec::len)
+                .sum();
+            if left > 0 {
+                eprintln!(
+                    "note: {left} fix{} of findings unchanged since {} not {}; without \
+                     --baseline-commit, --fix and --diff cover every finding",
+                    if left == 1 { "" } else { "es" },
+                    report::escape::line(&pr.reference),
+                    if args.diff { "shown" } else { "made" },
+                );
+            }
+        }
         if args.diff {
             print_diagnostics(&outcome);
             let code = write_stdout(faasguard::fix::diff(&edits, &outcome.sources).as_bytes());
@@ -362,12 +384,17 @@ pub(super) fn run_scan(args: ScanArgs) -> i32 {
     if policy_failed || (args.strict && file_failed) {
         return EXIT_ERROR;
     }
-    // With --baseline-commit only new findings count.
+    // With --baseline-commit only new findings (and new undecided checks
+    // for --fail-on-unknown) count.
     let failing = outcome
         .findings
         .iter()
         .filter(|f| faasguard::pr::counts(&outcome, f));
-    let unknown_fails = args.fail_on_unknown && !outcome.undecided.is_empty();
+    let unknown_fails = args.fail_on_unknown
+        && outcome
+            .undecided
+            .iter()
+            .any(|u| faasguard::pr::unknown_counts(&outcome, u));
     if unknown_fails || failing.into_iter().any(|f| f.severity >= fail_on) {
         EXIT_FINDINGS
     } else {

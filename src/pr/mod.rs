@@ -6,6 +6,8 @@
 //! text, never the line. Matched findings are *unchanged*, the others *new*;
 //! findings at `REF` that match nothing (standing or suppressed now) are
 //! *fixed*. Reports mark each finding; only new ones fail `--fail-on`.
+//! Undecided checks (`unknowns`) are matched the same way, by their own
+//! fingerprint, and only new ones fail `--fail-on-unknown`.
 //!
 //! docs/adr/0030-pull-request-mode.md records the choices.
 
@@ -18,16 +20,26 @@ use std::path::{Component, Path, PathBuf};
 use crate::finding::Finding;
 use crate::scan::{self, Outcome, ScanError, Settings};
 use crate::source::{LineCol, SourceMap};
+use crate::undecided::Undecided;
 
 pub use comparison::{Comparison, Fixed, State};
 pub use git::GitError;
 
-use comparison::identity;
+use comparison::{identity, unknown_fingerprint, unknown_identity};
 
 /// Whether a finding counts (fails `--fail-on`, shows in text): every
 /// finding without `--baseline-commit`, only new ones with it.
 pub fn counts(outcome: &Outcome, f: &Finding) -> bool {
     outcome.pr.as_ref().is_none_or(|p| p.is_new(f))
+}
+
+/// Whether an undecided check counts (fails `--fail-on-unknown`, shows in
+/// text): every one without `--baseline-commit`, only new ones with it.
+pub fn unknown_counts(outcome: &Outcome, u: &Undecided) -> bool {
+    outcome
+        .pr
+        .as_ref()
+        .is_none_or(|p| p.unknown_state(u, &outcome.sources) == State::New)
 }
 
 /// Why pull-request mode could not run.
@@ -284,7 +296,32 @@ pub fn compare(
             });
         }
     }
+    // Undecided checks pair up the same way, by fingerprint alone (rule,
+    // file, resource, path, reason): the unknown's text is an expression
+    // (`var.runtime`) that says nothing more.
+    let mut open_unknowns: BTreeMap<String, usize> = BTreeMap::new();
+    if let Some(b) = before {
+        for u in &b.undecided {
+            *open_unknowns
+                .entry(unknown_fingerprint(u, &b.sources))
+                .or_default() += 1;
+        }
+    }
+    let mut unchanged_unknowns = BTreeSet::new();
+    let mut unknowns_new = 0;
+    for u in &now.undecided {
+        match open_unknowns.get_mut(&unknown_fingerprint(u, &now.sources)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                unchanged_unknowns.insert(unknown_identity(u, &now.sources));
+            }
+            _ => unknowns_new += 1,
+        }
+    }
     Comparison {
+        unknowns_new,
+        unknowns_unchanged: unchanged_unknowns.len(),
+        unchanged_unknowns,
         reference: reference.to_string(),
         commit: commit.map(str::to_string),
         new,

@@ -4,6 +4,7 @@
 //!
 //! Only standing findings are reported: GitLab has no notion of a finding
 //! accepted in the source, and listing suppressed ones would reopen them.
+//! With `--baseline-commit`, only new ones (unless `--show-unchanged`).
 //! Each vulnerability's `id` is a UUID derived from the finding's
 //! content-based fingerprint, so GitLab tracks it across pipelines the way
 //! code scanning tracks SARIF's `primaryLocationLineHash`.
@@ -34,7 +35,18 @@ fn severity(s: Severity) -> &'static str {
 }
 
 pub fn build(outcome: &Outcome, times: &Times) -> Value {
-    let vulnerabilities: Vec<Value> = locate(outcome).iter().map(vulnerability).collect();
+    // With --baseline-commit, the change's own findings (all of them with
+    // --show-unchanged): the merge request's list is what it adds.
+    let vulnerabilities: Vec<Value> = locate(outcome)
+        .iter()
+        .filter(|l| {
+            outcome
+                .pr
+                .as_ref()
+                .is_none_or(|p| p.show_unchanged || p.is_new(l.finding))
+        })
+        .map(vulnerability)
+        .collect();
     let failed = outcome.diagnostics.iter().any(|d| d.code == "policy-error");
     let tool = json!({
         "id": "faasguard",

@@ -340,6 +340,13 @@ pub struct Unknown {
     pub end: LineCol,
     /// Why it is unknown: "variable runtime has no value".
     pub reason: String,
+    /// Content-based (rule, file, resource, path, reason; never the line):
+    /// what `--baseline-commit` matches on.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fingerprint: String,
+    /// `--baseline-commit`: whether the change adds this check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::pr::comparison::State>,
 }
 
 impl Unknown {
@@ -442,6 +449,11 @@ pub fn build(outcome: &Outcome) -> Report {
                     start,
                     end,
                     reason: u.reason.clone(),
+                    fingerprint: u.fingerprint(file),
+                    baseline: outcome
+                        .pr
+                        .as_ref()
+                        .map(|pr| pr.unknown_state(u, &outcome.sources)),
                 }
             })
             .collect(),

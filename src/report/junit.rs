@@ -1,10 +1,12 @@
 //! JUnit XML for CI systems that show test reports: one test suite per rule,
 //! one failing test case per finding (a rule without findings is one
 //! passing case), so a report reads as "which policies failed, where".
+//! With `--baseline-commit` only new findings fail; unchanged ones are left
+//! out, or skipped test cases with `--show-unchanged`.
 
 use std::fmt::Write as _;
 
-use super::locate;
+use super::{locate, Located};
 use crate::outcome::Outcome;
 
 /// XML-escape text for attributes and content.
@@ -31,45 +33,71 @@ fn esc(s: &str) -> String {
 }
 
 pub fn render(outcome: &Outcome) -> String {
-    let located = locate(outcome);
-    let failures = located.len();
+    let pr = outcome.pr.as_ref();
+    // With --baseline-commit, a finding already there at the commit is not
+    // this change's failure: left out, or with --show-unchanged a skipped
+    // test case that says so.
+    let located: Vec<(Located<'_>, bool)> = locate(outcome)
+        .into_iter()
+        .map(|l| {
+            let unchanged = pr.is_some_and(|p| !p.is_new(l.finding));
+            (l, unchanged)
+        })
+        .filter(|(_, unchanged)| !unchanged || pr.is_some_and(|p| p.show_unchanged))
+        .collect();
+    let failures = located.iter().filter(|(_, u)| !u).count();
+    let skipped = located.len() - failures;
     let tests: usize = outcome
         .rules
         .iter()
         .map(|r| {
             located
                 .iter()
-                .filter(|l| l.finding.rule_id == r.meta.id)
+                .filter(|(l, _)| l.finding.rule_id == r.meta.id)
                 .count()
                 .max(1)
         })
         .sum();
+    let skipped_attr = |n: usize| {
+        if pr.is_some() {
+            format!(" skipped=\"{n}\"")
+        } else {
+            String::new()
+        }
+    };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"faasguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">"
+        "<testsuites name=\"faasguard\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\"{}>",
+        skipped_attr(skipped)
     );
     for rule in &outcome.rules {
         let mine: Vec<_> = located
             .iter()
-            .filter(|l| l.finding.rule_id == rule.meta.id)
+            .filter(|(l, _)| l.finding.rule_id == rule.meta.id)
             .collect();
+        let mine_skipped = mine.iter().filter(|(_, u)| *u).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\" errors=\"0\"{}>",
             esc(&rule.meta.id),
             esc(&rule.meta.title),
             mine.len().max(1),
-            mine.len()
+            mine.len() - mine_skipped,
+            skipped_attr(mine_skipped)
         );
         if mine.is_empty() {
             let _ = writeln!(
                 out,
-                "    <testcase classname=\"{}\" name=\"no findings\"/>",
-                esc(&rule.meta.id)
+                "    <testcase classname=\"{}\" name=\"{}\"/>",
+                esc(&rule.meta.id),
+                match pr {
+                    Some(p) => format!("no new findings since {}", esc(&p.reference)),
+                    None => "no findings".into(),
+                }
             );
         }
-        for l in mine {
+        for (l, unchanged) in mine {
             let f = l.finding;
             let name = format!(
                 "{}:{}:{}{}",
@@ -89,16 +117,28 @@ pub fn render(outcome: &Outcome) -> String {
                 esc(l.file),
                 l.start.line
             );
-            let _ = writeln!(
-                out,
-                "      <failure type=\"{}\" message=\"{}\">{}\n\n{}: {}\nfix: {}</failure>",
-                f.severity,
-                esc(&f.message),
-                esc(&f.message),
-                esc(&name),
-                f.severity,
-                esc(f.remediation(rule))
-            );
+            match pr.filter(|_| *unchanged) {
+                Some(p) => {
+                    let _ = writeln!(
+                        out,
+                        "      <skipped message=\"unchanged since {}\">{}</skipped>",
+                        esc(&p.reference),
+                        esc(&f.message)
+                    );
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "      <failure type=\"{}\" message=\"{}\">{}\n\n{}: {}\nfix: {}</failure>",
+                        f.severity,
+                        esc(&f.message),
+                        esc(&f.message),
+                        esc(&name),
+                        f.severity,
+                        esc(f.remediation(rule))
+                    );
+                }
+            }
             out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");

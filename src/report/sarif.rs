@@ -546,6 +546,9 @@ fn undecided_json(
     if let Some(i) = rules.get(u.rule_id.as_str()) {
         result["ruleIndex"] = json!(i);
     }
+    if let Some(pr) = &outcome.pr {
+        result["baselineState"] = json!(pr.unknown_state(u, &outcome.sources).as_str());
+    }
     if let Some(res) = &u.resource {
         result["locations"][0]["logicalLocations"] = json!([{"name": res, "kind": "resource"}]);
     }

@@ -140,16 +140,32 @@ pub fn render(outcome: &Outcome) -> String {
     }
     if outcome.show_unknown {
         for u in &outcome.undecided {
+            // With --baseline-commit, as findings: the unchanged ones only
+            // with --show-unchanged, and marked.
+            let unchanged = outcome.pr.as_ref().filter(|pr| {
+                pr.unknown_state(u, &outcome.sources) == crate::pr::comparison::State::Unchanged
+            });
+            if unchanged.is_some_and(|pr| !pr.show_unchanged) {
+                continue;
+            }
             let (file, start, _) = super::position(outcome, u.span);
             let _ = writeln!(
                 out,
-                "{bold}unknown[{}]{bold:#}: {}\n  {blue}-->{blue:#} {}:{}:{}\n",
+                "{bold}unknown[{}]{bold:#}: {}\n  {blue}-->{blue:#} {}:{}:{}",
                 escape::line(&u.rule_id),
                 escape::line(&u.message()),
                 escape::line(file),
                 start.line,
                 start.column
             );
+            if let Some(pr) = unchanged {
+                let _ = writeln!(
+                    out,
+                    "   {blue}={blue:#} note: unchanged since {}",
+                    escape::line(&pr.reference)
+                );
+            }
+            out.push('\n');
         }
     }
     if let Some(b) = outcome.baseline.as_ref().filter(|b| !b.fixed.is_empty()) {
@@ -293,20 +309,45 @@ fn failures(outcome: &Outcome, out: &mut String) {
 }
 
 /// One line for the checks rules could not decide (unknown values).
+/// With `--baseline-commit`, the new ones, then how many were already
+/// undecided at the commit.
 fn undecided_line(outcome: &Outcome, out: &mut String) {
     let n = outcome.undecided.len();
     if n == 0 {
         return;
     }
+    let listed = if outcome.show_unknown {
+        " (listed above)"
+    } else {
+        "; see --show-unknown"
+    };
+    let Some(pr) = &outcome.pr else {
+        let _ = writeln!(
+            out,
+            "{n} check{} could not be decided{listed}",
+            if n == 1 { "" } else { "s" },
+        );
+        return;
+    };
+    let new = pr.unknowns_new;
+    let unchanged = if pr.unknowns_unchanged == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({} unchanged{})",
+            pr.unknowns_unchanged,
+            if outcome.show_unknown && !pr.show_unchanged {
+                ", see --show-unchanged"
+            } else {
+                ""
+            }
+        )
+    };
     let _ = writeln!(
         out,
-        "{n} check{} could not be decided{}",
-        if n == 1 { "" } else { "s" },
-        if outcome.show_unknown {
-            " (listed above)"
-        } else {
-            "; see --show-unknown"
-        }
+        "{new} new check{} could not be decided since {}{unchanged}{listed}",
+        if new == 1 { "" } else { "s" },
+        escape::line(&pr.reference),
     );
 }
 

@@ -25,6 +25,7 @@ mod perf;
 mod policies;
 mod pr_mode;
 mod pr_mode_fix;
+mod pr_mode_reports;
 mod pr_mode_unknown;
 mod promises;
 mod props;

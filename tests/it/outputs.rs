@@ -659,6 +659,55 @@ fn color_always_and_never() {
     assert!(!run(Some("auto"), true).contains('\u{1b}'));
 }
 
+/// Errors and diagnostics on stderr follow `--color` too (miette's
+/// handler would otherwise decide by itself): none under `never` even when
+/// the environment forces color, some under `always` even in a pipe.
+#[test]
+fn color_governs_error_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "template.yaml",
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Fn: [unclosed\n",
+    );
+    let run = |color: Option<&str>, env: &[(&str, &str)]| {
+        let mut cmd = faasguard();
+        cmd.current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .args(["scan", "template.yaml"]);
+        if let Some(c) = color {
+            cmd.args(["--color", c]);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("runs");
+        String::from_utf8(out.stderr).expect("utf-8")
+    };
+    let forced = [("FORCE_COLOR", "1"), ("CLICOLOR_FORCE", "1")];
+    let never = run(Some("never"), &forced);
+    assert!(never.starts_with("faasguard::parse-error\n"), "{never}");
+    assert!(never.contains("[template.yaml:4:1]"), "{never}");
+    assert!(!never.contains('\u{1b}'), "{never:?}");
+    let always = run(Some("always"), &[("NO_COLOR", "1")]);
+    assert!(always.contains("\u{1b}["), "{always:?}");
+    assert_eq!(anstream::adapter::strip_str(&always).to_string(), never);
+    // Piped, auto: none.
+    let auto = run(None, &[]);
+    assert!(!auto.contains('\u{1b}'), "{auto:?}");
+    assert_eq!(auto, never);
+    // A plain error (no snippet) too.
+    let missing = {
+        let mut cmd = faasguard();
+        cmd.current_dir(dir.path())
+            .env_remove("NO_COLOR")
+            .envs(forced)
+            .args(["--color", "never", "scan", "missing.yaml"]);
+        String::from_utf8(cmd.output().expect("runs").stderr).expect("utf-8")
+    };
+    assert_eq!(missing, "error: missing.yaml: no such file or directory\n");
+}
+
 #[test]
 fn no_progress_bar_when_stderr_is_not_a_terminal() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::cli::faasguard;
 
 /// Run git in `dir` with no user or system configuration.
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -32,14 +32,14 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
+pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     std::fs::write(path, text).expect("write");
 }
 
 /// A new repository with `files` committed.
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     git(dir.path(), &["init", "-q", "-b", "main"]);
     for (rel, text) in files {
@@ -49,13 +49,13 @@ fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-fn commit(dir: &Path, message: &str) {
+pub(crate) fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
 }
 
 /// `faasguard ARGS` in `dir`: exit code, stdout, stderr.
-fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let out = faasguard()
         .current_dir(dir)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -70,7 +70,7 @@ fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
+pub(crate) fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
     let mut all = vec!["scan"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "json"]);
@@ -80,7 +80,7 @@ fn json(dir: &Path, args: &[&str]) -> (Option<i32>, Value) {
 }
 
 /// `(rule, file, line, column, resource, baseline)` of every finding.
-fn states(report: &Value) -> Vec<(String, String, u64, u64, String, String)> {
+pub(crate) fn states(report: &Value) -> Vec<(String, String, u64, u64, String, String)> {
     report["findings"]
         .as_array()
         .expect("findings")
@@ -98,7 +98,7 @@ fn states(report: &Value) -> Vec<(String, String, u64, u64, String, String)> {
         .collect()
 }
 
-fn st(
+pub(crate) fn st(
     rule: &str,
     file: &str,
     line: u64,
@@ -118,7 +118,7 @@ fn st(
 
 /// Two functions on deprecated runtimes; tracing on everywhere so that only
 /// the runtime rule speaks.
-const BASE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub(crate) const BASE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:
@@ -140,7 +140,7 @@ Resources:
 /// The change: a comment and a new healthy function push the old ones
 /// down, their order swaps, and one new function on a deprecated runtime
 /// is added.
-const CHANGED: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+pub(crate) const CHANGED: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
 Globals:
   Function:
@@ -192,7 +192,8 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
         report["baseline_commit"],
         serde_json::json!({
             "reference": "HEAD", "commit": head, "new": 1, "unchanged": 2,
-            "fixed": [], "files_failed_at_commit": 0
+            "fixed": [], "files_failed_at_commit": 0,
+            "unknowns_new": 0, "unknowns_unchanged": 0
         })
     );
 

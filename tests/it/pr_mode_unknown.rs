@@ -148,7 +148,10 @@ fn a_runtime_from_a_variable_without_a_value_is_listed_at_its_use() {
             "file": "main.tf",
             "start": {"line": 9, "column": 19},
             "end": {"line": 9, "column": 30},
-            "reason": "variable runtime has no value"
+            "reason": "variable runtime has no value",
+            // Content only (rule, file, resource, path, reason): stable
+            // across edits that move the line.
+            "fingerprint": "0928e8dc6a1f8814"
         })
     );
     assert_eq!(

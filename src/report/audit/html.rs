@@ -303,6 +303,7 @@ fn summary(o: &mut String, audit: &Audit<'_>, anchors: &Anchors, number: usize) 
         );
     }
     o.push_str("</div>\n");
+    super::change::html_summary(o, input);
 
     // Per framework: counts and a bar.
     o.push_str("<table class=\"fwsum\">\n<thead><tr><th>Framework</th><th class=\"num\">Pass</th><th class=\"num\">Fail</th><th class=\"num\">Not applicable</th><th class=\"num\">Manual</th><th class=\"num\">Controls</th><th>Status</th></tr></thead>\n<tbody>\n");

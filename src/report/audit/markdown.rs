@@ -179,6 +179,9 @@ fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
     for h in fixed {
         slugs.slug(h);
     }
+    if let Some(h) = super::change::markdown_heading(input) {
+        slugs.slug(h);
+    }
     let fw_slugs: Vec<String> = audit
         .frameworks
         .iter()
@@ -186,6 +189,7 @@ fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
         .collect();
 
     summary(&mut o, audit, &fw_slugs);
+    super::change::markdown_section(&mut o, input);
     scope(&mut o, audit);
     for (a, _) in audit.frameworks.iter().zip(&fw_slugs) {
         framework(&mut o, audit, a, evidence);
@@ -292,6 +296,7 @@ fn summary(o: &mut String, audit: &Audit<'_>, slugs: &[String]) {
             "functions"
         )
     );
+    super::change::markdown_summary(o, input);
     let legend: Vec<String> = Status::ALL
         .iter()
         .map(|s| {

@@ -10,6 +10,7 @@
 //! frameworks alone, except for the report date.
 
 pub mod assess;
+pub mod change;
 pub mod document;
 pub mod framework;
 pub mod html;
