@@ -156,15 +156,26 @@ pub enum Source {
     None(String),
 }
 
+/// Why the advisory data could not be had: the database named (or found)
+/// does not load, or the online service failed. Both messages name the
+/// directory or the address.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(transparent)]
+    Database(#[from] crate::advisory::DbError),
+    #[error(transparent)]
+    Online(#[from] crate::advisory::online::OnlineError),
+}
+
 /// Load the advisory data for `lockfiles` (only asks the network with
 /// `--online`).
-pub fn source(settings: &Settings, lockfiles: &[LockfileIn]) -> Result<Source, String> {
+pub fn source(settings: &Settings, lockfiles: &[LockfileIn]) -> Result<Source, SourceError> {
     if settings.online {
         let mut opts = crate::advisory::online::ClientOptions::default();
         if let Some(url) = &settings.online_url {
             opts.base_url = url.clone();
         }
-        let client = crate::advisory::online::Client::new(opts).map_err(|e| e.to_string())?;
+        let client = crate::advisory::online::Client::new(opts)?;
         let mut queries: Vec<crate::advisory::online::Query> = lockfiles
             .iter()
             .flat_map(|l| &l.lockfile.packages)
@@ -179,7 +190,7 @@ pub fn source(settings: &Settings, lockfiles: &[LockfileIn]) -> Result<Source, S
             (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version))
         });
         queries.dedup();
-        let records = client.query(&queries).map_err(|e| e.to_string())?;
+        let records = client.query(&queries)?;
         let advisories = records
             .iter()
             .filter_map(crate::advisory::osv::from_json)
@@ -201,9 +212,8 @@ pass --advisory-db DIR, or scan with --online)"
             )),
         },
     };
-    Database::load(&dir)
-        .map(|db| Source::Offline(dir, db))
-        .map_err(|e| e.to_string())
+    let db = Database::load(&dir)?;
+    Ok(Source::Offline(dir, db))
 }
 
 /// Check the lockfiles against the advisory data.

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use crate::engine::{EngineError, PolicyFile};
+use crate::engine::{EngineError, PolicyFile, PolicyPathError};
 
 /// The outcome of one test rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct TestResult {
 }
 
 /// Every `.rego` file under the paths (tests included), sorted.
-pub fn load(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
+pub fn load(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, PolicyPathError> {
     crate::engine::load_policy_files(paths, true)
 }
 

@@ -72,6 +72,10 @@ pub struct Settings {
     /// repository at another commit under the working directory's mirror
     /// in that copy, so both scans show (and fingerprint) the same paths.
     pub working_dir: Option<PathBuf>,
+    /// What reading the settings warned about (a repository config's
+    /// refused widenings, `conftest.toml` keys not used): the scan reports
+    /// them as diagnostics, so every format carries them.
+    pub warnings: Vec<crate::finding::Diagnostic>,
 }
 
 /// A progress display over the scan's units; hidden by default. It only
@@ -149,6 +153,7 @@ impl Default for Settings {
             progress: Progress::default(),
             stdin: None,
             working_dir: None,
+            warnings: Vec::new(),
         }
     }
 }

@@ -12,15 +12,15 @@ use faasguard::report;
 use faasguard::scan::{self, Settings};
 
 pub(super) fn run_policy_test(paths: &[PathBuf], data: &[PathBuf]) -> i32 {
-    let loaded = faasguard::policytest::load(paths).and_then(|p| {
-        let files = conftest_data_files(paths, data)?;
-        Ok((p, faasguard::conftest::data::load(&files)?))
-    });
+    let loaded = faasguard::policytest::load(paths)
+        .map_err(message)
+        .and_then(|p| {
+            let files = conftest_data_files(paths, data).map_err(message)?;
+            Ok((p, faasguard::conftest::data::load(&files).map_err(message)?))
+        });
     let (policies, data) = match loaded {
         Ok(p) => p,
-        Err(e) => {
-            return fail(message(e));
-        }
+        Err(e) => return fail(e),
     };
     match faasguard::policytest::run(&policies, &data) {
         Ok(results) => {

@@ -20,7 +20,7 @@ use faasguard::scan::{self, Settings};
 pub(super) fn conftest_data_files(
     policies: &[PathBuf],
     data: &[PathBuf],
-) -> Result<Vec<faasguard::conftest::data::DataFile>, String> {
+) -> Result<Vec<faasguard::conftest::data::DataFile>, faasguard::conftest::data::DataError> {
     let mut files = faasguard::conftest::data::bundle_files(policies);
     for f in faasguard::conftest::data::files(data)? {
         if !files.iter().any(|g| g.path == f.path) {
@@ -51,7 +51,9 @@ pub(super) fn conftest_namespaces(
 }
 
 /// The policies under `--policy` paths, without their `_test.rego` files.
-pub(super) fn load_policy_dirs(paths: &[PathBuf]) -> Result<Vec<PolicyFile>, String> {
+pub(super) fn load_policy_dirs(
+    paths: &[PathBuf],
+) -> Result<Vec<PolicyFile>, faasguard::engine::PolicyPathError> {
     faasguard::engine::load_policy_files(paths, false)
 }
 
@@ -104,9 +106,12 @@ pub(super) fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), Cli
         }
     }
     let resolved = config::resolve(args.config.as_deref(), &args.paths)?;
-    for refusal in &resolved.refused {
-        eprintln!("warning: {}", report::escape::line(refusal));
-    }
+    // Warnings go into the scan's diagnostics (every format carries them).
+    let mut warnings: Vec<faasguard::finding::Diagnostic> = resolved
+        .refused
+        .iter()
+        .map(|r| faasguard::finding::Diagnostic::new(Level::Warning, "config-refused", r.clone()))
+        .collect();
     let (config, config_file) = (resolved.config, resolved.file);
     let mut excludes = config.exclude.clone();
     excludes.extend(args.excludes.iter().cloned());
@@ -123,12 +128,14 @@ pub(super) fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), Cli
     let conftest = match &args.conftest_config {
         Some(path) => {
             let c = faasguard::conftest::config::load(path).map_err(message)?;
-            for key in &c.ignored {
-                eprintln!(
-                    "warning: {}: `{key}` is a conftest setting faasguard does not use; ignored",
-                    path.display()
-                );
-            }
+            warnings.extend(c.ignored.iter().map(|key| {
+                faasguard::finding::Diagnostic::new(
+                    Level::Warning,
+                    "conftest-config-ignored",
+                    format!("`{key}` is a conftest setting faasguard does not use; ignored"),
+                )
+                .in_file(path.display().to_string(), None)
+            }));
             c
         }
         None => faasguard::conftest::config::ConftestConfig::default(),
@@ -220,6 +227,7 @@ pub(super) fn settings_from(args: &ScanArgs) -> Result<(Settings, Severity), Cli
         },
         stdin: read_stdin(&args.paths)?,
         progress: progress(),
+        warnings,
         ..Settings::default()
     };
     if !config.rules.is_empty() {

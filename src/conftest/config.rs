@@ -19,43 +19,89 @@ pub struct ConftestConfig {
     pub ignored: Vec<String>,
 }
 
+/// A `conftest.toml` that cannot be used: each names the file, and a value
+/// of the wrong type its line and column.
+#[derive(Debug, thiserror::Error)]
+pub enum ConftestConfigError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// toml_edit's message names the line and column and shows the line.
+    #[error("{}: {message}", path.display())]
+    Syntax { path: PathBuf, message: String },
+    #[error("{}:{line}:{column}: `{key}` must be {want}", path.display())]
+    Value {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        key: String,
+        want: &'static str,
+    },
+}
+
 /// Read a `conftest.toml`.
-pub fn load(path: &Path) -> Result<ConftestConfig, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+pub fn load(path: &Path) -> Result<ConftestConfig, ConftestConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConftestConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse(&text, path.parent().unwrap_or(Path::new("")), path)
 }
 
-fn parse(text: &str, base: &Path, path: &Path) -> Result<ConftestConfig, String> {
-    let doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        format!("{}: {}", path.display(), e.to_string().trim())
+fn parse(text: &str, base: &Path, path: &Path) -> Result<ConftestConfig, ConftestConfigError> {
+    // The immutable document keeps each value's span, for the error's place.
+    let doc = toml_edit::ImDocument::parse(text).map_err(|e| ConftestConfigError::Syntax {
+        path: path.to_path_buf(),
+        message: e.to_string().trim().to_string(),
     })?;
     let mut out = ConftestConfig::default();
-    let bad = |key: &str, want: &str| format!("{}: `{key}` must be {want}", path.display());
-    let strings = |key: &str, item: &toml_edit::Item| -> Result<Vec<String>, String> {
+    let bad = |key: &str, item: &toml_edit::Item, want: &'static str| {
+        let at = item.span().map_or(0, |s| s.start);
+        let (line, column) = super::data::line_col(text, at);
+        ConftestConfigError::Value {
+            path: path.to_path_buf(),
+            line,
+            column,
+            key: key.to_string(),
+            want,
+        }
+    };
+    const STRINGS: &str = "a string or an array of strings";
+    let strings = |key: &str, item: &toml_edit::Item| -> Result<Vec<String>, ConftestConfigError> {
         if let Some(s) = item.as_str() {
             return Ok(vec![s.to_string()]);
         }
-        let arr = item
-            .as_array()
-            .ok_or_else(|| bad(key, "a string or an array of strings"))?;
+        let arr = item.as_array().ok_or_else(|| bad(key, item, STRINGS))?;
         arr.iter()
             .map(|v| {
-                v.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| bad(key, "a string or an array of strings"))
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    let at = v.span().map_or(0, |s| s.start);
+                    let (line, column) = super::data::line_col(text, at);
+                    ConftestConfigError::Value {
+                        path: path.to_path_buf(),
+                        line,
+                        column,
+                        key: key.to_string(),
+                        want: STRINGS,
+                    }
+                })
             })
             .collect()
+    };
+    let boolean = |key: &str, item: &toml_edit::Item| {
+        item.as_bool()
+            .ok_or_else(|| bad(key, item, "true or false"))
     };
     for (key, item) in doc.iter() {
         match key {
             "policy" => out.policies = strings(key, item)?.iter().map(|p| base.join(p)).collect(),
             "data" => out.data = strings(key, item)?.iter().map(|p| base.join(p)).collect(),
             "namespace" => out.namespaces = strings(key, item)?,
-            "all-namespaces" => {
-                out.all_namespaces = item.as_bool().ok_or_else(|| bad(key, "true or false"))?
-            }
-            "combine" => out.combine = item.as_bool().ok_or_else(|| bad(key, "true or false"))?,
+            "all-namespaces" => out.all_namespaces = boolean(key, item)?,
+            "combine" => out.combine = boolean(key, item)?,
             other => out.ignored.push(other.to_string()),
         }
     }
@@ -86,6 +132,25 @@ mod tests {
             }
         );
         let err = parse("combine = \"yes\"\n", Path::new(""), Path::new("c.toml")).unwrap_err();
-        assert_eq!(err, "c.toml: `combine` must be true or false");
+        assert_eq!(
+            err.to_string(),
+            "c.toml:1:11: `combine` must be true or false"
+        );
+        let err = parse(
+            "policy = \"p\"\nnamespace = [\"a\",\n  7]\n",
+            Path::new(""),
+            Path::new("c.toml"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml:3:3: `namespace` must be a string or an array of strings"
+        );
+        let err = parse("policy = [\n", Path::new(""), Path::new("c.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "c.toml: TOML parse error at line 1, column 12\n  |\n1 | policy = [\n  |            ^\n\
+             invalid array\nexpected `]`"
+        );
     }
 }

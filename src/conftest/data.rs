@@ -10,6 +10,43 @@
 
 use std::path::{Path, PathBuf};
 
+/// A data file that cannot be used: each names the file, and the line and
+/// column where its text is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("data path {} does not exist", .0.display())]
+    Missing(PathBuf),
+    #[error("cannot read data file {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("data file {}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "data file {}:{line}:{column}: the document must be an object (its keys become `data.<key>`)",
+        path.display()
+    )]
+    NotObject {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    /// Two files give one key different values.
+    #[error("data files {first} and {second} both set `data.{key}`")]
+    Conflict {
+        first: String,
+        second: String,
+        key: String,
+    },
+}
+
 /// A data file and where in `data` it goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataFile {
@@ -55,7 +92,7 @@ pub fn bundle_files(policy_dirs: &[PathBuf]) -> Vec<DataFile> {
 /// The data files under `--data` paths (a path may name one file), sorted
 /// per path, each at the root of `data`; a named file is read whatever its
 /// extension.
-pub fn files(paths: &[PathBuf]) -> Result<Vec<DataFile>, String> {
+pub fn files(paths: &[PathBuf]) -> Result<Vec<DataFile>, DataError> {
     Ok(paths_under(paths)?
         .into_iter()
         .map(|path| DataFile {
@@ -65,7 +102,7 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<DataFile>, String> {
         .collect())
 }
 
-fn paths_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+fn paths_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DataError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
@@ -81,7 +118,7 @@ fn paths_under(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if p.is_file() {
             out.push(p.clone());
         } else {
-            return Err(format!("data path {} does not exist", p.display()));
+            return Err(DataError::Missing(p.clone()));
         }
     }
     Ok(out)
@@ -95,18 +132,22 @@ pub fn is_data_file(path: &Path) -> bool {
 }
 
 /// Read and merge data files into one document.
-pub fn load(files: &[DataFile]) -> Result<serde_json::Value, String> {
+pub fn load(files: &[DataFile]) -> Result<serde_json::Value, DataError> {
     let mut merged = serde_json::Value::Object(Default::default());
     let mut owner: std::collections::BTreeMap<String, String> = Default::default();
     for DataFile { path: f, prefix } in files {
-        let text = std::fs::read_to_string(f)
-            .map_err(|e| format!("cannot read data file {}: {e}", f.display()))?;
-        let value = parse(f, &text)?;
+        let text = std::fs::read_to_string(f).map_err(|source| DataError::Read {
+            path: f.clone(),
+            source,
+        })?;
+        let (value, at) = parse(f, &text)?;
         if !value.is_object() {
-            return Err(format!(
-                "data file {}: the document must be an object (its keys become `data.<key>`)",
-                f.display()
-            ));
+            let (line, column) = line_col(&text, at);
+            return Err(DataError::NotObject {
+                path: f.clone(),
+                line,
+                column,
+            });
         }
         let value = prefix.iter().rev().fold(value, |v, key| {
             let mut o = serde_json::Map::new();
@@ -118,10 +159,16 @@ pub fn load(files: &[DataFile]) -> Result<serde_json::Value, String> {
     Ok(merged)
 }
 
-fn parse(path: &Path, text: &str) -> Result<serde_json::Value, String> {
+/// The file's document and the byte offset where it starts.
+fn parse(path: &Path, text: &str) -> Result<(serde_json::Value, usize), DataError> {
     let located = |e: crate::parse::ParseError| {
-        let (line, col) = line_col(text, e.span.start as usize);
-        format!("data file {}:{line}:{col}: {}", path.display(), e.message)
+        let (line, column) = line_col(text, e.span.start as usize);
+        DataError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message,
+        }
     };
     let json = path
         .extension()
@@ -136,10 +183,13 @@ fn parse(path: &Path, text: &str) -> Result<serde_json::Value, String> {
     Ok(docs
         .into_iter()
         .find(|d| !d.is_null())
-        .map_or(serde_json::json!({}), |d| d.to_json()))
+        .map_or((serde_json::json!({}), 0), |d| {
+            (d.to_json(), d.span.start as usize)
+        }))
 }
 
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -154,7 +204,7 @@ fn merge(
     at: &str,
     file: &str,
     owner: &mut std::collections::BTreeMap<String, String>,
-) -> Result<(), String> {
+) -> Result<(), DataError> {
     match (into, value) {
         (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
             for (k, v) in b {
@@ -181,9 +231,11 @@ fn merge(
                 .filter(|(k, _)| at == k.as_str() || at.starts_with(&format!("{k}.")))
                 .max_by_key(|(k, _)| k.len())
                 .map_or("an earlier file", |(_, f)| f.as_str());
-            Err(format!(
-                "data files {first} and {file} both set `data.{at}`"
-            ))
+            Err(DataError::Conflict {
+                first: first.to_string(),
+                second: file.to_string(),
+                key: at.to_string(),
+            })
         }
     }
 }
@@ -215,17 +267,35 @@ mod tests {
         std::fs::write(&c, "other: 2\n").unwrap();
         let err = load(&[at_root(&a), at_root(&b), at_root(&c)]).unwrap_err();
         assert_eq!(
-            err,
+            err.to_string(),
             format!(
                 "data files {} and {} both set `data.other`",
                 b.display(),
                 c.display()
             )
         );
-        std::fs::write(&c, "[1]\n").unwrap();
-        assert!(load(&[at_root(&c)])
-            .unwrap_err()
-            .contains("must be an object"));
+        // A document that is not an object, and bad syntax: file, line, column.
+        std::fs::write(&c, "# owners\n\n  - 1\n").unwrap();
+        assert_eq!(
+            load(&[at_root(&c)]).unwrap_err().to_string(),
+            format!(
+                "data file {}:3:3: the document must be an object (its keys become `data.<key>`)",
+                c.display()
+            )
+        );
+        std::fs::write(&c, "a: 1\nb: [1, 2\n").unwrap();
+        let err = load(&[at_root(&c)]).unwrap_err();
+        assert!(
+            matches!(&err, DataError::Syntax { path, line: 3, .. } if *path == c),
+            "{err:?}"
+        );
+        let missing = dir.path().join("nope");
+        assert_eq!(
+            files(std::slice::from_ref(&missing))
+                .unwrap_err()
+                .to_string(),
+            format!("data path {} does not exist", missing.display())
+        );
     }
 
     #[test]

@@ -18,11 +18,24 @@ pub fn matches(package: &str, patterns: &[String]) -> bool {
         .any(|p| glob(p.as_bytes(), package.as_bytes()).unwrap_or(false))
 }
 
+/// A `--namespace` pattern that is not a glob (a malformed class).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "--namespace `{pattern}`: {reason} (a literal package name, or a glob with `*`, `?`, `[...]`)"
+)]
+pub struct NamespaceError {
+    pub pattern: String,
+    pub reason: &'static str,
+}
+
 /// Check a pattern once, at the edge: a malformed class is an error.
-pub fn validate(pattern: &str) -> Result<(), String> {
-    glob(pattern.as_bytes(), b"").map(|_| ()).map_err(|e| {
-        format!("--namespace `{pattern}`: {e} (a literal package name, or a glob with `*`, `?`, `[...]`)")
-    })
+pub fn validate(pattern: &str) -> Result<(), NamespaceError> {
+    glob(pattern.as_bytes(), b"")
+        .map(|_| ())
+        .map_err(|reason| NamespaceError {
+            pattern: pattern.to_string(),
+            reason,
+        })
 }
 
 /// Go's `path.Match` over bytes (namespaces hold no `/`).
@@ -167,7 +180,10 @@ mod tests {
         assert!(m("group[a-c]", "groupb"));
         // faasguard's own packages are never conftest namespaces.
         assert!(!m("*", "faasguard.rules.iam.x"));
-        assert!(validate("group[12").is_err());
+        assert_eq!(
+            validate("group[12").unwrap_err().to_string(),
+            "--namespace `group[12`: an unclosed `[` (a literal package name, or a glob with `*`, `?`, `[...]`)"
+        );
         assert!(validate("main.*").is_ok());
     }
 }

@@ -17,7 +17,7 @@ pub struct PolicyFile {
 pub fn load_policy_files(
     paths: &[std::path::PathBuf],
     tests: bool,
-) -> Result<Vec<PolicyFile>, String> {
+) -> Result<Vec<PolicyFile>, PolicyPathError> {
     let mut out = Vec::new();
     for p in paths {
         let mut files = Vec::new();
@@ -36,12 +36,14 @@ pub fn load_policy_files(
         } else if p.is_file() {
             files.push(p.clone());
         } else {
-            return Err(format!("policy path {} does not exist", p.display()));
+            return Err(PolicyPathError::Missing(p.clone()));
         }
         files.sort();
         for f in files {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| format!("cannot read policy {}: {e}", f.display()))?;
+            let text = std::fs::read_to_string(&f).map_err(|source| PolicyPathError::Read {
+                path: f.clone(),
+                source,
+            })?;
             out.push(PolicyFile {
                 path: f.display().to_string(),
                 text,
@@ -50,6 +52,21 @@ pub fn load_policy_files(
         }
     }
     Ok(out)
+}
+
+/// A `--policy` path that names nothing, or a policy file that cannot be
+/// read (its Rego is checked later, by the engine, with every bad file
+/// named).
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyPathError {
+    #[error("policy path {} does not exist", .0.display())]
+    Missing(std::path::PathBuf),
+    #[error("cannot read policy {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// A policy that could not be loaded or evaluated.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub mod files;
 pub mod results;
 
-pub use files::{load_policy_files, EngineError, PolicyFile};
+pub use files::{load_policy_files, EngineError, PolicyFile, PolicyPathError};
 pub use results::{Loc, RawResult};
 
 use crate::rule::{self, Metadata, Rule};

@@ -132,6 +132,8 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         units,
         mut diagnostics,
     } = prepare(settings, &pool);
+    // The settings' own warnings come first, as they came first.
+    diagnostics.splice(0..0, settings.warnings.iter().cloned());
     let cwd = working_dir(settings);
 
     // adapt and evaluate every unit.

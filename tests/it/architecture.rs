@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 const KNOWN_LOOPS: &[&[&str]] = &[];
 
 /// Files over [`MAX_LINES`] lines before their tests, today.
-const KNOWN_LONG: &[&str] = &["src/discover.rs", "src/report/audit/html.rs"];
+const KNOWN_LONG: &[&str] = &[];
 
 const MAX_LINES: usize = 800;
 
@@ -373,4 +373,104 @@ fn renderers_import_the_orchestrator_only_where_known() {
         .map(|(m, _)| m)
         .collect();
     assert_eq!(on_scan, KNOWN_RENDERERS_ON_SCAN);
+}
+
+/// Files that are test modules of their own: `tests.rs`, `*_tests.rs`, and
+/// every file its parent declares as `#[cfg(test)] mod name;`.
+fn test_only_files(paths: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut out = BTreeSet::new();
+    for p in paths {
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if stem
+            .as_deref()
+            .is_some_and(|s| s == "tests" || s.ends_with("_tests"))
+        {
+            out.insert(p.clone());
+        }
+        let text = std::fs::read_to_string(p).unwrap();
+        // A module file's children sit beside it (`mod.rs`, `lib.rs`) or in
+        // the folder named after it (`a.rs` → `a/`).
+        let dir = match stem.as_deref() {
+            Some("mod" | "lib" | "main") => p.parent().unwrap().to_path_buf(),
+            _ => p.with_extension(""),
+        };
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            if *line != "#[cfg(test)]" {
+                continue;
+            }
+            let Some(decl) = lines[i + 1..].iter().find(|l| !l.starts_with("#[")) else {
+                continue;
+            };
+            if let Some(name) = decl.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
+                out.insert(dir.join(format!("{name}.rs")));
+                out.insert(dir.join(name).join("mod.rs"));
+            }
+        }
+    }
+    out
+}
+
+/// `eprintln!`, `println!`, `eprint!`, `print!` and `dbg!` in `text`
+/// (comments skipped), as 1-based line numbers.
+fn printing_lines(text: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with("//"))
+        .filter(|(_, l)| {
+            ["println!", "print!", "dbg!"].iter().any(|m| {
+                l.match_indices(m).any(|(at, _)| {
+                    // `eprintln!` and `eprint!` are caught by the `e`-less
+                    // names; a longer word (`my_print!`) is not a print.
+                    let before = l[..at].chars().next_back();
+                    !before.is_some_and(|c| (c.is_alphanumeric() && c != 'e') || c == '_')
+                })
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// The library never prints: its warnings are diagnostics in the scan's
+/// outcome (so JSON and SARIF carry them and `--quiet` governs them) or
+/// typed values the binary prints. Only the binary (`main.rs`, `cli/`)
+/// writes to the terminal. Tests may print.
+#[test]
+fn only_the_binary_prints() {
+    let mut paths = Vec::new();
+    rust_files(&src(), &mut paths);
+    let tests = test_only_files(&paths);
+    let cli = src().join("cli");
+    let mut found = Vec::new();
+    for p in &paths {
+        if p.starts_with(&cli) || p.ends_with("main.rs") || tests.contains(p) {
+            continue;
+        }
+        let text = std::fs::read_to_string(p).unwrap();
+        for line in printing_lines(before_tests(&text)) {
+            let rel = p
+                .strip_prefix(src())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            found.push(format!("src/{rel}:{line}"));
+        }
+    }
+    assert_eq!(
+        found,
+        Vec::<String>::new(),
+        "the library prints: make it a diagnostic in the outcome or a value the binary prints"
+    );
+}
+
+#[test]
+fn the_print_checker_sees_prints_and_test_modules() {
+    let text = "fn a() {\n    eprintln!(\"x\");\n    // println!(\"doc\")\n    let s = \
+                format!(\"y\");\n    print!(\"z\");\n    dbg!(1);\n    my_println!(2);\n}\n";
+    assert_eq!(printing_lines(text), vec![2, 5, 6]);
+    let lockfile = src().join("lockfile");
+    let tests = test_only_files(&[lockfile.join("mod.rs"), src().join("discover/mod.rs")]);
+    assert!(tests.contains(&lockfile.join("props.rs")), "{tests:?}");
+    assert!(tests.contains(&lockfile.join("tests.rs")), "{tests:?}");
+    assert!(!tests.contains(&lockfile.join("npm.rs")), "{tests:?}");
 }

@@ -19,6 +19,8 @@ struct Run {
     findings: Vec<(String, String, String)>,
     exceptions: Vec<(String, String, String)>,
     stderr: String,
+    /// `level code file: message`, in report order.
+    diagnostics: Vec<String>,
 }
 
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Run {
@@ -62,6 +64,20 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&Path>) -> Run {
         findings: pick("findings"),
         exceptions: pick("suppressed"),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        diagnostics: v["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                format!(
+                    "{} {} {}: {}",
+                    d["level"].as_str().unwrap_or(""),
+                    d["code"].as_str().unwrap_or(""),
+                    d["file"].as_str().unwrap_or(""),
+                    d["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect(),
     }
 }
 
@@ -486,10 +502,20 @@ fn conftest_toml_is_read_when_asked() {
             "Containers must not run as root"
         )]
     );
+    // The unused key is a diagnostic of the scan: in the report, and on
+    // stderr with the others.
+    assert_eq!(
+        r.diagnostics,
+        vec![
+            "warning conftest-config-ignored conftest.toml: `output` is a conftest setting \
+             faasguard does not use; ignored"
+        ],
+        "{}",
+        r.stderr
+    );
     assert!(
-        r.stderr.contains(
-            "warning: conftest.toml: `output` is a conftest setting faasguard does not use; ignored"
-        ),
+        r.stderr
+            .contains("conftest.toml: `output` is a conftest setting"),
         "{}",
         r.stderr
     ); // `--config` is faasguard's own file: it says which flag reads conftest's.

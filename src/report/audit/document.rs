@@ -1,10 +1,166 @@
-//! The audit report's content, apart from its layout: sections of tables
-//! whose cells say what they hold (text, code, nothing), built once from the
-//! [`Report`] and printed by the Markdown and HTML layouts, which only choose
-//! the markup. Sections move here one at a time (ADR 0037); the diagnostics
-//! table is the first.
+//! The audit report's content, apart from its layout: what each section
+//! holds, built once ([`build`]) from the assessed [`Report`] and printed by
+//! the Markdown and HTML layouts, which only choose the markup (and which
+//! facts a layout shows: the HTML names a rule's title beside its id).
+//! Rows, their order, and the empty cases are decided here (ADR 0037, ADR
+//! 0043). Which sections are here: findings, accepted risks, dependency
+//! advisories per function, rule set, diagnostics; the summary, scope and
+//! framework sections print from the shared wording in `audit/mod.rs`.
 
-use crate::report::json::Report;
+use super::assess::Audit;
+use super::framework::{Control, Framework};
+use super::{advisories_of, dep_check, DepCheck};
+use crate::report::json::{Finding, Report, RuleRef};
+use crate::rule::Severity;
+use crate::scope::FunctionRef;
+
+/// The controls a rule stands behind, (framework, control); empty when no
+/// selected framework maps it.
+pub type Controls<'a> = &'a [(&'a Framework, &'a Control)];
+
+/// The report's sections that are built here.
+pub struct Document<'a> {
+    /// Open findings, most severe first; equal severities keep the scan's
+    /// (deterministic) order.
+    pub findings: Vec<FindingRow<'a>>,
+    /// Suppressed findings, in the report's order.
+    pub accepted: Vec<AcceptedRisk<'a>>,
+    /// One row per function in scope: the advisories that reach it.
+    pub functions: Vec<FunctionRow<'a>>,
+    /// The rules that ran; `None` when the report does not record them.
+    pub rules: Option<Vec<RuleRow<'a>>>,
+    /// What the scan itself reported; `None` when nothing.
+    pub diagnostics: Option<Table>,
+}
+
+/// One open finding.
+pub struct FindingRow<'a> {
+    pub finding: &'a Finding,
+    /// The finding's title, or its rule's when the finding has none.
+    pub title: &'a str,
+    pub controls: Controls<'a>,
+}
+
+/// One suppressed finding and why.
+pub struct AcceptedRisk<'a> {
+    pub finding: &'a Finding,
+    /// The justification; `None` when none was written.
+    pub reason: Option<&'a str>,
+    /// The expiry date; `None`: no expiry.
+    pub until: Option<&'a str>,
+    /// `comment`, `metadata` or `baseline`.
+    pub origin: &'a str,
+    /// Where the suppression is written (`file:line`), when known.
+    pub written_at: Option<String>,
+}
+
+/// One function in scope and the advisories of the packages it ships.
+pub struct FunctionRow<'a> {
+    pub function: &'a FunctionRef,
+    pub advisories: Advisories,
+}
+
+/// A function's advisory cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Advisories {
+    /// Checked, with these advisory ids (at least one).
+    Found(Vec<String>),
+    /// Nothing found, or not checked: the words the cell shows.
+    None(&'static str),
+}
+
+/// One rule of the rule set.
+pub struct RuleRow<'a> {
+    pub rule: &'a RuleRef,
+    /// A custom (user) rule, not a built-in one.
+    pub custom: bool,
+    pub severity: Severity,
+    pub controls: Controls<'a>,
+}
+
+/// The document of an assessed report.
+pub fn build<'a>(audit: &'a Audit<'a>) -> Document<'a> {
+    let input = audit.input;
+    let controls = |rule: &str| -> Controls<'a> {
+        audit
+            .controls_of_rule
+            .get(rule)
+            .map_or(&[][..], |list| list.as_slice())
+    };
+    let title = |f: &'a Finding| -> &'a str {
+        if !f.title.is_empty() {
+            return &f.title;
+        }
+        input
+            .rule_set
+            .as_ref()
+            .and_then(|rs| rs.rules.iter().find(|r| r.id == f.rule_id))
+            .map_or("", |r| r.title.as_str())
+    };
+    let mut order: Vec<&Finding> = input.findings.iter().collect();
+    // Stable: equal severities keep the scan's deterministic order.
+    order.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    let findings = order
+        .into_iter()
+        .map(|finding| FindingRow {
+            finding,
+            title: title(finding),
+            controls: controls(&finding.rule_id),
+        })
+        .collect();
+    let accepted = input
+        .suppressed
+        .iter()
+        .map(|sf| {
+            let s = &sf.suppression;
+            AcceptedRisk {
+                finding: &sf.finding,
+                reason: (!s.justification.is_empty()).then_some(s.justification.as_str()),
+                until: s.until.as_deref(),
+                origin: s.origin.as_str(),
+                written_at: match (&s.file, s.start) {
+                    (Some(file), Some(p)) => Some(format!("{file}:{}", p.line)),
+                    _ => None,
+                },
+            }
+        })
+        .collect();
+    let check = dep_check(input);
+    let functions = input
+        .scope
+        .iter()
+        .flat_map(|s| &s.functions)
+        .map(|function| {
+            let ids = advisories_of(input, function);
+            let advisories = match &check {
+                DepCheck::Checked(_) if !ids.is_empty() => Advisories::Found(ids),
+                other => Advisories::None(other.not_checked_cell()),
+            };
+            FunctionRow {
+                function,
+                advisories,
+            }
+        })
+        .collect();
+    let rules = input.rule_set.as_ref().map(|rs| {
+        rs.rules
+            .iter()
+            .map(|rule| RuleRow {
+                rule,
+                custom: !rule.builtin,
+                severity: rule.severity,
+                controls: controls(&rule.id),
+            })
+            .collect()
+    });
+    Document {
+        findings,
+        accepted,
+        functions,
+        rules,
+        diagnostics: diagnostics(input),
+    }
+}
 
 /// One cell: what it holds, not how it looks.
 #[derive(Clone, Debug, PartialEq, Eq)]

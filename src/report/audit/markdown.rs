@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::assess::{self, Assessed, Audit, ControlResult, Status};
-use super::document::{self, Cell, Table};
+use super::document::{self, Advisories, Cell, Controls, Document, Table};
 use super::{
-    advisories_of, advisory_db_line, caveats, config_rows, date_line, dep_check, dep_findings,
-    dep_not_checked_text, dep_rows, files_line, fixed_label, functions_line, kinds_line, plural,
-    remarks, result_line, rule_set_line, status_meaning, tool_line, DepCheck, LIMITS,
+    advisory_db_line, caveats, config_rows, date_line, dep_findings, dep_not_checked_text,
+    dep_rows, files_line, fixed_label, functions_line, kinds_line, plural, remarks, result_line,
+    rule_set_line, status_meaning, tool_line, LIMITS,
 };
 use crate::report::json::Finding;
 
@@ -124,7 +124,8 @@ pub fn render(audit: &Audit<'_>) -> String {
 /// report is. Control tables larger than the limit are still written: a
 /// report without them would say nothing.
 pub fn render_limited(audit: &Audit<'_>, max_bytes: Option<usize>) -> String {
-    let full = assemble(audit, true, usize::MAX);
+    let doc = document::build(audit);
+    let full = assemble(audit, &doc, true, usize::MAX);
     let Some(max) = max_bytes.filter(|m| *m > 0) else {
         return full;
     };
@@ -132,17 +133,17 @@ pub fn render_limited(audit: &Audit<'_>, max_bytes: Option<usize>) -> String {
         return full;
     }
     // First pass without findings rows: what the fixed parts cost.
-    let fixed = assemble(audit, false, 0);
+    let fixed = assemble(audit, &doc, false, 0);
     let budget = max.saturating_sub(fixed.len() + NOTE_RESERVE);
-    assemble(audit, false, budget)
+    assemble(audit, &doc, false, budget)
 }
 
 /// A section writer.
-type Section = fn(&mut String, &Audit<'_>);
+type Section = fn(&mut String, &Audit<'_>, &Document<'_>);
 
 /// The report; without `evidence`, shortened to fit `budget` bytes of
 /// findings and later sections.
-fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
+fn assemble(audit: &Audit<'_>, doc: &Document<'_>, evidence: bool, budget: usize) -> String {
     let input = audit.input;
     let mut slugs = Slugs(BTreeMap::new());
     let mut o = String::new();
@@ -196,7 +197,7 @@ fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
     }
     let limited = !evidence;
     let mut rows = String::new();
-    let shown = findings(&mut rows, audit, limited.then_some(budget));
+    let shown = findings(&mut rows, doc, limited.then_some(budget));
     o.push_str(&rows);
     let mut left_budget = budget.saturating_sub(rows.len());
     let mut left_out: Vec<&str> = Vec::new();
@@ -208,7 +209,7 @@ fn assemble(audit: &Audit<'_>, evidence: bool, budget: usize) -> String {
     ];
     for (name, section) in sections {
         let mut part = String::new();
-        section(&mut part, audit);
+        section(&mut part, audit, doc);
         if !limited || part.len() <= left_budget {
             left_budget = left_budget.saturating_sub(part.len());
             o.push_str(&part);
@@ -447,37 +448,31 @@ fn framework(o: &mut String, audit: &Audit<'_>, a: &Assessed<'_>, evidence: bool
     }
 }
 
-fn controls_of(audit: &Audit<'_>, rule: &str) -> String {
-    audit
-        .controls_of_rule
-        .get(rule)
-        .map(|list| {
-            list.iter()
-                .map(|(f, c)| format!("{} {}", esc(f.short()), esc(&c.id)))
-                .collect::<Vec<_>>()
-                .join(" · ")
-        })
-        .unwrap_or_else(|| "—".into())
+/// The controls a rule stands behind, as text.
+fn controls(list: Controls<'_>) -> String {
+    if list.is_empty() {
+        return "—".into();
+    }
+    list.iter()
+        .map(|(f, c)| format!("{} {}", esc(f.short()), esc(&c.id)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The Findings table, most severe first; with a byte budget, only the
 /// rows that fit. Returns how many findings it shows.
-fn findings(o: &mut String, audit: &Audit<'_>, budget: Option<usize>) -> usize {
-    let input = audit.input;
+fn findings(o: &mut String, doc: &Document<'_>, budget: Option<usize>) -> usize {
     let start = o.len();
     o.push_str("## Findings\n\n");
-    if input.findings.is_empty() {
+    if doc.findings.is_empty() {
         o.push_str("None.\n\n");
         return 0;
     }
-    let mut order: Vec<usize> = (0..input.findings.len()).collect();
-    // Stable: equal severities keep the scan's deterministic order.
-    order.sort_by_key(|i| std::cmp::Reverse(input.findings[*i].severity));
     o.push_str("| Severity | Rule | Resource | Location | Message | Controls |\n|---|---|---|---|---|---|\n");
     let mut shown = 0;
-    for i in order {
-        let f = &input.findings[i];
-        let row = format!(
+    for row in &doc.findings {
+        let f = row.finding;
+        let line = format!(
             "| {} | {} | {} | {} | {}<br><sub>Fix: {}</sub> | {} |\n",
             f.severity,
             code(&f.rule_id),
@@ -485,37 +480,30 @@ fn findings(o: &mut String, audit: &Audit<'_>, budget: Option<usize>) -> usize {
             location(f),
             esc(&f.message),
             esc(&f.remediation),
-            controls_of(audit, &f.rule_id)
+            controls(row.controls)
         );
-        if budget.is_some_and(|b| o.len() - start + row.len() + 1 > b) {
+        if budget.is_some_and(|b| o.len() - start + line.len() + 1 > b) {
             break;
         }
-        o.push_str(&row);
+        o.push_str(&line);
         shown += 1;
     }
     o.push('\n');
     shown
 }
 
-fn accepted_risks(o: &mut String, audit: &Audit<'_>) {
-    let input = audit.input;
+fn accepted_risks(o: &mut String, _: &Audit<'_>, doc: &Document<'_>) {
     o.push_str("## Accepted risks\n\nFindings suppressed by an inline comment, resource metadata or a baseline.\n\n");
-    if input.suppressed.is_empty() {
+    if doc.accepted.is_empty() {
         o.push_str("None.\n\n");
         return;
     }
     o.push_str("| Severity | Rule | Resource | Location | Reason | Until | Suppressed by |\n|---|---|---|---|---|---|---|\n");
-    for sf in &input.suppressed {
-        let (f, s) = (&sf.finding, &sf.suppression);
-        let by = match (&s.file, s.start) {
-            (Some(file), Some(p)) => {
-                format!(
-                    "{} {}",
-                    esc(s.origin.as_str()),
-                    code(&format!("{file}:{}", p.line))
-                )
-            }
-            _ => esc(s.origin.as_str()),
+    for risk in &doc.accepted {
+        let f = risk.finding;
+        let by = match &risk.written_at {
+            Some(at) => format!("{} {}", esc(risk.origin), code(at)),
+            None => esc(risk.origin),
         };
         let _ = writeln!(
             o,
@@ -524,20 +512,15 @@ fn accepted_risks(o: &mut String, audit: &Audit<'_>) {
             code(&f.rule_id),
             resource(f),
             location(f),
-            if s.justification.is_empty() {
-                "—".into()
-            } else {
-                esc(&s.justification)
-            },
-            s.until.as_deref().map_or("no expiry".into(), esc),
+            risk.reason.map_or("—".into(), esc),
+            risk.until.map_or("no expiry".into(), esc),
         );
     }
     o.push('\n');
 }
 
-fn advisories(o: &mut String, audit: &Audit<'_>) {
+fn advisories(o: &mut String, audit: &Audit<'_>, doc: &Document<'_>) {
     let input = audit.input;
-    let check = dep_check(input);
     o.push_str("## Dependency advisories\n\n");
     match dep_not_checked_text(input) {
         Some(why) => {
@@ -545,22 +528,16 @@ fn advisories(o: &mut String, audit: &Audit<'_>) {
         }
         None => dependency_table(o, audit),
     }
-    let functions = input
-        .scope
-        .as_ref()
-        .map_or(&[][..], |s| s.functions.as_slice());
-    if functions.is_empty() {
+    if doc.functions.is_empty() {
         o.push_str("No functions in scope.\n\n");
         return;
     }
     o.push_str("| Function | Runtime | File | Advisories |\n|---|---|---|---|\n");
-    for f in functions {
-        let ids = advisories_of(input, f);
-        let cell = match check {
-            DepCheck::Checked(_) if !ids.is_empty() => {
-                ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(" ")
-            }
-            other => other.not_checked_cell().to_string(),
+    for row in &doc.functions {
+        let f = row.function;
+        let cell = match &row.advisories {
+            Advisories::Found(ids) => ids.iter().map(|i| code(i)).collect::<Vec<_>>().join(" "),
+            Advisories::None(why) => why.to_string(),
         };
         let _ = writeln!(
             o,
@@ -653,8 +630,8 @@ fn safe_url(url: &str) -> Option<&str> {
     ok.then_some(url)
 }
 
-fn rule_set(o: &mut String, audit: &Audit<'_>) {
-    let Some(rs) = &audit.input.rule_set else {
+fn rule_set(o: &mut String, audit: &Audit<'_>, doc: &Document<'_>) {
+    let Some(rules) = &doc.rules else {
         return;
     };
     o.push_str("## Rule set\n\n");
@@ -664,26 +641,26 @@ fn rule_set(o: &mut String, audit: &Audit<'_>) {
         html(&rule_set_line(audit.input))
     );
     o.push_str("| Rule | Severity | Title | Controls |\n|---|---|---|---|\n");
-    for r in &rs.rules {
+    for r in rules {
         let _ = writeln!(
             o,
             "| {}{} | {} | {} | {} |",
-            code(&r.id),
-            if r.builtin { "" } else { " (custom)" },
+            code(&r.rule.id),
+            if r.custom { " (custom)" } else { "" },
             r.severity,
-            esc(&r.title),
-            controls_of(audit, &r.id)
+            esc(&r.rule.title),
+            controls(r.controls)
         );
     }
     o.push_str("\n</details>\n\n");
 }
 
-fn diagnostics(o: &mut String, audit: &Audit<'_>) {
-    let Some(table) = document::diagnostics(audit.input) else {
+fn diagnostics(o: &mut String, _: &Audit<'_>, doc: &Document<'_>) {
+    let Some(table) = &doc.diagnostics else {
         return;
     };
     o.push_str("## Diagnostics\n\n");
-    print_table(o, &table);
+    print_table(o, table);
     o.push('\n');
 }
 
