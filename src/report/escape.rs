@@ -83,6 +83,46 @@ pub fn source(text: &str, offsets: &[usize]) -> (String, Vec<usize>) {
     (out, mapped)
 }
 
+/// Escape text for Markdown (a paragraph or a table cell).
+pub fn markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An inline code span that survives any content (backticks, pipes in tables).
+pub fn markdown_code(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 /// Escape text for HTML content and attribute values (control characters
 /// other than newline and tab are dropped).
 pub fn html(s: &str) -> String {

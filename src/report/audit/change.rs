@@ -8,10 +8,10 @@
 
 use std::fmt::Write as _;
 
-use super::markdown::{code, esc as md};
 use super::plural;
 use crate::pr::comparison::{Comparison, State};
 use crate::report::escape::html;
+use crate::report::escape::{markdown as md, markdown_code as code};
 use crate::report::json::{Finding, Report};
 
 /// The comparison and the findings it marks new, most severe first (equal

@@ -3,6 +3,7 @@
 //! Actions job summary (`>> $GITHUB_STEP_SUMMARY`). Every value from the
 //! scan is escaped: Markdown punctuation, HTML and table pipes.
 
+use crate::report::escape::{markdown as esc, markdown_code as code};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -22,46 +23,6 @@ fn mark(s: Status) -> &'static str {
         Status::NotApplicable => "➖",
         Status::Manual => "📝",
     }
-}
-
-/// Escape text for Markdown (a paragraph or a table cell).
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// An inline code span that survives any content (backticks, pipes in tables).
-pub fn code(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|");
-    let mut longest = 0;
-    let mut run = 0;
-    for c in s.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat(longest + 1);
-    let pad = if s.starts_with('`') || s.ends_with('`') {
-        " "
-    } else {
-        ""
-    };
-    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 /// Framework-authored text: `code` between backticks, the rest escaped.
