@@ -329,26 +329,31 @@ fn undecided_line(outcome: &Outcome, out: &mut String) {
         );
         return;
     };
+    // `1 new check could not be decided since HEAD, 2 unchanged; see
+    // --show-unknown`; once listed, where the unchanged ones are.
     let new = pr.unknowns_new;
-    let unchanged = if pr.unknowns_unchanged == 0 {
-        String::new()
-    } else {
-        format!(
-            " ({} unchanged{})",
-            pr.unknowns_unchanged,
-            if outcome.show_unknown && !pr.show_unchanged {
-                ", see --show-unchanged"
-            } else {
-                ""
-            }
-        )
-    };
-    let _ = writeln!(
-        out,
-        "{new} new check{} could not be decided since {}{unchanged}{listed}",
+    let mut line = format!(
+        "{new} new check{} could not be decided since {}",
         if new == 1 { "" } else { "s" },
         escape::line(&pr.reference),
     );
+    let unchanged = pr.unknowns_unchanged;
+    match (outcome.show_unknown, unchanged) {
+        (_, 0) => line.push_str(listed),
+        (false, _) => {
+            let _ = write!(line, ", {unchanged} unchanged{listed}");
+        }
+        (true, _) if pr.show_unchanged => {
+            let _ = write!(line, ", {unchanged} unchanged{listed}");
+        }
+        (true, _) => {
+            let _ = write!(
+                line,
+                "{listed}, {unchanged} unchanged (see --show-unchanged)"
+            );
+        }
+    }
+    let _ = writeln!(out, "{line}");
 }
 
 /// Findings a baseline (file or commit) had and this scan does not: a

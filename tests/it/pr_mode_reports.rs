@@ -180,7 +180,7 @@ fn only_undecided_checks_the_change_adds_fail_on_unknown() {
     let (_, text, _) = run(d, &["scan", "--baseline-commit", "HEAD"]);
     assert_eq!(
         text.lines().last(),
-        Some("1 new check could not be decided since HEAD (1 unchanged); see --show-unknown"),
+        Some("1 new check could not be decided since HEAD, 1 unchanged; see --show-unknown"),
         "{text}"
     );
     let (_, text, _) = run(d, &["scan", "--baseline-commit", "HEAD", "--show-unknown"]);
@@ -190,8 +190,8 @@ fn only_undecided_checks_the_change_adds_fail_on_unknown() {
          (variable billing_runtime has no value): FG-RUN-001 could not check it\n  \
          --> main.tf:22:19\n\n\
          0 new findings since HEAD in 1 file; 0 unchanged, 0 fixed\n\
-         1 new check could not be decided since HEAD (1 unchanged, see --show-unchanged) \
-         (listed above)\n"
+         1 new check could not be decided since HEAD (listed above), 1 unchanged \
+         (see --show-unchanged)\n"
     );
     let (_, text, _) = run(
         d,
@@ -212,7 +212,7 @@ fn only_undecided_checks_the_change_adds_fail_on_unknown() {
          (variable billing_runtime has no value): FG-RUN-001 could not check it\n  \
          --> main.tf:22:19\n\n\
          0 new findings since HEAD in 1 file; 0 unchanged, 0 fixed\n\
-         1 new check could not be decided since HEAD (1 unchanged) (listed above)\n"
+         1 new check could not be decided since HEAD, 1 unchanged (listed above)\n"
     );
 
     // Committed: nothing new again.
