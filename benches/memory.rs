@@ -121,14 +121,15 @@ fn main() {
     }
 }
 
-/// One stage's line: what it keeps live, and its peak above what was live
-/// before it.
+/// One stage's line: what it adds to the live heap (negative: what it
+/// gives back), and its peak above what was live before it.
 fn stage(name: &str, before: usize, n: usize) -> usize {
     let (live, peak) = mark();
+    let added = live as f64 - before as f64;
     println!(
-        "  {name:<28} live {:8.1} MB ({:6.0} B/function)  peak {:8.1} MB",
-        mb(live.saturating_sub(before)),
-        live.saturating_sub(before) as f64 / n as f64,
+        "  {name:<28} live {:+8.1} MB ({:+6.0} B/function)  peak {:8.1} MB",
+        added / (1024.0 * 1024.0),
+        added / n as f64,
         mb(peak.saturating_sub(before)),
     );
     live
@@ -154,8 +155,11 @@ fn stages(n: usize) {
         let docs = faasguard::parse::parse(&text, syntax, FileId(0)).expect("parses");
         let at = stage("parsed tree", at, n);
         let env = faasguard::adapt::cloudformation::Env::default();
-        let (model, _secrets) = faasguard::adapt::cloudformation::adapt(&docs[0], FileId(0), &env);
+        let (mut model, _secrets) =
+            faasguard::adapt::cloudformation::adapt(&docs[0], FileId(0), &env);
         let at = stage("model", at, n);
+        model.compact();
+        let at = stage("model compacted", at, n);
         after_model(&mut engine, &model, at, n);
         drop(model);
         drop(docs);
@@ -175,8 +179,10 @@ fn stages(n: usize) {
         .insert(dir.join("main.tf"), (FileId(0), text.clone()));
     let unit = faasguard::terraform::load_module(&dir, &files, &Default::default());
     let at = stage("parsed and evaluated HCL", at, n);
-    let (model, _secrets) = faasguard::adapt::terraform::adapt(&unit);
+    let (mut model, _secrets) = faasguard::adapt::terraform::adapt(&unit);
     let at = stage("model", at, n);
+    model.compact();
+    let at = stage("model compacted", at, n);
     after_model(&mut engine, &model, at, n);
 }
 

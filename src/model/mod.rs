@@ -196,6 +196,34 @@ impl Model {
             .sum()
     }
 
+    /// Give back the room the adapters' growing vectors and strings left
+    /// unused (a vector that grew by pushing holds up to twice what it
+    /// needs): the model stays alive while its unit's rules run, next to the
+    /// policy input.
+    pub fn compact(&mut self) {
+        fn node(n: &mut Node) {
+            match &mut n.value {
+                Value::String(s) => s.shrink_to_fit(),
+                Value::Seq(items) => {
+                    items.shrink_to_fit();
+                    items.iter_mut().for_each(node);
+                }
+                Value::Map(m) => {
+                    m.entries.shrink_to_fit();
+                    for e in &mut m.entries {
+                        e.key.shrink_to_fit();
+                        node(&mut e.value);
+                    }
+                }
+                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
+            }
+        }
+        for items in self.collections.values_mut() {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(node);
+        }
+    }
+
     /// The policy input document.
     pub fn to_input(&self, display: &str) -> regorus::Value {
         let mut obj = BTreeMap::new();
@@ -402,7 +430,11 @@ mod tests {
     #[test]
     fn the_input_shares_strings_without_changing_values() {
         let mut m = Model::new(Format::Sam, FileId(0));
-        for (id, runtime) in [("A", "python3.12"), ("B", "python3.12"), ("C", "nodejs20.x")] {
+        for (id, runtime) in [
+            ("A", "python3.12"),
+            ("B", "python3.12"),
+            ("C", "nodejs20.x"),
+        ] {
             let mut f = Item::new(id, id, "AWS::Serverless::Function", "aws", sp(0, 2));
             f.set("runtime", Node::string(runtime, sp(3, 4)));
             f.set(
@@ -421,7 +453,10 @@ mod tests {
         let input = m.to_input("t.yaml");
         let plain: Vec<regorus::Value> = m.items("functions").iter().map(Node::to_rego).collect();
         assert_eq!(input["functions"], regorus::Value::from(plain));
-        assert_eq!(input["functions"][1]["env"]["K"], regorus::Value::from("two"));
+        assert_eq!(
+            input["functions"][1]["env"]["K"],
+            regorus::Value::from("two")
+        );
         assert_eq!(input["file"], regorus::Value::from("t.yaml"));
     }
 
@@ -452,4 +487,3 @@ mod tests {
         );
     }
 }
-

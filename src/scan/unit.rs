@@ -97,7 +97,7 @@ impl UnitContext<'_> {
             );
         }
         drop(more);
-        let (model, secrets) = match kind {
+        let (mut model, secrets) = match kind {
             Kind::Serverless { .. } => {
                 let env = crate::adapt::serverless::Env {
                     resolve_env: self.settings.resolve_env,
@@ -152,6 +152,7 @@ impl UnitContext<'_> {
         // policy input (a third copy of the unit) is built.
         out.declared = suppress::declared(text, id, &doc, &model);
         drop(doc);
+        model.compact();
         evaluate(&model, display, self.files, engine, &mut out);
         if engine.has_conftest() && !self.settings.conftest_combine {
             let format = crate::conftest::input::format_of(path).unwrap_or(if json {
@@ -233,6 +234,7 @@ impl UnitContext<'_> {
         let calls = tf.calls.clone();
         let mut read: Vec<FileId> = tf.files.clone();
         drop(tf);
+        model.compact();
         evaluate(&model, display, self.files, engine, &mut out);
         instantiations(&calls, &mut out.findings);
         // conftest policies read each file of the module on its own.

@@ -393,7 +393,14 @@ fn a_huge_file_is_stopped_inside_parse_and_adapt() {
     .unwrap();
     let out = faasguard()
         .current_dir(dir.path())
-        .args(["scan", ".", "--format", "json", "--file-timeout", "0.000001"])
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--file-timeout",
+            "0.000001",
+        ])
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
