@@ -5,11 +5,21 @@
 //! `../shared/corpus/real`) at 1 and 2 threads, with what stays live once it
 //! returns (the `Outcome` the reports are written from). Peak RSS of the
 //! whole process is `/usr/bin/time -v faasguard scan`: this says which part
-//! of it is whose. Nothing is asserted.
+//! of it is whose.
+//!
+//! `-- --size N` instead breaks one generated unit of N functions (the
+//! `scale` benchmark's SAM YAML template, its one-line JSON form, and its
+//! Terraform module) into stages, in process: the text, the parsed tree,
+//! the model adapted from it, the policy input (a regorus `Value`), the
+//! evaluation's peak above all that, and the results; each is the heap it
+//! holds (live bytes after the stage) and its peak. Nothing is asserted.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[path = "common/generate.rs"]
+mod generate;
 
 struct Counting;
 
@@ -57,6 +67,15 @@ fn mark() -> (usize, usize) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "--size") {
+        let n = args
+            .get(at + 1)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16_000);
+        stages(n);
+        return;
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = std::env::args()
         .skip(1)
@@ -100,4 +119,83 @@ fn main() {
         );
         drop(outcome);
     }
+}
+
+/// One stage's line: what it adds to the live heap (negative: what it
+/// gives back), and its peak above what was live before it.
+fn stage(name: &str, before: usize, n: usize) -> usize {
+    let (live, peak) = mark();
+    let added = live as f64 - before as f64;
+    println!(
+        "  {name:<28} live {:+8.1} MB ({:+6.0} B/function)  peak {:8.1} MB",
+        added / (1024.0 * 1024.0),
+        added / n as f64,
+        mb(peak.saturating_sub(before)),
+    );
+    live
+}
+
+/// The heap of each stage of one unit of `n` functions.
+fn stages(n: usize) {
+    use faasguard::source::FileId;
+    let settings = faasguard::scan::Settings::default();
+    let mut engine = faasguard::scan::load_engine(&settings).expect("policies load");
+    for (name, text, json) in [
+        ("SAM YAML", generate::sam_yaml(n), false),
+        ("SAM JSON one line", generate::sam_json(n), true),
+    ] {
+        println!("{name}, {n} functions ({:.1} MB of text):", mb(text.len()));
+        let _ = mark();
+        let at = LIVE.load(Ordering::Relaxed);
+        let syntax = if json {
+            faasguard::parse::Syntax::Json
+        } else {
+            faasguard::parse::Syntax::Yaml
+        };
+        let docs = faasguard::parse::parse(&text, syntax, FileId(0)).expect("parses");
+        let at = stage("parsed tree", at, n);
+        let env = faasguard::adapt::cloudformation::Env::default();
+        let (mut model, _secrets) =
+            faasguard::adapt::cloudformation::adapt(&docs[0], FileId(0), &env);
+        let at = stage("model", at, n);
+        model.compact();
+        let at = stage("model compacted", at, n);
+        after_model(&mut engine, &model, at, n);
+        drop(model);
+        drop(docs);
+        drop(text);
+    }
+    let text: std::sync::Arc<str> = std::sync::Arc::from(generate::terraform(n));
+    println!(
+        "Terraform for_each, {n} functions ({:.1} MB of text):",
+        mb(text.len())
+    );
+    let _ = mark();
+    let at = LIVE.load(Ordering::Relaxed);
+    let dir = PathBuf::from("/bench/tf");
+    let mut files = faasguard::terraform::FileSet::default();
+    files
+        .files
+        .insert(dir.join("main.tf"), (FileId(0), text.clone()));
+    let unit = faasguard::terraform::load_module(&dir, &files, &Default::default());
+    let at = stage("parsed and evaluated HCL", at, n);
+    let (mut model, _secrets) = faasguard::adapt::terraform::adapt(&unit);
+    let at = stage("model", at, n);
+    model.compact();
+    let at = stage("model compacted", at, n);
+    after_model(&mut engine, &model, at, n);
+}
+
+/// The policy input built from `model`, then its evaluation.
+fn after_model(
+    engine: &mut faasguard::engine::Engine,
+    model: &faasguard::model::Model,
+    at: usize,
+    n: usize,
+) {
+    let input = model.to_input("bench");
+    let at = stage("policy input (regorus)", at, n);
+    let results = engine.eval(input).expect("evaluates");
+    stage("evaluation, results", at, n);
+    println!("  ({} results)", results.len());
 }

@@ -14,6 +14,7 @@ pub mod baseline;
 pub mod config;
 pub mod conftest;
 pub mod date;
+pub mod deadline;
 pub mod deps;
 pub mod discover;
 mod embedded;

@@ -393,11 +393,18 @@ impl Engine {
     }
 
     /// A unit starts now: its parse, adapt and evaluation share one
-    /// [`Engine::set_file_timeout`] budget. Parsing and adapting cannot be
-    /// interrupted (they have no point to stop at), so the budget is checked
-    /// before each rule, and the running rule is cut off when it runs out.
+    /// [`Engine::set_file_timeout`] budget. Parsing and adapting check it in
+    /// their loops through [`crate::deadline`] (set from
+    /// [`Engine::deadline`]); evaluation checks it before each rule, and the
+    /// running rule is cut off when it runs out.
     pub fn begin_unit(&mut self) {
         self.deadline = self.file_timeout.map(|t| std::time::Instant::now() + t);
+    }
+
+    /// When the current unit's time runs out ([`Engine::begin_unit`]), if
+    /// it is bounded.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.deadline
     }
 
     /// Whether the current unit has used up its time (before evaluation:

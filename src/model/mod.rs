@@ -196,6 +196,34 @@ impl Model {
             .sum()
     }
 
+    /// Give back the room the adapters' growing vectors and strings left
+    /// unused (a vector that grew by pushing holds up to twice what it
+    /// needs): the model stays alive while its unit's rules run, next to the
+    /// policy input.
+    pub fn compact(&mut self) {
+        fn node(n: &mut Node) {
+            match &mut n.value {
+                Value::String(s) => s.shrink_to_fit(),
+                Value::Seq(items) => {
+                    items.shrink_to_fit();
+                    items.iter_mut().for_each(node);
+                }
+                Value::Map(m) => {
+                    m.entries.shrink_to_fit();
+                    for e in &mut m.entries {
+                        e.key.shrink_to_fit();
+                        node(&mut e.value);
+                    }
+                }
+                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
+            }
+        }
+        for items in self.collections.values_mut() {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(node);
+        }
+    }
+
     /// The policy input document.
     pub fn to_input(&self, display: &str) -> regorus::Value {
         let mut obj = BTreeMap::new();
@@ -204,8 +232,16 @@ impl Model {
             regorus::Value::from(self.format.as_str()),
         );
         obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
+        // One regorus string per distinct text: keys (`type`, `runtime`)
+        // and common values repeat in every item, and each would otherwise
+        // be an allocation of its own (ADR 0044).
+        let mut strings = HashMap::new();
         for name in COLLECTIONS {
-            let items: Vec<regorus::Value> = self.items(name).iter().map(Node::to_rego).collect();
+            let items: Vec<regorus::Value> = self
+                .items(name)
+                .iter()
+                .map(|n| to_rego_shared(n, &mut strings))
+                .collect();
             obj.insert(regorus::Value::from(*name), regorus::Value::from(items));
         }
         regorus::Value::from(obj)
@@ -331,6 +367,38 @@ pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
     Node::map(Map { entries }, span)
 }
 
+/// [`Node::to_rego`], with equal strings shared: `strings` holds one
+/// regorus string per distinct text (a regorus string is reference-counted,
+/// so a copy is a count, not an allocation). The same values either way.
+fn to_rego_shared<'a>(
+    node: &'a Node,
+    strings: &mut HashMap<&'a str, regorus::Value>,
+) -> regorus::Value {
+    fn string<'a>(s: &'a str, strings: &mut HashMap<&'a str, regorus::Value>) -> regorus::Value {
+        strings
+            .entry(s)
+            .or_insert_with(|| regorus::Value::from(s))
+            .clone()
+    }
+    match &node.value {
+        Value::String(s) => string(s, strings),
+        Value::Seq(items) => regorus::Value::from(
+            items
+                .iter()
+                .map(|i| to_rego_shared(i, strings))
+                .collect::<Vec<_>>(),
+        ),
+        Value::Map(m) => {
+            let mut obj = BTreeMap::new();
+            for e in &m.entries {
+                obj.insert(string(&e.key, strings), to_rego_shared(&e.value, strings));
+            }
+            regorus::Value::from(obj)
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => node.to_rego(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +423,41 @@ mod tests {
         assert_eq!(m.locate("Fn", "properties.Timeout"), Some(sp(10, 13)));
         assert_eq!(m.locate("Fn", "tracing"), Some(sp(0, 2)));
         assert_eq!(m.locate("Nope", "x"), None);
+    }
+
+    /// Sharing equal strings changes no value: the input is what each item's
+    /// own conversion gives, duplicate keys (last wins) and unknowns too.
+    #[test]
+    fn the_input_shares_strings_without_changing_values() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        for (id, runtime) in [
+            ("A", "python3.12"),
+            ("B", "python3.12"),
+            ("C", "nodejs20.x"),
+        ] {
+            let mut f = Item::new(id, id, "AWS::Serverless::Function", "aws", sp(0, 2));
+            f.set("runtime", Node::string(runtime, sp(3, 4)));
+            f.set(
+                "env",
+                map_of(
+                    vec![
+                        ("K", Node::string("one", sp(5, 6))),
+                        ("K", Node::string("two", sp(7, 8))),
+                        ("U", Node::unknown("not known", sp(9, 10))),
+                    ],
+                    sp(5, 10),
+                ),
+            );
+            m.push("functions", f.into_node());
+        }
+        let input = m.to_input("t.yaml");
+        let plain: Vec<regorus::Value> = m.items("functions").iter().map(Node::to_rego).collect();
+        assert_eq!(input["functions"], regorus::Value::from(plain));
+        assert_eq!(
+            input["functions"][1]["env"]["K"],
+            regorus::Value::from("two")
+        );
+        assert_eq!(input["file"], regorus::Value::from("t.yaml"));
     }
 
     #[test]

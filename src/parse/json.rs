@@ -50,6 +50,20 @@ impl JsonParser<'_> {
         )
     }
 
+    /// Every array item and object entry checks the unit's time limit
+    /// (sampled: [`crate::deadline::passed_sampled`]): a huge document is
+    /// stopped where it is, not after the whole of it is read.
+    fn in_time(&self) -> Result<(), ParseError> {
+        let at = Span::new(self.file, self.pos, self.pos);
+        if crate::deadline::passed_sampled(|| at) {
+            return Err(ParseError {
+                message: super::STOPPED.to_string(),
+                span: at,
+            });
+        }
+        Ok(())
+    }
+
     fn span(&self, start: usize) -> Span {
         Span::new(self.file, start, self.pos)
     }
@@ -252,6 +266,7 @@ impl JsonParser<'_> {
         }
         loop {
             self.ws();
+            self.in_time()?;
             items.push(self.value(depth + 1)?);
             self.ws();
             match self.peek() {
@@ -276,6 +291,7 @@ impl JsonParser<'_> {
         }
         loop {
             self.ws();
+            self.in_time()?;
             let key_start = self.pos;
             if self.peek() != Some(b'"') {
                 return Err(self.err("expected a string key"));

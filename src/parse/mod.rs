@@ -19,6 +19,10 @@ pub const MAX_DEPTH: usize = 256;
 /// Most nodes alias expansion may add to one YAML document (alias bombs).
 pub const MAX_ALIAS_NODES: usize = 1_000_000;
 
+/// The message of a parse stopped by the unit's time limit
+/// ([`crate::deadline`]); the scan reports a `file-timeout` instead.
+pub const STOPPED: &str = "parsing was stopped: the file's time limit (--file-timeout) ran out";
+
 /// A parse failure at a place in a file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]

@@ -93,6 +93,18 @@ fn parse_events(text: &str, file: FileId) -> Result<Vec<Node>, (ParseError, Stri
             Ok((event, span)) => {
                 let start = offsets.byte(span.start.index());
                 let end = offsets.byte(span.end.index());
+                // The unit's time limit, sampled per event: a huge stream
+                // is stopped where it is.
+                let at = Span::new(file, start, end);
+                if crate::deadline::passed_sampled(|| at) {
+                    return Err((
+                        ParseError {
+                            message: super::STOPPED.to_string(),
+                            span: at,
+                        },
+                        String::new(),
+                    ));
+                }
                 builder
                     .on_event(event, Span::new(file, start, end))
                     .map_err(|e| (e, String::new()))?;

@@ -63,11 +63,7 @@ pub(super) fn evaluate(
     out: &mut UnitOut,
 ) {
     if engine.unit_expired() {
-        out.diagnostics.push(file_timeout(
-            engine,
-            display,
-            "parsing and adapting used it all, so no rule was evaluated",
-        ));
+        out.diagnostics.push(out_of_time(engine, display, None));
         return;
     }
     // Policies see detected secrets only redacted (docs/security.md).
@@ -155,6 +151,23 @@ pub(super) fn evaluate(
             span,
         });
     }
+}
+
+/// The error of a unit whose time ran out before any rule: in parse or
+/// adapt, which stopped at `at` when a loop there saw it
+/// ([`crate::deadline::stopped_at`]), or just after them.
+pub(super) fn out_of_time(engine: &Engine, display: &str, at: Option<Span>) -> Diagnostic {
+    let mut d = file_timeout(
+        engine,
+        display,
+        "parsing and adapting used it all, so no rule was evaluated",
+    );
+    // Where parse or adapt was when it stopped: the span names the file the
+    // stopped node is in (a Terraform module's other files too).
+    if let Some(span) = at {
+        d.span = Some(span);
+    }
+    d
 }
 
 /// The error of a unit stopped by the per-unit time limit: what was not

@@ -36,6 +36,8 @@ impl UnitContext<'_> {
         if let Some(e) = engine.as_deref_mut() {
             e.begin_unit();
         }
+        // Parse and adapt see the unit's time limit too, until it is done.
+        let _limit = crate::deadline::Limit::set(engine.as_deref().and_then(Engine::deadline));
         match unit {
             Unit::File(i) => self.file(*i, engine),
             Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
@@ -61,6 +63,12 @@ impl UnitContext<'_> {
         let docs = match parse::parse(text, syntax, id) {
             Ok(d) => d,
             Err(e) => {
+                if let (Some(at), Some(engine)) = (crate::deadline::stopped_at(), &engine) {
+                    out.scanned.push(id);
+                    out.diagnostics
+                        .push(super::evaluate::out_of_time(engine, display, Some(at)));
+                    return out;
+                }
                 out.failed.push(id);
                 out.diagnostics.push(
                     Diagnostic::new(Level::Error, "parse-error", e.message.clone())
@@ -88,7 +96,8 @@ impl UnitContext<'_> {
                 .in_file(display, Some(second.span)),
             );
         }
-        let (model, secrets) = match kind {
+        drop(more);
+        let (mut model, secrets) = match kind {
             Kind::Serverless { .. } => {
                 let env = crate::adapt::serverless::Env {
                     resolve_env: self.settings.resolve_env,
@@ -113,6 +122,11 @@ impl UnitContext<'_> {
             }
         };
         out.scanned.push(id);
+        if let (Some(at), Some(engine)) = (crate::deadline::stopped_at(), &engine) {
+            out.diagnostics
+                .push(super::evaluate::out_of_time(engine, display, Some(at)));
+            return out;
+        }
         // Templates count their source resources; a service also has the
         // functions and events it declares outside `resources:`.
         out.resources = match model.format {
@@ -134,6 +148,11 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
+        // The parsed tree is not needed past here: let it go before the
+        // policy input (a third copy of the unit) is built.
+        out.declared = suppress::declared(text, id, &doc, &model);
+        drop(doc);
+        model.compact();
         evaluate(&model, display, self.files, engine, &mut out);
         if engine.has_conftest() && !self.settings.conftest_combine {
             let format = crate::conftest::input::format_of(path).unwrap_or(if json {
@@ -150,7 +169,6 @@ impl UnitContext<'_> {
                 &mut out,
             );
         }
-        out.declared = suppress::declared(text, id, &doc, &model);
         out
     }
 
@@ -168,6 +186,13 @@ impl UnitContext<'_> {
             })
             .unwrap_or(files[0]);
         let display = &self.files[main].display;
+        if let (Some(at), Some(engine)) = (crate::deadline::stopped_at(), &engine) {
+            out.scanned.extend(files.iter().map(|&i| FileId(i as u32)));
+            let shown = self.display_of(at.file, display);
+            out.diagnostics
+                .push(super::evaluate::out_of_time(engine, shown, Some(at)));
+            return out;
+        }
         for e in &tf.errors {
             out.failed.push(e.span.file);
             out.diagnostics.push(
@@ -203,8 +228,15 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
+        // The module as read (its blocks, expressions and every instance's
+        // values) is not needed past here: let it go before the policy
+        // input is built, keeping what the findings still need.
+        let calls = tf.calls.clone();
+        let mut read: Vec<FileId> = tf.files.clone();
+        drop(tf);
+        model.compact();
         evaluate(&model, display, self.files, engine, &mut out);
-        instantiations(&tf.calls, &mut out.findings);
+        instantiations(&calls, &mut out.findings);
         // conftest policies read each file of the module on its own.
         if engine.has_conftest() && !self.settings.conftest_combine {
             let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
@@ -230,7 +262,6 @@ impl UnitContext<'_> {
                 );
             }
         }
-        let mut read: Vec<FileId> = tf.files.clone();
         read.extend(files.iter().map(|&i| FileId(i as u32)));
         read.sort();
         read.dedup();

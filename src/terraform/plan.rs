@@ -151,7 +151,11 @@ fn mark_unknown(
                         }
                     }
                     let span = m.entry(&e.key).map_or(values.span, |x| x.value.span);
-                    m.insert(e.key.clone(), span, Node::new(Value::Unknown(unk), span));
+                    m.insert(
+                        e.key.clone(),
+                        span,
+                        Node::new(Value::Unknown(Box::new(unk)), span),
+                    );
                 } else if let Some(child) = m.get_mut(&e.key) {
                     mark_unknown(child, &e.value, refs, depth + 1);
                 }

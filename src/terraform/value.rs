@@ -25,11 +25,11 @@ pub(crate) fn unknown_ref(
     span: Span,
 ) -> Node {
     Node::new(
-        Value::Unknown(Unknown {
+        Value::Unknown(Box::new(Unknown {
             reason,
             reference: Some(reference),
             attribute: attr,
-        }),
+        })),
         span,
     )
 }

@@ -354,3 +354,99 @@ fn a_failing_rule_loses_only_its_own_findings() {
         "{message}"
     );
 }
+
+/// A unit far too large for its time limit is stopped inside parse and
+/// adapt, where it is, not after them: the `file-timeout` error is the one
+/// a unit out of time before evaluation gets, and it points at the node (or
+/// the block) the parser or the Terraform evaluator was at. With a limit of
+/// a microsecond the first check stops it, so the place is exact: the 256th
+/// YAML event or JSON item (parsers read the clock every 256th node), or the
+/// first resource instance of the module.
+#[test]
+fn a_huge_file_is_stopped_inside_parse_and_adapt() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 5_000;
+    let mut yaml = String::from("Transform: AWS::Serverless-2016-10-31\nResources:\n");
+    let mut json = String::from(r#"{"Transform":"AWS::Serverless-2016-10-31","Resources":{"#);
+    let mut names = Vec::new();
+    for i in 0..n {
+        yaml.push_str(&format!(
+            "  Fn{i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: app.handler\n"
+        ));
+        json.push_str(&format!(
+            r#"{}"Fn{i}":{{"Type":"AWS::Serverless::Function","Properties":{{"Runtime":"python3.12","Handler":"app.handler"}}}}"#,
+            if i == 0 { "" } else { "," }
+        ));
+        names.push(format!("\"f{i}\""));
+    }
+    json.push_str("}}");
+    std::fs::write(dir.path().join("template.yaml"), yaml).unwrap();
+    std::fs::write(dir.path().join("template.json"), json).unwrap();
+    std::fs::create_dir(dir.path().join("tf")).unwrap();
+    std::fs::write(
+        dir.path().join("tf/main.tf"),
+        format!(
+            "locals {{\n  names = toset([{}])\n}}\n\nresource \"aws_lambda_function\" \"fn\" {{\n  for_each      = local.names\n  function_name = each.key\n  runtime       = \"python3.12\"\n}}\n",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = faasguard()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--file-timeout",
+            "0.000001",
+        ])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "no JSON report; stderr:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let stopped: Vec<(&str, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "file-timeout")
+        .map(|d| {
+            assert_eq!(
+                d["message"],
+                "this file took over 0.000001 s (--file-timeout): parsing and adapting used it all, so no rule was evaluated; those rules' findings here are missing"
+            );
+            assert_eq!(d["level"], "error");
+            (
+                d["file"].as_str().unwrap(),
+                d["start"]["line"].as_u64().unwrap(),
+                d["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stopped,
+        [
+            // Fn50's `"Runtime"`: 2 entries open the template, then 5 per
+            // function (its entry, `Type`, `Properties`, their 2 entries).
+            ("template.json", 1, 5403),
+            // Fn20's `Handler`: 7 events open the stream, then 12 per
+            // function.
+            ("template.yaml", 107, 7),
+            // The resource block whose first instance was next.
+            ("tf/main.tf", 5, 1),
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    // Nothing else went wrong on the way out (no parse error for the
+    // stopped parse, no adapt warning from a half-read unit).
+    assert_eq!(
+        report["diagnostics"].as_array().unwrap().len(),
+        3,
+        "{report:#}"
+    );
+}

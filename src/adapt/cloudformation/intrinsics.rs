@@ -225,11 +225,11 @@ impl Context<'_> {
         Some(match unknown_reason {
             None => Node::string(out, span),
             Some(reason) => Node::new(
-                Value::Unknown(Unknown {
+                Value::Unknown(Box::new(Unknown {
                     reason,
                     reference: first_ref.as_ref().map(|r| r.0.clone()),
                     attribute: first_ref.and_then(|r| r.1),
-                }),
+                })),
                 span,
             ),
         })
@@ -262,10 +262,10 @@ impl Context<'_> {
                 Value::Number(n) => strs.push(n.to_string()),
                 Value::Unknown(u) => {
                     return Some(Node::new(
-                        Value::Unknown(Unknown {
+                        Value::Unknown(Box::new(Unknown {
                             reason: "Fn::Join of unknown parts".into(),
-                            ..u.clone()
-                        }),
+                            ..(**u).clone()
+                        })),
                         span,
                     ))
                 }
@@ -439,11 +439,11 @@ fn scalar_text(n: &Node) -> Option<String> {
 
 fn linked(reason: String, res: &str, attr: Option<&str>, whole: &Node) -> Node {
     Node::new(
-        Value::Unknown(Unknown {
+        Value::Unknown(Box::new(Unknown {
             reason,
             reference: Some(res.to_string()),
             attribute: attr.filter(|a| !a.is_empty()).map(str::to_string),
-        }),
+        })),
         whole.span,
     )
 }

@@ -115,10 +115,20 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         globals,
         updates: Vec::new(),
     };
+    // The unit's time limit is checked per resource (crate::deadline): a
+    // huge template is stopped here, and the scan reports it.
+    let mut stopped = false;
     for e in &resources.entries {
+        if crate::deadline::passed(e.key_span) {
+            stopped = true;
+            break;
+        }
         adapter.resource(&e.key, e.key_span, &e.value);
     }
     adapter.finish();
+    if stopped {
+        return (model, Vec::new());
+    }
 
     if let Some((region, span)) = &env.region {
         push_region(&mut model, region, "samconfig", None, *span);

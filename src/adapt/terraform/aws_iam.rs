@@ -83,7 +83,7 @@ fn read_unknowns(doc: &mut Node) {
     let mut stack = vec![(doc, 0usize)];
     while let Some((n, depth)) = stack.pop() {
         if let Some(u) = unknown_form(n) {
-            n.value = Value::Unknown(u);
+            n.value = Value::Unknown(Box::new(u));
             continue;
         }
         if depth > MAX_DEPTH {

@@ -711,11 +711,11 @@ fn resource(address: &str, values: Vec<(&str, Node)>, refs: &[(&str, &str)]) -> 
 fn unknowns_stay_unknown_and_still_link() {
     let unknown = |r: &str, a: &str| {
         Node::new(
-            Value::Unknown(Unknown {
+            Value::Unknown(Box::new(Unknown {
                 reason: "not known statically".into(),
                 reference: Some(r.into()),
                 attribute: Some(a.into()),
-            }),
+            })),
             sp(20, 30),
         )
     };

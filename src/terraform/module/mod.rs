@@ -237,6 +237,11 @@ fn resource(sh: &mut Shared<'_>, env: &ModEnv, r: &ResDecl<'_>) -> Instances {
     let mut keyed = Vec::new();
     let mut single = None;
     for inst in expansion.instances() {
+        // The unit's time limit, per instance (crate::deadline): a huge
+        // `for_each` is stopped here, and the scan reports it.
+        if crate::deadline::passed(b.header) {
+            break;
+        }
         if sh.resources.len() >= sh.max_instances {
             if sh.problems.iter().all(|p| p.0 != "resource-limit") {
                 let max = sh.max_instances;
