@@ -5,7 +5,9 @@
 # (`BlockPublicAcls`, `BlockPublicPolicy`, `IgnorePublicAcls`, `RestrictPublicBuckets`; in
 # Terraform `aws_s3_bucket_public_access_block`), S3 access points that turn a flag off
 # (`PublicAccessBlockConfiguration`, `public_access_block_configuration`), and the account-wide
-# `aws_s3_account_public_access_block` with a flag off or unset.
+# `aws_s3_account_public_access_block` with a flag off or unset. An
+# `aws_s3_bucket_public_access_block` whose bucket is declared outside the unit is judged on its
+# own flags all the same.
 #
 # A flag is on for a bucket when the bucket's block or an account-wide block in the same unit
 # sets it. An unset flag is off (CloudFormation and the AWS provider default to `false`), except
@@ -119,6 +121,26 @@ deny contains {
 	count(off) > 0
 	names := [flag_name(f) | some f in off]
 }
+
+# A block whose bucket the unit does not declare: judged on its own flags, as
+# for a bucket of the unit (an unset flag is off).
+deny contains {
+	"resource": pab.id,
+	"path": at(pab.public_access_block, off),
+	"message": sprintf("The public access block %s of %s, which this unit does not declare, leaves %s off, so %s", [pab.name, bucket_named(pab), concat(", ", names), consequence(off)]),
+} if {
+	some pab in input.bucket_access_blocks
+	block := pab.public_access_block
+	is_object(block)
+	not lib.is_unknown(block)
+	off := [f | some f in flags; not on(block, f)]
+	count(off) > 0
+	names := [flag_name(f) | some f in off]
+}
+
+bucket_named(pab) := sprintf("bucket %s", [pab.bucket]) if is_string(pab.bucket)
+
+else := "a bucket known only at apply"
 
 # Access points: only a flag written `false` is off (they default to on).
 deny contains {

@@ -317,6 +317,11 @@ collections! {
         authentication_type, additional_authentication_types, log_config, xray_enabled,
         visibility,
     }
+    /// The public access block of a bucket the unit does not declare
+    /// (judged on its own flags: what it protects is elsewhere).
+    BucketAccessBlock in "bucket_access_blocks" {
+        bucket, public_access_block,
+    }
 }
 
 impl crate::model::Model {

@@ -44,7 +44,7 @@ impl UnitContext<'_> {
         }
     }
 
-    fn file(&self, i: usize, engine: Option<&mut Engine>) -> UnitOut {
+    fn file(&self, i: usize, mut engine: Option<&mut Engine>) -> UnitOut {
         let mut out = UnitOut::default();
         let file = &self.files[i];
         let (Some(text), Some(kind)) = (&file.text, file.kind) else {
@@ -77,97 +77,159 @@ impl UnitContext<'_> {
                 return out;
             }
         };
-        let mut maps = docs.into_iter().filter(|d| d.as_map().is_some());
-        let Some(doc) = maps.next() else {
-            return out;
-        };
-        // A template or service is one document; never skip the others silently.
-        let more: Vec<crate::parse::Node> = maps.collect();
-        if let Some(second) = more.first() {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    Level::Warning,
-                    "extra-documents",
-                    format!(
-                        "this file holds {} YAML documents; a template or service is one document, so only the first is checked (split the others into files of their own)",
-                        more.len() + 1
-                    ),
-                )
-                .in_file(display, Some(second.span)),
+        let maps: Vec<crate::parse::Node> =
+            docs.into_iter().filter(|d| d.as_map().is_some()).collect();
+        let spans: Vec<Span> = maps.iter().map(|d| d.span).collect();
+        // A file may hold several templates (`---` between them): each is
+        // read as a template of its own. A document that is no template is
+        // named, never skipped in silence; with none, the first is read.
+        let mut chosen: Vec<usize> = (0..maps.len())
+            .filter(|&k| maps.get(k).is_some_and(|d| is_template(kind, d)))
+            .collect();
+        if chosen.is_empty() && !maps.is_empty() {
+            chosen.push(0);
+        }
+        for (k, span) in spans.iter().enumerate() {
+            if !chosen.contains(&k) {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Level::Warning,
+                        "extra-documents",
+                        format!(
+                            "YAML document {} of {} in this file is not a {} (split it into a file of its own if it should be one), so it is not checked",
+                            k + 1,
+                            maps.len(),
+                            what_kind(kind)
+                        ),
+                    )
+                    .in_file(display, Some(*span)),
+                );
+            }
+        }
+        // Each document is taken out as it is read, so its parsed tree can
+        // be let go before the policy input (a third copy) is built.
+        let mut maps: Vec<Option<crate::parse::Node>> = maps.into_iter().map(Some).collect();
+        let several = chosen.len() > 1;
+        let mut first: Option<crate::model::Model> = None;
+        for (n, &k) in chosen.iter().enumerate() {
+            let Some(owned) = maps.get_mut(k).and_then(Option::take) else {
+                continue;
+            };
+            let doc = &owned;
+            let (mut model, secrets) = match kind {
+                Kind::Serverless { .. } => {
+                    let env = crate::adapt::serverless::Env {
+                        resolve_env: self.settings.resolve_env,
+                        root: self.scan_root(path),
+                        options: self.settings.serverless_options.clone(),
+                        region: None,
+                    };
+                    crate::adapt::serverless::adapt(doc, id, path, &env)
+                }
+                Kind::TerraformPlan => {
+                    let unit = crate::terraform::plan::read(doc, id);
+                    crate::adapt::terraform::adapt(&unit)
+                }
+                _ => {
+                    let env = path
+                        .parent()
+                        .and_then(|d| self.envs.get(d))
+                        .cloned()
+                        .unwrap_or_default();
+                    self.nested_stacks(doc, path, display, &mut out);
+                    cloudformation::adapt(doc, id, &env)
+                }
+            };
+            if n == 0 {
+                out.scanned.push(id);
+            }
+            if let (Some(at), Some(engine)) = (crate::deadline::stopped_at(), engine.as_deref()) {
+                out.diagnostics
+                    .push(super::evaluate::out_of_time(engine, display, Some(at)));
+                return out;
+            }
+            // Templates count their source resources; a service also has the
+            // functions and events it declares outside `resources:`.
+            out.resources += match model.format {
+                crate::model::Format::Serverless => {
+                    model.items("resources").len().max(model.item_count())
+                }
+                _ => model.items("resources").len(),
+            };
+            let mut scope = crate::scope::Scope::of(&model, display);
+            if n == 0 {
+                out.scope = scope;
+            } else {
+                // One file, however many templates it holds.
+                scope.files.clear();
+                out.scope.absorb(scope);
+            }
+            for (note, span) in &model.notes {
+                out.diagnostics.push(
+                    Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
+                        .in_file(self.display_of(span.file, display), Some(*span)),
+                );
+            }
+            out.secrets.extend(secrets);
+            out.functions.extend(crate::deps::code_dirs(
+                &model,
+                path.parent().unwrap_or(Path::new("")),
+            ));
+            let Some(engine) = engine.as_deref_mut() else {
+                // `faasguard model` shows one model: the file's first template.
+                out.model = Some(model.to_json(display));
+                return out;
+            };
+            // Suppressions: the comments of this document's stretch of text.
+            let lo = if n == 0 {
+                0
+            } else {
+                k.checked_sub(1)
+                    .and_then(|p| spans.get(p))
+                    .map_or(doc.span.start, |p| p.end)
+            };
+            let hi = spans.get(k + 1).map_or(u32::MAX, |d| d.start);
+            out.declared.extend(
+                suppress::declared(text, id, doc, &model)
+                    .into_iter()
+                    .filter(|d| !several || (lo <= d.span.start && d.span.start < hi)),
             );
+            // The parsed tree is not needed past here: let it go before the
+            // policy input (a third copy of the unit) is built.
+            drop(owned);
+            model.compact();
+            let from = out.findings.len();
+            evaluate(&model, display, self.files, engine, &mut out);
+            if n > 0 {
+                // Two templates of one file may use the same logical ids:
+                // their findings must not share a fingerprint (the first
+                // template's stay as they were before it had company).
+                let doc_no = format!("document {}", k + 1);
+                for f in out.findings.iter_mut().skip(from) {
+                    f.fingerprint = crate::finding::fingerprint(
+                        &f.rule_id,
+                        &f.fingerprint,
+                        Some(&doc_no),
+                        None,
+                        "",
+                    );
+                }
+            }
+            if first.is_none() {
+                first = Some(model);
+            }
         }
-        drop(more);
-        let (mut model, secrets) = match kind {
-            Kind::Serverless { .. } => {
-                let env = crate::adapt::serverless::Env {
-                    resolve_env: self.settings.resolve_env,
-                    root: self.scan_root(path),
-                    options: self.settings.serverless_options.clone(),
-                    region: None,
-                };
-                crate::adapt::serverless::adapt(&doc, id, path, &env)
-            }
-            Kind::TerraformPlan => {
-                let unit = crate::terraform::plan::read(&doc, id);
-                crate::adapt::terraform::adapt(&unit)
-            }
-            _ => {
-                let env = path
-                    .parent()
-                    .and_then(|d| self.envs.get(d))
-                    .cloned()
-                    .unwrap_or_default();
-                self.nested_stacks(&doc, path, display, &mut out);
-                cloudformation::adapt(&doc, id, &env)
-            }
-        };
-        out.scanned.push(id);
-        if let (Some(at), Some(engine)) = (crate::deadline::stopped_at(), &engine) {
-            out.diagnostics
-                .push(super::evaluate::out_of_time(engine, display, Some(at)));
-            return out;
-        }
-        // Templates count their source resources; a service also has the
-        // functions and events it declares outside `resources:`.
-        out.resources = match model.format {
-            crate::model::Format::Serverless => {
-                model.items("resources").len().max(model.item_count())
-            }
-            _ => model.items("resources").len(),
-        };
-        out.scope = crate::scope::Scope::of(&model, display);
-        for (note, span) in &model.notes {
-            out.diagnostics.push(
-                Diagnostic::new(Level::Warning, "adapt-warning", note.clone())
-                    .in_file(self.display_of(span.file, display), Some(*span)),
-            );
-        }
-        out.secrets = secrets;
-        out.functions = crate::deps::code_dirs(&model, path.parent().unwrap_or(Path::new("")));
-        let Some(engine) = engine else {
-            out.model = Some(model.to_json(display));
+        let (Some(engine), Some(model)) = (engine, &first) else {
             return out;
         };
-        // The parsed tree is not needed past here: let it go before the
-        // policy input (a third copy of the unit) is built.
-        out.declared = suppress::declared(text, id, &doc, &model);
-        drop(doc);
-        model.compact();
-        evaluate(&model, display, self.files, engine, &mut out);
         if engine.has_conftest() && !self.settings.conftest_combine {
             let format = crate::conftest::input::format_of(path).unwrap_or(if json {
                 crate::conftest::input::Format::Json
             } else {
                 crate::conftest::input::Format::Yaml
             });
-            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, &model);
-            evaluate_raw(
-                (text, format, id, display),
-                &model,
-                &scrub,
-                engine,
-                &mut out,
-            );
+            let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
+            evaluate_raw((text, format, id, display), model, &scrub, engine, &mut out);
         }
         out
     }
@@ -334,6 +396,42 @@ impl UnitContext<'_> {
             .max_by_key(|p| p.as_os_str().len())
             .cloned()
             .or_else(|| path.parent().map(Path::to_path_buf))
+    }
+}
+
+/// Whether a document of a file classified as `kind` is a template (or a
+/// service) itself, by the keys discovery reads.
+fn is_template(kind: Kind, doc: &crate::parse::Node) -> bool {
+    let has = |k: &str| doc.get(k).is_some();
+    match kind {
+        Kind::Serverless { .. } => has("service"),
+        Kind::CloudFormation { .. } => {
+            has("AWSTemplateFormatVersion")
+                || has("Transform")
+                || doc
+                    .get("Resources")
+                    .and_then(crate::parse::Node::as_map)
+                    .is_some_and(|m| {
+                        m.entries.iter().any(|e| {
+                            e.value
+                                .get("Type")
+                                .and_then(crate::parse::Node::as_str)
+                                .is_some_and(|t| {
+                                    ["AWS::", "Alexa::", "Custom::"]
+                                        .iter()
+                                        .any(|p| t.starts_with(p))
+                                })
+                        })
+                    })
+        }
+        _ => true,
+    }
+}
+
+fn what_kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Serverless { .. } => "Serverless Framework service (no `service`)",
+        _ => "CloudFormation template (no `AWSTemplateFormatVersion`, `Transform` or `Resources` with `AWS::` types)",
     }
 }
 

@@ -64,6 +64,17 @@ pub(crate) fn looks_like_json(first: &str) -> bool {
     matches!(first.trim_start().as_bytes().first(), Some(b'{' | b'['))
 }
 
+/// Why a template that starts like JSON has no structured form.
+#[derive(Debug, PartialEq)]
+pub(crate) enum NotJson {
+    /// The rendered text (holes as placeholders) is not JSON: the parser's
+    /// message, at its place in the file.
+    Syntax { message: String, at: Span },
+    /// The template's text holds a placeholder character, or its bytes
+    /// could not be traced to the file.
+    Untraced,
+}
+
 /// Rendered text with where each byte came from, and the unknown
 /// interpolations left as holes.
 #[derive(Default)]
@@ -151,14 +162,31 @@ impl Recorder {
     }
 
     /// The structured document of the rendered `text`, spans in the file,
-    /// holes replaced by their unknowns; `None` when it is not JSON.
-    pub fn document(&self, text: &str, file: crate::source::FileId) -> Option<Node> {
+    /// holes replaced by their unknowns; why not when it has none.
+    pub fn document(&self, text: &str, file: crate::source::FileId) -> Result<Node, NotJson> {
         if self.spoiled || self.origin.len() != text.len() || !looks_like_json(text) {
-            return None;
+            return Err(NotJson::Untraced);
         }
-        let mut doc = json::parse(text, file).ok()?;
+        let mut doc = json::parse(text, file).map_err(|e| {
+            // The parser's place is in the rendered text: move it to the
+            // file (past the end: the last byte's end).
+            let at = if (e.span.start as usize) < self.origin.len() {
+                self.map_span(e.span)
+            } else {
+                let end = self.origin.last().map_or(0, |o| o.1);
+                Span {
+                    start: end,
+                    end,
+                    ..e.span
+                }
+            };
+            NotJson::Syntax {
+                message: e.message,
+                at,
+            }
+        })?;
         self.remap(&mut doc);
-        Some(doc)
+        Ok(doc)
     }
 
     fn map_span(&self, s: Span) -> Span {
@@ -296,7 +324,28 @@ mod tests {
         let lit = "{\"a\": \"\u{E000}0\u{E001}\"}";
         r.literal(lit, Some(lit), 0, sp(0, 10));
         r.holes.push(Node::unknown("x", sp(0, 1)));
-        assert!(r.document(lit, FileId(1)).is_none());
+        assert_eq!(r.document(lit, FileId(1)), Err(NotJson::Untraced));
+    }
+
+    #[test]
+    fn syntax_errors_are_placed_in_the_file() {
+        let mut r = Recorder::default();
+        let mut out = String::new();
+        // `{"A": ["x",], "R": ${hole}}` written at file offset 100.
+        let lit = "{\"A\": [\"x\",], \"R\": ";
+        out.push_str(lit);
+        r.literal(lit, Some(lit), 100, sp(100, 119));
+        r.hole(&mut out, Node::unknown("arn", sp(0, 0)), sp(119, 126));
+        out.push('}');
+        r.literal("}", Some("}"), 127, sp(127, 128));
+        assert_eq!(
+            r.document(&out, FileId(1)),
+            Err(NotJson::Syntax {
+                message: "invalid JSON: expected a value (found ']')".into(),
+                // The `]` after the trailing comma.
+                at: sp(111, 111),
+            })
+        );
     }
 
     #[test]

@@ -914,3 +914,22 @@ fn jsonencode_documents_keep_the_object_spans() {
         assert!(st[0].get("Resource").unwrap().is_unknown());
     }
 }
+
+#[test]
+fn heredocs_not_json_with_their_holes_as_values_are_said() {
+    // A trailing comma: not JSON even with the unknown ARN taken as a value.
+    let main = "resource \"aws_sns_topic\" \"t\" {}\nresource \"aws_sns_topic_policy\" \"p\" {\n  arn    = aws_sns_topic.t.arn\n  policy = <<POLICY\n{\n  \"Statement\": [{\n    \"Effect\": \"Allow\",\n    \"Principal\": \"*\",\n    \"Action\": [\"SNS:Publish\",],\n    \"Resource\": \"${aws_sns_topic.t.arn}\"\n  }]\n}\nPOLICY\n}\n";
+    let (u, _fx) = load(&[("main.tf", main)]);
+    let p = res(&u, "aws_sns_topic_policy.p");
+    assert!(at(p, "policy").is_unknown());
+    let notes: Vec<_> = u.notes.iter().filter(|n| n.0.contains("JSON")).collect();
+    assert_eq!(notes.len(), 1, "{:?}", u.notes);
+    assert_eq!(
+        notes[0].0,
+        "this template starts like a JSON document (a policy?) but is not valid JSON here: expected a value (found ']'); with its unknown interpolations taken as values, nothing in it is checked"
+    );
+    // At the `]` after the trailing comma, line 9 of the file.
+    let at_bracket = main.find(",]").map(|i| i as u32 + 1);
+    assert_eq!(Some(notes[0].1.start), at_bracket);
+    assert_eq!(main[..notes[0].1.start as usize].lines().count(), 9);
+}

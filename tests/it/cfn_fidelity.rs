@@ -353,22 +353,34 @@ fn packaged_nested_stacks_are_followed_once_and_never_outside_the_scan() {
     assert_eq!(findings(&walked), findings(&outcome));
 }
 
-/// CloudFormation reads one document per template: the first is checked and
-/// the others are named in a warning, never skipped in silence.
+/// A file may hold several templates, `---` between them: each is read as a
+/// template of its own (its findings in its own lines, fingerprints apart
+/// even where two templates use one logical id); a document that is no
+/// template is named in a warning, never skipped in silence.
 #[test]
-fn documents_after_the_first_are_named_not_skipped_silently() {
+fn every_template_of_a_multi_document_file_is_checked() {
     let outcome = scan_paths(&[&fixture("cloudformation/multi-document/template.yaml")]);
     assert_eq!(
         diagnostics(&outcome),
-        ["Warning extra-documents fixtures/cloudformation/multi-document/template.yaml:8:1 this file holds 2 YAML documents; a template or service is one document, so only the first is checked (split the others into files of their own)"]
+        ["Warning extra-documents fixtures/cloudformation/multi-document/template.yaml:16:1 YAML document 3 of 3 in this file is not a CloudFormation template (no `AWSTemplateFormatVersion`, `Transform` or `Resources` with `AWS::` types) (split it into a file of its own if it should be one), so it is not checked"]
     );
     let queues: Vec<String> = findings(&outcome)
         .into_iter()
         .filter(|f| f.starts_with("FG-ENC-005"))
         .collect();
-    assert_eq!(queues.len(), 1, "{queues:?}");
-    assert!(
-        queues[0].contains("template.yaml:6:29 Checked"),
-        "{queues:?}"
+    assert_eq!(
+        queues,
+        [
+            "FG-ENC-005 fixtures/cloudformation/multi-document/template.yaml:6:29 Queue: Queue Queue turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted",
+            "FG-ENC-005 fixtures/cloudformation/multi-document/template.yaml:13:29 Queue: Queue Queue turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted",
+        ]
     );
+    let prints: Vec<&str> = outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule_id == "FG-ENC-005")
+        .map(|f| f.fingerprint.as_str())
+        .collect();
+    assert_eq!(prints.len(), 2);
+    assert_ne!(prints[0], prints[1]);
 }

@@ -8,7 +8,8 @@ use super::aws_iam::{document, statements_of};
 use super::res::{boolean, num, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
-    append, update, Bucket, Head, Key, LogGroup, Queue, Secret, Stream, Table, Topic, Update,
+    append, update, Bucket, BucketAccessBlock, Head, Key, LogGroup, Queue, Secret, Stream, Table,
+    Topic, Update,
 };
 use crate::model::map_of;
 use crate::parse::Node;
@@ -39,9 +40,26 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             }
         }
         "aws_s3_bucket_public_access_block" => {
-            update_bucket(a, r, |id| {
-                update!(Bucket, id, public_access_block, public_access_block(r))
-            });
+            match a.link(r, "bucket", r.get("bucket"), BUCKET) {
+                Some(b) => {
+                    let id = b.as_str().unwrap_or_default().to_string();
+                    a.updates.push(update!(
+                        Bucket,
+                        id,
+                        public_access_block,
+                        public_access_block(r)
+                    ));
+                }
+                // The bucket is declared elsewhere (another module, another
+                // stack, by hand): the block is still judged on its own flags,
+                // as it is what keeps that bucket private.
+                None => {
+                    let mut b = BucketAccessBlock::new(Head::aws(r.id, r.type_, r.span));
+                    b.bucket = text(r.get("bucket")).cloned();
+                    b.public_access_block = Some(public_access_block(r));
+                    a.model.add(b);
+                }
+            }
         }
         "aws_s3_bucket_logging" => {
             let target = a.link_arg(r, "target_bucket", BUCKET);
@@ -197,6 +215,22 @@ fn update_bucket(a: &mut Adapter<'_, '_>, r: &Res<'_>, update: impl FnOnce(Strin
     if let Some(b) = a.link(r, "bucket", r.get("bucket"), BUCKET) {
         let id = b.as_str().unwrap_or_default().to_string();
         a.updates.push(update(id));
+    } else {
+        // Said, not dropped in silence: the setting belongs to a bucket the
+        // rules cannot see, so it is neither checked nor credited.
+        let name = match r.get("bucket") {
+            Some(n) => n
+                .as_str()
+                .map_or("(not known before apply)".to_string(), |s| format!("`{s}`")),
+            None => "(none given)".to_string(),
+        };
+        a.model.notes.push((
+            format!(
+                "{}: bucket {name} is not declared in this unit, so this {} is not checked",
+                r.id, r.type_
+            ),
+            r.get("bucket").map_or(r.span, |n| n.span),
+        ));
     }
 }
 

@@ -38,7 +38,7 @@ impl Ev<'_, '_> {
         };
         let doc = rec.document(&out, src.file);
         match (doc, rec.holes.first()) {
-            (Some(doc), first) => {
+            (Ok(doc), first) => {
                 // With holes the text is the document with its unknowns in
                 // the model's form, as `jsonencode` writes them.
                 let text = if first.is_some() {
@@ -54,8 +54,31 @@ impl Ev<'_, '_> {
                 }
                 n
             }
-            (None, Some(hole)) => derived_unknown(hole, span),
-            (None, None) => value::string(out, span),
+            (Err(why), Some(hole)) => {
+                // Unknown as a whole, never in silence: the document is not
+                // JSON even with each unknown interpolation as a value, so
+                // what it grants cannot be read (a policy AWS would refuse).
+                let (what, at) = match why {
+                    document::NotJson::Syntax { message, at } => {
+                        let why = message.trim_start_matches("invalid JSON: ");
+                        (format!("is not valid JSON here: {why}"), at)
+                    }
+                    document::NotJson::Untraced => {
+                        ("could not be traced back to this file".to_string(), span)
+                    }
+                };
+                self.sh.note_once(
+                    format!("not-json {:?} {}-{}", at.file, at.start, at.end),
+                    format!(
+                        "this template starts like a JSON document (a policy?) but {what}; with its unknown interpolations taken as values, nothing in it is checked"
+                    ),
+                    at,
+                );
+                derived_unknown(hole, span)
+            }
+            // Known text: the string as rendered; who reads it as JSON says
+            // when it is not (an IAM policy gets a note in the adapter).
+            (Err(_), None) => value::string(out, span),
         }
     }
 
