@@ -129,6 +129,8 @@ collections! {
         runtime, handler, package_type, timeout, memory_size, tracing, environment, kms_key,
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
         async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access, cors,
+        code_signing_config,
+        layers,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -279,6 +281,10 @@ collections! {
     /// A source resource, raw but with intrinsics resolved.
     Resource in "resources" {
         properties, deletion_policy, update_replace_policy, mode,
+    }
+    /// The signatures a Lambda function's code must carry (Lambda code signing config).
+    CodeSigningConfig in "code_signing_configs" {
+        allowed_publishers, untrusted_artifact_on_deployment,
     }
 }
 

@@ -11,6 +11,7 @@ mod edge;
 mod foreach;
 mod identity;
 mod intrinsics;
+mod platform;
 mod resources;
 mod sam;
 mod storage;
@@ -312,6 +313,7 @@ impl Adapter<'_, '_> {
         }
         edge::adapt(self, &r);
         storage::adapt(self, &r);
+        platform::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

@@ -14,6 +14,7 @@ mod aws_api;
 mod aws_data;
 mod aws_edge;
 mod aws_iam;
+mod aws_platform;
 mod aws_storage;
 mod azure;
 mod azure_cors;
@@ -189,6 +190,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_data::adapt(self, &res);
                     aws_api::adapt(self, &res);
                     aws_storage::adapt(self, &res);
+                    aws_platform::adapt(self, &res);
                     aws_edge::adapt(self, &res);
                     identity::adapt(self, &res);
                 }

@@ -1,0 +1,39 @@
+//! The platform around Lambda functions in Terraform: what a function's code
+//! must be signed by (`aws_lambda_code_signing_config` and the function's
+//! `code_signing_config_arn`) and the layers it loads. The function's own
+//! fields are completions of the item `aws` builds, so this family stays in
+//! one file.
+
+use super::res::text;
+use super::{Adapter, Res};
+use crate::model::collections::{update, CodeSigningConfig};
+
+pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    match r.type_ {
+        "aws_lambda_function" => {
+            let csc = a.link(
+                r,
+                "code_signing_config_arn",
+                text(r.get("code_signing_config_arn")),
+                &["aws_lambda_code_signing_config"],
+            );
+            if let Some(v) = csc.or_else(|| text(r.get("code_signing_config_arn")).cloned()) {
+                a.updates
+                    .push(update!(Function, r.id, code_signing_config, v));
+            }
+            if let Some(l) = r.get("layers") {
+                a.updates.push(update!(Function, r.id, layers, l.clone()));
+            }
+        }
+        "aws_lambda_code_signing_config" => {
+            let mut c = CodeSigningConfig::new(r.head());
+            c.allowed_publishers = r
+                .path(&["allowed_publishers", "signing_profile_version_arns"])
+                .cloned();
+            c.untrusted_artifact_on_deployment =
+                text(r.path(&["policies", "untrusted_artifact_on_deployment"])).cloned();
+            a.model.add(c);
+        }
+        _ => {}
+    }
+}
