@@ -286,6 +286,10 @@ collections! {
     CodeSigningConfig in "code_signing_configs" {
         allowed_publishers, untrusted_artifact_on_deployment,
     }
+    /// A container image repository (ECR).
+    Repository in "repositories" {
+        repository_name, scan_on_push, image_tag_mutability,
+    }
 }
 
 impl crate::model::Model {

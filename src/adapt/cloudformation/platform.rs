@@ -1,11 +1,13 @@
 //! The platform around Lambda functions in CloudFormation/SAM: what a
 //! function's code must be signed by (`AWS::Lambda::CodeSigningConfig` and
-//! the function's `CodeSigningConfigArn`) and the layers it loads. The
+//! the function's `CodeSigningConfigArn`), the layers it loads and the ECR
+//! repositories images come from. The
 //! function's own fields are completions of the item `resources`/`sam`
 //! build, so this family stays in one file.
 
+use super::boolean;
 use super::{Adapter, Res};
-use crate::model::collections::{update, CodeSigningConfig};
+use crate::model::collections::{update, CodeSigningConfig, Repository};
 use crate::parse::{Node, Value};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -29,6 +31,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 .path(&["CodeSigningPolicies", "UntrustedArtifactOnDeployment"])
                 .cloned();
             a.model.add(c);
+        }
+        // Its `RepositoryPolicyText` is read with the other resource policies.
+        "AWS::ECR::Repository" => {
+            let mut repo = Repository::new(r.head());
+            repo.repository_name = r.get("RepositoryName").cloned();
+            repo.scan_on_push = boolean(r.path(&["ImageScanningConfiguration", "ScanOnPush"]));
+            repo.image_tag_mutability = r.get("ImageTagMutability").cloned();
+            a.model.add(repo);
         }
         _ => {}
     }

@@ -1,12 +1,13 @@
 //! The platform around Lambda functions in Terraform: what a function's code
 //! must be signed by (`aws_lambda_code_signing_config` and the function's
-//! `code_signing_config_arn`) and the layers it loads. The function's own
+//! `code_signing_config_arn`), the layers it loads and the ECR repositories
+//! images come from. The function's own
 //! fields are completions of the item `aws` builds, so this family stays in
 //! one file.
 
-use super::res::text;
+use super::res::{boolean, text};
 use super::{Adapter, Res};
-use crate::model::collections::{update, CodeSigningConfig};
+use crate::model::collections::{update, CodeSigningConfig, Repository};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
@@ -33,6 +34,20 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             c.untrusted_artifact_on_deployment =
                 text(r.path(&["policies", "untrusted_artifact_on_deployment"])).cloned();
             a.model.add(c);
+        }
+        // Its `aws_ecr_repository_policy` is read with the other resource policies.
+        "aws_ecr_repository" => {
+            let name = text(r.get("name"));
+            let mut head = r.head();
+            // Messages name the repository as ECR does; `id` stays the address.
+            if let Some((s, n)) = name.and_then(|n| Some((n.as_str()?, n))) {
+                head = head.with_name(s, n.span);
+            }
+            let mut repo = Repository::new(head);
+            repo.repository_name = name.cloned();
+            repo.scan_on_push = boolean(r.path(&["image_scanning_configuration", "scan_on_push"]));
+            repo.image_tag_mutability = text(r.get("image_tag_mutability")).cloned();
+            a.model.add(repo);
         }
         _ => {}
     }
