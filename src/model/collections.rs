@@ -290,6 +290,11 @@ collections! {
     Repository in "repositories" {
         repository_name, scan_on_push, image_tag_mutability,
     }
+    /// An EFS access point: the POSIX user and directory a client (a Lambda
+    /// function) is held to. Not an S3 `access_points` item.
+    EfsAccessPoint in "efs_access_points" {
+        file_system, posix_user, root_directory,
+    }
 }
 
 impl crate::model::Model {

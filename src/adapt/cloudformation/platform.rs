@@ -7,7 +7,7 @@
 
 use super::boolean;
 use super::{Adapter, Res};
-use crate::model::collections::{update, CodeSigningConfig, Repository};
+use crate::model::collections::{update, CodeSigningConfig, EfsAccessPoint, Repository};
 use crate::parse::{Node, Value};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -39,6 +39,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             repo.scan_on_push = boolean(r.path(&["ImageScanningConfiguration", "ScanOnPush"]));
             repo.image_tag_mutability = r.get("ImageTagMutability").cloned();
             a.model.add(repo);
+        }
+        "AWS::EFS::AccessPoint" => {
+            let mut ap = EfsAccessPoint::new(r.head());
+            ap.file_system = a.link_or_value(r.get("FileSystemId"));
+            ap.posix_user = r.get("PosixUser").cloned();
+            ap.root_directory = r.path(&["RootDirectory", "Path"]).cloned();
+            a.model.add(ap);
         }
         _ => {}
     }

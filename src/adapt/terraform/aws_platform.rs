@@ -7,7 +7,7 @@
 
 use super::res::{boolean, text};
 use super::{Adapter, Res};
-use crate::model::collections::{update, CodeSigningConfig, Repository};
+use crate::model::collections::{update, CodeSigningConfig, EfsAccessPoint, Repository};
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
@@ -48,6 +48,13 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             repo.scan_on_push = boolean(r.path(&["image_scanning_configuration", "scan_on_push"]));
             repo.image_tag_mutability = text(r.get("image_tag_mutability")).cloned();
             a.model.add(repo);
+        }
+        "aws_efs_access_point" => {
+            let mut ap = EfsAccessPoint::new(r.head());
+            ap.file_system = a.link_arg(r, "file_system_id", &["aws_efs_file_system"]);
+            ap.posix_user = r.path(&["posix_user"]).cloned();
+            ap.root_directory = text(r.path(&["root_directory", "path"])).cloned();
+            a.model.add(ap);
         }
         _ => {}
     }
