@@ -130,6 +130,7 @@ collections! {
         sensitive_environment, role, code_uri, architectures, reserved_concurrency,
         async_invoked, on_failure, events, defaults, vpc, ingress, public_network_access, cors,
         https_only, ftps_state, remote_debugging, identity, vpc_connector, vpc_egress,
+        code_signing_config, layers,
     }
     /// An IAM role (or a Google service account a function runs as).
     Role in "roles" {
@@ -321,6 +322,19 @@ collections! {
     /// (judged on its own flags: what it protects is elsewhere).
     BucketAccessBlock in "bucket_access_blocks" {
         bucket, public_access_block,
+    }
+    /// The signatures a Lambda function's code must carry (Lambda code signing config).
+    CodeSigningConfig in "code_signing_configs" {
+        allowed_publishers, untrusted_artifact_on_deployment,
+    }
+    /// A container image repository (ECR).
+    Repository in "repositories" {
+        repository_name, scan_on_push, image_tag_mutability,
+    }
+    /// An EFS access point: the POSIX user and directory a client (a Lambda
+    /// function) is held to. Not an S3 `access_points` item.
+    EfsAccessPoint in "efs_access_points" {
+        file_system, posix_user, root_directory,
     }
 }
 

@@ -73,6 +73,7 @@ pub fn rule_data(settings: &Settings) -> serde_json::Value {
             "runtimes": toml_json("rules/runtimes.toml"),
             "regions": toml_json("rules/regions.toml"),
             "iam_access_levels": toml_json("rules/iam_access_levels.toml"),
+            "lambda_layer_publishers": toml_json("rules/lambda_layer_publishers.toml"),
         }
     })
 }

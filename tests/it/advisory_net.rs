@@ -1023,8 +1023,16 @@ fn scan_online_without_a_network_says_so_and_scans_the_rest() {
         ],
         &[],
     );
-    // The template is clean; what fails is said, not turned into findings.
-    assert_eq!(code, Some(0));
+    // The template's only finding is its function's missing code signing;
+    // what fails is said, not turned into findings.
+    assert_eq!(code, Some(1));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule_id"].as_str())
+        .collect();
+    assert_eq!(rules, ["FG-DEP-003"]);
     let diags = report["diagnostics"].to_string();
     assert!(diags.contains("dependencies were not checked"), "{diags}");
     assert!(diags.contains("cannot reach"), "{diags}");

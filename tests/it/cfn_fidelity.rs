@@ -75,8 +75,7 @@ fn indented_top_level_mapping_is_a_template() {
     assert_eq!(diagnostics(&outcome), Vec::<String>::new());
     assert_eq!(
         findings(&outcome),
-        ["FG-OBS-001 fixtures/cloudformation/indented-top-level/template.yaml:15:17 AuditFunction: Function AuditFunction has tracing mode PassThrough, not Active: X-Ray traces only requests that arrive already sampled"]
-    );
+        ["FG-DEP-003 fixtures/cloudformation/indented-top-level/template.yaml:5:5 AuditFunction: Function AuditFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not", "FG-OBS-001 fixtures/cloudformation/indented-top-level/template.yaml:15:17 AuditFunction: Function AuditFunction has tracing mode PassThrough, not Active: X-Ray traces only requests that arrive already sampled"]);
 }
 
 #[test]
@@ -104,6 +103,8 @@ fn foreach_loops_generate_checked_resources() {
     assert_eq!(
         findings(&outcome),
         [
+            format!("FG-DEP-003 {file}:19:7 billingWorker: Function billingWorker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
+            format!("FG-DEP-003 {file}:19:7 ordersWorker: Function ordersWorker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
             format!("FG-OBS-001 {file}:31:19 billingWorker: Function billingWorker {trace}"),
             format!("FG-OBS-001 {file}:31:19 ordersWorker: Function ordersWorker {trace}"),
             format!("FG-ENC-005 {file}:43:37 billingdeadletterQueue: Queue billingdeadletterQueue {sse}"),
@@ -159,9 +160,12 @@ fn ignore_globals_opts_functions_out_of_globals() {
     assert_eq!(
         findings(&outcome),
         [
+            format!("FG-DEP-003 {file}:11:3 LegacyFunction: Function LegacyFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
             format!("FG-OBS-001 {file}:11:3 LegacyFunction: Function LegacyFunction {trace}"),
             format!("FG-TMO-005 {file}:11:3 LegacyFunction: Function LegacyFunction sets no timeout, so Lambda's default of 3 seconds applies"),
+            format!("FG-DEP-003 {file}:19:3 QuietFunction: Function QuietFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
             format!("FG-OBS-001 {file}:19:3 QuietFunction: Function QuietFunction {trace}"),
+            format!("FG-DEP-003 {file}:26:3 OrdersFunction: Function OrdersFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
         ]
     );
 }
@@ -179,6 +183,7 @@ const CDK_OUT: &str = "fixtures/cdk/app/cdk.out";
 fn cdk_findings() -> Vec<String> {
     let stack = format!("{CDK_OUT}/OrdersStack.template.json");
     vec![
+        format!("FG-DEP-003 {stack}:24:3 OrdersFunction6A1D2F0C: Function OrdersFunction6A1D2F0C has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"),
         format!("FG-RUN-001 {stack}:33:16 OrdersFunction6A1D2F0C: Function OrdersFunction6A1D2F0C uses nodejs20.x (Node.js 20), deprecated since 2026-04-30; upgrade to nodejs24.x"),
         format!("FG-OBS-001 {stack}:35:31 OrdersFunction6A1D2F0C: Function OrdersFunction6A1D2F0C has tracing mode PassThrough, not Active: X-Ray traces only requests that arrive already sampled"),
         format!("FG-ENC-005 {CDK_OUT}/OrdersStackOrdersDb4C2D1E0F.nested.template.json:6:29 OrdersQueue9B8A7C6D: Queue OrdersQueue9B8A7C6D turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted (nested stack instantiated by OrdersDbNestedStackOrdersDbNestedStackResource8E1F2A3B in {stack})"),
@@ -202,6 +207,7 @@ fn cdk_out_named_on_the_command_line_is_scanned_with_construct_paths() {
     assert_eq!(
         constructs,
         [
+            Some("OrdersStack/OrdersFunction/Resource"),
             Some("OrdersStack/OrdersFunction/Resource"),
             Some("OrdersStack/OrdersFunction/Resource"),
             Some("OrdersStack/OrdersDb/OrdersQueue/Resource"),
@@ -272,6 +278,7 @@ fn scan_cdk_out_config_key_and_json_construct_path() {
     assert_eq!(
         got,
         [
+            ("FG-DEP-003".into(), stack.clone(), 24, function.clone()),
             ("FG-RUN-001".into(), stack.clone(), 33, function.clone()),
             ("FG-OBS-001".into(), stack, 35, function),
             (
@@ -289,7 +296,7 @@ fn scan_cdk_out_config_key_and_json_construct_path() {
         ]
     );
     // Not a CDK finding: no field at all.
-    assert!(report["findings"][3].get("construct_path").is_none());
+    assert!(report["findings"][4].get("construct_path").is_none());
 }
 
 #[test]

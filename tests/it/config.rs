@@ -101,11 +101,21 @@ fn rules_are_disabled_by_id_and_by_area() {
     let (code, ids, _) = scan(project("").path(), &[]);
     assert_eq!(
         (code, ids),
-        (1, vec!["FG-OBS-001".into(), "FG-TMO-001".into()])
+        (
+            1,
+            vec![
+                "FG-DEP-003".into(),
+                "FG-OBS-001".into(),
+                "FG-TMO-001".into()
+            ]
+        )
     );
 
     let (_, ids, _) = scan(project("[rules]\ndisable = [\"FG-OBS-001\"]\n").path(), &[]);
-    assert_eq!(ids, vec!["FG-TMO-001".to_string()]);
+    assert_eq!(
+        ids,
+        vec!["FG-DEP-003".to_string(), "FG-TMO-001".to_string()]
+    );
     // Disabled rules are not in SARIF's rule list either.
     let out = faasguard()
         .current_dir(project("[rules]\ndisable = [\"FG-OBS-001\"]\n").path())
@@ -129,7 +139,10 @@ fn rules_are_disabled_by_id_and_by_area() {
         .all(|r| r["ruleId"] != "FG-OBS-001"));
 
     let (_, ids, _) = scan(project("[rules]\ndisable = [\"TMO\"]\n").path(), &[]);
-    assert_eq!(ids, vec!["FG-OBS-001".to_string()]);
+    assert_eq!(
+        ids,
+        vec!["FG-DEP-003".to_string(), "FG-OBS-001".to_string()]
+    );
 
     // An allow-list: only the areas and rules named run.
     let (_, ids, _) = scan(project("[rules]\nenable = [\"TMO\"]\n").path(), &[]);

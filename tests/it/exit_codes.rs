@@ -169,6 +169,14 @@ fn dash_reads_a_yaml_template_from_stdin() {
         common::findings_of(&v),
         [
             (
+                "FG-DEP-003".to_owned(),
+                "<stdin>".to_owned(),
+                3,
+                "Function Fn has no code signing config (CodeSigningConfigArn): Lambda deploys \
+                 any code pushed to it, signed or not"
+                    .to_owned()
+            ),
+            (
                 "FG-OBS-001".to_owned(),
                 "<stdin>".to_owned(),
                 3,
@@ -184,7 +192,7 @@ fn dash_reads_a_yaml_template_from_stdin() {
             )
         ]
     );
-    assert_eq!(v["findings"][1]["start"], json!({"line": 6, "column": 16}));
+    assert_eq!(v["findings"][2]["start"], json!({"line": 6, "column": 16}));
     assert_eq!(v["scope"]["files"], json!({"cloudformation": 1}));
     assert_eq!(v["scope"]["paths"], json!(["<stdin>"]));
     // Text shows it compiler-style, like any file.
@@ -192,7 +200,7 @@ fn dash_reads_a_yaml_template_from_stdin() {
     assert_eq!(code, Some(1));
     assert!(stdout.contains("  --> <stdin>:6:16\n"), "{stdout}");
     assert!(
-        stdout.ends_with("2 findings (1 medium, 1 low) in 1 file\n"),
+        stdout.ends_with("3 findings (1 medium, 2 low) in 1 file\n"),
         "{stdout}"
     );
 }

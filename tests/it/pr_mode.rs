@@ -182,8 +182,12 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
     assert_eq!(
         states(&report),
         vec![
+            st("FG-DEP-003", f, 9, 3, "Billing", "unchanged"),
             st("FG-RUN-001", f, 13, 16, "Billing", "unchanged"),
+            st("FG-DEP-003", f, 14, 3, "Intro", "new"),
+            st("FG-DEP-003", f, 19, 3, "Shipping", "new"),
             st("FG-RUN-001", f, 23, 16, "Shipping", "new"),
+            st("FG-DEP-003", f, 24, 3, "Orders", "unchanged"),
             st("FG-RUN-001", f, 28, 16, "Orders", "unchanged"),
         ]
     );
@@ -191,7 +195,7 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
     assert_eq!(
         report["baseline_commit"],
         serde_json::json!({
-            "reference": "HEAD", "commit": head, "new": 1, "unchanged": 2,
+            "reference": "HEAD", "commit": head, "new": 3, "unchanged": 4,
             "fixed": [], "files_failed_at_commit": 0,
             "unknowns_new": 0, "unknowns_unchanged": 0
         })
@@ -201,11 +205,19 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
     let (code, text, _) = run(d, &["scan", "--baseline-commit", "HEAD"]);
     assert_eq!(code, Some(1));
     let headers: Vec<&str> = text.lines().filter(|l| l.contains("-->")).collect();
-    assert_eq!(headers, vec!["  --> infra/template.yaml:23:16"], "{text}");
+    assert_eq!(
+        headers,
+        vec![
+            "  --> infra/template.yaml:14:3",
+            "  --> infra/template.yaml:19:3",
+            "  --> infra/template.yaml:23:16"
+        ],
+        "{text}"
+    );
     assert_eq!(
         text.lines().last(),
         Some(
-            "1 new finding (1 high) since HEAD in 1 file; 2 unchanged (see --show-unchanged), 0 fixed"
+            "3 new findings (1 high, 2 low) since HEAD in 1 file; 4 unchanged (see --show-unchanged), 0 fixed"
         ),
         "{text}"
     );
@@ -215,18 +227,19 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
     );
     assert_eq!(
         all.lines().filter(|l| l.contains("-->")).count(),
-        3,
+        7,
         "{all}"
     );
     assert_eq!(
-        all.matches("   = note: unchanged since HEAD\n").count(),
-        2,
+        // The gutter is as wide as the line numbers: count the notes alone.
+        all.matches("= note: unchanged since HEAD\n").count(),
+        4,
         "{all}"
     );
 
     // Without the flag, every finding counts.
     let (_, plain) = json(d, &[]);
-    assert_eq!(plain["findings"].as_array().map(Vec::len), Some(3));
+    assert_eq!(plain["findings"].as_array().map(Vec::len), Some(7));
     assert!(plain.get("baseline_commit").is_none());
     assert!(plain["findings"][0].get("baseline").is_none());
 
@@ -235,11 +248,11 @@ fn a_change_fails_on_exactly_the_finding_it_adds_and_passes_once_committed() {
     let (code, report) = json(d, &["--baseline-commit", "HEAD", "--fail-on", "high"]);
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(report["baseline_commit"]["new"], 0);
-    assert_eq!(report["baseline_commit"]["unchanged"], 3);
-    // Against the first commit, the same change is still the one new finding.
+    assert_eq!(report["baseline_commit"]["unchanged"], 7);
+    // Against the first commit, the same change still has its three new findings.
     let (code, report) = json(d, &["--baseline-commit", "HEAD~1"]);
     assert_eq!(code, Some(1));
-    assert_eq!(report["baseline_commit"]["new"], 1);
+    assert_eq!(report["baseline_commit"]["new"], 3);
 }
 
 #[test]
@@ -269,7 +282,7 @@ fn fixed_findings_are_listed_with_their_place_at_the_commit() {
     );
     assert!(
         text.ends_with(
-            "0 new findings since main in 1 file; 1 unchanged (see --show-unchanged), 1 fixed\n"
+            "0 new findings since main in 1 file; 3 unchanged (see --show-unchanged), 1 fixed\n"
         ),
         "{text}"
     );
@@ -292,9 +305,27 @@ fn a_changed_value_or_a_copy_in_another_file_is_new() {
     assert_eq!(
         states(&report),
         vec![
+            st("FG-DEP-003", "infra/copy.yaml", 8, 3, "Orders", "new"),
             st("FG-RUN-001", "infra/copy.yaml", 12, 16, "Orders", "new"),
+            st("FG-DEP-003", "infra/copy.yaml", 13, 3, "Billing", "new"),
             st("FG-RUN-001", "infra/copy.yaml", 17, 16, "Billing", "new"),
+            st(
+                "FG-DEP-003",
+                "infra/template.yaml",
+                8,
+                3,
+                "Orders",
+                "unchanged"
+            ),
             st("FG-RUN-001", "infra/template.yaml", 12, 16, "Orders", "new"),
+            st(
+                "FG-DEP-003",
+                "infra/template.yaml",
+                13,
+                3,
+                "Billing",
+                "unchanged"
+            ),
             st(
                 "FG-RUN-001",
                 "infra/template.yaml",
@@ -338,9 +369,17 @@ fn sarif_marks_the_baseline_state_of_every_result() {
         .collect();
     assert_eq!(
         states,
-        vec![(13, "unchanged"), (23, "new"), (28, "unchanged")]
+        vec![
+            (9, "unchanged"),
+            (13, "unchanged"),
+            (14, "new"),
+            (19, "new"),
+            (23, "new"),
+            (24, "unchanged"),
+            (28, "unchanged")
+        ]
     );
-    assert_eq!(run["properties"]["baselineCommit"]["new"], 1);
+    assert_eq!(run["properties"]["baselineCommit"]["new"], 3);
     assert_eq!(run["properties"]["baselineCommit"]["reference"], "HEAD");
 }
 
@@ -351,16 +390,16 @@ fn paths_match_from_a_subdirectory_and_for_named_files() {
     write(d, "infra/template.yaml", CHANGED);
     let sub = d.join("infra");
     let (_, report) = json(&sub, &[".", "--baseline-commit", "HEAD"]);
-    assert_eq!(report["baseline_commit"]["new"], 1, "{report:#}");
+    assert_eq!(report["baseline_commit"]["new"], 3, "{report:#}");
     assert_eq!(report["findings"][1]["file"], "template.yaml");
     // pre-commit names the files, from the top of the repository.
     let (_, report) = json(d, &["infra/template.yaml", "--baseline-commit", "HEAD"]);
-    assert_eq!(report["baseline_commit"]["new"], 1, "{report:#}");
-    assert_eq!(report["baseline_commit"]["unchanged"], 2);
+    assert_eq!(report["baseline_commit"]["new"], 3, "{report:#}");
+    assert_eq!(report["baseline_commit"]["unchanged"], 4);
     // A file that did not exist at the commit: all its findings are new.
     write(d, "infra/other.yaml", BASE);
     let (_, report) = json(d, &["infra/other.yaml", "--baseline-commit", "HEAD"]);
-    assert_eq!(report["baseline_commit"]["new"], 2, "{report:#}");
+    assert_eq!(report["baseline_commit"]["new"], 4, "{report:#}");
     assert_eq!(report["baseline_commit"]["unchanged"], 0);
 }
 
@@ -379,29 +418,36 @@ fn shards_compare_their_own_files() {
         write(d, name, CHANGED);
     }
     let (_, whole) = json(d, &["--baseline-commit", "HEAD"]);
-    assert_eq!(whole["baseline_commit"]["new"], 6);
-    assert_eq!(whole["baseline_commit"]["unchanged"], 12);
-    let mut new_files = Vec::new();
+    assert_eq!(whole["baseline_commit"]["new"], 18);
+    assert_eq!(whole["baseline_commit"]["unchanged"], 24);
+    let mut new_findings = Vec::new();
     let mut unchanged = 0;
     for k in 1..=2 {
         let shard = format!("{k}/2");
         let (_, part) = json(d, &["--baseline-commit", "HEAD", "--shard", &shard]);
         unchanged += part["baseline_commit"]["unchanged"].as_u64().unwrap_or(0);
         for f in states(&part) {
-            // Every file of a shard has the one new finding and two unchanged ones.
+            // Every file of a shard has the same three new findings (Intro's
+            // and Shipping's code signing, Shipping's runtime) and four
+            // unchanged ones.
             if f.5 == "new" {
-                assert_eq!((f.2, f.4.as_str()), (23, "Shipping"));
-                new_files.push(f.1);
+                new_findings.push((f.1, f.2, f.4));
             }
         }
         assert!(part["baseline_commit"]["fixed"]
             .as_array()
             .is_some_and(Vec::is_empty));
     }
-    new_files.sort();
-    let expected: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
-    assert_eq!(new_files, expected);
-    assert_eq!(unchanged, 12);
+    new_findings.sort();
+    let expected: Vec<(String, u64, String)> = files
+        .iter()
+        .flat_map(|(n, _)| {
+            [(14, "Intro"), (19, "Shipping"), (23, "Shipping")]
+                .map(|(line, fun)| (n.clone(), line, fun.to_string()))
+        })
+        .collect();
+    assert_eq!(new_findings, expected);
+    assert_eq!(unchanged, 24);
 }
 
 #[test]
@@ -479,12 +525,28 @@ fn a_new_file_in_a_terraform_module_leaves_the_others_findings_unchanged() {
             states(&report),
             vec![
                 st(
+                    "FG-DEP-003",
+                    "infra/new.tf",
+                    1,
+                    1,
+                    "aws_lambda_function.new",
+                    "new"
+                ),
+                st(
                     "FG-RUN-001",
                     "infra/new.tf",
                     5,
                     19,
                     "aws_lambda_function.new",
                     "new"
+                ),
+                st(
+                    "FG-DEP-003",
+                    "infra/old.tf",
+                    3,
+                    1,
+                    "aws_lambda_function.old",
+                    "unchanged"
                 ),
                 st(
                     "FG-RUN-001",
@@ -577,10 +639,20 @@ fn github_annotations_mark_only_new_findings() {
         &["scan", "--baseline-commit", "HEAD", "--format", "github"],
     );
     assert_eq!(code, Some(1));
-    let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 1, "{out}");
-    assert!(
-        lines[0].starts_with("::error file=infra/template.yaml,line=23,endLine=23,col=16,"),
+    // The three new findings: Intro's and Shipping's code signing (low, a
+    // notice) and Shipping's runtime (an error); the unchanged ones are not
+    // annotated.
+    let heads: Vec<&str> = out
+        .lines()
+        .map(|l| l.split(",title=").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        heads,
+        [
+            "::notice file=infra/template.yaml,line=14,endLine=14,col=3,endColumn=8",
+            "::notice file=infra/template.yaml,line=19,endLine=19,col=3,endColumn=11",
+            "::error file=infra/template.yaml,line=23,endLine=23,col=16,endColumn=25",
+        ],
         "{out}"
     );
 }

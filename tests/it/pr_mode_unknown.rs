@@ -138,7 +138,21 @@ fn a_runtime_from_a_variable_without_a_value_is_listed_at_its_use() {
     let dir = dir_with(&[("main.tf", TF)]);
     let d = dir.path();
     let r = report(d, &[]);
-    assert_eq!(r["findings"], json!([]));
+    // The only finding is the function's missing code signing; the runtime
+    // is not decided either way.
+    let findings: Vec<(&str, u64, u64)> = r["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or(""),
+                f["start"]["line"].as_u64().unwrap_or(0),
+                f["start"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(findings, [("FG-DEP-003", 5, 1)]);
     assert_eq!(
         r["unknowns"][0],
         json!({
@@ -172,21 +186,27 @@ fn a_runtime_from_a_variable_without_a_value_is_listed_at_its_use() {
 
     // Text: one line, unless asked for the list.
     let (code, text, _) = run(d, &["scan"]);
-    assert_eq!(code, Some(0));
-    assert_eq!(
-        text,
-        "0 findings in 1 file\n2 checks could not be decided; see --show-unknown\n"
-    );
-    let (_, text, _) = run(d, &["scan", "--show-unknown"]);
+    assert_eq!(code, Some(1));
     assert!(
-        text.starts_with(
-            "unknown[FG-RUN-001]: runtime of aws_lambda_function.orders is unknown \
+        text.ends_with(
+            "1 finding (1 low) in 1 file\n2 checks could not be decided; see --show-unknown\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.matches("low[FG-DEP-003]").count(), 1, "{text}");
+    let (_, text, _) = run(d, &["scan", "--show-unknown"]);
+    // After the findings (the function's missing code signing).
+    assert!(
+        text.contains(
+            "\n\nunknown[FG-RUN-001]: runtime of aws_lambda_function.orders is unknown \
              (variable runtime has no value): FG-RUN-001 could not check it\n  --> main.tf:9:19\n\n"
         ),
         "{text}"
     );
     assert!(
-        text.ends_with("2 checks could not be decided (listed above)\n"),
+        text.ends_with(
+            "1 finding (1 low) in 1 file\n2 checks could not be decided (listed above)\n"
+        ),
         "{text}"
     );
 
@@ -204,16 +224,20 @@ fn a_runtime_from_a_variable_without_a_value_is_listed_at_its_use() {
             "json",
         ],
     );
-    assert_eq!(code, Some(0), "{out}");
+    // Only the code signing finding stands.
+    assert_eq!(code, Some(1), "{out}");
     let r: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(r["unknowns"], json!([]));
+    assert_eq!(r["findings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(r["findings"][0]["rule_id"], "FG-DEP-003");
     let (code, out, _) = run(
         d,
         &["scan", "--var", "runtime=python3.8", "--format", "json"],
     );
     assert_eq!(code, Some(1));
     let r: Value = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(r["findings"][0]["rule_id"], "FG-RUN-001");
+    assert_eq!(r["findings"][0]["rule_id"], "FG-DEP-003");
+    assert_eq!(r["findings"][1]["rule_id"], "FG-RUN-001");
 }
 
 #[test]
@@ -254,8 +278,26 @@ fn sarif_lists_them_for_review_not_as_alerts() {
     let sarif: Value = serde_json::from_str(&out).expect("SARIF");
     let run = &sarif["runs"][0];
     let results = run["results"].as_array().expect("results");
-    assert_eq!(results.len(), 2);
-    let first = &results[0];
+    let kinds: Vec<(&str, &str)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap_or(""),
+                r["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    // The function's missing code signing is a finding; the two unknown
+    // runtimes are for review.
+    assert_eq!(
+        kinds,
+        [
+            ("FG-DEP-003", ""),
+            ("FG-RUN-001", "review"),
+            ("FG-RUN-002", "review")
+        ]
+    );
+    let first = &results[1];
     assert_eq!(first["ruleId"], "FG-RUN-001");
     assert_eq!(
         (first["kind"].as_str(), first["level"].as_str()),

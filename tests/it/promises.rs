@@ -86,7 +86,7 @@ fn include_dev_adds_development_packages_at_low_severity() {
     };
     let (code, report) = scan(&base);
     assert_eq!(code, Some(1));
-    assert_eq!(deps(&report), [MINIMIST]);
+    assert_eq!(deps(&report), ["FG-DEP-001 critical fixtures/promises/dev/fn/package-lock.json:22:5-22:28 minimist 1.2.5 is affected by GHSA-xvch-5gv4-984h (CVE-2021-44906): Prototype Pollution in minimist; upgrade to 1.2.6 or later; shipped by function ApiFunction", "FG-DEP-003 low fixtures/promises/dev/template.yaml:6:3-6:14 Function ApiFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"]);
     // Both packages are read; only the shipped one is checked.
     assert_eq!(report["dependencies"]["packages"], 2);
     assert_eq!(report["dependencies"]["vulnerable"], 1);
@@ -102,6 +102,8 @@ fn include_dev_adds_development_packages_at_low_severity() {
 is affected by GHSA-35jh-r3h4-6jhm (CVE-2021-23337): Command Injection in lodash; upgrade to \
 4.17.21 or later; shipped by function ApiFunction (development only)",
             MINIMIST,
+            "FG-DEP-003 low fixtures/promises/dev/template.yaml:6:3-6:14 Function ApiFunction has \
+no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not",
         ]
     );
     assert_eq!(report["dependencies"]["vulnerable"], 2);
@@ -119,12 +121,7 @@ fn an_unmaintained_crate_is_reported_at_low_severity() {
     assert_eq!(code, Some(1));
     assert_eq!(
         findings(&report),
-        [
-            "FG-DEP-002 low fixtures/native/FG-DEP-002/fail/fn/Cargo.lock:13:1-13:19 ansi_term \
-0.12.1 is unmaintained (RUSTSEC-2021-0139): ansi_term is Unmaintained; no fixed version is \
-known; shipped by function ProxyFunction"
-        ]
-    );
+        ["FG-DEP-002 low fixtures/native/FG-DEP-002/fail/fn/Cargo.lock:13:1-13:19 ansi_term 0.12.1 is unmaintained (RUSTSEC-2021-0139): ansi_term is Unmaintained; no fixed version is known; shipped by function ProxyFunction", "FG-DEP-003 low fixtures/native/FG-DEP-002/fail/template.yaml:6:3-6:16 Function ProxyFunction has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not"]);
 }
 
 const WORKER_TIMEOUT: &str =
@@ -135,18 +132,15 @@ fn exclude_leaves_out_matching_paths() {
     let (_, all) = scan(&["fixtures/promises/exclude"]);
     assert_eq!(
         findings(&all),
-        [
-            format!("FG-TMO-001 medium fixtures/promises/exclude/app/template.yaml:10:16-10:20 {WORKER_TIMEOUT}"),
-            format!("FG-TMO-001 medium fixtures/promises/exclude/legacy/template.yaml:10:16-10:20 {WORKER_TIMEOUT}"),
-        ]
-    );
+        ["FG-DEP-003 low fixtures/promises/exclude/app/template.yaml:4:3-4:9 Function Worker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not", "FG-TMO-001 medium fixtures/promises/exclude/app/template.yaml:10:16-10:20 Function Worker has Timeout 1000, outside Lambda's allowed 1–900 seconds", "FG-DEP-003 low fixtures/promises/exclude/legacy/template.yaml:4:3-4:9 Function Worker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not", "FG-TMO-001 medium fixtures/promises/exclude/legacy/template.yaml:10:16-10:20 Function Worker has Timeout 1000, outside Lambda's allowed 1–900 seconds"]);
     let (code, report) = scan(&["fixtures/promises/exclude", "--exclude", "legacy/**"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         findings(&report),
-        [format!(
-            "FG-TMO-001 medium fixtures/promises/exclude/app/template.yaml:10:16-10:20 {WORKER_TIMEOUT}"
-        )]
+        [
+            "FG-DEP-003 low fixtures/promises/exclude/app/template.yaml:4:3-4:9 Function Worker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not".to_string(),
+            format!("FG-TMO-001 medium fixtures/promises/exclude/app/template.yaml:10:16-10:20 {WORKER_TIMEOUT}")
+        ]
     );
     assert_eq!(report["summary"]["files_scanned"], 1);
     assert!(
@@ -162,10 +156,7 @@ fn max_file_size_skips_larger_files_with_a_warning() {
     assert_eq!(code, Some(1));
     assert_eq!(
         findings(&report),
-        [format!(
-            "FG-TMO-001 medium fixtures/promises/size/small.yaml:10:16-10:20 {WORKER_TIMEOUT}"
-        )]
-    );
+        ["FG-DEP-003 low fixtures/promises/size/small.yaml:4:3-4:9 Function Worker has no code signing config (CodeSigningConfigArn): Lambda deploys any code pushed to it, signed or not", "FG-TMO-001 medium fixtures/promises/size/small.yaml:10:16-10:20 Function Worker has Timeout 1000, outside Lambda's allowed 1–900 seconds"]);
     assert_eq!(
         diagnostics(&report),
         [
@@ -173,9 +164,9 @@ fn max_file_size_skips_larger_files_with_a_warning() {
 (max_file_size); not read"
         ]
     );
-    // Under the default limit both are read.
+    // Under the default limit both are read (two findings each).
     let (_, report) = scan(&["fixtures/promises/size"]);
-    assert_eq!(findings(&report).len(), 2, "{:?}", findings(&report));
+    assert_eq!(findings(&report).len(), 4, "{:?}", findings(&report));
     assert!(diagnostics(&report).is_empty());
 }
 
@@ -300,11 +291,7 @@ fn terraform_comments_suppress_and_heredoc_text_does_not() {
     assert_eq!(code, Some(1));
     assert_eq!(
         findings(&report),
-        [
-            "FG-TMO-001 medium fixtures/promises/tf-suppress/main.tf:24:19-24:23 Function api has \
-Timeout 1000, outside Lambda's allowed 1–900 seconds"
-        ]
-    );
+        ["FG-DEP-003 low fixtures/promises/tf-suppress/main.tf:6:1-6:39 Function batch has no code signing config (code_signing_config_arn): Lambda deploys any code pushed to it, signed or not", "FG-DEP-003 low fixtures/promises/tf-suppress/main.tf:18:1-18:37 Function api has no code signing config (code_signing_config_arn): Lambda deploys any code pushed to it, signed or not", "FG-TMO-001 medium fixtures/promises/tf-suppress/main.tf:24:19-24:23 Function api has Timeout 1000, outside Lambda's allowed 1–900 seconds"]);
     assert_eq!(
         suppressed(&report),
         [

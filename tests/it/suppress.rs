@@ -70,9 +70,14 @@ fn comments_suppress_on_their_line_the_line_below_and_the_whole_resource() {
     // (administrator access) is not named by the comment, so it stands too.
     assert_eq!(
         rule_lines(&report["findings"]),
-        pairs(&[("FG-IAM-001", 26), ("FG-IAM-015", 26)])
+        pairs(&[
+            ("FG-DEP-003", 7),
+            ("FG-DEP-003", 14),
+            ("FG-IAM-001", 26),
+            ("FG-IAM-015", 26)
+        ])
     );
-    let message = report["findings"][0]["message"].as_str().unwrap();
+    let message = report["findings"][2]["message"].as_str().unwrap();
     assert!(
         message.ends_with("(a suppression of this finding expired on 2020-01-01: \"temporary\")"),
         "{message}"
@@ -88,7 +93,7 @@ fn text_output_counts_suppressed_findings() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "2 findings (2 high) in 2 files, 5 suppressed\n",
+            "4 findings (2 high, 2 low) in 2 files, 5 suppressed\n",
         ))
         .stdout(predicate::str::contains("FG-TMO-001").not());
 }

@@ -98,7 +98,10 @@ fn dotdot_module_source_is_followed_when_scanning_dot_in_a_module_root() {
     assert_eq!(diagnostics(&report), Vec::<String>::new());
     assert_eq!(
         places(&report),
-        ["FG-RUN-001 main.tf:4:19 module.fn.aws_lambda_function.this"]
+        [
+            "FG-DEP-003 main.tf:1:1 module.fn.aws_lambda_function.this",
+            "FG-RUN-001 main.tf:4:19 module.fn.aws_lambda_function.this"
+        ]
     );
     assert_eq!(report["summary"]["files_scanned"], 4);
 }
@@ -114,7 +117,8 @@ fn a_finding_in_a_module_called_from_several_roots_lists_every_call() {
     let (_, report) = json_in(dir, &["."]);
     let f = finding(&report, "FG-RUN-001");
     assert_eq!(f["instantiated_by"], calls);
-    assert_eq!(report["findings"].as_array().map(Vec::len), Some(1));
+    // The runtime finding and the function's missing code signing (FG-DEP-003).
+    assert_eq!(report["findings"].as_array().map(Vec::len), Some(2));
 
     // Text: a note under the finding.
     let (_, text, _) = run_in(dir, &["scan", "."]);
@@ -170,8 +174,7 @@ fn a_dynamic_block_whose_for_each_is_unknown_may_exist_so_rules_stay_silent() {
     // queue's ARN (unknown until apply) is not reported.
     assert_eq!(
         places(&report),
-        ["FG-OBS-003 fixtures/terraform/dynamic-unknown/modules/fn/main.tf:10:1 module.without_destination.aws_lambda_function.this"]
-    );
+        ["FG-DEP-003 fixtures/terraform/dynamic-unknown/modules/fn/main.tf:10:1 module.with_destination.aws_lambda_function.this", "FG-OBS-003 fixtures/terraform/dynamic-unknown/modules/fn/main.tf:10:1 module.without_destination.aws_lambda_function.this"]);
     assert_eq!(
         finding(&report, "FG-OBS-003")["instantiated_by"],
         json!([{"file": "fixtures/terraform/dynamic-unknown/main.tf", "line": 11, "column": 1, "module": "module.without_destination"}])
@@ -224,8 +227,10 @@ fn byte_order_marks_are_accepted_in_tf_tfvars_and_tf_json() {
     assert_eq!(
         places(&report),
         [
+            "FG-DEP-003 fixtures/terraform/bom/extra.tf.json:4:7 aws_lambda_function.json",
             "FG-RUN-001 fixtures/terraform/bom/extra.tf.json:7:20 aws_lambda_function.json",
-            "FG-RUN-001 fixtures/terraform/bom/terraform.tfvars:1:12 aws_lambda_function.fn",
+            "FG-DEP-003 fixtures/terraform/bom/main.tf:1:2 aws_lambda_function.fn",
+            "FG-RUN-001 fixtures/terraform/bom/terraform.tfvars:1:12 aws_lambda_function.fn"
         ]
     );
 }
@@ -296,18 +301,15 @@ fn findings_about_values_point_where_the_value_is_written_and_name_the_variable(
         .collect();
     assert_eq!(
         messages,
-        [
-            "FG-NET-001 fixtures/terraform/locations/main.tf:4:24 Function URL module.public.aws_lambda_function_url.this has AuthType NONE: anyone on the internet can invoke function module.public.aws_lambda_function.this without credentials (through var.authorization_type, used at modules/fn/main.tf:15)",
-            "FG-OBS-002 fixtures/terraform/locations/variables.tf:3:13 Log group aws_cloudwatch_log_group.orders has no RetentionInDays: its events are kept forever (through var.retention_days, used at main.tf:14)",
-            "FG-ENC-008 fixtures/terraform/locations/variables.tf:8:13 Log group aws_cloudwatch_log_group.orders sets no KmsKeyId, so only CloudWatch Logs' own key protects it: no key policy guards reads and key use is not logged (through var.log_key, used at main.tf:15)",
-        ]
-    );
+        ["FG-NET-001 fixtures/terraform/locations/main.tf:4:24 Function URL module.public.aws_lambda_function_url.this has AuthType NONE: anyone on the internet can invoke function module.public.aws_lambda_function.this without credentials (through var.authorization_type, used at modules/fn/main.tf:15)", "FG-DEP-003 fixtures/terraform/locations/modules/fn/main.tf:1:1 Function private has no code signing config (code_signing_config_arn): Lambda deploys any code pushed to it, signed or not", "FG-OBS-002 fixtures/terraform/locations/variables.tf:3:13 Log group aws_cloudwatch_log_group.orders has no RetentionInDays: its events are kept forever (through var.retention_days, used at main.tf:14)", "FG-ENC-008 fixtures/terraform/locations/variables.tf:8:13 Log group aws_cloudwatch_log_group.orders sets no KmsKeyId, so only CloudWatch Logs' own key protects it: no key policy guards reads and key use is not logged (through var.log_key, used at main.tf:15)"]);
 }
 
 #[test]
 fn modules_calling_each_other_are_a_diagnostic_and_both_are_scanned() {
     let expected_findings = [
+        "FG-DEP-003 fixtures/terraform/cycle/app/main.tf:5:1 aws_lambda_function.app",
         "FG-RUN-001 fixtures/terraform/cycle/app/main.tf:8:19 aws_lambda_function.app",
+        "FG-DEP-003 fixtures/terraform/cycle/x/main.tf:5:1 module.x.aws_lambda_function.x",
         "FG-RUN-001 fixtures/terraform/cycle/x/main.tf:8:19 module.x.aws_lambda_function.x",
     ];
     let expected_diagnostics = ["error module-cycle fixtures/terraform/cycle/x/main.tf:2:12 module app: `../app` is a cycle of module calls (app -> x -> app); it is not evaluated again"];
@@ -332,8 +334,13 @@ fn module_chains_deeper_than_the_bound_are_an_error_and_counted() {
         .iter()
         .map(|f| f["file"].as_str().unwrap_or("").to_string())
         .collect();
+    // Each module's function has two findings: its runtime and its missing
+    // code signing (FG-DEP-003).
     let mut want: Vec<String> = (1..=15)
-        .map(|i| format!("fixtures/terraform/deep/m/{i}/main.tf"))
+        .flat_map(|i| {
+            let f = format!("fixtures/terraform/deep/m/{i}/main.tf");
+            [f.clone(), f]
+        })
         .collect();
     want.sort();
     assert_eq!(files, want);
@@ -350,7 +357,7 @@ fn module_chains_deeper_than_the_bound_are_an_error_and_counted() {
     );
     assert_eq!(code, Some(2));
     assert!(
-        text.ends_with("15 findings (15 high) in 16 files; 1 module call not scanned (3 resources in them left out)\n"),
+        text.ends_with("30 findings (15 high, 15 low) in 16 files; 1 module call not scanned (3 resources in them left out)\n"),
         "{text}"
     );
 }
@@ -400,7 +407,10 @@ fn local_modules_are_read_only_inside_the_repository() {
     let (_, report) = scan("repo/app");
     assert_eq!(
         places(&report),
-        ["FG-RUN-001 repo/shared/main.tf:4:19 module.shared.aws_lambda_function.shared"]
+        [
+            "FG-DEP-003 repo/shared/main.tf:1:1 module.shared.aws_lambda_function.shared",
+            "FG-RUN-001 repo/shared/main.tf:4:19 module.shared.aws_lambda_function.shared"
+        ]
     );
     // The link exists only where symbolic links do.
     let want: Vec<&str> = [
@@ -429,7 +439,10 @@ fn brackets_in_strings_comments_and_heredocs_are_not_nesting() {
     assert_eq!(diagnostics(&report), Vec::<String>::new());
     assert_eq!(
         places(&report),
-        ["FG-RUN-001 fixtures/terraform/brackets/main.tf:9:19 aws_lambda_function.fn"]
+        [
+            "FG-DEP-003 fixtures/terraform/brackets/main.tf:1:1 aws_lambda_function.fn",
+            "FG-RUN-001 fixtures/terraform/brackets/main.tf:9:19 aws_lambda_function.fn"
+        ]
     );
 
     // Real nesting 10,000 deep is still refused, with its place.
@@ -463,7 +476,11 @@ fn duplicate_declarations_are_errors_naming_both_places_and_nothing_is_merged() 
     // there); the first (python3.12) is not, and its URL refers to it.
     assert_eq!(
         places(&report),
-        ["FG-RUN-001 fixtures/terraform/duplicates/main.tf:16:19 aws_lambda_function.fn#2"]
+        [
+            "FG-DEP-003 fixtures/terraform/duplicates/main.tf:1:1 aws_lambda_function.fn",
+            "FG-DEP-003 fixtures/terraform/duplicates/main.tf:13:1 aws_lambda_function.fn#2",
+            "FG-RUN-001 fixtures/terraform/duplicates/main.tf:16:19 aws_lambda_function.fn#2"
+        ]
     );
     assert_eq!(
         diagnostics(&report),

@@ -12,6 +12,7 @@ mod edge;
 mod foreach;
 mod identity;
 mod intrinsics;
+mod platform;
 mod resources;
 mod sam;
 pub mod samconfig;
@@ -328,6 +329,7 @@ impl Adapter<'_, '_> {
         storage::adapt(self, &r);
         throttling::adapt(self, &r);
         appsync::adapt(self, &r);
+        platform::adapt(self, &r);
     }
 
     /// The logical id that a resolved value refers to, when it is a resource

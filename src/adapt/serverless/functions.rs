@@ -86,6 +86,7 @@ fn function(
     f.architectures = arch.map(iam::as_array);
     f.reserved_concurrency = num(own("reservedConcurrency"));
     f.vpc = cfn(a, pick("vpc"));
+    f.layers = cfn(a, pick("layers"));
     if let Some(h) = own("handler") {
         // The Framework packages the service directory (lockfiles included).
         f.code_uri = Some(Node::string(".", h.span));
@@ -221,6 +222,11 @@ fn apply_function_override(a: &Adapter<'_, '_>, f: &mut Function, props: &Node) 
         &mut f.on_failure,
         a.link_or_value(props.get_path(&["DeadLetterConfig", "TargetArn"])),
     );
+    override_with(
+        &mut f.code_signing_config,
+        a.link_or_value(props.get("CodeSigningConfigArn")),
+    );
+    override_with(&mut f.layers, props.get("Layers").cloned());
     if let Some(vars) = props.get_path(&["Environment", "Variables"]) {
         let merged = merge_maps(f.environment.as_ref(), Some(vars));
         override_with(&mut f.environment, merged);

@@ -15,6 +15,7 @@ mod aws_appsync;
 mod aws_data;
 mod aws_edge;
 mod aws_iam;
+mod aws_platform;
 mod aws_storage;
 mod azure;
 mod azure_cors;
@@ -195,6 +196,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_api::adapt(self, &res);
                     throttling::adapt(self, &res);
                     aws_storage::adapt(self, &res);
+                    aws_platform::adapt(self, &res);
                     aws_edge::adapt(self, &res);
                     aws_appsync::adapt(self, &res);
                     identity::adapt(self, &res);

@@ -52,9 +52,10 @@ fn unmet_requirement(rule: &str, input: &Report) -> Option<&'static str> {
         .config
         .as_ref()
         .is_some_and(|c| !c.allowed_regions.is_empty());
-    if rule.starts_with("FG-DEP-") {
-        // Without advisory data (or lockfiles) the dependency rules saw
-        // nothing: that is not a pass.
+    if rule == crate::deps::VULNERABLE_RULE || rule == crate::deps::INFORMATIONAL_RULE {
+        // Without advisory data (or lockfiles) the dependency advisory rules
+        // saw nothing: that is not a pass. The other DEP rules (code signing,
+        // layers, ECR) read templates and always run.
         return super::dep_unmet(input);
     }
     (rule == "FG-RES-001" && !regions).then_some(

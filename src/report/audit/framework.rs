@@ -344,7 +344,7 @@ mod tests {
                     .rules
                     .iter()
                     .map(String::as_str)
-                    .filter(|r| r.starts_with("FG-DEP-"))
+                    .filter(|r| *r == "FG-DEP-001" || *r == "FG-DEP-002")
                     .collect();
                 if !rules.is_empty() {
                     got.push(format!("{} {} {}", f.id, c.id, rules.join(",")));
