@@ -13,6 +13,9 @@
 //! the model adapted from it, the policy input (a regorus `Value`), the
 //! evaluation's peak above all that, and the results; each is the heap it
 //! holds (live bytes after the stage) and its peak. Nothing is asserted.
+// Outside the library: a panic is how a bench reports failure, so the
+// [lints] that keep panics out of the library do not apply here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::path::PathBuf;

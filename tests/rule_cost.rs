@@ -3,6 +3,9 @@
 //! services. It is its own test binary: cargo runs test binaries one after
 //! another and the tests of one binary in parallel, whose work would slow
 //! the rule's through shared caches.
+// Outside the library: a panic is how a test reports failure, so the
+// [lints] that keep panics out of the library do not apply here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 /// A SAM template of `n` services, each a function with an `Api` event, a
 /// policy template and an SQS event on its own queue, and a bucket with a

@@ -11,6 +11,9 @@
 //! about speed; a rule may join [`USABLE`] only if it compiles and matches on
 //! every input, which this test then checks.
 #![cfg(feature = "rvm")]
+// Outside the library: a panic is how a test reports failure, so the
+// [lints] that keep panics out of the library do not apply here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

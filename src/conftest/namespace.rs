@@ -4,6 +4,8 @@
 //! `*` matches every package and `main.*` matches `main.gke`), and
 //! `--all-namespaces` (every package of the user's policies).
 
+#![warn(missing_docs)]
+
 /// The pattern `--all-namespaces` stands for.
 pub const ALL: &str = "*";
 
@@ -24,7 +26,9 @@ pub fn matches(package: &str, patterns: &[String]) -> bool {
     "--namespace `{pattern}`: {reason} (a literal package name, or a glob with `*`, `?`, `[...]`)"
 )]
 pub struct NamespaceError {
+    /// The pattern as given.
     pub pattern: String,
+    /// What is wrong with it.
     pub reason: &'static str,
 }
 

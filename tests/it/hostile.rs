@@ -312,6 +312,20 @@ fn junit_is_well_formed_xml_whatever_the_names() {
 
 // ---------------------------------------------------------------- #14.6 repository config
 
+/// The messages of the report's `config-refused` warnings.
+fn refusals(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|d| d["code"] == "config-refused")
+        .map(|d| {
+            assert_eq!(d["level"], "warning", "{d}");
+            d["message"].as_str().unwrap_or_default().to_string()
+        })
+        .collect()
+}
+
 #[test]
 fn a_repository_config_cannot_widen_reach_and_says_so() {
     let outside = tempfile::tempdir().expect("tempdir");
@@ -334,30 +348,29 @@ fn a_repository_config_cannot_widen_reach_and_says_so() {
     ]);
     let (code, report, stderr) = json_report(dir.path(), &[]);
     let root = dir.path().canonicalize().expect("canonical");
-    let warnings: Vec<&str> = stderr
-        .lines()
-        .filter(|l| l.starts_with("warning: "))
-        .collect();
+    // Warnings of the scan: in the report (and on stderr with the others).
     assert_eq!(
-        warnings,
+        refusals(&report),
         vec![
             format!(
-                "warning: .faasguard.toml:2: `policies` entry {:?} is ignored: it is outside the \
+                ".faasguard.toml:2: `policies` entry {:?} is ignored: it is outside the \
                  repository ({}); a repository's config may only name policy folders inside it \
                  (use --policy, --config FILE or the user config)",
                 outside.path().display().to_string(),
                 root.display()
-            )
-            .as_str(),
-            "warning: .faasguard.toml:5: `advisories.online = true` is ignored: a repository's \
+            ),
+            ".faasguard.toml:5: `advisories.online = true` is ignored: a repository's \
              config cannot turn on network access (use --online, --config FILE or the user \
-             config)",
-            "warning: .faasguard.toml:6: `advisories.db = \"/\"` is ignored: a repository's \
+             config)"
+                .to_string(),
+            ".faasguard.toml:6: `advisories.db = \"/\"` is ignored: a repository's \
              config cannot choose the advisory database (use --advisory-db, --config FILE or \
-             the user config)",
+             the user config)"
+                .to_string(),
         ],
         "{stderr}"
     );
+    assert!(stderr.contains("faasguard::config-refused"), "{stderr}");
     let ids: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
     assert!(ids.contains(&"CUSTOM-OWN-001".to_string()), "{ids:?}");
     assert!(!ids.contains(&"CUSTOM-STEAL-001".to_string()), "{ids:?}");
@@ -377,7 +390,8 @@ fn a_repository_config_cannot_widen_reach_and_says_so() {
             outside.path().to_str().expect("utf-8 path"),
         ],
     );
-    assert!(!stderr.contains("warning: .faasguard.toml"), "{stderr}");
+    assert_eq!(refusals(&report), Vec::<String>::new());
+    assert!(!stderr.contains("config-refused"), "{stderr}");
     let ids: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
     assert!(ids.contains(&"CUSTOM-STEAL-001".to_string()), "{ids:?}");
 }
@@ -396,14 +410,10 @@ fn a_symlinked_policy_folder_pointing_outside_is_refused() {
     {
         let (_, report, stderr) = json_report(dir.path(), &[]);
         let shown = dir.path().canonicalize().expect("canonical");
-        let warnings: Vec<&str> = stderr
-            .lines()
-            .filter(|l| l.starts_with("warning: "))
-            .collect();
         assert_eq!(
-            warnings,
+            refusals(&report),
             vec![format!(
-                "warning: .faasguard.toml:1: `policies` entry {:?} is ignored: it is outside the \
+                ".faasguard.toml:1: `policies` entry {:?} is ignored: it is outside the \
                  repository ({}); a repository's config may only name policy folders inside it \
                  (use --policy, --config FILE or the user config)",
                 shown.join("linked").display().to_string(),

@@ -7,6 +7,8 @@
 //! advisories per function, rule set, diagnostics; the summary, scope and
 //! framework sections print from the shared wording in `audit/mod.rs`.
 
+#![warn(missing_docs)]
+
 use super::assess::Audit;
 use super::framework::{Control, Framework};
 use super::{advisories_of, dep_check, DepCheck};
@@ -35,14 +37,17 @@ pub struct Document<'a> {
 
 /// One open finding.
 pub struct FindingRow<'a> {
+    /// The finding, as the report has it.
     pub finding: &'a Finding,
     /// The finding's title, or its rule's when the finding has none.
     pub title: &'a str,
+    /// The controls its rule stands behind.
     pub controls: Controls<'a>,
 }
 
 /// One suppressed finding and why.
 pub struct AcceptedRisk<'a> {
+    /// The suppressed finding.
     pub finding: &'a Finding,
     /// The justification; `None` when none was written.
     pub reason: Option<&'a str>,
@@ -56,7 +61,9 @@ pub struct AcceptedRisk<'a> {
 
 /// One function in scope and the advisories of the packages it ships.
 pub struct FunctionRow<'a> {
+    /// The function, as the report's scope has it.
     pub function: &'a FunctionRef,
+    /// Its advisory cell.
     pub advisories: Advisories,
 }
 
@@ -71,10 +78,13 @@ pub enum Advisories {
 
 /// One rule of the rule set.
 pub struct RuleRow<'a> {
+    /// The rule, as the report's rule set has it.
     pub rule: &'a RuleRef,
     /// A custom (user) rule, not a built-in one.
     pub custom: bool,
+    /// Its severity.
     pub severity: Severity,
+    /// The controls it stands behind.
     pub controls: Controls<'a>,
 }
 
@@ -176,7 +186,9 @@ pub enum Cell {
 /// A table: column headings and rows of cells.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Table {
+    /// One per column.
     pub headings: Vec<&'static str>,
+    /// Each as long as `headings`.
     pub rows: Vec<Vec<Cell>>,
 }
 

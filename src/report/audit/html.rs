@@ -98,6 +98,7 @@ fn anchors(audit: &Audit<'_>) -> Anchors {
     out
 }
 
+/// The whole page: its sections from the [`Document`], in order.
 pub fn render(audit: &Audit<'_>) -> String {
     let input = audit.input;
     let anchors = anchors(audit);

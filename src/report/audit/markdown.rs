@@ -71,6 +71,7 @@ pub const DEFAULT_MAX_BYTES: usize = 1_048_576;
 /// Room kept for the note on what was left out and the footer.
 const NOTE_RESERVE: usize = 2_048;
 
+/// The whole report, however long.
 pub fn render(audit: &Audit<'_>) -> String {
     render_limited(audit, None)
 }

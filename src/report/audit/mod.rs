@@ -29,7 +29,9 @@ use assess::{Audit, ControlResult, Status};
 /// Audit report formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
+    /// GitHub-flavoured Markdown (a job summary).
     Markdown,
+    /// One self-contained HTML file.
     Html,
 }
 
