@@ -36,14 +36,14 @@ pub const VERSION: u32 = 1;
 /// One accepted finding.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     #[serde(default)]
-    pub rule_id: String,
+    pub(crate) rule_id: String,
     /// The file's display path when the baseline was written.
     #[serde(default)]
     pub file: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub(crate) resource: Option<String>,
 }
 
 impl Entry {
@@ -62,7 +62,7 @@ impl Entry {
 pub struct Baseline {
     /// The path as given (what reports show).
     pub path: String,
-    pub entries: Vec<Entry>,
+    pub(crate) entries: Vec<Entry>,
 }
 
 /// What a scan made of its baseline.
@@ -93,8 +93,8 @@ struct FileFormat {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot use baseline {path}: {message}")]
 pub struct BaselineError {
-    pub path: String,
-    pub message: String,
+    pub(crate) path: String,
+    pub(crate) message: String,
 }
 
 impl Baseline {
@@ -148,7 +148,7 @@ impl Baseline {
         Baseline::parse(&shown, &text)
     }
 
-    pub fn parse(shown: &str, text: &str) -> Result<Baseline, BaselineError> {
+    pub(crate) fn parse(shown: &str, text: &str) -> Result<Baseline, BaselineError> {
         let err = |message: String| BaselineError {
             path: shown.to_string(),
             message,

@@ -11,7 +11,7 @@ use crate::finding::{self, DependencyFacts, Diagnostic, Finding, Level};
 use crate::lockfile::{Lockfile, Package};
 use crate::rule::Severity;
 
-pub mod lockfiles;
+pub(crate) mod lockfiles;
 
 /// A locked package version with a known vulnerability.
 pub const VULNERABLE_RULE: &str = "FG-DEP-001";
@@ -53,16 +53,16 @@ pub struct FunctionCode {
 /// A parsed lockfile of the scan.
 #[derive(Clone, Debug)]
 pub struct LockfileIn {
-    pub path: PathBuf,
-    pub display: String,
-    pub lockfile: Lockfile,
+    pub(crate) path: PathBuf,
+    pub(crate) display: String,
+    pub(crate) lockfile: Lockfile,
 }
 
 /// What the stage produced.
 #[derive(Debug, Default)]
 pub struct Checked {
-    pub findings: Vec<Finding>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// How the check went, for reports.
     pub summary: Summary,
 }
@@ -79,9 +79,9 @@ pub struct Summary {
     pub database: Option<String>,
     /// When the database was fetched (RFC 3339), when known.
     pub fetched_at: Option<String>,
-    pub advisories: usize,
-    pub lockfiles: usize,
-    pub packages: usize,
+    pub(crate) advisories: usize,
+    pub(crate) lockfiles: usize,
+    pub(crate) packages: usize,
     /// Vulnerable package versions found (before suppressions).
     pub vulnerable: usize,
     /// `[advisories] max_age_days` in force (0 = no limit).
@@ -107,11 +107,11 @@ pub struct Locked {
 /// A package of the inventory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockedPackage {
-    pub name: String,
-    pub version: String,
+    pub(crate) name: String,
+    pub(crate) version: String,
     /// The OSV ecosystem name (`npm`, `PyPI`).
     pub ecosystem: &'static str,
-    pub dev: bool,
+    pub(crate) dev: bool,
 }
 
 /// The inventory of `lockfiles`: their packages and who ships them.

@@ -42,8 +42,8 @@ pub struct Finding {
 /// "python3.14"}` in its result).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Replace {
-    pub from: serde_json::Value,
-    pub to: serde_json::Value,
+    pub(crate) from: serde_json::Value,
+    pub(crate) to: serde_json::Value,
 }
 
 /// A module call that instantiated a finding's resource.
@@ -72,16 +72,16 @@ pub struct DependencyFacts {
     pub advisory: String,
     /// Other ids of the same vulnerability (`CVE-...`).
     pub aliases: Vec<String>,
-    pub summary: String,
-    pub url: String,
+    pub(crate) summary: String,
+    pub(crate) url: String,
     /// The CVSS vector, when the advisory has one.
     pub cvss: Option<String>,
     /// RustSec informational kind (`unmaintained`, `unsound`).
     pub informational: Option<String>,
     /// OSV ecosystem name (`PyPI`, `npm`, `crates.io`, `Go`).
     pub ecosystem: String,
-    pub package: String,
-    pub version: String,
+    pub(crate) package: String,
+    pub(crate) version: String,
     /// Versions to upgrade to (the fixed version of the affected range).
     pub fixed: Vec<String>,
     /// Functions whose code ships the lockfile (ids, `file#id`).
@@ -102,7 +102,7 @@ pub enum Level {
 }
 
 impl Level {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Level::Note => "note",
             Level::Warning => "warning",
@@ -207,7 +207,7 @@ pub struct Redactor {
 }
 
 impl Redactor {
-    pub fn add(&mut self, secret: &str, redacted: &str) {
+    pub(crate) fn add(&mut self, secret: &str, redacted: &str) {
         if secret.len() >= 4 && !self.pairs.iter().any(|(s, _, _)| s == secret) {
             self.pairs.push((
                 secret.to_string(),

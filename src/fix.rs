@@ -22,10 +22,10 @@ use crate::source::{FileId, SourceFile, SourceMap};
 /// One edit: replace `start..end` (bytes) of a file with `text`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Edit {
-    pub file: FileId,
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
+    pub(crate) file: FileId,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) text: String,
 }
 
 /// The edit that fixes `f`, if its rule gave a single-value fix and the

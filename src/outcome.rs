@@ -45,7 +45,7 @@ pub struct Outcome {
     /// What the scan made of `--baseline`.
     pub baseline: Option<baseline::Status>,
     pub diagnostics: Vec<Diagnostic>,
-    pub rules: Vec<Rule>,
+    pub(crate) rules: Vec<Rule>,
     pub redactor: Redactor,
     pub stats: Stats,
     /// What the scan covered: paths, files and items per kind, functions.

@@ -22,8 +22,8 @@ pub enum Outcome {
 /// One test: `data.pkg.test_name` in a file.
 #[derive(Clone, Debug)]
 pub struct TestResult {
-    pub name: String,
-    pub file: String,
+    pub(crate) name: String,
+    pub(crate) file: String,
     pub outcome: Outcome,
 }
 

@@ -38,7 +38,7 @@ impl Severity {
         }
     }
 
-    pub const ALL: [Severity; 4] = [
+    pub(crate) const ALL: [Severity; 4] = [
         Severity::Low,
         Severity::Medium,
         Severity::High,

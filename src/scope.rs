@@ -32,10 +32,10 @@ pub struct Scope {
 /// A function in scope (the subject of per-function report sections).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FunctionRef {
-    pub file: String,
-    pub id: String,
-    pub format: String,
-    pub cloud: String,
+    pub(crate) file: String,
+    pub(crate) id: String,
+    pub(crate) format: String,
+    pub(crate) cloud: String,
     /// Absent when the template does not say or the value is not known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime: Option<String>,

@@ -48,7 +48,7 @@ pub enum Kind {
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
-pub enum Origin {
+pub(crate) enum Origin {
     Comment,
     Metadata,
     Baseline,
@@ -57,14 +57,14 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn kind(self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         match self {
             Origin::Comment | Origin::Metadata => Kind::InSource,
             Origin::Baseline | Origin::Exception => Kind::External,
         }
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Origin::Comment => "comment",
             Origin::Metadata => "metadata",
@@ -77,7 +77,7 @@ impl Origin {
 /// What covers a suppressed finding.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suppression {
-    pub origin: Origin,
+    pub(crate) origin: Origin,
     /// The reason written with it (for a baseline: which baseline).
     pub justification: String,
     /// `YYYY-MM-DD`: honoured through that day.
@@ -90,12 +90,12 @@ pub struct Suppression {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suppressed {
     pub finding: Finding,
-    pub suppression: Suppression,
+    pub(crate) suppression: Suppression,
 }
 
 /// Which findings a suppression written in a file covers.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Findings that start on this line (the span of the whole line).
     Line(Span),
     /// Every finding of a resource: those naming it or one of its parts
@@ -106,12 +106,12 @@ pub enum Scope {
 /// A suppression as written in a file, parsed but not yet applied.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Declared {
-    pub origin: Origin,
+    pub(crate) origin: Origin,
     /// Rule ids (upper-cased), each with the span it was written at.
     pub rules: Vec<(String, Span)>,
-    pub reason: Option<String>,
-    pub until: Option<String>,
-    pub scope: Scope,
+    pub(crate) reason: Option<String>,
+    pub(crate) until: Option<String>,
+    pub(crate) scope: Scope,
     /// The comment or metadata entry.
     pub span: Span,
     /// The resource it is written in or for, when there is one.
@@ -128,7 +128,7 @@ pub struct Options<'a> {
     pub allow_in_source: bool,
     /// `YYYY-MM-DD`.
     pub today: &'a str,
-    pub baseline: Option<&'a Baseline>,
+    pub(crate) baseline: Option<&'a Baseline>,
     /// Rules the configuration turns off: they are not evaluated, so a
     /// suppression naming one matches nothing, yet is not unused (it comes
     /// back into use when the rule is turned on again).
@@ -141,10 +141,10 @@ pub struct Applied {
     /// Findings still standing (with [`FORBIDDEN_RULE`] findings added),
     /// sorted.
     pub findings: Vec<Finding>,
-    pub suppressed: Vec<Suppressed>,
+    pub(crate) suppressed: Vec<Suppressed>,
     /// Suppressions written wrongly, naming unknown rules, or matching nothing.
     pub diagnostics: Vec<Diagnostic>,
-    pub baseline: Option<baseline::Status>,
+    pub(crate) baseline: Option<baseline::Status>,
 }
 
 // ---------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 //! normalized model (see `docs/model.md`).
 
 pub mod cloudformation;
-pub mod iam;
+pub(crate) mod iam;
 pub mod managed_policy;
 pub(crate) mod rotation;
 pub mod sam_policy;
-pub mod secrets;
+pub(crate) mod secrets;
 pub mod serverless;
 pub mod terraform;
 

@@ -5,7 +5,7 @@ use crate::rule::Severity;
 
 /// Why a vector could not be scored.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CvssError {
+pub(crate) enum CvssError {
     #[error("not a CVSS v3 or v4 vector (expected `CVSS:3.0/`, `CVSS:3.1/` or `CVSS:4.0/`)")]
     Version,
     #[error("malformed CVSS vector: {0}")]

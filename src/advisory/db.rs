@@ -52,10 +52,10 @@ pub enum DbError {
 /// A file or archive entry that was skipped, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadWarning {
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The entry inside a zip archive, when the problem is there.
     pub entry: Option<String>,
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 impl fmt::Display for LoadWarning {
@@ -86,7 +86,7 @@ pub struct Metadata {
     pub total: usize,
     /// RFC 3339.
     pub fetched_at: Option<String>,
-    pub fetched_at_source: Option<FetchTimeSource>,
+    pub(crate) fetched_at_source: Option<FetchTimeSource>,
     /// Where the data came from, as the manifest lists it.
     pub sources: Vec<String>,
 }

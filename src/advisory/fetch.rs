@@ -47,7 +47,7 @@ const ECOSYSTEMS: [&str; 4] = ["crates.io", "npm", "PyPI", "Go"];
 pub struct Source {
     /// The OSV ecosystem (`PyPI`); also the directory under `osv/`.
     pub name: String,
-    pub url: String,
+    pub(crate) url: String,
 }
 
 impl Source {
@@ -118,9 +118,9 @@ pub struct Manifest {
 pub struct ManifestSource {
     pub name: String,
     pub url: String,
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    pub(crate) sha256: Option<String>,
 }
 
 /// What an update did.

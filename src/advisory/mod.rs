@@ -3,11 +3,11 @@
 //! ecosystem's own rules, the local database cache (`faasguard db update`)
 //! and the OSV API (`--online`).
 
-pub mod cvss;
+pub(crate) mod cvss;
 pub mod db;
 mod eval;
-pub mod osv;
-pub mod rustsec;
+pub(crate) mod osv;
+pub(crate) mod rustsec;
 pub mod version;
 
 pub use db::{Database, DbError, LoadWarning, Match, Metadata};
@@ -23,7 +23,7 @@ pub struct Advisory {
     pub id: String,
     /// Other ids of the same vulnerability (`CVE-...`, `GHSA-...`).
     pub aliases: Vec<String>,
-    pub summary: String,
+    pub(crate) summary: String,
     /// From the CVSS vector when there is one, else the database's own
     /// severity (GitHub's `database_specific.severity`, RustSec
     /// `informational` → low), else medium.
@@ -77,19 +77,19 @@ pub struct Affected {
 /// these requirements.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RustsecVersions {
-    pub patched: Vec<VersionReq>,
-    pub unaffected: Vec<VersionReq>,
+    pub(crate) patched: Vec<VersionReq>,
+    pub(crate) unaffected: Vec<VersionReq>,
 }
 
 /// An OSV range: events in the range's order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Range {
-    pub kind: RangeKind,
+    pub(crate) kind: RangeKind,
     pub events: Vec<Event>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RangeKind {
+pub(crate) enum RangeKind {
     Semver,
     Ecosystem,
     /// Commit ranges: never match a version.

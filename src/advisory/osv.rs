@@ -18,7 +18,7 @@ use crate::lockfile::Ecosystem;
 
 /// Why a record could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum OsvError {
+pub(crate) enum OsvError {
     #[error("not an OSV record: {0}")]
     Json(#[from] serde_json::Error),
     #[error("the record has an empty `id`")]

@@ -17,7 +17,7 @@ use crate::lockfile::Ecosystem;
 
 /// Why a RustSec file could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum RustsecError {
+pub(crate) enum RustsecError {
     #[error("no ```toml front matter at the start of the file")]
     NoFrontMatter,
     #[error("front matter: {0}")]

@@ -71,8 +71,8 @@ pub struct Limits {
 /// A rule id (`FG-OBS-001`) or area (`OBS`) and where it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {
-    pub name: String,
-    pub span: Range<usize>,
+    pub(crate) name: String,
+    pub(crate) span: Range<usize>,
 }
 
 /// `[rules]`.
@@ -118,9 +118,9 @@ impl Rules {
 /// Which rules a scan reports and at what severity (from `[rules]`).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Selection {
-    pub enable: Option<Vec<String>>,
-    pub disable: Vec<String>,
-    pub severity: BTreeMap<String, Severity>,
+    pub(crate) enable: Option<Vec<String>>,
+    pub(crate) disable: Vec<String>,
+    pub(crate) severity: BTreeMap<String, Severity>,
 }
 
 impl Selection {
@@ -154,12 +154,12 @@ pub struct Advisories {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 #[error("{message}")]
 pub struct ConfigError {
-    pub message: String,
+    pub(crate) message: String,
     #[source_code]
-    pub source_code: miette::NamedSource<String>,
+    pub(crate) source_code: miette::NamedSource<String>,
     #[label("{label}")]
-    pub span: Option<miette::SourceSpan>,
-    pub label: String,
+    pub(crate) span: Option<miette::SourceSpan>,
+    pub(crate) label: String,
 }
 
 /// A config file that is not valid: every problem in it.
@@ -167,9 +167,9 @@ pub struct ConfigError {
 #[error("invalid configuration in {path}: {} problem{}", problems.len(), if problems.len() == 1 { "" } else { "s" })]
 #[diagnostic(code(faasguard::config))]
 pub struct ConfigErrors {
-    pub path: String,
+    pub(crate) path: String,
     #[related]
-    pub problems: Vec<ConfigError>,
+    pub(crate) problems: Vec<ConfigError>,
 }
 
 impl ConfigErrors {

@@ -14,7 +14,7 @@ use crate::source::{FileId, Span};
 
 /// How conftest parses a file, chosen by its name as conftest does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Yaml,
     Json,
     /// conftest's `hcl2` parser (`.tf`, `.tfvars`, `.hcl`).

@@ -13,11 +13,11 @@
 //! ([`builtins`]) and `conftest.toml` ([`config`]). `docs/conftest.md` lists
 //! what differs.
 
-pub mod builtins;
+pub(crate) mod builtins;
 pub mod config;
 pub mod data;
-pub mod hcl;
-pub mod input;
+pub(crate) mod hcl;
+pub(crate) mod input;
 pub mod namespace;
 
 use std::sync::Arc;

@@ -16,11 +16,11 @@ use crate::source::{FileId, SourceFile, SourceMap};
 
 /// A lockfile of the scan, as read.
 pub struct Found<'a> {
-    pub id: FileId,
-    pub path: &'a Path,
-    pub display: &'a str,
-    pub kind: LockfileKind,
-    pub text: &'a str,
+    pub(crate) id: FileId,
+    pub(crate) path: &'a Path,
+    pub(crate) display: &'a str,
+    pub(crate) kind: LockfileKind,
+    pub(crate) text: &'a str,
 }
 
 /// Parse the lockfiles (and the requirement files they include, added to

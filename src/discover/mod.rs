@@ -95,8 +95,8 @@ impl Default for Options {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid --exclude glob `{glob}`: {message}")]
 pub struct InvalidExclude {
-    pub glob: String,
-    pub message: String,
+    pub(crate) glob: String,
+    pub(crate) message: String,
 }
 
 impl Options {
@@ -222,23 +222,23 @@ pub struct Found {
     /// Relative to the scan path it was found under, with `/` separators; for a file named on the
     /// command line, its path as given (a leading `./` dropped).
     pub display: String,
-    pub candidate: Candidate,
+    pub(crate) candidate: Candidate,
 }
 
 /// Something the walk could not look at, worth one diagnostic: a file over the size limit, an
 /// unreadable directory, a symbolic-link loop, a missing scan path, a bad ignore file or glob.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
-    pub path: PathBuf,
-    pub display: String,
-    pub reason: String,
+    pub(crate) path: PathBuf,
+    pub(crate) display: String,
+    pub(crate) reason: String,
 }
 
 /// The outcome of [`walk`]: every list sorted by `display`, then `path`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Walk {
-    pub files: Vec<Found>,
-    pub skipped: Vec<Skipped>,
+    pub(crate) files: Vec<Found>,
+    pub(crate) skipped: Vec<Skipped>,
     /// Files named on the command line whose name faasguard does not read, with why: naming a
     /// file is a request to scan it, so silence would read as "scanned, nothing found".
     pub unread: Vec<Skipped>,

@@ -8,8 +8,8 @@
 pub struct PolicyFile {
     /// Path shown in errors and in `faasguard rules`.
     pub path: String,
-    pub text: String,
-    pub builtin: bool,
+    pub(crate) text: String,
+    pub(crate) builtin: bool,
 }
 
 /// The `.rego` files under the given paths (a path may also name one file),

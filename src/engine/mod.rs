@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-pub mod files;
-pub mod results;
+pub(crate) mod files;
+pub(crate) mod results;
 
 pub use files::{load_policy_files, EngineError, PolicyFile, PolicyPathError};
 pub use results::{Loc, RawResult};

@@ -113,8 +113,8 @@ pub struct Package {
 /// A parsed lockfile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lockfile {
-    pub kind: LockfileKind,
-    pub file: FileId,
+    pub(crate) kind: LockfileKind,
+    pub(crate) file: FileId,
     /// In file order; a package locked twice (nested npm copies) appears
     /// once per copy.
     pub packages: Vec<Package>,

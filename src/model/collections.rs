@@ -24,18 +24,18 @@ use crate::source::Span;
 /// `cloud`, and the header span findings about a missing field point at.
 #[derive(Debug, Clone)]
 pub struct Head {
-    pub id: String,
-    pub name: String,
-    pub type_: String,
-    pub cloud: &'static str,
-    pub span: Span,
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) type_: String,
+    pub(crate) cloud: &'static str,
+    pub(crate) span: Span,
     /// Where the name is written when it is not the header (a Terraform
     /// function's `function_name`).
     pub name_span: Span,
 }
 
 impl Head {
-    pub fn new(id: &str, name: &str, type_: &str, cloud: &'static str, span: Span) -> Self {
+    pub(crate) fn new(id: &str, name: &str, type_: &str, cloud: &'static str, span: Span) -> Self {
         Head {
             id: id.to_string(),
             name: name.to_string(),
@@ -92,13 +92,13 @@ macro_rules! collections {
         $(
             $(#[$doc])*
             #[derive(Debug, Clone)]
-            pub struct $name {
-                pub head: Head,
+            pub(crate) struct $name {
+                pub(crate) head: Head,
                 $(pub $field: Option<Node>,)*
             }
 
             impl $name {
-                pub fn new(head: Head) -> Self {
+                pub(crate) fn new(head: Head) -> Self {
                     $name { head, $($field: None,)* }
                 }
             }
@@ -443,8 +443,8 @@ impl crate::model::Model {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the model's {collection} have no field `{field}`")]
 pub struct UnknownField {
-    pub collection: String,
-    pub field: String,
+    pub(crate) collection: String,
+    pub(crate) field: String,
 }
 
 /// A fact one resource adds to an item built from another, applied with

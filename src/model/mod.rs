@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-pub mod collections;
+pub(crate) mod collections;
 
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Format::CloudFormation => "cloudformation",
             Format::Sam => "sam",
@@ -41,8 +41,8 @@ impl Format {
 /// The model of one unit (a template, a module, a service).
 #[derive(Debug, Clone)]
 pub struct Model {
-    pub format: Format,
-    pub file: FileId,
+    pub(crate) format: Format,
+    pub(crate) file: FileId,
     collections: BTreeMap<&'static str, Vec<Node>>,
     /// Things the adapter could not make sense of (a SAM policy template
     /// missing a parameter, ...), reported as warnings with their place.
@@ -94,7 +94,7 @@ pub struct Ignore {
     pub resource: String,
     /// `id`: one rule id, or several comma-separated.
     pub rules: Option<(String, Span)>,
-    pub reason: Option<String>,
+    pub(crate) reason: Option<String>,
     /// `until` as written (`YYYY-MM-DD` when valid).
     pub until: Option<(String, Span)>,
     /// Keys other than `id`, `reason` and `until` (typos such as `untill`).
@@ -119,7 +119,7 @@ impl Model {
         }
     }
 
-    pub fn push(&mut self, collection: &'static str, item: Node) {
+    pub(crate) fn push(&mut self, collection: &'static str, item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
         let items = self.collections.entry(collection).or_default();
         if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
@@ -182,7 +182,7 @@ impl Model {
         self.collections.get_mut(collection)?.get_mut(at)
     }
 
-    pub fn item(&self, collection: &str, id: &str) -> Option<&Node> {
+    pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Node> {
         let (c, at) = self.places(id).iter().find(|(c, _)| *c == collection)?;
         self.collections.get(c)?.get(*at)
     }
@@ -300,7 +300,7 @@ impl Model {
     }
 }
 
-pub fn item_id(node: &Node) -> Option<&str> {
+pub(crate) fn item_id(node: &Node) -> Option<&str> {
     node.get("id").and_then(Node::as_str)
 }
 

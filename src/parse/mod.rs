@@ -27,12 +27,12 @@ pub const STOPPED: &str = "parsing was stopped: the file's time limit (--file-ti
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct ParseError {
-    pub message: String,
+    pub(crate) message: String,
     pub span: Span,
 }
 
 impl ParseError {
-    pub fn new(message: impl Into<String>, file: FileId, offset: usize) -> Self {
+    pub(crate) fn new(message: impl Into<String>, file: FileId, offset: usize) -> Self {
         ParseError {
             message: message.into(),
             span: Span::new(file, offset, offset),

@@ -31,9 +31,9 @@ pub enum Value {
 /// (`ref`/`attr` for `!GetAtt Bucket.Arn`), so rules can still link resources.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Unknown {
-    pub reason: String,
-    pub reference: Option<String>,
-    pub attribute: Option<String>,
+    pub(crate) reason: String,
+    pub(crate) reference: Option<String>,
+    pub(crate) attribute: Option<String>,
 }
 
 /// A mapping entry: the key keeps its own span, so a finding about a key
@@ -57,11 +57,11 @@ impl Map {
         self.entry(key).map(|e| &e.value)
     }
 
-    pub fn entry(&self, key: &str) -> Option<&Entry> {
+    pub(crate) fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().rev().find(|e| e.key == key)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.entries
             .iter_mut()
             .rev()
@@ -84,30 +84,30 @@ impl Map {
         }
     }
 
-    pub fn remove(&mut self, key: &str) -> Option<Node> {
+    pub(crate) fn remove(&mut self, key: &str) -> Option<Node> {
         let pos = self.entries.iter().rposition(|e| e.key == key)?;
         Some(self.entries.remove(pos).value)
     }
 
-    pub fn contains_key(&self, key: &str) -> bool {
+    pub(crate) fn contains_key(&self, key: &str) -> bool {
         self.entries.iter().any(|e| e.key == key)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.entries.iter().map(|e| (e.key.as_str(), &e.value))
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.entries.len()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 }
 
 impl Node {
-    pub fn new(value: Value, span: Span) -> Self {
+    pub(crate) fn new(value: Value, span: Span) -> Self {
         Node { value, span }
     }
 
@@ -132,31 +132,31 @@ impl Node {
         }
     }
 
-    pub fn null(span: Span) -> Self {
+    pub(crate) fn null(span: Span) -> Self {
         Node::new(Value::Null, span)
     }
 
-    pub fn string(s: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn string(s: impl Into<String>, span: Span) -> Self {
         Node::new(Value::String(s.into()), span)
     }
 
-    pub fn bool(b: bool, span: Span) -> Self {
+    pub(crate) fn bool(b: bool, span: Span) -> Self {
         Node::new(Value::Bool(b), span)
     }
 
-    pub fn number(n: impl Into<serde_json::Number>, span: Span) -> Self {
+    pub(crate) fn number(n: impl Into<serde_json::Number>, span: Span) -> Self {
         Node::new(Value::Number(n.into()), span)
     }
 
-    pub fn map(map: Map, span: Span) -> Self {
+    pub(crate) fn map(map: Map, span: Span) -> Self {
         Node::new(Value::Map(map), span)
     }
 
-    pub fn seq(items: Vec<Node>, span: Span) -> Self {
+    pub(crate) fn seq(items: Vec<Node>, span: Span) -> Self {
         Node::new(Value::Seq(items), span)
     }
 
-    pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn unknown(reason: impl Into<String>, span: Span) -> Self {
         Node::new(
             Value::Unknown(Box::new(Unknown {
                 reason: reason.into(),
@@ -180,7 +180,7 @@ impl Node {
         }
     }
 
-    pub fn as_map_mut(&mut self) -> Option<&mut Map> {
+    pub(crate) fn as_map_mut(&mut self) -> Option<&mut Map> {
         match &mut self.value {
             Value::Map(m) => Some(m),
             _ => None,
@@ -194,7 +194,7 @@ impl Node {
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
+    pub(crate) fn as_bool(&self) -> Option<bool> {
         match &self.value {
             Value::Bool(b) => Some(*b),
             Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
@@ -212,11 +212,11 @@ impl Node {
         }
     }
 
-    pub fn is_unknown(&self) -> bool {
+    pub(crate) fn is_unknown(&self) -> bool {
         matches!(self.value, Value::Unknown(_))
     }
 
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
 

@@ -21,7 +21,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             State::New => "new",
             State::Unchanged => "unchanged",
@@ -32,17 +32,17 @@ impl State {
 /// A finding at the baseline commit that the change removed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Fixed {
-    pub rule_id: String,
-    pub severity: crate::rule::Severity,
-    pub message: String,
+    pub(crate) rule_id: String,
+    pub(crate) severity: crate::rule::Severity,
+    pub(crate) message: String,
     /// The file as shown, and where the finding was at the baseline commit.
     pub file: String,
-    pub start: LineCol,
+    pub(crate) start: LineCol,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub(crate) resource: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    pub fingerprint: String,
+    pub(crate) path: Option<String>,
+    pub(crate) fingerprint: String,
 }
 
 /// What `--baseline-commit` found.
@@ -119,7 +119,7 @@ impl Comparison {
         }
     }
 
-    pub fn is_new(&self, f: &Finding) -> bool {
+    pub(crate) fn is_new(&self, f: &Finding) -> bool {
         self.state(f) == State::New
     }
 

@@ -146,10 +146,10 @@ pub fn resolve(top: &Path, reference: &str) -> Result<Option<String>, GitError> 
 /// One file of a commit's tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Blob {
-    pub object: String,
+    pub(crate) object: String,
     /// Relative to the repository's top, `/`-separated, as git stores it.
     pub path: String,
-    pub size: u64,
+    pub(crate) size: u64,
 }
 
 /// The regular files of `commit` (symbolic links and submodules are left

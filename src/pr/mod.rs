@@ -11,8 +11,8 @@
 //!
 //! docs/adr/0030-pull-request-mode.md records the choices.
 
-pub mod comparison;
-pub mod git;
+pub(crate) mod comparison;
+pub(crate) mod git;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Component, Path, PathBuf};

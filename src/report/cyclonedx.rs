@@ -45,7 +45,7 @@ fn function_ref(file: &str, id: &str) -> String {
     format!("function:{file}#{id}")
 }
 
-pub fn build(outcome: &Outcome) -> Value {
+pub(crate) fn build(outcome: &Outcome) -> Value {
     let inventory = &outcome.dependencies.inventory;
     let mut libraries: BTreeMap<String, Library> = BTreeMap::new();
     for lock in inventory {

@@ -34,7 +34,7 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-pub fn build(outcome: &Outcome, times: &Times) -> Value {
+pub(crate) fn build(outcome: &Outcome, times: &Times) -> Value {
     // With --baseline-commit, the change's own findings (all of them with
     // --show-unchanged): the merge request's list is what it adds.
     let vulnerabilities: Vec<Value> = locate(outcome)

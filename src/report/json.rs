@@ -19,14 +19,14 @@ use crate::rule::Severity;
 use crate::scope::Scope;
 use crate::source::LineCol;
 
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    pub format_version: u32,
-    pub tool: Tool,
+    pub(crate) format_version: u32,
+    pub(crate) tool: Tool,
     #[serde(default)]
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     pub findings: Vec<Finding>,
     /// Findings a comment, `Metadata` entry or the baseline accepted.
     #[serde(default)]
@@ -43,7 +43,7 @@ pub struct Report {
     #[serde(default)]
     pub unknowns: Vec<Unknown>,
     #[serde(default)]
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// What the scan covered (files and items per format, cloud and kind).
     /// Absent in reports of older versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,19 +114,19 @@ pub struct RuleSet {
     /// FNV-1a of every policy and rule data file that ran (built-in and
     /// custom): equal digests mean the same rules.
     pub digest: String,
-    pub rules: Vec<RuleRef>,
+    pub(crate) rules: Vec<RuleRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
-    pub id: String,
+    pub(crate) id: String,
     #[serde(default)]
-    pub title: String,
-    pub severity: Severity,
+    pub(crate) title: String,
+    pub(crate) severity: Severity,
     #[serde(default)]
-    pub area: String,
+    pub(crate) area: String,
     #[serde(default)]
-    pub builtin: bool,
+    pub(crate) builtin: bool,
 }
 
 /// Settings that decide what a scan reports.
@@ -135,11 +135,11 @@ pub struct RuleRef {
 pub struct Config {
     /// The configuration file read, if any.
     pub config_file: Option<String>,
-    pub fail_on: String,
+    pub(crate) fail_on: String,
     /// Empty: residency not checked.
     pub allowed_regions: Vec<String>,
-    pub excludes: Vec<String>,
-    pub max_file_size: u64,
+    pub(crate) excludes: Vec<String>,
+    pub(crate) max_file_size: u64,
     /// Absent in reports made before the setting existed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_inline_suppressions: Option<bool>,
@@ -162,30 +162,30 @@ pub struct Config {
 pub struct SuppressedFinding {
     #[serde(flatten)]
     pub finding: Finding,
-    pub suppression: Suppression,
+    pub(crate) suppression: Suppression,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Suppression {
+pub(crate) struct Suppression {
     /// `in_source` (comment, metadata) or `external` (baseline), as in SARIF.
     pub kind: crate::suppress::Kind,
     /// `comment`, `metadata` or `baseline`.
     pub origin: crate::suppress::Origin,
     #[serde(default)]
-    pub justification: String,
+    pub(crate) justification: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub until: Option<String>,
+    pub(crate) until: Option<String>,
     /// Where the comment or metadata entry is written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<LineCol>,
+    pub(crate) start: Option<LineCol>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Tool {
-    pub name: String,
-    pub version: String,
+pub(crate) struct Tool {
+    pub(crate) name: String,
+    pub(crate) version: String,
 }
 
 impl Tool {
@@ -215,7 +215,7 @@ pub struct Summary {
     /// Resources declared in the modules of those calls: not scanned.
     #[serde(skip_serializing_if = "is_zero")]
     pub resources_unscanned: usize,
-    pub findings: usize,
+    pub(crate) findings: usize,
     /// Standing findings per severity (every severity, by name).
     pub by_severity: BTreeMap<String, usize>,
     /// Findings suppressed (not counted in `findings`).
@@ -246,24 +246,24 @@ pub struct Finding {
     pub rule_id: String,
     pub severity: Severity,
     #[serde(default)]
-    pub title: String,
+    pub(crate) title: String,
     pub message: String,
-    pub file: String,
-    pub start: LineCol,
-    pub end: LineCol,
+    pub(crate) file: String,
+    pub(crate) start: LineCol,
+    pub(crate) end: LineCol,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub(crate) resource: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_type: Option<String>,
+    pub(crate) resource_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// AWS CDK output: the construct that synthesized the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub construct_path: Option<String>,
     #[serde(default)]
-    pub remediation: String,
+    pub(crate) remediation: String,
     #[serde(default)]
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Dependency findings (`FG-DEP-*`): the advisory and the package.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency: Option<DependencyFacts>,
@@ -311,17 +311,17 @@ impl Finding {
 /// The region of a value and the text that fixes it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Replacement {
-    pub start: LineCol,
-    pub end: LineCol,
-    pub text: String,
+    pub(crate) start: LineCol,
+    pub(crate) end: LineCol,
+    pub(crate) text: String,
 }
 
 /// A `module` block (in a root module) that instantiates a finding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Instantiation {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
+    pub(crate) file: String,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
     /// The module instance's address (`module.fn`, `module.fn["a"]`).
     pub module: String,
 }
@@ -329,15 +329,15 @@ pub struct Instantiation {
 /// A check a rule could not decide.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unknown {
-    pub rule_id: String,
+    pub(crate) rule_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource: Option<String>,
+    pub(crate) resource: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub(crate) path: Option<String>,
     /// Where the unknown value is written (a variable's use, an `Fn::If`).
     pub file: String,
-    pub start: LineCol,
-    pub end: LineCol,
+    pub(crate) start: LineCol,
+    pub(crate) end: LineCol,
     /// Why it is unknown: "variable runtime has no value".
     pub reason: String,
     /// Content-based (rule, file, resource, path, reason; never the line):
@@ -366,14 +366,14 @@ impl Unknown {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     pub level: Level,
-    pub code: String,
+    pub(crate) code: String,
     pub message: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub(crate) file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<LineCol>,
+    pub(crate) start: Option<LineCol>,
 }
 
 /// The JSON report of a scan.

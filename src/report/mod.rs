@@ -56,19 +56,19 @@ pub fn utc_time(t: std::time::SystemTime) -> String {
 
 /// A finding with its position resolved and its rule at hand.
 pub struct Located<'a> {
-    pub finding: &'a Finding,
-    pub rule: Option<&'a Rule>,
-    pub file: &'a str,
-    pub start: LineCol,
-    pub end: LineCol,
+    pub(crate) finding: &'a Finding,
+    pub(crate) rule: Option<&'a Rule>,
+    pub(crate) file: &'a str,
+    pub(crate) start: LineCol,
+    pub(crate) end: LineCol,
     /// The module calls that instantiate it (file, position, module).
     pub instantiated_by: Vec<(&'a str, LineCol, &'a str)>,
 }
 
 /// A diagnostic with its position resolved.
 pub struct LocatedDiagnostic<'a> {
-    pub diagnostic: &'a Diagnostic,
-    pub start: Option<LineCol>,
+    pub(crate) diagnostic: &'a Diagnostic,
+    pub(crate) start: Option<LineCol>,
 }
 
 /// Resolve every finding's position (end is exclusive in bytes, so the end
@@ -103,9 +103,9 @@ fn locate_one<'a>(outcome: &'a Outcome, f: &'a Finding) -> Located<'a> {
 /// A suppressed finding, located like the others, with where its
 /// suppression is written (none for a baseline).
 pub struct LocatedSuppressed<'a> {
-    pub located: Located<'a>,
-    pub suppression: &'a Suppression,
-    pub at: Option<(&'a str, LineCol)>,
+    pub(crate) located: Located<'a>,
+    pub(crate) suppression: &'a Suppression,
+    pub(crate) at: Option<(&'a str, LineCol)>,
 }
 
 /// Resolve every suppressed finding's position and its suppression's.
@@ -124,7 +124,7 @@ pub fn locate_suppressed(outcome: &Outcome) -> Vec<LocatedSuppressed<'_>> {
         .collect()
 }
 
-pub fn locate_diagnostics(outcome: &Outcome) -> Vec<LocatedDiagnostic<'_>> {
+pub(crate) fn locate_diagnostics(outcome: &Outcome) -> Vec<LocatedDiagnostic<'_>> {
     outcome
         .diagnostics
         .iter()

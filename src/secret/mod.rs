@@ -54,7 +54,7 @@ const NAMED_VALUE_MIN_ENTROPY: f64 = 3.0;
 pub struct SecretHit {
     /// The rule's id from `rules/secrets.toml`, or [`NAMED_VALUE_RULE`].
     pub rule: String,
-    pub description: String,
+    pub(crate) description: String,
     /// Byte range of the secret inside the scanned value (always on char boundaries).
     pub start: usize,
     pub end: usize,

@@ -42,7 +42,7 @@ pub struct FileSet {
 }
 
 impl FileSet {
-    pub fn get(&self, path: &Path) -> Option<(FileId, &str)> {
+    pub(crate) fn get(&self, path: &Path) -> Option<(FileId, &str)> {
         self.files.get(path).map(|(id, t)| (*id, &**t))
     }
 
@@ -96,7 +96,7 @@ impl Default for Options {
 
 /// `resource` or `data`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     Managed,
     Data,
 }
@@ -107,7 +107,7 @@ pub struct Resource {
     /// `aws_lambda_function.api`, `aws_s3_bucket.logs[0]`,
     /// `module.app.aws_iam_role.r["x"]`, `data.aws_iam_policy_document.p`.
     pub address: String,
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// `aws_lambda_function`.
     pub type_: String,
     /// `api`.
@@ -139,7 +139,7 @@ pub struct Resource {
 pub struct Provider {
     /// `aws`, `azurerm`, `google`.
     pub name: String,
-    pub alias: Option<String>,
+    pub(crate) alias: Option<String>,
     /// `""` for the root module.
     pub module: String,
     /// Evaluated arguments (`region`, ...), spans kept.

@@ -14,8 +14,8 @@ use crate::parse::{Map, Node, Unknown, Value};
 pub struct Context<'a> {
     /// Parameter name → its `Default` (None when it has none).
     pub parameters: BTreeMap<String, Option<&'a Node>>,
-    pub mappings: Option<&'a Node>,
-    pub conditions: Option<&'a Node>,
+    pub(crate) mappings: Option<&'a Node>,
+    pub(crate) conditions: Option<&'a Node>,
     /// Logical ids of resources (a `Ref` to one stays unknown but linked).
     pub resources: BTreeSet<String>,
     /// The region, when samconfig.toml or the caller knows it.

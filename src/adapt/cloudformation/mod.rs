@@ -15,7 +15,7 @@ mod intrinsics;
 mod platform;
 mod resources;
 mod sam;
-pub mod samconfig;
+pub(crate) mod samconfig;
 mod storage;
 mod table_protection;
 mod throttling;

@@ -2,11 +2,11 @@
 //! Go ([`semver`]), PEP 440 for PyPI ([`pep440`]), and the SemVer
 //! requirements RustSec advisories are written in ([`req`]).
 
-pub mod pep440;
+pub(crate) mod pep440;
 #[cfg(test)]
 mod props;
-pub mod req;
-pub mod semver;
+pub(crate) mod req;
+pub(crate) mod semver;
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -20,7 +20,7 @@ pub use semver::{Prerelease, SemVer};
 
 /// Which ordering a version is read with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Scheme {
+pub(crate) enum Scheme {
     Semver,
     Pep440,
 }
@@ -47,7 +47,7 @@ impl Scheme {
         }
     }
 
-    pub fn parse(self, text: &str) -> Option<Version> {
+    pub(crate) fn parse(self, text: &str) -> Option<Version> {
         match self {
             Scheme::Semver => SemVer::parse(text).map(Version::Semver),
             Scheme::Pep440 => Pep440::parse(text).map(Version::Pep440),
@@ -59,7 +59,7 @@ impl Scheme {
 /// scheme; across schemes the order is fixed (SemVer first) so that `Ord`
 /// stays total.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Version {
+pub(crate) enum Version {
     Semver(SemVer),
     Pep440(Pep440),
 }

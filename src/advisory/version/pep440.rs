@@ -14,18 +14,18 @@ use super::semver::number;
 /// A parsed PEP 440 version.
 #[derive(Clone, Debug)]
 pub struct Pep440 {
-    pub epoch: u64,
+    pub(crate) epoch: u64,
     /// As written: `1.0` keeps both parts, for display.
     pub release: Vec<u64>,
-    pub pre: Option<(PreKind, u64)>,
-    pub post: Option<u64>,
-    pub dev: Option<u64>,
+    pub(crate) pre: Option<(PreKind, u64)>,
+    pub(crate) post: Option<u64>,
+    pub(crate) dev: Option<u64>,
     /// Local version label (`+ubuntu.1`), lower-cased.
     pub local: Vec<LocalSegment>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PreKind {
+pub(crate) enum PreKind {
     Alpha,
     Beta,
     Rc,

@@ -46,12 +46,12 @@ struct Comparator {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid version requirement `{text}`: {reason}")]
 pub struct ReqError {
-    pub text: String,
-    pub reason: &'static str,
+    pub(crate) text: String,
+    pub(crate) reason: &'static str,
 }
 
 impl VersionReq {
-    pub fn parse(text: &str) -> Result<VersionReq, ReqError> {
+    pub(crate) fn parse(text: &str) -> Result<VersionReq, ReqError> {
         let err = |reason| ReqError {
             text: text.to_string(),
             reason,
@@ -73,7 +73,7 @@ impl VersionReq {
         })
     }
 
-    pub fn matches(&self, v: &SemVer) -> bool {
+    pub(crate) fn matches(&self, v: &SemVer) -> bool {
         if !self.comparators.iter().all(|c| c.matches(v)) {
             return false;
         }

@@ -13,10 +13,10 @@ use std::fmt;
 /// A SemVer version without build metadata.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SemVer {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
-    pub pre: Prerelease,
+    pub(crate) major: u64,
+    pub(crate) minor: u64,
+    pub(crate) patch: u64,
+    pub(crate) pre: Prerelease,
 }
 
 /// Dot-separated prerelease identifiers; empty for a release. Numeric
@@ -53,11 +53,11 @@ impl Prerelease {
         Some(Prerelease(out.into_boxed_str()))
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -110,7 +110,7 @@ fn compare_identifier(x: &str, y: &str) -> Ordering {
 }
 
 impl SemVer {
-    pub fn new(major: u64, minor: u64, patch: u64) -> SemVer {
+    pub(crate) fn new(major: u64, minor: u64, patch: u64) -> SemVer {
         SemVer {
             major,
             minor,

@@ -11,7 +11,7 @@ use crate::rule::Severity;
 
 /// A control's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
+pub(crate) enum Status {
     Fail,
     Pass,
     NotApplicable,
@@ -19,14 +19,14 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
+    pub(crate) const ALL: [Status; 4] = [
         Status::Pass,
         Status::Fail,
         Status::NotApplicable,
         Status::Manual,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Fail => "Fail",
             Status::Pass => "Pass",
@@ -66,8 +66,8 @@ fn unmet_requirement(rule: &str, input: &Report) -> Option<&'static str> {
 /// One control, judged.
 #[derive(Debug)]
 pub struct ControlResult<'a> {
-    pub control: &'a Control,
-    pub status: Status,
+    pub(crate) control: &'a Control,
+    pub(crate) status: Status,
     /// Indices into [`Report::findings`]: highest severity first, then
     /// in report order.
     pub findings: Vec<usize>,
@@ -81,7 +81,7 @@ pub struct ControlResult<'a> {
 }
 
 impl ControlResult<'_> {
-    pub fn highest(&self, input: &Report) -> Option<Severity> {
+    pub(crate) fn highest(&self, input: &Report) -> Option<Severity> {
         self.findings.first().map(|i| input.findings[*i].severity)
     }
 }
@@ -89,12 +89,12 @@ impl ControlResult<'_> {
 /// One framework, judged.
 #[derive(Debug)]
 pub struct Assessed<'a> {
-    pub framework: &'a Framework,
-    pub controls: Vec<ControlResult<'a>>,
+    pub(crate) framework: &'a Framework,
+    pub(crate) controls: Vec<ControlResult<'a>>,
 }
 
 impl Assessed<'_> {
-    pub fn count(&self, status: Status) -> usize {
+    pub(crate) fn count(&self, status: Status) -> usize {
         self.controls.iter().filter(|c| c.status == status).count()
     }
 
@@ -106,8 +106,8 @@ impl Assessed<'_> {
 
 /// The whole audit: the scan, its frameworks judged, and the report date.
 pub struct Audit<'a> {
-    pub input: &'a Report,
-    pub frameworks: Vec<Assessed<'a>>,
+    pub(crate) input: &'a Report,
+    pub(crate) frameworks: Vec<Assessed<'a>>,
     /// The day the report is made (`YYYY-MM-DD`).
     pub date: String,
     /// For each rule, the controls (framework, control) it stands behind.

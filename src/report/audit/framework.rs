@@ -22,27 +22,27 @@ pub fn scope_kinds() -> impl Iterator<Item = &'static str> {
 pub struct Framework {
     /// Short id used on the command line and in anchors (`soc2`).
     pub id: String,
-    pub name: String,
+    pub(crate) name: String,
     /// For charts and cross-references (`CIS AWS`); the name when empty.
     #[serde(default)]
     pub short_name: String,
     #[serde(default)]
-    pub version: String,
+    pub(crate) version: String,
     #[serde(default)]
-    pub publisher: String,
+    pub(crate) publisher: String,
     #[serde(default)]
-    pub url: String,
+    pub(crate) url: String,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     #[serde(default)]
-    pub controls: Vec<Control>,
+    pub(crate) controls: Vec<Control>,
     /// `built-in`, or the file it was read from.
     #[serde(skip)]
     pub origin: String,
 }
 
 impl Framework {
-    pub fn short(&self) -> &str {
+    pub(crate) fn short(&self) -> &str {
         if self.short_name.is_empty() {
             &self.name
         } else {
@@ -55,10 +55,10 @@ impl Framework {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Control {
-    pub id: String,
-    pub title: String,
+    pub(crate) id: String,
+    pub(crate) title: String,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     /// Rules whose findings make the control fail.
     #[serde(default)]
     pub rules: Vec<String>,
@@ -88,7 +88,7 @@ pub enum FrameworkError {
     Unknown { id: String, available: String },
 }
 
-pub const BUILTIN: &str = "built-in";
+pub(crate) const BUILTIN: &str = "built-in";
 
 /// The built-in frameworks, ordered by id.
 pub fn builtin() -> Result<Vec<Framework>, FrameworkError> {

@@ -9,11 +9,11 @@
 //! [`html`] only lay the result out. The output depends on the scan and the
 //! frameworks alone, except for the report date.
 
-pub mod assess;
-pub mod change;
-pub mod document;
+pub(crate) mod assess;
+pub(crate) mod change;
+pub(crate) mod document;
 pub mod framework;
-pub mod html;
+pub(crate) mod html;
 pub mod markdown;
 mod svg;
 

@@ -146,9 +146,9 @@ pub struct Resolver<'a> {
 
 /// The resolved document, with what resolution had to say.
 pub struct Resolved {
-    pub doc: Node,
-    pub notes: Vec<(String, Span)>,
-    pub via: Vec<(Span, String)>,
+    pub(crate) doc: Node,
+    pub(crate) notes: Vec<(String, Span)>,
+    pub(crate) via: Vec<(Span, String)>,
 }
 
 /// Resolve every variable of `raw`, the service file at `path`, whose text
