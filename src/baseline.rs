@@ -139,6 +139,8 @@ impl Baseline {
         out
     }
 
+    /// Read a baseline file (`--baseline`); an error names the file and what is wrong (unreadable,
+    /// not JSON, another version).
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| BaselineError {

@@ -150,7 +150,10 @@ pub fn functions_shipping(path: &Path, functions: &[FunctionCode]) -> Vec<String
 
 /// The database the settings name, loaded, or why there is none.
 pub enum Source {
+    /// The offline database (`db update`'s, or `--advisory-db`), with the directory it was loaded
+    /// from.
     Offline(PathBuf, Database),
+    /// Advisories fetched from the OSV API for the lockfiles' packages (`--online`).
     Online(Database),
     /// Nothing to check against: the message says why, once.
     None(String),
@@ -161,8 +164,10 @@ pub enum Source {
 /// directory or the address.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
+    /// The offline database does not load.
     #[error(transparent)]
     Database(#[from] crate::advisory::DbError),
+    /// The OSV API could not be asked.
     #[error(transparent)]
     Online(#[from] crate::advisory::online::OnlineError),
 }

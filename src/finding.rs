@@ -7,8 +7,12 @@ use crate::source::{SourceMap, Span};
 /// One finding.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
+    /// The rule's id from its METADATA (`FG-IAM-001`).
     pub rule_id: String,
+    /// The rule's severity, or the one `[rules]` in the config sets for it.
     pub severity: Severity,
+    /// What is wrong, in the format's and cloud's own terms, as the rule wrote it (secrets
+    /// redacted).
     pub message: String,
     /// The offending value (or, for something missing, its resource header).
     pub span: Span,
@@ -96,8 +100,11 @@ pub struct DependencyFacts {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Worth knowing (lockfiles found but no advisory database to check them against).
     Note,
+    /// Something was taken in part or with a caveat (an adapter's note, a refused config value).
     Warning,
+    /// Something was not checked: a file that could not be read or parsed, a policy that failed.
     Error,
 }
 
@@ -115,16 +122,20 @@ impl Level {
 /// policy that failed, a setting that does not apply.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
+    /// How serious it is.
     pub level: Level,
     /// Stable kind for machines: `parse-error`, `read-error`, `skipped`, ...
     pub code: &'static str,
+    /// What happened, for a person (secrets redacted).
     pub message: String,
     /// The file (display path), if the diagnostic is about one.
     pub file: Option<String>,
+    /// Where in the file, when the diagnostic is about a place.
     pub span: Option<Span>,
 }
 
 impl Diagnostic {
+    /// A diagnostic not about any file; `code` is its stable kind.
     pub fn new(level: Level, code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             level,
@@ -135,6 +146,7 @@ impl Diagnostic {
         }
     }
 
+    /// The diagnostic about `file` (its display path), at `span` when known.
     pub fn in_file(mut self, file: impl Into<String>, span: Option<Span>) -> Self {
         self.file = Some(file.into());
         self.span = span;
@@ -241,6 +253,7 @@ impl Redactor {
         out
     }
 
+    /// No secret was added: every text passes through unchanged.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }

@@ -172,10 +172,21 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
 /// A file `--fix` could not write.
 #[derive(Debug, thiserror::Error)]
 pub enum FixError {
+    /// The file's text on disk is no longer what was scanned, so the edit could land in the wrong
+    /// place.
     #[error("{file}: changed on disk since it was scanned; not fixed")]
-    Changed { file: String },
+    Changed {
+        /// The file's display path.
+        file: String,
+    },
+    /// Reading or writing the file failed.
     #[error("cannot fix {file}: {message}")]
-    Io { file: String, message: String },
+    Io {
+        /// The file's display path.
+        file: String,
+        /// The operating system's error.
+        message: String,
+    },
 }
 
 /// Write the edits into their files. Returns (files changed, edits made).

@@ -14,10 +14,18 @@ use crate::scope::Scope;
 /// A set of reports that cannot be merged.
 #[derive(Debug, thiserror::Error)]
 pub enum MergeError {
+    /// A report that is neither kind, or a JSON report that cannot be read.
     #[error("{path}: {message}")]
-    Input { path: String, message: String },
+    Input {
+        /// The report, as given (`merged report` when writing the result failed).
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// JSON and SARIF reports given together; the report named is the first of the other kind.
     #[error("cannot merge a faasguard JSON report with a SARIF report ({0})")]
     Mixed(String),
+    /// No report given.
     #[error("nothing to merge")]
     Empty,
 }
@@ -25,7 +33,9 @@ pub enum MergeError {
 /// Which kind of report a document is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A faasguard JSON report (it has `format_version`).
     Json,
+    /// A SARIF log (it has `runs`).
     Sarif,
 }
 

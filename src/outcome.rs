@@ -36,6 +36,7 @@ fn is_zero(n: &usize) -> bool {
 
 /// Everything a scan produced.
 pub struct Outcome {
+    /// Every file read, with its text: spans in findings and diagnostics index into it.
     pub sources: SourceMap,
     /// Findings standing after the suppress stage (what fails a scan).
     pub findings: Vec<Finding>,
@@ -44,9 +45,13 @@ pub struct Outcome {
     pub suppressed: Vec<Suppressed>,
     /// What the scan made of `--baseline`.
     pub baseline: Option<baseline::Status>,
+    /// What the scanner itself reports: files it could not read or parse, policies that failed,
+    /// notes.
     pub diagnostics: Vec<Diagnostic>,
     pub(crate) rules: Vec<Rule>,
+    /// Replaces the secrets found with their redacted forms in any text a report prints.
     pub redactor: Redactor,
+    /// Counts for summaries: files scanned and failed, resources, modules not evaluated.
     pub stats: Stats,
     /// What the scan covered: paths, files and items per kind, functions.
     pub scope: crate::scope::Scope,

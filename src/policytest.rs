@@ -14,8 +14,11 @@ use crate::engine::{EngineError, PolicyFile, PolicyPathError};
 /// The outcome of one test rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
+    /// The test rule held.
     Pass,
+    /// The test rule did not hold (any value but `true`).
     Fail,
+    /// Evaluating the test failed; the engine's message.
     Error(String),
 }
 
@@ -24,6 +27,7 @@ pub enum Outcome {
 pub struct TestResult {
     pub(crate) name: String,
     pub(crate) file: String,
+    /// Whether it passed.
     pub outcome: Outcome,
 }
 

@@ -68,10 +68,12 @@ impl Registry {
         Ok(Registry { rules })
     }
 
+    /// Every rule: the policies' rules in load order, then the native rules.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }
 
+    /// The rules, taking them out of the registry.
     pub fn into_rules(self) -> Vec<Rule> {
         self.rules
     }

@@ -11,13 +11,18 @@ use std::str::FromStr;
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The lowest, and the default `--fail-on` (SARIF `security-severity` 3.0; conftest `warn` results).
     Low,
+    /// SARIF `security-severity` 5.5.
     Medium,
+    /// SARIF `security-severity` 8.0; conftest `deny` and `violation` results.
     High,
+    /// The highest (SARIF `security-severity` 9.5).
     Critical,
 }
 
 impl Severity {
+    /// The lower-case name used in policies, reports and `--fail-on` (`high`).
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Low => "low",
@@ -90,10 +95,15 @@ pub fn known_area(area: &str) -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Metadata {
+    /// The rule's id: `FG-<AREA>-<NNN>` for built-in rules.
     pub id: String,
+    /// One line saying what the rule finds.
     pub title: String,
+    /// The severity of its findings unless the config overrides it.
     pub severity: Severity,
+    /// One of [`AREAS`]' codes (`IAM`, `ENC`, ...).
     pub area: String,
+    /// How to fix a finding, in CloudFormation's terms.
     pub remediation: String,
     /// Read only from policies whose doc block has no `## References`
     /// section: the section is the source (see [`crate::registry`]).
@@ -111,6 +121,7 @@ pub struct Metadata {
 /// A loaded rule: metadata plus where it came from.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Rule {
+    /// What the policy declares about itself.
     #[serde(flatten)]
     pub meta: Metadata,
     /// The policy file, as given (`policies/iam/x.rego` for built-ins).
@@ -119,6 +130,7 @@ pub struct Rule {
     pub package: String,
     /// The doc block: the comment lines before `package`.
     pub doc: String,
+    /// Shipped with faasguard (not a `--policy` file).
     pub builtin: bool,
 }
 

@@ -15,7 +15,9 @@ use crate::engine::PolicyFile;
 /// Validated scan settings (the CLI and config file build these).
 #[derive(Clone, Debug)]
 pub struct Settings {
+    /// The paths to scan, files or directories, as given (`-` for standard input).
     pub paths: Vec<PathBuf>,
+    /// How the walk runs: `--exclude` globs, the file size limit, following links, `cdk.out`.
     pub discover: discover::Options,
     /// 0 = one per core.
     pub threads: usize,
@@ -84,6 +86,7 @@ pub struct Settings {
 pub struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
+    /// A progress display drawn on `bar` (the binary makes one when stderr is a terminal).
     pub fn new(bar: indicatif::ProgressBar) -> Self {
         Progress(Some(bar))
     }

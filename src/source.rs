@@ -12,8 +12,11 @@ pub struct FileId(pub u32);
 /// value of the model carries one, so findings point at the offending text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
+    /// The file the range is in.
     pub file: FileId,
+    /// Byte offset of the first byte.
     pub start: u32,
+    /// Byte offset just past the last byte (equal to `start` for an empty range).
     pub end: u32,
 }
 
@@ -45,7 +48,9 @@ impl Span {
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub struct LineCol {
+    /// Line, from 1.
     pub line: u32,
+    /// Column, from 1, in characters (not bytes).
     pub column: u32,
 }
 
@@ -56,11 +61,13 @@ pub struct SourceFile {
     pub display: String,
     /// Path on disk.
     pub path: PathBuf,
+    /// The whole text, as read (UTF-8).
     pub text: Arc<str>,
     line_starts: Vec<u32>,
 }
 
 impl SourceFile {
+    /// A file and its text; line starts are indexed once, here.
     pub fn new(display: String, path: PathBuf, text: Arc<str>) -> Self {
         let mut line_starts = vec![0u32];
         for (i, b) in text.bytes().enumerate() {
@@ -110,6 +117,7 @@ impl SourceFile {
         s.trim_end_matches(['\n', '\r'])
     }
 
+    /// Newlines in the text plus one (a text ending in a newline counts the empty line after it).
     pub fn line_count(&self) -> u32 {
         u32::try_from(self.line_starts.len()).unwrap_or(u32::MAX)
     }
@@ -128,10 +136,12 @@ impl SourceMap {
         id
     }
 
+    /// The file `id` names, if it is of this map.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
 
+    /// The file read from `path` (compared as given, not canonicalized), if any.
     pub fn find(&self, path: &Path) -> Option<FileId> {
         self.files
             .iter()
@@ -143,6 +153,7 @@ impl SourceMap {
         self.files.len()
     }
 
+    /// No file was added.
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }

@@ -89,6 +89,7 @@ pub struct Suppression {
 /// A finding and what suppressed it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Suppressed {
+    /// The finding as the scan made it (rule, severity, place).
     pub finding: Finding,
     pub(crate) suppression: Suppression,
 }

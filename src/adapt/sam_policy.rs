@@ -24,12 +24,17 @@ pub enum SamPolicyError {
     /// The template needs a parameter the caller did not give.
     #[error("SAM policy template `{template}` needs parameter `{parameter}`")]
     MissingParameter {
+        /// The template's name.
         template: &'static str,
+        /// The parameter it needs (`FunctionName`, `BucketName`, ...).
         parameter: &'static str,
     },
     /// The template's value is not a map of parameters (SAM requires a dictionary).
     #[error("SAM policy template `{template}` takes a map of parameters")]
-    NotAMap { template: &'static str },
+    NotAMap {
+        /// The template's name.
+        template: &'static str,
+    },
     /// The embedded template file did not load; a build problem, reported rather than panicking.
     #[error("SAM policy templates could not be loaded: {0}")]
     Data(String),

@@ -36,13 +36,18 @@ pub const MAX_ENTRY_BYTES: u64 = 16 << 20;
 /// Why a database could not be loaded at all.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
+    /// The path given does not exist.
     #[error("advisory database `{0}` does not exist")]
     NotFound(PathBuf),
+    /// A file or directory of the database cannot be read.
     #[error("advisory database `{path}` cannot be read: {source}")]
     Io {
+        /// The file or directory.
         path: PathBuf,
+        /// The operating system's error.
         source: std::io::Error,
     },
+    /// Nothing under the path is an advisory (the error message says which files were looked for).
     #[error(
         "no advisories under `{0}` (looked for OSV *.json files, OSV all.zip archives and RustSec crates/*/RUSTSEC-*.md files)"
     )]
@@ -236,16 +241,19 @@ impl Database {
         db
     }
 
+    /// Every advisory kept: one per id (the most recently modified copy), none withdrawn.
     pub fn advisories(&self) -> &[Advisory] {
         &self.advisories
     }
 
+    /// The advisory with this id (`GHSA-...`, `RUSTSEC-...`), if kept.
     pub fn get(&self, id: &str) -> Option<&Advisory> {
         self.by_id
             .get(id)
             .and_then(|&i| self.advisories.get(i as usize))
     }
 
+    /// Counts, fetch time and sources, for reports.
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
     }
@@ -255,6 +263,7 @@ impl Database {
         &self.warnings
     }
 
+    /// No advisory was kept (the load itself fails on an empty database; a filtered one may be).
     pub fn is_empty(&self) -> bool {
         self.advisories.is_empty()
     }

@@ -73,7 +73,11 @@ impl Source {
 /// What `db update` does.
 #[derive(Clone, Debug)]
 pub struct UpdateOptions {
+    /// The database directory the update replaces as a whole (`--db-dir`, or the user's cache
+    /// directory).
     pub db_dir: PathBuf,
+    /// The archives to download, one directory each under `osv/` (OSV's per-ecosystem `all.zip`
+    /// unless a mirror is given).
     pub sources: Vec<Source>,
     /// Bounds connecting, waiting for an answer and every read of the
     /// body; a download that receives less than [`MIN_PROGRESS_BYTES`] in
@@ -83,6 +87,7 @@ pub struct UpdateOptions {
     /// The whole update, every source and retry included, must finish in
     /// this long (`None`: no overall limit).
     pub deadline: Option<Duration>,
+    /// How often and how long apart a failed download is tried again.
     pub retry: Retry,
     /// No archive may be larger (a misconfigured mirror could stream
     /// forever).
@@ -111,12 +116,17 @@ impl UpdateOptions {
 pub struct Manifest {
     /// RFC 3339, UTC.
     pub fetched_at: String,
+    /// What was downloaded, one entry per source in download order.
     pub sources: Vec<ManifestSource>,
 }
 
+/// One downloaded archive, as recorded in the manifest.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManifestSource {
+    /// The source's name: the ecosystem (`npm`, `PyPI`) and the directory under `osv/` it was saved
+    /// in.
     pub name: String,
+    /// The URL the archive was downloaded from.
     pub url: String,
     pub(crate) bytes: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,54 +136,114 @@ pub struct ManifestSource {
 /// What an update did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct UpdateReport {
+    /// The database directory that was replaced.
     pub db_dir: PathBuf,
+    /// The manifest written beside the archives.
     pub manifest: Manifest,
     /// Advisory records per source, in `sources` order.
     pub records: Vec<usize>,
 }
 
+/// Why `db update` failed; the database directory is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
+    /// No `--advisory-db` given and the platform has no user cache directory to default to.
     #[error("cannot find the user's cache directory; pass --advisory-db DIR")]
     NoCacheDir,
+    /// The source list is empty.
     #[error("no advisory sources configured")]
     NoSources,
+    /// A source name is empty, `.`/`..`, or holds a path separator, `:` or a control character (it
+    /// names a directory under `osv/`).
     #[error("advisory source name {0:?} cannot be a directory name")]
     BadSourceName(String),
+    /// The database path has no parent directory or file name to stage the new database beside.
     #[error("{0}: not a usable database directory")]
     BadDbDir(PathBuf),
+    /// The path exists and is neither empty nor an earlier faasguard database, so replacing it
+    /// could delete the user's files.
     #[error(
         "refusing to replace {}: {reason}; pass a new or empty directory, or one that \
          `faasguard db update` created",
         path.display()
     )]
-    NotADatabase { path: PathBuf, reason: String },
-    #[error("{url}: no download finished within the {} deadline", http::seconds(*deadline))]
-    Deadline { url: String, deadline: Duration },
-    #[error("cannot set up the HTTP client: {0}")]
-    Client(#[source] reqwest::Error),
-    #[error("cannot reach {url}: {reason}")]
-    Unreachable { url: String, reason: String },
-    #[error("{url}: {reason}")]
-    Http { url: String, reason: String },
-    #[error("{url}: larger than the {limit} byte limit")]
-    TooLarge { url: String, limit: u64 },
-    #[error("{url}: {reason}")]
-    NotZip { url: String, reason: String },
-    #[error("{url}: entry {entry}: {reason}")]
-    BadEntry {
-        url: String,
-        entry: String,
+    NotADatabase {
+        /// The directory given as the database.
+        path: PathBuf,
+        /// Why it is not replaceable (`it is not a directory`, ...).
         reason: String,
     },
+    /// The overall deadline passed before every download finished.
+    #[error("{url}: no download finished within the {} deadline", http::seconds(*deadline))]
+    Deadline {
+        /// The source being downloaded when the deadline passed.
+        url: String,
+        /// The overall limit ([`UpdateOptions::deadline`]).
+        deadline: Duration,
+    },
+    /// The HTTP client (TLS set-up) could not be built.
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+    /// No answer: DNS, connection, TLS or timeout failure, after every retry.
+    #[error("cannot reach {url}: {reason}")]
+    Unreachable {
+        /// The source's URL.
+        url: String,
+        /// The client's error, or that the download timed out or stalled.
+        reason: String,
+    },
+    /// The server answered with an error status, after every retry.
+    #[error("{url}: {reason}")]
+    Http {
+        /// The source's URL.
+        url: String,
+        /// The HTTP status and its reason, with the start of the body when there is one.
+        reason: String,
+    },
+    /// The download went over [`UpdateOptions::max_bytes`].
+    #[error("{url}: larger than the {limit} byte limit")]
+    TooLarge {
+        /// The source's URL.
+        url: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The download is not a zip archive, or a cut-off one.
+    #[error("{url}: {reason}")]
+    NotZip {
+        /// The source's URL.
+        url: String,
+        /// Why the zip reader refused it.
+        reason: String,
+    },
+    /// The zip holds an entry that is not an OSV JSON record (or is larger than an advisory can
+    /// be).
+    #[error("{url}: entry {entry}: {reason}")]
+    BadEntry {
+        /// The source archive's URL.
+        url: String,
+        /// The entry's name inside the zip.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Reading or writing the database directory failed.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory the operation was on.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// The existing `faasguard-db.json` cannot be read as a manifest.
     #[error("{path}: not a faasguard database manifest: {reason}")]
-    BadManifest { path: PathBuf, reason: String },
+    BadManifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// The JSON parser's error.
+        reason: String,
+    },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> FetchError + '_ {

@@ -36,6 +36,7 @@ pub struct Advisory {
     /// RustSec informational kinds (`unmaintained`, `unsound`, `notice`):
     /// reported at low severity, not hidden.
     pub informational: Option<String>,
+    /// The packages and versions it affects (OSV `affected`).
     pub affected: Vec<Affected>,
     /// Where to read more (the advisory page).
     pub url: String,
@@ -45,6 +46,7 @@ pub struct Advisory {
     pub modified: Option<String>,
 }
 
+/// Where an advisory's severity came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SeveritySource {
     /// A CVSS v3 base score.
@@ -60,9 +62,11 @@ pub enum SeveritySource {
 /// The versions of one package an advisory affects.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Affected {
+    /// The package's ecosystem (OSV `package.ecosystem`).
     pub ecosystem: Ecosystem,
     /// Normalised with [`Ecosystem::normalize`].
     pub name: String,
+    /// OSV `ranges` (SEMVER and ECOSYSTEM; GIT ranges are kept but never match).
     pub ranges: Vec<Range>,
     /// Explicit affected versions (OSV `versions`).
     pub versions: Vec<String>,
@@ -85,6 +89,8 @@ pub struct RustsecVersions {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Range {
     pub(crate) kind: RangeKind,
+    /// The range's events as OSV lists them: a version is affected from an `introduced` up to the
+    /// next `fixed` (excluded) or `last_affected` (included).
     pub events: Vec<Event>,
 }
 
@@ -96,11 +102,16 @@ pub(crate) enum RangeKind {
     Git,
 }
 
+/// One OSV range event, with its version as written (`0` for "from the first version").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Event {
+    /// `introduced`: affected from this version on.
     Introduced(String),
+    /// `fixed`: no longer affected from this version on.
     Fixed(String),
+    /// `last_affected`: the last affected version.
     LastAffected(String),
+    /// `limit`: an upper bound on the range (a branch's end).
     Limit(String),
 }
 

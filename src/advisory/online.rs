@@ -33,6 +33,7 @@ const MAX_BODY: u64 = 64 << 20;
 pub struct Query {
     /// The OSV ecosystem name (`PyPI`): [`crate::lockfile::Ecosystem::as_str`].
     pub ecosystem: &'static str,
+    /// The package name as the lockfile writes it.
     pub name: String,
     /// Empty asks for every advisory of the package.
     pub version: String,
@@ -46,6 +47,7 @@ pub struct ClientOptions {
     pub base_url: String,
     /// Bounds connecting and each request.
     pub timeout: Duration,
+    /// How often and how long apart a failed request is tried again.
     pub retry: Retry,
     /// Queries per `querybatch` request, at most [`MAX_BATCH`].
     pub batch_size: usize,
@@ -69,20 +71,52 @@ impl Default for ClientOptions {
     }
 }
 
+/// Why an online advisory lookup (`--online`) failed.
 #[derive(Debug, thiserror::Error)]
 pub enum OnlineError {
+    /// `base_url` is not an http(s) URL that can take a path.
     #[error("{url}: not a usable OSV API address: {reason}")]
-    BadBaseUrl { url: String, reason: String },
+    BadBaseUrl {
+        /// The address given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client (TLS set-up) could not be built.
     #[error("cannot set up the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+    /// The API did not answer (DNS, connection, TLS or timeout), after every retry.
     #[error("cannot reach {base}: {reason} (use the offline database: faasguard db update)")]
-    Unreachable { base: String, reason: String },
+    Unreachable {
+        /// The API address.
+        base: String,
+        /// The client's error, or that the request timed out or stalled.
+        reason: String,
+    },
+    /// The API answered with an error status after every retry, or a request did not complete.
     #[error("{endpoint}: {reason}")]
-    Http { endpoint: String, reason: String },
+    Http {
+        /// The request's URL.
+        endpoint: String,
+        /// The HTTP status and its reason, or what did not complete.
+        reason: String,
+    },
+    /// An answer that is not the JSON the API documents.
     #[error("malformed JSON from {endpoint}: {reason}")]
-    Malformed { endpoint: String, reason: String },
+    Malformed {
+        /// The request's URL.
+        endpoint: String,
+        /// The parser's error, or which field is missing.
+        reason: String,
+    },
+    /// A query's `next_page_token`s did not end within `max_pages`.
     #[error("{endpoint}: the results did not end after {pages} pages")]
-    EndlessPages { endpoint: String, pages: usize },
+    EndlessPages {
+        /// The request's URL.
+        endpoint: String,
+        /// The page limit ([`ClientOptions::max_pages`]).
+        pages: usize,
+    },
 }
 
 /// A client of the OSV API.
@@ -94,6 +128,8 @@ pub struct Client {
 }
 
 impl Client {
+    /// A client for `opts.base_url`; fails when that is not a usable address or the HTTP client
+    /// cannot be built.
     pub fn new(opts: ClientOptions) -> Result<Client, OnlineError> {
         let bad = |reason: String| OnlineError::BadBaseUrl {
             url: opts.base_url.clone(),

@@ -23,7 +23,9 @@ use crate::rule::Severity;
 pub struct Config {
     /// Lowest severity that fails the scan.
     pub fail_on: Option<Severity>,
+    /// `exclude`: globs of paths the walk skips, added to `--exclude`'s (each checked when read).
     pub exclude: Vec<String>,
+    /// `threads`: worker threads for parsing and evaluation (`None`: one per core).
     pub threads: Option<usize>,
     /// Honour `# faasguard:ignore` comments and CloudFormation
     /// `Metadata.faasguard.ignore` entries (default true). When false, each
@@ -34,6 +36,7 @@ pub struct Config {
     /// they are synthesized output, skipped like other tool folders unless
     /// named on the command line).
     pub scan_cdk_out: Option<bool>,
+    /// `[residency]`: where resources may be deployed.
     pub residency: Residency,
     /// `[rules]`: which rules run and at what severity.
     pub rules: Rules,
@@ -53,6 +56,7 @@ pub struct Config {
     pub origin: Option<(String, String)>,
 }
 
+/// `[residency]`: the regions resources may be deployed in (FG-RES rules).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Residency {
     /// Regions or region groups (`eu`, `us`) from `rules/regions.toml`.
@@ -64,7 +68,9 @@ pub struct Residency {
 /// `--file-timeout` win.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Limits {
+    /// `rule_timeout`: seconds one rule may take on one file or module (`None`: the default, 60).
     pub rule_timeout: Option<f64>,
+    /// `file_timeout`: seconds all rules together may take on one file or module (`None`: the default, 300).
     pub file_timeout: Option<f64>,
 }
 
@@ -87,6 +93,7 @@ pub struct Rules {
 }
 
 impl Rules {
+    /// No `enable`, `disable` or `severity` was written.
     pub fn is_empty(&self) -> bool {
         self.enable.is_none() && self.disable.is_empty() && self.severity.is_empty()
     }
@@ -215,6 +222,7 @@ impl ConfigErrors {
     }
 }
 
+/// The project config's file name, looked for in the first scan path and its parents.
 pub const FILE_NAME: &str = ".faasguard.toml";
 
 /// The config file for a scan: the one given, else `.faasguard.toml` in the
@@ -280,6 +288,7 @@ pub fn user_config_path() -> Option<PathBuf> {
 /// The settings of a scan and where they came from.
 #[derive(Debug, Default)]
 pub struct Resolved {
+    /// The project config merged over the user's.
     pub config: Config,
     /// The project config read (explicit, or found in the scanned tree).
     pub file: Option<PathBuf>,

@@ -10,10 +10,15 @@ use std::path::{Path, PathBuf};
 /// The keys of a `conftest.toml` that faasguard uses.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConftestConfig {
+    /// `policy`: policy folders, resolved against the file's folder (empty: not set).
     pub policies: Vec<PathBuf>,
+    /// `namespace`: the Rego packages whose rules are evaluated (empty: not set).
     pub namespaces: Vec<String>,
+    /// `all-namespaces`: evaluate every package under the policy folders.
     pub all_namespaces: bool,
+    /// `data`: data files and folders, resolved against the file's folder.
     pub data: Vec<PathBuf>,
+    /// `combine`: evaluate every input file as one combined document, as conftest's `--combine`.
     pub combine: bool,
     /// Keys present but not used, in file order.
     pub ignored: Vec<String>,
@@ -23,21 +28,35 @@ pub struct ConftestConfig {
 /// of the wrong type its line and column.
 #[derive(Debug, thiserror::Error)]
 pub enum ConftestConfigError {
+    /// The file cannot be read.
     #[error("cannot read {}: {source}", path.display())]
     Read {
+        /// The configuration file.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// toml_edit's message names the line and column and shows the line.
     #[error("{}: {message}", path.display())]
-    Syntax { path: PathBuf, message: String },
+    Syntax {
+        /// The configuration file.
+        path: PathBuf,
+        /// toml_edit's message.
+        message: String,
+    },
+    /// A known key with a value of the wrong type.
     #[error("{}:{line}:{column}: `{key}` must be {want}", path.display())]
     Value {
+        /// The configuration file.
         path: PathBuf,
+        /// Line of the value, from 1.
         line: usize,
+        /// Column of the value, from 1.
         column: usize,
+        /// The key (`policy`, `combine`, ...).
         key: String,
+        /// What the key takes (`a string or an array of strings`, `true or false`).
         want: &'static str,
     },
 }

@@ -14,35 +14,51 @@ use std::path::{Path, PathBuf};
 /// column where its text is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
+    /// A `--data` path that does not exist.
     #[error("data path {} does not exist", .0.display())]
     Missing(PathBuf),
+    /// A data file that cannot be read.
     #[error("cannot read data file {}: {source}", path.display())]
     Read {
+        /// The data file.
         path: PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// A data file that is not valid JSON or YAML.
     #[error("data file {}:{line}:{column}: {message}", path.display())]
     Syntax {
+        /// The data file.
         path: PathBuf,
+        /// Line of the error, from 1.
         line: usize,
+        /// Column of the error, from 1.
         column: usize,
+        /// The parser's message.
         message: String,
     },
+    /// A data file whose document is a list or a scalar: only an object's keys can go under `data`.
     #[error(
         "data file {}:{line}:{column}: the document must be an object (its keys become `data.<key>`)",
         path.display()
     )]
     NotObject {
+        /// The data file.
         path: PathBuf,
+        /// Line where the document starts, from 1.
         line: usize,
+        /// Column where the document starts, from 1.
         column: usize,
     },
     /// Two files give one key different values.
     #[error("data files {first} and {second} both set `data.{key}`")]
     Conflict {
+        /// The file that set the key first (`an earlier file` when that cannot be told).
         first: String,
+        /// The file that sets it again, to a different value.
         second: String,
+        /// The dotted path of the key under `data` (`services.ports`).
         key: String,
     },
 }
@@ -50,6 +66,7 @@ pub enum DataError {
 /// A data file and where in `data` it goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataFile {
+    /// The file, as found under `--data` or a policy folder.
     pub path: PathBuf,
     /// Keys under `data` (empty: the root).
     pub prefix: Vec<String>,

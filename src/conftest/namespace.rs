@@ -4,8 +4,6 @@
 //! `*` matches every package and `main.*` matches `main.gke`), and
 //! `--all-namespaces` (every package of the user's policies).
 
-#![warn(missing_docs)]
-
 /// The pattern `--all-namespaces` stands for.
 pub const ALL: &str = "*";
 

@@ -21,19 +21,30 @@ pub fn unread_by_content(candidate: Candidate) -> Option<&'static str> {
 /// What a file is, decided from its content (after reading it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A CloudFormation template (resources typed `AWS::`, `Alexa::` or `Custom::`, or
+    /// `AWSTemplateFormatVersion`).
     CloudFormation {
+        /// Written in JSON rather than YAML.
         json: bool,
+        /// A SAM template (its `Transform` names `AWS::Serverless-2016-10-31`).
         sam: bool,
     },
+    /// A Serverless Framework service (`serverless.yml`, or top-level `service` and `provider`).
     Serverless {
+        /// Written in JSON rather than YAML.
         json: bool,
     },
+    /// Terraform HCL (`*.tf`).
     Terraform,
+    /// Terraform JSON syntax (`*.tf.json`).
     TerraformJson,
     /// `terraform show -json` output (a plan or state).
     TerraformPlan,
+    /// Terraform variable values (`*.tfvars`, `*.tfvars.json`), read with the module beside them.
     TfVars,
+    /// SAM CLI's `samconfig.toml|yaml|yml` (parameter overrides for the templates beside it).
     SamConfig,
+    /// A dependency lockfile, checked against the advisory database.
     Lockfile(LockfileKind),
 }
 

@@ -112,7 +112,11 @@ impl Options {
 /// What a candidate file may be, by its name alone (content decides later).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Candidate {
+    /// `*.yaml`, `*.yml`: a SAM or CloudFormation template, a Serverless Framework file or another
+    /// YAML file (content decides).
     Yaml,
+    /// `*.json` other than tool configuration (`package.json`, `tsconfig.*.json`, ...): a template,
+    /// a Terraform plan or another JSON file.
     Json,
     /// `*.tf`
     Terraform,
@@ -122,24 +126,37 @@ pub enum Candidate {
     TfVars,
     /// `samconfig.toml|yaml|yml`
     SamConfig,
+    /// A dependency lockfile, by its exact name.
     Lockfile(LockfileKind),
     /// `*.template` with no YAML/JSON extension: content sniffed as JSON if it starts with `{`,
     /// else YAML.
     Template,
 }
 
+/// Which dependency lockfile a file is, by its exact name (the dependency stage reads it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LockfileKind {
+    /// `Cargo.lock` (Rust).
     Cargo,
+    /// `package-lock.json` (npm).
     NpmPackageLock,
+    /// `npm-shrinkwrap.json` (npm).
     NpmShrinkwrap,
+    /// `yarn.lock` (Yarn classic or Berry).
     Yarn,
+    /// `pnpm-lock.yaml` (pnpm).
     Pnpm,
+    /// `requirements*.txt` (pip; pinned `==` lines only are exact versions).
     RequirementsTxt,
+    /// `poetry.lock` (Poetry).
     Poetry,
+    /// `Pipfile.lock` (Pipenv).
     Pipfile,
+    /// `uv.lock` (uv).
     Uv,
+    /// `go.mod` (Go modules).
     GoMod,
+    /// `go.sum` (Go module checksums).
     GoSum,
 }
 

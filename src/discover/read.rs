@@ -11,12 +11,24 @@ const BINARY_SNIFF_LEN: usize = 8 * 1024;
 /// Why [`read_text`] refused a file.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// Larger than `--max-file-size`.
     #[error("file is {size} bytes, over the {limit}-byte limit; not read")]
-    TooLarge { size: u64, limit: u64 },
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A NUL byte in the first 8 KiB: a binary file.
     #[error("binary file (a NUL byte in the first 8 KiB); not scanned")]
     Binary,
+    /// Not UTF-8 text.
     #[error("not valid UTF-8 (first bad byte at offset {offset}); not scanned")]
-    InvalidUtf8 { offset: usize },
+    InvalidUtf8 {
+        /// Byte offset of the first byte that is not valid UTF-8.
+        offset: usize,
+    },
+    /// The file could not be opened or read.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }

@@ -59,11 +59,15 @@ pub fn load_policy_files(
 /// named).
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyPathError {
+    /// The path given does not exist.
     #[error("policy path {} does not exist", .0.display())]
     Missing(std::path::PathBuf),
+    /// A policy file cannot be read.
     #[error("cannot read policy {}: {source}", path.display())]
     Read {
+        /// The policy file.
         path: std::path::PathBuf,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
@@ -75,12 +79,22 @@ pub enum EngineError {
     /// regorus' message already names `file:line:col` with a snippet.
     #[error("{0}")]
     Policy(String),
+    /// A rule package whose `metadata` is missing or not of the rule metadata's shape.
     #[error("{path}: {message}")]
-    Metadata { path: String, message: String },
+    Metadata {
+        /// The policy file, as given.
+        path: String,
+        /// What is missing or wrong (`a rule package must define `metadata``).
+        message: String,
+    },
+    /// Two policy files declare the same rule id.
     #[error("rule id {id} is declared by both {first} and {second}")]
     DuplicateId {
+        /// The rule id.
         id: String,
+        /// The policy file that declared it first.
         first: String,
+        /// The other one.
         second: String,
     },
 }

@@ -484,6 +484,7 @@ impl Engine {
         self.eval_one(rule, input)
     }
 
+    /// The rules of the loaded policies, in load order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }

@@ -7,8 +7,11 @@
 pub struct RawResult {
     /// Index into [`Engine::rules`].
     pub rule: usize,
+    /// The model item's id the result names (its `resource`), when it names one.
     pub resource: Option<String>,
+    /// The model path the result names (`environment.DB_PASSWORD`), when it names one.
     pub path: Option<String>,
+    /// The result's message; for a conftest rule that returns a string, that string.
     pub message: String,
     /// A conftest result's own location (`_loc`), when it gives one.
     pub loc: Option<Loc>,
@@ -24,8 +27,15 @@ pub struct RawResult {
 /// (a path into the raw document, dotted or as a list) or `_loc: {line: 12, column: 5}`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loc {
+    /// A path into the raw document, one key or index per element.
     Path(Vec<String>),
-    Line { line: u32, column: u32 },
+    /// A 1-based line and column in the file.
+    Line {
+        /// Line, from 1.
+        line: u32,
+        /// Column, from 1.
+        column: u32,
+    },
 }
 
 fn loc_of(item: &regorus::Value) -> Option<Loc> {

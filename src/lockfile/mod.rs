@@ -37,12 +37,16 @@ mod yarn;
 /// A package ecosystem, named as OSV names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub enum Ecosystem {
+    /// Rust crates (`Cargo.lock`).
     #[serde(rename = "crates.io")]
     CratesIo,
+    /// npm packages (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`).
     #[serde(rename = "npm")]
     Npm,
+    /// Python packages (`requirements*.txt`, `poetry.lock`, `Pipfile.lock`, `uv.lock`).
     #[serde(rename = "PyPI")]
     PyPI,
+    /// Go modules (`go.mod`, `go.sum`).
     #[serde(rename = "Go")]
     Go,
 }
@@ -102,6 +106,7 @@ pub struct Package {
     pub name: String,
     /// The exact version locked (`1.2.3`, `v0.0.0-2023...-abcdef` for Go).
     pub version: String,
+    /// The ecosystem of the lockfile it came from.
     pub ecosystem: Ecosystem,
     /// Only needed to develop, not shipped (npm `dev`, poetry `category =
     /// "dev"` / groups, Pipfile `develop`, pnpm `dev: true`).

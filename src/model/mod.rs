@@ -21,9 +21,13 @@ pub const COLLECTIONS: &[&str] = collections::NAMES;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// A CloudFormation template without the SAM transform (JSON or YAML).
     CloudFormation,
+    /// A SAM template (`Transform: AWS::Serverless-2016-10-31`).
     Sam,
+    /// A Terraform module, its `.tfvars`, or a plan or state file (`terraform show -json`).
     Terraform,
+    /// A Serverless Framework service.
     Serverless,
 }
 
@@ -104,6 +108,7 @@ pub struct Ignore {
 }
 
 impl Model {
+    /// An empty model of a unit of `format` read from `file` (a module's first file).
     pub fn new(format: Format, file: FileId) -> Self {
         Model {
             format,
@@ -148,6 +153,8 @@ impl Model {
         index.get(id).map_or(&[], Vec::as_slice)
     }
 
+    /// The items of a collection (`functions`) in build order; empty for a collection with none or
+    /// a name that is none.
     pub fn items(&self, collection: &str) -> &[Node] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
     }

@@ -28,6 +28,7 @@ pub const STOPPED: &str = "parsing was stopped: the file's time limit (--file-ti
 #[error("{message}")]
 pub struct ParseError {
     pub(crate) message: String,
+    /// Where in the file the parser stopped (usually an empty span at that offset).
     pub span: Span,
 }
 
@@ -43,7 +44,9 @@ impl ParseError {
 /// Which syntax a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {
+    /// YAML 1.2 (templates, Serverless Framework files), several documents possible.
     Yaml,
+    /// JSON (one document).
     Json,
 }
 

@@ -7,7 +7,10 @@ use crate::source::Span;
 /// A value with the span of the text it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
+    /// The value; a map's or list's nodes carry their own spans.
     pub value: Value,
+    /// Byte range of the value's text in its source file (for a map or list, from its first to its
+    /// last character).
     pub span: Span,
 }
 
@@ -16,11 +19,17 @@ pub struct Node {
 /// variable), so rules can tell "not set" from "not knowable".
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// JSON `null`, YAML `null`/`~`/an empty value.
     Null,
+    /// A boolean.
     Bool(bool),
+    /// A number as the parser read it (integer or float; JSON's precision kept).
     Number(serde_json::Number),
+    /// A string, quoted or plain.
     String(String),
+    /// A list, in source order.
     Seq(Vec<Node>),
+    /// A mapping, in source order.
     Map(Map),
     /// Boxed: the variant is rare, and inline it would make every value
     /// (and so every node of every tree and model) twice the size.
@@ -40,8 +49,11 @@ pub struct Unknown {
 /// (`NotAction:`) can point at it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
+    /// The key as written (quotes removed).
     pub key: String,
+    /// Byte range of the key's text: where a finding about the key itself points.
     pub key_span: Span,
+    /// The key's value.
     pub value: Node,
 }
 
@@ -49,10 +61,12 @@ pub struct Entry {
 /// JSON loaders (and CloudFormation) do with duplicates.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Map {
+    /// Entries in source order; a duplicated key appears as many times as it is written.
     pub entries: Vec<Entry>,
 }
 
 impl Map {
+    /// The value of `key`: the last entry of that key, as most loaders do; `None` when absent.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|e| &e.value)
     }
@@ -166,6 +180,7 @@ impl Node {
         )
     }
 
+    /// The string, when the node is one (not a number or boolean written as text).
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(s),
@@ -173,6 +188,7 @@ impl Node {
         }
     }
 
+    /// The mapping, when the node is one.
     pub fn as_map(&self) -> Option<&Map> {
         match &self.value {
             Value::Map(m) => Some(m),
@@ -187,6 +203,7 @@ impl Node {
         }
     }
 
+    /// The list's items, when the node is one.
     pub fn as_seq(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Seq(s) => Some(s),

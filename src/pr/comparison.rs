@@ -16,7 +16,9 @@ use crate::undecided::Undecided;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
+    /// Not found at the baseline commit: the change introduced it.
     New,
+    /// Found at the baseline commit too (same fingerprint).
     Unchanged,
 }
 

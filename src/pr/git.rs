@@ -31,24 +31,61 @@ pub const SAFE_CONFIG: &[&str] = &[
 /// Why another commit's files could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
+    /// `git` could not be started.
     #[error("`git` could not be run (is it installed and on the PATH?): {0}")]
     Spawn(String),
+    /// A scanned path is not inside a git work tree.
     #[error("{path} is not in a git repository: --baseline-commit compares with a commit of the repository holding the scanned paths ({detail})")]
-    NotARepository { path: String, detail: String },
+    NotARepository {
+        /// The scanned path.
+        path: String,
+        /// git's error.
+        detail: String,
+    },
+    /// A scanned path is in another repository than the first one.
     #[error("{path} is outside the git repository at {top}: every scanned path must be in the same repository for --baseline-commit")]
-    Outside { path: String, top: String },
+    Outside {
+        /// The scanned path.
+        path: String,
+        /// The first path's repository (its top-level folder).
+        top: String,
+    },
+    /// The commit is missing because the clone is shallow.
     #[error("the commit `{reference}` is not in this shallow clone: fetch the history (`fetch-depth: 0` in actions/checkout) or the commit itself (`git fetch origin {reference}`)")]
-    Shallow { reference: String },
+    Shallow {
+        /// The commit as given to `--baseline-commit`.
+        reference: String,
+    },
+    /// The name does not resolve to a commit.
     #[error("`{reference}` does not name a commit of this repository ({detail})")]
-    UnknownRef { reference: String, detail: String },
+    UnknownRef {
+        /// The name as given to `--baseline-commit`.
+        reference: String,
+        /// git's error.
+        detail: String,
+    },
+    /// The name starts with `-` and would be read as an option.
     #[error("`{reference}` is not a usable commit name (it starts with `-`)")]
-    BadRef { reference: String },
+    BadRef {
+        /// The name as given.
+        reference: String,
+    },
+    /// A git command failed.
     #[error("git {args} failed: {detail}")]
-    Failed { args: String, detail: String },
+    Failed {
+        /// Its arguments, space-separated.
+        args: String,
+        /// git's standard error, trimmed.
+        detail: String,
+    },
+    /// The commit's files could not be written to the temporary folder.
     #[error("cannot write the files of {commit} to {dir}: {detail}")]
     Write {
+        /// The commit being written out.
         commit: String,
+        /// The temporary folder.
         dir: String,
+        /// What failed.
         detail: String,
     },
 }

@@ -45,16 +45,31 @@ pub fn unknown_counts(outcome: &Outcome, u: &Undecided) -> bool {
 /// Why pull-request mode could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum PrError {
+    /// Reading the other commit with git failed.
     #[error(transparent)]
     Git(#[from] GitError),
+    /// The scan of either commit failed.
     #[error(transparent)]
     Scan(#[from] ScanError),
+    /// Standard input was among the scan paths: it has no version at another commit.
     #[error("--baseline-commit cannot compare standard input (`-`): name the files")]
     Stdin,
+    /// A scan path cannot be resolved (canonicalized) to place it in the repository.
     #[error("cannot use {path} for --baseline-commit: {detail}")]
-    Path { path: String, detail: String },
+    Path {
+        /// The scan path.
+        path: String,
+        /// The operating system's error.
+        detail: String,
+    },
+    /// The temporary directory for the other commit's files could not be made.
     #[error("cannot make a temporary directory for the files of {commit}: {detail}")]
-    TempDir { commit: String, detail: String },
+    TempDir {
+        /// The commit given.
+        commit: String,
+        /// The operating system's error.
+        detail: String,
+    },
 }
 
 /// Scan `settings.paths` now and at `reference`, and mark the current

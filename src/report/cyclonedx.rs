@@ -195,6 +195,7 @@ fn vulnerabilities(findings: &[Finding], libraries: &BTreeMap<String, Library>) 
         .collect()
 }
 
+/// The outcome as a CycloneDX 1.6 JSON document (the same scan gives the same bytes).
 pub fn render(outcome: &Outcome) -> String {
     let mut s = serde_json::to_string_pretty(&build(outcome)).unwrap_or_else(|_| "{}".into());
     s.push('\n');

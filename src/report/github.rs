@@ -22,6 +22,7 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The outcome as GitHub Actions workflow commands, one line per finding.
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for l in locate(outcome) {

@@ -21,7 +21,9 @@ pub const SCHEMA_VERSION: &str = "15.0.7";
 /// When the scan ran, as GitLab wants it (`YYYY-MM-DDTHH:MM:SS`, UTC).
 #[derive(Clone, Debug)]
 pub struct Times {
+    /// When the scan started.
     pub start: String,
+    /// When it ended (when the report was rendered).
     pub end: String,
 }
 
@@ -153,6 +155,8 @@ fn uuid(key: &str) -> String {
     )
 }
 
+/// The outcome as a GitLab SAST report (`gl-sast-report.json`), pretty-printed with a final
+/// newline.
 pub fn render(outcome: &Outcome, times: &Times) -> String {
     let mut s =
         serde_json::to_string_pretty(&build(outcome, times)).unwrap_or_else(|_| "{}".into());

@@ -21,12 +21,15 @@ use crate::source::LineCol;
 
 pub(crate) const FORMAT_VERSION: u32 = 1;
 
+/// The JSON report (`--format json`, format version 1): written by the scan, read back by `merge`,
+/// the audit reports and `--baseline-commit`. `docs/json-report.md` describes every field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub(crate) format_version: u32,
     pub(crate) tool: Tool,
     #[serde(default)]
     pub(crate) summary: Summary,
+    /// Findings not suppressed, sorted by file, position and rule.
     pub findings: Vec<Finding>,
     /// Findings a comment, `Metadata` entry or the baseline accepted.
     #[serde(default)]
@@ -63,8 +66,10 @@ pub struct Report {
 /// A JSON report that cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    /// The text is not JSON, or not a report's shape.
     #[error("not a faasguard JSON report: {0}")]
     Syntax(#[from] serde_json::Error),
+    /// The report's `format_version` is one this faasguard does not read.
     #[error(
         "JSON report format_version {0} is not supported (this faasguard reads {FORMAT_VERSION})"
     )]
@@ -117,6 +122,7 @@ pub struct RuleSet {
     pub(crate) rules: Vec<RuleRef>,
 }
 
+/// One rule of the rule set: its id, title, severity, area and whether it is built in.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleRef {
     pub(crate) id: String,
@@ -158,8 +164,10 @@ pub struct Config {
     pub severity_overrides: BTreeMap<String, Severity>,
 }
 
+/// A finding with how it was suppressed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SuppressedFinding {
+    /// The finding, its fields at the top level of the JSON object.
     #[serde(flatten)]
     pub finding: Finding,
     pub(crate) suppression: Suppression,
@@ -241,12 +249,17 @@ impl Summary {
     }
 }
 
+/// One finding as the report writes it: rule, severity, message, file and positions (1-based lines
+/// and columns), resource, fingerprint.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
+    /// The rule's id (`FG-IAM-001`).
     pub rule_id: String,
+    /// The severity the finding was given (after `[rules.severity]`).
     pub severity: Severity,
     #[serde(default)]
     pub(crate) title: String,
+    /// What is wrong and where, secrets redacted.
     pub message: String,
     pub(crate) file: String,
     pub(crate) start: LineCol,
@@ -553,6 +566,7 @@ fn finding(l: &Located<'_>) -> Finding {
     }
 }
 
+/// The scan's outcome as the JSON report, pretty-printed with a final newline.
 pub fn render(outcome: &Outcome) -> String {
     build(outcome).to_json()
 }

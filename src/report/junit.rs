@@ -32,6 +32,7 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// The outcome as JUnit XML: one test suite per rule, one failing test case per finding.
 pub fn render(outcome: &Outcome) -> String {
     let pr = outcome.pr.as_ref();
     // With --baseline-commit, a finding already there at the commit is not

@@ -24,8 +24,17 @@ use crate::suppress::Suppression;
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    // The first three are described in `--help` by their names alone, as
+    // before they were documented: `help = None` keeps these comments out of
+    // the possible values' help.
+    /// Compiler-style text: each finding with its place, a snippet of the offending value and the fix.
+    #[value(help = None::<&str>)]
     Text,
+    /// The JSON report ([`json::Report`]).
+    #[value(help = None::<&str>)]
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    #[value(help = None::<&str>)]
     Sarif,
     /// JUnit XML, for CI systems that show test reports.
     Junit,

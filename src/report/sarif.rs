@@ -252,6 +252,7 @@ fn result_rule(f: &Finding) -> &str {
         .map_or(f.rule_id.as_str(), |d| d.advisory.as_str())
 }
 
+/// The outcome as one SARIF 2.1.0 run, at most [`MAX_RESULTS`] results (the most severe kept).
 pub fn build(outcome: &Outcome) -> Value {
     build_limited(outcome, MAX_RESULTS)
 }
@@ -602,6 +603,7 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// [`build`], pretty-printed with a final newline.
 pub fn render(outcome: &Outcome) -> String {
     let mut s = serde_json::to_string_pretty(&build(outcome)).unwrap_or_else(|_| "{}".into());
     s.push('\n');

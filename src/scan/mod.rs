@@ -38,10 +38,17 @@ pub const NOT_READ: &str = "not-read";
 /// A scan that could not start (bad policy, bad settings).
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
+    /// A policy did not load or compile, or two policies declare one rule id.
     #[error(transparent)]
     Policy(#[from] EngineError),
+    /// The worker thread pool could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
-    Threads { threads: usize, message: String },
+    Threads {
+        /// The number of threads asked for.
+        threads: usize,
+        /// The thread pool's error.
+        message: String,
+    },
 }
 
 /// The built-in policies.

@@ -19,15 +19,19 @@ pub enum ModelError {
     /// The file could not be read (too large, not text).
     #[error("{0}")]
     Unreadable(String),
+    /// A directory with no `.tf` or `.tf.json` file.
     #[error("no Terraform files in the directory")]
     NoTerraform,
+    /// A file that is none of the formats (a template, a service, a plan or a Terraform file).
     #[error("not a template, service, plan or Terraform file")]
     NotIac,
     /// The unit's first error (a parse error, say).
     #[error("{0}")]
     Invalid(String),
+    /// The unit produced no model and no error (an empty document).
     #[error("no document")]
     NoDocument,
+    /// A worker thread could not be started; the operating system's message.
     #[error("cannot start a worker thread: {0}")]
     Threads(String),
 }

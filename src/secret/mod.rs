@@ -57,6 +57,7 @@ pub struct SecretHit {
     pub(crate) description: String,
     /// Byte range of the secret inside the scanned value (always on char boundaries).
     pub start: usize,
+    /// End of that byte range (exclusive).
     pub end: usize,
     /// [`redact`] of the secret: safe to print and to put in the model.
     pub redacted: String,
@@ -65,44 +66,90 @@ pub struct SecretHit {
 /// Why a rules file was rejected. Every rule-level problem names the rule.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretRulesError {
+    /// The rules file is not valid TOML or does not have the rules file's shape.
     #[error("secret rules are not valid: {0}")]
     Toml(#[from] toml::de::Error),
+    /// A rule's `id` is empty.
     #[error("secret rule #{index} has an empty id")]
-    EmptyId { index: usize },
+    EmptyId {
+        /// The rule's position in the file, from 1.
+        index: usize,
+    },
+    /// Two rules have the same `id`.
     #[error("secret rule `{id}` is defined twice")]
-    DuplicateId { id: String },
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+    },
+    /// A rule uses the built-in key-name check's id ([`NAMED_VALUE_RULE`]).
     #[error("secret rule id `{id}` is reserved for the built-in key-name check")]
-    ReservedId { id: String },
+    ReservedId {
+        /// The reserved id.
+        id: String,
+    },
+    /// A rule has no `regex`.
     #[error("secret rule `{id}` has no regex")]
-    MissingRegex { id: String },
+    MissingRegex {
+        /// The rule's id.
+        id: String,
+    },
+    /// A rule's `regex` does not compile.
     #[error("secret rule `{id}` has an invalid regex: {source}")]
     Regex {
+        /// The rule's id.
         id: String,
+        /// The regex engine's error.
         #[source]
         source: regex::Error,
     },
+    /// A rule's allowlist has a regex that does not compile.
     #[error("secret rule `{id}` has an invalid allowlist regex: {source}")]
     AllowlistRegex {
+        /// The rule's id.
         id: String,
+        /// The regex engine's error.
         #[source]
         source: regex::Error,
     },
+    /// An allowlist's `regexTarget` is something other than `secret` (gitleaks' `match` and `line`
+    /// are not supported).
     #[error(
         "secret rule `{id}`: allowlist regexTarget `{target}` is not supported (only `secret`)"
     )]
-    AllowlistTarget { id: String, target: String },
+    AllowlistTarget {
+        /// The rule's id.
+        id: String,
+        /// The `regexTarget` given.
+        target: String,
+    },
+    /// `secretGroup` names a capture group the regex does not have.
     #[error("secret rule `{id}`: secretGroup {group} does not exist (the regex has {groups} capture groups)")]
     SecretGroup {
+        /// The rule's id.
         id: String,
+        /// The `secretGroup` given.
         group: usize,
+        /// How many capture groups the regex has.
         groups: usize,
     },
+    /// `entropy` is negative, infinite or not a number.
     #[error("secret rule `{id}`: entropy must be a finite number >= 0, not {entropy}")]
-    Entropy { id: String, entropy: f64 },
+    Entropy {
+        /// The rule's id.
+        id: String,
+        /// The value given.
+        entropy: f64,
+    },
+    /// A rule's `keywords` list holds an empty string (it would match everywhere).
     #[error("secret rule `{id}` has an empty keyword")]
-    EmptyKeyword { id: String },
+    EmptyKeyword {
+        /// The rule's id.
+        id: String,
+    },
+    /// The keyword pre-filter could not be built from all rules' keywords.
     #[error("cannot build the secret keyword automaton: {0}")]
     Keywords(#[from] aho_corasick::BuildError),
+    /// More than one of the above, every problem in the file (never nested).
     #[error("{} problems in the secret rules:\n{}", .0.len(), list(.0))]
     Several(Vec<SecretRulesError>),
 }

@@ -44,10 +44,12 @@ impl Documents {
         self.map.insert((span, text_hash(text)), doc);
     }
 
+    /// How many JSON strings have a structured form.
     pub fn len(&self) -> usize {
         self.map.len()
     }
 
+    /// No JSON string has a structured form.
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }

@@ -34,6 +34,7 @@ mod vars;
 /// Module calls are only followed into directories whose files are here.
 #[derive(Debug, Default, Clone)]
 pub struct FileSet {
+    /// Each file's id in the scan's source map and its text, by path.
     pub files: BTreeMap<PathBuf, (FileId, Arc<str>)>,
     /// Local module directories the scan refused to read (outside the
     /// repository, or a link leading there), with the reason; a call to one
@@ -144,6 +145,7 @@ pub struct Provider {
     pub module: String,
     /// Evaluated arguments (`region`, ...), spans kept.
     pub values: Node,
+    /// The provider block's header (in a plan, the key of its `provider_config` entry).
     pub span: Span,
 }
 
@@ -158,7 +160,9 @@ pub struct Unit {
     pub main_file: FileId,
     /// Every file the unit read.
     pub files: Vec<FileId>,
+    /// Every resource and data source of the tree, module instances expanded.
     pub resources: Vec<Resource>,
+    /// The provider configurations of every module of the tree.
     pub providers: Vec<Provider>,
     /// Directories of local modules this unit called (they are not scanned
     /// as roots of their own).

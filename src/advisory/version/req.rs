@@ -110,6 +110,7 @@ impl VersionReq {
         Some(low)
     }
 
+    /// The requirement as written (`>=1.2, <1.4`).
     pub fn as_str(&self) -> &str {
         &self.text
     }

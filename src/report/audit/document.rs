@@ -7,8 +7,6 @@
 //! advisories per function, rule set, diagnostics; the summary, scope and
 //! framework sections print from the shared wording in `audit/mod.rs`.
 
-#![warn(missing_docs)]
-
 use super::assess::Audit;
 use super::framework::{Control, Framework};
 use super::{advisories_of, dep_check, DepCheck};

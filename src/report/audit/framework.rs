@@ -78,14 +78,36 @@ pub struct Control {
 /// Frameworks that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum FrameworkError {
+    /// A framework file (`--framework-file`) cannot be read.
     #[error("cannot read framework file {path}: {message}")]
-    Read { path: String, message: String },
+    Read {
+        /// The file, as given.
+        path: String,
+        /// The operating system's error.
+        message: String,
+    },
+    /// A framework file is not TOML of a framework's shape.
     #[error("invalid framework file {path}: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// The file, as given.
+        path: String,
+        /// The TOML parser's error.
+        message: String,
+    },
+    /// Frameworks whose controls are malformed or name rules and areas that do not exist.
     #[error("invalid framework mapping:\n  {}", .problems.join("\n  "))]
-    Invalid { problems: Vec<String> },
+    Invalid {
+        /// Every problem found, one line each, naming the framework and control.
+        problems: Vec<String>,
+    },
+    /// `--framework` names no framework, built-in or loaded.
     #[error("unknown framework `{id}` (available: {available})")]
-    Unknown { id: String, available: String },
+    Unknown {
+        /// The id given.
+        id: String,
+        /// The ids that exist, comma-separated.
+        available: String,
+    },
 }
 
 pub(crate) const BUILTIN: &str = "built-in";
