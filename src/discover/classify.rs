@@ -22,16 +22,17 @@ pub fn unread_by_content(candidate: Candidate) -> Option<&'static str> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A CloudFormation template (resources typed `AWS::`, `Alexa::` or `Custom::`, or
-    /// `AWSTemplateFormatVersion`).
+    /// `AWSTemplateFormatVersion`, or the SAM transform).
     CloudFormation {
-        /// Written in JSON rather than YAML.
+        /// Written in JSON (the first non-blank character is `{`) rather than YAML.
         json: bool,
-        /// A SAM template (its `Transform` names `AWS::Serverless-2016-10-31`).
+        /// A SAM template: the SAM transform (`AWS::Serverless-2016-10-31`) or an
+        /// `AWS::Serverless::` type occurs.
         sam: bool,
     },
     /// A Serverless Framework service (`serverless.yml`, or top-level `service` and `provider`).
     Serverless {
-        /// Written in JSON rather than YAML.
+        /// Written in JSON (the first non-blank character is `{`) rather than YAML.
         json: bool,
     },
     /// Terraform HCL (`*.tf`).

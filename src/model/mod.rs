@@ -25,7 +25,7 @@ pub enum Format {
     CloudFormation,
     /// A SAM template (`Transform: AWS::Serverless-2016-10-31`).
     Sam,
-    /// A Terraform module, its `.tfvars`, or a plan or state file (`terraform show -json`).
+    /// A Terraform module tree, or a plan or state file (`terraform show -json`).
     Terraform,
     /// A Serverless Framework service.
     Serverless,

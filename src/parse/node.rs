@@ -9,8 +9,8 @@ use crate::source::Span;
 pub struct Node {
     /// The value; a map's or list's nodes carry their own spans.
     pub value: Value,
-    /// Byte range of the value's text in its source file (for a map or list, from its first to its
-    /// last character).
+    /// Byte range of the value's text in its source file: where a finding about the value points
+    /// (a value an adapter made up carries the span of what it was made from).
     pub span: Span,
 }
 
@@ -23,7 +23,7 @@ pub enum Value {
     Null,
     /// A boolean.
     Bool(bool),
-    /// A number as the parser read it (integer or float; JSON's precision kept).
+    /// A number as the parser read it (integer or float).
     Number(serde_json::Number),
     /// A string, quoted or plain.
     String(String),

@@ -72,7 +72,7 @@ pub enum SecretRulesError {
     /// A rule's `id` is empty.
     #[error("secret rule #{index} has an empty id")]
     EmptyId {
-        /// The rule's position in the file, from 1.
+        /// The rule's position in the file, from 0 (as the message shows it).
         index: usize,
     },
     /// Two rules have the same `id`.
@@ -149,7 +149,7 @@ pub enum SecretRulesError {
     /// The keyword pre-filter could not be built from all rules' keywords.
     #[error("cannot build the secret keyword automaton: {0}")]
     Keywords(#[from] aho_corasick::BuildError),
-    /// More than one of the above, every problem in the file (never nested).
+    /// More than one of the above: every problem in the file.
     #[error("{} problems in the secret rules:\n{}", .0.len(), list(.0))]
     Several(Vec<SecretRulesError>),
 }
