@@ -474,3 +474,52 @@ fn the_print_checker_sees_prints_and_test_modules() {
     assert!(tests.contains(&lockfile.join("tests.rs")), "{tests:?}");
     assert!(!tests.contains(&lockfile.join("npm.rs")), "{tests:?}");
 }
+
+/// Issue #15's "done when": the orchestrator orders the stages and does
+/// nothing else, so it stays short.
+const ORCHESTRATOR_MAX_LINES: usize = 400;
+
+#[test]
+fn the_orchestrator_only_orders_the_stages() {
+    let path = src().join("scan/mod.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines = before_tests(&text).lines().count();
+    assert!(
+        lines < ORCHESTRATOR_MAX_LINES,
+        "src/scan/mod.rs has {lines} lines before its tests: move the work to the stage it belongs to"
+    );
+}
+
+/// Every top-level module of the library, as `docs/architecture.md` names
+/// it (`name` or `name/`).
+fn top_level_modules() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(src())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter_map(|p| {
+            let name = p.file_stem()?.to_str()?.to_owned();
+            let is_module = p.is_dir() || p.extension().is_some_and(|e| e == "rs");
+            (is_module && name != "main" && name != "lib").then_some(name)
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn every_module_has_its_line_in_the_architecture_page() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"),
+    )
+    .unwrap();
+    let missing: Vec<String> = top_level_modules()
+        .into_iter()
+        .filter(|m| !page.contains(&format!("`{m}`")) && !page.contains(&format!("`{m}/")))
+        .collect();
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "docs/architecture.md gives one line per module: add these under \"Modules, one line each\""
+    );
+}

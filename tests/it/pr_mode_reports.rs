@@ -469,18 +469,34 @@ fn done_when_of_issue_20() {
         .into_iter()
         .filter(|s| s.5 == "new")
         .collect();
+    let f = "infra/template.yaml";
+    // Two new functions without code signing (FG-DEP-003, low) and one on
+    // a deprecated runtime; the moved ones are unchanged.
     assert_eq!(
         new,
-        vec![st(
-            "FG-RUN-001",
-            "infra/template.yaml",
-            23,
-            16,
-            "Shipping",
-            "new"
-        )]
+        vec![
+            st("FG-DEP-003", f, 14, 3, "Intro", "new"),
+            st("FG-DEP-003", f, 19, 3, "Shipping", "new"),
+            st("FG-RUN-001", f, 23, 16, "Shipping", "new"),
+        ]
     );
-    assert_eq!(report["baseline_commit"]["new"], 1);
+    assert_eq!(report["baseline_commit"]["new"], 3);
+    // The one new finding at or above `--fail-on high` is what fails.
+    let failing: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["baseline"] == "new" && (f["severity"] == "high" || f["severity"] == "critical")
+        })
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or(""),
+                f["resource"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(failing, [("FG-RUN-001", "Shipping")], "{report:#}");
     commit(d, "add shipping");
     let (code, report) = json(d, &["--baseline-commit", "HEAD", "--fail-on", "high"]);
     assert_eq!(code, Some(0), "{report:#}");
@@ -529,8 +545,31 @@ fn done_when_of_issue_20() {
     let doc =
         faasguard::parse::yaml::parse(&fixed, faasguard::source::FileId(0)).expect("YAML parses");
     assert_eq!(doc.len(), 1);
-    let (code, report) = json(d, &["infra/template.yaml"]);
+    // No runtime finding is left; what remains is code signing (low), a
+    // fix no single value makes.
+    let (code, report) = json(d, &["infra/template.yaml", "--fail-on", "high"]);
     assert_eq!(code, Some(0), "{report:#}");
-    assert_eq!(states(&report), vec![], "{report:#}");
+    let left: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule_id"].as_str().unwrap_or(""),
+                f["resource"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "FG-DEP-003 Billing",
+            "FG-DEP-003 Intro",
+            "FG-DEP-003 Shipping",
+            "FG-DEP-003 Orders"
+        ],
+        "{report:#}"
+    );
     assert_eq!(report["diagnostics"], serde_json::json!([]));
 }
