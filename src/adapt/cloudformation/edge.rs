@@ -1,7 +1,7 @@
 //! CloudFormation resources at the account's edge that the core adapter does
-//! not read: the resource policies of ECR repositories, EventBridge buses
-//! and Lambda layer versions (so the resource-policy rules judge them like
-//! any other), S3 access points, the parts of a bucket that decide who
+//! not read: the resource policies of ECR repositories, EventBridge buses,
+//! Lambda layer versions, EFS file systems and CloudWatch Logs destinations
+//! (so the resource-policy rules judge them like any other), S3 access points, the parts of a bucket that decide who
 //! reaches it (object ownership, CORS rules), CloudFront distributions and
 //! WAF web ACL associations.
 
@@ -25,6 +25,8 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 ));
             }
         }
+        "AWS::EFS::FileSystem" => own_policy(r, "FileSystemPolicy", "elasticfilesystem", a),
+        "AWS::Logs::Destination" => own_policy(r, "DestinationPolicy", "logs", a),
         "AWS::Events::EventBusPolicy" => event_bus_policy(a, r),
         "AWS::Lambda::LayerVersionPermission" => layer_permission(a, r),
         "AWS::S3::AccessPoint" => {
@@ -44,6 +46,28 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         _ => {}
     }
+}
+
+/// A policy written on the resource it protects: an EFS file system's
+/// `FileSystemPolicy` (a document), a Logs destination's `DestinationPolicy`
+/// (a JSON string), as `<Id>/<Property>`. A document only known at deploy
+/// time stays unknown.
+fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_, '_>) {
+    let Some(doc) = r.get(property) else {
+        return;
+    };
+    let statements = if doc.is_unknown() {
+        doc.clone()
+    } else {
+        iam::statements(doc)
+    };
+    a.model.add(iam::resource_policy(
+        Head::aws(&format!("{}/{property}", r.id), r.type_, r.span),
+        "resource_policy",
+        vec![Node::string(r.id, r.span)],
+        target_type,
+        statements,
+    ));
 }
 
 /// CloudFront standard logging v2: a delivery source of a distribution's
