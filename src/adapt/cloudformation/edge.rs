@@ -325,3 +325,78 @@ fn layer_permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         Node::seq(vec![map_of(stmt, r.span)], r.span),
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::yaml;
+    use crate::source::FileId;
+    use serde_json::json;
+
+    const TEMPLATE: &str = "\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Files:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      FileSystemPolicy:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '*'}, Action: elasticfilesystem:ClientMount}
+  Sink:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: '{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"111122223333\"}, \"Action\": \"logs:*\"}}'
+  Later:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: !Sub '{\"Statement\": [{\"Principal\": {\"AWS\": \"${AWS::AccountId}\"}}]}'
+  Bare:
+    Type: AWS::EFS::FileSystem
+  Edge:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: edgelambda.amazonaws.com}, Action: sts:AssumeRole}
+";
+
+    fn items(collection: &str) -> Vec<serde_json::Value> {
+        let doc = yaml::parse(TEMPLATE, FileId(0)).unwrap().remove(0);
+        let (model, _) = super::super::adapt(&doc, FileId(0), &Default::default());
+        model
+            .items(collection)
+            .iter()
+            .map(|n| n.to_json())
+            .collect()
+    }
+
+    #[test]
+    fn efs_and_logs_destination_policies_are_resource_policies() {
+        let policies = items("policies");
+        let find = |id: &str| policies.iter().find(|p| p["id"] == id).cloned();
+        let efs = find("Files/FileSystemPolicy").unwrap();
+        assert_eq!(efs["target_type"], "elasticfilesystem");
+        assert_eq!(efs["attached_to"], json!(["Files"]));
+        assert_eq!(efs["statements"][0]["principal"], json!({"AWS": ["*"]}));
+        let sink = find("Sink/DestinationPolicy").unwrap();
+        assert_eq!(sink["target_type"], "logs");
+        assert_eq!(sink["statements"][0]["action"], json!(["logs:*"]));
+        // A policy only known at deploy time stays unknown; no policy, no item.
+        assert_eq!(
+            find("Later/DestinationPolicy").unwrap()["statements"]["unknown"],
+            true
+        );
+        assert!(find("Bare/FileSystemPolicy").is_none());
+    }
+
+    #[test]
+    fn a_sam_function_s_trust_document_is_its_role_s_trust_policy() {
+        let roles = items("roles");
+        let role = roles.iter().find(|r| r["id"] == "EdgeRole").unwrap();
+        assert_eq!(
+            role["assume_role_policy"]["statements"][0]["principal"],
+            json!({"Service": ["edgelambda.amazonaws.com"]})
+        );
+    }
+}
