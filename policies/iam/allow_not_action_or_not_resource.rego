@@ -1,8 +1,10 @@
 # Allow statement with `NotAction` or `NotResource`
 #
 # ## What it does
-# Flags `Allow` statements that use `NotAction` or `NotResource`, in identity policies and in
-# resource policies (bucket, queue, topic, key and secret policies). It points at the
+# Flags `Allow` statements that use `NotAction` or `NotResource`, in identity policies, in
+# resource policies (bucket, queue, topic, key, secret, EFS file system and Logs destination
+# policies) and in role trust policies (`AssumeRolePolicyDocument`, Terraform
+# `assume_role_policy`, a SAM function's `AssumeRolePolicyDocument`). It points at the
 # `NotAction` / `NotResource` value. AWS managed policies are left to FG-IAM-005.
 #
 # ## Why is this bad?
@@ -11,6 +13,11 @@
 # actions on every resource of the account except one. Either is far broader than it reads, and
 # grows on its own as AWS adds services and the account adds resources. `NotAction` and
 # `NotResource` belong in `Deny` statements ("deny everything except ...").
+#
+# In a trust policy, `Allow` + `NotAction: sts:AssumeRoleWithSAML` lets the principal call every
+# other STS action on the role: assume it, pass session tags (`sts:TagSession`), set its source
+# identity, and whatever action AWS adds next. A trust policy should name the one assume action its
+# principal uses.
 #
 # ## Example
 # ```yaml
@@ -33,9 +40,19 @@
 #         Action: sqs:*
 # ```
 #
+# In a trust policy:
+# ```yaml
+#     AssumeRolePolicyDocument:
+#       Statement:
+#         - Effect: Allow
+#           Principal: {Service: lambda.amazonaws.com}
+#           Action: sts:AssumeRole
+# ```
+#
 # ## References
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
+# - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy
 package faasguard.rules.iam.allow_not_action_or_not_resource
 
 import data.faasguard.lib.iam
@@ -46,10 +63,10 @@ metadata := {
 	"title": "Allow statement with NotAction or NotResource",
 	"severity": "medium",
 	"area": "IAM",
-	"remediation": "Rewrite the statement with `Action` and `Resource` listing what is allowed; keep `NotAction`/`NotResource` for `Deny` statements.",
+	"remediation": "Rewrite the statement with `Action` and `Resource` listing what is allowed (in a role's `AssumeRolePolicyDocument`, `Action: sts:AssumeRole` or the assume action its principal uses); keep `NotAction`/`NotResource` for `Deny` statements.",
 	"fixes": {
-		"terraform": "Rewrite the statement with `actions` and `resources` (`Action`/`Resource` in a `jsonencode` policy) listing what is allowed; keep `not_actions`/`not_resources` for `effect = \"Deny\"` statements.",
-		"serverless": "Rewrite the statement in `provider.iam.role.statements` (or `iamRoleStatements`) with `Action` and `Resource` listing what is allowed; keep `NotAction`/`NotResource` for `Effect: Deny` statements.",
+		"terraform": "Rewrite the statement with `actions` and `resources` (`Action`/`Resource` in a `jsonencode` policy) listing what is allowed (in a role's `assume_role_policy`, `actions = [\"sts:AssumeRole\"]` or the assume action its principal uses); keep `not_actions`/`not_resources` for `effect = \"Deny\"` statements.",
+		"serverless": "Rewrite the statement in `provider.iam.role.statements` (or `iamRoleStatements`, or a role's `AssumeRolePolicyDocument` under `resources.Resources`) with `Action` and `Resource` listing what is allowed; keep `NotAction`/`NotResource` for `Effect: Deny` statements.",
 	},
 }
 
@@ -73,6 +90,20 @@ deny contains {
 	s.effect == "Allow"
 	some field, _ in fields
 	s[field]
+}
+
+# A trust policy: every STS action on the role but the listed ones.
+deny contains {
+	"resource": r.id,
+	"path": sprintf("assume_role_policy.statements.%d.not_action", [i]),
+	"message": sprintf("Trust policy of role %s has an Allow statement with NotAction: it grants every STS action on the role except %s, and any that AWS adds, where its principal needs %s: write `Action` with only that", [
+		r.id,
+		excluded(s.not_action),
+		iam.assume_actions(s),
+	]),
+} if {
+	some [r, i, s] in iam.trust_allows
+	s.not_action
 }
 
 key_name := {"not_action": "NotAction", "not_resource": "NotResource"}

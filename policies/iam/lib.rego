@@ -20,6 +20,39 @@ identity_allows contains [p, i, s] if {
 	s.effect == "Allow"
 }
 
+# Allow statements of role trust policies (`AssumeRolePolicyDocument`, `assume_role_policy`, a SAM
+# function's `AssumeRolePolicyDocument`), as [role, statement index, statement].
+trust_allows contains [r, i, s] if {
+	some r in input.roles
+	some i, s in array_of(r.assume_role_policy.statements)
+	s.effect == "Allow"
+}
+
+# The assume actions a trust statement's principals call, for messages: `sts:AssumeRoleWithSAML`
+# for SAML providers, `sts:AssumeRoleWithWebIdentity` for other federated (OIDC) providers,
+# `sts:AssumeRole` for accounts, roles and services (and for principals the scanner cannot read).
+assume_actions(s) := concat(" / ", sort(actions)) if {
+	actions := {assume_action(kind, p) |
+		some kind, ps in principal_object(s)
+		some p in array_of(ps)
+	}
+	count(actions) > 0
+} else := "sts:AssumeRole"
+
+principal_object(s) := s.principal if {
+	is_object(s.principal)
+	not s.principal.unknown == true
+}
+
+else := {}
+
+assume_action("Federated", p) := "sts:AssumeRoleWithSAML" if {
+	is_string(p)
+	contains(p, ":saml-provider/")
+} else := "sts:AssumeRoleWithWebIdentity"
+
+assume_action(kind, _) := "sts:AssumeRole" if kind != "Federated"
+
 # `*`, `*:*`, `s3:*`, `*:Get*`: every action of a service, or of every service.
 full_wildcard(a) if a == "*"
 
@@ -128,6 +161,8 @@ resource_policy_kinds := {
 	"execute-api": "API Gateway resource policy",
 	"ecr": "ECR repository policy",
 	"events": "EventBridge event bus policy",
+	"elasticfilesystem": "EFS file system policy",
+	"logs": "CloudWatch Logs destination policy",
 }
 
 resource_policy_label(p) := sprintf("KMS key policy of %s", [p.attached_to[0]]) if {

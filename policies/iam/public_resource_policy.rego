@@ -4,7 +4,8 @@
 # Flags `Allow` statements in resource policies (Lambda permissions, S3 bucket policies, SQS
 # queue policies, SNS topic policies, KMS key policies, Secrets Manager resource policies, ECR
 # repository policies, EventBridge bus policies and permissions, Lambda layer version
-# permissions, where an `OrganizationId` is the organization condition) and in role trust
+# permissions, where an `OrganizationId` is the organization condition, EFS file system policies,
+# CloudWatch Logs destination policies) and in role trust
 # policies whose principal is everyone: `"*"`, `{AWS: "*"}`, an ARN with a wildcard
 # account (`arn:aws:iam::*:root`), or `NotPrincipal` (everyone except the listed principals),
 # unless a condition narrows the caller to known accounts, organizations, sources or networks:
@@ -13,8 +14,10 @@
 # `aws:SourceVpce`, `aws:SourceIp`, `kms:CallerAccount`, `s3:DataAccessPointAccount`, ... with a
 # positive operator (`StringEquals`, `ArnLike`, `IpAddress`; not `...IfExists` or `...Not...`)
 # and a value other than `*` or `0.0.0.0/0`. `aws:Referer`, `aws:UserAgent` and
-# `aws:SecureTransport` do not narrow: any caller can meet them. The finding points at the
-# principal.
+# `aws:SecureTransport` do not narrow: any caller can meet them. In an EFS file system policy,
+# `Bool: {elasticfilesystem:AccessedViaMountTarget: "true"}` narrows too (only clients that reach a
+# mount target in the file system's VPC; EFS itself counts such a policy as not public, and its
+# console writes it by default). The finding points at the principal.
 #
 # Function URL permissions (`lambda:InvokeFunctionUrl`, or a `FunctionUrlAuthType` condition)
 # are public by design when the URL's auth type is `NONE`; that is judged by the function URL
@@ -58,6 +61,7 @@
 # ## References
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-anonymous
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html
+# - https://docs.aws.amazon.com/efs/latest/ug/access-control-block-public-access.html
 # - https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
 # - https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html
 package faasguard.rules.iam.public_resource_policy
@@ -193,6 +197,17 @@ narrowed(s) if {
 }
 
 # The values are known to be specific (not `*`, `0.0.0.0/0`); unknown values count as specific.
+# EFS: only clients that mount through a mount target, inside the file system's VPC.
+narrowed(s) if {
+	some op, keys in iam.conditions(s)
+	trim_prefix(lower(op), "foranyvalue:") == "bool"
+	is_object(keys)
+	some key, values in keys
+	lower(key) == "elasticfilesystem:accessedviamounttarget"
+	some v in iam.array_of(values)
+	v in {true, "true"}
+}
+
 restricts(values) if {
 	is_array(values)
 	count(values) > 0

@@ -3,9 +3,12 @@
 # ## What it does
 # Flags `Allow` statements in resource policies (Lambda permissions, S3 bucket policies, SQS
 # queue policies, SNS topic policies, Secrets Manager resource policies, ECR repository policies,
-# EventBridge bus policies, API Gateway resource policies, KMS key policies) whose `Action` is
-# `*`, `*:*` or every action of a service (`sqs:*`, `s3:*`, `lambda:*`), whoever the principal
-# is and whatever the condition. The finding points at the action.
+# EventBridge bus policies, API Gateway resource policies, KMS key policies, EFS file system
+# policies (`FileSystemPolicy`, `aws_efs_file_system_policy`), CloudWatch Logs destination
+# policies (`DestinationPolicy`, `aws_cloudwatch_log_destination_policy`)) whose `Action` is
+# `*`, `*:*` or every action of a service (`sqs:*`, `s3:*`, `lambda:*`, `elasticfilesystem:*`,
+# `logs:*`), whoever the principal is and whatever the condition. The finding points at the
+# action.
 #
 # Not reported: KMS key policies that give `kms:*` to an account (`arn:aws:iam::111122223333:root`,
 # an account id, a value the scanner cannot know such as `!Sub
@@ -17,7 +20,9 @@
 # A caller allowed every action can do more than it needs: a service that should only send
 # messages can also purge or delete the queue and rewrite its policy; an account that should only
 # read objects can delete them or change the bucket's ACL; an API Gateway or another account
-# allowed `lambda:*` can replace the function's code. Resource policies are the last control on a
+# allowed `lambda:*` can replace the function's code; a client allowed `elasticfilesystem:*` on a
+# file system gets root access (`ClientRootAccess`) and write access where it should only mount;
+# an account allowed `logs:*` on a destination can do more than subscribe its log groups to it. Resource policies are the last control on a
 # resource: they should grant the few actions each caller uses.
 #
 # ## Example
@@ -45,6 +50,8 @@
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_identity-vs-resource.html
 # - https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html
 # - https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
+# - https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+# - https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CreateDestination.html
 package faasguard.rules.iam.resource_policy_allows_all_actions
 
 import data.faasguard.lib.iam
@@ -56,10 +63,10 @@ metadata := {
 	"severity": "high",
 	"area": "IAM",
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
-	"remediation": "Replace `*` / `service:*` in the resource policy's `Action` with the actions the caller uses (`sqs:SendMessage`, `s3:GetObject`, `lambda:InvokeFunction`).",
+	"remediation": "Replace `*` / `service:*` in the resource policy's `Action` with the actions the caller uses (`sqs:SendMessage`, `s3:GetObject`, `lambda:InvokeFunction`, `elasticfilesystem:ClientMount`, `logs:PutSubscriptionFilter`).",
 	"fixes": {
 		"terraform": "Replace `*` / `service:*` in the resource policy's `actions` (a policy document's `statement`, or `Action` in a `jsonencode` policy; `action` of an `aws_lambda_permission`) with the actions the caller uses, such as `sqs:SendMessage` or `lambda:InvokeFunction`.",
-		"serverless": "Replace `*` / `service:*` in the `Action` of the resource policy under `resources.Resources` (a bucket, queue or topic policy, an `AWS::Lambda::Permission`) with the actions the caller uses.",
+		"serverless": "Replace `*` / `service:*` in the `Action` of the resource policy under `resources.Resources` (a bucket, queue or topic policy, an `AWS::Lambda::Permission`, an EFS `FileSystemPolicy`, a Logs `DestinationPolicy`) with the actions the caller uses.",
 	},
 }
 

@@ -1,7 +1,7 @@
 //! CloudFormation resources at the account's edge that the core adapter does
-//! not read: the resource policies of ECR repositories, EventBridge buses
-//! and Lambda layer versions (so the resource-policy rules judge them like
-//! any other), S3 access points, the parts of a bucket that decide who
+//! not read: the resource policies of ECR repositories, EventBridge buses,
+//! Lambda layer versions, EFS file systems and CloudWatch Logs destinations
+//! (so the resource-policy rules judge them like any other), S3 access points, the parts of a bucket that decide who
 //! reaches it (object ownership, CORS rules), CloudFront distributions and
 //! WAF web ACL associations.
 
@@ -25,6 +25,8 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 ));
             }
         }
+        "AWS::EFS::FileSystem" => own_policy(r, "FileSystemPolicy", "elasticfilesystem", a),
+        "AWS::Logs::Destination" => own_policy(r, "DestinationPolicy", "logs", a),
         "AWS::Events::EventBusPolicy" => event_bus_policy(a, r),
         "AWS::Lambda::LayerVersionPermission" => layer_permission(a, r),
         "AWS::S3::AccessPoint" => {
@@ -44,6 +46,28 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         }
         _ => {}
     }
+}
+
+/// A policy written on the resource it protects: an EFS file system's
+/// `FileSystemPolicy` (a document), a Logs destination's `DestinationPolicy`
+/// (a JSON string), as `<Id>/<Property>`. A document only known at deploy
+/// time stays unknown.
+fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_, '_>) {
+    let Some(doc) = r.get(property) else {
+        return;
+    };
+    let statements = if doc.is_unknown() {
+        doc.clone()
+    } else {
+        iam::statements(doc)
+    };
+    a.model.add(iam::resource_policy(
+        Head::aws(&format!("{}/{property}", r.id), r.type_, r.span),
+        "resource_policy",
+        vec![Node::string(r.id, r.span)],
+        target_type,
+        statements,
+    ));
 }
 
 /// CloudFront standard logging v2: a delivery source of a distribution's
@@ -300,4 +324,79 @@ fn layer_permission(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "lambda-layer",
         Node::seq(vec![map_of(stmt, r.span)], r.span),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::yaml;
+    use crate::source::FileId;
+    use serde_json::json;
+
+    const TEMPLATE: &str = "\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Files:
+    Type: AWS::EFS::FileSystem
+    Properties:
+      FileSystemPolicy:
+        Statement:
+          - {Effect: Allow, Principal: {AWS: '*'}, Action: elasticfilesystem:ClientMount}
+  Sink:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: '{\"Statement\": {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"111122223333\"}, \"Action\": \"logs:*\"}}'
+  Later:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: !Sub '{\"Statement\": [{\"Principal\": {\"AWS\": \"${AWS::AccountId}\"}}]}'
+  Bare:
+    Type: AWS::EFS::FileSystem
+  Edge:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      AssumeRolePolicyDocument:
+        Statement:
+          - {Effect: Allow, Principal: {Service: edgelambda.amazonaws.com}, Action: sts:AssumeRole}
+";
+
+    fn items(collection: &str) -> Vec<serde_json::Value> {
+        let doc = yaml::parse(TEMPLATE, FileId(0)).unwrap().remove(0);
+        let (model, _) = super::super::adapt(&doc, FileId(0), &Default::default());
+        model
+            .items(collection)
+            .iter()
+            .map(|n| n.to_json())
+            .collect()
+    }
+
+    #[test]
+    fn efs_and_logs_destination_policies_are_resource_policies() {
+        let policies = items("policies");
+        let find = |id: &str| policies.iter().find(|p| p["id"] == id).cloned();
+        let efs = find("Files/FileSystemPolicy").unwrap();
+        assert_eq!(efs["target_type"], "elasticfilesystem");
+        assert_eq!(efs["attached_to"], json!(["Files"]));
+        assert_eq!(efs["statements"][0]["principal"], json!({"AWS": ["*"]}));
+        let sink = find("Sink/DestinationPolicy").unwrap();
+        assert_eq!(sink["target_type"], "logs");
+        assert_eq!(sink["statements"][0]["action"], json!(["logs:*"]));
+        // A policy only known at deploy time stays unknown; no policy, no item.
+        assert_eq!(
+            find("Later/DestinationPolicy").unwrap()["statements"]["unknown"],
+            true
+        );
+        assert!(find("Bare/FileSystemPolicy").is_none());
+    }
+
+    #[test]
+    fn a_sam_function_s_trust_document_is_its_role_s_trust_policy() {
+        let roles = items("roles");
+        let role = roles.iter().find(|r| r["id"] == "EdgeRole").unwrap();
+        assert_eq!(
+            role["assume_role_policy"]["statements"][0]["principal"],
+            json!({"Service": ["edgelambda.amazonaws.com"]})
+        );
+    }
 }

@@ -194,10 +194,15 @@ fn execution_role(a: &mut Adapter<'_, '_>, r: &Res<'_>, service: &str, implicit:
         ],
         r.span,
     );
-    role.assume_role_policy = Some(map_of(
-        vec![("statements", Node::seq(vec![assume], r.span))],
-        r.span,
-    ));
+    // A function's `AssumeRolePolicyDocument` is the trust policy SAM gives
+    // the role instead of its own.
+    role.assume_role_policy = Some(match r.get("AssumeRolePolicyDocument") {
+        Some(doc) => map_of(vec![("statements", iam::statements(doc))], doc.span),
+        None => map_of(
+            vec![("statements", Node::seq(vec![assume], r.span))],
+            r.span,
+        ),
+    });
     role.implicit = Some(Node::bool(true, r.span));
 
     let policies = r.get("Policies").map(iam::as_array);

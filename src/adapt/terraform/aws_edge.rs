@@ -1,7 +1,9 @@
 //! AWS resources at the account's edge in Terraform that the core adapters
 //! do not read: the resource policies of ECR repositories, EventBridge buses
-//! (`aws_cloudwatch_event_bus_policy`, `aws_cloudwatch_event_permission`)
-//! and Lambda layer versions, in the model's resource-policy shape; S3
+//! (`aws_cloudwatch_event_bus_policy`, `aws_cloudwatch_event_permission`),
+//! Lambda layer versions, EFS file systems (`aws_efs_file_system_policy`)
+//! and CloudWatch Logs destinations (`aws_cloudwatch_log_destination_policy`),
+//! in the model's resource-policy shape; S3
 //! access points and the account-wide public access block; and the parts of
 //! a bucket that decide who reaches it (ACL grants, object ownership, CORS
 //! rules), inline or from the split `aws_s3_bucket_*` resources; CloudFront
@@ -22,13 +24,33 @@ const BUCKET: &[&str] = &["aws_s3_bucket"];
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
-        "aws_ecr_repository_policy" => policy(a, r, "repository", &["aws_ecr_repository"], "ecr"),
+        "aws_ecr_repository_policy" => policy(
+            a,
+            r,
+            ("repository", &["aws_ecr_repository"]),
+            "policy",
+            "ecr",
+        ),
         "aws_cloudwatch_event_bus_policy" => policy(
             a,
             r,
-            "event_bus_name",
-            &["aws_cloudwatch_event_bus"],
+            ("event_bus_name", &["aws_cloudwatch_event_bus"]),
+            "policy",
             "events",
+        ),
+        "aws_efs_file_system_policy" => policy(
+            a,
+            r,
+            ("file_system_id", &["aws_efs_file_system"]),
+            "policy",
+            "elasticfilesystem",
+        ),
+        "aws_cloudwatch_log_destination_policy" => policy(
+            a,
+            r,
+            ("destination_name", &["aws_cloudwatch_log_destination"]),
+            "access_policy",
+            "logs",
         ),
         "aws_cloudwatch_event_permission" => event_permission(a, r),
         "aws_lambda_layer_version_permission" => layer_permission(a, r),
@@ -309,9 +331,18 @@ fn cors(rules: &Node) -> Node {
     Node::seq(out, rules.span)
 }
 
-fn policy(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, types: &[&str], kind: &str) {
-    let targets: Vec<Node> = a.link_arg(r, arg, types).into_iter().collect();
-    let statements = statements_of(a, r, "policy");
+/// A resource policy of its own resource: `target` is the argument naming
+/// the protected resource (and the types it may refer to), `document` the
+/// argument holding the policy.
+fn policy(
+    a: &mut Adapter<'_, '_>,
+    r: &Res<'_>,
+    target: (&str, &[&str]),
+    document: &str,
+    kind: &str,
+) {
+    let targets: Vec<Node> = a.link_arg(r, target.0, target.1).into_iter().collect();
+    let statements = statements_of(a, r, document);
     a.model.add(iam::resource_policy(
         Head::aws(r.id, r.type_, r.span),
         "resource_policy",

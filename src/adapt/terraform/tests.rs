@@ -1150,3 +1150,54 @@ fn log_targets_delivery_sources_and_graphql_apis() {
         json!({"field_log_level": "ERROR", "cloudwatch_logs_role": "arn:aws:iam::1:role/r"})
     );
 }
+
+#[test]
+fn efs_and_log_destination_policies_are_resource_policies_of_their_target() {
+    let main = r#"resource "aws_efs_file_system" "fs" {}
+
+resource "aws_efs_file_system_policy" "fs" {
+  file_system_id = aws_efs_file_system.fs.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "elasticfilesystem:*" }]
+  })
+}
+
+resource "aws_cloudwatch_log_destination" "sink" {
+  name = "central"
+}
+
+data "aws_iam_policy_document" "sink" {
+  statement {
+    actions = ["logs:PutSubscriptionFilter"]
+    principals {
+      type        = "AWS"
+      identifiers = ["111122223333"]
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_destination_policy" "sink" {
+  destination_name = aws_cloudwatch_log_destination.sink.name
+  access_policy    = data.aws_iam_policy_document.sink.json
+}
+"#;
+    let m = hcl_model(main);
+    let efs = item(&m, "policies", "aws_efs_file_system_policy.fs");
+    assert_eq!(efs["kind"], "resource");
+    assert_eq!(efs["target_type"], "elasticfilesystem");
+    assert_eq!(efs["attached_to"], json!(["aws_efs_file_system.fs"]));
+    assert_eq!(
+        efs["statements"][0]["action"],
+        json!(["elasticfilesystem:*"])
+    );
+    let sink = item(&m, "policies", "aws_cloudwatch_log_destination_policy.sink");
+    assert_eq!(sink["target_type"], "logs");
+    assert_eq!(
+        sink["attached_to"],
+        json!(["aws_cloudwatch_log_destination.sink"])
+    );
+    assert_eq!(
+        sink["statements"][0]["action"],
+        json!(["logs:PutSubscriptionFilter"])
+    );
+}
