@@ -2,6 +2,7 @@
 //! normalized model (see `docs/model.md`).
 
 pub mod cloudformation;
+pub(crate) mod event_target;
 pub mod iam;
 pub mod managed_policy;
 pub(crate) mod rotation;

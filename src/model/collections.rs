@@ -336,6 +336,10 @@ collections! {
     EfsAccessPoint in "efs_access_points" {
         file_system, posix_user, root_directory,
     }
+    /// An EventBridge rule and the targets it sends matching events to.
+    EventRule in "event_rules" {
+        event_bus, role, targets,
+    }
 }
 
 impl crate::model::Model {
