@@ -18,6 +18,16 @@
 # `1.0` or `1.1`, and storage accounts whose `min_tls_version` is `TLS1_0` or
 # `TLS1_1` (both default to 1.2), in Azure's own terms.
 #
+# Also flags CloudFront distributions served with their own certificate (ACM
+# `AcmCertificateArn` or IAM `IamCertificateId`) whose viewer certificate's
+# `MinimumProtocolVersion` is below `TLSv1.2_*` (`SSLv3`, `TLSv1`,
+# `TLSv1_2016`, `TLSv1.1_2016`) or not set (CloudFront then applies `TLSv1`),
+# in CloudFront's terms (`TLSv1.2_2021`). A distribution on CloudFront's
+# default certificate (`CloudFrontDefaultCertificate: true`, or no
+# `ViewerCertificate`) is not flagged: its `*.cloudfront.net` name accepts
+# TLSv1 whatever the template says, and the only remedy is a custom domain
+# with a certificate of your own, which is not a TLS setting.
+#
 # ## Why is this bad?
 # TLS 1.0 has known weaknesses (BEAST, CBC padding attacks, SHA-1 in the
 # handshake) and is deprecated by RFC 8996 and no longer allowed by PCI DSS. A
@@ -52,10 +62,10 @@ metadata := {
 	"title": "Custom domain or Azure endpoint accepts TLS below 1.2",
 	"severity": "medium",
 	"area": "ENC",
-	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain.",
+	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain; on a CloudFront distribution, set MinimumProtocolVersion: TLSv1.2_2021 in its ViewerCertificate.",
 	"fixes": {
-		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`.",
-		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`).",
+		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
+		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`); on an `AWS::CloudFront::Distribution`, set `MinimumProtocolVersion: TLSv1.2_2021` in its `ViewerCertificate`.",
 	},
 }
 
@@ -123,4 +133,44 @@ modern(p) := "tls_1_2" if p != upper(p)
 undecided contains lib.undecided(d, "security_policy", d.security_policy) if {
 	some d in input.domains
 	lib.is_unknown(d.security_policy)
+}
+
+# CloudFront: a distribution with a certificate of its own.
+custom_certificate(d) if d.certificate_source in {"acm", "iam"}
+
+weak_cloudfront := {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
+
+deny contains object.union(
+	{
+		"resource": d.id,
+		"path": "minimum_protocol_version",
+		"message": sprintf("CloudFront distribution %s's viewer certificate sets MinimumProtocolVersion %s, which still accepts viewers below TLS 1.2; set TLSv1.2_2021", [d.name, d.minimum_protocol_version]),
+	},
+	lib.replace(d.minimum_protocol_version, "TLSv1.2_2021"),
+) if {
+	some d in input.distributions
+	custom_certificate(d)
+	is_string(d.minimum_protocol_version)
+	d.minimum_protocol_version in weak_cloudfront
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "minimum_protocol_version",
+	"message": sprintf("CloudFront distribution %s serves its own certificate without a MinimumProtocolVersion, so CloudFront applies TLSv1, which still accepts TLS 1.0; set TLSv1.2_2021", [d.name]),
+} if {
+	some d in input.distributions
+	custom_certificate(d)
+	not "minimum_protocol_version" in object.keys(d)
+}
+
+undecided contains lib.undecided(d, "certificate_source", d.certificate_source) if {
+	some d in input.distributions
+	lib.is_unknown(d.certificate_source)
+}
+
+undecided contains lib.undecided(d, "minimum_protocol_version", d.minimum_protocol_version) if {
+	some d in input.distributions
+	not d.certificate_source == "cloudfront"
+	lib.is_unknown(d.minimum_protocol_version)
 }

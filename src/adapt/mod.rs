@@ -69,3 +69,25 @@ pub(crate) fn tls_or_none(n: Option<crate::parse::Node>) -> Option<crate::parse:
         None => n,
     })
 }
+
+/// Where a distribution's viewer certificate comes from, as CloudFront's
+/// API names it (`acm`, `iam`, `cloudfront` for its default certificate),
+/// spanned where it is written; an unknown certificate stays unknown.
+pub(crate) fn certificate_source(
+    written: &[(&str, Option<&crate::parse::Node>)],
+) -> Option<crate::parse::Node> {
+    for (source, v) in written {
+        let Some(v) = v else { continue };
+        if v.is_unknown() {
+            return Some((*v).clone());
+        }
+        let set = match *source {
+            "cloudfront" => v.as_bool() == Some(true),
+            _ => v.as_str().is_some_and(|s| !s.is_empty()),
+        };
+        if set {
+            return Some(crate::parse::Node::string(*source, v.span));
+        }
+    }
+    None
+}

@@ -179,8 +179,8 @@ collections! {
     }
     /// A CloudFront distribution.
     Distribution in "distributions" {
-        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version, web_acl,
-        logging,
+        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version,
+        certificate_source, web_acl, logging,
     }
     /// A WAF web ACL attached to a resource (API stage, AppSync API, load balancer).
     WebAclAssociation in "web_acl_associations" {
