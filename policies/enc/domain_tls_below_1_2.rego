@@ -15,8 +15,12 @@
 # flagged.
 #
 # Also flags Azure Function Apps whose `site_config.minimum_tls_version` is
-# `1.0` or `1.1`, and storage accounts whose `min_tls_version` is `TLS1_0` or
-# `TLS1_1` (both default to 1.2), in Azure's own terms.
+# `1.0` or `1.1`, storage accounts whose `min_tls_version` is `TLS1_0` or
+# `TLS1_1`, Service Bus and Event Hubs namespaces whose `minimum_tls_version`
+# is `1.0` or `1.1` (all default to 1.2), and API Management services whose
+# `security` block enables SSL 3.0, TLS 1.0 or TLS 1.1 for clients (all off by
+# default; the back-end protocols, the service as a client, are not read), in
+# Azure's own terms.
 #
 # Also flags CloudFront distributions served with their own certificate (ACM
 # `AcmCertificateArn` or IAM `IamCertificateId`) whose viewer certificate's
@@ -64,7 +68,7 @@ metadata := {
 	"area": "ENC",
 	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain; on a CloudFront distribution, set MinimumProtocolVersion: TLSv1.2_2021 in its ViewerCertificate.",
 	"fixes": {
-		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
+		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`, `minimum_tls_version = \"1.2\"` on an `azurerm_servicebus_namespace` or `azurerm_eventhub_namespace`, and the `frontend_ssl30_enabled`, `frontend_tls10_enabled` and `frontend_tls11_enabled` flags of an `azurerm_api_management`'s `security` block to `false`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
 		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`); on an `AWS::CloudFront::Distribution`, set `MinimumProtocolVersion: TLSv1.2_2021` in its `ViewerCertificate`.",
 	},
 }
@@ -80,6 +84,7 @@ deny contains object.union(
 ) if {
 	some d in input.domains
 	not azure[d.kind]
+	d.kind != "azure_api_management"
 	is_string(d.security_policy)
 	upper(d.security_policy) == "TLS_1_0"
 }
@@ -88,6 +93,8 @@ deny contains object.union(
 azure := {
 	"azure_function_app": ["Function App", "site_config.minimum_tls_version", "%s.%s"],
 	"azure_storage": ["Storage account", "min_tls_version", "TLS%s_%s"],
+	"azure_servicebus": ["Service Bus namespace", "minimum_tls_version", "%s.%s"],
+	"azure_eventhub": ["Event Hubs namespace", "minimum_tls_version", "%s.%s"],
 }
 
 deny contains {
@@ -173,4 +180,25 @@ undecided contains lib.undecided(d, "minimum_protocol_version", d.minimum_protoc
 	some d in input.distributions
 	not d.certificate_source == "cloudfront"
 	lib.is_unknown(d.minimum_protocol_version)
+}
+
+# Azure API Management: a client protocol below TLS 1.2 switched on in `security`.
+apim_protocols := {
+	"SSL_3_0": ["SSL 3.0", "frontend_ssl30_enabled", "enable_frontend_ssl30"],
+	"TLS_1_0": ["TLS 1.0", "frontend_tls10_enabled", "enable_frontend_tls10"],
+	"TLS_1_1": ["TLS 1.1", "frontend_tls11_enabled", "enable_frontend_tls11"],
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf(
+		"API Management service %s accepts %s from clients (its security block enables it), which RFC 8996 deprecates; set `%s = false` (`%s` before azurerm 4.0)",
+		[d.name, what, new_name, old_name],
+	),
+} if {
+	some d in input.domains
+	d.kind == "azure_api_management"
+	is_string(d.security_policy)
+	[what, new_name, old_name] := apim_protocols[d.security_policy]
 }
