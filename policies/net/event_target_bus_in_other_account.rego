@@ -80,7 +80,7 @@ metadata := {
 deny contains {
 	"resource": rule.id,
 	"path": sprintf("targets.%d.arn", [i]),
-	"message": sprintf("EventBridge rule %s sends the events it matches to event bus %s in account %s, not its own (%s): whoever controls that account receives them", [rule.name, bus_name(t.arn), t.bus_account, concat(", ", sort(own))]),
+	"message": sprintf("EventBridge rule %s sends the events it matches to %s in account %s, not its own (%s): whoever controls that account receives them", [rule.name, bus(t.arn), t.bus_account, concat(", ", sort(own))]),
 } if {
 	some rule in input.event_rules
 	some i, t in targets(rule)
@@ -125,10 +125,11 @@ targets(rule) := rule.targets if is_array(rule.targets)
 
 targets(rule) := [] if not is_array(rule.targets)
 
-bus_name(arn) := trim_prefix(split(arn, ":")[5], "event-bus/") if {
+# The bus as the message names it: by its name when the ARN is known.
+bus(arn) := sprintf("event bus %s", [trim_prefix(split(arn, ":")[5], "event-bus/")]) if {
 	is_string(arn)
 	count(split(arn, ":")) >= 6
-} else := arn
+} else := "an event bus"
 
 # The accounts of the literal ARNs written for the rule (roles EventBridge
 # assumes live in the rule's account), and of the parameters and caller
