@@ -15,8 +15,22 @@
 # flagged.
 #
 # Also flags Azure Function Apps whose `site_config.minimum_tls_version` is
-# `1.0` or `1.1`, and storage accounts whose `min_tls_version` is `TLS1_0` or
-# `TLS1_1` (both default to 1.2), in Azure's own terms.
+# `1.0` or `1.1`, storage accounts whose `min_tls_version` is `TLS1_0` or
+# `TLS1_1`, Service Bus and Event Hubs namespaces whose `minimum_tls_version`
+# is `1.0` or `1.1` (all default to 1.2), and API Management services whose
+# `security` block enables SSL 3.0, TLS 1.0 or TLS 1.1 for clients (all off by
+# default; the back-end protocols, the service as a client, are not read), in
+# Azure's own terms.
+#
+# Also flags CloudFront distributions served with their own certificate (ACM
+# `AcmCertificateArn` or IAM `IamCertificateId`) whose viewer certificate's
+# `MinimumProtocolVersion` is below `TLSv1.2_*` (`SSLv3`, `TLSv1`,
+# `TLSv1_2016`, `TLSv1.1_2016`) or not set (CloudFront then applies `TLSv1`),
+# in CloudFront's terms (`TLSv1.2_2021`). A distribution on CloudFront's
+# default certificate (`CloudFrontDefaultCertificate: true`, or no
+# `ViewerCertificate`) is not flagged: its `*.cloudfront.net` name accepts
+# TLSv1 whatever the template says, and the only remedy is a custom domain
+# with a certificate of your own, which is not a TLS setting.
 #
 # ## Why is this bad?
 # TLS 1.0 has known weaknesses (BEAST, CBC padding attacks, SHA-1 in the
@@ -52,10 +66,10 @@ metadata := {
 	"title": "Custom domain or Azure endpoint accepts TLS below 1.2",
 	"severity": "medium",
 	"area": "ENC",
-	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain.",
+	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain; on a CloudFront distribution, set MinimumProtocolVersion: TLSv1.2_2021 in its ViewerCertificate.",
 	"fixes": {
-		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`.",
-		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`).",
+		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`, `minimum_tls_version = \"1.2\"` on an `azurerm_servicebus_namespace` or `azurerm_eventhub_namespace`, and the `frontend_ssl30_enabled`, `frontend_tls10_enabled` and `frontend_tls11_enabled` flags of an `azurerm_api_management`'s `security` block to `false`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
+		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`); on an `AWS::CloudFront::Distribution`, set `MinimumProtocolVersion: TLSv1.2_2021` in its `ViewerCertificate`.",
 	},
 }
 
@@ -70,6 +84,7 @@ deny contains object.union(
 ) if {
 	some d in input.domains
 	not azure[d.kind]
+	d.kind != "azure_api_management"
 	is_string(d.security_policy)
 	upper(d.security_policy) == "TLS_1_0"
 }
@@ -78,6 +93,8 @@ deny contains object.union(
 azure := {
 	"azure_function_app": ["Function App", "site_config.minimum_tls_version", "%s.%s"],
 	"azure_storage": ["Storage account", "min_tls_version", "TLS%s_%s"],
+	"azure_servicebus": ["Service Bus namespace", "minimum_tls_version", "%s.%s"],
+	"azure_eventhub": ["Event Hubs namespace", "minimum_tls_version", "%s.%s"],
 }
 
 deny contains {
@@ -123,4 +140,65 @@ modern(p) := "tls_1_2" if p != upper(p)
 undecided contains lib.undecided(d, "security_policy", d.security_policy) if {
 	some d in input.domains
 	lib.is_unknown(d.security_policy)
+}
+
+# CloudFront: a distribution with a certificate of its own.
+custom_certificate(d) if d.certificate_source in {"acm", "iam"}
+
+weak_cloudfront := {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
+
+deny contains object.union(
+	{
+		"resource": d.id,
+		"path": "minimum_protocol_version",
+		"message": sprintf("CloudFront distribution %s's viewer certificate sets MinimumProtocolVersion %s, which still accepts viewers below TLS 1.2; set TLSv1.2_2021", [d.name, d.minimum_protocol_version]),
+	},
+	lib.replace(d.minimum_protocol_version, "TLSv1.2_2021"),
+) if {
+	some d in input.distributions
+	custom_certificate(d)
+	is_string(d.minimum_protocol_version)
+	d.minimum_protocol_version in weak_cloudfront
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "minimum_protocol_version",
+	"message": sprintf("CloudFront distribution %s serves its own certificate without a MinimumProtocolVersion, so CloudFront applies TLSv1, which still accepts TLS 1.0; set TLSv1.2_2021", [d.name]),
+} if {
+	some d in input.distributions
+	custom_certificate(d)
+	not "minimum_protocol_version" in object.keys(d)
+}
+
+undecided contains lib.undecided(d, "certificate_source", d.certificate_source) if {
+	some d in input.distributions
+	lib.is_unknown(d.certificate_source)
+}
+
+undecided contains lib.undecided(d, "minimum_protocol_version", d.minimum_protocol_version) if {
+	some d in input.distributions
+	not d.certificate_source == "cloudfront"
+	lib.is_unknown(d.minimum_protocol_version)
+}
+
+# Azure API Management: a client protocol below TLS 1.2 switched on in `security`.
+apim_protocols := {
+	"SSL_3_0": ["SSL 3.0", "frontend_ssl30_enabled", "enable_frontend_ssl30"],
+	"TLS_1_0": ["TLS 1.0", "frontend_tls10_enabled", "enable_frontend_tls10"],
+	"TLS_1_1": ["TLS 1.1", "frontend_tls11_enabled", "enable_frontend_tls11"],
+}
+
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf(
+		"API Management service %s accepts %s from clients (its security block enables it), which RFC 8996 deprecates; set `%s = false` (`%s` before azurerm 4.0)",
+		[d.name, what, new_name, old_name],
+	),
+} if {
+	some d in input.domains
+	d.kind == "azure_api_management"
+	is_string(d.security_policy)
+	[what, new_name, old_name] := apim_protocols[d.security_policy]
 }

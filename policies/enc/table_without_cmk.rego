@@ -12,6 +12,12 @@
 # a customer managed key. The severity is low because DynamoDB encrypts every
 # table at rest; this rule is about who controls the key.
 #
+# In Terraform, a replica declared apart from its table
+# (`aws_dynamodb_table_replica`) is judged on its own `kms_key_arn`: without
+# one, or with an AWS managed key, the finding is at the replica. Its table's
+# `server_side_encryption` does not choose the replica's key, which lives in
+# the replica's region.
+#
 # ## Why is this bad?
 # With the AWS owned or AWS managed key, DynamoDB's own IAM permissions are
 # the only gate to the data, and the key cannot be disabled or audited. A
@@ -51,7 +57,7 @@ metadata := {
 	"area": "ENC",
 	"remediation": "Set SSESpecification with SSEEnabled true, SSEType KMS and KMSMasterKeyId naming a customer managed key.",
 	"fixes": {
-		"terraform": "Add a `server_side_encryption` block to the `aws_dynamodb_table` with `enabled = true` and `kms_key_arn` naming a customer managed `aws_kms_key` (without `kms_key_arn` DynamoDB uses the AWS managed key `aws/dynamodb`).",
+		"terraform": "Add a `server_side_encryption` block to the `aws_dynamodb_table` with `enabled = true` and `kms_key_arn` naming a customer managed `aws_kms_key` (without `kms_key_arn` DynamoDB uses the AWS managed key `aws/dynamodb`); on an `aws_dynamodb_table_replica`, set `kms_key_arn` to a customer managed key in the replica's region.",
 		"serverless": "On the `AWS::DynamoDB::Table` under `resources.Resources`, set `SSESpecification` with `SSEEnabled: true`, `SSEType: KMS` and `KMSMasterKeyId` naming a customer managed key.",
 	},
 }
@@ -68,6 +74,18 @@ deny contains {
 
 # The first reason that applies, so a table gets one finding.
 problem(t) := {
+	"path": "encryption.kms_key",
+	"why": "sets no kms_key_arn, so DynamoDB encrypts this replica with the key of the global table's encryption type: an AWS owned key or the AWS managed key aws/dynamodb, never one whose key policy you control",
+} if {
+	t.type == "aws_dynamodb_table_replica"
+	not enc.key_set(t.encryption.kms_key)
+} else := {
+	"path": "encryption.kms_key",
+	"why": sprintf("names the AWS managed key %s in kms_key_arn: name a customer managed key in the replica's region", [t.encryption.kms_key]),
+} if {
+	t.type == "aws_dynamodb_table_replica"
+	not enc.customer_managed(t.encryption.kms_key)
+} else := {
 	"path": "encryption",
 	"why": "sets no SSESpecification, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
 } if {
@@ -93,6 +111,15 @@ problem(t) := {
 	"why": "is encrypted with the AWS managed key aws/dynamodb: set KMSMasterKeyId to a customer managed key",
 } if {
 	not enc.customer_managed(t.encryption.kms_key)
+}
+
+# A replica's key that a plan leaves to apply time (`kms_key_arn` is computed
+# when not written): it may be AWS's.
+undecided contains lib.undecided(t, "encryption.kms_key", t.encryption.kms_key) if {
+	some t in input.tables
+	t.type == "aws_dynamodb_table_replica"
+	lib.is_unknown(t.encryption.kms_key)
+	not t.encryption.kms_key.ref
 }
 
 has_field(o, k) if {

@@ -2,6 +2,7 @@
 //! normalized model (see `docs/model.md`).
 
 pub mod cloudformation;
+pub(crate) mod event_target;
 pub(crate) mod iam;
 pub mod managed_policy;
 pub(crate) mod rotation;
@@ -67,4 +68,26 @@ pub(crate) fn tls_or_none(n: Option<crate::parse::Node>) -> Option<crate::parse:
         Some(false) => Node::string("NONE", n.span),
         None => n,
     })
+}
+
+/// Where a distribution's viewer certificate comes from, as CloudFront's
+/// API names it (`acm`, `iam`, `cloudfront` for its default certificate),
+/// spanned where it is written; an unknown certificate stays unknown.
+pub(crate) fn certificate_source(
+    written: &[(&str, Option<&crate::parse::Node>)],
+) -> Option<crate::parse::Node> {
+    for (source, v) in written {
+        let Some(v) = v else { continue };
+        if v.is_unknown() {
+            return Some((*v).clone());
+        }
+        let set = match *source {
+            "cloudfront" => v.as_bool() == Some(true),
+            _ => v.as_str().is_some_and(|s| !s.is_empty()),
+        };
+        if set {
+            return Some(crate::parse::Node::string(*source, v.span));
+        }
+    }
+    None
 }

@@ -179,8 +179,8 @@ collections! {
     }
     /// A CloudFront distribution.
     Distribution in "distributions" {
-        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version, web_acl,
-        logging,
+        origins, default_cache_behavior, cache_behaviors, minimum_protocol_version,
+        certificate_source, web_acl, logging,
     }
     /// A WAF web ACL attached to a resource (API stage, AppSync API, load balancer).
     WebAclAssociation in "web_acl_associations" {
@@ -335,6 +335,10 @@ collections! {
     /// function) is held to. Not an S3 `access_points` item.
     EfsAccessPoint in "efs_access_points" {
         file_system, posix_user, root_directory,
+    }
+    /// An EventBridge rule and the targets it sends matching events to.
+    EventRule in "event_rules" {
+        event_bus, role, targets,
     }
 }
 

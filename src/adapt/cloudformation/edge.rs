@@ -122,6 +122,24 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     d.minimum_protocol_version = conf
         .get_path(&["ViewerCertificate", "MinimumProtocolVersion"])
         .cloned();
+    // No ViewerCertificate is CloudFront's default certificate, whose
+    // minimum CloudFront sets (TLSv1) whatever is written.
+    d.certificate_source = match conf.get("ViewerCertificate") {
+        None => Some(Node::string("cloudfront", r.span)),
+        Some(vc) if vc.is_unknown() => Some(vc.clone()),
+        Some(vc) => crate::adapt::certificate_source(&[
+            ("acm", vc.get("AcmCertificateArn")),
+            ("iam", vc.get("IamCertificateId")),
+            ("cloudfront", vc.get("CloudFrontDefaultCertificate")),
+        ]),
+    };
+    if d.certificate_source
+        .as_ref()
+        .and_then(Node::as_str)
+        .is_some_and(|s| s == "cloudfront")
+    {
+        d.minimum_protocol_version = None;
+    }
     d.web_acl = a.link_or_value(conf.get("WebACLId"));
     // Standard logging v2 (a delivery source) is read from its own resource.
     d.logging = conf.get("Logging").map(|l| {

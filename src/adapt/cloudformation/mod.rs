@@ -9,6 +9,7 @@
 mod appsync;
 mod cdk;
 mod edge;
+mod events;
 mod foreach;
 mod identity;
 mod intrinsics;

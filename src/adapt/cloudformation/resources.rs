@@ -87,7 +87,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 .and_then(|c| c.get("SecurityPolicy"));
             domain(a, r, "http", policy)
         }
-        "AWS::Events::Rule" => events_rule(a, r),
+        "AWS::Events::Rule" => super::events::rule(a, r),
         _ => {}
     }
 }
@@ -427,20 +427,6 @@ fn subscription(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     if r.get("Protocol").and_then(Node::as_str) == Some("lambda") {
         if let Some(f) = a.link(r.get("Endpoint")) {
             a.updates.push(crate::adapt::async_invoked(&f));
-        }
-    }
-}
-
-fn events_rule(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
-    let Some(targets) = r.get("Targets").and_then(Node::as_seq) else {
-        return;
-    };
-    for t in targets {
-        if let Some(f) = a.link(t.get("Arn")) {
-            let id = f.as_str().unwrap_or("");
-            if a.type_of(id).is_some_and(|ty| ty.contains("Function")) {
-                a.updates.push(crate::adapt::async_invoked(&f));
-            }
         }
     }
 }

@@ -78,6 +78,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "aws_s3_bucket_policy" => resource_policy(a, r, "bucket", BUCKET, "s3"),
         "aws_s3_bucket_replication_configuration" => replication(a, r),
         "aws_dynamodb_table" => table(a, r),
+        "aws_dynamodb_table_replica" => table_replica(a, r),
         "aws_sqs_queue" => queue(a, r),
         "aws_sqs_queue_policy" => resource_policy(a, r, "queue_url", &["aws_sqs_queue"], "sqs"),
         "aws_sqs_queue_redrive_policy" => {
@@ -399,6 +400,22 @@ fn table(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
     t.point_in_time_recovery = boolean(r.path(&["point_in_time_recovery", "enabled"]));
     t.deletion_protection = boolean(r.get("deletion_protection_enabled"));
+    a.model.add(t);
+}
+
+/// A replica of a global table, declared apart from it: a table whose
+/// encryption is always on, with `kms_key_arn` as its key (without one the
+/// replica is encrypted with the key of the table's SSE type, which is never
+/// a customer managed one). Spanned at the block's labels, where a missing
+/// key is reported. Its own point-in-time recovery and deletion protection
+/// are not read.
+fn table_replica(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    let mut t = Table::new(r.head());
+    let mut enc = vec![("enabled", Node::bool(true, r.span))];
+    if let Some(k) = text(r.get("kms_key_arn")) {
+        enc.push(("kms_key", k.clone()));
+    }
+    t.encryption = Some(map_of(enc, r.span));
     a.model.add(t);
 }
 

@@ -168,6 +168,17 @@ fn distribution(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     });
     d.minimum_protocol_version =
         text(r.path(&["viewer_certificate", "minimum_protocol_version"])).cloned();
+    d.certificate_source = present(r.get("viewer_certificate")).and_then(|vc| {
+        if vc.is_unknown() {
+            return Some(vc.clone());
+        }
+        let vc = first(vc)?;
+        crate::adapt::certificate_source(&[
+            ("acm", walk(vc, &["acm_certificate_arn"])),
+            ("iam", walk(vc, &["iam_certificate_id"])),
+            ("cloudfront", walk(vc, &["cloudfront_default_certificate"])),
+        ])
+    });
     // The provider writes TLSv1 when the default certificate is used: CloudFront ignores it.
     if r.path(&["viewer_certificate", "cloudfront_default_certificate"])
         .and_then(Node::as_bool)

@@ -6,7 +6,7 @@
 //! Key Vaults and data services are [`super::azure_data`]'s.
 
 use super::aws_iam::document;
-use super::res::{boolean, present, text, walk};
+use super::res::{boolean, first, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{Domain, Function, FunctionUrl};
 use crate::model::Model;
@@ -30,6 +30,15 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let tls = text(r.get("min_tls_version")).map(tls_policy);
             domain(a, r, "azure_storage", tls);
         }
+        "azurerm_servicebus_namespace" | "azurerm_eventhub_namespace" => {
+            let kind = match r.type_ {
+                "azurerm_servicebus_namespace" => "azure_servicebus",
+                _ => "azure_eventhub",
+            };
+            let tls = text(r.get("minimum_tls_version")).map(tls_policy);
+            domain(a, r, kind, tls);
+        }
+        "azurerm_api_management" => domain(a, r, "azure_api_management", frontend_protocols(r)),
         _ => {}
     }
 }
@@ -102,6 +111,47 @@ fn tls_policy(n: &Node) -> Node {
         }
         None => n.clone(),
     }
+}
+
+/// The oldest protocol an API Management service accepts from clients, from
+/// its `security` block (azurerm 4 names, then 3's): `SSL_3_0`, `TLS_1_0` or
+/// `TLS_1_1` spanned at the flag that enables it; none when all are off (the
+/// default); an unknown flag or block stays unknown. Back-end protocols (the
+/// service as a client) are not read.
+fn frontend_protocols(r: &Res<'_>) -> Option<Node> {
+    let security = present(r.get("security"))?;
+    if security.is_unknown() {
+        return Some(security.clone());
+    }
+    let security = first(security)?;
+    let flags = [
+        (
+            "SSL_3_0",
+            ["frontend_ssl30_enabled", "enable_frontend_ssl30"],
+        ),
+        (
+            "TLS_1_0",
+            ["frontend_tls10_enabled", "enable_frontend_tls10"],
+        ),
+        (
+            "TLS_1_1",
+            ["frontend_tls11_enabled", "enable_frontend_tls11"],
+        ),
+    ];
+    for (policy, names) in flags {
+        for name in names {
+            let Some(v) = present(security.get(name)) else {
+                continue;
+            };
+            if v.is_unknown() {
+                return Some(v.clone());
+            }
+            if v.as_bool() == Some(true) {
+                return Some(Node::string(policy, v.span));
+            }
+        }
+    }
+    None
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, tls: Option<Node>) {

@@ -14,6 +14,7 @@ mod aws_api;
 mod aws_appsync;
 mod aws_data;
 mod aws_edge;
+mod aws_events;
 mod aws_iam;
 mod aws_platform;
 mod aws_storage;
@@ -199,6 +200,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
                     aws_platform::adapt(self, &res);
                     aws_edge::adapt(self, &res);
                     aws_appsync::adapt(self, &res);
+                    aws_events::adapt(self, &res);
                     identity::adapt(self, &res);
                 }
                 "azure" if r.mode == Mode::Managed => {

@@ -1201,3 +1201,83 @@ resource "aws_cloudwatch_log_destination_policy" "sink" {
         json!(["logs:PutSubscriptionFilter"])
     );
 }
+
+#[test]
+fn event_targets_join_their_rule_and_keep_marking_functions_async() {
+    let bus = "arn:aws:events:eu-west-1:999988887777:event-bus/audit";
+    let text = plan_json(
+        &[
+            (
+                "aws_cloudwatch_event_rule.r",
+                json!({"name": "fwd", "role_arn": "arn:aws:iam::111122223333:role/fwd"}),
+            ),
+            (
+                "aws_cloudwatch_event_target.bus",
+                json!({"rule": "fwd", "target_id": "audit", "arn": bus}),
+            ),
+            (
+                "aws_cloudwatch_event_target.own",
+                json!({"rule": "fwd", "arn": "arn:aws:events:eu-west-1:555566667777:event-bus/x"}),
+            ),
+            (
+                "aws_cloudwatch_event_target.fn",
+                json!({"rule": "fwd", "arn": "arn:aws:lambda:eu-west-1:111122223333:function:f"}),
+            ),
+            (
+                "aws_cloudwatch_event_target.orphan",
+                json!({"rule": "elsewhere", "arn": bus}),
+            ),
+            (
+                "aws_lambda_function.f",
+                json!({"function_name": "f", "arn": "arn:aws:lambda:eu-west-1:111122223333:function:f"}),
+            ),
+        ],
+        &[
+            (
+                "aws_cloudwatch_event_target.bus",
+                "rule",
+                &["aws_cloudwatch_event_rule.r"],
+            ),
+            (
+                "aws_cloudwatch_event_target.own",
+                "rule",
+                &["aws_cloudwatch_event_rule.r"],
+            ),
+            (
+                "aws_cloudwatch_event_target.own",
+                "arn",
+                &["data.aws_caller_identity.current"],
+            ),
+            (
+                "aws_cloudwatch_event_target.fn",
+                "rule",
+                &["aws_cloudwatch_event_rule.r"],
+            ),
+            (
+                "aws_cloudwatch_event_target.fn",
+                "arn",
+                &["aws_lambda_function.f"],
+            ),
+        ],
+        &[],
+    );
+    let m = model_of(&text);
+    let rule = item(&m, "event_rules", "aws_cloudwatch_event_rule.r");
+    assert_eq!(rule["role"], "arn:aws:iam::111122223333:role/fwd");
+    let targets = rule["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 3);
+    let find = |arn: &str| targets.iter().find(|t| t["arn"] == arn).unwrap().clone();
+    assert_eq!(find(bus)["bus_account"], "999988887777");
+    assert_eq!(find(bus)["id"], "audit");
+    let own = find("arn:aws:events:eu-west-1:555566667777:event-bus/x");
+    assert_eq!(own["own_account"], true);
+    assert!(own.get("bus_account").is_none());
+    assert!(find("aws_lambda_function.f").get("bus_account").is_none());
+    assert_eq!(
+        item(&m, "functions", "aws_lambda_function.f")["async_invoked"],
+        true
+    );
+    // A target whose rule the unit does not declare is an item of its own.
+    let orphan = item(&m, "event_rules", "aws_cloudwatch_event_target.orphan");
+    assert_eq!(orphan["targets"][0]["bus_account"], "999988887777");
+}
