@@ -5,10 +5,11 @@
 //! text it came from: the provenance of `(item, path)` is the span of the node
 //! at that path, found by [`Model::locate`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 pub mod collections;
+mod spans;
 
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -73,6 +74,9 @@ pub struct Model {
     /// where the value is written). A finding about such a property being
     /// missing points there rather than at the resource header.
     pub unset: Vec<(String, String, Span)>,
+    /// The items' keys and spans once [`Model::take_input`] has moved their
+    /// values into the policy input: what placing findings needs (ADR 0045).
+    spans: Option<Box<spans::Spans>>,
 }
 
 /// A source resource's place in its file.
@@ -116,11 +120,16 @@ impl Model {
             constructs: BTreeMap::new(),
             index: OnceLock::new(),
             unset: Vec::new(),
+            spans: None,
         }
     }
 
-    pub fn push(&mut self, collection: &'static str, item: Node) {
+    pub fn push(&mut self, collection: &'static str, mut item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
+        // Built by pushing, its vectors hold up to twice their length: give
+        // that back now rather than at [`Model::compact`], so a large unit's
+        // model never holds it all at once next to its parsed tree.
+        compact_node(&mut item);
         let items = self.collections.entry(collection).or_default();
         if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
             let place = (collection, items.len());
@@ -148,6 +157,8 @@ impl Model {
         index.get(id).map_or(&[], Vec::as_slice)
     }
 
+    /// The items of a collection (none once [`Model::take_input`] has
+    /// moved them into the policy input).
     pub fn items(&self, collection: &str) -> &[Node] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
     }
@@ -201,41 +212,68 @@ impl Model {
     /// needs): the model stays alive while its unit's rules run, next to the
     /// policy input.
     pub fn compact(&mut self) {
-        fn node(n: &mut Node) {
-            match &mut n.value {
-                Value::String(s) => s.shrink_to_fit(),
-                Value::Seq(items) => {
-                    items.shrink_to_fit();
-                    items.iter_mut().for_each(node);
-                }
-                Value::Map(m) => {
-                    m.entries.shrink_to_fit();
-                    for e in &mut m.entries {
-                        e.key.shrink_to_fit();
-                        node(&mut e.value);
-                    }
-                }
-                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
-            }
-        }
         for items in self.collections.values_mut() {
             items.shrink_to_fit();
-            items.iter_mut().for_each(node);
+            items.iter_mut().for_each(compact_node);
         }
+    }
+
+    /// Whether an item has this id.
+    pub fn has_id(&self, id: &str) -> bool {
+        !self.places(id).is_empty()
+    }
+
+    /// The `type` of the first item with this id that has one, collections
+    /// in input order (what a finding on `id` names as its resource type).
+    pub fn type_of(&self, id: &str) -> Option<String> {
+        COLLECTIONS.iter().find_map(|c| {
+            let (c, at) = self.places(id).iter().find(|(p, _)| p == c)?;
+            match &self.spans {
+                Some(spans) => spans.type_of(c, *at).map(str::to_string),
+                None => self
+                    .collections
+                    .get(c)?
+                    .get(*at)?
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+            }
+        })
+    }
+
+    /// The policy input, as [`Model::to_input`] builds it, made by moving
+    /// each item out of the model: an item's values are let go as soon as
+    /// they are in the input, and only its keys and spans stay (for
+    /// [`Model::locate`]), so the unit is never held twice (ADR 0045).
+    /// Afterwards [`Model::items`] is empty; ids, types and places answer
+    /// as before.
+    pub fn take_input(&mut self, display: &str) -> regorus::Value {
+        // The id index is built from the items: before they go.
+        let _ = self.places("");
+        let mut spans = Box::<spans::Spans>::default();
+        let mut strings = HashSet::new();
+        let mut obj = input_head(self.format, display);
+        for name in COLLECTIONS {
+            let items = self.collections.remove(name).unwrap_or_default();
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                spans.push(name, &item);
+                values.push(to_rego_shared(&item, &mut strings));
+            }
+            obj.insert(regorus::Value::from(*name), regorus::Value::from(values));
+        }
+        spans.finish();
+        self.spans = Some(spans);
+        regorus::Value::from(obj)
     }
 
     /// The policy input document.
     pub fn to_input(&self, display: &str) -> regorus::Value {
-        let mut obj = BTreeMap::new();
-        obj.insert(
-            regorus::Value::from("format"),
-            regorus::Value::from(self.format.as_str()),
-        );
-        obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
+        let mut obj = input_head(self.format, display);
         // One regorus string per distinct text: keys (`type`, `runtime`)
         // and common values repeat in every item, and each would otherwise
         // be an allocation of its own (ADR 0044).
-        let mut strings = HashMap::new();
+        let mut strings = HashSet::new();
         for name in COLLECTIONS {
             let items: Vec<regorus::Value> = self
                 .items(name)
@@ -272,6 +310,14 @@ impl Model {
         };
         let mut best: Option<(usize, Span)> = None;
         for (collection, at) in self.places(id) {
+            if let Some(spans) = &self.spans {
+                if let Some((matched, span)) = spans.locate(collection, *at, &segments) {
+                    if best.is_none_or(|(m, _)| matched > m) {
+                        best = Some((matched, span));
+                    }
+                }
+                continue;
+            }
             let Some(item) = self.collections.get(collection).and_then(|v| v.get(*at)) else {
                 continue;
             };
@@ -297,6 +343,36 @@ impl Model {
             }
         }
         best.map(|(_, s)| s)
+    }
+}
+
+/// The policy input's `format` and `file`.
+fn input_head(format: Format, display: &str) -> BTreeMap<regorus::Value, regorus::Value> {
+    let mut obj = BTreeMap::new();
+    obj.insert(
+        regorus::Value::from("format"),
+        regorus::Value::from(format.as_str()),
+    );
+    obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
+    obj
+}
+
+/// Give back the unused room of a node's vectors and strings.
+fn compact_node(n: &mut Node) {
+    match &mut n.value {
+        Value::String(s) => s.shrink_to_fit(),
+        Value::Seq(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(compact_node);
+        }
+        Value::Map(m) => {
+            m.entries.shrink_to_fit();
+            for e in &mut m.entries {
+                e.key.shrink_to_fit();
+                compact_node(&mut e.value);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
     }
 }
 
@@ -370,15 +446,14 @@ pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
 /// [`Node::to_rego`], with equal strings shared: `strings` holds one
 /// regorus string per distinct text (a regorus string is reference-counted,
 /// so a copy is a count, not an allocation). The same values either way.
-fn to_rego_shared<'a>(
-    node: &'a Node,
-    strings: &mut HashMap<&'a str, regorus::Value>,
-) -> regorus::Value {
-    fn string<'a>(s: &'a str, strings: &mut HashMap<&'a str, regorus::Value>) -> regorus::Value {
-        strings
-            .entry(s)
-            .or_insert_with(|| regorus::Value::from(s))
-            .clone()
+fn to_rego_shared(node: &Node, strings: &mut HashSet<Arc<str>>) -> regorus::Value {
+    fn string(s: &str, strings: &mut HashSet<Arc<str>>) -> regorus::Value {
+        if let Some(shared) = strings.get(s) {
+            return regorus::Value::String(shared.clone());
+        }
+        let shared: Arc<str> = Arc::from(s);
+        strings.insert(shared.clone());
+        regorus::Value::String(shared)
     }
     match &node.value {
         Value::String(s) => string(s, strings),
@@ -458,6 +533,109 @@ mod tests {
             regorus::Value::from("two")
         );
         assert_eq!(input["file"], regorus::Value::from("t.yaml"));
+    }
+
+    /// Moving the items into the input gives the input [`Model::to_input`]
+    /// gives, and leaves every id, type and place answering as before.
+    #[test]
+    fn taking_the_input_keeps_places_types_and_values() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        let mut f = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        f.set("timeout", Node::number(901, sp(10, 13)));
+        // A synthesized default: no span of its own, its key's answers.
+        f.map.insert(
+            "tracing",
+            sp(14, 16),
+            Node::string("PassThrough", Span::default()),
+        );
+        f.set(
+            "events",
+            Node::seq(
+                vec![map_of(
+                    vec![
+                        ("type", Node::string("Api", sp(20, 23))),
+                        ("type", Node::string("Sqs", sp(24, 27))),
+                    ],
+                    sp(18, 27),
+                )],
+                sp(17, 27),
+            ),
+        );
+        m.push("functions", f.into_node());
+        let mut raw = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        raw.set(
+            "properties",
+            map_of(
+                vec![
+                    ("Timeout", Node::number(901, sp(10, 13))),
+                    ("a.b", Node::unknown("not known", sp(30, 33))),
+                ],
+                sp(5, 33),
+            ),
+        );
+        m.push("resources", raw.into_node());
+        let mut r = Item::new("Role", "Role", "AWS::IAM::Role", "aws", sp(40, 44));
+        r.set("implicit", Node::bool(true, sp(45, 46)));
+        m.push("roles", r.into_node());
+        m.push(
+            "resources",
+            map_of(
+                vec![("name", Node::string("no id", sp(50, 52)))],
+                sp(50, 52),
+            ),
+        );
+        m.unset.push(("Role".into(), "boundary".into(), sp(47, 48)));
+        let paths = [
+            "",
+            "timeout",
+            "tracing",
+            "events",
+            "events.0",
+            "events.0.type",
+            "events.1.type",
+            "events.x",
+            "properties.Timeout",
+            "properties.a.b",
+            "properties.a.b.c",
+            "properties.a",
+            "implicit",
+            "implicit.deeper",
+            "boundary",
+            "nope",
+        ];
+        let ids = ["Fn", "Role", "Nope", "no id", ""];
+        let before: Vec<Option<Span>> = ids
+            .iter()
+            .flat_map(|id| paths.iter().map(|p| m.locate(id, p)))
+            .collect();
+        let types: Vec<Option<String>> = ids.iter().map(|id| m.type_of(id)).collect();
+        let has: Vec<bool> = ids.iter().map(|id| m.has_id(id)).collect();
+        let plain = m.to_input("t.yaml");
+        let taken = m.take_input("t.yaml");
+        assert_eq!(taken, plain);
+        assert!(m.items("functions").is_empty());
+        let after: Vec<Option<Span>> = ids
+            .iter()
+            .flat_map(|id| paths.iter().map(|p| m.locate(id, p)))
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(
+            before[2],
+            Some(sp(14, 16)),
+            "a spanless value: its key's span"
+        );
+        assert_eq!(
+            before[paths.len() + 14],
+            Some(sp(47, 48)),
+            "an unset property"
+        );
+        assert_eq!(
+            ids.iter().map(|id| m.type_of(id)).collect::<Vec<_>>(),
+            types
+        );
+        assert_eq!(types[0].as_deref(), Some("AWS::Serverless::Function"));
+        assert_eq!(ids.iter().map(|id| m.has_id(id)).collect::<Vec<_>>(), has);
+        assert_eq!(has, [true, true, false, false, false]);
     }
 
     #[test]
