@@ -136,6 +136,8 @@ impl Model {
             let places = index.entry(id.to_string()).or_default();
             // Keep the order of a fresh build: collection name, then position.
             let at = places.partition_point(|p| *p < place);
+            // Most ids have one or two places: no room for four.
+            places.reserve_exact(1);
             places.insert(at, place);
         }
         items.push(item);
@@ -148,7 +150,10 @@ impl Model {
             for (name, items) in &self.collections {
                 for (i, item) in items.iter().enumerate() {
                     if let Some(id) = item_id(item) {
-                        index.entry(id.to_string()).or_default().push((name, i));
+                        let places = index.entry(id.to_string()).or_default();
+                        // Most ids have one or two places: no room for four.
+                        places.reserve_exact(1);
+                        places.push((name, i));
                     }
                 }
             }
@@ -216,6 +221,13 @@ impl Model {
             items.shrink_to_fit();
             items.iter_mut().for_each(compact_node);
         }
+        self.headers.shrink_to_fit();
+        self.notes.shrink_to_fit();
+        self.via.shrink_to_fit();
+        self.unset.shrink_to_fit();
+        if let Some(index) = self.index.get_mut() {
+            index.shrink_to_fit();
+        }
     }
 
     /// Whether an item has this id.
@@ -251,14 +263,14 @@ impl Model {
         // The id index is built from the items: before they go.
         let _ = self.places("");
         let mut spans = Box::<spans::Spans>::default();
-        let mut strings = HashSet::new();
+        let mut shared = Shared::default();
         let mut obj = input_head(self.format, display);
         for name in COLLECTIONS {
             let items = self.collections.remove(name).unwrap_or_default();
             let mut values = Vec::with_capacity(items.len());
             for item in items {
                 spans.push(name, &item);
-                values.push(to_rego_shared(&item, &mut strings));
+                values.push(shared.item(&item));
             }
             obj.insert(regorus::Value::from(*name), regorus::Value::from(values));
         }
@@ -273,13 +285,10 @@ impl Model {
         // One regorus string per distinct text: keys (`type`, `runtime`)
         // and common values repeat in every item, and each would otherwise
         // be an allocation of its own (ADR 0044).
-        let mut strings = HashSet::new();
+        let mut shared = Shared::default();
         for name in COLLECTIONS {
-            let items: Vec<regorus::Value> = self
-                .items(name)
-                .iter()
-                .map(|n| to_rego_shared(n, &mut strings))
-                .collect();
+            let items: Vec<regorus::Value> =
+                self.items(name).iter().map(|n| shared.item(n)).collect();
             obj.insert(regorus::Value::from(*name), regorus::Value::from(items));
         }
         regorus::Value::from(obj)
@@ -443,34 +452,156 @@ pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
     Node::map(Map { entries }, span)
 }
 
-/// [`Node::to_rego`], with equal strings shared: `strings` holds one
-/// regorus string per distinct text (a regorus string is reference-counted,
-/// so a copy is a count, not an allocation). The same values either way.
-fn to_rego_shared(node: &Node, strings: &mut HashSet<Arc<str>>) -> regorus::Value {
-    fn string(s: &str, strings: &mut HashSet<Arc<str>>) -> regorus::Value {
-        if let Some(shared) = strings.get(s) {
+/// What one input value is, for finding equal values cheaply: a scalar by
+/// its value, anything else by its allocation (equal strings, and the
+/// arrays and objects [`Shared`] already shares, have one). Only a hash:
+/// a value is shared after it compares equal.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Atom {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(u64),
+    At(usize),
+}
+
+fn hash_of(shape: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(shape)
+}
+
+/// The atom of a string, array or object: its allocation.
+fn atom_of(v: &regorus::Value) -> Atom {
+    match v {
+        regorus::Value::String(s) => Atom::At(Arc::as_ptr(s).cast::<u8>() as usize),
+        regorus::Value::Array(a) => Atom::At(Arc::as_ptr(a).cast::<u8>() as usize),
+        regorus::Value::Object(o) => Atom::At(Arc::as_ptr(o).cast::<u8>() as usize),
+        regorus::Value::Set(s) => Atom::At(Arc::as_ptr(s).cast::<u8>() as usize),
+        regorus::Value::Bool(b) => Atom::Bool(*b),
+        // Numbers get their atom from the node (below).
+        regorus::Value::Null | regorus::Value::Undefined | regorus::Value::Number(_) => Atom::Null,
+    }
+}
+
+/// One regorus value per distinct string, and per distinct array or object
+/// below an item's top (ADR 0044, ADR 0045): regorus values are
+/// reference-counted, so a copy is a count, not an allocation. Arrays and
+/// objects are found by the hash of their children's atoms and shared only
+/// when equal (a comparison that stops at shared children), so the values
+/// are those of [`Node::to_rego`] whatever the hash says.
+#[derive(Default)]
+struct Shared {
+    strings: HashSet<Arc<str>>,
+    values: HashMap<u64, regorus::Value>,
+}
+
+impl Shared {
+    /// `v`, or the equal value already in the input.
+    fn share(&mut self, v: regorus::Value, hash: u64) -> regorus::Value {
+        match self.values.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                if *e.get() == v {
+                    return e.get().clone();
+                }
+                v
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(v.clone());
+                v
+            }
+        }
+    }
+
+    fn string(&mut self, s: &str) -> regorus::Value {
+        if let Some(shared) = self.strings.get(s) {
             return regorus::Value::String(shared.clone());
         }
         let shared: Arc<str> = Arc::from(s);
-        strings.insert(shared.clone());
+        self.strings.insert(shared.clone());
         regorus::Value::String(shared)
     }
-    match &node.value {
-        Value::String(s) => string(s, strings),
-        Value::Seq(items) => regorus::Value::from(
-            items
-                .iter()
-                .map(|i| to_rego_shared(i, strings))
-                .collect::<Vec<_>>(),
-        ),
-        Value::Map(m) => {
-            let mut obj = BTreeMap::new();
-            for e in &m.entries {
-                obj.insert(string(&e.key, strings), to_rego_shared(&e.value, strings));
+
+    /// An item: its own object is never another's (it has its id), so only
+    /// what is below it is looked up.
+    fn item(&mut self, node: &Node) -> regorus::Value {
+        self.value(node, false).0
+    }
+
+    /// [`Node::to_rego`], equal values shared when `share`.
+    fn value(&mut self, node: &Node, share: bool) -> (regorus::Value, Atom) {
+        match &node.value {
+            Value::String(s) => {
+                let v = self.string(s);
+                let a = atom_of(&v);
+                (v, a)
             }
-            regorus::Value::from(obj)
+            Value::Seq(items) => {
+                let (values, shape): (Vec<regorus::Value>, Vec<Atom>) =
+                    items.iter().map(|i| self.value(i, true)).unzip();
+                let mut v = regorus::Value::from(values);
+                if share {
+                    v = self.share(v, hash_of(&(0u8, shape)));
+                }
+                let a = atom_of(&v);
+                (v, a)
+            }
+            Value::Map(m) => {
+                let mut entries: Vec<(regorus::Value, (regorus::Value, Atom, Atom))> =
+                    Vec::with_capacity(m.entries.len());
+                for e in &m.entries {
+                    let k = self.string(&e.key);
+                    let ka = atom_of(&k);
+                    let (v, va) = self.value(&e.value, true);
+                    entries.push((k, (v, ka, va)));
+                }
+                // As a map built by inserting them in order: sorted by key,
+                // the last of equal keys kept.
+                let obj: BTreeMap<regorus::Value, (regorus::Value, Atom, Atom)> =
+                    entries.into_iter().collect();
+                let shape: Vec<(Atom, Atom)> = if share {
+                    obj.values().map(|(_, ka, va)| (*ka, *va)).collect()
+                } else {
+                    Vec::new()
+                };
+                let mut v = regorus::Value::from(
+                    obj.into_iter()
+                        .map(|(k, (v, _, _))| (k, v))
+                        .collect::<BTreeMap<_, _>>(),
+                );
+                if share {
+                    v = self.share(v, hash_of(&(1u8, shape)));
+                }
+                let a = atom_of(&v);
+                (v, a)
+            }
+            Value::Unknown(u) => {
+                // The shape `Node::to_json` gives it, shared like any object.
+                let mut pairs = vec![
+                    ("unknown", Node::bool(true, node.span)),
+                    ("reason", Node::string(u.reason.as_str(), node.span)),
+                ];
+                if let Some(r) = &u.reference {
+                    pairs.push(("ref", Node::string(r.as_str(), node.span)));
+                }
+                if let Some(a) = &u.attribute {
+                    pairs.push(("attr", Node::string(a.as_str(), node.span)));
+                }
+                self.value(&map_of(pairs, node.span), share)
+            }
+            Value::Null => (regorus::Value::Null, Atom::Null),
+            Value::Bool(b) => (regorus::Value::from(*b), Atom::Bool(*b)),
+            Value::Number(n) => {
+                let atom = if let Some(i) = n.as_i64() {
+                    Atom::Int(i)
+                } else if let Some(u) = n.as_u64() {
+                    Atom::UInt(u)
+                } else {
+                    Atom::Float(n.as_f64().unwrap_or(0.0).to_bits())
+                };
+                (node.to_rego(), atom)
+            }
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => node.to_rego(),
     }
 }
 

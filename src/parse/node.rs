@@ -148,11 +148,17 @@ impl Node {
         Node::new(Value::Number(n.into()), span)
     }
 
-    pub fn map(map: Map, span: Span) -> Self {
+    /// A map node. Its entries were pushed one by one: their vector gives
+    /// back its spare room here (up to as much again), as every parsed tree
+    /// and model item is built through this and [`Node::seq`].
+    pub fn map(mut map: Map, span: Span) -> Self {
+        map.entries.shrink_to_fit();
         Node::new(Value::Map(map), span)
     }
 
-    pub fn seq(items: Vec<Node>, span: Span) -> Self {
+    /// A sequence node, its vector without spare room (see [`Node::map`]).
+    pub fn seq(mut items: Vec<Node>, span: Span) -> Self {
+        items.shrink_to_fit();
         Node::new(Value::Seq(items), span)
     }
 
