@@ -10,9 +10,12 @@
 //! `-- --size N` instead breaks one generated unit of N functions (the
 //! `scale` benchmark's SAM YAML template, its one-line JSON form, and its
 //! Terraform module) into stages, in process: the text, the parsed tree,
-//! the model adapted from it, the policy input (a regorus `Value`), the
-//! evaluation's peak above all that, and the results; each is the heap it
-//! holds (live bytes after the stage) and its peak. Nothing is asserted.
+//! the model adapted from it, the policy input (a regorus `Value`, built as
+//! the scan builds it: the items move into it and the model keeps their
+//! spans), the evaluation's peak above all that, and the results; each is
+//! the heap it holds (live bytes after the stage) and its peak.
+//! `FAASGUARD_CENSUS=1` adds each collection's share of the model and of the
+//! input. Nothing is asserted.
 // Outside the library: a panic is how a bench reports failure, so the
 // [lints] that keep panics out of the library do not apply here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -282,9 +282,10 @@ impl Model {
     /// The policy input document.
     pub fn to_input(&self, display: &str) -> regorus::Value {
         let mut obj = input_head(self.format, display);
-        // One regorus string per distinct text: keys (`type`, `runtime`)
-        // and common values repeat in every item, and each would otherwise
-        // be an allocation of its own (ADR 0044).
+        // One regorus string per distinct text, one value per distinct
+        // array or object below an item's top: keys (`type`, `runtime`),
+        // common values and whole statements repeat in every item, and
+        // each would otherwise be an allocation of its own (ADRs 0044, 0045).
         let mut shared = Shared::default();
         for name in COLLECTIONS {
             let items: Vec<regorus::Value> =
@@ -767,6 +768,47 @@ mod tests {
         assert_eq!(types[0].as_deref(), Some("AWS::Serverless::Function"));
         assert_eq!(ids.iter().map(|id| m.has_id(id)).collect::<Vec<_>>(), has);
         assert_eq!(has, [true, true, false, false, false]);
+    }
+
+    /// Equal arrays and objects below an item's top are one allocation in
+    /// the input (what keeps a large repetitive unit's input small); items
+    /// themselves, and values that merely look alike, are not merged.
+    #[test]
+    fn the_input_shares_equal_arrays_and_objects() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        for (id, reason) in [("A", "same"), ("B", "same"), ("C", "other")] {
+            let mut f = Item::new(id, "same", "AWS::Serverless::Function", "aws", sp(0, 2));
+            f.set(
+                "events",
+                Node::seq(
+                    vec![map_of(
+                        vec![
+                            ("type", Node::string("Api", sp(3, 4))),
+                            ("n", Node::number(1, sp(5, 6))),
+                        ],
+                        sp(3, 6),
+                    )],
+                    sp(3, 6),
+                ),
+            );
+            f.set("role", Node::unknown(reason, sp(7, 8)));
+            m.push("functions", f.into_node());
+        }
+        let plain = m.to_input("t.yaml");
+        let input = m.take_input("t.yaml");
+        assert_eq!(input, plain);
+        let same = |a: &regorus::Value, b: &regorus::Value| match (a, b) {
+            (regorus::Value::Array(a), regorus::Value::Array(b)) => Arc::ptr_eq(a, b),
+            (regorus::Value::Object(a), regorus::Value::Object(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        let f = &input["functions"];
+        assert!(same(&f[0]["events"], &f[1]["events"]));
+        assert!(same(&f[0]["events"], &f[2]["events"]));
+        assert!(same(&f[0]["role"], &f[1]["role"]));
+        assert!(!same(&f[0]["role"], &f[2]["role"]));
+        assert!(!same(&f[0], &f[1]));
+        assert_eq!(f[2]["role"]["reason"], regorus::Value::from("other"));
     }
 
     #[test]
