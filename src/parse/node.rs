@@ -136,8 +136,12 @@ impl Node {
         Node::new(Value::Null, span)
     }
 
+    /// A string node, without spare room (a parser's scalar may have
+    /// grown as it was read).
     pub fn string(s: impl Into<String>, span: Span) -> Self {
-        Node::new(Value::String(s.into()), span)
+        let mut s = s.into();
+        s.shrink_to_fit();
+        Node::new(Value::String(s), span)
     }
 
     pub fn bool(b: bool, span: Span) -> Self {
