@@ -10,9 +10,12 @@
 //! `-- --size N` instead breaks one generated unit of N functions (the
 //! `scale` benchmark's SAM YAML template, its one-line JSON form, and its
 //! Terraform module) into stages, in process: the text, the parsed tree,
-//! the model adapted from it, the policy input (a regorus `Value`), the
-//! evaluation's peak above all that, and the results; each is the heap it
-//! holds (live bytes after the stage) and its peak. Nothing is asserted.
+//! the model adapted from it, the policy input (a regorus `Value`, built as
+//! the scan builds it: the items move into it and the model keeps their
+//! spans), the evaluation's peak above all that, and the results; each is
+//! the heap it holds (live bytes after the stage) and its peak.
+//! `FAASGUARD_CENSUS=1` adds each collection's share of the model and of the
+//! input. Nothing is asserted.
 // Outside the library: a panic is how a bench reports failure, so the
 // [lints] that keep panics out of the library do not apply here.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -163,7 +166,7 @@ fn stages(n: usize) {
         let at = stage("model", at, n);
         model.compact();
         let at = stage("model compacted", at, n);
-        after_model(&mut engine, &model, at, n);
+        after_model(&mut engine, &mut model, at, n);
         drop(model);
         drop(docs);
         drop(text);
@@ -186,19 +189,95 @@ fn stages(n: usize) {
     let at = stage("model", at, n);
     model.compact();
     let at = stage("model compacted", at, n);
-    after_model(&mut engine, &model, at, n);
+    after_model(&mut engine, &mut model, at, n);
 }
 
-/// The policy input built from `model`, then its evaluation.
+/// The policy input built from `model` as the scan builds it (its items
+/// move into the input, their keys and spans stay), then its evaluation.
 fn after_model(
     engine: &mut faasguard::engine::Engine,
-    model: &faasguard::model::Model,
+    model: &mut faasguard::model::Model,
     at: usize,
     n: usize,
 ) {
-    let input = model.to_input("bench");
-    let at = stage("policy input (regorus)", at, n);
+    if std::env::var_os("FAASGUARD_CENSUS").is_some() {
+        census(model, n);
+    }
+    let input = model.take_input("bench");
+    let at = stage("input, model keeps spans", at, n);
     let results = engine.eval(input).expect("evaluates");
     stage("evaluation, results", at, n);
     println!("  ({} results)", results.len());
+}
+
+/// `FAASGUARD_CENSUS=1`: each collection's share of the model (a copy of
+/// its items) and of the policy input (what dropping it from the input
+/// gives back; strings it shares with other collections stay).
+fn census(model: &faasguard::model::Model, n: usize) {
+    for name in faasguard::model::COLLECTIONS {
+        let items = model.items(name);
+        if items.is_empty() {
+            continue;
+        }
+        let (before, _) = mark();
+        let copy = items.to_vec();
+        let (after, _) = mark();
+        drop(copy);
+        println!(
+            "    model {name:<24} {:6} items {:+8.0} B/function",
+            items.len(),
+            (after - before) as f64 / n as f64
+        );
+    }
+    // Nodes in sequences, map entries, and the bytes of strings (values and keys).
+    fn walk(n: &faasguard::parse::Node, c: &mut [usize; 5]) {
+        use faasguard::parse::Value;
+        match &n.value {
+            Value::String(s) => c[2] += s.capacity(),
+            Value::Seq(items) => {
+                c[0] += items.len();
+                items.iter().for_each(|i| walk(i, c));
+            }
+            Value::Map(m) => {
+                c[1] += m.entries.len();
+                for e in &m.entries {
+                    c[3] += e.key.capacity();
+                    c[4] += 1;
+                    walk(&e.value, c);
+                }
+            }
+            Value::Unknown(_) => c[4] += 0,
+            _ => {}
+        }
+    }
+    let mut c = [0usize; 5];
+    for name in faasguard::model::COLLECTIONS {
+        for item in model.items(name) {
+            c[0] += 1;
+            walk(item, &mut c);
+        }
+    }
+    println!(
+        "    per function: {:.1} nodes in sequences or items, {:.1} entries, {:.0} B of value strings, {:.0} B of keys",
+        c[0] as f64 / n as f64,
+        c[1] as f64 / n as f64,
+        c[2] as f64 / n as f64,
+        c[3] as f64 / n as f64
+    );
+    let mut input = model.to_input("bench");
+    for name in faasguard::model::COLLECTIONS {
+        if model.items(name).is_empty() {
+            continue;
+        }
+        let (before, _) = mark();
+        input
+            .as_object_mut()
+            .unwrap()
+            .remove(&regorus::Value::from(*name));
+        let (after, _) = mark();
+        println!(
+            "    input {name:<24} {:+8.0} B/function",
+            (before - after) as f64 / n as f64
+        );
+    }
 }

@@ -64,6 +64,10 @@ pub struct SourceFile {
     /// The whole text, as read (UTF-8).
     pub text: Arc<str>,
     line_starts: Vec<u32>,
+    /// The text is ASCII: a column is a byte count (no walk of the line,
+    /// which made each finding on a one-line 40 MB template cost a scan of
+    /// it).
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -75,11 +79,13 @@ impl SourceFile {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
+        let ascii = text.is_ascii();
         SourceFile {
             display,
             path,
             text,
             line_starts,
+            ascii,
         }
     }
 
@@ -96,7 +102,11 @@ impl SourceFile {
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text.get(start..end).map_or(0, |s| s.chars().count()) + 1;
+        let column = if self.ascii {
+            end - start
+        } else {
+            self.text.get(start..end).map_or(0, |s| s.chars().count())
+        } + 1;
         LineCol {
             line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),

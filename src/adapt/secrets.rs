@@ -209,14 +209,11 @@ pub fn to_scrub(found: &[Found], model: &Model) -> Vec<Found> {
     if found.is_empty() {
         return Vec::new();
     }
-    let ids: std::collections::BTreeSet<&str> = crate::model::COLLECTIONS
-        .iter()
-        .flat_map(|c| model.items(c))
-        .filter_map(crate::model::item_id)
-        .collect();
+    // Ids through the model's index: they answer after its items have
+    // moved into the policy input too.
     found
         .iter()
-        .filter(|(secret, _)| !ids.contains(secret.as_str()))
+        .filter(|(secret, _)| !model.has_id(secret))
         .cloned()
         .collect()
 }

@@ -5,10 +5,11 @@
 //! text it came from: the provenance of `(item, path)` is the span of the node
 //! at that path, found by [`Model::locate`].
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 pub(crate) mod collections;
+mod spans;
 
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -77,6 +78,9 @@ pub struct Model {
     /// where the value is written). A finding about such a property being
     /// missing points there rather than at the resource header.
     pub unset: Vec<(String, String, Span)>,
+    /// The items' keys and spans once [`Model::take_input`] has moved their
+    /// values into the policy input: what placing findings needs (ADR 0045).
+    spans: Option<Box<spans::Spans>>,
 }
 
 /// A source resource's place in its file.
@@ -121,17 +125,24 @@ impl Model {
             constructs: BTreeMap::new(),
             index: OnceLock::new(),
             unset: Vec::new(),
+            spans: None,
         }
     }
 
-    pub(crate) fn push(&mut self, collection: &'static str, item: Node) {
+    pub(crate) fn push(&mut self, collection: &'static str, mut item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
+        // Built by pushing, its vectors hold up to twice their length: give
+        // that back now rather than at [`Model::compact`], so a large unit's
+        // model never holds it all at once next to its parsed tree.
+        compact_node(&mut item);
         let items = self.collections.entry(collection).or_default();
         if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
             let place = (collection, items.len());
             let places = index.entry(id.to_string()).or_default();
             // Keep the order of a fresh build: collection name, then position.
             let at = places.partition_point(|p| *p < place);
+            // Most ids have one or two places: no room for four.
+            places.reserve_exact(1);
             places.insert(at, place);
         }
         items.push(item);
@@ -144,7 +155,10 @@ impl Model {
             for (name, items) in &self.collections {
                 for (i, item) in items.iter().enumerate() {
                     if let Some(id) = item_id(item) {
-                        index.entry(id.to_string()).or_default().push((name, i));
+                        let places = index.entry(id.to_string()).or_default();
+                        // Most ids have one or two places: no room for four.
+                        places.reserve_exact(1);
+                        places.push((name, i));
                     }
                 }
             }
@@ -153,8 +167,8 @@ impl Model {
         index.get(id).map_or(&[], Vec::as_slice)
     }
 
-    /// The items of a collection (`functions`) in build order; empty for a collection with none or
-    /// a name that is none.
+    /// The items of a collection (none once [`Model::take_input`] has
+    /// moved them into the policy input).
     pub fn items(&self, collection: &str) -> &[Node] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
     }
@@ -208,47 +222,79 @@ impl Model {
     /// needs): the model stays alive while its unit's rules run, next to the
     /// policy input.
     pub fn compact(&mut self) {
-        fn node(n: &mut Node) {
-            match &mut n.value {
-                Value::String(s) => s.shrink_to_fit(),
-                Value::Seq(items) => {
-                    items.shrink_to_fit();
-                    items.iter_mut().for_each(node);
-                }
-                Value::Map(m) => {
-                    m.entries.shrink_to_fit();
-                    for e in &mut m.entries {
-                        e.key.shrink_to_fit();
-                        node(&mut e.value);
-                    }
-                }
-                Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
-            }
-        }
         for items in self.collections.values_mut() {
             items.shrink_to_fit();
-            items.iter_mut().for_each(node);
+            items.iter_mut().for_each(compact_node);
         }
+        self.headers.shrink_to_fit();
+        self.notes.shrink_to_fit();
+        self.via.shrink_to_fit();
+        self.unset.shrink_to_fit();
+        if let Some(index) = self.index.get_mut() {
+            index.shrink_to_fit();
+        }
+    }
+
+    /// Whether an item has this id.
+    pub fn has_id(&self, id: &str) -> bool {
+        !self.places(id).is_empty()
+    }
+
+    /// The `type` of the first item with this id that has one, collections
+    /// in input order (what a finding on `id` names as its resource type).
+    pub fn type_of(&self, id: &str) -> Option<String> {
+        COLLECTIONS.iter().find_map(|c| {
+            let (c, at) = self.places(id).iter().find(|(p, _)| p == c)?;
+            match &self.spans {
+                Some(spans) => spans.type_of(c, *at).map(str::to_string),
+                None => self
+                    .collections
+                    .get(c)?
+                    .get(*at)?
+                    .get("type")
+                    .and_then(Node::as_str)
+                    .map(str::to_string),
+            }
+        })
+    }
+
+    /// The policy input, as [`Model::to_input`] builds it, made by moving
+    /// each item out of the model: an item's values are let go as soon as
+    /// they are in the input, and only its keys and spans stay (for
+    /// [`Model::locate`]), so the unit is never held twice (ADR 0045).
+    /// Afterwards [`Model::items`] is empty; ids, types and places answer
+    /// as before.
+    pub fn take_input(&mut self, display: &str) -> regorus::Value {
+        // The id index is built from the items: before they go.
+        let _ = self.places("");
+        let mut spans = Box::<spans::Spans>::default();
+        let mut shared = Shared::default();
+        let mut obj = input_head(self.format, display);
+        for name in COLLECTIONS {
+            let items = self.collections.remove(name).unwrap_or_default();
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                spans.push(name, &item);
+                values.push(shared.item(&item));
+            }
+            obj.insert(regorus::Value::from(*name), regorus::Value::from(values));
+        }
+        spans.finish();
+        self.spans = Some(spans);
+        regorus::Value::from(obj)
     }
 
     /// The policy input document.
     pub fn to_input(&self, display: &str) -> regorus::Value {
-        let mut obj = BTreeMap::new();
-        obj.insert(
-            regorus::Value::from("format"),
-            regorus::Value::from(self.format.as_str()),
-        );
-        obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
-        // One regorus string per distinct text: keys (`type`, `runtime`)
-        // and common values repeat in every item, and each would otherwise
-        // be an allocation of its own (ADR 0044).
-        let mut strings = HashMap::new();
+        let mut obj = input_head(self.format, display);
+        // One regorus string per distinct text, one value per distinct
+        // array or object below an item's top: keys (`type`, `runtime`),
+        // common values and whole statements repeat in every item, and
+        // each would otherwise be an allocation of its own (ADRs 0044, 0045).
+        let mut shared = Shared::default();
         for name in COLLECTIONS {
-            let items: Vec<regorus::Value> = self
-                .items(name)
-                .iter()
-                .map(|n| to_rego_shared(n, &mut strings))
-                .collect();
+            let items: Vec<regorus::Value> =
+                self.items(name).iter().map(|n| shared.item(n)).collect();
             obj.insert(regorus::Value::from(*name), regorus::Value::from(items));
         }
         regorus::Value::from(obj)
@@ -279,6 +325,14 @@ impl Model {
         };
         let mut best: Option<(usize, Span)> = None;
         for (collection, at) in self.places(id) {
+            if let Some(spans) = &self.spans {
+                if let Some((matched, span)) = spans.locate(collection, *at, &segments) {
+                    if best.is_none_or(|(m, _)| matched > m) {
+                        best = Some((matched, span));
+                    }
+                }
+                continue;
+            }
             let Some(item) = self.collections.get(collection).and_then(|v| v.get(*at)) else {
                 continue;
             };
@@ -304,6 +358,36 @@ impl Model {
             }
         }
         best.map(|(_, s)| s)
+    }
+}
+
+/// The policy input's `format` and `file`.
+fn input_head(format: Format, display: &str) -> BTreeMap<regorus::Value, regorus::Value> {
+    let mut obj = BTreeMap::new();
+    obj.insert(
+        regorus::Value::from("format"),
+        regorus::Value::from(format.as_str()),
+    );
+    obj.insert(regorus::Value::from("file"), regorus::Value::from(display));
+    obj
+}
+
+/// Give back the unused room of a node's vectors and strings.
+fn compact_node(n: &mut Node) {
+    match &mut n.value {
+        Value::String(s) => s.shrink_to_fit(),
+        Value::Seq(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(compact_node);
+        }
+        Value::Map(m) => {
+            m.entries.shrink_to_fit();
+            for e in &mut m.entries {
+                e.key.shrink_to_fit();
+                compact_node(&mut e.value);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => {}
     }
 }
 
@@ -374,35 +458,156 @@ pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
     Node::map(Map { entries }, span)
 }
 
-/// [`Node::to_rego`], with equal strings shared: `strings` holds one
-/// regorus string per distinct text (a regorus string is reference-counted,
-/// so a copy is a count, not an allocation). The same values either way.
-fn to_rego_shared<'a>(
-    node: &'a Node,
-    strings: &mut HashMap<&'a str, regorus::Value>,
-) -> regorus::Value {
-    fn string<'a>(s: &'a str, strings: &mut HashMap<&'a str, regorus::Value>) -> regorus::Value {
-        strings
-            .entry(s)
-            .or_insert_with(|| regorus::Value::from(s))
-            .clone()
+/// What one input value is, for finding equal values cheaply: a scalar by
+/// its value, anything else by its allocation (equal strings, and the
+/// arrays and objects [`Shared`] already shares, have one). Only a hash:
+/// a value is shared after it compares equal.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Atom {
+    Null,
+    Bool(bool),
+    Int(i64),
+    UInt(u64),
+    Float(u64),
+    At(usize),
+}
+
+fn hash_of(shape: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(shape)
+}
+
+/// The atom of a string, array or object: its allocation.
+fn atom_of(v: &regorus::Value) -> Atom {
+    match v {
+        regorus::Value::String(s) => Atom::At(Arc::as_ptr(s).cast::<u8>() as usize),
+        regorus::Value::Array(a) => Atom::At(Arc::as_ptr(a).cast::<u8>() as usize),
+        regorus::Value::Object(o) => Atom::At(Arc::as_ptr(o).cast::<u8>() as usize),
+        regorus::Value::Set(s) => Atom::At(Arc::as_ptr(s).cast::<u8>() as usize),
+        regorus::Value::Bool(b) => Atom::Bool(*b),
+        // Numbers get their atom from the node (below).
+        regorus::Value::Null | regorus::Value::Undefined | regorus::Value::Number(_) => Atom::Null,
     }
-    match &node.value {
-        Value::String(s) => string(s, strings),
-        Value::Seq(items) => regorus::Value::from(
-            items
-                .iter()
-                .map(|i| to_rego_shared(i, strings))
-                .collect::<Vec<_>>(),
-        ),
-        Value::Map(m) => {
-            let mut obj = BTreeMap::new();
-            for e in &m.entries {
-                obj.insert(string(&e.key, strings), to_rego_shared(&e.value, strings));
+}
+
+/// One regorus value per distinct string, and per distinct array or object
+/// below an item's top (ADR 0044, ADR 0045): regorus values are
+/// reference-counted, so a copy is a count, not an allocation. Arrays and
+/// objects are found by the hash of their children's atoms and shared only
+/// when equal (a comparison that stops at shared children), so the values
+/// are those of [`Node::to_rego`] whatever the hash says.
+#[derive(Default)]
+struct Shared {
+    strings: HashSet<Arc<str>>,
+    values: HashMap<u64, regorus::Value>,
+}
+
+impl Shared {
+    /// `v`, or the equal value already in the input.
+    fn share(&mut self, v: regorus::Value, hash: u64) -> regorus::Value {
+        match self.values.entry(hash) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                if *e.get() == v {
+                    return e.get().clone();
+                }
+                v
             }
-            regorus::Value::from(obj)
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(v.clone());
+                v
+            }
         }
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::Unknown(_) => node.to_rego(),
+    }
+
+    fn string(&mut self, s: &str) -> regorus::Value {
+        if let Some(shared) = self.strings.get(s) {
+            return regorus::Value::String(shared.clone());
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.strings.insert(shared.clone());
+        regorus::Value::String(shared)
+    }
+
+    /// An item: its own object is never another's (it has its id), so only
+    /// what is below it is looked up.
+    fn item(&mut self, node: &Node) -> regorus::Value {
+        self.value(node, false).0
+    }
+
+    /// [`Node::to_rego`], equal values shared when `share`.
+    fn value(&mut self, node: &Node, share: bool) -> (regorus::Value, Atom) {
+        match &node.value {
+            Value::String(s) => {
+                let v = self.string(s);
+                let a = atom_of(&v);
+                (v, a)
+            }
+            Value::Seq(items) => {
+                let (values, shape): (Vec<regorus::Value>, Vec<Atom>) =
+                    items.iter().map(|i| self.value(i, true)).unzip();
+                let mut v = regorus::Value::from(values);
+                if share {
+                    v = self.share(v, hash_of(&(0u8, shape)));
+                }
+                let a = atom_of(&v);
+                (v, a)
+            }
+            Value::Map(m) => {
+                let mut entries: Vec<(regorus::Value, (regorus::Value, Atom, Atom))> =
+                    Vec::with_capacity(m.entries.len());
+                for e in &m.entries {
+                    let k = self.string(&e.key);
+                    let ka = atom_of(&k);
+                    let (v, va) = self.value(&e.value, true);
+                    entries.push((k, (v, ka, va)));
+                }
+                // As a map built by inserting them in order: sorted by key,
+                // the last of equal keys kept.
+                let obj: BTreeMap<regorus::Value, (regorus::Value, Atom, Atom)> =
+                    entries.into_iter().collect();
+                let shape: Vec<(Atom, Atom)> = if share {
+                    obj.values().map(|(_, ka, va)| (*ka, *va)).collect()
+                } else {
+                    Vec::new()
+                };
+                let mut v = regorus::Value::from(
+                    obj.into_iter()
+                        .map(|(k, (v, _, _))| (k, v))
+                        .collect::<BTreeMap<_, _>>(),
+                );
+                if share {
+                    v = self.share(v, hash_of(&(1u8, shape)));
+                }
+                let a = atom_of(&v);
+                (v, a)
+            }
+            Value::Unknown(u) => {
+                // The shape `Node::to_json` gives it, shared like any object.
+                let mut pairs = vec![
+                    ("unknown", Node::bool(true, node.span)),
+                    ("reason", Node::string(u.reason.as_str(), node.span)),
+                ];
+                if let Some(r) = &u.reference {
+                    pairs.push(("ref", Node::string(r.as_str(), node.span)));
+                }
+                if let Some(a) = &u.attribute {
+                    pairs.push(("attr", Node::string(a.as_str(), node.span)));
+                }
+                self.value(&map_of(pairs, node.span), share)
+            }
+            Value::Null => (regorus::Value::Null, Atom::Null),
+            Value::Bool(b) => (regorus::Value::from(*b), Atom::Bool(*b)),
+            Value::Number(n) => {
+                let atom = if let Some(i) = n.as_i64() {
+                    Atom::Int(i)
+                } else if let Some(u) = n.as_u64() {
+                    Atom::UInt(u)
+                } else {
+                    Atom::Float(n.as_f64().unwrap_or(0.0).to_bits())
+                };
+                (node.to_rego(), atom)
+            }
+        }
     }
 }
 
@@ -465,6 +670,150 @@ mod tests {
             regorus::Value::from("two")
         );
         assert_eq!(input["file"], regorus::Value::from("t.yaml"));
+    }
+
+    /// Moving the items into the input gives the input [`Model::to_input`]
+    /// gives, and leaves every id, type and place answering as before.
+    #[test]
+    fn taking_the_input_keeps_places_types_and_values() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        let mut f = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        f.set("timeout", Node::number(901, sp(10, 13)));
+        // A synthesized default: no span of its own, its key's answers.
+        f.map.insert(
+            "tracing",
+            sp(14, 16),
+            Node::string("PassThrough", Span::default()),
+        );
+        f.set(
+            "events",
+            Node::seq(
+                vec![map_of(
+                    vec![
+                        ("type", Node::string("Api", sp(20, 23))),
+                        ("type", Node::string("Sqs", sp(24, 27))),
+                    ],
+                    sp(18, 27),
+                )],
+                sp(17, 27),
+            ),
+        );
+        m.push("functions", f.into_node());
+        let mut raw = Item::new("Fn", "Fn", "AWS::Serverless::Function", "aws", sp(0, 2));
+        raw.set(
+            "properties",
+            map_of(
+                vec![
+                    ("Timeout", Node::number(901, sp(10, 13))),
+                    ("a.b", Node::unknown("not known", sp(30, 33))),
+                ],
+                sp(5, 33),
+            ),
+        );
+        m.push("resources", raw.into_node());
+        let mut r = Item::new("Role", "Role", "AWS::IAM::Role", "aws", sp(40, 44));
+        r.set("implicit", Node::bool(true, sp(45, 46)));
+        m.push("roles", r.into_node());
+        m.push(
+            "resources",
+            map_of(
+                vec![("name", Node::string("no id", sp(50, 52)))],
+                sp(50, 52),
+            ),
+        );
+        m.unset.push(("Role".into(), "boundary".into(), sp(47, 48)));
+        let paths = [
+            "",
+            "timeout",
+            "tracing",
+            "events",
+            "events.0",
+            "events.0.type",
+            "events.1.type",
+            "events.x",
+            "properties.Timeout",
+            "properties.a.b",
+            "properties.a.b.c",
+            "properties.a",
+            "implicit",
+            "implicit.deeper",
+            "boundary",
+            "nope",
+        ];
+        let ids = ["Fn", "Role", "Nope", "no id", ""];
+        let before: Vec<Option<Span>> = ids
+            .iter()
+            .flat_map(|id| paths.iter().map(|p| m.locate(id, p)))
+            .collect();
+        let types: Vec<Option<String>> = ids.iter().map(|id| m.type_of(id)).collect();
+        let has: Vec<bool> = ids.iter().map(|id| m.has_id(id)).collect();
+        let plain = m.to_input("t.yaml");
+        let taken = m.take_input("t.yaml");
+        assert_eq!(taken, plain);
+        assert!(m.items("functions").is_empty());
+        let after: Vec<Option<Span>> = ids
+            .iter()
+            .flat_map(|id| paths.iter().map(|p| m.locate(id, p)))
+            .collect();
+        assert_eq!(after, before);
+        assert_eq!(
+            before[2],
+            Some(sp(14, 16)),
+            "a spanless value: its key's span"
+        );
+        assert_eq!(
+            before[paths.len() + 14],
+            Some(sp(47, 48)),
+            "an unset property"
+        );
+        assert_eq!(
+            ids.iter().map(|id| m.type_of(id)).collect::<Vec<_>>(),
+            types
+        );
+        assert_eq!(types[0].as_deref(), Some("AWS::Serverless::Function"));
+        assert_eq!(ids.iter().map(|id| m.has_id(id)).collect::<Vec<_>>(), has);
+        assert_eq!(has, [true, true, false, false, false]);
+    }
+
+    /// Equal arrays and objects below an item's top are one allocation in
+    /// the input (what keeps a large repetitive unit's input small); items
+    /// themselves, and values that merely look alike, are not merged.
+    #[test]
+    fn the_input_shares_equal_arrays_and_objects() {
+        let mut m = Model::new(Format::Sam, FileId(0));
+        for (id, reason) in [("A", "same"), ("B", "same"), ("C", "other")] {
+            let mut f = Item::new(id, "same", "AWS::Serverless::Function", "aws", sp(0, 2));
+            f.set(
+                "events",
+                Node::seq(
+                    vec![map_of(
+                        vec![
+                            ("type", Node::string("Api", sp(3, 4))),
+                            ("n", Node::number(1, sp(5, 6))),
+                        ],
+                        sp(3, 6),
+                    )],
+                    sp(3, 6),
+                ),
+            );
+            f.set("role", Node::unknown(reason, sp(7, 8)));
+            m.push("functions", f.into_node());
+        }
+        let plain = m.to_input("t.yaml");
+        let input = m.take_input("t.yaml");
+        assert_eq!(input, plain);
+        let same = |a: &regorus::Value, b: &regorus::Value| match (a, b) {
+            (regorus::Value::Array(a), regorus::Value::Array(b)) => Arc::ptr_eq(a, b),
+            (regorus::Value::Object(a), regorus::Value::Object(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        let f = &input["functions"];
+        assert!(same(&f[0]["events"], &f[1]["events"]));
+        assert!(same(&f[0]["events"], &f[2]["events"]));
+        assert!(same(&f[0]["role"], &f[1]["role"]));
+        assert!(!same(&f[0]["role"], &f[2]["role"]));
+        assert!(!same(&f[0], &f[1]));
+        assert_eq!(f[2]["role"]["reason"], regorus::Value::from("other"));
     }
 
     #[test]

@@ -150,8 +150,12 @@ impl Node {
         Node::new(Value::Null, span)
     }
 
+    /// A string node, without spare room (a parser's scalar may have
+    /// grown as it was read).
     pub(crate) fn string(s: impl Into<String>, span: Span) -> Self {
-        Node::new(Value::String(s.into()), span)
+        let mut s = s.into();
+        s.shrink_to_fit();
+        Node::new(Value::String(s), span)
     }
 
     pub(crate) fn bool(b: bool, span: Span) -> Self {
@@ -162,11 +166,17 @@ impl Node {
         Node::new(Value::Number(n.into()), span)
     }
 
-    pub(crate) fn map(map: Map, span: Span) -> Self {
+    /// A map node. Its entries were pushed one by one: their vector gives
+    /// back its spare room here (up to as much again), as every parsed tree
+    /// and model item is built through this and [`Node::seq`].
+    pub(crate) fn map(mut map: Map, span: Span) -> Self {
+        map.entries.shrink_to_fit();
         Node::new(Value::Map(map), span)
     }
 
-    pub(crate) fn seq(items: Vec<Node>, span: Span) -> Self {
+    /// A sequence node, its vector without spare room (see [`Node::map`]).
+    pub(crate) fn seq(mut items: Vec<Node>, span: Span) -> Self {
+        items.shrink_to_fit();
         Node::new(Value::Seq(items), span)
     }
 

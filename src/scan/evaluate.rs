@@ -56,7 +56,7 @@ pub(super) struct Instantiation {
 /// module gains a file that sorts first (its other findings must still match
 /// the baseline's).
 pub(super) fn evaluate(
-    model: &Model,
+    model: &mut Model,
     display: &str,
     files: &[super::files::ScanFile],
     engine: &mut Engine,
@@ -68,7 +68,10 @@ pub(super) fn evaluate(
     }
     // Policies see detected secrets only redacted (docs/security.md).
     let scrub = crate::adapt::secrets::to_scrub(&out.secrets, model);
-    let input = crate::adapt::secrets::scrub_value(model.to_input(display), &scrub);
+    // The items move into the input; the model keeps their keys and spans
+    // for placing the findings (ADR 0045).
+    let input = crate::adapt::secrets::scrub_value(model.take_input(display), &scrub);
+    let model = &*model;
     let results = match engine.eval(input) {
         Ok(r) => r,
         Err(e) => {
@@ -212,15 +215,7 @@ pub(super) fn push_findings(
         if let Some((_, via)) = model.via.iter().find(|(s, _)| *s == span) {
             r.message = format!("{} ({via})", r.message);
         }
-        let resource_type = r.resource.as_deref().and_then(|id| {
-            crate::model::COLLECTIONS.iter().find_map(|c| {
-                model
-                    .item(c, id)
-                    .and_then(|n| n.get("type"))
-                    .and_then(|t| t.as_str())
-                    .map(str::to_string)
-            })
-        });
+        let resource_type = r.resource.as_deref().and_then(|id| model.type_of(id));
         let construct_path = r.resource.as_deref().and_then(|id| model.construct_of(id));
         out.findings.push(Finding {
             fingerprint,

@@ -199,7 +199,7 @@ impl UnitContext<'_> {
             drop(owned);
             model.compact();
             let from = out.findings.len();
-            evaluate(&model, display, self.files, engine, &mut out);
+            evaluate(&mut model, display, self.files, engine, &mut out);
             if n > 0 {
                 // Two templates of one file may use the same logical ids:
                 // their findings must not share a fingerprint (the first
@@ -297,7 +297,7 @@ impl UnitContext<'_> {
         let mut read: Vec<FileId> = tf.files.clone();
         drop(tf);
         model.compact();
-        evaluate(&model, display, self.files, engine, &mut out);
+        evaluate(&mut model, display, self.files, engine, &mut out);
         instantiations(&calls, &mut out.findings);
         // conftest policies read each file of the module on its own.
         if engine.has_conftest() && !self.settings.conftest_combine {
