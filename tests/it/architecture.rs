@@ -509,10 +509,9 @@ fn top_level_modules() -> Vec<String> {
 
 #[test]
 fn every_module_has_its_line_in_the_architecture_page() {
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"),
-    )
-    .unwrap();
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))
+            .unwrap();
     let missing: Vec<String> = top_level_modules()
         .into_iter()
         .filter(|m| !page.contains(&format!("`{m}`")) && !page.contains(&format!("`{m}/")))
