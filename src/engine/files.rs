@@ -79,6 +79,10 @@ pub enum EngineError {
     /// regorus' message already names `file:line:col` with a snippet.
     #[error("{0}")]
     Policy(String),
+    /// Several policy files that do not parse: every one is named at once,
+    /// so a user fixes them in one pass rather than one run per file.
+    #[error("{} policy files do not parse:\n\n{}", .0.len(), .0.join("\n\n"))]
+    Policies(Vec<String>),
     /// A rule package whose `metadata` is missing or not of the rule metadata's shape.
     #[error("{path}: {message}")]
     Metadata {

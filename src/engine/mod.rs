@@ -111,11 +111,23 @@ impl Engine {
             )?;
         }
         let mut packages: Vec<(String, &PolicyFile)> = Vec::new();
+        // Every file is read before giving up, so each bad one is named.
+        let mut bad: Vec<String> = Vec::new();
         for p in policies {
-            let pkg = engine
-                .add_policy(p.path.clone(), p.text.clone())
-                .map_err(|e| EngineError::Policy(e.to_string()))?;
-            packages.push((pkg, p));
+            match engine.add_policy(p.path.clone(), p.text.clone()) {
+                Ok(pkg) => packages.push((pkg, p)),
+                Err(e) => bad.push(e.to_string()),
+            }
+        }
+        match bad.len() {
+            0 => {}
+            1 => return Err(EngineError::Policy(bad.remove(0))),
+            _ => {
+                // regorus' messages open with a line break; one blank line
+                // between them is enough.
+                let each = bad.iter().map(|m| m.trim().to_owned()).collect();
+                return Err(EngineError::Policies(each));
+            }
         }
         let data = regorus::Value::from_json_str(&data.to_string())
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
@@ -827,6 +839,28 @@ deny contains {"resource": f.id, "path": "timeout", "message": "too long"} if {
             .expect("fails")
             .to_string();
         assert!(err.contains("bad.rego:"), "{err}");
+    }
+
+    #[test]
+    fn every_bad_policy_file_is_named_at_once() {
+        let one =
+            "package faasguard.rules.x.one\n\nimport rego.v1\n\ndeny contains x if {\n  x := \n}\n";
+        let two = "package faasguard.rules.x.two\nallow {{\n";
+        let err = Engine::new(
+            &[
+                policy("one.rego", one),
+                policy("fine.rego", GOOD),
+                policy("two.rego", two),
+            ],
+            serde_json::json!({}),
+        )
+        .err()
+        .expect("fails")
+        .to_string();
+        assert!(err.starts_with("2 policy files do not parse:"), "{err}");
+        assert!(err.contains("one.rego:"), "{err}");
+        assert!(err.contains("two.rego:2:"), "{err}");
+        assert!(!err.contains("fine.rego"), "{err}");
     }
 
     #[test]
