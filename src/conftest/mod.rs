@@ -211,26 +211,48 @@ pub fn compile<'a>(
     };
     let mut v0 = with_base(true)?;
     let mut packages = Vec::new();
+    // Every policy is read before giving up, so each bad one is named.
+    let mut bad: Vec<EngineError> = Vec::new();
     for p in policies {
         match v0.add_policy(p.path.clone(), p.text.clone()) {
             Ok(pkg) => packages.push((pkg, *p)),
             Err(e) if std::ptr::eq(*p, first) => {
                 // Neither v1 nor v0: report the error of the syntax it looks like.
                 let v1_style = p.text.contains(" contains ") || p.text.contains(" if ");
-                return Err(located(p, if v1_style { v1_error } else { e.to_string() }));
+                let message = if v1_style {
+                    v1_error.clone()
+                } else {
+                    e.to_string()
+                };
+                bad.push(located(p, message));
             }
             Err(e) => {
-                return Err(located(
-                    p,
+                // A Rego v1 policy beside a v0 one: say how to mix them. A
+                // policy that is neither is just broken.
+                let is_v1 = new_engine(false)
+                    .add_policy(p.path.clone(), p.text.clone())
+                    .is_ok();
+                let message = if is_v1 {
                     format!(
                         "{e}\n(this policy is Rego v1 while {} is Rego v0: add `import rego.v1` to the Rego v1 policies)",
                         first.path
-                    ),
-                ));
+                    )
+                } else {
+                    e.to_string()
+                };
+                bad.push(located(p, message));
             }
         }
     }
-    Ok((v0, packages))
+    match bad.len() {
+        0 => Ok((v0, packages)),
+        1 => Err(bad.remove(0)),
+        _ => Err(EngineError::Policies(
+            bad.iter()
+                .map(|e| e.to_string().trim().to_owned())
+                .collect(),
+        )),
+    }
 }
 
 impl Conftest {
@@ -393,5 +415,37 @@ mod tests {
             vec!["deny".to_string(), "warn_a".to_string()]
         );
         assert_eq!(package_of("# x\npackage main\n").as_deref(), Some("main"));
+    }
+
+    fn file(path: &str, text: &str) -> PolicyFile {
+        PolicyFile {
+            path: path.to_owned(),
+            text: text.to_owned(),
+            builtin: false,
+        }
+    }
+
+    fn error_of(policies: &[PolicyFile]) -> String {
+        let refs: Vec<&PolicyFile> = policies.iter().collect();
+        compile(&[], &refs).err().expect("fails").to_string()
+    }
+
+    #[test]
+    fn every_bad_policy_is_named_and_a_broken_one_gets_no_mixing_hint() {
+        let v0 = "package main\n\ndeny[msg] {\n  input.x\n  msg := \"x\"\n}\n";
+        let broken = "package main\n\nwarn[msg] {{\n";
+        let other = "package main\n\nviolation[msg] {\n  msg := \n}\n";
+        // Two broken files beside a good one: both named, no hint.
+        let err = error_of(&[
+            file("a.rego", broken),
+            file("ok.rego", v0),
+            file("b.rego", other),
+        ]);
+        assert!(err.starts_with("2 policy files do not parse:"), "{err}");
+        assert!(
+            err.contains("a.rego:3:") && err.contains("b.rego:"),
+            "{err}"
+        );
+        assert!(!err.contains("import rego.v1"), "{err}");
     }
 }
