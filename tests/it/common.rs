@@ -69,3 +69,13 @@ pub fn findings_of(report: &serde_json::Value) -> Vec<(String, String, u64, Stri
         })
         .unwrap_or_default()
 }
+
+/// `file:line:col` of a JSON report's finding or unknown, as tests compare it.
+pub fn at(item: &serde_json::Value) -> String {
+    format!(
+        "{}:{}:{}",
+        item["file"].as_str().unwrap_or(""),
+        item["start"]["line"],
+        item["start"]["column"]
+    )
+}

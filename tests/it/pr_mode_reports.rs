@@ -80,12 +80,7 @@ fn unknown_states(report: &Value) -> Vec<(String, String, String, String)> {
         .map(|u| {
             (
                 u["rule_id"].as_str().unwrap_or("").to_string(),
-                format!(
-                    "{}:{}:{}",
-                    u["file"].as_str().unwrap_or(""),
-                    u["start"]["line"],
-                    u["start"]["column"]
-                ),
+                crate::common::at(u),
                 u["resource"].as_str().unwrap_or("").to_string(),
                 u["baseline"].as_str().unwrap_or("").to_string(),
             )

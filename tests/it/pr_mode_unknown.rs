@@ -117,12 +117,7 @@ fn unknowns(report: &Value) -> Vec<(String, String, String)> {
         .map(|u| {
             (
                 u["rule_id"].as_str().unwrap_or("").to_string(),
-                format!(
-                    "{}:{}:{}",
-                    u["file"].as_str().unwrap_or(""),
-                    u["start"]["line"],
-                    u["start"]["column"]
-                ),
+                crate::common::at(u),
                 u["reason"].as_str().unwrap_or("").to_string(),
             )
         })
