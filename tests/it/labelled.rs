@@ -753,8 +753,8 @@ fn labelled_cloudformation_cases() {
     );
     c.print("Checkov CloudFormation", false);
     // Floors: a little under the measured figures, so a regression fails.
-    k.assert_floors("KICS CloudFormation", 0.92, 0.97);
-    c.assert_floors("Checkov CloudFormation", 0.85, 0.95);
+    k.assert_floors("KICS CloudFormation", 0.95, 0.97);
+    c.assert_floors("Checkov CloudFormation", 0.95, 0.97);
 }
 
 #[test]
@@ -771,8 +771,8 @@ fn labelled_terraform_cases() {
         &disagree(&m.disagree.checkov, "terraform"),
     );
     c.print("Checkov Terraform", false);
-    k.assert_floors("KICS Terraform", 0.93, 0.97);
-    c.assert_floors("Checkov Terraform", 0.85, 0.97);
+    k.assert_floors("KICS Terraform", 0.95, 0.97);
+    c.assert_floors("Checkov Terraform", 0.95, 0.97);
 }
 
 #[test]
