@@ -19,6 +19,10 @@
 # Who a trust policy trusts (`*`, a whole account, an OIDC provider without a subject) is
 # FG-IAM-006's, FG-IAM-007's and FG-IAM-008's.
 #
+# An action known only at deploy time (`!Ref` of a parameter without a default, a Terraform
+# variable without a value, an unresolved `${ssm:...}`) may be `*`: it is not reported, and the
+# check is listed as undecided at that action.
+#
 # ## Why is this bad?
 # `Action: "*"` is administrator access, and `service:*` grants every present and future action
 # of the service: for `s3:*` that includes deleting buckets and rewriting bucket policies, for
@@ -80,6 +84,7 @@
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html
 package faasguard.rules.iam.allow_wildcard_action
 
+import data.faasguard.lib
 import data.faasguard.lib.iam
 import rego.v1
 
@@ -116,6 +121,22 @@ deny contains {
 	some j, a in iam.array_of(s.action)
 	is_string(a)
 	iam.full_wildcard(a)
+}
+
+# An action known only at deploy time (a parameter without a default, a variable without a value)
+# may be `*`: the check is listed as undecided at that action rather than passed in silence.
+undecided contains lib.undecided(p, sprintf("statements.%d.action.%d", [i, j]), a) if {
+	some [p, i, s] in iam.identity_allows
+	is_array(s.action)
+	some j, a in s.action
+	lib.is_unknown(a)
+}
+
+undecided contains lib.undecided(r, sprintf("assume_role_policy.statements.%d.action.%d", [i, j]), a) if {
+	some [r, i, s] in iam.trust_allows
+	is_array(s.action)
+	some j, a in s.action
+	lib.is_unknown(a)
 }
 
 scope(a) := "every action of every service (administrator access)" if {
