@@ -22,7 +22,8 @@
 # Function URL permissions (`lambda:InvokeFunctionUrl`, or a `FunctionUrlAuthType` condition)
 # are public by design when the URL's auth type is `NONE`; that is judged by the function URL
 # rules, not here. A statement whose actions are all unknown is skipped too (a parameter could
-# be `lambda:InvokeFunctionUrl`). A key policy that names the account
+# be `lambda:InvokeFunctionUrl`). A policy whose whole document is only known at deploy time is
+# listed as undecided. A key policy that names the account
 # (`arn:aws:iam::${AWS::AccountId}:root`, the default) is not public.
 #
 # ## Why is this bad?
@@ -102,6 +103,14 @@ deny contains {
 } if {
 	some [id, prefix, what, i, s] in public_allows
 	s.not_principal
+}
+
+# A resource policy whose whole document is only known at deploy time (a `!Sub` JSON string with a
+# parameter in it, a Terraform variable) may allow anyone: the check is listed as undecided there.
+undecided contains lib.undecided(p, "statements", p.statements) if {
+	some p in input.policies
+	p.kind == "resource"
+	lib.is_unknown(p.statements)
 }
 
 # Allow statements without a narrowing condition, that are not function URL permissions:

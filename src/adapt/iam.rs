@@ -124,7 +124,12 @@ fn is_service(s: &str) -> bool {
 
 /// The statements of a policy document (`{"Version", "Statement": [...]}`),
 /// which may also be a JSON string (Terraform heredocs, `jsonencode` output).
+/// A document only known at deploy time (`!Ref` of a parameter, a `!Sub`
+/// with one in it) stays unknown: an empty list would say it grants nothing.
 pub fn statements(document: &Node) -> Node {
+    if document.is_unknown() {
+        return document.clone();
+    }
     let doc = match &document.value {
         Value::String(s) => match parse_embedded(s, document.span) {
             Some(n) => n,

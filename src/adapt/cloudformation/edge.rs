@@ -56,11 +56,7 @@ fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_
     let Some(doc) = r.get(property) else {
         return;
     };
-    let statements = if doc.is_unknown() {
-        doc.clone()
-    } else {
-        iam::statements(doc)
-    };
+    let statements = iam::statements(doc);
     a.model.add(iam::resource_policy(
         Head::aws(&format!("{}/{property}", r.id), r.type_, r.span),
         "resource_policy",
