@@ -56,7 +56,10 @@ fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_
     let Some(doc) = r.get(property) else {
         return;
     };
-    let statements = iam::statements(doc);
+    let statements = match sub_json(r, property) {
+        Some(known) if doc.is_unknown() => iam::statements(&known),
+        _ => iam::statements(doc),
+    };
     a.model.add(iam::resource_policy(
         Head::aws(&format!("{}/{property}", r.id), r.type_, r.span),
         "resource_policy",
@@ -64,6 +67,73 @@ fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_
         target_type,
         statements,
     ));
+}
+
+/// A JSON document written as a `!Sub` string (`DestinationPolicy: !Sub
+/// '{"Statement": [... "${AWS::AccountId}" ...]}'`), parsed with each
+/// `${...}` left unknown: the document's shape and its literal values
+/// (a `"*"` principal) are known even when a pseudo parameter is not. Only
+/// when every `${...}` sits inside a JSON string; otherwise (a variable in
+/// place of a list, a `!Sub` with a variable map) `None`, and the document
+/// stays unknown as a whole.
+fn sub_json(r: &Res<'_>, property: &str) -> Option<Node> {
+    const OPEN: char = '\u{E000}';
+    const CLOSE: char = '\u{E001}';
+    let raw = r.def.get("Properties")?.get(property)?;
+    let template = raw.get("Fn::Sub")?.as_str()?;
+    if template.contains([OPEN, CLOSE]) {
+        return None;
+    }
+    let mut text = String::with_capacity(template.len());
+    let mut vars = Vec::new();
+    let mut rest = template;
+    while let Some(pos) = rest.find("${") {
+        text.push_str(&rest[..pos]);
+        let after = &rest[pos + 2..];
+        let end = after.find('}')?;
+        let var = &after[..end];
+        rest = &after[end + 1..];
+        if let Some(literal) = var.strip_prefix('!') {
+            text.push_str("${");
+            text.push_str(literal);
+            text.push('}');
+        } else {
+            text.push(OPEN);
+            text.push_str(&vars.len().to_string());
+            text.push(CLOSE);
+            vars.push(var.to_string());
+        }
+    }
+    text.push_str(rest);
+    let mut doc = crate::parse::json::parse(&text, raw.span.file).ok()?;
+    doc.respan(raw.span);
+    unknown_holes(&mut doc, &vars, OPEN).then_some(doc)
+}
+
+/// Replace every string holding a `!Sub` hole by an unknown naming the
+/// variable; `false` when a hole is anywhere else (a key).
+fn unknown_holes(node: &mut Node, vars: &[String], open: char) -> bool {
+    match &mut node.value {
+        Value::String(s) => {
+            if let Some(at) = s.find(open) {
+                let index: usize = s[at + open.len_utf8()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse()
+                    .unwrap_or(0);
+                let var = vars.get(index).map_or("", String::as_str);
+                *node = Node::unknown(format!("Fn::Sub uses ${{{var}}}"), node.span);
+            }
+            true
+        }
+        Value::Seq(items) => items.iter_mut().all(|n| unknown_holes(n, vars, open)),
+        Value::Map(m) => m
+            .entries
+            .iter_mut()
+            .all(|e| !e.key.contains(open) && unknown_holes(&mut e.value, vars, open)),
+        _ => true,
+    }
 }
 
 /// CloudFront standard logging v2: a delivery source of a distribution's
@@ -363,6 +433,10 @@ Resources:
     Type: AWS::Logs::Destination
     Properties:
       DestinationPolicy: !Sub '{\"Statement\": [{\"Principal\": {\"AWS\": \"${AWS::AccountId}\"}}]}'
+  Whole:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: !Sub '{\"Statement\": ${Statements}}'
   Bare:
     Type: AWS::EFS::FileSystem
   Edge:
@@ -396,9 +470,20 @@ Resources:
         let sink = find("Sink/DestinationPolicy").unwrap();
         assert_eq!(sink["target_type"], "logs");
         assert_eq!(sink["statements"][0]["action"], json!(["logs:*"]));
-        // A policy only known at deploy time stays unknown; no policy, no item.
+        // A `!Sub` JSON string: its `${...}` values are unknown, the rest
+        // is read; a `${...}` outside a string leaves the whole document
+        // unknown; no policy, no item.
+        let later = find("Later/DestinationPolicy").unwrap();
         assert_eq!(
-            find("Later/DestinationPolicy").unwrap()["statements"]["unknown"],
+            later["statements"][0]["principal"]["AWS"][0]["unknown"],
+            true
+        );
+        assert_eq!(
+            later["statements"][0]["principal"]["AWS"][0]["reason"],
+            "Fn::Sub uses ${AWS::AccountId}"
+        );
+        assert_eq!(
+            find("Whole/DestinationPolicy").unwrap()["statements"]["unknown"],
             true
         );
         assert!(find("Bare/FileSystemPolicy").is_none());

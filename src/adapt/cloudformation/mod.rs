@@ -408,8 +408,8 @@ pub(crate) struct Res<'a> {
     pub span: Span,
     /// Properties with Globals merged and intrinsics resolved.
     pub props: &'a Node,
-    /// The raw resource definition (for `Metadata`, `DependsOn`, ...).
-    #[allow(dead_code)]
+    /// The raw resource definition (for `Metadata`, `DependsOn`, and a
+    /// `!Sub` template as written).
     pub def: &'a Node,
 }
 
