@@ -72,8 +72,12 @@ deny contains {
 	own := own_accounts(f)
 	count(own) > 0
 	not account in own
-	not data.faasguard.lambda_layer_publishers.accounts[account]
+	not publishers[account]
 }
+
+# The accounts of known layer publishers, read once per evaluation (see FG-RUN-001's
+# `runtimes`).
+publishers := data.faasguard.lambda_layer_publishers.accounts
 
 # `arn:aws:lambda:eu-west-1:999988887777:layer:pdf-tools:4` (any partition).
 layer_account(arn) := [parts[4], parts[6]] if {

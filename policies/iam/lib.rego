@@ -12,21 +12,23 @@ levels := data.faasguard.iam_access_levels
 # Allow statements of the customer-written identity policies (inline role/user/group policies,
 # `AWS::IAM::Policy`, customer managed `AWS::IAM::ManagedPolicy`, SAM inline statements and
 # policy templates), as [policy, statement index, statement]. AWS managed policies (kind
-# `managed`) are FG-IAM-005's concern.
-identity_allows contains [p, i, s] if {
+# `managed`) are FG-IAM-005's concern. A list, in input order, not a set: every IAM rule builds
+# it again, and a set of these triples orders whole policies against each other as it grows.
+identity_allows := [[p, i, s] |
 	some p in input.policies
 	p.kind == "identity"
 	some i, s in p.statements
 	s.effect == "Allow"
-}
+]
 
 # Allow statements of role trust policies (`AssumeRolePolicyDocument`, `assume_role_policy`, a SAM
-# function's `AssumeRolePolicyDocument`), as [role, statement index, statement].
-trust_allows contains [r, i, s] if {
+# function's `AssumeRolePolicyDocument`), as [role, statement index, statement]; a list, like
+# `identity_allows`.
+trust_allows := [[r, i, s] |
 	some r in input.roles
 	some i, s in array_of(r.assume_role_policy.statements)
 	s.effect == "Allow"
-}
+]
 
 # The assume actions a trust statement's principals call, for messages: `sts:AssumeRoleWithSAML`
 # for SAML providers, `sts:AssumeRoleWithWebIdentity` for other federated (OIDC) providers,

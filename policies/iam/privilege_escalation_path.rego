@@ -119,9 +119,42 @@ principals(p) := ps if {
 # path is assembled from one principal's statements only, without pairing every policy with every
 # other.
 grants[who] contains [p.id, i, j, a] if {
-	some [p, i, s] in iam.identity_allows
-	some who in principals(p)
+	some p in input.policies
+	p.kind == "identity"
+	some i, s in p.statements
+	s.effect == "Allow"
 	some j, a in s.action
+	actions_of[a]
+	some who in principals(p)
+}
+
+# actions_of[pattern as written]: the needed actions the pattern covers, for the Allow patterns
+# that cover some. Each distinct pattern is lowered and matched once, however many statements
+# repeat it; the rest of the rule looks the matches up here instead of matching again.
+actions_of[a] := actions if {
+	some a in allow_patterns
+	# Most patterns name a service no path needs (`s3:GetObject`): dropped before the path
+	# tables are built.
+	maybe_needed(lower(split(a, ":")[0]))
+	pattern := lower(a)
+	actions := {action | some action in candidates(pattern); covered(pattern, action)}
+	count(actions) > 0
+}
+
+# The services of `needed`, written out so that a template that grants none of them never
+# builds the path tables (a test checks that they agree).
+needed_services := {"cloudformation", "ec2", "glue", "iam", "lambda", "sts"}
+
+maybe_needed(service) if service in needed_services
+
+maybe_needed(service) if iam.has_wildcard(service)
+
+allow_patterns contains a if {
+	some p in input.policies
+	p.kind == "identity"
+	some s in p.statements
+	s.effect == "Allow"
+	some a in s.action
 	is_string(a)
 }
 
@@ -153,14 +186,13 @@ unconditional(s) if s.condition == {}
 has[who] contains action if {
 	some who, gs in grants
 	some g in gs
-	pattern := lower(g[3])
-	some action in candidates(pattern)
-	covered(pattern, action)
+	some action in actions_of[g[3]]
 	not denied(who, action)
 }
 
 # The needed actions a pattern could cover: those of its service when the service is literal
-# (`s3:Get*` skips the pattern matching at once), else all of them.
+# (`s3:Get*` skips the pattern matching at once), else all of them. A pattern covers no needed
+# action outside these.
 candidates(pattern) := object.get(needed_by_service, service, set()) if {
 	service := split(pattern, ":")[0]
 	not iam.has_wildcard(service)
@@ -229,7 +261,7 @@ messages[loc] contains msg if {
 		some k in ks
 		some step in paths[k].needs
 		some a in step
-		covered(lower(g[3]), a)
+		a in actions_of[g[3]]
 	})
 	msg := sprintf("%s can escalate privileges: %s; granted by %s", [principal_label(who), concat("; ", names), concat(", ", involved)])
 }
@@ -241,7 +273,7 @@ hits[key] contains k if {
 	not admin[who]
 	some k in ks
 	first := paths[k].needs[0][0]
-	at := min({g | some g in grants[who]; covered(lower(g[3]), first)})
+	at := min({g | some g in grants[who]; first in actions_of[g[3]]})
 	key := [at[0], at[1], at[2], who]
 }
 

@@ -131,9 +131,20 @@ public_allows contains [r.id, "assume_role_policy.statements", sprintf("Trust po
 
 public_allow(s) if {
 	s.effect == "Allow"
+	# Only a statement one of the rules above can report is judged further: most (a Lambda
+	# function's trust policy, a service principal) are ruled out here.
+	exposed(s)
 	known_actions(s)
 	not narrowed(s)
 	not function_url(s)
+}
+
+exposed(s) if s.not_principal
+
+exposed(s) if {
+	some who in s.principal.AWS
+	is_string(who)
+	everyone(who)
 }
 
 # When every action is unknown (a parameter), it may be a function URL permission.

@@ -126,45 +126,50 @@ key_required(r) if lib.is_unknown(r.api_key_required)
 
 http_methods := {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD"}
 
-# APIs by id, built once per evaluation: a keyed lookup per route instead of
-# a scan of every API (a multi-value rule, since an object comprehension fails
-# on a duplicate id).
-apis_by_id[id] contains a if {
+# The ids of the WebSocket and HTTP APIs, and of the private APIs (or those whose endpoint type is
+# unknown), built once per evaluation: a route is judged with a lookup each, not a scan of its
+# API's entries per check.
+websocket_apis contains a.id if {
 	some a in input.apis
-	id := a.id
+	a.kind == "websocket"
 }
 
-api_kind(r) := a.kind if some a in apis_by_id[r.api]
+http_apis contains a.id if {
+	some a in input.apis
+	a.kind == "http"
+}
+
+private_apis contains a.id if {
+	some a in input.apis
+	a.endpoint_type == "PRIVATE"
+}
+
+private_apis contains a.id if {
+	some a in input.apis
+	lib.is_unknown(a.endpoint_type)
+}
 
 # A known HTTP verb other than OPTIONS, on an API that is not a WebSocket API.
 applicable(r) if {
 	is_string(r.method)
 	upper(r.method) in http_methods
-	not api_kind(r) == "websocket"
+	not r.api in websocket_apis
 }
 
 # The catch-all `$default` route of an HTTP API (a WebSocket `$default` route
 # cannot be authorized).
 applicable(r) if {
 	r.method == "$default"
-	api_kind(r) == "http"
+	r.api in http_apis
 }
 
 # `$connect` is where a WebSocket API authorizes its clients.
 applicable(r) if {
 	r.method == "$connect"
-	not api_kind(r) == "http"
+	not r.api in http_apis
 }
 
-private_api(r) if {
-	some a in apis_by_id[r.api]
-	a.endpoint_type == "PRIVATE"
-}
-
-private_api(r) if {
-	some a in apis_by_id[r.api]
-	lib.is_unknown(a.endpoint_type)
-}
+private_api(r) if r.api in private_apis
 
 label(r) := sprintf("%s %s", [upper(r.method), r.path]) if {
 	is_string(r.path)

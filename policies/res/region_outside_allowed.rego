@@ -56,7 +56,10 @@ metadata := {
 # The configured entries, lower-cased; each a region code or a group name.
 configured := {lower(a) | some a in data.faasguard.config.allowed_regions; is_string(a)}
 
-groups := object.get(data.faasguard.regions, "groups", {})
+# The region tables, read once per evaluation (see FG-RUN-001's `runtimes`).
+region_data := data.faasguard.regions
+
+groups := object.get(region_data, "groups", {})
 
 allowed contains code if {
 	some a in configured
@@ -84,7 +87,7 @@ deny contains {
 # ` (Europe (Ireland))`; region codes are unique across clouds.
 display_name(code) := sprintf(" (%s)", [names[0]]) if {
 	names := sort([name |
-		some cloud, regions in data.faasguard.regions
+		some cloud, regions in region_data
 		cloud != "groups"
 		name := regions[code].name
 	])

@@ -48,6 +48,13 @@ metadata := {
 	},
 }
 
+# The rule data, read once per evaluation: regorus looks a `data.faasguard...`
+# reference that no rule defines up again on every use (a scan of every loaded
+# module), where a rule of the package is computed once.
+runtimes := data.faasguard.runtimes
+
+today := data.faasguard.config.today
+
 deny contains object.union(
 	{
 		"resource": f.id,
@@ -60,16 +67,16 @@ deny contains object.union(
 ) if {
 	some f in input.functions
 	is_string(f.runtime)
-	info := data.faasguard.runtimes[f.cloud][f.runtime]
+	info := runtimes[f.cloud][f.runtime]
 	is_string(info.deprecation)
-	info.deprecation <= data.faasguard.config.today
+	info.deprecation <= today
 }
 
 # The strongest block already in force (dates compare as ISO strings).
 blocked(info) := sprintf("; updating functions on it is blocked since %s", [info.block_update]) if {
-	info.block_update <= data.faasguard.config.today
+	info.block_update <= today
 } else := sprintf("; creating functions on it is blocked since %s", [info.block_create]) if {
-	info.block_create <= data.faasguard.config.today
+	info.block_create <= today
 } else := ""
 
 successor(info) := sprintf("; upgrade to %s", [info.successor]) if {

@@ -47,7 +47,14 @@ metadata := {
 horizon_days := 180
 
 # `config.today` plus the horizon, as `YYYY-MM-DD`.
-horizon := substring(time.format([time.add_date(time.parse_ns("2006-01-02", data.faasguard.config.today), 0, 0, horizon_days), "UTC", "2006-01-02"]), 0, 10)
+horizon := substring(time.format([time.add_date(time.parse_ns("2006-01-02", today), 0, 0, horizon_days), "UTC", "2006-01-02"]), 0, 10)
+
+# The rule data, read once per evaluation: regorus looks a `data.faasguard...`
+# reference that no rule defines up again on every use (a scan of every loaded
+# module), where a rule of the package is computed once.
+runtimes := data.faasguard.runtimes
+
+today := data.faasguard.config.today
 
 deny contains object.union(
 	{
@@ -61,9 +68,9 @@ deny contains object.union(
 ) if {
 	some f in input.functions
 	is_string(f.runtime)
-	info := data.faasguard.runtimes[f.cloud][f.runtime]
+	info := runtimes[f.cloud][f.runtime]
 	is_string(info.deprecation)
-	info.deprecation > data.faasguard.config.today
+	info.deprecation > today
 	info.deprecation <= horizon
 }
 

@@ -450,3 +450,48 @@ fn a_huge_file_is_stopped_inside_parse_and_adapt() {
         "{report:#}"
     );
 }
+
+/// regorus looks a `data.faasguard...` reference that no rule defines (the rule data) up again
+/// on every use, scanning every loaded module; a constant of the package is computed once per
+/// evaluation. So the built-in policies read the rule data only in package constants
+/// (`runtimes := data.faasguard.runtimes`), never inside a rule body or a function, where it
+/// would be looked up once per function or statement.
+#[test]
+fn built_in_policies_read_rule_data_only_in_package_constants() {
+    let mut bad = Vec::new();
+    let mut stack = vec![crate::common::root().join("policies")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rego") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.starts_with('#') || code.starts_with("import ") {
+                    continue;
+                }
+                if !line.contains("data.faasguard.") {
+                    continue;
+                }
+                // `name := ...` at the start of a line: a package constant.
+                let constant = line.split_once(" := ").is_some_and(|(head, _)| {
+                    !head.is_empty() && head.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                });
+                if !constant {
+                    bad.push(format!("{}:{}: {}", p.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "rule data read outside a package constant:\n{}",
+        bad.join("\n")
+    );
+}

@@ -606,3 +606,31 @@ fn skipping_rules_with_nothing_to_read_changes_no_result() {
     }
     assert!(checked > 100, "{checked}");
 }
+
+/// FG-IAM-015 writes out the services of the actions its paths need, so that a template
+/// granting none of them skips the path tables: the list must name exactly those services.
+#[test]
+fn privilege_escalation_needed_services_match_its_paths() {
+    let mut e = regorus::Engine::new();
+    for p in [
+        "policies/lib/lib.rego",
+        "policies/iam/lib.rego",
+        "policies/iam/privilege_escalation_path.rego",
+    ] {
+        e.add_policy_from_file(common::root().join(p)).unwrap();
+    }
+    e.add_policy(
+        "agree.rego".into(),
+        "package agree\n\nimport rego.v1\n\nimport data.faasguard.rules.iam.privilege_escalation_path as p\n\n\
+         services := {split(a, \":\")[0] | some a in p.needed}\n\n\
+         agree if p.needed_services == services\n"
+            .into(),
+    )
+    .unwrap();
+    let services = e.eval_rule("data.agree.services".into()).unwrap();
+    assert_eq!(
+        e.eval_rule("data.agree.agree".into()).unwrap(),
+        regorus::Value::from(true),
+        "needed_services should be {services}"
+    );
+}
