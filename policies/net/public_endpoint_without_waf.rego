@@ -143,10 +143,17 @@ associated contains w.resource if {
 associated contains api if {
 	some w in input.web_acl_associations
 	is_string(w.resource)
+	not further_stage[w.resource]
 	some r in input.resources
 	r.id == w.resource
 	some key in ["RestApiId", "rest_api_id"]
 	api := rest_api_of(r.properties[key])
+}
+
+# A further stage of an API is an item of its own, associated on its own.
+further_stage contains api.id if {
+	some api in input.apis
+	is_string(api.stage_of)
 }
 
 rest_api_of(v) := v.ref if is_string(v.ref)

@@ -118,9 +118,14 @@ every_method contains m if {
 # Those of the API's deployed stage.
 all_methods(api) := {m.id |
 	some m in every_method
-	m.api == api.id
+	m.api == api_of(api)
 	same_stage(m, api)
 }
+
+# Method settings name the API; a further stage of it is an item of its own.
+api_of(api) := api.stage_of if is_string(api.stage_of)
+
+else := api.id
 
 same_stage(m, api) if m.stage == api.stage
 
@@ -142,7 +147,7 @@ undecided_api[api.id] if {
 undecided_api[api.id] if {
 	some api in input.apis
 	some m in input.method_settings
-	m.api == api.id
+	m.api == api_of(api)
 	some field in ["stage", "resource_path", "http_method"]
 	lib.is_unknown(m[field])
 }

@@ -118,7 +118,7 @@ undecided contains lib.undecided(p, "api_stages", p.api_stages) if {
 # --- REST APIs -----------------------------------------------------------
 
 rest_throttled(api) if {
-	some m in settings_by_api[api.id]
+	some m in settings_by_api[api_of(api)]
 	m.resource_path == "/*"
 	m.http_method == "*"
 	same_stage(object.get(m, "stage", null), api)
@@ -127,10 +127,16 @@ rest_throttled(api) if {
 }
 
 rest_throttled(api) if {
-	some [p, s] in plan_stages_by_api[api.id]
+	some [p, s] in plan_stages_by_api[api_of(api)]
 	same_stage(object.get(s, "stage", null), api)
 	limited(p.throttle)
 }
+
+# Method settings and usage plans name the API; a further stage of it is an
+# item of its own.
+api_of(api) := api.stage_of if is_string(api.stage_of)
+
+else := api.id
 
 # Method settings and usage plan stages by API, indexed once so that a unit
 # with many APIs costs linear time.

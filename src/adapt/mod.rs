@@ -91,3 +91,39 @@ pub(crate) fn certificate_source(
     }
     None
 }
+
+/// A further stage of an API (an item with `stage_of`, see `docs/model.md`)
+/// takes the API's `kind` and `endpoint_type`, whichever order the template
+/// declares them in: the updates that copy them (spanned at the stage).
+pub(crate) fn further_stage_updates(
+    model: &crate::model::Model,
+) -> Vec<crate::model::collections::Update> {
+    use crate::model::collections::update;
+    let apis = model.items("apis");
+    let mut out = Vec::new();
+    for s in apis {
+        let (Some(id), Some(of_node)) = (crate::model::item_id(s), s.get("stage_of")) else {
+            continue;
+        };
+        let Some(of) = of_node.as_str() else {
+            continue;
+        };
+        let Some(api) = apis.iter().find(|x| crate::model::item_id(x) == Some(of)) else {
+            continue;
+        };
+        // Written at the stage, where a finding about this stage points.
+        for (field, v) in [
+            ("kind", api.get("kind")),
+            ("endpoint_type", api.get("endpoint_type")),
+        ] {
+            let Some(v) = v else { continue };
+            let mut v = v.clone();
+            v.span = of_node.span;
+            out.push(match field {
+                "kind" => update!(Api, id, kind, v),
+                _ => update!(Api, id, endpoint_type, v),
+            });
+        }
+    }
+    out
+}

@@ -144,10 +144,10 @@ collections! {
     FunctionUrl in "function_urls" {
         function, auth_type, member, cors,
     }
-    /// A REST, HTTP or WebSocket API.
+    /// A REST, HTTP or WebSocket API (or a further stage of one, `stage_of`).
     Api in "apis" {
         kind, stage, implicit, default_authorizer, endpoint_type, api_key_required,
-        has_definition, tracing, access_logging, route_throttling,
+        has_definition, tracing, access_logging, route_throttling, stage_of,
     }
     /// One method and path of an API.
     Route in "routes" {

@@ -24,7 +24,7 @@ mod throttling;
 use std::collections::BTreeSet;
 
 use crate::adapt::secrets;
-use crate::model::collections::{Head, Parameter, Resource, Update};
+use crate::model::collections::{Api, Head, Parameter, Resource, Update};
 use crate::model::{Format, Header, Ignore, Model};
 use crate::parse::{Map, Node, Value};
 use crate::source::{FileId, Span};
@@ -116,6 +116,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         implicit_apis: BTreeSet::new(),
         globals,
         updates: Vec::new(),
+        first_stages: std::collections::BTreeMap::new(),
     };
     // The unit's time limit is checked per resource (crate::deadline): a
     // huge template is stopped here, and the scan reports it.
@@ -281,6 +282,9 @@ pub(crate) struct Adapter<'a, 'm> {
     pub globals: Option<&'a Node>,
     /// Facts one resource adds to another item, applied once all exist.
     pub updates: Vec<Update>,
+    /// API id → the logical id of its first stage in template order (that
+    /// stage completes the API's item; later ones are items of their own).
+    pub first_stages: std::collections::BTreeMap<String, String>,
 }
 
 impl Adapter<'_, '_> {
@@ -358,8 +362,33 @@ impl Adapter<'_, '_> {
         sam::finish(self);
         resources::finish(self);
         identity::finish(self);
-        let updates = std::mem::take(&mut self.updates);
+        let mut updates = std::mem::take(&mut self.updates);
+        updates.extend(crate::adapt::further_stage_updates(self.model));
         self.model.apply(updates);
+    }
+
+    /// The item that stage resource `stage` of API `api` configures: the
+    /// API's own for its first stage, the stage's own for any later one.
+    pub fn stage_item(&self, api: &str, stage: &str) -> String {
+        match self.first_stages.get(api) {
+            Some(first) if first != stage => stage.to_string(),
+            _ => api.to_string(),
+        }
+    }
+
+    /// Record `stage` as a stage of `api`: a later stage gets an item of its
+    /// own (`stage_of` the API). Returns the item the stage configures.
+    pub fn add_stage(&mut self, api: &str, stage: &str, type_: &str, span: Span) -> String {
+        self.first_stages
+            .entry(api.to_string())
+            .or_insert_with(|| stage.to_string());
+        let target = self.stage_item(api, stage);
+        if target != api {
+            let mut item = Api::new(Head::new(stage, api, type_, "aws", span));
+            item.stage_of = Some(Node::string(api, span));
+            self.model.add(item);
+        }
+        target
     }
 
     /// Managed policy ARNs attached to `owner`: AWS managed ones are expanded

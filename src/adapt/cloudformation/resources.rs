@@ -604,7 +604,8 @@ fn rest_deployment(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let (Some(api), Some(n)) = (a.link(r.get("RestApiId")), r.get("StageName")) else {
         return;
     };
-    let id = api.as_str().unwrap_or("").to_string();
+    let api = api.as_str().unwrap_or("").to_string();
+    let id = a.add_stage(&api, r.id, r.type_, r.span);
     a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     if let Some(t) = boolean(r.path(&["StageDescription", "TracingEnabled"])) {
         a.updates.push(update!(Api, id.clone(), tracing, t));
@@ -619,7 +620,8 @@ fn rest_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let Some(api) = a.link(r.get("RestApiId")) else {
         return;
     };
-    let id = api.as_str().unwrap_or("").to_string();
+    let api = api.as_str().unwrap_or("").to_string();
+    let id = a.add_stage(&api, r.id, r.type_, r.span);
     if let Some(n) = r.get("StageName") {
         a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }
@@ -636,7 +638,8 @@ fn http_stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let Some(api) = a.link(r.get("ApiId")) else {
         return;
     };
-    let id = api.as_str().unwrap_or("").to_string();
+    let api = api.as_str().unwrap_or("").to_string();
+    let id = a.add_stage(&api, r.id, r.type_, r.span);
     if let Some(n) = r.get("StageName") {
         a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }

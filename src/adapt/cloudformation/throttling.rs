@@ -16,7 +16,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let Some(api) = a.link(r.get("ApiId")) else {
                 return;
             };
-            let id = api.as_str().unwrap_or_default().to_string();
+            let id = a.stage_item(api.as_str().unwrap_or_default(), r.id);
             if let Some(t) = r.get("DefaultRouteSettings").and_then(limits) {
                 a.updates.push(update!(Api, id, route_throttling, t));
             }

@@ -49,7 +49,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             // The deprecated `stage_name` argument creates a stage.
             let api = a.link(r, "rest_api_id", r.get("rest_api_id"), REST);
             if let (Some(api), Some(n)) = (api, text(r.get("stage_name"))) {
-                let id = api.as_str().unwrap_or_default().to_string();
+                let id = add_stage(a, api.as_str().unwrap_or_default(), r);
                 a.updates.push(update!(Api, id, stage, n.clone()));
             }
         }
@@ -107,7 +107,7 @@ fn stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let Some(api) = a.link(r, arg, r.get(arg), types) else {
         return;
     };
-    let id = api.as_str().unwrap_or_default().to_string();
+    let id = add_stage(a, api.as_str().unwrap_or_default(), r);
     if let Some(n) = r.get("stage_name").or_else(|| r.get("name")) {
         a.updates.push(update!(Api, id.clone(), stage, n.clone()));
     }
@@ -118,6 +118,30 @@ fn stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         a.updates
             .push(update!(Api, id, access_logging, Node::bool(true, l.span)));
     }
+}
+
+/// The item that stage resource `r` of API `api` configures: the API's own
+/// for its first stage in unit order, the stage's own for any later one.
+pub(crate) fn stage_item(a: &Adapter<'_, '_>, api: &str, stage: &str) -> String {
+    match a.first_stages.get(api) {
+        Some(first) if first != stage => stage.to_string(),
+        _ => api.to_string(),
+    }
+}
+
+/// Record `r` as a stage of `api`: a later stage gets an item of its own
+/// (`stage_of` the API). Returns the item the stage configures.
+fn add_stage(a: &mut Adapter<'_, '_>, api: &str, r: &Res<'_>) -> String {
+    a.first_stages
+        .entry(api.to_string())
+        .or_insert_with(|| r.id.to_string());
+    let target = stage_item(a, api, r.id);
+    if target != api {
+        let mut item = Api::new(Head::new(r.id, api, r.type_, "aws", r.span));
+        item.stage_of = Some(Node::string(api, r.span));
+        a.model.add(item);
+    }
+    target
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, policy: Option<&Node>) {

@@ -142,6 +142,9 @@ pub(crate) struct Adapter<'u, 'm> {
     /// Items added to a list field of another item (`attached_to`,
     /// `replication_regions`), applied after the updates.
     pub appends: Vec<Update>,
+    /// API address → the address of its first stage in unit order (that
+    /// stage completes the API's item; later ones are items of their own).
+    pub first_stages: BTreeMap<String, String>,
 }
 
 /// Attributes that name a resource, per type, for linking by literal.
@@ -170,6 +173,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
             names,
             updates: Vec::new(),
             appends: Vec::new(),
+            first_stages: BTreeMap::new(),
         }
     }
 
@@ -220,7 +224,8 @@ impl<'u, 'm> Adapter<'u, 'm> {
         }
         aws_api::finish(self);
         gcp::finish(self);
-        let updates = std::mem::take(&mut self.updates);
+        let mut updates = std::mem::take(&mut self.updates);
+        updates.extend(crate::adapt::further_stage_updates(self.model));
         self.model.apply(updates);
         let appends = std::mem::take(&mut self.appends);
         self.model.apply(appends);

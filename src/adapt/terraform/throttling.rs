@@ -20,7 +20,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let Some(api) = a.link(r, "api_id", r.get("api_id"), HTTP) else {
                 return;
             };
-            let id = api.as_str().unwrap_or_default().to_string();
+            let id = super::aws_api::stage_item(a, api.as_str().unwrap_or_default(), r.id);
             if let Some(t) = r.get("default_route_settings").and_then(limits) {
                 a.updates.push(update!(Api, id, route_throttling, t));
             }
