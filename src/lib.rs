@@ -14,6 +14,7 @@
 
 pub mod adapt;
 pub mod advisory;
+pub mod allocator;
 pub mod baseline;
 pub mod config;
 pub mod conftest;

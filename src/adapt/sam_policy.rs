@@ -157,7 +157,7 @@ fn instantiate(value: &serde_json::Value, params: &BTreeMap<&str, &Node>, at: Sp
             let entries = obj
                 .iter()
                 .map(|(k, v)| Entry {
-                    key: k.clone(),
+                    key: k.clone().into(),
                     key_span: at,
                     value: instantiate(v, params, at),
                 })
@@ -187,7 +187,7 @@ pub(crate) fn json_to_node(value: &serde_json::Value, at: Span) -> Node {
                 entries: obj
                     .iter()
                     .map(|(k, v)| Entry {
-                        key: k.clone(),
+                        key: k.clone().into(),
                         key_span: at,
                         value: json_to_node(v, at),
                     })

@@ -95,7 +95,7 @@ pub fn mark_sensitive_names(model: &mut Model) {
             .entries
             .iter()
             .filter(|e| looks_sensitive_name(&e.key))
-            .map(|e| Node::string(&e.key, e.key_span))
+            .map(|e| Node::string(e.key.clone(), e.key_span))
             .collect();
         Some(Node::seq(names, f.span))
     });

@@ -109,7 +109,7 @@ fn names(doc: &Node, format: Format) -> Vec<(String, Span)> {
     }
     if let Some(resources) = doc.get("Resources").and_then(Node::as_map) {
         for e in &resources.entries {
-            out.push((e.key.clone(), e.value.span));
+            out.push((e.key.as_str().to_owned(), e.value.span));
         }
     }
     if let Some(changes) = doc.get("resource_changes").and_then(Node::as_seq) {
@@ -136,7 +136,7 @@ fn collect_blocks(node: &Node, depth: usize, out: &mut Vec<(String, Span)>) {
                 .as_seq()
                 .is_some_and(|s| !s.is_empty() && s.iter().all(|b| b.as_map().is_some()));
             if is_body_list {
-                out.push((e.key.clone(), e.value.span));
+                out.push((e.key.as_str().to_owned(), e.value.span));
             } else {
                 collect_blocks(&e.value, depth + 1, out);
             }

@@ -32,7 +32,7 @@ pub(super) fn parse(text: &str, file: FileId, out: &mut Lockfile) -> Result<(), 
                 continue;
             }
             out.packages.push(Package {
-                name: entry.key.clone(),
+                name: entry.key.as_str().to_owned(),
                 version: version.to_string(),
                 ecosystem: Ecosystem::PyPI,
                 dev,

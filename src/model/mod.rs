@@ -450,7 +450,7 @@ pub fn map_of(pairs: Vec<(&str, Node)>, span: Span) -> Node {
     let entries = pairs
         .into_iter()
         .map(|(k, v)| Entry {
-            key: k.to_string(),
+            key: k.to_string().into(),
             key_span: v.span,
             value: v,
         })

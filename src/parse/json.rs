@@ -303,7 +303,7 @@ impl JsonParser<'_> {
             self.ws();
             let value = self.value(depth + 1)?;
             map.entries.push(Entry {
-                key,
+                key: key.into(),
                 key_span,
                 value,
             });

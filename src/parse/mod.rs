@@ -8,7 +8,7 @@ pub mod json;
 mod node;
 pub mod yaml;
 
-pub use node::{Entry, Map, Node, Unknown, Value};
+pub use node::{Entry, Map, Node, Str, Unknown, Value};
 
 use crate::source::{FileId, Span};
 

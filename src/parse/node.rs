@@ -4,6 +4,11 @@
 
 use crate::source::Span;
 
+/// The text of a key or string value: inline up to 24 bytes (most keys and
+/// many values), on the heap beyond; 24 bytes either way, like `String`
+/// (ADR 0046).
+pub type Str = compact_str::CompactString;
+
 /// A value with the span of the text it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -26,7 +31,7 @@ pub enum Value {
     /// A number as the parser read it (integer or float).
     Number(serde_json::Number),
     /// A string, quoted or plain.
-    String(String),
+    String(Str),
     /// A list, in source order.
     Seq(Vec<Node>),
     /// A mapping, in source order.
@@ -50,7 +55,7 @@ pub struct Unknown {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// The key as written (quotes removed).
-    pub key: String,
+    pub key: Str,
     /// Byte range of the key's text: where a finding about the key itself points.
     pub key_span: Span,
     /// The key's value.
@@ -84,7 +89,7 @@ impl Map {
     }
 
     /// Insert or replace (keeping the position of an existing key).
-    pub fn insert(&mut self, key: impl Into<String>, key_span: Span, value: Node) {
+    pub fn insert(&mut self, key: impl Into<Str>, key_span: Span, value: Node) {
         let key = key.into();
         if let Some(e) = self.entries.iter_mut().rev().find(|e| e.key == key) {
             e.value = value;
@@ -152,7 +157,7 @@ impl Node {
 
     /// A string node, without spare room (a parser's scalar may have
     /// grown as it was read).
-    pub(crate) fn string(s: impl Into<String>, span: Span) -> Self {
+    pub(crate) fn string(s: impl Into<Str>, span: Span) -> Self {
         let mut s = s.into();
         s.shrink_to_fit();
         Node::new(Value::String(s), span)
@@ -339,12 +344,12 @@ impl Node {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Number(n) => J::Number(n.clone()),
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.as_str().to_owned()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(m) => J::Object(
                 m.entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.as_str().to_owned(), e.value.to_json()))
                     .collect(),
             ),
             Value::Unknown(u) => {

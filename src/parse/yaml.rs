@@ -395,7 +395,7 @@ impl Builder<'_> {
                 Some((mut k, key_span)) => map.entries.push(Entry {
                     key: {
                         k.shrink_to_fit();
-                        k
+                        k.into()
                     },
                     key_span,
                     value: node,
@@ -438,7 +438,7 @@ fn apply_tag(node: Node, tag: Option<&str>, span: Span) -> Node {
     };
     let mut map = Map::default();
     map.entries.push(Entry {
-        key: long.to_string(),
+        key: long.to_string().into(),
         key_span: span,
         value: inner,
     });
@@ -478,10 +478,10 @@ fn apply_merge_keys(map: Map) -> Map {
 /// `.nan` stay strings.
 fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     match tag {
-        Some("!!str") => return Value::String(text.to_string()),
+        Some("!!str") => return Value::String(text.to_string().into()),
         Some("!!null") => return Value::Null,
         Some("!!bool") | Some("!!int") | Some("!!float") => {}
-        _ if style != ScalarStyle::Plain => return Value::String(text.to_string()),
+        _ if style != ScalarStyle::Plain => return Value::String(text.to_string().into()),
         _ => {}
     }
     match text {
@@ -493,7 +493,7 @@ fn resolve_scalar(text: &str, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(n) = parse_number(text) {
         return Value::Number(n);
     }
-    Value::String(text.to_string())
+    Value::String(text.to_string().into())
 }
 
 fn parse_number(text: &str) -> Option<serde_json::Number> {

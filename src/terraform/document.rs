@@ -226,7 +226,7 @@ impl Recorder {
                         e.key_span = self.map_span(e.key_span);
                         // An unknown key cannot be represented: name it so.
                         if e.key.contains(HOLE_START) {
-                            e.key = strip_holes(&e.key);
+                            e.key = strip_holes(&e.key).into();
                         }
                         stack.push((&mut e.value, depth + 1));
                     }

@@ -145,9 +145,9 @@ fn mark_unknown(
                         ..Unknown::default()
                     };
                     if depth == 0 {
-                        if let Some(target) = refs.get(&e.key).and_then(|r| r.first()) {
+                        if let Some(target) = refs.get(e.key.as_str()).and_then(|r| r.first()) {
                             unk.reference = Some(target.clone());
-                            unk.attribute = Some(e.key.clone());
+                            unk.attribute = Some(e.key.as_str().to_owned());
                         }
                     }
                     let span = m.entry(&e.key).map_or(values.span, |x| x.value.span);
@@ -291,7 +291,7 @@ fn references(conf: &Node, module: &str) -> BTreeMap<String, Vec<String>> {
             }
         }
         if !found.is_empty() {
-            out.insert(e.key.clone(), found);
+            out.insert(e.key.as_str().to_owned(), found);
         }
     }
     out

@@ -78,7 +78,7 @@ pub(crate) fn as_bool(n: &Node) -> Option<bool> {
 /// Terraform's automatic conversion to a string (numbers and bools only).
 pub(crate) fn as_string(n: &Node) -> Option<String> {
     match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.as_str().to_owned()),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -172,7 +172,7 @@ impl MapBuilder {
             None => {
                 self.index.insert(key.clone(), self.map.entries.len());
                 self.map.entries.push(crate::parse::Entry {
-                    key,
+                    key: key.into(),
                     key_span,
                     value,
                 });

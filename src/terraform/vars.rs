@@ -110,7 +110,11 @@ fn read_var_file(sh: &mut Shared<'_>, path: &Path) -> Vec<(String, Node)> {
     if syntax::is_json_path(path) {
         return match crate::parse::json::parse(text, id) {
             Ok(n) => match n.value {
-                Value::Map(m) => m.entries.into_iter().map(|e| (e.key, e.value)).collect(),
+                Value::Map(m) => m
+                    .entries
+                    .into_iter()
+                    .map(|e| (e.key.into_string(), e.value))
+                    .collect(),
                 _ => {
                     sh.note(
                         format!("{}: a variable file must be a JSON object", path.display()),

@@ -17,7 +17,7 @@ pub(crate) fn construct_paths(resources: &Map) -> Vec<(String, String)> {
         .iter()
         .filter_map(|e| {
             let path = e.value.get_path(&["Metadata", "aws:cdk:path"])?.as_str()?;
-            Some((e.key.clone(), path.to_string()))
+            Some((e.key.as_str().to_owned(), path.to_string()))
         })
         .collect()
 }
@@ -64,7 +64,7 @@ pub fn nested_stacks(doc: &Node) -> Vec<NestedStack> {
                 .and_then(Node::as_str)
                 .filter(|t| is_local(t))?;
             Some(NestedStack {
-                resource: e.key.clone(),
+                resource: e.key.as_str().to_owned(),
                 span: e.key_span,
                 template: local.to_string(),
             })

@@ -76,7 +76,7 @@ fn text(a: &Adapter<'_, '_>, n: &Node, depth: usize) -> Option<String> {
         return None;
     }
     if let Value::String(s) = &n.value {
-        return Some(s.clone());
+        return Some(s.as_str().to_owned());
     }
     let m = n.as_map().filter(|m| m.len() == 1)?;
     let e = m.entries.first()?;
@@ -100,7 +100,7 @@ fn text(a: &Adapter<'_, '_>, n: &Node, depth: usize) -> Option<String> {
 fn resolved(a: &Adapter<'_, '_>, n: &Node) -> Option<String> {
     let v = a.ctx.resolve(n)?;
     Some(match &v.value {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.as_str().to_owned(),
         Value::Number(x) => x.to_string(),
         _ => HOLE.to_string(),
     })

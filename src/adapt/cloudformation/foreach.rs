@@ -60,7 +60,7 @@ pub(crate) fn expand(doc: &Node) -> Option<(Node, Vec<(String, Span)>)> {
     };
     for (e, list) in entries.iter().zip(&list_defaults) {
         let default = list.as_ref().or_else(|| e.value.get("Default"));
-        ctx.parameters.insert(e.key.clone(), default);
+        ctx.parameters.insert(e.key.as_str().to_owned(), default);
     }
     let mut x = Expander {
         parameters,
@@ -199,7 +199,7 @@ pub(crate) fn split_list(s: &str) -> Vec<String> {
 
 fn scalar(n: &Node) -> Option<String> {
     match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.as_str().to_owned()),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -219,7 +219,7 @@ fn substitute_map(map: &Map, ident: &str, item: &str) -> Map {
             .entries
             .iter()
             .map(|e| Entry {
-                key: substitute_text(&e.key, ident, item),
+                key: substitute_text(&e.key, ident, item).into(),
                 key_span: e.key_span,
                 value: substitute(&e.value, ident, item),
             })
@@ -250,7 +250,7 @@ fn substitute(n: &Node, ident: &str, item: &str) -> Node {
                         parts.iter().map(|p| substitute(p, ident, item)).collect();
                     if let Some(first) = parts.first_mut() {
                         if let Value::String(s) = &first.value {
-                            first.value = Value::String(substitute_text(s, ident, item));
+                            first.value = Value::String(substitute_text(s, ident, item).into());
                         }
                     }
                     let mut sub = Map::default();

@@ -258,7 +258,7 @@ impl Context<'_> {
         let mut strs = Vec::new();
         for p in &parts {
             match &p.value {
-                Value::String(s) => strs.push(s.clone()),
+                Value::String(s) => strs.push(s.as_str().to_owned()),
                 Value::Number(n) => strs.push(n.to_string()),
                 Value::Unknown(u) => {
                     return Some(Node::new(
@@ -430,7 +430,7 @@ fn has_unknown(n: &Node) -> bool {
 
 fn scalar_text(n: &Node) -> Option<String> {
     match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.as_str().to_owned()),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,

@@ -88,7 +88,7 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
             let default = list_defaults
                 .get(e.key.as_str())
                 .or_else(|| e.value.get("Default"));
-            ctx.parameters.insert(e.key.clone(), default);
+            ctx.parameters.insert(e.key.as_str().to_owned(), default);
             model.add(parameter(&e.key, e.key_span, &e.value));
             model.headers.push(header(e));
         }
@@ -98,13 +98,17 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         model.ignores.extend(metadata_ignores(&e.key, &e.value));
     }
     model.constructs.extend(cdk::construct_paths(resources));
-    ctx.resources = resources.entries.iter().map(|e| e.key.clone()).collect();
+    ctx.resources = resources
+        .entries
+        .iter()
+        .map(|e| e.key.as_str().to_owned())
+        .collect();
     let types: std::collections::BTreeMap<String, String> = resources
         .entries
         .iter()
         .filter_map(|e| {
             let t = e.value.get("Type")?.as_str()?;
-            Some((e.key.clone(), t.to_string()))
+            Some((e.key.as_str().to_owned(), t.to_string()))
         })
         .collect();
 
@@ -212,7 +216,7 @@ pub fn is_sam(doc: &Node) -> bool {
 
 fn header(e: &crate::parse::Entry) -> Header {
     Header {
-        id: e.key.clone(),
+        id: e.key.as_str().to_owned(),
         key: e.key_span,
         body: e.key_span.join(e.value.span),
     }
@@ -229,7 +233,7 @@ fn metadata_ignores(id: &str, def: &Node) -> Vec<Ignore> {
         _ => vec![list],
     };
     let text = |n: &Node| match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.as_str().to_owned()),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
@@ -244,7 +248,7 @@ fn metadata_ignores(id: &str, def: &Node) -> Vec<Ignore> {
                     m.entries
                         .iter()
                         .filter(|e| !matches!(e.key.as_str(), "id" | "reason" | "until"))
-                        .map(|e| (e.key.clone(), e.key_span))
+                        .map(|e| (e.key.as_str().to_owned(), e.key_span))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -342,7 +346,7 @@ impl Adapter<'_, '_> {
     pub fn link(&self, n: Option<&Node>) -> Option<Node> {
         let n = n?;
         let id = match &n.value {
-            Value::String(s) if self.types.contains_key(s) => s.as_str(),
+            Value::String(s) if self.types.contains_key(s.as_str()) => s.as_str(),
             _ => reference_of(n).filter(|r| self.types.contains_key(*r))?,
         };
         Some(Node::string(id, n.span))

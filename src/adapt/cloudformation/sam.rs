@@ -136,7 +136,7 @@ fn function(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             let t = e.value.get("Type").and_then(Node::as_str).unwrap_or("");
             events.push(map_of(
                 vec![
-                    ("name", Node::string(&e.key, e.key_span)),
+                    ("name", Node::string(e.key.clone(), e.key_span)),
                     ("type", Node::string(t, e.key_span)),
                 ],
                 e.key_span,

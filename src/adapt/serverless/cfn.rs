@@ -191,7 +191,7 @@ pub(crate) fn rename_references(model: &mut Model, rename: &BTreeMap<String, Str
                 match &mut n.value {
                     Value::String(s) => {
                         if let Some(to) = rename.get(s.as_str()) {
-                            *s = to.clone();
+                            *s = to.into();
                         }
                     }
                     Value::Unknown(u) => {

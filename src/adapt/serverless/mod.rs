@@ -95,7 +95,12 @@ pub fn adapt_text(
         .map(|m| {
             m.entries
                 .iter()
-                .filter_map(|e| Some((e.key.clone(), e.value.get("Type")?.as_str()?.to_string())))
+                .filter_map(|e| {
+                    Some((
+                        e.key.as_str().to_owned(),
+                        e.value.get("Type")?.as_str()?.to_string(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -284,7 +289,7 @@ impl<'a> Service<'a> {
             .map(|e| {
                 (
                     format!("{}LambdaFunction", normalize(&e.key)),
-                    e.key.clone(),
+                    e.key.as_str().to_owned(),
                 )
             })
             .collect()
@@ -294,7 +299,7 @@ impl<'a> Service<'a> {
     /// key covers its findings.
     fn headers(&self) -> Vec<Header> {
         let functions = self.raw_functions.iter().map(|e| Header {
-            id: e.key.clone(),
+            id: e.key.as_str().to_owned(),
             key: e.key_span,
             body: e.key_span.join(e.value.span),
         });

@@ -122,7 +122,7 @@ fn state_machine(a: &mut Adapter<'_, '_>, svc: &Service<'_>, e: &Entry) {
             evs.push(map_of(
                 vec![
                     ("name", Node::string(i.to_string(), first.key_span)),
-                    ("type", Node::string(&first.key, first.key_span)),
+                    ("type", Node::string(first.key.clone(), first.key_span)),
                 ],
                 ev.span,
             ));

@@ -141,7 +141,11 @@ fn files(ev: &mut Ev<'_, '_>, name: &str, a: &[Node], span: Span) -> R {
         .map_err(|e| Fail::Error(format!("invalid template: {}", e.message())))?;
     // The template sees only its variables; its spans are the call site.
     let env = ModEnv::isolated();
-    let binds = vars.entries.into_iter().map(|e| (e.key, e.value)).collect();
+    let binds = vars
+        .entries
+        .into_iter()
+        .map(|e| (e.key.into_string(), e.value))
+        .collect();
     let mut inner = Ev::new(ev.sh, &env).with_binds(binds);
     let out = inner.template(&tpl, Src::fixed(span), span, false);
     ev.errors += inner.errors;

@@ -382,7 +382,7 @@ impl<'s, 'a> Ev<'s, 'a> {
                 let mut out = MapBuilder::default();
                 for e in &m.entries {
                     let v = self.json(&e.value, depth + 1);
-                    out.insert(e.key.clone(), e.key_span, v);
+                    out.insert(e.key.as_str().to_owned(), e.key_span, v);
                 }
                 Node::map(out.finish(), n.span)
             }

@@ -321,7 +321,7 @@ impl Ev<'_, '_> {
                     seen.insert(key.clone(), map.entries.len());
                     let vs = val.span;
                     map.entries.push(crate::parse::Entry {
-                        key,
+                        key: key.into(),
                         key_span: kn.span,
                         value: Node::seq(vec![val], vs),
                     });
@@ -331,7 +331,7 @@ impl Ev<'_, '_> {
             return Err(self.error(format!("duplicate key {key:?} in a `for` expression"), span));
         } else {
             map.entries.push(crate::parse::Entry {
-                key,
+                key: key.into(),
                 key_span: kn.span,
                 value: val,
             });

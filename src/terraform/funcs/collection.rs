@@ -18,7 +18,7 @@ pub(super) fn call(name: &str, a: &[Node], span: Span) -> R {
                     continue;
                 }
                 for e in &map(m)?.entries {
-                    out.insert(e.key.clone(), e.key_span, e.value.clone());
+                    out.insert(e.key.as_str().to_owned(), e.key_span, e.value.clone());
                 }
             }
             Node::map(out.finish(), span)

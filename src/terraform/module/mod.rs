@@ -331,7 +331,12 @@ fn provider_pairs(e: Expr<'_>) -> Vec<(String, String)> {
             .map(|m| {
                 m.entries
                     .iter()
-                    .filter_map(|e| Some((e.key.clone(), Expr::Json(&e.value).static_ref()?)))
+                    .filter_map(|e| {
+                        Some((
+                            e.key.as_str().to_owned(),
+                            Expr::Json(&e.value).static_ref()?,
+                        ))
+                    })
                     .collect()
             })
             .unwrap_or_default(),

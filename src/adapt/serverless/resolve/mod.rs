@@ -241,7 +241,7 @@ fn depth_of(n: &Node) -> usize {
 
 fn scalar_text(n: &Node) -> Option<String> {
     match &n.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.as_str().to_owned()),
         Value::Number(x) => Some(x.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Null => Some("null".into()),

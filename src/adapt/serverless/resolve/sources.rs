@@ -23,7 +23,7 @@ impl Resolver<'_> {
     pub(super) fn source(&mut self, src: &Source, span: Span) -> (Got, Option<String>) {
         let lit = |v: Value| (Got::Value(Node::new(v, span)), None);
         match src {
-            Source::Str(s) => lit(Value::String(s.clone())),
+            Source::Str(s) => lit(Value::String(s.clone().into())),
             Source::Num(n) => lit(Value::Number(n.clone())),
             Source::Bool(b) => lit(Value::Bool(*b)),
             Source::Null => lit(Value::Null),
