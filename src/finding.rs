@@ -28,7 +28,7 @@ pub struct Finding {
     pub dependency: Option<Box<DependencyFacts>>,
     /// The rule's fix in the terms of the finding's format (its `fixes`
     /// entry), when the rule has one; reports fall back to `remediation`.
-    pub fix: Option<String>,
+    pub fix: Option<std::sync::Arc<str>>,
     /// The AWS CDK construct that synthesized the resource
     /// (`OrdersStack/OrdersFunction/Resource`, from `Metadata."aws:cdk:path"`).
     pub construct_path: Option<String>,

@@ -113,9 +113,10 @@ pub struct Metadata {
     #[serde(default)]
     pub formats: Vec<String>,
     /// The fix in a format's own terms (`terraform`, `serverless`, `sam`,
-    /// `cloudformation`), where `remediation` speaks CloudFormation.
+    /// `cloudformation`), where `remediation` speaks CloudFormation. Shared
+    /// (`Arc`) with every finding that carries it rather than copied into each.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub fixes: std::collections::BTreeMap<String, String>,
+    pub fixes: std::collections::BTreeMap<String, std::sync::Arc<str>>,
 }
 
 /// A loaded rule: metadata plus where it came from.
