@@ -139,7 +139,7 @@ fn every_rule_with_a_format_fixture_has_that_formats_fix() {
             }
             checked += 1;
             match meta.fixes.get(format) {
-                Some(f) if !f.trim().is_empty() && f != &meta.remediation => {}
+                Some(f) if !f.trim().is_empty() && &**f != meta.remediation.as_str() => {}
                 _ => missing.push(format!("{id}: {format}")),
             }
         }
