@@ -100,6 +100,15 @@ pub(crate) fn further_stage_updates(
 ) -> Vec<crate::model::collections::Update> {
     use crate::model::collections::update;
     let apis = model.items("apis");
+    // Keyed once (a template may declare thousands of stages); the first
+    // item of an id wins, as a search in order would find it.
+    let mut by_id: std::collections::HashMap<&str, &crate::parse::Node> =
+        std::collections::HashMap::new();
+    for x in apis {
+        if let Some(id) = crate::model::item_id(x) {
+            by_id.entry(id).or_insert(x);
+        }
+    }
     let mut out = Vec::new();
     for s in apis {
         let (Some(id), Some(of_node)) = (crate::model::item_id(s), s.get("stage_of")) else {
@@ -108,7 +117,7 @@ pub(crate) fn further_stage_updates(
         let Some(of) = of_node.as_str() else {
             continue;
         };
-        let Some(api) = apis.iter().find(|x| crate::model::item_id(x) == Some(of)) else {
+        let Some(api) = by_id.get(of) else {
             continue;
         };
         // Written at the stage, where a finding about this stage points.

@@ -5,6 +5,7 @@
 //! reaches it (object ownership, CORS rules), CloudFront distributions and
 //! WAF web ACL associations.
 
+use super::intrinsics::SubPart;
 use super::{boolean, Adapter, Res};
 use crate::adapt::iam;
 use crate::model::collections::update;
@@ -86,25 +87,22 @@ fn sub_json(r: &Res<'_>, property: &str) -> Option<Node> {
     }
     let mut text = String::with_capacity(template.len());
     let mut vars = Vec::new();
-    let mut rest = template;
-    while let Some(pos) = rest.find("${") {
-        text.push_str(&rest[..pos]);
-        let after = &rest[pos + 2..];
-        let end = after.find('}')?;
-        let var = &after[..end];
-        rest = &after[end + 1..];
-        if let Some(literal) = var.strip_prefix('!') {
-            text.push_str("${");
-            text.push_str(literal);
-            text.push('}');
-        } else {
-            text.push(OPEN);
-            text.push_str(&vars.len().to_string());
-            text.push(CLOSE);
-            vars.push(var.to_string());
+    for part in super::intrinsics::sub_parts(template) {
+        match part {
+            SubPart::Text(t) => text.push_str(t),
+            SubPart::Literal(name) => {
+                text.push_str("${");
+                text.push_str(name);
+                text.push('}');
+            }
+            SubPart::Var(var) => {
+                text.push(OPEN);
+                text.push_str(&vars.len().to_string());
+                text.push(CLOSE);
+                vars.push(var.to_string());
+            }
         }
     }
-    text.push_str(rest);
     let mut doc = crate::parse::json::parse(&text, raw.span.file).ok()?;
     doc.respan(raw.span);
     unknown_holes(&mut doc, &vars, OPEN).then_some(doc)

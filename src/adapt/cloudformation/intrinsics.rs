@@ -172,25 +172,22 @@ impl Context<'_> {
             _ => return Some(Node::unknown("Fn::Sub of a computed string", span)),
         };
         let mut out = String::new();
-        let mut rest = template;
         let mut first_ref: Option<(String, Option<String>)> = None;
         let mut unknown_reason: Option<String> = None;
-        while let Some(pos) = rest.find("${") {
-            out.push_str(&rest[..pos]);
-            let after = &rest[pos + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[pos..]);
-                rest = "";
-                break;
+        for part in sub_parts(template) {
+            let var = match part {
+                SubPart::Text(text) => {
+                    out.push_str(text);
+                    continue;
+                }
+                SubPart::Literal(name) => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push('}');
+                    continue;
+                }
+                SubPart::Var(var) => var,
             };
-            let var = &after[..end];
-            rest = &after[end + 1..];
-            if let Some(lit) = var.strip_prefix('!') {
-                out.push_str("${");
-                out.push_str(lit);
-                out.push('}');
-                continue;
-            }
             let value = match vars.and_then(|m| m.get(var)) {
                 Some(v) => self.resolve_at(v, depth + 1),
                 None if var.contains('.') && !var.starts_with("AWS::") => {
@@ -221,7 +218,6 @@ impl Context<'_> {
                 }
             }
         }
-        out.push_str(rest);
         Some(match unknown_reason {
             None => Node::string(out, span),
             Some(reason) => Node::new(
@@ -415,6 +411,43 @@ impl Context<'_> {
 }
 
 /// Whether any value inside `n` is unknown.
+/// A piece of an `Fn::Sub` template.
+#[derive(Debug, PartialEq)]
+pub(crate) enum SubPart<'a> {
+    /// Text as written (an unterminated `${` and what follows it included).
+    Text(&'a str),
+    /// `${!Name}`: the literal `${Name}`.
+    Literal(&'a str),
+    /// `${Name}`, `${Res.Attr}`, `${AWS::Region}`: a variable.
+    Var(&'a str),
+}
+
+/// An `Fn::Sub` template split into text, literals and variables, in order.
+pub(crate) fn sub_parts(template: &str) -> Vec<SubPart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(pos) = rest.find("${") {
+        if pos > 0 {
+            parts.push(SubPart::Text(&rest[..pos]));
+        }
+        let after = &rest[pos + 2..];
+        let Some(end) = after.find('}') else {
+            parts.push(SubPart::Text(&rest[pos..]));
+            return parts;
+        };
+        let var = &after[..end];
+        parts.push(match var.strip_prefix('!') {
+            Some(literal) => SubPart::Literal(literal),
+            None => SubPart::Var(var),
+        });
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(SubPart::Text(rest));
+    }
+    parts
+}
+
 fn has_unknown(n: &Node) -> bool {
     let mut stack = vec![n];
     while let Some(n) = stack.pop() {
@@ -459,6 +492,25 @@ pub fn reference_of(n: &Node) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sub_templates_split_into_text_literals_and_variables() {
+        use super::{sub_parts, SubPart::*};
+        assert_eq!(
+            sub_parts("arn:${AWS::Partition}:s3:::${Bucket}/${!Literal}x${open"),
+            vec![
+                Text("arn:"),
+                Var("AWS::Partition"),
+                Text(":s3:::"),
+                Var("Bucket"),
+                Text("/"),
+                Literal("Literal"),
+                Text("x"),
+                Text("${open"),
+            ]
+        );
+        assert_eq!(sub_parts(""), vec![]);
+    }
+
     use super::*;
     use crate::parse::yaml;
     use crate::source::FileId;
