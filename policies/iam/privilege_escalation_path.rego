@@ -26,7 +26,12 @@
 #
 # Like KICS and Checkov, the `Resource` of an `Allow` is not narrowed (a role that may pass only
 # one role can still escalate to that role's permissions), and a `Condition` does not close a
-# path: the scanner cannot evaluate it. A `Deny` in a policy of the same principal closes a path
+# path: the scanner cannot evaluate it. One exception: `iam:CreateAccessKey`,
+# `iam:CreateLoginProfile` and `iam:UpdateLoginProfile` granted only on
+# `arn:...:user/${aws:username}` let users manage their own credentials (the policy AWS documents
+# for that), which gives no one more than they have. When such a statement's resource is known
+# only at deploy time (`!Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:user/${!aws:username}"`)
+# the credential path is listed as undecided at that resource instead of reported. A `Deny` in a policy of the same principal closes a path
 # when it covers one of the path's actions on `Resource: "*"` without a condition. `NotAction`
 # allows are FG-IAM-003's; unknown actions and documents never complete a path.
 #
@@ -63,6 +68,7 @@
 # - https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege
 package faasguard.rules.iam.privilege_escalation_path
 
+import data.faasguard.lib
 import data.faasguard.lib.iam
 import rego.v1
 
@@ -186,8 +192,76 @@ unconditional(s) if s.condition == {}
 has[who] contains action if {
 	some who, gs in grants
 	some g in gs
-	some action in actions_of[g[3]]
+	some action in granted(g)
 	not denied(who, action)
+}
+
+# The needed actions a grant opens: those its pattern covers, less the credential actions of a
+# statement that names only the caller's own user.
+granted(g) := actions_of[g[3]] - own_credential_actions if {
+	[g[0], g[1]] in self_scoped
+} else := actions_of[g[3]]
+
+# Acting on one's own user with these creates no access the caller does not already have.
+own_credential_actions := {"iam:createaccesskey", "iam:createloginprofile", "iam:updateloginprofile"}
+
+# [policy id, statement index] of the Allow statements whose every resource is the caller's own
+# user (`arn:aws:iam::123456789012:user/${aws:username}`, any account or path). Only statements
+# that grant a needed pattern are looked at.
+self_scoped contains [p.id, i] if {
+	some [p, i, s] in credential_statements
+	every r in s.resource {
+		own_user(r)
+	}
+}
+
+# A resource known only at deploy time may be the caller's own user too, in a statement about
+# credentials alone (`!Sub "arn:...:user/${!aws:username}"`); a statement that grants more
+# (`iam:*`, `*`, on a function's ARN) keeps counting in full, so that an unknown resource does not
+# turn every broad grant into an undecided check.
+self_scoped contains [p.id, i] if {
+	some [p, i, s] in credential_statements
+	every a in s.action {
+		is_string(a)
+		object.get(actions_of, a, set()) - own_credential_actions == set()
+	}
+	every r in s.resource {
+		maybe_own_user(r)
+	}
+}
+
+credential_statements contains [p, i, s] if {
+	some p in input.policies
+	p.kind == "identity"
+	some i, s in p.statements
+	s.effect == "Allow"
+	some a in s.action
+	actions_of[a]
+	count(s.resource) > 0
+}
+
+maybe_own_user(r) if own_user(r)
+
+maybe_own_user(r) if not is_string(r)
+
+# A credential path that only a resource known at deploy time keeps closed: undecided at that
+# resource, unless the principal has the action anyway.
+undecided contains lib.undecided(p, sprintf("statements.%d.resource.%d", [i, k]), r) if {
+	some [p, i, s] in credential_statements
+	[p.id, i] in self_scoped
+	some a in s.action
+	some action in actions_of[a] & own_credential_actions
+	some who in principals(p)
+	not denied(who, action)
+	not action in has[who]
+	some k, r in s.resource
+	not is_string(r)
+}
+
+own_user(r) if {
+	is_string(r)
+	endswith(r, "${aws:username}")
+	contains(r, ":user/")
 }
 
 # The needed actions a pattern could cover: those of its service when the service is literal
@@ -261,7 +335,7 @@ messages[loc] contains msg if {
 		some k in ks
 		some step in paths[k].needs
 		some a in step
-		a in actions_of[g[3]]
+		a in granted(g)
 	})
 	msg := sprintf("%s can escalate privileges: %s; granted by %s", [principal_label(who), concat("; ", names), concat(", ", involved)])
 }
@@ -273,7 +347,7 @@ hits[key] contains k if {
 	not admin[who]
 	some k in ks
 	first := paths[k].needs[0][0]
-	at := min({g | some g in grants[who]; first in actions_of[g[3]]})
+	at := min({g | some g in grants[who]; first in granted(g)})
 	key := [at[0], at[1], at[2], who]
 }
 
