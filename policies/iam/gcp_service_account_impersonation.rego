@@ -5,7 +5,9 @@
 # `google_folder_iam_*`, `google_organization_iam_*`: members, bindings, and
 # the bindings of an `_iam_policy`) of a role that lets its member act as
 # every service account below the grant, to any member. The finding points
-# at the member. The roles:
+# at the member.
+#
+# The roles:
 # - directly: Service Account User (`roles/iam.serviceAccountUser`), Service
 #   Account Token Creator (`roles/iam.serviceAccountTokenCreator`), Service
 #   Account Key Admin (`roles/iam.serviceAccountKeyAdmin`, keys for any

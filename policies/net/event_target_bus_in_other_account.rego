@@ -8,8 +8,9 @@
 # The unit's own account is known from a literal ARN written for the rule
 # (its `RoleArn` / `role_arn`, a target's role, its event bus given as an
 # ARN: EventBridge takes these roles only from the rule's account), from a
-# template parameter whose name says it is an account id and whose default
-# is one, and, in a Terraform plan, from `data.aws_caller_identity`. A target
+# template parameter or Terraform variable whose name says it is an account
+# id and whose value (default, tfvars) is one, and, in a Terraform plan, from
+# `data.aws_caller_identity`. A target
 # ARN built from the deploying account's own id (`!Sub
 # arn:aws:events:${AWS::Region}:${AWS::AccountId}:event-bus/audit`, a `!Join`
 # with `!Ref AWS::AccountId`, `data.aws_caller_identity.current.account_id`)
@@ -103,7 +104,7 @@ undecided contains lib.undecided(rule, sprintf("targets.%d.bus_account", [i]), t
 undecided contains {
 	"resource": rule.id,
 	"path": sprintf("targets.%d.bus_account", [i]),
-	"reason": "the unit's own account is not known: no literal role ARN for the rule, account-id parameter or caller identity",
+	"reason": "the unit's own account is not known: no literal role ARN for the rule, account-id parameter or variable, or caller identity",
 } if {
 	some rule in input.event_rules
 	some i, t in targets(rule)

@@ -4,8 +4,9 @@
 # Reports every value that faasguard's secret detector recognises as a
 # credential: AWS access keys, API tokens, private keys, connection strings
 # with passwords, and literal values under names such as `DB_PASSWORD` or
-# `ApiToken`. It looks at resource properties, SAM `Globals` and parameter
-# defaults. The finding points at the secret itself; its message shows only a
+# `ApiToken`. It looks at resource properties, SAM `Globals`, parameter
+# defaults and Terraform variables (their default or tfvars value, reported
+# on the variable when no resource that uses it reports it). The finding points at the secret itself; its message shows only a
 # redacted preview (`AKIA****LQ`).
 #
 # ## Why is this bad?
@@ -55,7 +56,7 @@ metadata := {
 	"area": "SEC",
 	"remediation": "Move the secret to Secrets Manager or SSM Parameter Store, reference it (dynamic reference or ARN in the environment), and rotate the exposed value.",
 	"fixes": {
-		"terraform": "Take the value out of the code and rotate it: keep it in `aws_secretsmanager_secret` (or an `aws_ssm_parameter` of type `SecureString` whose value is set outside Terraform) and pass only its ARN or name in `environment { variables }`. Azure: a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`) in `app_settings`; Google: Secret Manager (`secret_environment_variables`, or `value_source.secret_key_ref` in a Cloud Run `env` block).",
+		"terraform": "Take the value out of the code and rotate it: keep it in `aws_secretsmanager_secret` (or an `aws_ssm_parameter` of type `SecureString` whose value is set outside Terraform) and pass only its ARN or name in `environment { variables }`. A variable that holds a secret gets no `default` and no committed `.tfvars` value: mark it `sensitive = true` and set it at apply time (`TF_VAR_<name>`), or read the secret with a data source. Azure: a Key Vault reference (`@Microsoft.KeyVault(SecretUri=...)`) in `app_settings`; Google: Secret Manager (`secret_environment_variables`, or `value_source.secret_key_ref` in a Cloud Run `env` block).",
 		"serverless": "Take the value out of serverless.yml (`provider`, `functions`, `custom`, `params`) and rotate it: keep it in Secrets Manager or SSM Parameter Store and put only its name or ARN in `environment`, read at run time (`${ssm:...}` keeps it out of the file but copies it into the function configuration).",
 	},
 }
@@ -73,6 +74,10 @@ deny contains {
 # `Fn` / `properties.Environment.Variables.X` → "Fn property Environment.Variables.X".
 where(s) := sprintf("%s property %s", [s.resource, trim_prefix(s.path, "properties.")]) if {
 	startswith(s.path, "properties.")
+} else := sprintf("variable %s value", [s.resource]) if {
+	# A Terraform variable's default or tfvars value (`var.db_password`).
+	s.path == "default"
+	startswith(s.resource, "var.")
 } else := sprintf("parameter %s default", [s.resource]) if {
 	s.path == "default"
 } else := sprintf("%s %s", [s.resource, s.path]) if {

@@ -100,6 +100,9 @@ secrets_by_resource[id] contains s if {
 }
 
 candidate(p) if {
+	# Terraform variables are `parameters` items too; NoEcho and stack
+	# defaults are CloudFormation's (a secret default is FG-SEC-001's).
+	p.type == "AWS::CloudFormation::Parameter"
 	p.sensitive_name == true
 	not aws_specific_type(p)
 	not dynamic_reference_default(p)

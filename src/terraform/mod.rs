@@ -149,6 +149,21 @@ pub struct Provider {
     pub span: Span,
 }
 
+/// An input variable of the root module (of a plan: its `variables`) and
+/// the value it has in this scan: from tfvars or `--var`, else its default;
+/// unknown when it has none.
+#[derive(Clone, Debug)]
+pub struct Variable {
+    /// The variable's name (`account_id`).
+    pub name: String,
+    /// The declared `type` (`string`, `number`, ...), when written.
+    pub type_: Option<String>,
+    /// The value in effect; it keeps the span of where it was written.
+    pub value: Node,
+    /// The `variable` block's header (in a plan, the variable's key).
+    pub span: Span,
+}
+
 /// One evaluated module tree (a root directory and the local modules it
 /// calls), or one plan file.
 #[derive(Clone, Debug, Default)]
@@ -164,6 +179,8 @@ pub struct Unit {
     pub resources: Vec<Resource>,
     /// The provider configurations of every module of the tree.
     pub providers: Vec<Provider>,
+    /// The root module's input variables, in declaration order.
+    pub variables: Vec<Variable>,
     /// Directories of local modules this unit called (they are not scanned
     /// as roots of their own).
     pub called_modules: Vec<PathBuf>,
@@ -213,6 +230,18 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
     module::report_duplicates(&mut sh, &decls);
     let at = Span::new(main_file, 0, 0);
     let vars = vars::root_values(&mut sh, dir, &decls.vars, opts, at);
+    let variables = decls
+        .vars
+        .iter()
+        .map(|v| Variable {
+            name: v.name.to_string(),
+            type_: v.ty.clone(),
+            value: vars
+                .get(v.name)
+                .map_or_else(|| Node::unknown("no value", v.header), |b| b.node.clone()),
+            span: v.header,
+        })
+        .collect();
     let env = eval::ModEnv {
         path_module: ".".into(),
         dir: dir.to_path_buf(),
@@ -231,6 +260,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         files: sh.file_ids,
         resources: sh.resources,
         providers: sh.providers,
+        variables,
         called_modules: sh.called_modules,
         notes: sh.notes,
         errors: sh.errors,

@@ -59,7 +59,28 @@ pub fn read(doc: &Node, file: FileId) -> Unit {
         }
     }
     unit.providers = providers(doc);
+    unit.variables = variables(doc);
     unit
+}
+
+/// The plan's `variables` (`{"name": {"value": ...}}`), in the file's order.
+fn variables(doc: &Node) -> Vec<super::Variable> {
+    let Some(vars) = doc.get("variables").and_then(Node::as_map) else {
+        return Vec::new();
+    };
+    vars.entries
+        .iter()
+        .map(|e| super::Variable {
+            name: e.key.to_string(),
+            type_: None,
+            value: e
+                .value
+                .get("value")
+                .cloned()
+                .unwrap_or_else(|| Node::unknown("the plan gives no value", e.key_span)),
+            span: e.key_span,
+        })
+        .collect()
 }
 
 /// One `resources[]` entry of `planned_values`/`values`.

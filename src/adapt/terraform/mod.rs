@@ -76,9 +76,53 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
             &mut found,
         );
     }
+    scan_variables(unit, &mut model, &mut found);
     secrets::mark_sensitive_names(&mut model);
     azure::unmark_key_vault_references(&mut model);
     (model, found)
+}
+
+/// A variable's value (its default, or a tfvars value) is judged under the
+/// variable's name, as a template parameter's default is. A secret a
+/// resource already reported where it is used (the value keeps the span of
+/// its definition) is reported there only, where the message says how it
+/// got in; one no resource reports is reported on the variable.
+fn scan_variables(unit: &Unit, model: &mut Model, found: &mut Vec<secrets::Found>) {
+    let reported: std::collections::HashSet<crate::source::Span> = model
+        .items("hardcoded_secrets")
+        .iter()
+        .map(|n| n.span)
+        .collect();
+    for v in &unit.variables {
+        let id = variable_id(v);
+        let value = without_references(&v.value, 0);
+        secrets::scan_values(model, &id, "default", Some(&v.name), &value, found);
+    }
+    model.items_mut("hardcoded_secrets").retain(|n| {
+        let of_variable = n
+            .get("resource")
+            .and_then(Node::as_str)
+            .is_some_and(|r| r.starts_with("var."));
+        !(of_variable && reported.contains(&n.span))
+    });
+}
+
+/// A root module input variable as a `parameters` item (`var.<name>`), its
+/// `default` the value it has in this scan (tfvars, `--var`, else its
+/// default). Rules read it as they read a template parameter: an account id
+/// variable tells a unit its own account.
+fn variable(v: &crate::terraform::Variable) -> collections::Parameter {
+    let id = variable_id(v);
+    let mut item = collections::Parameter::new(collections::Head::new(
+        &id, &v.name, "variable", "other", v.span,
+    ));
+    item.parameter_type = v.type_.as_ref().map(|t| Node::string(t.as_str(), v.span));
+    item.default = Some(v.value.clone());
+    item
+}
+
+fn variable_id(v: &crate::terraform::Variable) -> String {
+    format!("var.{}", v.name)
 }
 
 /// Blocks that name a secret held elsewhere (Google Secret Manager
@@ -179,6 +223,14 @@ impl<'u, 'm> Adapter<'u, 'm> {
 
     fn run(&mut self) {
         let unit = self.unit;
+        for v in &unit.variables {
+            self.model.add(variable(v));
+            self.model.headers.push(Header {
+                id: variable_id(v),
+                key: v.span,
+                body: v.span,
+            });
+        }
         for r in &unit.resources {
             self.model.headers.push(Header {
                 id: r.address.clone(),
