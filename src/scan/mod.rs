@@ -109,29 +109,49 @@ fn working_dir(settings: &Settings) -> Option<PathBuf> {
         .or_else(|| std::env::current_dir().ok())
 }
 
+/// Drop `value` on a thread of its own (where no thread can be started, the
+/// failed spawn drops it here).
+fn drop_aside<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("faasguard-drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Run a scan.
 pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
     // Start-up work that does not depend on the policies runs beside them.
     let warm = std::thread::spawn(|| {
         crate::secret::SecretScanner::builtin();
     });
-    let mut engine = load_engine(settings)?;
+    // The policies compile beside the file walk (discover, read,
+    // classify; units formed): neither needs the other (ADR 0047).
+    let (loaded, pool, prepared) = std::thread::scope(|s| {
+        let loading = s.spawn(|| load_engine(settings));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(settings.threads)
+            .build()
+            .map_err(|e| ScanError::Threads {
+                threads: settings.threads,
+                message: e.to_string(),
+            });
+        let prepared = pool.as_ref().ok().map(|pool| prepare(settings, pool));
+        (loading.join(), pool, prepared)
+    });
+    // A policy error first, as when the policies loaded before the pool
+    // started.
+    let mut engine = match loaded {
+        Ok(loaded) => loaded?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    let pool = pool?;
     // Rules the configuration turns off are not evaluated at all.
     engine.disable(|r| !settings.rules.enabled(&r.meta.id, &r.meta.area));
     engine.set_rule_timeout(settings.rule_timeout);
     engine.set_file_timeout(settings.file_timeout);
     engine.set_profile(settings.profile);
     let _ = warm.join();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads)
-        .build()
-        .map_err(|e| ScanError::Threads {
-            threads: settings.threads,
-            message: e.to_string(),
-        })?;
 
-    // discover, read, classify; units formed.
-    let Prepared {
+    let Some(Prepared {
         mut files,
         unread,
         envs,
@@ -139,7 +159,14 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         terraform,
         units,
         mut diagnostics,
-    } = prepare(settings, &pool);
+    }) = prepared
+    else {
+        // The pool started (`pool?` above), so the files were prepared.
+        return Err(ScanError::Threads {
+            threads: settings.threads,
+            message: "the file walk did not run".into(),
+        });
+    };
     // The settings' own warnings come first, as they came first.
     diagnostics.splice(0..0, settings.warnings.iter().cloned());
     let cwd = working_dir(settings);
@@ -262,6 +289,10 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
 
     // suppress: comments, `Metadata`, the baseline, `[rules]`.
     let rules = crate::registry::Registry::new(&engine)?.into_rules();
+    // The compiled policies are let go on a thread of their own: freeing
+    // every module's syntax tree is several milliseconds of an empty scan's
+    // few tens (ADR 0047), and nothing waits for it.
+    drop_aside(engine);
     let known = rules.iter().map(|r| r.meta.id.clone()).collect();
     let disabled: std::collections::BTreeSet<String> = rules
         .iter()
