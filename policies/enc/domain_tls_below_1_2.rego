@@ -68,7 +68,7 @@ metadata := {
 	"area": "ENC",
 	"remediation": "Set SecurityPolicy: TLS_1_2 (or an enhanced SecurityPolicy_TLS13_* policy) on the custom domain; on a CloudFront distribution, set MinimumProtocolVersion: TLSv1.2_2021 in its ViewerCertificate.",
 	"fixes": {
-		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`, `minimum_tls_version = \"1.2\"` on an `azurerm_servicebus_namespace` or `azurerm_eventhub_namespace`, and the `frontend_ssl30_enabled`, `frontend_tls10_enabled` and `frontend_tls11_enabled` flags of an `azurerm_api_management`'s `security` block to `false`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
+		"terraform": "Set `security_policy = \"TLS_1_2\"` on the `aws_api_gateway_domain_name` (in `domain_name_configuration` of an `aws_apigatewayv2_domain_name`). Azure: set `minimum_tls_version = \"1.2\"` in the function app's `site_config` (`min_tls_version` on the legacy `azurerm_function_app`) and `min_tls_version = \"TLS1_2\"` on the `azurerm_storage_account`, `minimum_tls_version = \"1.2\"` on an `azurerm_servicebus_namespace` or `azurerm_eventhub_namespace`, and the `frontend_ssl30_enabled`, `frontend_tls10_enabled` and `frontend_tls11_enabled` flags of an `azurerm_api_management`'s `security` block to `false`. CloudFront: set `minimum_protocol_version = \"TLSv1.2_2021\"` in the distribution's `viewer_certificate`.",
 		"serverless": "On the `AWS::ApiGateway::DomainName` under `resources.Resources`, set `SecurityPolicy: TLS_1_2` (for an `AWS::ApiGatewayV2::DomainName`, in its `DomainNameConfigurations`); on an `AWS::CloudFront::Distribution`, set `MinimumProtocolVersion: TLSv1.2_2021` in its `ViewerCertificate`.",
 	},
 }
@@ -106,12 +106,21 @@ deny contains {
 	),
 } if {
 	some d in input.domains
-	[what, arg, spelling] := azure[d.kind]
+	[what, default_arg, spelling] := azure[d.kind]
+	arg := argument(d, default_arg)
 	is_string(d.security_policy)
 	[major, minor] := weak_azure[upper(d.security_policy)]
 }
 
 weak_azure := {"TLS_1_0": ["1", "0"], "TLS_1_1": ["1", "1"]}
+
+# The legacy `azurerm_function_app` (and its slot) names the argument `min_tls_version`.
+legacy_function_apps := {"azurerm_function_app", "azurerm_function_app_slot"}
+
+argument(d, arg) := "site_config.min_tls_version" if {
+	d.kind == "azure_function_app"
+	d.type in legacy_function_apps
+} else := arg
 
 deny contains {
 	"resource": d.id,

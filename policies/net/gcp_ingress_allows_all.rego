@@ -76,9 +76,10 @@ deny contains {
 
 # Why the open ingress matters: the public invoker grant (true), or the
 # event trigger of a 2nd gen function (false). A public event function is
-# reported once, for its grant.
-exposure(f) := {true: sprintf("%s grants the invoker role to %s, so %s calls it directly", [u.id, u.member, anyone[u.member]])} if {
-	some u in public_urls[f.id]
+# reported once, for its grant; of several public grants, the first by
+# address is named (one finding, one value: a function may give one output).
+exposure(f) := {true: sprintf("%s grants the invoker role to %s, so %s calls it directly", [grant[0], grant[1], anyone[grant[1]]])} if {
+	grant := sort([[u.id, u.member] | some u in public_urls[f.id]])[0]
 } else := {false: "it is started by an event trigger, which reaches it as internal traffic"} if {
 	f.type == "google_cloudfunctions2_function"
 	count(object.get(f, "events", [])) > 0

@@ -9,7 +9,9 @@
 # The secret is recognised by the reference the argument makes, through locals and variables
 # included (in a plan, the reference the configuration records for the argument). A reference to a
 # non-secret attribute (`name`, `arn`, `id`, ...) is not reported; an argument built from several
-# resources at once may keep no single reference and is then not reported either.
+# resources at once may keep no single reference and is then not reported either. A parameter or
+# secret version the configuration writes itself, from a variable or a `random_password`, counts
+# as well: its value is named after it in the request.
 #
 # ## Why is this bad?
 # Terraform reads data sources on every `plan` and `apply`, wherever it runs: on a laptop, in CI, in

@@ -10,7 +10,7 @@
 
 use crate::model::collections::{Function, HardcodedSecret, Head, Parameter};
 use crate::model::Model;
-use crate::parse::{Node, Value};
+use crate::parse::{Map, Node, Value};
 use crate::secret::{looks_sensitive_name, SecretScanner};
 
 /// Whether a parameter-store name says its value is a secret: its last path
@@ -64,9 +64,18 @@ pub fn scan_values(
                 }
             }
             Value::Map(m) => {
+                let pair = pair_name(m);
+                // A Secret Manager reference (`secret_key_ref { secret, version }`
+                // of Cloud Run, `secret_environment_variables` of Cloud
+                // Functions): its `secret` is the secret's name, not its value.
+                let secret_ref =
+                    m.get("version").is_some() && m.get("secret").and_then(Node::as_str).is_some();
                 for e in &m.entries {
-                    // `Default:`/`Value:` hold the value of the name above them.
+                    // `Default:`/`Value:` hold the value of the name above them;
+                    // in a name/value pair, of the name beside them.
                     let k = match e.key.as_str() {
+                        "secret" if secret_ref => None,
+                        "Value" | "value" if pair.is_some() => pair,
                         "Default" | "Value" | "value" | "default" => key.or(Some(e.key.as_str())),
                         _ => Some(e.key.as_str()),
                     };
@@ -76,6 +85,25 @@ pub fn scan_values(
             _ => {}
         }
     }
+}
+
+/// The name of a name/value pair (`env { name = "DB_PASSWORD" value = "..." }`
+/// of Cloud Run, `Environment: [{Name: ..., Value: ...}]` of ECS), under
+/// which its value is judged; none when the value is a reference to a
+/// parameter or secret (CodeBuild's `PARAMETER_STORE`/`SECRETS_MANAGER`).
+fn pair_name(m: &Map) -> Option<&str> {
+    let name = m.get("name").or_else(|| m.get("Name"))?.as_str()?;
+    m.get("value").or_else(|| m.get("Value"))?;
+    let kind = m
+        .get("type")
+        .or_else(|| m.get("Type"))
+        .and_then(Node::as_str);
+    if kind.is_some_and(|t| {
+        t.eq_ignore_ascii_case("PARAMETER_STORE") || t.eq_ignore_ascii_case("SECRETS_MANAGER")
+    }) {
+        return None;
+    }
+    Some(name)
 }
 
 fn join(base: &str, seg: &str) -> String {

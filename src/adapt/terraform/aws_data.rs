@@ -12,7 +12,8 @@ use crate::model::collections::{
     Topic, Update,
 };
 use crate::model::map_of;
-use crate::parse::Node;
+use crate::parse::{Node, Unknown, Value};
+use crate::terraform::{Mode, Resource, Unit};
 
 const BUCKET: &[&str] = &["aws_s3_bucket"];
 
@@ -446,4 +447,74 @@ fn redrive_target(a: &Adapter<'_, '_>, r: &Res<'_>, arg: &str) -> Option<Node> {
         return Some(Node::string(q.as_str().unwrap_or_default(), arn.span));
     }
     doc.get("deadLetterTargetArn").cloned()
+}
+
+/// The secret-holding attributes of the secret resources a `data "http"`
+/// request may carry (FG-SEC-005 reads the same list).
+const SECRET_VALUES: &[(&str, &[&str])] = &[
+    ("aws_ssm_parameter", &["value", "insecure_value"]),
+    (
+        "aws_secretsmanager_secret_version",
+        &["secret_string", "secret_binary"],
+    ),
+];
+
+/// The arguments of a `data "http"` request, with the value of a secret the
+/// unit writes itself named after it. `aws_ssm_parameter.p.value` set from a
+/// variable or a `random_password` evaluates to that variable's or
+/// password's unknown, which does not name the parameter; such an unknown in
+/// `url`, `request_headers` or `request_body` (which refer to the parameter)
+/// becomes the parameter's `value`, as it is for a data source. Other
+/// resources' values are returned as they are.
+pub(crate) fn http_request_values(unit: &Unit, r: &Resource) -> Node {
+    let mut values = r.values.clone();
+    if r.mode != Mode::Data || r.type_ != "http" {
+        return values;
+    }
+    for arg in ["url", "request_headers", "request_body"] {
+        for addr in r.refs.get(arg).into_iter().flatten() {
+            let Some(secret) = unit
+                .resources
+                .iter()
+                .find(|x| x.address == *addr && x.mode == Mode::Managed)
+            else {
+                continue;
+            };
+            let Some((_, attrs)) = SECRET_VALUES.iter().find(|(t, _)| *t == secret.type_) else {
+                continue;
+            };
+            for attr in *attrs {
+                let Some(Value::Unknown(u)) = secret.values.get(attr).map(|n| &n.value) else {
+                    continue;
+                };
+                if let Some(n) = values.as_map_mut().and_then(|m| m.get_mut(arg)) {
+                    name_secret(n, u, addr, attr);
+                }
+            }
+        }
+    }
+    values
+}
+
+fn name_secret(n: &mut Node, secret: &Unknown, addr: &str, attr: &str) {
+    match &mut n.value {
+        Value::Unknown(u) if **u == *secret => {
+            **u = Unknown {
+                reason: format!("{addr}.{attr} is a secret the unit writes"),
+                reference: Some(addr.to_string()),
+                attribute: Some(attr.to_string()),
+            };
+        }
+        Value::Seq(items) => {
+            for i in items {
+                name_secret(i, secret, addr, attr);
+            }
+        }
+        Value::Map(m) => {
+            for e in &mut m.entries {
+                name_secret(&mut e.value, secret, addr, attr);
+            }
+        }
+        _ => {}
+    }
 }

@@ -95,7 +95,10 @@ fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     f.remote_debugging = boolean(r.path(&["site_config", "remote_debugging_enabled"]));
     f.identity = super::azure_data::identity(r);
     a.model.add(f);
-    let tls = text(r.path(&["site_config", "minimum_tls_version"])).map(tls_policy);
+    // The legacy `azurerm_function_app` (and its slot) writes `min_tls_version`.
+    let tls = text(r.path(&["site_config", "minimum_tls_version"]))
+        .or_else(|| text(r.path(&["site_config", "min_tls_version"])))
+        .map(tls_policy);
     domain(a, r, "azure_function_app", tls);
 }
 

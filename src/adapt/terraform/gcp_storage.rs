@@ -23,7 +23,16 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                         Some(target) => map_of(vec![("target_bucket", target.clone())], l.span),
                         None => Node::bool(true, l.span),
                     });
-            b.uniform_access = boolean(r.get("uniform_bucket_level_access"));
+            // Google provider 2 and 3 also spell it `bucket_policy_only`
+            // (removed in 4.0; a plan then shows the new name as computed):
+            // its `true` counts, a `false` is reported as not set, with the
+            // argument's current name.
+            let uniform = boolean(r.get("uniform_bucket_level_access"));
+            let legacy = boolean(r.get("bucket_policy_only")).filter(|n| n.as_bool() == Some(true));
+            b.uniform_access = match uniform {
+                Some(u) if !u.is_unknown() => Some(u),
+                u => legacy.or(u),
+            };
             b.public_access_prevention = text(r.get("public_access_prevention")).cloned();
             b.encryption = text(r.path(&["encryption", "default_kms_key_name"]))
                 .map(|k| map_of(vec![("kms_key", k.clone())], k.span));

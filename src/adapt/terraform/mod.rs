@@ -239,7 +239,7 @@ impl<'u, 'm> Adapter<'u, 'm> {
             });
             let cloud = cloud_of(&r.type_);
             let mut raw = collections::Resource::new(Res::new(r).head());
-            raw.properties = Some(r.values.clone());
+            raw.properties = Some(aws_data::http_request_values(unit, r));
             if r.mode == Mode::Data {
                 raw.mode = Some(Node::string("data", r.span));
             }
