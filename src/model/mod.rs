@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 pub(crate) mod collections;
 mod spans;
 
+use crate::parse::{exact_str, exact_vec};
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
 
@@ -81,6 +82,11 @@ pub struct Model {
     /// The items' keys and spans once [`Model::take_input`] has moved their
     /// values into the policy input: what placing findings needs (ADR 0045).
     spans: Option<Box<spans::Spans>>,
+    /// The collection (its place in [`COLLECTIONS`]) of each item pushed,
+    /// in push order: [`Model::take_input`] moves the items out in that
+    /// order, so the memory they give back is whole pages, which go back
+    /// to the system as the input grows (ADR 0048).
+    order: Vec<u8>,
 }
 
 /// A source resource's place in its file.
@@ -126,6 +132,7 @@ impl Model {
             index: OnceLock::new(),
             unset: Vec::new(),
             spans: None,
+            order: Vec::new(),
         }
     }
 
@@ -146,6 +153,9 @@ impl Model {
             places.insert(at, place);
         }
         items.push(item);
+        if let Some(c) = COLLECTIONS.iter().position(|c| *c == collection) {
+            self.order.push(u8::try_from(c).unwrap_or(u8::MAX));
+        }
     }
 
     /// `(collection, position)` of every item with `id`.
@@ -223,13 +233,14 @@ impl Model {
     /// policy input.
     pub fn compact(&mut self) {
         for items in self.collections.values_mut() {
-            items.shrink_to_fit();
+            exact_vec(items);
             items.iter_mut().for_each(compact_node);
         }
-        self.headers.shrink_to_fit();
-        self.notes.shrink_to_fit();
-        self.via.shrink_to_fit();
-        self.unset.shrink_to_fit();
+        exact_vec(&mut self.headers);
+        exact_vec(&mut self.notes);
+        exact_vec(&mut self.via);
+        exact_vec(&mut self.unset);
+        exact_vec(&mut self.order);
         if let Some(index) = self.index.get_mut() {
             index.shrink_to_fit();
         }
@@ -269,14 +280,38 @@ impl Model {
         let _ = self.places("");
         let mut spans = Box::<spans::Spans>::default();
         let mut shared = Shared::default();
+        // Each collection's items, taken in position order, and their values.
+        let mut taken: Vec<(std::vec::IntoIter<Node>, Vec<regorus::Value>)> = COLLECTIONS
+            .iter()
+            .map(|name| {
+                let items = self.collections.remove(name).unwrap_or_default();
+                let values = Vec::with_capacity(items.len());
+                (items.into_iter(), values)
+            })
+            .collect();
+        let mut convert = |c: usize, spans: &mut spans::Spans| -> bool {
+            let (Some(name), Some((items, values))) = (COLLECTIONS.get(c), taken.get_mut(c)) else {
+                return false;
+            };
+            let Some(item) = items.next() else {
+                return false;
+            };
+            spans.push(name, &item);
+            values.push(shared.item(&item));
+            true
+        };
+        // Items in the order they were pushed (each collection's still in
+        // its own order), so that what is let go is memory allocated
+        // together; then whatever the log does not name (items added or
+        // moved through `items_mut`).
+        for c in std::mem::take(&mut self.order) {
+            convert(usize::from(c), &mut spans);
+        }
+        for c in 0..COLLECTIONS.len() {
+            while convert(c, &mut spans) {}
+        }
         let mut obj = input_head(self.format, display);
-        for name in COLLECTIONS {
-            let items = self.collections.remove(name).unwrap_or_default();
-            let mut values = Vec::with_capacity(items.len());
-            for item in items {
-                spans.push(name, &item);
-                values.push(shared.item(&item));
-            }
+        for (name, (_, values)) in COLLECTIONS.iter().zip(taken) {
             obj.insert(regorus::Value::from(*name), regorus::Value::from(values));
         }
         spans.finish();
@@ -375,15 +410,15 @@ fn input_head(format: Format, display: &str) -> BTreeMap<regorus::Value, regorus
 /// Give back the unused room of a node's vectors and strings.
 fn compact_node(n: &mut Node) {
     match &mut n.value {
-        Value::String(s) => s.shrink_to_fit(),
+        Value::String(s) => exact_str(s),
         Value::Seq(items) => {
-            items.shrink_to_fit();
+            exact_vec(items);
             items.iter_mut().for_each(compact_node);
         }
         Value::Map(m) => {
-            m.entries.shrink_to_fit();
+            exact_vec(&mut m.entries);
             for e in &mut m.entries {
-                e.key.shrink_to_fit();
+                exact_str(&mut e.key);
                 compact_node(&mut e.value);
             }
         }
@@ -441,6 +476,14 @@ impl Item {
 fn set_field(item: &mut Node, key: &str, value: Node) {
     if let Value::Map(m) = &mut item.value {
         let span = value.span;
+        // The item was pushed without spare room: grow it by the one entry
+        // rather than doubling it (every function completed once would
+        // otherwise hold up to twice its entries until `compact`).
+        if !m.contains_key(key) {
+            m.entries.reserve_exact(1);
+        }
+        let mut value = value;
+        compact_node(&mut value);
         m.insert(key, span, value);
     }
 }
