@@ -72,7 +72,7 @@ pub struct Model {
     /// date by [`Model::push`], so finding an item costs the same in a model of
     /// ten items and of ten thousand (a linear scan per finding made large
     /// units quadratic).
-    index: OnceLock<HashMap<String, Vec<(&'static str, usize)>>>,
+    index: OnceLock<HashMap<Box<str>, Places>>,
     /// Properties the model leaves out although the source writes them (a
     /// Terraform argument whose value is null or means "not set", such as
     /// `retention_in_days = 0`, often from a variable): (item id, model path,
@@ -138,43 +138,54 @@ impl Model {
 
     pub(crate) fn push(&mut self, collection: &'static str, mut item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
+        let c = COLLECTIONS.iter().position(|c| *c == collection);
         // Built by pushing, its vectors hold up to twice their length: give
         // that back now rather than at [`Model::compact`], so a large unit's
         // model never holds it all at once next to its parsed tree.
         compact_node(&mut item);
         let items = self.collections.entry(collection).or_default();
-        if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
-            let place = (collection, items.len());
-            let places = index.entry(id.to_string()).or_default();
-            // Keep the order of a fresh build: collection name, then position.
-            let at = places.partition_point(|p| *p < place);
-            // Most ids have one or two places: no room for four.
-            places.reserve_exact(1);
-            places.insert(at, place);
+        let place = c.and_then(|c| Place::new(c, items.len()));
+        if let (Some(index), Some(id), Some(place)) = (self.index.get_mut(), item_id(&item), place)
+        {
+            match index.get_mut(id) {
+                Some(places) => places.insert(place),
+                None => {
+                    index.insert(id.into(), Places::One(place));
+                }
+            }
         }
         items.push(item);
-        if let Some(c) = COLLECTIONS.iter().position(|c| *c == collection) {
-            self.order.push(u8::try_from(c).unwrap_or(u8::MAX));
+        if let Some(place) = place {
+            self.order.push(place.collection);
         }
     }
 
     /// `(collection, position)` of every item with `id`.
-    fn places(&self, id: &str) -> &[(&'static str, usize)] {
+    fn places(&self, id: &str) -> &[Place] {
         let index = self.index.get_or_init(|| {
-            let mut index: HashMap<String, Vec<(&'static str, usize)>> = HashMap::new();
+            // Room for every item at once: a table grown by doubling holds
+            // the old one and the new one while it moves (ADR 0048).
+            let mut index: HashMap<Box<str>, Places> =
+                HashMap::with_capacity(self.collections.values().map(Vec::len).sum());
             for (name, items) in &self.collections {
+                let Some(c) = COLLECTIONS.iter().position(|c| c == name) else {
+                    continue;
+                };
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(id) = item_id(item) {
-                        let places = index.entry(id.to_string()).or_default();
-                        // Most ids have one or two places: no room for four.
-                        places.reserve_exact(1);
-                        places.push((name, i));
+                    let (Some(id), Some(place)) = (item_id(item), Place::new(c, i)) else {
+                        continue;
+                    };
+                    match index.get_mut(id) {
+                        Some(places) => places.insert(place),
+                        None => {
+                            index.insert(id.into(), Places::One(place));
+                        }
                     }
                 }
             }
             index
         });
-        index.get(id).map_or(&[], Vec::as_slice)
+        index.get(id).map_or(&[], Places::as_slice)
     }
 
     /// The items of a collection (none once [`Model::take_input`] has
@@ -208,14 +219,14 @@ impl Model {
         let at = self
             .places(id)
             .iter()
-            .find(|(c, _)| *c == collection)
-            .map(|(_, i)| *i)?;
+            .find(|p| p.name() == collection)
+            .map(|p| p.at())?;
         self.collections.get_mut(collection)?.get_mut(at)
     }
 
     pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Node> {
-        let (c, at) = self.places(id).iter().find(|(c, _)| *c == collection)?;
-        self.collections.get(c)?.get(*at)
+        let p = self.places(id).iter().find(|p| p.name() == collection)?;
+        self.collections.get(p.name())?.get(p.at())
     }
 
     /// Number of items across collections (not counting raw `resources`).
@@ -255,13 +266,13 @@ impl Model {
     /// in input order (what a finding on `id` names as its resource type).
     pub fn type_of(&self, id: &str) -> Option<String> {
         COLLECTIONS.iter().find_map(|c| {
-            let (c, at) = self.places(id).iter().find(|(p, _)| p == c)?;
+            let at = self.places(id).iter().find(|p| p.name() == *c)?.at();
             match &self.spans {
-                Some(spans) => spans.type_of(c, *at).map(str::to_string),
+                Some(spans) => spans.type_of(c, at).map(str::to_string),
                 None => self
                     .collections
                     .get(c)?
-                    .get(*at)?
+                    .get(at)?
                     .get("type")
                     .and_then(Node::as_str)
                     .map(str::to_string),
@@ -359,16 +370,17 @@ impl Model {
             path.split('.').collect()
         };
         let mut best: Option<(usize, Span)> = None;
-        for (collection, at) in self.places(id) {
+        for place in self.places(id) {
+            let (collection, at) = (place.name(), place.at());
             if let Some(spans) = &self.spans {
-                if let Some((matched, span)) = spans.locate(collection, *at, &segments) {
+                if let Some((matched, span)) = spans.locate(collection, at, &segments) {
                     if best.is_none_or(|(m, _)| matched > m) {
                         best = Some((matched, span));
                     }
                 }
                 continue;
             }
-            let Some(item) = self.collections.get(collection).and_then(|v| v.get(*at)) else {
+            let Some(item) = self.collections.get(collection).and_then(|v| v.get(at)) else {
                 continue;
             };
             {
@@ -393,6 +405,65 @@ impl Model {
             }
         }
         best.map(|(_, s)| s)
+    }
+}
+
+/// Where an item is: its collection (the index of its name in
+/// [`COLLECTIONS`]) and its position there. 8 bytes, where a name and a
+/// position took 24 (ADR 0048).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    collection: u8,
+    at: u32,
+}
+
+impl Place {
+    fn new(collection: usize, at: usize) -> Option<Self> {
+        Some(Place {
+            collection: u8::try_from(collection).ok()?,
+            at: u32::try_from(at).ok()?,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        COLLECTIONS
+            .get(usize::from(self.collection))
+            .copied()
+            .unwrap_or("")
+    }
+
+    fn at(self) -> usize {
+        self.at as usize
+    }
+
+    /// The order of a fresh build of the index: collection name, then position.
+    fn key(self) -> (&'static str, u32) {
+        (self.name(), self.at)
+    }
+}
+
+/// The places of one id: nearly always one (a typed item, or a raw
+/// resource), sometimes two or more, kept in [`Place::key`] order.
+#[derive(Debug, Clone)]
+enum Places {
+    One(Place),
+    Many(Box<[Place]>),
+}
+
+impl Places {
+    fn as_slice(&self) -> &[Place] {
+        match self {
+            Places::One(p) => std::slice::from_ref(p),
+            Places::Many(ps) => ps,
+        }
+    }
+
+    fn insert(&mut self, place: Place) {
+        let mut all = Vec::with_capacity(self.as_slice().len() + 1);
+        all.extend_from_slice(self.as_slice());
+        let at = all.partition_point(|p| p.key() < place.key());
+        all.insert(at, place);
+        *self = Places::Many(all.into_boxed_slice());
     }
 }
 
@@ -660,6 +731,13 @@ mod tests {
 
     fn sp(a: usize, b: usize) -> Span {
         Span::new(FileId(0), a, b)
+    }
+
+    /// One per id of a unit, kept while its rules run.
+    #[test]
+    fn places_stay_small() {
+        assert_eq!(std::mem::size_of::<Place>(), 8);
+        assert_eq!(std::mem::size_of::<Places>(), 16);
     }
 
     #[test]
