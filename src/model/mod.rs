@@ -19,10 +19,6 @@ use crate::source::{FileId, Span};
 /// the names of the typed collections ([`collections::ALL`]), one list.
 pub const COLLECTIONS: &[&str] = collections::NAMES;
 
-/// A model of this many items has the rest of its unit sized exactly
-/// ([`crate::parse::Exact`]), however small its text.
-const LARGE_MODEL: usize = 5_000;
-
 /// Source format of a unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,9 +157,6 @@ impl Model {
         items.push(item);
         if let Some(place) = place {
             self.order.push(place.collection);
-        }
-        if self.order.len() == LARGE_MODEL {
-            crate::parse::exact_from_here();
         }
     }
 

@@ -9,48 +9,13 @@ use crate::source::Span;
 /// (ADR 0046).
 pub type Str = compact_str::CompactString;
 
-thread_local! {
-    static EXACT: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
-}
-
-/// Whether [`exact_vec`] and [`exact_str`] copy on this thread: set for
-/// the duration of a unit (like its deadline), on for a large unit only.
-/// Exact sizes spread a unit over many more of the allocator's size
-/// classes, each a page of its own: on a corpus of small files that cost
-/// more (1-2 MB of peak) than the spare room it saves (ADR 0048).
-pub struct Exact(bool);
-
-impl Exact {
-    /// Copy exactly when `large`, until the guard is dropped.
-    pub fn set(large: bool) -> Exact {
-        Exact(EXACT.with(|e| e.replace(large)))
-    }
-}
-
-/// Copy exactly from here to the end of the unit (its guard puts back what
-/// was before): a model that has grown large, from a small text (a
-/// Terraform `for_each` over thousands of keys).
-pub(crate) fn exact_from_here() {
-    EXACT.with(|e| e.set(true));
-}
-
-impl Drop for Exact {
-    fn drop(&mut self) {
-        EXACT.with(|e| e.set(self.0));
-    }
-}
-
 /// Give back a vector's spare room for real. `shrink_to_fit` reallocates,
 /// and mimalloc keeps a block where it is when the new size is at least
 /// half of it, so a vector grown by doubling (never less than half full)
 /// gave nothing back that way; a fresh allocation of the exact size and a
-/// copy does (ADR 0048). Only in a large unit ([`Exact`]).
+/// copy does (ADR 0048).
 pub(crate) fn exact_vec<T>(v: &mut Vec<T>) {
     if v.capacity() > v.len() {
-        if !EXACT.with(std::cell::Cell::get) {
-            v.shrink_to_fit();
-            return;
-        }
         let mut fresh = Vec::with_capacity(v.len());
         fresh.append(v);
         *v = fresh;
@@ -60,7 +25,7 @@ pub(crate) fn exact_vec<T>(v: &mut Vec<T>) {
 /// [`exact_vec`] for a string: inline when it fits, else a heap copy of
 /// the exact length (a heap string is never less than 32 bytes).
 pub(crate) fn exact_str(s: &mut Str) {
-    if s.len() <= std::mem::size_of::<Str>() || !EXACT.with(std::cell::Cell::get) {
+    if s.len() <= std::mem::size_of::<Str>() {
         s.shrink_to_fit();
     } else if s.capacity() > s.len().max(32) {
         *s = Str::from(s.as_str());

@@ -19,10 +19,6 @@ use crate::parse::{self, Syntax};
 use crate::source::{FileId, Span};
 use crate::suppress;
 
-/// A unit of this much text or more (1 MiB) has its tree and model sized
-/// exactly ([`crate::parse::Exact`]).
-const LARGE_UNIT: usize = 1 << 20;
-
 /// What every unit's processing reads.
 pub(super) struct UnitContext<'a> {
     pub(super) files: &'a [ScanFile],
@@ -42,21 +38,6 @@ impl UnitContext<'_> {
         }
         // Parse and adapt see the unit's time limit too, until it is done.
         let _limit = crate::deadline::Limit::set(engine.as_deref().and_then(Engine::deadline));
-        // Vectors and strings of a large unit's tree and model are copied
-        // to their exact size; a small unit's are not (ADR 0048).
-        let bytes: usize = match unit {
-            Unit::File(i) => self
-                .files
-                .get(*i)
-                .and_then(|f| f.text.as_ref())
-                .map_or(0, |t| t.len()),
-            Unit::Terraform { files, .. } => files
-                .iter()
-                .filter_map(|&i| self.files.get(i).and_then(|f| f.text.as_ref()))
-                .map(|t| t.len())
-                .sum(),
-        };
-        let _exact = crate::parse::Exact::set(bytes >= LARGE_UNIT);
         match unit {
             Unit::File(i) => self.file(*i, engine),
             Unit::Terraform { dir, files } => self.terraform(dir, files, engine),
