@@ -69,6 +69,9 @@ impl Scope {
                 runtime: text(f, "runtime"),
             });
         }
+        // Without a doubled vector's spare room: a large unit's scope is
+        // kept to the end of the scan.
+        crate::parse::exact_vec(&mut scope.functions);
         scope
     }
 

@@ -407,8 +407,17 @@ impl crate::model::Model {
             return Ok(false);
         };
         match m.get_mut(field).map(|n| &mut n.value) {
-            Some(crate::parse::Value::Seq(list)) => list.push(value),
-            _ => m.insert(field, value.span, Node::seq(vec![value], span)),
+            // Without spare room, as the item was pushed (see `set_field`).
+            Some(crate::parse::Value::Seq(list)) => {
+                list.reserve_exact(1);
+                list.push(value);
+            }
+            _ => {
+                if !m.contains_key(field) {
+                    m.entries.reserve_exact(1);
+                }
+                m.insert(field, value.span, Node::seq(vec![value], span));
+            }
         }
         Ok(true)
     }

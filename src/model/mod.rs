@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 pub(crate) mod collections;
 mod spans;
 
+use crate::parse::{exact_str, exact_vec};
 use crate::parse::{Entry, Map, Node, Value};
 use crate::source::{FileId, Span};
 
@@ -71,7 +72,7 @@ pub struct Model {
     /// date by [`Model::push`], so finding an item costs the same in a model of
     /// ten items and of ten thousand (a linear scan per finding made large
     /// units quadratic).
-    index: OnceLock<HashMap<String, Vec<(&'static str, usize)>>>,
+    index: OnceLock<HashMap<Box<str>, Places>>,
     /// Properties the model leaves out although the source writes them (a
     /// Terraform argument whose value is null or means "not set", such as
     /// `retention_in_days = 0`, often from a variable): (item id, model path,
@@ -81,6 +82,11 @@ pub struct Model {
     /// The items' keys and spans once [`Model::take_input`] has moved their
     /// values into the policy input: what placing findings needs (ADR 0045).
     spans: Option<Box<spans::Spans>>,
+    /// The collection (its place in [`COLLECTIONS`]) of each item pushed,
+    /// in push order: [`Model::take_input`] moves the items out in that
+    /// order, so the memory they give back is whole pages, which go back
+    /// to the system as the input grows (ADR 0048).
+    order: Vec<u8>,
 }
 
 /// A source resource's place in its file.
@@ -126,45 +132,60 @@ impl Model {
             index: OnceLock::new(),
             unset: Vec::new(),
             spans: None,
+            order: Vec::new(),
         }
     }
 
     pub(crate) fn push(&mut self, collection: &'static str, mut item: Node) {
         debug_assert!(COLLECTIONS.contains(&collection), "{collection}");
+        let c = COLLECTIONS.iter().position(|c| *c == collection);
         // Built by pushing, its vectors hold up to twice their length: give
         // that back now rather than at [`Model::compact`], so a large unit's
         // model never holds it all at once next to its parsed tree.
         compact_node(&mut item);
         let items = self.collections.entry(collection).or_default();
-        if let (Some(index), Some(id)) = (self.index.get_mut(), item_id(&item)) {
-            let place = (collection, items.len());
-            let places = index.entry(id.to_string()).or_default();
-            // Keep the order of a fresh build: collection name, then position.
-            let at = places.partition_point(|p| *p < place);
-            // Most ids have one or two places: no room for four.
-            places.reserve_exact(1);
-            places.insert(at, place);
+        let place = c.and_then(|c| Place::new(c, items.len()));
+        if let (Some(index), Some(id), Some(place)) = (self.index.get_mut(), item_id(&item), place)
+        {
+            match index.get_mut(id) {
+                Some(places) => places.insert(place),
+                None => {
+                    index.insert(id.into(), Places::One(place));
+                }
+            }
         }
         items.push(item);
+        if let Some(place) = place {
+            self.order.push(place.collection);
+        }
     }
 
     /// `(collection, position)` of every item with `id`.
-    fn places(&self, id: &str) -> &[(&'static str, usize)] {
+    fn places(&self, id: &str) -> &[Place] {
         let index = self.index.get_or_init(|| {
-            let mut index: HashMap<String, Vec<(&'static str, usize)>> = HashMap::new();
+            // Room for every item at once: a table grown by doubling holds
+            // the old one and the new one while it moves (ADR 0048).
+            let mut index: HashMap<Box<str>, Places> =
+                HashMap::with_capacity(self.collections.values().map(Vec::len).sum());
             for (name, items) in &self.collections {
+                let Some(c) = COLLECTIONS.iter().position(|c| c == name) else {
+                    continue;
+                };
                 for (i, item) in items.iter().enumerate() {
-                    if let Some(id) = item_id(item) {
-                        let places = index.entry(id.to_string()).or_default();
-                        // Most ids have one or two places: no room for four.
-                        places.reserve_exact(1);
-                        places.push((name, i));
+                    let (Some(id), Some(place)) = (item_id(item), Place::new(c, i)) else {
+                        continue;
+                    };
+                    match index.get_mut(id) {
+                        Some(places) => places.insert(place),
+                        None => {
+                            index.insert(id.into(), Places::One(place));
+                        }
                     }
                 }
             }
             index
         });
-        index.get(id).map_or(&[], Vec::as_slice)
+        index.get(id).map_or(&[], Places::as_slice)
     }
 
     /// The items of a collection (none once [`Model::take_input`] has
@@ -198,14 +219,14 @@ impl Model {
         let at = self
             .places(id)
             .iter()
-            .find(|(c, _)| *c == collection)
-            .map(|(_, i)| *i)?;
+            .find(|p| p.name() == collection)
+            .map(|p| p.at())?;
         self.collections.get_mut(collection)?.get_mut(at)
     }
 
     pub(crate) fn item(&self, collection: &str, id: &str) -> Option<&Node> {
-        let (c, at) = self.places(id).iter().find(|(c, _)| *c == collection)?;
-        self.collections.get(c)?.get(*at)
+        let p = self.places(id).iter().find(|p| p.name() == collection)?;
+        self.collections.get(p.name())?.get(p.at())
     }
 
     /// Number of items across collections (not counting raw `resources`).
@@ -223,13 +244,14 @@ impl Model {
     /// policy input.
     pub fn compact(&mut self) {
         for items in self.collections.values_mut() {
-            items.shrink_to_fit();
+            exact_vec(items);
             items.iter_mut().for_each(compact_node);
         }
-        self.headers.shrink_to_fit();
-        self.notes.shrink_to_fit();
-        self.via.shrink_to_fit();
-        self.unset.shrink_to_fit();
+        exact_vec(&mut self.headers);
+        exact_vec(&mut self.notes);
+        exact_vec(&mut self.via);
+        exact_vec(&mut self.unset);
+        exact_vec(&mut self.order);
         if let Some(index) = self.index.get_mut() {
             index.shrink_to_fit();
         }
@@ -244,13 +266,13 @@ impl Model {
     /// in input order (what a finding on `id` names as its resource type).
     pub fn type_of(&self, id: &str) -> Option<String> {
         COLLECTIONS.iter().find_map(|c| {
-            let (c, at) = self.places(id).iter().find(|(p, _)| p == c)?;
+            let at = self.places(id).iter().find(|p| p.name() == *c)?.at();
             match &self.spans {
-                Some(spans) => spans.type_of(c, *at).map(str::to_string),
+                Some(spans) => spans.type_of(c, at).map(str::to_string),
                 None => self
                     .collections
                     .get(c)?
-                    .get(*at)?
+                    .get(at)?
                     .get("type")
                     .and_then(Node::as_str)
                     .map(str::to_string),
@@ -269,14 +291,38 @@ impl Model {
         let _ = self.places("");
         let mut spans = Box::<spans::Spans>::default();
         let mut shared = Shared::default();
+        // Each collection's items, taken in position order, and their values.
+        let mut taken: Vec<(std::vec::IntoIter<Node>, Vec<regorus::Value>)> = COLLECTIONS
+            .iter()
+            .map(|name| {
+                let items = self.collections.remove(name).unwrap_or_default();
+                let values = Vec::with_capacity(items.len());
+                (items.into_iter(), values)
+            })
+            .collect();
+        let mut convert = |c: usize, spans: &mut spans::Spans| -> bool {
+            let (Some(name), Some((items, values))) = (COLLECTIONS.get(c), taken.get_mut(c)) else {
+                return false;
+            };
+            let Some(item) = items.next() else {
+                return false;
+            };
+            spans.push(name, &item);
+            values.push(shared.item(&item));
+            true
+        };
+        // Items in the order they were pushed (each collection's still in
+        // its own order), so that what is let go is memory allocated
+        // together; then whatever the log does not name (items added or
+        // moved through `items_mut`).
+        for c in std::mem::take(&mut self.order) {
+            convert(usize::from(c), &mut spans);
+        }
+        for c in 0..COLLECTIONS.len() {
+            while convert(c, &mut spans) {}
+        }
         let mut obj = input_head(self.format, display);
-        for name in COLLECTIONS {
-            let items = self.collections.remove(name).unwrap_or_default();
-            let mut values = Vec::with_capacity(items.len());
-            for item in items {
-                spans.push(name, &item);
-                values.push(shared.item(&item));
-            }
+        for (name, (_, values)) in COLLECTIONS.iter().zip(taken) {
             obj.insert(regorus::Value::from(*name), regorus::Value::from(values));
         }
         spans.finish();
@@ -324,16 +370,17 @@ impl Model {
             path.split('.').collect()
         };
         let mut best: Option<(usize, Span)> = None;
-        for (collection, at) in self.places(id) {
+        for place in self.places(id) {
+            let (collection, at) = (place.name(), place.at());
             if let Some(spans) = &self.spans {
-                if let Some((matched, span)) = spans.locate(collection, *at, &segments) {
+                if let Some((matched, span)) = spans.locate(collection, at, &segments) {
                     if best.is_none_or(|(m, _)| matched > m) {
                         best = Some((matched, span));
                     }
                 }
                 continue;
             }
-            let Some(item) = self.collections.get(collection).and_then(|v| v.get(*at)) else {
+            let Some(item) = self.collections.get(collection).and_then(|v| v.get(at)) else {
                 continue;
             };
             {
@@ -361,6 +408,65 @@ impl Model {
     }
 }
 
+/// Where an item is: its collection (the index of its name in
+/// [`COLLECTIONS`]) and its position there. 8 bytes, where a name and a
+/// position took 24 (ADR 0048).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    collection: u8,
+    at: u32,
+}
+
+impl Place {
+    fn new(collection: usize, at: usize) -> Option<Self> {
+        Some(Place {
+            collection: u8::try_from(collection).ok()?,
+            at: u32::try_from(at).ok()?,
+        })
+    }
+
+    fn name(self) -> &'static str {
+        COLLECTIONS
+            .get(usize::from(self.collection))
+            .copied()
+            .unwrap_or("")
+    }
+
+    fn at(self) -> usize {
+        self.at as usize
+    }
+
+    /// The order of a fresh build of the index: collection name, then position.
+    fn key(self) -> (&'static str, u32) {
+        (self.name(), self.at)
+    }
+}
+
+/// The places of one id: nearly always one (a typed item, or a raw
+/// resource), sometimes two or more, kept in [`Place::key`] order.
+#[derive(Debug, Clone)]
+enum Places {
+    One(Place),
+    Many(Box<[Place]>),
+}
+
+impl Places {
+    fn as_slice(&self) -> &[Place] {
+        match self {
+            Places::One(p) => std::slice::from_ref(p),
+            Places::Many(ps) => ps,
+        }
+    }
+
+    fn insert(&mut self, place: Place) {
+        let mut all = Vec::with_capacity(self.as_slice().len() + 1);
+        all.extend_from_slice(self.as_slice());
+        let at = all.partition_point(|p| p.key() < place.key());
+        all.insert(at, place);
+        *self = Places::Many(all.into_boxed_slice());
+    }
+}
+
 /// The policy input's `format` and `file`.
 fn input_head(format: Format, display: &str) -> BTreeMap<regorus::Value, regorus::Value> {
     let mut obj = BTreeMap::new();
@@ -375,15 +481,15 @@ fn input_head(format: Format, display: &str) -> BTreeMap<regorus::Value, regorus
 /// Give back the unused room of a node's vectors and strings.
 fn compact_node(n: &mut Node) {
     match &mut n.value {
-        Value::String(s) => s.shrink_to_fit(),
+        Value::String(s) => exact_str(s),
         Value::Seq(items) => {
-            items.shrink_to_fit();
+            exact_vec(items);
             items.iter_mut().for_each(compact_node);
         }
         Value::Map(m) => {
-            m.entries.shrink_to_fit();
+            exact_vec(&mut m.entries);
             for e in &mut m.entries {
-                e.key.shrink_to_fit();
+                exact_str(&mut e.key);
                 compact_node(&mut e.value);
             }
         }
@@ -441,6 +547,14 @@ impl Item {
 fn set_field(item: &mut Node, key: &str, value: Node) {
     if let Value::Map(m) = &mut item.value {
         let span = value.span;
+        // The item was pushed without spare room: grow it by the one entry
+        // rather than doubling it (every function completed once would
+        // otherwise hold up to twice its entries until `compact`).
+        if !m.contains_key(key) {
+            m.entries.reserve_exact(1);
+        }
+        let mut value = value;
+        compact_node(&mut value);
         m.insert(key, span, value);
     }
 }
@@ -617,6 +731,13 @@ mod tests {
 
     fn sp(a: usize, b: usize) -> Span {
         Span::new(FileId(0), a, b)
+    }
+
+    /// One per id of a unit, kept while its rules run.
+    #[test]
+    fn places_stay_small() {
+        assert_eq!(std::mem::size_of::<Place>(), 8);
+        assert_eq!(std::mem::size_of::<Places>(), 16);
     }
 
     #[test]

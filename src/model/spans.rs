@@ -2,7 +2,7 @@
 //! (ADR 0045): every item's keys and spans, without the values.
 //!
 //! [`crate::model::Model::take_input`] moves each item into the policy input
-//! and leaves its shape here: one [`SpanNode`] of 40 bytes per node, where
+//! and leaves its shape here: one [`SpanNode`] of 36 bytes per node, where
 //! the model held a node of 48 bytes or an entry of 88 plus its key's and
 //! value's strings. Lookups walk it exactly as [`Node::find_path`] and
 //! [`Node::key_span_of`] walk the item, so a finding is placed at the same
@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 
+use crate::parse::exact_vec;
 use crate::parse::{Node, Value};
 use crate::source::Span;
 
@@ -26,8 +27,10 @@ struct SpanNode {
     key: u32,
     /// The children are `first..first + len` of [`Spans::nodes`].
     first: u32,
-    len: u32,
-    kind: Kind,
+    /// `len` in the low 30 bits, the [`Kind`] in the top two (a map or
+    /// list of a billion entries does not fit in memory anyway): 36 bytes
+    /// a node rather than 40 (ADR 0048).
+    len_kind: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +40,99 @@ enum Kind {
     Leaf,
 }
 
+const LEN_BITS: u32 = 30;
+const LEN_MASK: u32 = (1 << LEN_BITS) - 1;
+
+impl SpanNode {
+    fn leaf(span: Span, key_span: Span, key: u32) -> Self {
+        SpanNode {
+            span,
+            key_span,
+            key,
+            first: 0,
+            len_kind: Self::pack(Kind::Leaf, 0),
+        }
+    }
+
+    fn pack(kind: Kind, len: u32) -> u32 {
+        let k = match kind {
+            Kind::Leaf => 0,
+            Kind::Map => 1,
+            Kind::Seq => 2,
+        };
+        (k << LEN_BITS) | len.min(LEN_MASK)
+    }
+
+    fn len(&self) -> u32 {
+        self.len_kind & LEN_MASK
+    }
+
+    fn kind(&self) -> Kind {
+        match self.len_kind >> LEN_BITS {
+            1 => Kind::Map,
+            2 => Kind::Seq,
+            _ => Kind::Leaf,
+        }
+    }
+}
+
+/// Nodes in chunks of [`CHUNK`]: a unit of a million items adds chunk
+/// after chunk as its items move into the input, never copying what it
+/// holds into a vector twice the size (at 150k functions that copy alone
+/// was a third of a gigabyte next to the model, ADR 0048).
+#[derive(Debug, Clone, Default)]
+struct Nodes {
+    chunks: Vec<Vec<SpanNode>>,
+    len: usize,
+}
+
+const CHUNK: usize = 1 << 16;
+
+impl Nodes {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, n: SpanNode) {
+        match self.chunks.last_mut() {
+            // The first chunk grows as a vector does (a small unit's
+            // nodes stay small); later ones are made whole.
+            Some(last) if last.len() < CHUNK => last.push(n),
+            _ => {
+                let mut chunk = if self.chunks.is_empty() {
+                    Vec::new()
+                } else {
+                    Vec::with_capacity(CHUNK)
+                };
+                chunk.push(n);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    fn get(&self, at: usize) -> Option<&SpanNode> {
+        self.chunks.get(at / CHUNK)?.get(at % CHUNK)
+    }
+
+    fn get_mut(&mut self, at: usize) -> Option<&mut SpanNode> {
+        self.chunks.get_mut(at / CHUNK)?.get_mut(at % CHUNK)
+    }
+
+    fn shrink_to_fit(&mut self) {
+        if let Some(last) = self.chunks.last_mut() {
+            exact_vec(last);
+        }
+        exact_vec(&mut self.chunks);
+    }
+}
+
 /// The shapes of a model's items, by collection and position.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Spans {
     /// Each distinct key (and item type) once.
     texts: Vec<Box<str>>,
-    nodes: Vec<SpanNode>,
+    nodes: Nodes,
     /// Per collection, per position: the item's root node and its `type`
     /// (an index into `texts`, or [`NONE`] when it has no string type).
     items: HashMap<&'static str, Vec<(u32, u32)>>,
@@ -65,14 +155,8 @@ impl Spans {
             .and_then(Node::as_str)
             .map_or(NONE, |t| self.text(t));
         let root = self.nodes.len();
-        self.nodes.push(SpanNode {
-            span: item.span,
-            key_span: Span::default(),
-            key: NONE,
-            first: 0,
-            len: 0,
-            kind: Kind::Leaf,
-        });
+        self.nodes
+            .push(SpanNode::leaf(item.span, Span::default(), NONE));
         self.fill(root, item);
         self.items
             .entry(collection)
@@ -83,10 +167,10 @@ impl Spans {
     /// Done adding: give back the room the building used.
     pub(super) fn finish(&mut self) {
         self.lookup = HashMap::new();
-        self.texts.shrink_to_fit();
+        exact_vec(&mut self.texts);
         self.nodes.shrink_to_fit();
         for v in self.items.values_mut() {
-            v.shrink_to_fit();
+            exact_vec(v);
         }
         self.items.shrink_to_fit();
     }
@@ -109,36 +193,23 @@ impl Spans {
             Value::Map(m) => {
                 for e in &m.entries {
                     let key = self.text(&e.key);
-                    self.nodes.push(SpanNode {
-                        span: e.value.span,
-                        key_span: e.key_span,
-                        key,
-                        first: 0,
-                        len: 0,
-                        kind: Kind::Leaf,
-                    });
+                    self.nodes
+                        .push(SpanNode::leaf(e.value.span, e.key_span, key));
                 }
                 (Kind::Map, m.entries.len())
             }
             Value::Seq(items) => {
                 for i in items {
-                    self.nodes.push(SpanNode {
-                        span: i.span,
-                        key_span: Span::default(),
-                        key: NONE,
-                        first: 0,
-                        len: 0,
-                        kind: Kind::Leaf,
-                    });
+                    self.nodes
+                        .push(SpanNode::leaf(i.span, Span::default(), NONE));
                 }
                 (Kind::Seq, items.len())
             }
             _ => return,
         };
         if let Some(n) = self.nodes.get_mut(at) {
-            n.kind = kind;
             n.first = index(first);
-            n.len = index(len);
+            n.len_kind = SpanNode::pack(kind, index(len));
         }
         match &node.value {
             Value::Map(m) => {
@@ -201,14 +272,7 @@ impl<'a> At<'a> {
             .nodes
             .get(self.at as usize)
             .copied()
-            .unwrap_or(SpanNode {
-                span: Span::default(),
-                key_span: Span::default(),
-                key: NONE,
-                first: 0,
-                len: 0,
-                kind: Kind::Leaf,
-            })
+            .unwrap_or(SpanNode::leaf(Span::default(), Span::default(), NONE))
     }
 
     fn span(&self) -> Span {
@@ -218,7 +282,7 @@ impl<'a> At<'a> {
     fn children(&self) -> impl DoubleEndedIterator<Item = At<'a>> + 'a {
         let n = self.node();
         let spans = self.spans;
-        (n.first..n.first.saturating_add(n.len)).map(move |at| At { spans, at })
+        (n.first..n.first.saturating_add(n.len())).map(move |at| At { spans, at })
     }
 
     fn key(&self) -> Option<&'a str> {
@@ -228,7 +292,7 @@ impl<'a> At<'a> {
 
     /// [`crate::parse::Map::entry`]: the last child with `key`.
     fn entry(&self, key: &str) -> Option<At<'a>> {
-        if self.node().kind != Kind::Map {
+        if self.node().kind() != Kind::Map {
             return None;
         }
         self.children().rev().find(|c| c.key() == Some(key))
@@ -240,12 +304,12 @@ impl<'a> At<'a> {
         let mut depth = 0;
         while depth < path.len() {
             let seg = path[depth];
-            let next = match cur.node().kind {
+            let next = match cur.node().kind() {
                 Kind::Map => cur.map_step(path, depth),
                 Kind::Seq => seg
                     .parse::<usize>()
                     .ok()
-                    .filter(|&i| i < cur.node().len as usize)
+                    .filter(|&i| i < cur.node().len() as usize)
                     .map(|i| {
                         (
                             At {
@@ -304,6 +368,34 @@ mod tests {
     /// One per node of every item kept while its unit's rules run.
     #[test]
     fn span_nodes_stay_small() {
-        assert_eq!(std::mem::size_of::<SpanNode>(), 40);
+        assert_eq!(std::mem::size_of::<SpanNode>(), 36);
+    }
+
+    /// Items whose nodes run over a chunk's end answer as in one vector:
+    /// a list longer than a chunk, then an item after it.
+    #[test]
+    fn nodes_across_chunks() {
+        use crate::model::map_of;
+        use crate::source::FileId;
+        let sp = |a: usize| Span::new(FileId(0), a, a + 1);
+        let n = CHUNK + 10;
+        let list = Node::seq(
+            (0..n).map(|i| Node::string("x", sp(i + 10))).collect(),
+            sp(1),
+        );
+        let mut spans = Spans::default();
+        spans.push("functions", &map_of(vec![("list", list)], sp(0)));
+        let map = map_of(vec![("a", Node::string("b", sp(5)))], sp(2));
+        spans.push("functions", &map_of(vec![("m", map)], sp(3)));
+        spans.finish();
+        assert_eq!(spans.nodes.len(), n + 5);
+        assert_eq!(spans.nodes.chunks.len(), 2);
+        let at = |p: usize, path: &[&str]| spans.locate("functions", p, path);
+        assert_eq!(at(0, &["list", "0"]), Some((2, sp(10))));
+        assert_eq!(at(0, &["list", &(n - 1).to_string()]), Some((2, sp(n + 9))));
+        assert_eq!(at(0, &["list", &n.to_string()]), Some((1, sp(1))));
+        assert_eq!(at(1, &["m", "a"]), Some((2, sp(5))));
+        assert_eq!(at(1, &["m", "z"]), Some((1, sp(2))));
+        assert_eq!(at(1, &[]), Some((0, sp(3))));
     }
 }

@@ -303,7 +303,11 @@ impl JsonParser<'_> {
             self.ws();
             let value = self.value(depth + 1)?;
             map.entries.push(Entry {
-                key: key.into(),
+                key: {
+                    let mut k = key.into();
+                    super::exact_str(&mut k);
+                    k
+                },
                 key_span,
                 value,
             });

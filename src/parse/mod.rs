@@ -8,6 +8,7 @@ pub mod json;
 mod node;
 pub mod yaml;
 
+pub(crate) use node::{exact_str, exact_vec};
 pub use node::{Entry, Map, Node, Str, Unknown, Value};
 
 use crate::source::{FileId, Span};

@@ -9,6 +9,29 @@ use crate::source::Span;
 /// (ADR 0046).
 pub type Str = compact_str::CompactString;
 
+/// Give back a vector's spare room for real. `shrink_to_fit` reallocates,
+/// and mimalloc keeps a block where it is when the new size is at least
+/// half of it, so a vector grown by doubling (never less than half full)
+/// gave nothing back that way; a fresh allocation of the exact size and a
+/// copy does (ADR 0048).
+pub(crate) fn exact_vec<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() {
+        let mut fresh = Vec::with_capacity(v.len());
+        fresh.append(v);
+        *v = fresh;
+    }
+}
+
+/// [`exact_vec`] for a string: inline when it fits, else a heap copy of
+/// the exact length (a heap string is never less than 32 bytes).
+pub(crate) fn exact_str(s: &mut Str) {
+    if s.len() <= std::mem::size_of::<Str>() {
+        s.shrink_to_fit();
+    } else if s.capacity() > s.len().max(32) {
+        *s = Str::from(s.as_str());
+    }
+}
+
 /// A value with the span of the text it came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
@@ -159,7 +182,7 @@ impl Node {
     /// grown as it was read).
     pub(crate) fn string(s: impl Into<Str>, span: Span) -> Self {
         let mut s = s.into();
-        s.shrink_to_fit();
+        exact_str(&mut s);
         Node::new(Value::String(s), span)
     }
 
@@ -175,13 +198,13 @@ impl Node {
     /// back its spare room here (up to as much again), as every parsed tree
     /// and model item is built through this and [`Node::seq`].
     pub(crate) fn map(mut map: Map, span: Span) -> Self {
-        map.entries.shrink_to_fit();
+        exact_vec(&mut map.entries);
         Node::new(Value::Map(map), span)
     }
 
     /// A sequence node, its vector without spare room (see [`Node::map`]).
     pub(crate) fn seq(mut items: Vec<Node>, span: Span) -> Self {
-        items.shrink_to_fit();
+        exact_vec(&mut items);
         Node::new(Value::Seq(items), span)
     }
 

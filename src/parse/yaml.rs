@@ -392,10 +392,11 @@ impl Builder<'_> {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { map, key, .. }) => match key.take() {
-                Some((mut k, key_span)) => map.entries.push(Entry {
+                Some((k, key_span)) => map.entries.push(Entry {
                     key: {
-                        k.shrink_to_fit();
-                        k.into()
+                        let mut k = k.into();
+                        super::exact_str(&mut k);
+                        k
                     },
                     key_span,
                     value: node,

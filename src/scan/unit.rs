@@ -156,6 +156,26 @@ impl UnitContext<'_> {
                 }
                 _ => model.items("resources").len(),
             };
+            if engine.is_some() {
+                // Suppressions: the comments of this document's stretch of text.
+                let lo = if n == 0 {
+                    0
+                } else {
+                    k.checked_sub(1)
+                        .and_then(|p| spans.get(p))
+                        .map_or(doc.span.start, |p| p.end)
+                };
+                let hi = spans.get(k + 1).map_or(u32::MAX, |d| d.start);
+                out.declared.extend(
+                    suppress::declared(text, id, doc, &model)
+                        .into_iter()
+                        .filter(|d| !several || (lo <= d.span.start && d.span.start < hi)),
+                );
+                // The parsed tree is not needed past here: let it go before
+                // anything else is built beside the model (the scope, the
+                // policy input), ADR 0048.
+                drop(owned);
+            }
             let mut scope = crate::scope::Scope::of(&model, display);
             if n == 0 {
                 out.scope = scope;
@@ -180,23 +200,6 @@ impl UnitContext<'_> {
                 out.model = Some(model.to_json(display));
                 return out;
             };
-            // Suppressions: the comments of this document's stretch of text.
-            let lo = if n == 0 {
-                0
-            } else {
-                k.checked_sub(1)
-                    .and_then(|p| spans.get(p))
-                    .map_or(doc.span.start, |p| p.end)
-            };
-            let hi = spans.get(k + 1).map_or(u32::MAX, |d| d.start);
-            out.declared.extend(
-                suppress::declared(text, id, doc, &model)
-                    .into_iter()
-                    .filter(|d| !several || (lo <= d.span.start && d.span.start < hi)),
-            );
-            // The parsed tree is not needed past here: let it go before the
-            // policy input (a third copy of the unit) is built.
-            drop(owned);
             model.compact();
             let from = out.findings.len();
             evaluate(&mut model, display, self.files, engine, &mut out);
@@ -277,6 +280,12 @@ impl UnitContext<'_> {
         out.scanned = tf.files.clone();
         out.scanned.extend(files.iter().map(|&i| FileId(i as u32)));
         out.resources = tf.resources.len();
+        // The module as read (its blocks, expressions and every instance's
+        // values) is not needed past here: let it go before the policy
+        // input is built, keeping what the findings still need.
+        let calls = tf.calls.clone();
+        let mut read: Vec<FileId> = tf.files.clone();
+        drop(tf);
         out.scope = crate::scope::Scope::of(&model, display);
         for (note, span) in &model.notes {
             out.diagnostics.push(
@@ -290,12 +299,6 @@ impl UnitContext<'_> {
             out.model = Some(model.to_json(display));
             return out;
         };
-        // The module as read (its blocks, expressions and every instance's
-        // values) is not needed past here: let it go before the policy
-        // input is built, keeping what the findings still need.
-        let calls = tf.calls.clone();
-        let mut read: Vec<FileId> = tf.files.clone();
-        drop(tf);
         model.compact();
         evaluate(&mut model, display, self.files, engine, &mut out);
         instantiations(&calls, &mut out.findings);
