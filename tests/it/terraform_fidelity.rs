@@ -3,7 +3,8 @@
 //! module call, unknown `dynamic` blocks, large expansions, byte-order marks,
 //! `faasguard model`, file counts, value locations, call cycles, the depth
 //! bound, modules outside the repository, brackets in strings, duplicate
-//! declarations. Each test drives its own fixture under `fixtures/terraform/`.
+//! declarations, variables as parameters. Each test drives its own fixture
+//! under `fixtures/terraform/` (or a rule fixture it names).
 
 use std::path::Path;
 
@@ -502,4 +503,32 @@ fn duplicate_declarations_are_errors_naming_both_places_and_nothing_is_merged() 
     );
     let (code, _) = json_scan(&["fixtures/terraform/duplicates", "--strict"]);
     assert_eq!(code, Some(2));
+}
+
+/// Terraform variables are `parameters` items (ADR 0049), but FG-SEC-002 is
+/// about CloudFormation's `NoEcho` and stack defaults: a secret-named
+/// variable (`deploy_token` with a default, `api_key` without one) is not
+/// reported by it. FG-SEC-001 reports the default itself.
+#[test]
+fn secret_named_variables_are_not_cloudformation_parameter_findings() {
+    let (_, report) = crate::common::json_run(
+        &[
+            "scan",
+            "--format",
+            "json",
+            "fixtures/rules/FG-SEC-001/fail-variables.tf",
+            "fixtures/rules/FG-SEC-001/pass-variables.tf",
+        ],
+        &[],
+    );
+    let findings = crate::common::findings_of(&report);
+    assert!(
+        !findings.iter().any(|f| f.0 == "FG-SEC-002"),
+        "{findings:#?}"
+    );
+    let on_variable: Vec<_> = findings
+        .iter()
+        .filter(|f| f.0 == "FG-SEC-001" && f.3.contains("variable var.deploy_token value"))
+        .collect();
+    assert_eq!(on_variable.len(), 1, "{findings:#?}");
 }
