@@ -140,25 +140,21 @@ associated contains w.resource if {
 	is_string(w.resource)
 }
 
-associated contains api if {
+# An association that resolves to the API itself (a stage ARN whose stage
+# part is a name or parameter, not a stage resource of the template): which
+# stage it protects is not known, so none of them is reported.
+associated contains id if {
 	some w in input.web_acl_associations
 	is_string(w.resource)
-	not further_stage[w.resource]
-	some r in input.resources
-	r.id == w.resource
-	some key in ["RestApiId", "rest_api_id"]
-	api := rest_api_of(r.properties[key])
+	some id in stages_of[w.resource]
 }
 
-# A further stage of an API is an item of its own, associated on its own.
-further_stage contains api.id if {
-	some api in input.apis
-	is_string(api.stage_of)
+# Stage items by the API they belong to, indexed once.
+stages_of[api] contains s.id if {
+	some s in input.apis
+	api := s.stage_of
+	is_string(api)
 }
-
-rest_api_of(v) := v.ref if is_string(v.ref)
-
-else := v if is_string(v)
 
 stage(api) := api.stage if is_string(api.stage)
 

@@ -41,12 +41,27 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::S3::Bucket" => bucket(a, r),
         "AWS::WAFv2::WebACLAssociation" | "AWS::WAFRegional::WebACLAssociation" => {
             let mut w = WebAclAssociation::new(Head::aws(r.id, r.type_, r.span));
-            w.resource = a.link_or_value(r.get("ResourceArn"));
+            w.resource = stage_in_arn(a, r).or_else(|| a.link_or_value(r.get("ResourceArn")));
             w.web_acl = a.link_or_value(r.get("WebACLArn").or_else(|| r.get("WebACLId")));
             a.model.add(w);
         }
         _ => {}
     }
+}
+
+/// The stage a `!Sub` stage ARN names (`.../restapis/${Api}/stages/${Prod}`):
+/// the association protects that stage, whose item is its own, not the
+/// API the first variable names.
+fn stage_in_arn(a: &Adapter<'_, '_>, r: &Res<'_>) -> Option<Node> {
+    let raw = r.def.get("Properties")?.get("ResourceArn")?;
+    let template = raw.get("Fn::Sub")?.as_str()?;
+    super::intrinsics::sub_parts(template)
+        .into_iter()
+        .find_map(|part| match part {
+            SubPart::Var(var) if a.type_of(var) == Some("AWS::ApiGateway::Stage") => Some(var),
+            _ => None,
+        })
+        .map(|stage| Node::string(stage, raw.span))
 }
 
 /// A policy written on the resource it protects: an EFS file system's

@@ -120,7 +120,6 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
         implicit_apis: BTreeSet::new(),
         globals,
         updates: Vec::new(),
-        first_stages: std::collections::BTreeMap::new(),
     };
     // The unit's time limit is checked per resource (crate::deadline): a
     // huge template is stopped here, and the scan reports it.
@@ -286,9 +285,6 @@ pub(crate) struct Adapter<'a, 'm> {
     pub globals: Option<&'a Node>,
     /// Facts one resource adds to another item, applied once all exist.
     pub updates: Vec<Update>,
-    /// API id → the logical id of its first stage in template order (that
-    /// stage completes the API's item; later ones are items of their own).
-    pub first_stages: std::collections::BTreeMap<String, String>,
 }
 
 impl Adapter<'_, '_> {
@@ -371,28 +367,15 @@ impl Adapter<'_, '_> {
         self.model.apply(updates);
     }
 
-    /// The item that stage resource `stage` of API `api` configures: the
-    /// API's own for its first stage, the stage's own for any later one.
-    pub fn stage_item(&self, api: &str, stage: &str) -> String {
-        match self.first_stages.get(api) {
-            Some(first) if first != stage => stage.to_string(),
-            _ => api.to_string(),
-        }
-    }
-
-    /// Record `stage` as a stage of `api`: a later stage gets an item of its
-    /// own (`stage_of` the API). Returns the item the stage configures.
+    /// Record `stage` (a stage resource, or a deployment that creates one)
+    /// as a stage of `api`: an item of its own (`stage_of` the API), so a
+    /// finding about the stage names the resource that declares it, as the
+    /// peers do. Returns the stage's item id.
     pub fn add_stage(&mut self, api: &str, stage: &str, type_: &str, span: Span) -> String {
-        self.first_stages
-            .entry(api.to_string())
-            .or_insert_with(|| stage.to_string());
-        let target = self.stage_item(api, stage);
-        if target != api {
-            let mut item = Api::new(Head::new(stage, api, type_, "aws", span));
-            item.stage_of = Some(Node::string(api, span));
-            self.model.add(item);
-        }
-        target
+        let mut item = Api::new(Head::new(stage, api, type_, "aws", span));
+        item.stage_of = Some(Node::string(api, span));
+        self.model.add(item);
+        stage.to_string()
     }
 
     /// Managed policy ARNs attached to `owner`: AWS managed ones are expanded

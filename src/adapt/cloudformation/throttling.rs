@@ -13,12 +13,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
         "AWS::ApiGateway::UsagePlan" => usage_plan(a, r),
         "AWS::ApiGatewayV2::Stage" => {
-            let Some(api) = a.link(r.get("ApiId")) else {
+            if a.link(r.get("ApiId")).is_none() {
                 return;
-            };
-            let id = a.stage_item(api.as_str().unwrap_or_default(), r.id);
+            }
+            // The stage's own item (`resources.rs` adds it).
             if let Some(t) = r.get("DefaultRouteSettings").and_then(limits) {
-                a.updates.push(update!(Api, id, route_throttling, t));
+                a.updates.push(update!(Api, r.id, route_throttling, t));
             }
         }
         "AWS::Serverless::Api" => {

@@ -113,7 +113,6 @@ pub fn adapt_text(
         implicit_apis: BTreeSet::new(),
         globals: None,
         updates: Vec::new(),
-        first_stages: std::collections::BTreeMap::new(),
     };
     functions::adapt(&mut a, &svc, &section.overrides);
     step_functions::adapt(&mut a, &svc);

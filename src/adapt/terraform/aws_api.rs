@@ -120,28 +120,15 @@ fn stage(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
 }
 
-/// The item that stage resource `r` of API `api` configures: the API's own
-/// for its first stage in unit order, the stage's own for any later one.
-pub(crate) fn stage_item(a: &Adapter<'_, '_>, api: &str, stage: &str) -> String {
-    match a.first_stages.get(api) {
-        Some(first) if first != stage => stage.to_string(),
-        _ => api.to_string(),
-    }
-}
-
-/// Record `r` as a stage of `api`: a later stage gets an item of its own
-/// (`stage_of` the API). Returns the item the stage configures.
+/// Record `r` (a stage, or a deployment that creates one) as a stage of
+/// `api`: an item of its own (`stage_of` the API), so a finding about the
+/// stage names the resource that declares it, as the peers do. Returns the
+/// stage's item id.
 fn add_stage(a: &mut Adapter<'_, '_>, api: &str, r: &Res<'_>) -> String {
-    a.first_stages
-        .entry(api.to_string())
-        .or_insert_with(|| r.id.to_string());
-    let target = stage_item(a, api, r.id);
-    if target != api {
-        let mut item = Api::new(Head::new(r.id, api, r.type_, "aws", r.span));
-        item.stage_of = Some(Node::string(api, r.span));
-        a.model.add(item);
-    }
-    target
+    let mut item = Api::new(Head::new(r.id, api, r.type_, "aws", r.span));
+    item.stage_of = Some(Node::string(api, r.span));
+    a.model.add(item);
+    r.id.to_string()
 }
 
 fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, policy: Option<&Node>) {

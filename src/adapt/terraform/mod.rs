@@ -186,9 +186,6 @@ pub(crate) struct Adapter<'u, 'm> {
     /// Items added to a list field of another item (`attached_to`,
     /// `replication_regions`), applied after the updates.
     pub appends: Vec<Update>,
-    /// API address → the address of its first stage in unit order (that
-    /// stage completes the API's item; later ones are items of their own).
-    pub first_stages: BTreeMap<String, String>,
 }
 
 /// Attributes that name a resource, per type, for linking by literal.
@@ -217,7 +214,6 @@ impl<'u, 'm> Adapter<'u, 'm> {
             names,
             updates: Vec::new(),
             appends: Vec::new(),
-            first_stages: BTreeMap::new(),
         }
     }
 

@@ -17,12 +17,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
         "aws_api_gateway_usage_plan" => usage_plan(a, r),
         "aws_apigatewayv2_stage" => {
-            let Some(api) = a.link(r, "api_id", r.get("api_id"), HTTP) else {
+            if a.link(r, "api_id", r.get("api_id"), HTTP).is_none() {
                 return;
-            };
-            let id = super::aws_api::stage_item(a, api.as_str().unwrap_or_default(), r.id);
+            }
+            // The stage's own item (`aws_api.rs` adds it).
             if let Some(t) = r.get("default_route_settings").and_then(limits) {
-                a.updates.push(update!(Api, id, route_throttling, t));
+                a.updates.push(update!(Api, r.id, route_throttling, t));
             }
         }
         _ => {}
