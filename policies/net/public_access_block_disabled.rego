@@ -114,6 +114,7 @@ deny contains {
 } if {
 	some b in input.buckets
 	s3_bucket(b)
+	not separate_block[b.id]
 	block := b.public_access_block
 	is_object(block)
 	not lib.is_unknown(block)
@@ -122,12 +123,13 @@ deny contains {
 	names := [flag_name(f) | some f in off]
 }
 
-# A block whose bucket the unit does not declare: judged on its own flags, as
-# for a bucket of the unit (an unset flag is off).
+# A block of its own (Terraform's `aws_s3_bucket_public_access_block`):
+# judged on its own flags, as a bucket's (an unset flag is off), and named
+# as the finding's resource, since the flag is written there.
 deny contains {
 	"resource": pab.id,
 	"path": at(pab.public_access_block, off),
-	"message": sprintf("The public access block %s of %s, which this unit does not declare, leaves %s off, so %s", [pab.name, bucket_named(pab), concat(", ", names), consequence(off)]),
+	"message": sprintf("The public access block %s of %s leaves %s off, so %s", [pab.name, bucket_named(pab), concat(", ", names), consequence(off)]),
 } if {
 	some pab in input.bucket_access_blocks
 	block := pab.public_access_block
@@ -138,9 +140,20 @@ deny contains {
 	names := [flag_name(f) | some f in off]
 }
 
-bucket_named(pab) := sprintf("bucket %s", [pab.bucket]) if is_string(pab.bucket)
+bucket_named(pab) := sprintf("bucket %s", [pab.bucket]) if declared_buckets[pab.bucket]
+
+else := sprintf("bucket %s, which this unit does not declare,", [pab.bucket]) if is_string(pab.bucket)
 
 else := "a bucket known only at apply"
+
+declared_buckets contains b.id if some b in input.buckets
+
+# Buckets whose block is a resource of its own, reported there.
+separate_block contains id if {
+	some pab in input.bucket_access_blocks
+	id := pab.bucket
+	is_string(id)
+}
 
 # Access points: only a flag written `false` is off (they default to on).
 deny contains {

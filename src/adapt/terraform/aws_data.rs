@@ -40,7 +40,14 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 update_bucket(a, r, |id| update!(Bucket, id, versioning, v));
             }
         }
+        // The block is an item of its own, judged on its own flags: a flag
+        // left off is this resource's finding, as the peers name it. A
+        // bucket of the unit also takes the flags (it has a block). A bucket
+        // declared elsewhere (another module, another stack, by hand) keeps
+        // its name as written.
         "aws_s3_bucket_public_access_block" => {
+            let mut block = BucketAccessBlock::new(Head::aws(r.id, r.type_, r.span));
+            block.public_access_block = Some(public_access_block(r));
             match a.link(r, "bucket", r.get("bucket"), BUCKET) {
                 Some(b) => {
                     let id = b.as_str().unwrap_or_default().to_string();
@@ -50,17 +57,11 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                         public_access_block,
                         public_access_block(r)
                     ));
+                    block.bucket = Some(b);
                 }
-                // The bucket is declared elsewhere (another module, another
-                // stack, by hand): the block is still judged on its own flags,
-                // as it is what keeps that bucket private.
-                None => {
-                    let mut b = BucketAccessBlock::new(Head::aws(r.id, r.type_, r.span));
-                    b.bucket = text(r.get("bucket")).cloned();
-                    b.public_access_block = Some(public_access_block(r));
-                    a.model.add(b);
-                }
+                None => block.bucket = text(r.get("bucket")).cloned(),
             }
+            a.model.add(block);
         }
         "aws_s3_bucket_logging" => {
             let target = a.link_arg(r, "target_bucket", BUCKET);

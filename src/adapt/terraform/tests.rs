@@ -269,6 +269,17 @@ fn split_bucket_resources_complete_their_bucket() {
     assert_eq!(b["encryption"], json!({"algorithm": "AES256"}));
     assert_eq!(b["versioning"], true);
     assert_eq!(b["public_access_block"], json!({"block_public_acls": true}));
+    // The block is also an item of its own, naming the bucket by id.
+    let block = item(
+        &m,
+        "bucket_access_blocks",
+        "aws_s3_bucket_public_access_block.b",
+    );
+    assert_eq!(block["bucket"], "aws_s3_bucket.b");
+    assert_eq!(
+        block["public_access_block"],
+        json!({"block_public_acls": true})
+    );
     assert_eq!(b["replication_regions"], json!(["us-east-1"]));
     let p = item(&m, "policies", "aws_s3_bucket_policy.b");
     assert_eq!(p["attached_to"], json!(["aws_s3_bucket.b"]));
@@ -418,10 +429,15 @@ fn api_gateway_methods_take_paths_and_functions_from_resources_and_integrations(
     assert_eq!(r["authorization_type"], "NONE");
     assert_eq!(r["function"], "aws_lambda_function.f");
     assert_eq!(r["integration_timeout_ms"], 29000);
+    // The stage is an item of its own; the API's item has no stage.
     let api = item(&m, "apis", "aws_api_gateway_rest_api.api");
-    assert_eq!(api["stage"], "prod");
-    assert_eq!(api["tracing"], false);
     assert_eq!(api["kind"], "rest");
+    assert!(api.get("stage").is_none(), "{api}");
+    let stage = item(&m, "apis", "aws_api_gateway_stage.prod");
+    assert_eq!(stage["stage_of"], "aws_api_gateway_rest_api.api");
+    assert_eq!(stage["stage"], "prod");
+    assert_eq!(stage["tracing"], false);
+    assert_eq!(stage["kind"], "rest");
 }
 
 #[test]
