@@ -28,7 +28,8 @@ Usage (from the repository root; standard library only):
     tools/compare-checkov.py --list          # ... and list every miss and every noise
     tools/compare-checkov.py --record        # re-run Checkov, rewrite checkov.json
 Options: --faasguard BIN (target/debug/faasguard), --checkov BIN (/tmp/ckv/bin/checkov),
-         --corpus DIR (tests/data/real-proxy)
+         --corpus DIR (tests/data/real-proxy). faasguard scans with FAASGUARD_TODAY=2026-11-23
+         (the integration tests' date) unless the environment sets another.
 Checkov is run as `checkov -d DIR -o json --compact` once per top-level directory
 (`--quiet` is not passed: it drops the passed checks from the JSON).
 """
@@ -228,11 +229,14 @@ def compare(args):
     dneg = {dkey(d): d["reason"] for d in disagree.get("negative", [])}
 
     rules = rule_map()
+    # The date the integration tests scan on, so deprecated runtimes agree.
+    env = dict(os.environ, FAASGUARD_TODAY=os.environ.get("FAASGUARD_TODAY", "2026-11-23"))
     run = subprocess.run(
         [args.faasguard, "scan", corpus, "--format", "json"],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     report = json.loads(run.stdout)
     # (scope, item) -> rules reported there (findings), and undecided there (unknowns)
