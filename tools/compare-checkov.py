@@ -23,9 +23,9 @@ Cases faasguard disagrees with are listed, each with its reason, in
 does not report; `[[negative]]`: a Checkov pass faasguard reports); the figures are
 printed raw and with them set apart. `tests/it/real_proxy.rs` asserts the same.
 
-Usage (from the repository root; standard library only):
+Usage (from the repository root; Python 3.11 or later, standard library only):
     tools/compare-checkov.py                 # compare with the committed verdicts
-    tools/compare-checkov.py --list          # ... and list every miss and every noise
+    tools/compare-checkov.py --list          # ... and list the cases set apart as well
     tools/compare-checkov.py --record        # re-run Checkov, rewrite checkov.json
 Options: --faasguard BIN (target/debug/faasguard), --checkov BIN (/tmp/ckv/bin/checkov),
          --corpus DIR (tests/data/real-proxy). faasguard scans with FAASGUARD_TODAY=2026-11-23
@@ -316,7 +316,10 @@ def compare(args):
           f"apart (disagreements.toml): caught {pct(t['caught'], pj):.1f}%, "
           f"quiet {pct(t['quiet'], nj):.1f}%")
     stale = (set(dpos) | set(dneg)) - set(dis_hits)
-    if args.list or misses or noise or stale:
+    if args.list:
+        for key in dis_hits:
+            print("SET APART", *key, "--", dpos.get(key) or dneg.get(key))
+    if misses or noise or stale:
         for key, want in misses:
             print("MISS ", *key, "wants", ",".join(want))
         for key, got in noise:
