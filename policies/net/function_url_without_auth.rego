@@ -9,6 +9,11 @@
 # principal `*` with `FunctionUrlAuthType: NONE` (SAM creates it for you) is
 # part of the same exposure: it is named in the message, not reported again.
 #
+# The same exposure elsewhere, reported in that cloud's terms: an Azure HTTP
+# trigger with `authLevel` `anonymous` on a Function App without App Service
+# authentication, and a Google Cloud Functions or Cloud Run invoker grant to
+# `allUsers` or `allAuthenticatedUsers`.
+#
 # ## Why is this bad?
 # A function URL is a public HTTPS endpoint that invokes the function directly,
 # with none of the controls an API gateway offers (no authorizer, no API key,
@@ -65,7 +70,22 @@ deny contains {
 	u.auth_type == "NONE"
 }
 
-message(u) := sprintf("Function URL %s has AuthType NONE: anyone on the internet can invoke %s without credentials%s", [u.name, target(u), permission_note(u)])
+# In each cloud's own terms: a Google invoker grant and an anonymous Azure
+# HTTP trigger are not "function URLs with AuthType NONE".
+message(u) := sprintf("%s grants the invoker role on %s to %s: %s", [u.name, invoked(u), u.member, who(u.member)]) if {
+	u.cloud == "gcp"
+	is_string(u.member)
+} else := sprintf("HTTP trigger %s of %s has authLevel anonymous and the app has no App Service authentication: anyone on the internet can call it without a function key", [u.name, invoked(u)]) if {
+	u.cloud == "azure"
+} else := sprintf("Function URL %s has AuthType NONE: anyone on the internet can invoke %s without credentials%s", [u.name, target(u), permission_note(u)])
+
+invoked(u) := u.function if is_string(u.function)
+
+else := "its function"
+
+who("allAuthenticatedUsers") := "anyone with a Google account, in any organization, can invoke it"
+
+who(m) := "anyone on the internet can invoke it without credentials" if m != "allAuthenticatedUsers"
 
 target(u) := sprintf("function %s", [u.function]) if is_string(u.function)
 

@@ -7,7 +7,9 @@
 # A function counts as invoked asynchronously when the template gives it an
 # S3, SNS, EventBridge, schedule, IoT or CloudWatch Logs event (SAM), an
 # `EventInvokeConfig`, an `AWS::Lambda::Permission` for one of those services,
-# a bucket notification, an SNS subscription or an EventBridge rule target.
+# a bucket notification, an SNS subscription, an EventBridge rule target or a
+# CloudFormation custom resource whose `ServiceToken` is the function
+# (CloudFormation invokes it asynchronously on create, update and delete).
 # Cognito triggers and Alexa skills invoke synchronously and do not count. The
 # finding points at the function; the message says what invokes it
 # asynchronously.
@@ -60,6 +62,7 @@
 # ## References
 # - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
 # - https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
+# - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-lambda.html
 # - https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-onfailure.html
 package faasguard.rules.obs.async_function_without_failure_destination
 
@@ -169,6 +172,16 @@ invokers[id] contains sprintf("EventBridge rule %s", [res.id]) if {
 	some t in res.properties.Targets
 	some id in refs(t.Arn)
 }
+
+invokers[id] contains sprintf("custom resource %s, which CloudFormation invokes asynchronously", [res.id]) if {
+	some res in input.resources
+	custom_resource_type(res.type)
+	some id in refs(res.properties.ServiceToken)
+}
+
+custom_resource_type(t) if startswith(t, "Custom::")
+
+custom_resource_type(t) if t == "AWS::CloudFormation::CustomResource"
 
 # What a value may name: itself (a function id), or the target of a `!Ref`.
 refs(v) := {x | x := v} | {x | x := v.ref}

@@ -32,6 +32,7 @@ mod pr_mode_reports;
 mod pr_mode_unknown;
 mod promises;
 mod props;
+mod real_proxy;
 mod registry;
 mod report_type;
 mod residency;

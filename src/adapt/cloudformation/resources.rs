@@ -88,7 +88,23 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             domain(a, r, "http", policy)
         }
         "AWS::Events::Rule" => super::events::rule(a, r),
+        t if t.starts_with("Custom::") || t == "AWS::CloudFormation::CustomResource" => {
+            custom_resource(a, r)
+        }
         _ => {}
+    }
+}
+
+/// A custom resource whose `ServiceToken` is a function of the template:
+/// CloudFormation invokes that function asynchronously (on create, update and
+/// delete), so it is `async_invoked`. A token naming a topic or an outside
+/// ARN says nothing about the template's functions.
+fn custom_resource(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    if let Some(f) = a.link(r.get("ServiceToken")) {
+        let id = f.as_str().unwrap_or("");
+        if a.type_of(id).is_some_and(|ty| ty.contains("Function")) {
+            a.updates.push(crate::adapt::async_invoked(&f));
+        }
     }
 }
 
