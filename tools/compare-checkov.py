@@ -13,10 +13,9 @@ rules on that resource, or list it as undecided (an `unknowns` entry: the value 
 hinged on cannot be known); for every one Checkov PASSES, faasguard must be quiet.
 "On that resource" means the resource itself or one linked to it in faasguard's model,
 at most two links away (a policy and the role it is attached to, a function and its
-role), as `tests/it/labelled.rs` reads KICS' labels, or a finding whose span starts in
-the lines of that resource's block (faasguard keeps a stage as a property of its API:
-a stage without access logs is reported on the API item, at the stage). Terraform
-resources are matched within their module (directory), templates within their file.
+role), as `tests/it/labelled.rs` reads KICS' labels; where the finding's lines are does
+not count. Terraform resources are matched within their module (directory), templates
+within their file.
 
 Cases faasguard disagrees with are listed, each with its reason, in
 `tests/data/real-proxy/disagreements.toml` (`[[positive]]`: a Checkov failure faasguard
@@ -147,68 +146,6 @@ def links_of(faasguard, unit):
     return pairs
 
 
-def yaml_block(text, key):
-    """Lines (1-based, inclusive) of a YAML or JSON entry `key:` (its header to the
-    line before the next key at the same indentation or less); as in labelled.rs."""
-    lines = text.split("\n")
-    indent = lambda t: len(t) - len(t.lstrip())  # noqa: E731
-    header = None
-    for n, line in enumerate(lines):
-        t = line.lstrip()
-        t = t[1:] if t.startswith('"') else t
-        if t.startswith(key):
-            rest = t[len(key):]
-            rest = rest[1:] if rest.startswith('"') else rest
-            if rest.lstrip().startswith(":"):
-                header = n
-                break
-    if header is None:
-        return None
-    level = indent(lines[header])
-    end = len(lines)
-    for m in range(header + 1, len(lines)):
-        t = lines[m]
-        if t.strip() and indent(t) <= level and not t.lstrip().startswith(("}", "]")):
-            end = m
-            break
-    return (header + 1, end)
-
-
-def tf_block(text, address):
-    """Lines of the top-level `resource`/`data` block with that address."""
-    lines = text.split("\n")
-    for n, line in enumerate(lines):
-        for kind in ("resource", "data"):
-            if not line.startswith(kind):
-                continue
-            labels = line[len(kind):].split('"')
-            if len(labels) < 4:
-                continue
-            names = {f"{labels[1]}.{labels[3]}", f"data.{labels[1]}.{labels[3]}"}
-            if address not in names:
-                continue
-            if line.rstrip().endswith("}"):
-                return (n + 1, n + 1)
-            for m in range(n + 1, len(lines)):
-                if lines[m].startswith("}"):
-                    return (n + 1, m + 1)
-            return (n + 1, len(lines))
-    return None
-
-
-def block_of(corpus, file, name, cache={}):  # noqa: B006
-    if (file, name) not in cache:
-        try:
-            with open(os.path.join(corpus, file), encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError:
-            text = ""
-        cache[(file, name)] = (
-            tf_block(text, name) if file.endswith(".tf") else yaml_block(text, name)
-        )
-    return cache[(file, name)]
-
-
 def linked(pairs, a, b):
     if a == b or (a, b) in pairs:
         return True
@@ -245,24 +182,18 @@ def compare(args):
     for kind, bucket in reported.items():
         for f in report.get(kind, []):
             rel = os.path.relpath(os.path.abspath(f["file"]), corpus)
-            line = (f.get("start") or {}).get("line", 0)
-            bucket.append((scope(rel), item_name(f.get("resource")), rel, line, f["rule_id"]))
+            bucket.append((scope(rel), item_name(f.get("resource")), f["rule_id"]))
 
     units = sorted({scope(v["file"]) for v in verdicts if v["check_id"] in rules})
     pairs = {u: links_of(args.faasguard, os.path.join(corpus, u)) for u in units}
 
     def hit(kind, file, name, want):
-        unit, block = scope(file), block_of(corpus, file, name)
+        unit = scope(file)
         return sorted(
             {
                 r
-                for (u, item, f, line, r) in reported[kind]
-                if r in want
-                and u == unit
-                and (
-                    linked(pairs[unit], name, item)
-                    or (f == file and block and block[0] <= line <= block[1])
-                )
+                for (u, item, r) in reported[kind]
+                if r in want and u == unit and linked(pairs[unit], name, item)
             }
         )
 

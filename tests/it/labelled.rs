@@ -130,7 +130,7 @@ fn is_hcl(path: &Path) -> bool {
 
 /// The lines of a YAML or JSON entry `key:`: from its header to the line
 /// before the next key at the same indentation (or less).
-pub(crate) fn yaml_block(text: &str, key: &str) -> Option<(u32, u32)> {
+fn yaml_block(text: &str, key: &str) -> Option<(u32, u32)> {
     let lines: Vec<&str> = text.lines().collect();
     let indent = |t: &str| t.len() - t.trim_start().len();
     let header = lines.iter().position(|l| {
@@ -157,7 +157,7 @@ pub(crate) fn yaml_block(text: &str, key: &str) -> Option<(u32, u32)> {
 /// `.tf` file: (address, first line, last line). A block ends at the first
 /// later line that starts with `}` (Terraform style puts the closing brace
 /// of a top-level block at column 0).
-pub(crate) fn tf_blocks(text: &str) -> Vec<(String, u32, u32)> {
+fn tf_blocks(text: &str) -> Vec<(String, u32, u32)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (n, line) in lines.iter().enumerate() {

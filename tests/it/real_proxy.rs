@@ -9,9 +9,8 @@
 //! `disagreements.toml` lists the case with its reason; a listed case that no
 //! longer disagrees fails too. A finding is on a resource when its item is
 //! the resource or linked to it in the model (a policy and its role, a
-//! function and its role, at most two links), or when it starts inside the
-//! resource's block (a stage is a property of its API in the model, reported
-//! at the stage). `tools/compare-checkov.py` computes the same and re-records
+//! function and its role, at most two links): where the finding's lines are
+//! does not count. `tools/compare-checkov.py` computes the same and re-records
 //! the verdicts; `cargo test --test it real_proxy -- --nocapture` prints the
 //! figures (docs/labelled.md, "Session 10").
 
@@ -21,7 +20,6 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::common;
-use crate::labelled::{tf_blocks, yaml_block};
 
 const CORPUS: &str = "tests/data/real-proxy";
 
@@ -123,8 +121,6 @@ fn item_name(id: &str) -> String {
 struct Reported {
     unit: String,
     item: String,
-    file: String,
-    line: u64,
     rule: String,
 }
 
@@ -136,13 +132,11 @@ fn reported(report: &Value, kind: &str) -> Vec<Reported> {
         .flatten()
         .map(|f| {
             let file = f["file"].as_str().unwrap_or("");
-            let file = file.strip_prefix(&prefix).unwrap_or(file).to_string();
+            let file = file.strip_prefix(&prefix).unwrap_or(file);
             Reported {
-                unit: scope(&file),
+                unit: scope(file),
                 item: item_name(f["resource"].as_str().unwrap_or("")),
-                line: f["start"]["line"].as_u64().unwrap_or(0),
                 rule: f["rule_id"].as_str().unwrap_or("").to_string(),
-                file,
             }
         })
         .collect()
@@ -179,20 +173,6 @@ fn linked(links: &BTreeSet<(String, String)>, a: &str, b: &str) -> bool {
             .iter()
             .filter(|(x, _)| x == a)
             .any(|(_, mid)| links.contains(&(mid.clone(), b.to_string())))
-}
-
-/// The lines of the block that declares `name` in `file`.
-fn block(file: &str, name: &str) -> Option<(u32, u32)> {
-    let text = std::fs::read_to_string(corpus().join(file)).ok()?;
-    if file.ends_with(".tf") {
-        let data = format!("data.{name}");
-        tf_blocks(&text)
-            .into_iter()
-            .find(|(a, _, _)| a == name || *a == data)
-            .map(|(_, a, b)| (a, b))
-    } else {
-        yaml_block(&text, name)
-    }
 }
 
 #[derive(Default)]
@@ -256,14 +236,8 @@ fn compare() -> Tally {
         let pairs = unit_links
             .entry(unit.clone())
             .or_insert_with(|| links(&corpus().join(&unit)));
-        let span = block(&v.file, name);
-        let on = |r: &Reported| {
-            want.contains(&r.rule)
-                && r.unit == unit
-                && (linked(pairs, name, &r.item)
-                    || (r.file == v.file
-                        && span.is_some_and(|(a, b)| (a as u64..=b as u64).contains(&r.line))))
-        };
+        let on =
+            |r: &Reported| want.contains(&r.rule) && r.unit == unit && linked(pairs, name, &r.item);
         let got: BTreeSet<&str> = findings
             .iter()
             .filter(|r| on(r))
