@@ -6,7 +6,9 @@
 # (`AWS::SecretsManager::RotationSchedule`,
 # `aws_secretsmanager_secret_rotation`) in the template rotates, or that
 # rotate less often than every 90 days (`AutomaticallyAfterDays`, or a
-# `rate(N days)` schedule expression), and Azure Key Vault secrets
+# `rate(N days)` schedule expression; reported on the schedule, where the
+# period is written, whether or not the unit declares the secret), and
+# Azure Key Vault secrets
 # (`azurerm_key_vault_secret`) without an `expiration_date`.
 #
 # A `cron(...)` schedule and a period the scanner cannot resolve are not
@@ -81,19 +83,24 @@ deny contains {
 	not has_field(s, "rotation")
 }
 
+# On the schedule, where the period is written (the secret may be declared
+# elsewhere).
 deny contains {
-	"resource": s.id,
+	"resource": r.id,
 	"path": "rotation_period_days",
 	"message": sprintf(
-		"Secret %s rotates every %v days, less often than every %d; shorten its rotation schedule",
-		[s.name, s.rotation_period_days, max_period_days],
+		"Rotation schedule %s rotates %s every %v days, less often than every %d; shorten its schedule",
+		[r.name, secret_named(r.secret), r.rotation_period_days, max_period_days],
 	),
 } if {
-	some s in input.secrets
-	s.cloud == "aws"
-	is_number(s.rotation_period_days)
-	s.rotation_period_days > max_period_days
+	some r in input.rotation_schedules
+	is_number(r.rotation_period_days)
+	r.rotation_period_days > max_period_days
 }
+
+secret_named(s) := sprintf("secret %s", [s]) if is_string(s)
+
+else := "a secret known only at deploy time"
 
 deny contains {
 	"resource": s.id,

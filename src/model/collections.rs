@@ -232,7 +232,11 @@ collections! {
     }
     /// A stored secret: Secrets Manager, Azure Key Vault.
     Secret in "secrets" {
-        kms_key, rotation, rotation_period_days, expiration,
+        kms_key, rotation, expiration,
+    }
+    /// A rotation schedule of a Secrets Manager secret (its own resource).
+    RotationSchedule in "rotation_schedules" {
+        secret, rotation_period_days,
     }
     /// A configuration value in a parameter store (SSM Parameter Store).
     SsmParameter in "ssm_parameters" {
@@ -318,8 +322,8 @@ collections! {
         authentication_type, additional_authentication_types, log_config, xray_enabled,
         visibility,
     }
-    /// The public access block of a bucket the unit does not declare
-    /// (judged on its own flags: what it protects is elsewhere).
+    /// A bucket's public access block written as a resource of its own
+    /// (judged on its own flags; its bucket may be declared elsewhere).
     BucketAccessBlock in "bucket_access_blocks" {
         bucket, public_access_block,
     }

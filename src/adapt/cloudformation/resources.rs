@@ -4,7 +4,7 @@ use super::{boolean, num, Adapter, Res};
 use crate::adapt::iam;
 use crate::model::collections::{
     update, Api, Bucket, Domain, EventSourceMapping, Function, FunctionUrl, Head, Key, LogGroup,
-    Queue, Role, Route, Secret, StateMachine, Stream, Table, Topic,
+    Queue, Role, RotationSchedule, Route, Secret, StateMachine, Stream, Table, Topic,
 };
 use crate::model::map_of;
 use crate::parse::{Node, Value};
@@ -48,20 +48,21 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::SecretsManager::ResourcePolicy" => {
             resource_policy(a, r, "SecretId", "ResourcePolicy", "secretsmanager")
         }
+        // The schedule is an item of its own (its period is written there);
+        // the secret it names is rotated.
         "AWS::SecretsManager::RotationSchedule" => {
+            let mut schedule = RotationSchedule::new(r.head());
+            schedule.secret = a.link_or_value(r.get("SecretId"));
+            schedule.rotation_period_days = crate::adapt::rotation::period_days(
+                r.path(&["RotationRules", "AutomaticallyAfterDays"]),
+                r.path(&["RotationRules", "ScheduleExpression"]),
+            );
             if let Some(id) = a.link(r.get("SecretId")) {
                 let id = id.as_str().unwrap_or("").to_string();
-                let period = crate::adapt::rotation::period_days(
-                    r.path(&["RotationRules", "AutomaticallyAfterDays"]),
-                    r.path(&["RotationRules", "ScheduleExpression"]),
-                );
-                if let Some(p) = period {
-                    a.updates
-                        .push(update!(Secret, &id, rotation_period_days, p));
-                }
                 let v = Node::bool(true, r.span);
                 a.updates.push(update!(Secret, &id, rotation, v));
             }
+            a.model.add(schedule);
         }
         "AWS::StepFunctions::StateMachine" => state_machine(a, r),
         "AWS::ApiGateway::RestApi" => api(a, r, "rest"),

@@ -8,8 +8,8 @@ use super::aws_iam::{document, statements_of};
 use super::res::{boolean, num, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
-    append, update, Bucket, BucketAccessBlock, Head, Key, LogGroup, Queue, Secret, Stream, Table,
-    Topic, Update,
+    append, update, Bucket, BucketAccessBlock, Head, Key, LogGroup, Queue, RotationSchedule,
+    Secret, Stream, Table, Topic, Update,
 };
 use crate::model::map_of;
 use crate::parse::{Node, Unknown, Value};
@@ -187,20 +187,22 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 r.get("secret_id"),
                 &["aws_secretsmanager_secret"],
             );
+            // The schedule is an item of its own (its period is written
+            // there); the secret it names is rotated.
+            let mut schedule = RotationSchedule::new(r.head());
+            // A plan writes `automatically_after_days = 0` beside a
+            // `schedule_expression`: 0 is "not set".
+            let after = r
+                .path(&["rotation_rules", "automatically_after_days"])
+                .filter(|n| n.as_f64() != Some(0.0));
+            let expression = text(r.path(&["rotation_rules", "schedule_expression"]));
+            schedule.rotation_period_days = crate::adapt::rotation::period_days(after, expression);
             if let Some(id) = s.as_ref().and_then(Node::as_str) {
-                // A plan writes `automatically_after_days = 0` beside a
-                // `schedule_expression`: 0 is "not set".
-                let after = r
-                    .path(&["rotation_rules", "automatically_after_days"])
-                    .filter(|n| n.as_f64() != Some(0.0));
-                let schedule = text(r.path(&["rotation_rules", "schedule_expression"]));
-                if let Some(p) = crate::adapt::rotation::period_days(after, schedule) {
-                    a.updates
-                        .push(update!(Secret, id.to_string(), rotation_period_days, p));
-                }
                 let v = Node::bool(true, r.span);
                 a.updates.push(update!(Secret, id.to_string(), rotation, v));
             }
+            schedule.secret = s.or_else(|| r.get("secret_id").cloned());
+            a.model.add(schedule);
         }
         "aws_secretsmanager_secret_policy" => resource_policy(
             a,
