@@ -7,7 +7,9 @@
 //! one resource of each shape; real templates hold two grants on one
 //! service, a value only known at deploy time where the fixture wrote a
 //! string, an empty list where the fixture had one element. So each rule
-//! fixture's model is evaluated as written and in variants of those shapes:
+//! fixture's model, and each file's of the real-repository proxy
+//! (`tests/data/real-proxy`), is evaluated as written and in variants of
+//! those shapes:
 //!
 //! - every item doubled (a copy with its own id, the same references);
 //! - values made unknown, the way the model writes a value it cannot know
@@ -15,8 +17,8 @@
 //! - lists emptied, or given a second element like their first, or an
 //!   unknown element.
 //!
-//! `ROBUST_SEEDS=N` draws N scrambled variants per fixture instead of 3 (15
-//! found nothing more when this test was written).
+//! `ROBUST_SEEDS=N` draws N scrambled variants per file instead of 3 (15,
+//! 25,884 models, found nothing more when this test was written).
 //!
 //! A variant keeps the model's types (a field is its type or an unknown), so
 //! an error is a rule bug, not a malformed input.
@@ -154,12 +156,39 @@ fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every template and Terraform file of a corpus folder, each on its own.
+fn corpus_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p.is_dir() {
+            corpus_files(&p, out);
+        } else if name != "checkov.json"
+            && [".yaml", ".yml", ".json", ".tf"]
+                .iter()
+                .any(|e| name.ends_with(e))
+        {
+            out.push(p);
+        }
+    }
+}
+
 #[test]
 fn no_rule_errors_on_variants_of_the_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
     fixture_files(&root.join("fixtures/rules"), &mut paths);
     assert!(paths.len() > 1000, "only {} fixtures found", paths.len());
+    let fixtures = paths.len();
+    corpus_files(&root.join("tests/data/real-proxy"), &mut paths);
+    assert!(
+        paths.len() > fixtures + 50,
+        "the real-repository proxy is missing"
+    );
     let settings = faasguard::scan::Settings::default();
     let mut engine = faasguard::scan::load_engine(&settings).unwrap();
     let ids: Vec<String> = engine.rules().iter().map(|r| r.meta.id.clone()).collect();
