@@ -714,6 +714,22 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
     out.trim_end().to_string() + "\n"
 }
 
+/// Checkov check id → the rules that answer it (the concepts with a
+/// `rule`), for the comparisons with Checkov's verdicts.
+pub(crate) fn checkov_rules() -> BTreeMap<String, BTreeSet<String>> {
+    let path = common::root().join("rules/coverage.toml");
+    let text = std::fs::read_to_string(&path).expect("rules/coverage.toml is readable");
+    let map = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for c in &map.concept {
+        let Some(rule) = &c.rule else { continue };
+        for id in &c.checkov {
+            out.entry(id.clone()).or_default().insert(rule.clone());
+        }
+    }
+    out
+}
+
 fn load() -> (Map, BTreeMap<String, Builtin>) {
     let path = common::root().join("rules/coverage.toml");
     let text = std::fs::read_to_string(&path).expect("rules/coverage.toml is readable");

@@ -59,31 +59,6 @@ fn corpus() -> PathBuf {
     common::root().join(CORPUS)
 }
 
-/// Checkov check id → the rules that answer it (concepts with `rule =`).
-fn rule_map() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(common::root().join("rules/coverage.toml")).unwrap();
-    let cov: toml::Value = toml::from_str(&text).unwrap();
-    let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for c in cov.get("concept").and_then(|c| c.as_array()).unwrap() {
-        let Some(rule) = c.get("rule").and_then(|r| r.as_str()) else {
-            continue;
-        };
-        for id in c
-            .get("checkov")
-            .and_then(|v| v.as_array())
-            .into_iter()
-            .flatten()
-        {
-            if let Some(id) = id.as_str() {
-                m.entry(id.to_string())
-                    .or_default()
-                    .insert(rule.to_string());
-            }
-        }
-    }
-    m
-}
-
 fn is_tf(file: &str) -> bool {
     file.ends_with(".tf") || file.ends_with(".tf.json")
 }
@@ -214,7 +189,7 @@ fn compare() -> Tally {
             e.resource
         );
     }
-    let rules = rule_map();
+    let rules = crate::coverage::checkov_rules();
     let (_, report) = common::json_run(&["scan", CORPUS, "--format", "json"], &[]);
     let findings = reported(&report, "findings");
     let unknowns = reported(&report, "unknowns");
