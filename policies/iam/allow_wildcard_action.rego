@@ -1,10 +1,10 @@
-# Identity or trust policy allows every action of a service (`*`, `s3:*`, `sts:*`)
+# Identity or trust policy allows every action (`*`, `*:*`; `sts:*` in a trust policy)
 #
 # ## What it does
 # Flags `Allow` statements in identity policies (role, user and group policies, customer managed
-# policies, SAM `Policies` statements and policy templates) whose `Action` is `*`, `service:*`
-# or another pattern that covers every action of a service (`*:*`, `*:Get*`). It reports each
-# such action, whatever the statement's `Resource` says.
+# policies, SAM `Policies` statements and policy templates) whose `Action` is `*` or another
+# pattern over every service (`*:*`, `*:Get*`). It reports each such action, whatever the
+# statement's `Resource` says. Every action of one named service (`s3:*`) is FG-IAM-028's.
 #
 # It also reads role trust policies (`AssumeRolePolicyDocument`, Terraform `assume_role_policy`, a
 # SAM function's `AssumeRolePolicyDocument`): there the same patterns (`*`, `sts:*`, `*:*`) allow
@@ -14,7 +14,7 @@
 # policy both grant every STS action that applies to a role. A partial pattern such as
 # `sts:AssumeRole*` is not reported.
 #
-# Partial wildcards such as `s3:Get*` are not reported here; on `Resource: "*"` their write forms
+# Partial wildcards such as `s3:Get*` are not reported here (nor by FG-IAM-028); on `Resource: "*"` their write forms
 # (`s3:Put*`) are FG-IAM-002's. AWS managed policies (`AdministratorAccess`, ...) are FG-IAM-005's.
 # Who a trust policy trusts (`*`, a whole account, an OIDC provider without a subject) is
 # FG-IAM-006's, FG-IAM-007's and FG-IAM-008's.
@@ -24,11 +24,11 @@
 # check is listed as undecided at that action.
 #
 # ## Why is this bad?
-# `Action: "*"` is administrator access, and `service:*` grants every present and future action
-# of the service: for `s3:*` that includes deleting buckets and rewriting bucket policies, for
-# `iam:*` granting itself anything, for `lambda:*` replacing any function's code. A function
-# needs a handful of actions; anyone who takes over its code (a vulnerable dependency, an
-# injection) gets all of them.
+# `Action: "*"` is administrator access: every present and future action of every service, on
+# the resources the statement names (with `Resource: "*"`, the whole account). A function needs a
+# handful of actions; anyone who takes over its code (a vulnerable dependency, an injection) gets
+# all of them. Checkov (CKV_AWS_62, CKV_AWS_63), KICS and the AWS Guard rules registry ask the same
+# question.
 #
 # In a trust policy, `*` grants the trusted principal, besides assuming the role, every other STS
 # action that applies to a role, today and as AWS adds them: passing session tags
@@ -44,7 +44,7 @@
 #     Policies:
 #       - Statement:
 #           - Effect: Allow
-#             Action: "s3:*"
+#             Action: "*"
 #             Resource: !Sub "${Uploads.Arn}/*"
 # ```
 #
@@ -90,13 +90,13 @@ import rego.v1
 
 metadata := {
 	"id": "FG-IAM-001",
-	"title": "Identity or trust policy allows every action of a service",
+	"title": "Identity or trust policy allows every action",
 	"severity": "high",
 	"area": "IAM",
-	"remediation": "Replace `*` / `service:*` with the specific actions the function calls (or a SAM policy template); in a role's `AssumeRolePolicyDocument`, with the assume action its principal uses (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`).",
+	"remediation": "Replace `*` with the specific actions the function calls (or a SAM policy template); in a role's `AssumeRolePolicyDocument`, with the assume action its principal uses (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`).",
 	"fixes": {
-		"terraform": "Replace `*` / `service:*` in the statement's `actions` (a `statement` of a `data \"aws_iam_policy_document\"`, or `Action` in a `jsonencode` policy) with the specific actions the function calls; in a role's `assume_role_policy`, with the assume action its principal uses (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`).",
-		"serverless": "Replace `*` / `service:*` in the statement's `Action` (`provider.iam.role.statements`, `provider.iamRoleStatements` or a function's `iamRoleStatements`) with the specific actions the function calls; in the `AssumeRolePolicyDocument` of a role under `resources.Resources`, with the assume action its principal uses (`sts:AssumeRole`).",
+		"terraform": "Replace `*` in the statement's `actions` (a `statement` of a `data \"aws_iam_policy_document\"`, or `Action` in a `jsonencode` policy) with the specific actions the function calls; in a role's `assume_role_policy`, with the assume action its principal uses (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`).",
+		"serverless": "Replace `*` in the statement's `Action` (`provider.iam.role.statements`, `provider.iamRoleStatements` or a function's `iamRoleStatements`) with the specific actions the function calls; in the `AssumeRolePolicyDocument` of a role under `resources.Resources`, with the assume action its principal uses (`sts:AssumeRole`).",
 	},
 }
 
@@ -111,6 +111,7 @@ deny contains {
 	# Every wildcard pattern has a `*`: the call is made for those only.
 	contains(a, "*")
 	iam.full_wildcard(a)
+	not iam.service_wildcard(a)
 }
 
 # A trust policy: every action on the role.
@@ -144,7 +145,4 @@ undecided contains lib.undecided(r, sprintf("assume_role_policy.statements.%d.ac
 
 scope(a) := "every action of every service (administrator access)" if {
 	a in {"*", "*:*"}
-} else := sprintf("every action of %s", [service]) if {
-	service := split(a, ":")[0]
-	not contains(service, "*")
 } else := "the matching actions of every service"

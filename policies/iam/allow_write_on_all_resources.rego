@@ -10,7 +10,7 @@
 #
 # Not reported: actions that IAM only grants on `*` (X-Ray `PutTraceSegments`,
 # `cloudwatch:PutMetricData`, the network-interface actions of VPC functions, ...; listed in the
-# data file), `*` and `service:*` (FG-IAM-001) and `iam:PassRole` (FG-IAM-004).
+# data file), `*` (FG-IAM-001), `service:*` (FG-IAM-028) and `iam:PassRole` (FG-IAM-004).
 #
 # ## Why is this bad?
 # `Resource: "*"` means every table, queue, bucket and topic in the account, in every region,

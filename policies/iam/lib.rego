@@ -70,6 +70,16 @@ full_wildcard(a) if {
 	contains(parts[0], "*")
 }
 
+# `s3:*`: every action of one named service (FG-IAM-028's in identity policies; `*` and
+# patterns over every service, `*:*` and `*:Get*`, are FG-IAM-001's).
+service_wildcard(a) if {
+	parts := split(a, ":")
+	count(parts) == 2
+	parts[1] == "*"
+	parts[0] != ""
+	not has_wildcard(parts[0])
+}
+
 has_wildcard(s) if contains(s, "*")
 
 has_wildcard(s) if contains(s, "?")

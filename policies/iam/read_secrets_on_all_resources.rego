@@ -10,8 +10,8 @@
 # (`ssm:GetParameter*`, `s3:Get*`, `secretsmanager:*Secret*`). The finding points at the `*`
 # resource and names the reading actions.
 #
-# Not reported: `*` and `service:*` (FG-IAM-001 reports them); statements whose `Condition`
-# narrows the resources (a service's own key such as `kms:ViaService`, `s3:prefix` or
+# Not reported: `*` (FG-IAM-001 reports it) and `service:*` (FG-IAM-028); statements whose
+# `Condition` narrows the resources (a service's own key such as `kms:ViaService`, `s3:prefix` or
 # `dynamodb:LeadingKeys`, or `aws:ResourceTag/...`, `aws:ResourceAccount`, `aws:ResourceOrgID`);
 # a condition the scanner cannot know.
 #

@@ -154,7 +154,7 @@ version = "2026.1"
 id = "ACME-7"
 title = "No wildcard grants"
 description = "Roles name their actions."
-rules = ["FG-IAM-001"]
+rules = ["FG-IAM-001", "FG-IAM-028"]
 scope = ["policies"]
 [[controls]]
 id = "ACME-9"

@@ -86,7 +86,7 @@ fn flow_sequence_closed_at_the_key_column_parses() {
     assert_eq!(
         findings(&outcome),
         [
-            "FG-IAM-001 fixtures/cloudformation/flow-bracket/template.yaml:20:19 ReportsRole/Policies/reports: Inline policy reports of ReportsRole allows s3:*: every action of s3",
+            "FG-IAM-028 fixtures/cloudformation/flow-bracket/template.yaml:20:19 ReportsRole/Policies/reports: Inline policy reports of ReportsRole allows s3:*: every action of s3, present and future",
             "FG-IAM-016 fixtures/cloudformation/flow-bracket/template.yaml:22:27 ReportsRole/Policies/reports: Inline policy reports of ReportsRole reads secrets or data on all resources (*): s3:GetObject",
         ]
     );

@@ -116,7 +116,7 @@ fn every_policy_file_is_a_registered_rule() {
     );
     expected.extend(documents);
     assert_eq!(sources, expected);
-    assert_eq!(registry.rules().len(), 103);
+    assert_eq!(registry.rules().len(), 104);
 }
 
 /// A rule's references live in its doc block's `## References` section
