@@ -5,8 +5,14 @@
 # credential: AWS access keys, API tokens, private keys, connection strings
 # with passwords, and literal values under names such as `DB_PASSWORD` or
 # `ApiToken`. It looks at resource properties, SAM `Globals`, parameter
-# defaults and Terraform variables (their default or tfvars value, reported
-# on the variable when no resource that uses it reports it). The finding points at the secret itself; its message shows only a
+# defaults, Terraform variables (their default or tfvars value, reported
+# on the variable when no resource that uses it reports it) and the arguments
+# of remote Terraform modules (not downloaded, so their resources are not
+# scanned; a literal passed to them is in the repository all the same). A
+# value that holds base64 of text (user data written already encoded, an
+# encoded key in an environment variable) is decoded and read too; there a
+# private-key header alone is enough. The finding points at the secret itself
+# (at the whole encoded value when it was encoded); its message shows only a
 # redacted preview (`AKIA****LQ`).
 #
 # ## Why is this bad?

@@ -168,6 +168,7 @@ fn collect(mut errors: Vec<SecretRulesError>) -> Result<(), SecretRulesError> {
     }
 }
 
+mod encoded;
 mod entropy;
 mod names;
 mod rules;
@@ -299,7 +300,21 @@ impl SecretScanner {
     /// `key=value`, so `TWITTER_API_SECRET` + a bare token reads like the
     /// assignment those rules expect, and the key-name check runs when no rule
     /// found anything.
+    ///
+    /// Base64 runs of the value that decode to text are scanned too
+    /// ([`encoded`]): a hit there spans the whole run.
     pub fn scan(&self, key: Option<&str>, value: &str) -> Vec<SecretHit> {
+        let mut hits = self.scan_plain(key, value);
+        let encoded = encoded::hits(self, value, &hits);
+        if !encoded.is_empty() {
+            hits.extend(encoded);
+            hits.sort_by_key(|h| h.start);
+        }
+        hits
+    }
+
+    /// [`SecretScanner::scan`] without opening base64.
+    fn scan_plain(&self, key: Option<&str>, value: &str) -> Vec<SecretHit> {
         let key = key.filter(|k| !k.is_empty());
         let haystack: Cow<'_, str> = match key {
             Some(k) => Cow::Owned(format!("{k}={value}")),

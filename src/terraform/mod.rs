@@ -203,6 +203,11 @@ pub struct Unit {
     /// the root module's `module` block it descends from; findings on
     /// resources inside name it ([`crate::finding::Instantiation`]).
     pub calls: Vec<(String, Span)>,
+    /// Calls of remote (not downloaded) modules: their address and their
+    /// evaluated arguments as a map. Their resources are not scanned, but a
+    /// literal passed in is in the repository all the same (a hard-coded
+    /// secret among them is reported).
+    pub remote_inputs: Vec<(String, Node)>,
     /// Values that came through a variable or module input: the span the
     /// value carries (its definition) and how it got there
     /// (`through var.timeout, used at main.tf:12`), for finding messages.
@@ -268,6 +273,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         unscanned_calls: sh.unscanned_calls,
         unscanned_resources: sh.unscanned_resources,
         calls: sh.calls,
+        remote_inputs: sh.remote_inputs,
         via: sh.via,
         documents: sh.documents,
     }

@@ -532,3 +532,36 @@ fn secret_named_variables_are_not_cloudformation_parameter_findings() {
         .collect();
     assert_eq!(on_variable.len(), 1, "{findings:#?}");
 }
+
+/// A remote module is not downloaded, but the literals passed to it are in the
+/// repository: a secret among them (written out, or base64-encoded) is
+/// reported on the call, at the value, redacted; harmless inputs stay quiet,
+/// and each call still warns that its resources are not scanned.
+#[test]
+fn secrets_passed_to_remote_modules_are_reported_on_the_call() {
+    let (_, report) = json_scan(&["fixtures/terraform/remote-inputs"]);
+    assert_eq!(
+        places(&report),
+        [
+            "FG-SEC-001 fixtures/terraform/remote-inputs/main.tf:7:22 module.bastion/inputs.user_data_base64",
+            "FG-SEC-001 fixtures/terraform/remote-inputs/main.tf:14:14 module.db/inputs.password",
+        ]
+    );
+    let text = report.to_string();
+    assert!(
+        !text.contains("Zq8#rTn2!vLw9pXe"),
+        "the password is redacted"
+    );
+    assert!(
+        !text.contains("b3BlbnNzaC1rZXktdjEAAAAA"),
+        "the key is redacted"
+    );
+    let warned: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .filter(|m| m.contains("is not downloaded; its resources are not scanned"))
+        .collect();
+    assert_eq!(warned.len(), 3, "{warned:?}");
+}

@@ -76,6 +76,12 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
             &mut found,
         );
     }
+    // A remote module is not scanned, but a literal passed to it is in the
+    // repository: a secret among its arguments is reported on the call.
+    for (address, args) in &unit.remote_inputs {
+        let values = without_references(args, 0);
+        secrets::scan_values(&mut model, address, "inputs", None, &values, &mut found);
+    }
     scan_variables(unit, &mut model, &mut found);
     secrets::mark_sensitive_names(&mut model);
     azure::unmark_key_vault_references(&mut model);

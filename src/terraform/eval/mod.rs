@@ -105,6 +105,8 @@ pub(crate) struct Shared<'a> {
     pub unscanned_resources: usize,
     /// Module instance address → the root module's call it descends from.
     pub calls: Vec<(String, Span)>,
+    /// Remote module calls' evaluated arguments ([`crate::terraform::Unit::remote_inputs`]).
+    pub remote_inputs: Vec<(String, Node)>,
 }
 
 impl<'a> Shared<'a> {
@@ -130,6 +132,7 @@ impl<'a> Shared<'a> {
             unscanned_calls: 0,
             unscanned_resources: 0,
             calls: Vec::new(),
+            remote_inputs: Vec::new(),
         }
     }
 

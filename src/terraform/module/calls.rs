@@ -124,6 +124,29 @@ const CALL_META: &[&str] = &[
     "depends_on",
 ];
 
+/// A remote call's arguments (its meta-arguments aside), evaluated once in the
+/// caller's scope: `count.index` and `each` are unknown there, which only
+/// makes the values that use them unknown.
+fn remote_inputs(sh: &mut Shared<'_>, env: &ModEnv, name: &str, b: &Block<'_>) {
+    let address = if env.prefix.is_empty() {
+        format!("module.{name}")
+    } else {
+        format!("{}.module.{name}", env.prefix)
+    };
+    let mut args = crate::parse::Map::default();
+    {
+        let mut ev = Ev::new(sh, env);
+        for a in b.body.attrs() {
+            if CALL_META.contains(&a.name) {
+                continue;
+            }
+            let node = bounded(ev.eval(a.expr), &format!("module {name} input {}", a.name));
+            args.insert(a.name.to_string(), a.name_span, node);
+        }
+    }
+    sh.remote_inputs.push((address, Node::map(args, b.header)));
+}
+
 /// Evaluate a `module` block: its child directory once per instance.
 pub(super) fn call(
     sh: &mut Shared<'_>,
@@ -153,6 +176,7 @@ pub(super) fn call(
         return unknown(format!("module {name} has no literal source"));
     };
     if !is_local_source(&source) {
+        remote_inputs(sh, env, name, b);
         sh.note(
             format!("module {name}: remote source `{source}` is not downloaded; its resources are not scanned"),
             src_attr.expr.span(),
