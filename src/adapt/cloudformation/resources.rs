@@ -30,6 +30,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             principal_entity(a, r)
         }
         "AWS::IAM::AccessKey" => super::identity::access_key(a, r),
+        "AWS::SSO::PermissionSet" => permission_set(a, r),
         "AWS::Cognito::UserPool" => super::identity::user_pool(a, r),
         "AWS::Cognito::IdentityPool" => super::identity::identity_pool(a, r),
         "AWS::Cognito::IdentityPoolRoleAttachment" => super::identity::identity_pool_roles(a, r),
@@ -268,6 +269,27 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     a.model.add(role);
     inline_policies(a, r);
     a.attach_managed(r.id, r.get("ManagedPolicyArns"));
+}
+
+/// An IAM Identity Center permission set: its `InlinePolicy` and
+/// `ManagedPolicies` are identity policies of the roles it creates in every
+/// account it is assigned to, so the identity-policy rules read them as a
+/// role's (the permission set is their principal).
+fn permission_set(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
+    if let Some(doc) = r.get("InlinePolicy") {
+        a.model.add(iam::policy(
+            Head::aws(
+                &format!("{}/InlinePolicy", r.id),
+                "AWS::IAM::Policy",
+                doc.span,
+            ),
+            "identity",
+            "inline",
+            vec![Node::string(r.id, r.span)],
+            iam::statements(doc),
+        ));
+    }
+    a.attach_managed(r.id, r.get("ManagedPolicies"));
 }
 
 fn principal_entity(a: &mut Adapter<'_, '_>, r: &Res<'_>) {

@@ -1,6 +1,7 @@
 //! AWS IAM in Terraform: roles (trust policy, `managed_policy_arns`,
 //! `inline_policy` blocks), inline and standalone policies, the attachment
-//! resources that tie them to roles, users and groups, and
+//! resources that tie them to roles, users and groups, IAM Identity Center
+//! permission sets' inline and AWS managed policies, and
 //! `data "aws_iam_policy_document"` (a policy whose document refers to one
 //! gets that data source's statements, with its spans).
 
@@ -41,6 +42,32 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 ("groups", "aws_iam_group"),
             ],
         ),
+        // IAM Identity Center: a permission set's policies are identity
+        // policies of the roles it creates in every account it is assigned
+        // to, so the identity-policy rules read them as a role's.
+        "aws_ssoadmin_permission_set_inline_policy" => {
+            let attached: Vec<Node> = a
+                .link_arg(r, "permission_set_arn", &["aws_ssoadmin_permission_set"])
+                .into_iter()
+                .collect();
+            let statements = statements_of(a, r, "inline_policy");
+            a.model.add(iam::policy(
+                r.head(),
+                "identity",
+                "inline",
+                attached,
+                statements,
+            ))
+        }
+        "aws_ssoadmin_managed_policy_attachment" => {
+            let owner = a
+                .link_arg(r, "permission_set_arn", &["aws_ssoadmin_permission_set"])
+                .and_then(|n| n.as_str().map(str::to_string))
+                .unwrap_or_else(|| r.id.to_string());
+            if let Some(arn) = r.get("managed_policy_arn") {
+                attach_managed(a, r.id, &owner, arn);
+            }
+        }
         _ => {}
     }
 }
