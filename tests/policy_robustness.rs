@@ -219,7 +219,16 @@ fn no_rule_errors_on_variants_of_the_fixtures() {
             let input = regorus::Value::from_json_str(&variant.to_string()).unwrap();
             engine.eval(input).unwrap();
             evaluated += 1;
-            for (rule, e) in engine.take_failed() {
+            let failed = engine.take_failed();
+            if !failed.is_empty() && std::env::var_os("ROBUST_DUMP").is_some() {
+                // `ROBUST_DUMP=1`: the last failing model, to reproduce the error outside.
+                std::fs::write(
+                    std::env::temp_dir().join("robust-failing.json"),
+                    variant.to_string(),
+                )
+                .unwrap();
+            }
+            for (rule, e) in failed {
                 let list = errors.entry(ids[rule].clone()).or_default();
                 if list.len() < 3 {
                     let shown = path.strip_prefix(root).unwrap_or(path);

@@ -80,10 +80,13 @@ deny contains {
 deny contains {
 	"resource": r.id,
 	"path": "properties.GroupName",
-	"message": sprintf("Policy %s is an inline policy of group %s: make it a managed policy attached to the group", [r.id, name(r.properties.GroupName)]),
+	"message": sprintf("Policy %s is an inline policy of group %s: make it a managed policy attached to the group", [r.id, group]),
 } if {
 	some r in input.resources
 	r.type == "AWS::IAM::GroupPolicy"
+	# Read in the body, with a default: properties the adapter could not read (unknown) still
+	# make an inline group policy, of a group known at deploy time.
+	group := name(object.get(r, ["properties", "GroupName"], null))
 }
 
 # A Terraform inline group policy (at its header: an argument that refers to a group carries the
@@ -98,12 +101,16 @@ deny contains {
 	some who in iam.array_of(p.attached_to)
 }
 
+# Fields are read only from objects: a group or policy written as a list or
+# a scalar (a template CloudFormation would reject) names nothing.
 name(v) := v if {
 	is_string(v)
 } else := v.ref if {
+	is_object(v)
 	is_string(v.ref)
 } else := "(known at deploy time)"
 
 policy_name(p) := sprintf(" (%s)", [p.PolicyName]) if {
+	is_object(p)
 	is_string(p.PolicyName)
 } else := ""
