@@ -124,15 +124,21 @@ const CALL_META: &[&str] = &[
     "depends_on",
 ];
 
+/// The address of module call `name` in `env`: `module.x`, or
+/// `module.app.module.x` inside a module instance.
+fn call_address(env: &ModEnv, name: &str) -> String {
+    if env.prefix.is_empty() {
+        format!("module.{name}")
+    } else {
+        format!("{}.module.{name}", env.prefix)
+    }
+}
+
 /// A remote call's arguments (its meta-arguments aside), evaluated once in the
 /// caller's scope: `count.index` and `each` are unknown there, which only
 /// makes the values that use them unknown.
 fn remote_inputs(sh: &mut Shared<'_>, env: &ModEnv, name: &str, b: &Block<'_>) {
-    let address = if env.prefix.is_empty() {
-        format!("module.{name}")
-    } else {
-        format!("{}.module.{name}", env.prefix)
-    };
+    let address = call_address(env, name);
     let mut args = crate::parse::Map::default();
     {
         let mut ev = Ev::new(sh, env);
@@ -269,11 +275,7 @@ pub(super) fn call(
     let mut keyed = Vec::new();
     let mut single = None;
     let mut all_refs: HashMap<String, Vec<String>> = HashMap::new();
-    let base = if env.prefix.is_empty() {
-        format!("module.{name}")
-    } else {
-        format!("{}.module.{name}", env.prefix)
-    };
+    let base = call_address(env, name);
     stack.push(dir.clone());
     for inst in expansion.instances() {
         sh.module_instances += 1;
