@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 pub(crate) mod files;
 pub(crate) mod results;
+pub mod rvm;
 
 pub use files::{load_policy_files, EngineError, PolicyFile, PolicyPathError};
 pub use results::{Loc, RawResult};
@@ -58,6 +59,12 @@ pub struct Engine {
     /// `undecided` results of the last [`Engine::eval`]; `message` holds
     /// the reason.
     undecided: Vec<RawResult>,
+    /// The rules evaluated on regorus' compiled mode (ADR 0050), if any.
+    rvm: Option<rvm::Rvm>,
+    /// Whether [`Engine::eval`] uses `rvm` (on by default).
+    rvm_on: bool,
+    /// The data document, for compiling the RVM program.
+    data: regorus::Value,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -132,7 +139,7 @@ impl Engine {
         let data = regorus::Value::from_json_str(&data.to_string())
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
         engine
-            .add_data(data)
+            .add_data(data.clone())
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
 
         // One generated module maps every rule package to its metadata and
@@ -186,6 +193,32 @@ impl Engine {
                 "package faasguard.__idle\n\nidle := true\n".to_string(),
             )
             .map_err(|e| EngineError::Policy(e.to_string()))?;
+
+        // The rules of rvm::USABLE compile for regorus' RVM before the
+        // interpreter first evaluates: compiling prepares the modules as
+        // evaluating does, once for both (ADR 0050). The RVM's answers are
+        // checked on the built-in policies alone: a user's module could
+        // extend a built-in package or library, so with any, every rule
+        // stays on the interpreter.
+        let mut early_rvm = if users.is_empty() {
+            let to: Vec<rvm::ToCompile<'_>> = rule_packages
+                .iter()
+                .enumerate()
+                .filter(|(_, (pkg, _))| rvm::Rvm::usable(pkg))
+                .map(|(i, (pkg, _))| rvm::ToCompile {
+                    index: i,
+                    package: pkg,
+                    undecided: packages.iter().filter(|(p, _)| p == pkg).any(|(_, f)| {
+                        engine
+                            .has_declared_rule_rooted_at(&f.path, "undecided")
+                            .unwrap_or(false)
+                    }),
+                })
+                .collect();
+            rvm::Rvm::compile(&mut engine, &to, rule_packages.len(), &data).0
+        } else {
+            None
+        };
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -258,6 +291,12 @@ impl Engine {
             Some(c)
         };
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        if let Some(r) = early_rvm.as_mut() {
+            r.renumber(rules.len(), |i| {
+                let pkg = &rule_packages.get(i)?.0;
+                rules.iter().position(|r| r.package == *pkg)
+            });
+        }
 
         // What each model rule reads of `input`, with the library packages it
         // uses (a library whose reads are unclear makes the rule always run).
@@ -302,6 +341,9 @@ impl Engine {
             needs,
             with_undecided,
             undecided: Vec::new(),
+            rvm: None,
+            rvm_on: true,
+            data,
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
@@ -314,8 +356,117 @@ impl Engine {
         };
         if !users.is_empty() {
             me.check_runs()?;
+        } else {
+            me.rvm = early_rvm;
         }
         Ok(me)
+    }
+
+    /// Evaluate the rules of these packages (built-in ones, by package name
+    /// without `data.`-prefix or with it) on regorus' compiled mode, the
+    /// others on the interpreter. Returns the packages that did not
+    /// compile, with the reason; they stay on the interpreter.
+    pub fn use_rvm(&mut self, packages: &[&str]) -> Vec<(String, String)> {
+        let wanted = |pkg: &str| {
+            let short = pkg.strip_prefix("data.").unwrap_or(pkg);
+            packages
+                .iter()
+                .any(|p| *p == pkg || *p == short || p.strip_prefix("data.") == Some(short))
+        };
+        let rules: Vec<rvm::ToCompile<'_>> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                r.builtin && wanted(&r.package) && self.needs.iter().any(|(n, _)| n == i)
+            })
+            .map(|(i, r)| rvm::ToCompile {
+                index: i,
+                package: &r.package,
+                undecided: self.with_undecided.get(i).copied().unwrap_or(false),
+            })
+            .collect();
+        let (rvm, failed) =
+            rvm::Rvm::compile(&mut self.engine, &rules, self.rules.len(), &self.data);
+        self.rvm = rvm;
+        failed
+    }
+
+    /// Turn the RVM off (every rule on the interpreter) or back on.
+    pub fn set_rvm(&mut self, on: bool) {
+        self.rvm_on = on;
+    }
+
+    /// The rules (indexes into [`Engine::rules`]) evaluated on the RVM.
+    pub fn rvm_rules(&self) -> Vec<usize> {
+        match (&self.rvm, self.rvm_on) {
+            (Some(r), true) => (0..self.rules.len())
+                .filter(|i| r.entry(*i).is_some())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Evaluate every rule that runs on the RVM with both evaluators on
+    /// one input: their `deny` and `undecided` answers, and each one's
+    /// time (for `tests/rvm.rs`).
+    pub fn rvm_compare(&mut self, input: regorus::Value) -> Vec<RvmComparison> {
+        let mut out = Vec::new();
+        let Some(mut rvm) = self.rvm.take() else {
+            return out;
+        };
+        if let Err(e) = rvm.set_input(input.clone()) {
+            out.push(RvmComparison {
+                rule: usize::MAX,
+                mismatch: Some(e),
+                interpreter: std::time::Duration::ZERO,
+                rvm: std::time::Duration::ZERO,
+            });
+            self.rvm = Some(rvm);
+            return out;
+        }
+        self.engine.set_input(input);
+        for i in 0..self.rules.len() {
+            let Some(entry) = rvm.entry(i) else {
+                continue;
+            };
+            let pkg = self.rules[i].package.clone();
+            let mut mismatch = Vec::new();
+            let (mut ti, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+            let mut pairs = vec![("deny", entry.deny)];
+            if let Some(u) = entry.undecided {
+                pairs.push(("undecided", u));
+            }
+            for (name, at) in pairs {
+                let t = std::time::Instant::now();
+                let want = self.engine.eval_rule(format!("{pkg}.{name}"));
+                ti += t.elapsed();
+                let t = std::time::Instant::now();
+                let got = rvm.run(at);
+                tr += t.elapsed();
+                // An empty set and undefined mean the same: nothing.
+                let empty = |v: &regorus::Value| {
+                    *v == regorus::Value::Undefined || v.as_set().is_ok_and(|s| s.is_empty())
+                };
+                match (want, got) {
+                    (Ok(w), Ok(g)) if w == g || (empty(&w) && empty(&g)) => {}
+                    (Ok(w), Ok(g)) => mismatch.push(format!("{name}: interpreter {w} / rvm {g}")),
+                    (Ok(_), Err(e)) => mismatch.push(format!("{name}: rvm error {e}")),
+                    (Err(e), Ok(_)) => mismatch.push(format!("{name}: interpreter error {e}")),
+                    (Err(_), Err(_)) => {}
+                }
+            }
+            out.push(RvmComparison {
+                rule: i,
+                mismatch: (!mismatch.is_empty()).then(|| mismatch.join("; ")),
+                interpreter: ti,
+                rvm: tr,
+            });
+        }
+        rvm.release();
+        self.rvm = Some(rvm);
+        self.release();
+        out
     }
 
     /// Evaluate every rule once against an empty model (one query; rule by
@@ -376,19 +527,19 @@ impl Engine {
     /// Arm (or, with `None`, disarm) regorus' execution clock for the next
     /// `eval_rule` calls.
     fn set_timer(&mut self, limit: Option<std::time::Duration>) {
-        match limit {
-            Some(limit) => {
-                self.engine.set_execution_timer_config(
-                    regorus::utils::limits::ExecutionTimerConfig {
-                        limit,
-                        // A clock read every 256 steps: cheap, and a few
-                        // microseconds late at most.
-                        check_interval: std::num::NonZeroU32::new(256)
-                            .unwrap_or(std::num::NonZeroU32::MIN),
-                    },
-                )
-            }
+        let config = limit.map(|limit| regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            // A clock read every 256 steps: cheap, and a few
+            // microseconds late at most.
+            check_interval: std::num::NonZeroU32::new(256).unwrap_or(std::num::NonZeroU32::MIN),
+        });
+        match config {
+            Some(c) => self.engine.set_execution_timer_config(c),
             None => self.engine.clear_execution_timer_config(),
+        }
+        // The RVM's clock counts instructions the same way.
+        if let Some(rvm) = self.rvm.as_mut() {
+            rvm.set_timer(config);
         }
     }
 
@@ -537,6 +688,17 @@ impl Engine {
             .filter(|(_, reads)| !skip || reads.as_ref().is_none_or(|cs| cs.iter().any(present)))
             .map(|(i, _)| *i)
             .collect();
+        // Rules on the RVM, each with its entry points; the RVM gets the
+        // input only when one of them runs.
+        let mut rvm = if self.rvm_on { self.rvm.take() } else { None };
+        if let Some(r) = rvm.as_mut() {
+            let any = wanted.iter().any(|i| r.entry(*i).is_some());
+            if !any || r.set_input(input.clone()).is_err() {
+                // Not needed, or its machine cannot start: the interpreter
+                // evaluates every rule.
+                self.rvm = rvm.take();
+            }
+        }
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
@@ -563,7 +725,27 @@ impl Engine {
             };
             let pkg = &self.rules[i].package;
             let started = std::time::Instant::now();
-            let result = self.engine.eval_rule(format!("{pkg}.deny"));
+            let entry = rvm.as_ref().and_then(|r| r.entry(i));
+            let (result, on_rvm) = match (rvm.as_mut(), entry) {
+                (Some(r), Some(entry)) => match r.run(entry.deny) {
+                    Ok(v) => (Ok(v), true),
+                    Err(e) if is_time_limit(&e) => (Err(e), true),
+                    // Any other error of the RVM's own: the interpreter
+                    // answers for this rule on this unit.
+                    Err(_) => (
+                        self.engine
+                            .eval_rule(format!("{pkg}.deny"))
+                            .map_err(|e| e.to_string()),
+                        false,
+                    ),
+                },
+                _ => (
+                    self.engine
+                        .eval_rule(format!("{pkg}.deny"))
+                        .map_err(|e| e.to_string()),
+                    false,
+                ),
+            };
             if let Some(t) = self.timings.as_mut() {
                 t.push((i, started.elapsed()));
             }
@@ -597,10 +779,25 @@ impl Engine {
             if self.with_undecided.get(i).copied().unwrap_or(false) {
                 // Same input, same package: cheap next to `deny`. An error
                 // here loses only the list of undecided checks.
-                if let Ok(v) = self.engine.eval_rule(format!("{pkg}.undecided")) {
+                let on = entry
+                    .and_then(|e| e.undecided)
+                    .filter(|_| on_rvm)
+                    .zip(rvm.as_mut());
+                let v = match on {
+                    Some((at, r)) => r.run(at).map_err(|e| e.to_string()),
+                    None => self
+                        .engine
+                        .eval_rule(format!("{pkg}.undecided"))
+                        .map_err(|e| e.to_string()),
+                };
+                if let Ok(v) = v {
                     collect_undecided(i, &v, &mut self.undecided);
                 }
             }
+        }
+        if let Some(mut r) = rvm {
+            r.release();
+            self.rvm = Some(r);
         }
         self.release();
         Ok(out)
@@ -634,6 +831,20 @@ impl Engine {
         collect_results(i, &v, &mut out);
         Ok(out)
     }
+}
+
+/// One rule's answers on one input by both evaluators
+/// ([`Engine::rvm_compare`]).
+#[derive(Clone, Debug)]
+pub struct RvmComparison {
+    /// Index into [`Engine::rules`].
+    pub rule: usize,
+    /// How the answers differ, if they do.
+    pub mismatch: Option<String>,
+    /// Time the interpreter took.
+    pub interpreter: std::time::Duration,
+    /// Time the RVM took.
+    pub rvm: std::time::Duration,
 }
 
 /// How the per-unit time limit ([`Engine::set_file_timeout`]) ended an

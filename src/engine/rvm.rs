@@ -1,0 +1,322 @@
+//! regorus' compiled mode (its RVM) for the built-in rules where it gives
+//! the interpreter's answers (ADR 0050).
+//!
+//! The rules of [`USABLE`] are compiled once, with the policies, into one
+//! RVM program with an entry point for each one's `deny` (and `undecided`);
+//! the program is shared by every clone of the engine, and each clone (one
+//! per worker) runs it on a virtual machine of its own, made on first use.
+//! `tests/rvm.rs` checks, on every rule fixture and corpus file, that each
+//! rule of [`USABLE`] answers on the RVM as on the interpreter.
+
+use std::sync::Arc;
+
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::program::Program;
+use regorus::rvm::vm::RegoVM;
+use regorus::utils::limits::ExecutionTimerConfig;
+
+/// Built-in rule packages evaluated on the RVM: each compiles, and its
+/// `deny` and `undecided` equal the interpreter's on every rule fixture and
+/// on `../shared/corpus/labelled` and `real` (ADR 0050 says why the others
+/// are not here; `tests/rvm.rs` checks these).
+pub const USABLE: &[&str] = &[
+    "faasguard.rules.dep.function_without_code_signing",
+    "faasguard.rules.dep.layer_from_other_account",
+    "faasguard.rules.dep.repository_tags_mutable",
+    "faasguard.rules.dep.repository_without_scan_on_push",
+    "faasguard.rules.enc.api_cache_unencrypted",
+    "faasguard.rules.enc.azure_http_allowed",
+    "faasguard.rules.enc.azure_without_cmk",
+    "faasguard.rules.enc.bucket_without_sse_kms",
+    "faasguard.rules.enc.cache_cluster_unencrypted",
+    "faasguard.rules.enc.cloudfront_viewer_allows_http",
+    "faasguard.rules.enc.delivery_stream_unencrypted",
+    "faasguard.rules.enc.domain_tls_below_1_2",
+    "faasguard.rules.enc.file_system_unencrypted",
+    "faasguard.rules.enc.function_app_ftp_allowed",
+    "faasguard.rules.enc.gcp_without_cmek",
+    "faasguard.rules.enc.key_without_rotation",
+    "faasguard.rules.enc.log_group_without_kms_key",
+    "faasguard.rules.enc.object_without_sse_kms",
+    "faasguard.rules.enc.queue_unencrypted",
+    "faasguard.rules.enc.secret_in_plain_ssm_parameter",
+    "faasguard.rules.enc.secret_without_cmk",
+    "faasguard.rules.enc.sensitive_environment_without_cmk",
+    "faasguard.rules.enc.state_machine_without_cmk",
+    "faasguard.rules.enc.stream_unencrypted",
+    "faasguard.rules.enc.subscription_over_http",
+    "faasguard.rules.enc.table_without_cmk",
+    "faasguard.rules.enc.topic_unencrypted",
+    "faasguard.rules.gov.bucket_without_versioning",
+    "faasguard.rules.gov.key_vault_without_purge_protection",
+    "faasguard.rules.gov.table_without_deletion_protection",
+    "faasguard.rules.gov.table_without_point_in_time_recovery",
+    "faasguard.rules.iam.account_trust_without_external_id",
+    "faasguard.rules.iam.allow_not_action_or_not_resource",
+    "faasguard.rules.iam.allow_wildcard_action",
+    "faasguard.rules.iam.allow_write_on_all_resources",
+    "faasguard.rules.iam.azure_local_auth_enabled",
+    "faasguard.rules.iam.azure_without_managed_identity",
+    "faasguard.rules.iam.efs_access_point_not_confined",
+    "faasguard.rules.iam.gcp_default_service_account",
+    "faasguard.rules.iam.gcp_resource_public_iam",
+    "faasguard.rules.iam.gcp_service_account_admin_role",
+    "faasguard.rules.iam.gcp_service_account_impersonation",
+    "faasguard.rules.iam.group_inline_policy",
+    "faasguard.rules.iam.iam_user_defined",
+    "faasguard.rules.iam.identity_pool_allows_guests",
+    "faasguard.rules.iam.oidc_trust_without_subject",
+    "faasguard.rules.iam.passrole_on_all_resources",
+    "faasguard.rules.iam.policy_attached_to_user",
+    "faasguard.rules.iam.public_resource_policy",
+    "faasguard.rules.iam.read_secrets_on_all_resources",
+    "faasguard.rules.iam.service_permission_without_source",
+    "faasguard.rules.iam.user_console_login",
+    "faasguard.rules.iam.user_pool_without_mfa",
+    "faasguard.rules.net.api_route_without_authorization",
+    "faasguard.rules.net.azure_service_public_network",
+    "faasguard.rules.net.bucket_acl_public",
+    "faasguard.rules.net.bucket_acls_enabled",
+    "faasguard.rules.net.cloudfront_s3_origin_without_oac",
+    "faasguard.rules.net.event_target_bus_in_other_account",
+    "faasguard.rules.net.function_app_remote_debugging",
+    "faasguard.rules.net.gcp_vpc_egress_private_ranges_only",
+    "faasguard.rules.net.gcs_bucket_public_access_not_prevented",
+    "faasguard.rules.net.public_access_block_disabled",
+    "faasguard.rules.net.public_endpoint_without_waf",
+    "faasguard.rules.net.storage_public_blob_access",
+    "faasguard.rules.obs.api_access_logging_disabled",
+    "faasguard.rules.obs.api_execution_logging_disabled",
+    "faasguard.rules.obs.api_tracing_disabled",
+    "faasguard.rules.obs.appsync_api_without_logging",
+    "faasguard.rules.obs.bucket_without_access_logging",
+    "faasguard.rules.obs.cloudfront_without_access_logging",
+    "faasguard.rules.obs.function_tracing_not_active",
+    "faasguard.rules.obs.log_group_without_retention",
+    "faasguard.rules.obs.state_machine_tracing_disabled",
+    "faasguard.rules.obs.state_machine_without_logging",
+    "faasguard.rules.res.region_outside_allowed",
+    "faasguard.rules.run.deprecated_runtime",
+    "faasguard.rules.run.runtime_deprecation_soon",
+    "faasguard.rules.sec.api_data_trace_enabled",
+    "faasguard.rules.sec.hardcoded_secret",
+    "faasguard.rules.sec.secret_without_rotation",
+    "faasguard.rules.tmo.function_timeout_not_set",
+    "faasguard.rules.tmo.timeout_out_of_range",
+];
+
+/// The constant rule whose evaluation resets a virtual machine's state
+/// (as for the interpreter, see `Engine::release`).
+const IDLE: &str = "data.faasguard.__idle.idle";
+
+/// A rule's entry points in the program.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Entry {
+    pub deny: usize,
+    pub undecided: Option<usize>,
+}
+
+/// The compiled program and, per engine clone, its virtual machine.
+pub(crate) struct Rvm {
+    program: Arc<Program>,
+    data: regorus::Value,
+    /// By rule index (into `Engine::rules`): its entry points, for rules
+    /// evaluated on the RVM.
+    entries: Vec<Option<Entry>>,
+    idle: Option<usize>,
+    timer: Option<ExecutionTimerConfig>,
+    /// This clone's machine (`None` until first used; a clone starts
+    /// without one).
+    vm: Option<Box<RegoVM>>,
+}
+
+impl Clone for Rvm {
+    fn clone(&self) -> Self {
+        Rvm {
+            program: Arc::clone(&self.program),
+            data: self.data.clone(),
+            entries: self.entries.clone(),
+            idle: self.idle,
+            timer: self.timer,
+            vm: None,
+        }
+    }
+}
+
+/// What a rule to compile is: its index, package, and whether it defines
+/// `undecided`.
+pub(crate) struct ToCompile<'a> {
+    pub index: usize,
+    pub package: &'a str,
+    pub undecided: bool,
+}
+
+impl Rvm {
+    /// Compile `rules` into one program. Rules that do not compile are left
+    /// out (with regorus' reason) and stay on the interpreter; `None` when
+    /// none compiles.
+    pub(crate) fn compile(
+        engine: &mut regorus::Engine,
+        rules: &[ToCompile<'_>],
+        rule_count: usize,
+        data: &regorus::Value,
+    ) -> (Option<Rvm>, Vec<(String, String)>) {
+        let mut failed = Vec::new();
+        if rules.is_empty() {
+            return (None, failed);
+        }
+        let names = |r: &ToCompile<'_>| {
+            let mut v = vec![format!("{}.deny", r.package)];
+            if r.undecided {
+                v.push(format!("{}.undecided", r.package));
+            }
+            v
+        };
+        let mut program = |rules: &[&ToCompile<'_>]| -> Result<Arc<Program>, String> {
+            let mut entries: Vec<String> = rules.iter().flat_map(|r| names(r)).collect();
+            entries.push(IDLE.to_string());
+            let policy = engine
+                .compile_with_entrypoint(&regorus::Rc::from(entries[0].as_str()))
+                .map_err(|e| format!("{e:#}"))?;
+            let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+            Compiler::compile_from_policy(&policy, &refs).map_err(|e| e.to_string())
+        };
+        let all: Vec<&ToCompile<'_>> = rules.iter().collect();
+        let (program, kept) = match program(&all) {
+            Ok(p) => (p, all),
+            // One rule's construct the compiler lacks fails the whole
+            // program: find which, keep the others.
+            Err(_) => {
+                let mut kept = Vec::new();
+                for r in &all {
+                    match program(&[*r]) {
+                        Ok(_) => kept.push(*r),
+                        Err(e) => failed.push((r.package.to_string(), e)),
+                    }
+                }
+                if kept.is_empty() {
+                    return (None, failed);
+                }
+                match program(&kept) {
+                    Ok(p) => (p, kept),
+                    Err(e) => {
+                        failed.extend(kept.iter().map(|r| (r.package.to_string(), e.clone())));
+                        return (None, failed);
+                    }
+                }
+            }
+        };
+        // The policies' text and each instruction's place in it serve
+        // regorus' error messages only (about 0.8 MB): an RVM error sends
+        // the rule to the interpreter, whose messages name the place.
+        let mut program = program;
+        if let Some(p) = Arc::get_mut(&mut program) {
+            p.sources = Vec::new();
+            p.instruction_spans = Vec::new();
+        }
+        let at = |name: &str| program.entry_points.get_index_of(name);
+        let mut entries = vec![None; rule_count];
+        for r in kept {
+            let Some(deny) = at(&format!("{}.deny", r.package)) else {
+                continue;
+            };
+            let undecided = if r.undecided {
+                match at(&format!("{}.undecided", r.package)) {
+                    Some(u) => Some(u),
+                    None => continue,
+                }
+            } else {
+                None
+            };
+            if let Some(slot) = entries.get_mut(r.index) {
+                *slot = Some(Entry { deny, undecided });
+            }
+        }
+        let idle = at(IDLE);
+        let rvm = Rvm {
+            program,
+            data: data.clone(),
+            entries,
+            idle,
+            timer: None,
+            vm: None,
+        };
+        (Some(rvm), failed)
+    }
+
+    /// Whether a package (`data.faasguard.rules...`) is in [`USABLE`].
+    pub(crate) fn usable(package: &str) -> bool {
+        let short = package.strip_prefix("data.").unwrap_or(package);
+        USABLE.contains(&short)
+    }
+
+    /// Renumber the rules: `to(i)` is the new index of rule `i`.
+    pub(crate) fn renumber(&mut self, rule_count: usize, to: impl Fn(usize) -> Option<usize>) {
+        let mut entries = vec![None; rule_count];
+        for (i, e) in self.entries.iter().enumerate() {
+            if let (Some(e), Some(j)) = (e, to(i)) {
+                if let Some(slot) = entries.get_mut(j) {
+                    *slot = Some(*e);
+                }
+            }
+        }
+        self.entries = entries;
+    }
+
+    /// The entry points of the rule at this index, if it runs on the RVM.
+    pub(crate) fn entry(&self, rule: usize) -> Option<Entry> {
+        self.entries.get(rule).copied().flatten()
+    }
+
+    /// Stop rules on the RVM from running on (`None`: no stop), as the
+    /// interpreter's clock does.
+    pub(crate) fn set_timer(&mut self, timer: Option<ExecutionTimerConfig>) {
+        self.timer = timer;
+        if let Some(vm) = self.vm.as_mut() {
+            vm.set_execution_timer_config(timer);
+        }
+    }
+
+    fn vm(&mut self) -> Result<&mut RegoVM, String> {
+        if self.vm.is_none() {
+            let mut vm = Box::new(RegoVM::new());
+            vm.load_program(Arc::clone(&self.program));
+            vm.set_data(self.data.clone()).map_err(|e| e.to_string())?;
+            // As the interpreter: a built-in given a value of the wrong
+            // type is undefined, not an error.
+            vm.set_strict_builtin_errors(false);
+            // The interpreter has no step limit; time limits are the
+            // user's (`--rule-timeout`, `--file-timeout`).
+            vm.set_max_instructions(usize::MAX);
+            vm.set_execution_timer_config(self.timer);
+            self.vm = Some(vm);
+        }
+        self.vm
+            .as_deref_mut()
+            .ok_or_else(|| "no virtual machine".to_string())
+    }
+
+    /// Set the input of the next [`Rvm::run`] calls.
+    pub(crate) fn set_input(&mut self, input: regorus::Value) -> Result<(), String> {
+        self.vm()?.set_input(input);
+        Ok(())
+    }
+
+    /// Run one entry point on the current input.
+    pub(crate) fn run(&mut self, entry: usize) -> Result<regorus::Value, String> {
+        self.vm()?
+            .execute_entry_point_by_index(entry)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Let go of the last input and of what was computed from it.
+    pub(crate) fn release(&mut self) {
+        let idle = self.idle;
+        if let Some(vm) = self.vm.as_deref_mut() {
+            vm.set_input(regorus::Value::Undefined);
+            if let Some(idle) = idle {
+                let _ = vm.execute_entry_point_by_index(idle);
+            }
+        }
+    }
+}
