@@ -195,8 +195,8 @@ impl Engine {
             .map_err(|e| EngineError::Policy(e.to_string()))?;
 
         // The rules of rvm::USABLE compile for regorus' RVM before the
-        // interpreter first evaluates: compiling prepares the modules as
-        // evaluating does, once for both (ADR 0050). The RVM's answers are
+        // interpreter first evaluates: a copy of an engine not yet prepared
+        // is cheap, and what compiling builds is freed with it (ADR 0050). The RVM's answers are
         // checked on the built-in policies alone: a user's module could
         // extend a built-in package or library, so with any, every rule
         // stays on the interpreter.
@@ -215,7 +215,7 @@ impl Engine {
                     }),
                 })
                 .collect();
-            rvm::Rvm::compile(&mut engine, &to, rule_packages.len(), &data).0
+            rvm::Rvm::compile(&engine, &to, rule_packages.len(), &data).0
         } else {
             None
         };
@@ -386,8 +386,7 @@ impl Engine {
                 undecided: self.with_undecided.get(i).copied().unwrap_or(false),
             })
             .collect();
-        let (rvm, failed) =
-            rvm::Rvm::compile(&mut self.engine, &rules, self.rules.len(), &self.data);
+        let (rvm, failed) = rvm::Rvm::compile(&self.engine, &rules, self.rules.len(), &self.data);
         self.rvm = rvm;
         failed
     }
