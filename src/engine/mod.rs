@@ -8,14 +8,20 @@
 
 use std::collections::BTreeMap;
 
+mod calls;
 pub(crate) mod files;
+mod reads;
 pub(crate) mod results;
 pub mod rvm;
+
+pub use rvm::RvmComparison;
 
 pub use files::{load_policy_files, EngineError, PolicyFile, PolicyPathError};
 pub use results::{Loc, RawResult};
 
 use crate::rule::{self, Metadata, Rule};
+use calls::check_calls;
+use reads::input_reads;
 use results::{collect_results, collect_undecided};
 
 /// The compiled policy set.
@@ -360,112 +366,6 @@ impl Engine {
             me.rvm = early_rvm;
         }
         Ok(me)
-    }
-
-    /// Evaluate the rules of these packages (built-in ones, by package name
-    /// without `data.`-prefix or with it) on regorus' compiled mode, the
-    /// others on the interpreter. Returns the packages that did not
-    /// compile, with the reason; they stay on the interpreter.
-    pub fn use_rvm(&mut self, packages: &[&str]) -> Vec<(String, String)> {
-        let wanted = |pkg: &str| {
-            let short = pkg.strip_prefix("data.").unwrap_or(pkg);
-            packages
-                .iter()
-                .any(|p| *p == pkg || *p == short || p.strip_prefix("data.") == Some(short))
-        };
-        let rules: Vec<rvm::ToCompile<'_>> = self
-            .rules
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| {
-                r.builtin && wanted(&r.package) && self.needs.iter().any(|(n, _)| n == i)
-            })
-            .map(|(i, r)| rvm::ToCompile {
-                index: i,
-                package: &r.package,
-                undecided: self.with_undecided.get(i).copied().unwrap_or(false),
-            })
-            .collect();
-        let (rvm, failed) = rvm::Rvm::compile(&self.engine, &rules, self.rules.len(), &self.data);
-        self.rvm = rvm;
-        failed
-    }
-
-    /// Turn the RVM off (every rule on the interpreter) or back on.
-    pub fn set_rvm(&mut self, on: bool) {
-        self.rvm_on = on;
-    }
-
-    /// The rules (indexes into [`Engine::rules`]) evaluated on the RVM.
-    pub fn rvm_rules(&self) -> Vec<usize> {
-        match (&self.rvm, self.rvm_on) {
-            (Some(r), true) => (0..self.rules.len())
-                .filter(|i| r.entry(*i).is_some())
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Evaluate every rule that runs on the RVM with both evaluators on
-    /// one input: their `deny` and `undecided` answers, and each one's
-    /// time (for `tests/rvm.rs`).
-    pub fn rvm_compare(&mut self, input: regorus::Value) -> Vec<RvmComparison> {
-        let mut out = Vec::new();
-        let Some(mut rvm) = self.rvm.take() else {
-            return out;
-        };
-        if let Err(e) = rvm.set_input(input.clone()) {
-            out.push(RvmComparison {
-                rule: usize::MAX,
-                mismatch: Some(e),
-                interpreter: std::time::Duration::ZERO,
-                rvm: std::time::Duration::ZERO,
-            });
-            self.rvm = Some(rvm);
-            return out;
-        }
-        self.engine.set_input(input);
-        for i in 0..self.rules.len() {
-            let Some(entry) = rvm.entry(i) else {
-                continue;
-            };
-            let pkg = self.rules[i].package.clone();
-            let mut mismatch = Vec::new();
-            let (mut ti, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
-            let mut pairs = vec![("deny", entry.deny)];
-            if let Some(u) = entry.undecided {
-                pairs.push(("undecided", u));
-            }
-            for (name, at) in pairs {
-                let t = std::time::Instant::now();
-                let want = self.engine.eval_rule(format!("{pkg}.{name}"));
-                ti += t.elapsed();
-                let t = std::time::Instant::now();
-                let got = rvm.run(at);
-                tr += t.elapsed();
-                // An empty set and undefined mean the same: nothing.
-                let empty = |v: &regorus::Value| {
-                    *v == regorus::Value::Undefined || v.as_set().is_ok_and(|s| s.is_empty())
-                };
-                match (want, got) {
-                    (Ok(w), Ok(g)) if w == g || (empty(&w) && empty(&g)) => {}
-                    (Ok(w), Ok(g)) => mismatch.push(format!("{name}: interpreter {w} / rvm {g}")),
-                    (Ok(_), Err(e)) => mismatch.push(format!("{name}: rvm error {e}")),
-                    (Err(e), Ok(_)) => mismatch.push(format!("{name}: interpreter error {e}")),
-                    (Err(_), Err(_)) => {}
-                }
-            }
-            out.push(RvmComparison {
-                rule: i,
-                mismatch: (!mismatch.is_empty()).then(|| mismatch.join("; ")),
-                interpreter: ti,
-                rvm: tr,
-            });
-        }
-        rvm.release();
-        self.rvm = Some(rvm);
-        self.release();
-        out
     }
 
     /// Evaluate every rule once against an empty model (one query; rule by
@@ -832,20 +732,6 @@ impl Engine {
     }
 }
 
-/// One rule's answers on one input by both evaluators
-/// ([`Engine::rvm_compare`]).
-#[derive(Clone, Debug)]
-pub struct RvmComparison {
-    /// Index into [`Engine::rules`].
-    pub rule: usize,
-    /// How the answers differ, if they do.
-    pub mismatch: Option<String>,
-    /// Time the interpreter took.
-    pub interpreter: std::time::Duration,
-    /// Time the RVM took.
-    pub rvm: std::time::Duration,
-}
-
 /// How the per-unit time limit ([`Engine::set_file_timeout`]) ended an
 /// evaluation (rule indexes into [`Engine::rules`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -860,144 +746,6 @@ pub struct FileStopped {
 /// `LimitError::TimeLimitExceeded`, which reaches us only as a message).
 fn is_time_limit(e: &impl std::fmt::Display) -> bool {
     e.to_string().contains("exceeded time limit")
-}
-
-/// The `input` collections a policy reads (`input.functions` → `functions`),
-/// including through the `data.faasguard.lib...` packages it uses; `None`
-/// when that is not clear (`input[x]`, `walk(input)`, an unknown package).
-fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option<Vec<String>> {
-    let mut reads = std::collections::BTreeSet::new();
-    let mut pending = vec![text.to_string()];
-    let mut seen_libs = std::collections::BTreeSet::new();
-    while let Some(text) = pending.pop() {
-        for line in text.lines() {
-            let code = line.trim_start();
-            if code.starts_with('#') {
-                continue;
-            }
-            let bytes = code.as_bytes();
-            let mut from = 0;
-            while let Some(pos) = code[from..].find("input") {
-                let at = from + pos;
-                from = at + 5;
-                let before = at.checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(at + 5).copied();
-                let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-                if before.is_some_and(|b| ident(b) || b == b'.') || after.is_some_and(ident) {
-                    continue; // part of another name (`inputs`, `x.input`)
-                }
-                if after != Some(b'.') {
-                    return None; // the whole input, or `input[...]`
-                }
-                let name: String = code[at + 6..]
-                    .bytes()
-                    .take_while(|b| ident(*b))
-                    .map(char::from)
-                    .collect();
-                if name.is_empty() {
-                    return None;
-                }
-                reads.insert(name);
-            }
-            let mut from = 0;
-            while let Some(pos) = code[from..].find("data.faasguard.lib") {
-                let at = from + pos;
-                let name: String = code[at..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
-                    .map(char::from)
-                    .collect();
-                from = at + name.len().max(1);
-                // The longest known package that the reference starts with.
-                let pkg = packages
-                    .keys()
-                    .filter(|p| name == **p || name.starts_with(&format!("{p}.")))
-                    .max_by_key(|p| p.len())?;
-                if seen_libs.insert(pkg.to_string()) {
-                    pending.push(packages[pkg].to_string());
-                }
-            }
-        }
-    }
-    Some(reads.into_iter().collect())
-}
-
-/// regorus only notices a call to a function that does not exist when the
-/// call runs. So that a policy using a builtin regorus lacks fails at load,
-/// naming the file and line, every call in every policy is checked against
-/// the builtins and the functions the policies define.
-fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
-    use regorus::unstable::{Lexer, Source, TokenKind};
-    struct Call {
-        name: String,
-        file: String,
-        line: u32,
-        col: u32,
-    }
-    let mut defined = std::collections::BTreeSet::new();
-    let mut calls = Vec::new();
-    for p in policies {
-        let source = Source::from_contents(p.path.clone(), p.text.clone())
-            .map_err(|e| EngineError::Policy(e.to_string()))?;
-        let mut lexer = Lexer::new(&source);
-        let mut tokens = Vec::new();
-        loop {
-            let tok = lexer
-                .next_token()
-                .map_err(|e| EngineError::Policy(e.to_string()))?;
-            if matches!(tok.0, TokenKind::Eof) {
-                break;
-            }
-            tokens.push(tok);
-        }
-        let mut i = 0;
-        while i < tokens.len() {
-            if !matches!(tokens[i].0, TokenKind::Ident) {
-                i += 1;
-                continue;
-            }
-            // An identifier chain `a.b.c`, then maybe `(`.
-            let start = i;
-            let mut name = tokens[i].1.text().to_string();
-            while i + 2 < tokens.len()
-                && tokens[i + 1].1.text() == "."
-                && matches!(tokens[i + 2].0, TokenKind::Ident)
-            {
-                name.push('.');
-                name.push_str(tokens[i + 2].1.text());
-                i += 2;
-            }
-            let preceded_by_dot = start > 0 && tokens[start - 1].1.text() == ".";
-            if !preceded_by_dot && tokens.get(i + 1).is_some_and(|t| t.1.text() == "(") {
-                let head = &tokens[start].1;
-                if head.col == 1 {
-                    defined.insert(name.rsplit('.').next().unwrap_or("").to_string());
-                } else {
-                    calls.push(Call {
-                        name,
-                        file: p.path.clone(),
-                        line: head.line,
-                        col: head.col,
-                    });
-                }
-            }
-            i += 1;
-        }
-    }
-    for c in calls {
-        let last = c.name.rsplit('.').next().unwrap_or("");
-        let known = c.name == "print"
-            || regorus::unstable::BUILTINS.contains_key(c.name.as_str())
-            || crate::conftest::builtins::NAMES.contains(&c.name.as_str())
-            || defined.contains(last);
-        if !known {
-            return Err(EngineError::Policy(format!(
-                "{}:{}:{}: unknown function `{}`: it is not a builtin that faasguard's Rego engine supports, nor a function defined in the loaded policies",
-                c.file, c.line, c.col, c.name
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

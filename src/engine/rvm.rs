@@ -325,3 +325,125 @@ impl Rvm {
         }
     }
 }
+
+impl super::Engine {
+    /// Evaluate the rules of these packages (built-in ones, by package name
+    /// without `data.`-prefix or with it) on regorus' compiled mode, the
+    /// others on the interpreter. Returns the packages that did not
+    /// compile, with the reason; they stay on the interpreter.
+    pub fn use_rvm(&mut self, packages: &[&str]) -> Vec<(String, String)> {
+        let wanted = |pkg: &str| {
+            let short = pkg.strip_prefix("data.").unwrap_or(pkg);
+            packages
+                .iter()
+                .any(|p| *p == pkg || *p == short || p.strip_prefix("data.") == Some(short))
+        };
+        let rules: Vec<ToCompile<'_>> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                r.builtin && wanted(&r.package) && self.needs.iter().any(|(n, _)| n == i)
+            })
+            .map(|(i, r)| ToCompile {
+                index: i,
+                package: &r.package,
+                undecided: self.with_undecided.get(i).copied().unwrap_or(false),
+            })
+            .collect();
+        let (rvm, failed) = Rvm::compile(&self.engine, &rules, self.rules.len(), &self.data);
+        self.rvm = rvm;
+        failed
+    }
+
+    /// Turn the RVM off (every rule on the interpreter) or back on.
+    pub fn set_rvm(&mut self, on: bool) {
+        self.rvm_on = on;
+    }
+
+    /// The rules (indexes into [`Engine::rules`]) evaluated on the RVM.
+    pub fn rvm_rules(&self) -> Vec<usize> {
+        match (&self.rvm, self.rvm_on) {
+            (Some(r), true) => (0..self.rules.len())
+                .filter(|i| r.entry(*i).is_some())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Evaluate every rule that runs on the RVM with both evaluators on
+    /// one input: their `deny` and `undecided` answers, and each one's
+    /// time (for `tests/rvm.rs`).
+    pub fn rvm_compare(&mut self, input: regorus::Value) -> Vec<RvmComparison> {
+        let mut out = Vec::new();
+        let Some(mut rvm) = self.rvm.take() else {
+            return out;
+        };
+        if let Err(e) = rvm.set_input(input.clone()) {
+            out.push(RvmComparison {
+                rule: usize::MAX,
+                mismatch: Some(e),
+                interpreter: std::time::Duration::ZERO,
+                rvm: std::time::Duration::ZERO,
+            });
+            self.rvm = Some(rvm);
+            return out;
+        }
+        self.engine.set_input(input);
+        for i in 0..self.rules.len() {
+            let Some(entry) = rvm.entry(i) else {
+                continue;
+            };
+            let pkg = self.rules[i].package.clone();
+            let mut mismatch = Vec::new();
+            let (mut ti, mut tr) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+            let mut pairs = vec![("deny", entry.deny)];
+            if let Some(u) = entry.undecided {
+                pairs.push(("undecided", u));
+            }
+            for (name, at) in pairs {
+                let t = std::time::Instant::now();
+                let want = self.engine.eval_rule(format!("{pkg}.{name}"));
+                ti += t.elapsed();
+                let t = std::time::Instant::now();
+                let got = rvm.run(at);
+                tr += t.elapsed();
+                // An empty set and undefined mean the same: nothing.
+                let empty = |v: &regorus::Value| {
+                    *v == regorus::Value::Undefined || v.as_set().is_ok_and(|s| s.is_empty())
+                };
+                match (want, got) {
+                    (Ok(w), Ok(g)) if w == g || (empty(&w) && empty(&g)) => {}
+                    (Ok(w), Ok(g)) => mismatch.push(format!("{name}: interpreter {w} / rvm {g}")),
+                    (Ok(_), Err(e)) => mismatch.push(format!("{name}: rvm error {e}")),
+                    (Err(e), Ok(_)) => mismatch.push(format!("{name}: interpreter error {e}")),
+                    (Err(_), Err(_)) => {}
+                }
+            }
+            out.push(RvmComparison {
+                rule: i,
+                mismatch: (!mismatch.is_empty()).then(|| mismatch.join("; ")),
+                interpreter: ti,
+                rvm: tr,
+            });
+        }
+        rvm.release();
+        self.rvm = Some(rvm);
+        self.release();
+        out
+    }
+}
+
+/// One rule's answers on one input by both evaluators
+/// ([`Engine::rvm_compare`]).
+#[derive(Clone, Debug)]
+pub struct RvmComparison {
+    /// Index into [`Engine::rules`].
+    pub rule: usize,
+    /// How the answers differ, if they do.
+    pub mismatch: Option<String>,
+    /// Time the interpreter took.
+    pub interpreter: std::time::Duration,
+    /// Time the RVM took.
+    pub rvm: std::time::Duration,
+}
