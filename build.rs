@@ -30,6 +30,7 @@ fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     let out_path = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("embedded.rs");
     let mut out = fs::File::create(&out_path).expect("create embedded.rs");
+    let mut policies = Vec::new();
     for (name, dir, exts) in [
         ("POLICIES", "policies", &["rego"][..]),
         ("RULE_DATA", "rules", &["toml", "json", "yaml"][..]),
@@ -56,8 +57,81 @@ fn main() {
         }
         writeln!(out, "];").expect("write");
         println!("cargo:rerun-if-changed={dir}");
+        if name == "POLICIES" {
+            policies = files;
+        }
     }
+    rvm_program(&policies);
     shared(&root);
+}
+
+/// The rule packages evaluated on regorus' RVM (`faasguard::engine::rvm::USABLE`).
+const USABLE: &[&str] = include!("src/engine/rvm_usable.in");
+
+/// Compile the `deny` (and `undecided`) rules of [`USABLE`] into one RVM program and write it
+/// to `$OUT_DIR/rules.rvm`, which the binary embeds: a scan loads it instead of compiling the
+/// policies again at every start (ADR 0053). The program is compiled from the built-in policies
+/// alone, as the scan's engine holds them when no user policy is loaded (the only case the scan
+/// uses it); it does not depend on the rule data, which the machine is given at run time.
+fn rvm_program(policies: &[PathBuf]) {
+    use regorus::languages::rego::compiler::Compiler;
+    println!("cargo:rerun-if-changed=src/engine/rvm_usable.in");
+    let mut engine = regorus::Engine::new();
+    let mut packages: Vec<(String, String)> = Vec::new();
+    for f in policies {
+        let text = fs::read_to_string(f).expect("read policy");
+        let path = f.display().to_string();
+        let pkg = engine
+            .add_policy(path.clone(), text)
+            .expect("built-in policy parses");
+        packages.push((pkg, path));
+    }
+    // The constant rule that resets a machine's state (`Engine::release`).
+    engine
+        .add_policy(
+            "<faasguard.__idle>".to_string(),
+            "package faasguard.__idle\n\nidle := true\n".to_string(),
+        )
+        .expect("idle module");
+    let mut entries = Vec::new();
+    for short in USABLE {
+        let pkg = format!("data.{short}");
+        let files: Vec<&String> = packages
+            .iter()
+            .filter(|(p, _)| *p == pkg)
+            .map(|(_, f)| f)
+            .collect();
+        assert!(
+            !files.is_empty(),
+            "rvm_usable.in names {short}, which no policy declares"
+        );
+        entries.push(format!("{pkg}.deny"));
+        let undecided = files.iter().any(|f| {
+            engine
+                .has_declared_rule_rooted_at(f, "undecided")
+                .unwrap_or(false)
+        });
+        if undecided {
+            entries.push(format!("{pkg}.undecided"));
+        }
+    }
+    entries.push("data.faasguard.__idle.idle".to_string());
+    let policy = engine
+        .compile_with_entrypoint(&regorus::Rc::from(entries[0].as_str()))
+        .unwrap_or_else(|e| panic!("compiling the RVM rules: {e:#}"));
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let program = Compiler::compile_from_policy(&policy, &refs)
+        .unwrap_or_else(|e| panic!("compiling the RVM rules: {e}"));
+    let mut program = std::sync::Arc::try_unwrap(program).unwrap_or_else(|p| (*p).clone());
+    // The policies' text and each instruction's place in it serve regorus' error messages
+    // only: an RVM error sends the rule back to the interpreter, whose messages name the place.
+    program.sources = Vec::new();
+    program.instruction_spans = Vec::new();
+    let bytes = program
+        .serialize_binary()
+        .unwrap_or_else(|e| panic!("serializing the RVM program: {e}"));
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("rules.rvm");
+    fs::write(out, bytes).expect("write rules.rvm");
 }
 
 /// Tests that read `../shared` (see `src/shared.rs`) are ignored, visibly,

@@ -121,10 +121,11 @@ scope(a) := "every action of every service" if {
 	not contains(service, "*")
 } else := "the matching actions of every service"
 
+# Membership, not iteration, before `else`: regorus' RVM never reaches an
+# `else` after a body that iterates (ADR 0053).
 who(s) := "anyone" if {
 	is_array(s.principal.AWS)
-	some x in s.principal.AWS
-	x == "*"
+	"*" in s.principal.AWS
 } else := concat(", ", names) if {
 	is_object(s.principal)
 	names := [x | some _, xs in s.principal; is_array(xs); some x in xs; is_string(x)]

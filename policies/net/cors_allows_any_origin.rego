@@ -116,10 +116,10 @@ methods_text(rule) := sprintf(" for %s", [concat(", ", [m | some m in rule.allow
 	count([m | some m in rule.allowed_methods; is_string(m)]) > 0
 } else := ""
 
+# A comprehension, not iteration, before `else`: regorus' RVM never reaches
+# an `else` after a body that iterates (ADR 0053).
 verb(rule) := "read and write" if {
-	some m in rule.allowed_methods
-	is_string(m)
-	upper(m) in {"PUT", "POST", "DELETE"}
+	count([m | some m in rule.allowed_methods; is_string(m); upper(m) in {"PUT", "POST", "DELETE"}]) > 0
 } else := "read"
 
 deny contains {

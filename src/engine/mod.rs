@@ -8,13 +8,20 @@
 
 use std::collections::BTreeMap;
 
+mod calls;
 pub(crate) mod files;
+mod reads;
 pub(crate) mod results;
+pub mod rvm;
+
+pub use rvm::RvmComparison;
 
 pub use files::{load_policy_files, EngineError, PolicyFile, PolicyPathError};
 pub use results::{Loc, RawResult};
 
 use crate::rule::{self, Metadata, Rule};
+use calls::check_calls;
+use reads::input_reads;
 use results::{collect_results, collect_undecided};
 
 /// The compiled policy set.
@@ -58,6 +65,12 @@ pub struct Engine {
     /// `undecided` results of the last [`Engine::eval`]; `message` holds
     /// the reason.
     undecided: Vec<RawResult>,
+    /// The rules evaluated on regorus' compiled mode (ADR 0050), if any.
+    rvm: Option<rvm::Rvm>,
+    /// Whether [`Engine::eval`] uses `rvm` (on by default).
+    rvm_on: bool,
+    /// The data document, for compiling the RVM program.
+    data: regorus::Value,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -132,7 +145,7 @@ impl Engine {
         let data = regorus::Value::from_json_str(&data.to_string())
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
         engine
-            .add_data(data)
+            .add_data(data.clone())
             .map_err(|e| EngineError::Policy(format!("rule data: {e}")))?;
 
         // One generated module maps every rule package to its metadata and
@@ -186,6 +199,34 @@ impl Engine {
                 "package faasguard.__idle\n\nidle := true\n".to_string(),
             )
             .map_err(|e| EngineError::Policy(e.to_string()))?;
+
+        // The rules of rvm::USABLE run on regorus' RVM, from the program
+        // build.rs compiled from these same built-in policies (ADR 0050,
+        // 0053). The RVM's answers are checked on the built-in policies
+        // alone: a user's module could extend a built-in package or
+        // library, so with any, every rule stays on the interpreter. A
+        // program that cannot be read leaves every rule on the interpreter
+        // too (`tests/it/rvm.rs` fails then: it checks each rule of USABLE
+        // runs on the RVM).
+        let mut early_rvm = if users.is_empty() {
+            let to: Vec<rvm::ToCompile<'_>> = rule_packages
+                .iter()
+                .enumerate()
+                .filter(|(_, (pkg, _))| rvm::Rvm::usable(pkg))
+                .map(|(i, (pkg, _))| rvm::ToCompile {
+                    index: i,
+                    package: pkg,
+                    undecided: packages.iter().filter(|(p, _)| p == pkg).any(|(_, f)| {
+                        engine
+                            .has_declared_rule_rooted_at(&f.path, "undecided")
+                            .unwrap_or(false)
+                    }),
+                })
+                .collect();
+            rvm::Rvm::embedded(&to, rule_packages.len(), &data).ok()
+        } else {
+            None
+        };
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -258,6 +299,12 @@ impl Engine {
             Some(c)
         };
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        if let Some(r) = early_rvm.as_mut() {
+            r.renumber(rules.len(), |i| {
+                let pkg = &rule_packages.get(i)?.0;
+                rules.iter().position(|r| r.package == *pkg)
+            });
+        }
 
         // What each model rule reads of `input`, with the library packages it
         // uses (a library whose reads are unclear makes the rule always run).
@@ -302,6 +349,9 @@ impl Engine {
             needs,
             with_undecided,
             undecided: Vec::new(),
+            rvm: None,
+            rvm_on: true,
+            data,
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
@@ -314,6 +364,8 @@ impl Engine {
         };
         if !users.is_empty() {
             me.check_runs()?;
+        } else {
+            me.rvm = early_rvm;
         }
         Ok(me)
     }
@@ -376,19 +428,19 @@ impl Engine {
     /// Arm (or, with `None`, disarm) regorus' execution clock for the next
     /// `eval_rule` calls.
     fn set_timer(&mut self, limit: Option<std::time::Duration>) {
-        match limit {
-            Some(limit) => {
-                self.engine.set_execution_timer_config(
-                    regorus::utils::limits::ExecutionTimerConfig {
-                        limit,
-                        // A clock read every 256 steps: cheap, and a few
-                        // microseconds late at most.
-                        check_interval: std::num::NonZeroU32::new(256)
-                            .unwrap_or(std::num::NonZeroU32::MIN),
-                    },
-                )
-            }
+        let config = limit.map(|limit| regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            // A clock read every 256 steps: cheap, and a few
+            // microseconds late at most.
+            check_interval: std::num::NonZeroU32::new(256).unwrap_or(std::num::NonZeroU32::MIN),
+        });
+        match config {
+            Some(c) => self.engine.set_execution_timer_config(c),
             None => self.engine.clear_execution_timer_config(),
+        }
+        // The RVM's clock counts instructions the same way.
+        if let Some(rvm) = self.rvm.as_mut() {
+            rvm.set_timer(config);
         }
     }
 
@@ -537,6 +589,17 @@ impl Engine {
             .filter(|(_, reads)| !skip || reads.as_ref().is_none_or(|cs| cs.iter().any(present)))
             .map(|(i, _)| *i)
             .collect();
+        // Rules on the RVM, each with its entry points; the RVM gets the
+        // input only when one of them runs.
+        let mut rvm = if self.rvm_on { self.rvm.take() } else { None };
+        if let Some(r) = rvm.as_mut() {
+            let any = wanted.iter().any(|i| r.entry(*i).is_some());
+            if !any || r.set_input(input.clone()).is_err() {
+                // Not needed, or its machine cannot start: the interpreter
+                // evaluates every rule.
+                self.rvm = rvm.take();
+            }
+        }
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
@@ -563,7 +626,27 @@ impl Engine {
             };
             let pkg = &self.rules[i].package;
             let started = std::time::Instant::now();
-            let result = self.engine.eval_rule(format!("{pkg}.deny"));
+            let entry = rvm.as_ref().and_then(|r| r.entry(i));
+            let (result, on_rvm) = match (rvm.as_mut(), entry) {
+                (Some(r), Some(entry)) => match r.run(entry.deny) {
+                    Ok(v) => (Ok(v), true),
+                    Err(e) if is_time_limit(&e) => (Err(e), true),
+                    // Any other error of the RVM's own: the interpreter
+                    // answers for this rule on this unit.
+                    Err(_) => (
+                        self.engine
+                            .eval_rule(format!("{pkg}.deny"))
+                            .map_err(|e| e.to_string()),
+                        false,
+                    ),
+                },
+                _ => (
+                    self.engine
+                        .eval_rule(format!("{pkg}.deny"))
+                        .map_err(|e| e.to_string()),
+                    false,
+                ),
+            };
             if let Some(t) = self.timings.as_mut() {
                 t.push((i, started.elapsed()));
             }
@@ -597,10 +680,25 @@ impl Engine {
             if self.with_undecided.get(i).copied().unwrap_or(false) {
                 // Same input, same package: cheap next to `deny`. An error
                 // here loses only the list of undecided checks.
-                if let Ok(v) = self.engine.eval_rule(format!("{pkg}.undecided")) {
+                let on = entry
+                    .and_then(|e| e.undecided)
+                    .filter(|_| on_rvm)
+                    .zip(rvm.as_mut());
+                let v = match on {
+                    Some((at, r)) => r.run(at).map_err(|e| e.to_string()),
+                    None => self
+                        .engine
+                        .eval_rule(format!("{pkg}.undecided"))
+                        .map_err(|e| e.to_string()),
+                };
+                if let Ok(v) = v {
                     collect_undecided(i, &v, &mut self.undecided);
                 }
             }
+        }
+        if let Some(mut r) = rvm {
+            r.release();
+            self.rvm = Some(r);
         }
         self.release();
         Ok(out)
@@ -650,144 +748,6 @@ pub struct FileStopped {
 /// `LimitError::TimeLimitExceeded`, which reaches us only as a message).
 fn is_time_limit(e: &impl std::fmt::Display) -> bool {
     e.to_string().contains("exceeded time limit")
-}
-
-/// The `input` collections a policy reads (`input.functions` → `functions`),
-/// including through the `data.faasguard.lib...` packages it uses; `None`
-/// when that is not clear (`input[x]`, `walk(input)`, an unknown package).
-fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option<Vec<String>> {
-    let mut reads = std::collections::BTreeSet::new();
-    let mut pending = vec![text.to_string()];
-    let mut seen_libs = std::collections::BTreeSet::new();
-    while let Some(text) = pending.pop() {
-        for line in text.lines() {
-            let code = line.trim_start();
-            if code.starts_with('#') {
-                continue;
-            }
-            let bytes = code.as_bytes();
-            let mut from = 0;
-            while let Some(pos) = code[from..].find("input") {
-                let at = from + pos;
-                from = at + 5;
-                let before = at.checked_sub(1).map(|i| bytes[i]);
-                let after = bytes.get(at + 5).copied();
-                let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-                if before.is_some_and(|b| ident(b) || b == b'.') || after.is_some_and(ident) {
-                    continue; // part of another name (`inputs`, `x.input`)
-                }
-                if after != Some(b'.') {
-                    return None; // the whole input, or `input[...]`
-                }
-                let name: String = code[at + 6..]
-                    .bytes()
-                    .take_while(|b| ident(*b))
-                    .map(char::from)
-                    .collect();
-                if name.is_empty() {
-                    return None;
-                }
-                reads.insert(name);
-            }
-            let mut from = 0;
-            while let Some(pos) = code[from..].find("data.faasguard.lib") {
-                let at = from + pos;
-                let name: String = code[at..]
-                    .bytes()
-                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'.')
-                    .map(char::from)
-                    .collect();
-                from = at + name.len().max(1);
-                // The longest known package that the reference starts with.
-                let pkg = packages
-                    .keys()
-                    .filter(|p| name == **p || name.starts_with(&format!("{p}.")))
-                    .max_by_key(|p| p.len())?;
-                if seen_libs.insert(pkg.to_string()) {
-                    pending.push(packages[pkg].to_string());
-                }
-            }
-        }
-    }
-    Some(reads.into_iter().collect())
-}
-
-/// regorus only notices a call to a function that does not exist when the
-/// call runs. So that a policy using a builtin regorus lacks fails at load,
-/// naming the file and line, every call in every policy is checked against
-/// the builtins and the functions the policies define.
-fn check_calls(policies: &[PolicyFile]) -> Result<(), EngineError> {
-    use regorus::unstable::{Lexer, Source, TokenKind};
-    struct Call {
-        name: String,
-        file: String,
-        line: u32,
-        col: u32,
-    }
-    let mut defined = std::collections::BTreeSet::new();
-    let mut calls = Vec::new();
-    for p in policies {
-        let source = Source::from_contents(p.path.clone(), p.text.clone())
-            .map_err(|e| EngineError::Policy(e.to_string()))?;
-        let mut lexer = Lexer::new(&source);
-        let mut tokens = Vec::new();
-        loop {
-            let tok = lexer
-                .next_token()
-                .map_err(|e| EngineError::Policy(e.to_string()))?;
-            if matches!(tok.0, TokenKind::Eof) {
-                break;
-            }
-            tokens.push(tok);
-        }
-        let mut i = 0;
-        while i < tokens.len() {
-            if !matches!(tokens[i].0, TokenKind::Ident) {
-                i += 1;
-                continue;
-            }
-            // An identifier chain `a.b.c`, then maybe `(`.
-            let start = i;
-            let mut name = tokens[i].1.text().to_string();
-            while i + 2 < tokens.len()
-                && tokens[i + 1].1.text() == "."
-                && matches!(tokens[i + 2].0, TokenKind::Ident)
-            {
-                name.push('.');
-                name.push_str(tokens[i + 2].1.text());
-                i += 2;
-            }
-            let preceded_by_dot = start > 0 && tokens[start - 1].1.text() == ".";
-            if !preceded_by_dot && tokens.get(i + 1).is_some_and(|t| t.1.text() == "(") {
-                let head = &tokens[start].1;
-                if head.col == 1 {
-                    defined.insert(name.rsplit('.').next().unwrap_or("").to_string());
-                } else {
-                    calls.push(Call {
-                        name,
-                        file: p.path.clone(),
-                        line: head.line,
-                        col: head.col,
-                    });
-                }
-            }
-            i += 1;
-        }
-    }
-    for c in calls {
-        let last = c.name.rsplit('.').next().unwrap_or("");
-        let known = c.name == "print"
-            || regorus::unstable::BUILTINS.contains_key(c.name.as_str())
-            || crate::conftest::builtins::NAMES.contains(&c.name.as_str())
-            || defined.contains(last);
-        if !known {
-            return Err(EngineError::Policy(format!(
-                "{}:{}:{}: unknown function `{}`: it is not a builtin that faasguard's Rego engine supports, nor a function defined in the loaded policies",
-                c.file, c.line, c.col, c.name
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

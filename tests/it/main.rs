@@ -37,6 +37,7 @@ mod registry;
 mod report_type;
 mod residency;
 mod rule_fixtures;
+mod rvm;
 mod same_output;
 mod sarif;
 mod serverless_fidelity;
