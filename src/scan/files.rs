@@ -143,20 +143,32 @@ pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared
 
     let max = settings.discover.max_file_size;
 
-    // Read and classify every file.
+    // Read and classify every file. The text of a file that holds none of
+    // the formats is let go at once, unless a user's policies (which may be
+    // conftest policies, reading every YAML and JSON file) need it: the
+    // scan holds every text to its end, and a tree of unrelated JSON (5,097
+    // advisory files in `../shared/corpus`) would otherwise weigh on the
+    // peak for nothing.
+    let keep_unclassified = !settings.extra_policies.is_empty();
     let mut files: Vec<ScanFile> = pool.install(|| {
         found
             .into_par_iter()
-            .map(|(f, shown)| ScanFile::walked(f, shown, settings.stdin.as_ref(), max))
+            .map(|(f, shown)| {
+                let mut file = ScanFile::walked(f, shown, settings.stdin.as_ref(), max);
+                if file.kind.is_none() && !keep_unclassified {
+                    file.text = None;
+                }
+                file
+            })
             .collect()
     });
     // A file named on the command line (or standard input) that holds none of
     // the formats is said so: naming it asked for a scan.
     for f in &files {
         let named = settings.paths.contains(&f.path);
-        if let (true, Some(_), None, Some(why)) = (
+        if let (true, None, None, Some(why)) = (
             named,
-            &f.text,
+            &f.error,
             f.kind,
             discover::unread_by_content(f.candidate),
         ) {

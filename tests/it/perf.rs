@@ -495,3 +495,59 @@ fn built_in_policies_read_rule_data_only_in_package_constants() {
         bad.join("\n")
     );
 }
+
+/// The text of a file that holds none of the formats is not kept to the end
+/// of the scan (issue #17 item 6: a tree of unrelated JSON weighed 12 MB on
+/// the corpus's peak); with a user's policies loaded, which may be conftest
+/// policies reading every JSON file, it is.
+#[test]
+fn texts_of_files_in_no_format_are_not_kept() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let unrelated = "{\"id\": \"GHSA-xxxx\", \"summary\": \"an advisory, not a template\"}\n";
+    std::fs::write(dir.path().join("advisory.json"), unrelated).unwrap();
+    std::fs::write(
+        dir.path().join("template.yaml"),
+        "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+    )
+    .unwrap();
+    let texts = |outcome: &faasguard::outcome::Outcome| -> Vec<(String, usize)> {
+        (0..)
+            .map_while(|i| outcome.sources.get(faasguard::source::FileId(i)))
+            .map(|f| (f.display.clone(), f.text.len()))
+            .collect()
+    };
+    let settings = crate::common::settings(&[dir.path()]);
+    let outcome = crate::common::scan_with(&settings);
+    let got = texts(&outcome);
+    assert!(got.contains(&("advisory.json".to_string(), 0)), "{got:?}");
+    assert!(
+        got.iter().any(|(d, n)| d == "template.yaml" && *n > 0),
+        "{got:?}"
+    );
+
+    let mut with_policy = crate::common::settings(&[dir.path()]);
+    let policy = dir.path().join("policy");
+    std::fs::create_dir(&policy).unwrap();
+    std::fs::write(
+        policy.join("main.rego"),
+        "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.summary\n\tmsg := \"advisory\"\n}\n",
+    )
+    .unwrap();
+    with_policy.extra_policies =
+        faasguard::engine::load_policy_files(&[policy], false).expect("policy loads");
+    let outcome = crate::common::scan_with(&with_policy);
+    let got = texts(&outcome);
+    assert!(
+        got.contains(&("advisory.json".to_string(), unrelated.len())),
+        "{got:?}"
+    );
+    assert!(
+        outcome.findings.iter().any(|f| f.message == "advisory"),
+        "conftest read the unrelated file: {:?}",
+        outcome
+            .findings
+            .iter()
+            .map(|f| &f.message)
+            .collect::<Vec<_>>()
+    );
+}
