@@ -116,6 +116,7 @@ fn rvm_program(policies: &[PathBuf]) {
         }
     }
     entries.push("data.faasguard.__idle.idle".to_string());
+    rvm_rules_table(&engine, &entries);
     let policy = engine
         .compile_with_entrypoint(&regorus::Rc::from(entries[0].as_str()))
         .unwrap_or_else(|e| panic!("compiling the RVM rules: {e:#}"));
@@ -149,4 +150,30 @@ fn shared(root: &Path) {
     } else if !required {
         println!("cargo:rustc-cfg=shared_absent");
     }
+}
+
+/// Write `$OUT_DIR/rvm_rules.json`: for each package of [`USABLE`], its metadata (evaluated
+/// here) and whether it defines `undecided`. Without user policies the scan does not give these
+/// packages to the interpreter at all (their parsing and analysis were most of its start-up): it
+/// takes their metadata from this table and evaluates them on the program (ADR 0053).
+fn rvm_rules_table(engine: &regorus::Engine, entries: &[String]) {
+    let mut engine = engine.clone();
+    let mut rows = Vec::new();
+    for short in USABLE {
+        let pkg = format!("data.{short}");
+        let meta = engine
+            .eval_rule(format!("{pkg}.metadata"))
+            .unwrap_or_else(|e| panic!("{short}: its metadata: {e}"));
+        assert!(
+            meta != regorus::Value::Undefined,
+            "{short} defines no metadata"
+        );
+        let meta = meta.to_json_str().expect("metadata as JSON");
+        let undecided = entries.contains(&format!("{pkg}.undecided"));
+        rows.push(format!(
+            "{{\"package\": {pkg:?}, \"undecided\": {undecided}, \"metadata\": {meta}}}"
+        ));
+    }
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("out dir")).join("rvm_rules.json");
+    fs::write(out, format!("[\n{}\n]\n", rows.join(",\n"))).expect("write rvm_rules.json");
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 mod calls;
 pub(crate) mod files;
+mod lean;
 mod reads;
 pub(crate) mod results;
 pub mod rvm;
@@ -71,6 +72,8 @@ pub struct Engine {
     rvm_on: bool,
     /// The data document, for compiling the RVM program.
     data: regorus::Value,
+    /// Policy files of rules on the RVM the interpreter was not given.
+    deferred: lean::Deferred,
 }
 
 const AGGREGATE: &str = "data.faasguard.__aggregate.results";
@@ -124,9 +127,21 @@ impl Engine {
             )?;
         }
         let mut packages: Vec<(String, &PolicyFile)> = Vec::new();
+        // Without user policies, the rules on the RVM are not given to the
+        // interpreter (ADR 0053): `lean` has their metadata.
+        let lean = if users.is_empty() {
+            lean::Lean::load().ok()
+        } else {
+            None
+        };
+        let mut deferred: Vec<(String, &PolicyFile)> = Vec::new();
         // Every file is read before giving up, so each bad one is named.
         let mut bad: Vec<String> = Vec::new();
         for p in policies {
+            if let Some(row) = lean.as_ref().and_then(|l| l.row_of(&p.text)) {
+                deferred.push((row.package.clone(), p));
+                continue;
+            }
             match engine.add_policy(p.path.clone(), p.text.clone()) {
                 Ok(pkg) => packages.push((pkg, p)),
                 Err(e) => bad.push(e.to_string()),
@@ -153,7 +168,7 @@ impl Engine {
         // a unit is evaluated in one query.
         // A package may span files; the first file names the rule.
         let mut rule_packages: Vec<&(String, &PolicyFile)> = Vec::new();
-        for entry in &packages {
+        for entry in packages.iter().chain(&deferred) {
             if entry.0.starts_with("data.faasguard.rules.")
                 && !rule_packages.iter().any(|(p, _)| *p == entry.0)
             {
@@ -162,7 +177,8 @@ impl Engine {
         }
         // A reference to a rule that no module declares is an error for the
         // whole aggregate: check the declarations first, naming the file.
-        for (pkg, file) in &rule_packages {
+        let on_rvm_only = |pkg: &str| deferred.iter().any(|(p, _)| p == pkg);
+        for (pkg, file) in rule_packages.iter().filter(|(p, _)| !on_rvm_only(p)) {
             for (name, what) in [("metadata", "`metadata`"), ("deny", "`deny` results")] {
                 let declared = packages.iter().filter(|(p, _)| p == pkg).any(|(_, f)| {
                     engine
@@ -184,7 +200,7 @@ impl Engine {
             ("faasguard.__metadata", "metadata", "metadata"),
         ] {
             let mut module = format!("package {package}\n\nimport rego.v1\n\n{name} := {{\n");
-            for (pkg, _) in &rule_packages {
+            for (pkg, _) in rule_packages.iter().filter(|(p, _)| !on_rvm_only(p)) {
                 module.push_str(&format!("\t{pkg:?}: {pkg}.{field},\n"));
             }
             module.push_str("}\n");
@@ -204,29 +220,24 @@ impl Engine {
         // build.rs compiled from these same built-in policies (ADR 0050,
         // 0053). The RVM's answers are checked on the built-in policies
         // alone: a user's module could extend a built-in package or
-        // library, so with any, every rule stays on the interpreter. A
-        // program that cannot be read leaves every rule on the interpreter
-        // too (`tests/it/rvm.rs` fails then: it checks each rule of USABLE
-        // runs on the RVM).
-        let mut early_rvm = if users.is_empty() {
+        // library, so with any, every rule stays on the interpreter, as it
+        // does when the program cannot be read (`tests/it/rvm.rs` fails
+        // then: it checks each rule of USABLE runs on the RVM).
+        let mut early_rvm = lean.as_ref().map(|l| {
             let to: Vec<rvm::ToCompile<'_>> = rule_packages
                 .iter()
                 .enumerate()
-                .filter(|(_, (pkg, _))| rvm::Rvm::usable(pkg))
-                .map(|(i, (pkg, _))| rvm::ToCompile {
-                    index: i,
-                    package: pkg,
-                    undecided: packages.iter().filter(|(p, _)| p == pkg).any(|(_, f)| {
-                        engine
-                            .has_declared_rule_rooted_at(&f.path, "undecided")
-                            .unwrap_or(false)
-                    }),
+                .filter_map(|(i, (pkg, _))| {
+                    let row = l.rows.get(pkg)?;
+                    Some(rvm::ToCompile {
+                        index: i,
+                        package: pkg,
+                        undecided: row.undecided,
+                    })
                 })
                 .collect();
-            rvm::Rvm::embedded(&to, rule_packages.len(), &data).ok()
-        } else {
-            None
-        };
+            rvm::Rvm::from_lean(l, &to, rule_packages.len(), &data)
+        });
 
         let all_meta = engine
             .eval_rule(METADATA.to_string())
@@ -234,13 +245,16 @@ impl Engine {
         let mut rules: Vec<Rule> = Vec::new();
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for (pkg, file) in &rule_packages {
-            let meta = match &all_meta {
-                regorus::Value::Object(o) => o
+            let row = lean.as_ref().and_then(|l| l.rows.get(pkg.as_str()));
+            let meta = match (&all_meta, row) {
+                (_, Some(row)) => regorus::Value::from_json_str(&row.metadata.to_string())
+                    .map_err(|e| EngineError::Policy(e.to_string()))?,
+                (regorus::Value::Object(o), None) => o
                     .get(&regorus::Value::from(pkg.as_str()))
                     .cloned()
                     .unwrap_or(regorus::Value::Undefined),
                 // Undefined as a whole: some package has no metadata.
-                _ => engine
+                (_, None) => engine
                     .eval_rule(format!("{pkg}.metadata"))
                     .map_err(|e| EngineError::Policy(e.to_string()))?,
             };
@@ -310,6 +324,7 @@ impl Engine {
         // uses (a library whose reads are unclear makes the rule always run).
         let texts: BTreeMap<&str, &str> = packages
             .iter()
+            .chain(&deferred)
             .map(|(pkg, f)| (pkg.as_str(), f.text.as_str()))
             .collect();
         let needs = rules
@@ -332,6 +347,9 @@ impl Engine {
         let with_undecided = rules
             .iter()
             .map(|r| {
+                if let Some(row) = lean.as_ref().and_then(|l| l.rows.get(&r.package)) {
+                    return row.undecided;
+                }
                 packages
                     .iter()
                     .filter(|(p, _)| *p == r.package)
@@ -352,6 +370,7 @@ impl Engine {
             rvm: None,
             rvm_on: true,
             data,
+            deferred: lean::Deferred::new(deferred.iter().map(|(_, f)| (*f).clone()).collect()),
             skip_empty: true,
             disabled: Vec::new(),
             timed_out: Vec::new(),
@@ -379,8 +398,11 @@ impl Engine {
         )
         .to_input("");
         let mut ev = self.clone();
+        // The aggregate holds only what the interpreter was given first.
+        let all_in_aggregate = ev.deferred.is_empty();
+        ev.load_deferred();
         ev.engine.set_input(empty.clone());
-        if ev.engine.eval_rule(AGGREGATE.to_string()).is_ok() {
+        if all_in_aggregate && ev.engine.eval_rule(AGGREGATE.to_string()).is_ok() {
             return Ok(());
         }
         for i in 0..ev.rules.len() {
@@ -600,6 +622,9 @@ impl Engine {
                 self.rvm = rvm.take();
             }
         }
+        if rvm.is_none() {
+            self.load_deferred();
+        }
         self.engine.set_input(input);
         let mut out = Vec::new();
         self.timed_out.clear();
@@ -633,12 +658,15 @@ impl Engine {
                     Err(e) if is_time_limit(&e) => (Err(e), true),
                     // Any other error of the RVM's own: the interpreter
                     // answers for this rule on this unit.
-                    Err(_) => (
-                        self.engine
-                            .eval_rule(format!("{pkg}.deny"))
-                            .map_err(|e| e.to_string()),
-                        false,
-                    ),
+                    Err(_) => {
+                        self.deferred.load_into(&mut self.engine);
+                        (
+                            self.engine
+                                .eval_rule(format!("{pkg}.deny"))
+                                .map_err(|e| e.to_string()),
+                            false,
+                        )
+                    }
                 },
                 _ => (
                     self.engine
@@ -715,6 +743,12 @@ impl Engine {
         let _ = self.engine.eval_rule(IDLE.to_string());
     }
 
+    /// Give the interpreter the rules it was not given because the RVM
+    /// answers for them (ADR 0053): it has to answer for one after all.
+    fn load_deferred(&mut self) {
+        self.deferred.load_into(&mut self.engine);
+    }
+
     /// The `undecided` results of the last [`Engine::eval`]: which rule could
     /// not decide on which value, and why (`message` is the reason).
     pub fn take_undecided(&mut self) -> Vec<RawResult> {
@@ -722,6 +756,7 @@ impl Engine {
     }
 
     fn eval_one(&mut self, i: usize, input: regorus::Value) -> Result<Vec<RawResult>, EngineError> {
+        self.load_deferred();
         self.engine.set_input(input);
         let pkg = self.rules[i].package.clone();
         let v = self

@@ -140,32 +140,16 @@ impl Rvm {
         (Some(rvm), failed)
     }
 
-    /// The program `build.rs` compiled from the built-in policies (the
-    /// rules of [`USABLE`]), with an entry for each of `rules` it holds.
-    /// An error when it cannot be read: every rule then stays on the
-    /// interpreter.
-    pub(crate) fn embedded(
+    /// The program `build.rs` compiled from the built-in policies, with
+    /// an entry for each of `rules` it holds.
+    pub(crate) fn from_lean(
+        lean: &super::lean::Lean,
         rules: &[ToCompile<'_>],
         rule_count: usize,
         data: &regorus::Value,
-    ) -> Result<Rvm, String> {
-        use regorus::rvm::program::DeserializationResult;
-        static PROGRAM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rules.rvm"));
-        let program = match Program::deserialize_binary(PROGRAM)? {
-            DeserializationResult::Complete(p) => p,
-            // Written by an older format: it would need the policies'
-            // sources, which are not kept.
-            DeserializationResult::Partial(_) => {
-                return Err("the embedded program needs recompiling".to_string())
-            }
-        };
+    ) -> Rvm {
         let rules: Vec<&ToCompile<'_>> = rules.iter().collect();
-        Ok(Rvm::with_program(
-            Arc::new(program),
-            &rules,
-            rule_count,
-            data,
-        ))
+        Rvm::with_program(Arc::clone(&lean.program), &rules, rule_count, data)
     }
 
     /// The machine state of a program: which entry point answers each of
@@ -203,12 +187,6 @@ impl Rvm {
             timer: None,
             vm: None,
         }
-    }
-
-    /// Whether a package (`data.faasguard.rules...`) is in [`USABLE`].
-    pub(crate) fn usable(package: &str) -> bool {
-        let short = package.strip_prefix("data.").unwrap_or(package);
-        USABLE.contains(&short)
     }
 
     /// Renumber the rules: `to(i)` is the new index of rule `i`.
@@ -288,6 +266,8 @@ impl super::Engine {
     /// others on the interpreter. Returns the packages that did not
     /// compile, with the reason; they stay on the interpreter.
     pub fn use_rvm(&mut self, packages: &[&str]) -> Vec<(String, String)> {
+        // Compiled from the interpreter's modules: it needs them all.
+        self.deferred.load_into(&mut self.engine);
         let wanted = |pkg: &str| {
             let short = pkg.strip_prefix("data.").unwrap_or(pkg);
             packages
@@ -331,6 +311,7 @@ impl super::Engine {
     /// one input: their `deny` and `undecided` answers, and each one's
     /// time (for `tests/rvm.rs`).
     pub fn rvm_compare(&mut self, input: regorus::Value) -> Vec<RvmComparison> {
+        self.deferred.load_into(&mut self.engine);
         let mut out = Vec::new();
         let Some(mut rvm) = self.rvm.take() else {
             return out;

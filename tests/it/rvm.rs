@@ -397,3 +397,38 @@ fn the_hazard_check_sees_the_constructs() {
         .collect();
     assert_eq!(lines, ["3", "7", "10", "13"], "{found:#?}");
 }
+
+/// Without user policies the interpreter is not given the rules on the RVM
+/// at start (ADR 0053); when it has to answer for them (here the RVM turned
+/// off), it is given them then, and answers as the RVM did.
+#[test]
+fn the_interpreter_answers_for_rules_it_was_not_given_at_start() {
+    let root = common::root();
+    let engine = engine();
+    let on_rvm = engine.rvm_rules();
+    assert!(!on_rvm.is_empty());
+    let mut seen_on_rvm = 0;
+    for fixture in [
+        "fixtures/rules/FG-IAM-001/fail.cfn.yaml",
+        "fixtures/rules/FG-NET-008/fail.cfn.json",
+        "fixtures/rules/FG-ENC-002/fail.tf",
+    ] {
+        let model = faasguard::scan::model_json(&root.join(fixture)).unwrap();
+        let input = regorus::Value::from_json_str(&model.to_string()).unwrap();
+        let mut rvm = engine.clone();
+        let with_rvm = rvm.eval(input.clone()).unwrap();
+        let mut interpreter = engine.clone();
+        interpreter.set_rvm(false);
+        let without = interpreter.eval(input).unwrap();
+        assert!(interpreter.take_failed().is_empty(), "{fixture}");
+        let shown = |r: &[faasguard::engine::RawResult]| -> Vec<String> {
+            r.iter()
+                .map(|r| format!("{} {:?} {:?} {}", r.rule, r.resource, r.path, r.message))
+                .collect()
+        };
+        assert!(!with_rvm.is_empty(), "{fixture}");
+        assert_eq!(shown(&with_rvm), shown(&without), "{fixture}");
+        seen_on_rvm += with_rvm.iter().filter(|r| on_rvm.contains(&r.rule)).count();
+    }
+    assert!(seen_on_rvm >= 3, "{seen_on_rvm} results of rules on the RVM");
+}
