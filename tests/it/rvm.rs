@@ -430,5 +430,8 @@ fn the_interpreter_answers_for_rules_it_was_not_given_at_start() {
         assert_eq!(shown(&with_rvm), shown(&without), "{fixture}");
         seen_on_rvm += with_rvm.iter().filter(|r| on_rvm.contains(&r.rule)).count();
     }
-    assert!(seen_on_rvm >= 3, "{seen_on_rvm} results of rules on the RVM");
+    assert!(
+        seen_on_rvm >= 3,
+        "{seen_on_rvm} results of rules on the RVM"
+    );
 }
