@@ -22,8 +22,8 @@
 # Function URL permissions (`lambda:InvokeFunctionUrl`, or a `FunctionUrlAuthType` condition)
 # are public by design when the URL's auth type is `NONE`; that is judged by the function URL
 # rules, not here. A statement whose actions are all unknown is skipped too (a parameter could
-# be `lambda:InvokeFunctionUrl`). A policy whose whole document is only known at deploy time is
-# listed as undecided. A key policy that names the account
+# be `lambda:InvokeFunctionUrl`). A policy whose whole document, or a principal, is only known at
+# deploy time is listed as undecided. A key policy that names the account
 # (`arn:aws:iam::${AWS::AccountId}:root`, the default) is not public.
 #
 # ## Why is this bad?
@@ -111,6 +111,48 @@ undecided contains lib.undecided(p, "statements", p.statements) if {
 	some p in input.policies
 	p.kind == "resource"
 	lib.is_unknown(p.statements)
+}
+
+# A principal only known at deploy time (a parameter, a Terraform variable) may be everyone: the
+# check is listed as undecided at that principal, unless the statement is reported anyway, is
+# narrowed by a condition, or may be a function URL permission.
+undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS.%d", [prefix, i, j]), who) if {
+	some [id, prefix, i, s] in unknown_principal_allows
+	some j, who in s.principal.AWS
+	lib.is_unknown(who)
+}
+
+undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS", [prefix, i]), s.principal.AWS) if {
+	some [id, prefix, i, s] in unknown_principal_allows
+	lib.is_unknown(s.principal.AWS)
+}
+
+undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal", [prefix, i]), s.principal) if {
+	some [id, prefix, i, s] in unknown_principal_allows
+	lib.is_unknown(s.principal)
+}
+
+# Allow statements not reported above whose principal may be unknown: [item id, path to the
+# statements, index, statement].
+unknown_principal_allows contains [p.id, "statements", i, s] if {
+	some p in input.policies
+	p.kind == "resource"
+	some i, s in p.statements
+	undecided_allow(s)
+}
+
+unknown_principal_allows contains [r.id, "assume_role_policy.statements", i, s] if {
+	some r in input.roles
+	some i, s in r.assume_role_policy.statements
+	undecided_allow(s)
+}
+
+undecided_allow(s) if {
+	s.effect == "Allow"
+	not exposed(s)
+	known_actions(s)
+	not narrowed(s)
+	not function_url(s)
 }
 
 # Allow statements without a narrowing condition, that are not function URL permissions:
