@@ -119,17 +119,40 @@ undecided contains lib.undecided(p, "statements", p.statements) if {
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS.%d", [prefix, i, j]), who) if {
 	some [id, prefix, i, s] in unknown_principal_allows
 	some j, who in s.principal.AWS
-	lib.is_unknown(who)
+	supplied(who)
 }
 
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS", [prefix, i]), s.principal.AWS) if {
 	some [id, prefix, i, s] in unknown_principal_allows
-	lib.is_unknown(s.principal.AWS)
+	supplied(s.principal.AWS)
 }
 
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal", [prefix, i]), s.principal) if {
 	some [id, prefix, i, s] in unknown_principal_allows
-	lib.is_unknown(s.principal)
+	supplied(s.principal)
+}
+
+# An unknown principal the deployer supplies (a parameter, a Terraform variable, a Serverless
+# `${param:}` or `${ssm:}`) may be `*`; one that names a resource of the template (`!GetAtt
+# Role.Arn`, `aws_iam_role.x.arn`) or the stack's own account (`${AWS::AccountId}`,
+# `data.aws_caller_identity`) cannot, and is not listed.
+supplied(u) if {
+	lib.is_unknown(u)
+	not u.ref
+	supplied_reason(u.reason)
+}
+
+supplied_reason(r) if startswith(r, "parameter ")
+
+supplied_reason(r) if startswith(r, "variable ")
+
+supplied_reason(r) if contains(r, "only known at deploy time")
+
+supplied_reason(r) if {
+	startswith(r, "Fn::Sub uses ")
+	some name in regex.find_n(`\$\{[^}]+\}`, r, -1)
+	not startswith(name, "${AWS::")
+	not contains(name, ".")
 }
 
 # Allow statements not reported above whose principal may be unknown: [item id, path to the
