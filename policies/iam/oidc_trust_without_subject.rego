@@ -18,7 +18,11 @@
 #   `repository_owner_id:`, `repository_id:`, `job_workflow_ref:<org>/`, also after other claims
 #   of a customized subject, but before any wildcard), `project_path:<group>/`,
 #   `organization:<org>:`. A missing `sub` condition is reported at the principal; each value
-#   that names no owner (`*`, `repo:*`, `repo:org*`, `repo:*/app`) at the value.
+#   that names no owner (`*`, `repo:*`, `repo:org*`, `repo:*/app`) at the value;
+# - a GitHub subject that names the owner only after a first claim the workflow's author chooses
+#   (`workflow:`, `environment:`, `context:`) is reported at the value: another owner's repository
+#   whose subject template is that one claim can forge the rest (`ref:` is not: a Git ref cannot
+#   hold `:`).
 # - a Google `google_iam_workload_identity_pool_provider` with an `oidc` issuer and no
 #   `attribute_condition` is reported at the resource.
 #
@@ -125,6 +129,34 @@ deny contains {
 	some k, v in as_list(s.condition[op][key])
 	is_string(v)
 	not owner_named(p, v)
+}
+
+# GitHub: a subject that names the owner, but after a first claim the workflow's author chooses
+# (its name, its environment): a repository of any owner whose subject template holds only that
+# claim can put the rest of this subject into it, and its tokens match.
+deny contains {
+	"resource": r.id,
+	"path": sprintf("assume_role_policy.statements.%d.condition.%s.%s.%d", [i, op, key, k]),
+	"message": sprintf("Trust policy of role %s accepts GitHub Actions tokens whose subject matches `%s`: its first claim `%s` is chosen by whoever writes the workflow, so a repository of any owner whose subject template is only `%s` can name a %s `%s` and match", [r.id, v, first, first, claim_noun[first], trim_prefix(v, concat("", [first, ":"]))]),
+} if {
+	some [r, i, s] in web_identity
+	some [p, host] in ci_providers(s)
+	p == "github"
+	some [op, key] in subject_keys(s, host)
+	some k, v in as_list(s.condition[op][key])
+	is_string(v)
+	owner_named("github", v)
+	first := split(v, ":")[0]
+	claim_noun[first]
+}
+
+# Claims of a GitHub token whose value the workflow's author sets freely, `:` included. Checkov's
+# CKV_AWS_393 counts `ref`, `head_ref` and `base_ref` too; a Git ref cannot hold `:`, so a branch
+# name cannot carry the rest of a subject, and those are not reported.
+claim_noun := {
+	"workflow": "workflow",
+	"environment": "deployment environment",
+	"context": "context",
 }
 
 # Google: a workload identity pool provider that admits every identity of its issuer.
@@ -262,8 +294,9 @@ subject_keys(s, host) := keys if {
 }
 
 # The subject starts by naming the owner literally.
-# GitHub: a customized subject may put other claims first (`workflow:deploy:repo:org/app:...`); the
-# owner must be named before the first wildcard.
+# GitHub: a customized subject may put other claims first (`job:deploy:repo:org/app:...`); the
+# owner must be named before the first wildcard. (A first claim the workflow's author chooses is
+# reported by its own clause above.)
 owner_named("github", v) if regex.match(`(^|:)(repo|repository|job_workflow_ref):[^*?:/]+/`, literal_prefix(v))
 
 owner_named("github", v) if regex.match(`(^|:)(repository_owner|repository_owner_id|repository_id):[^*?:]+(:|$)`, literal_prefix(v))
