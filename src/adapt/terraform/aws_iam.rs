@@ -17,9 +17,9 @@ use crate::terraform::Resource;
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     match r.type_ {
         "aws_iam_role" => role(a, r),
-        "aws_iam_role_policy" => inline(a, r, "role", "aws_iam_role"),
-        "aws_iam_user_policy" => inline(a, r, "user", "aws_iam_user"),
-        "aws_iam_group_policy" => inline(a, r, "group", "aws_iam_group"),
+        "aws_iam_role_policy" => inline(a, r, ("role", "aws_iam_role"), "policy"),
+        "aws_iam_user_policy" => inline(a, r, ("user", "aws_iam_user"), "policy"),
+        "aws_iam_group_policy" => inline(a, r, ("group", "aws_iam_group"), "policy"),
         "aws_iam_policy" => {
             let statements = statements_of(a, r, "policy");
             a.model.add(iam::policy(
@@ -45,20 +45,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         // IAM Identity Center: a permission set's policies are identity
         // policies of the roles it creates in every account it is assigned
         // to, so the identity-policy rules read them as a role's.
-        "aws_ssoadmin_permission_set_inline_policy" => {
-            let attached: Vec<Node> = a
-                .link_arg(r, "permission_set_arn", &["aws_ssoadmin_permission_set"])
-                .into_iter()
-                .collect();
-            let statements = statements_of(a, r, "inline_policy");
-            a.model.add(iam::policy(
-                r.head(),
-                "identity",
-                "inline",
-                attached,
-                statements,
-            ))
-        }
+        "aws_ssoadmin_permission_set_inline_policy" => inline(
+            a,
+            r,
+            ("permission_set_arn", "aws_ssoadmin_permission_set"),
+            "inline_policy",
+        ),
         "aws_ssoadmin_managed_policy_attachment" => {
             let owner = a
                 .link_arg(r, "permission_set_arn", &["aws_ssoadmin_permission_set"])
@@ -342,10 +334,11 @@ fn role(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     }
 }
 
-/// `aws_iam_role_policy` and friends: one document for one principal.
-fn inline(a: &mut Adapter<'_, '_>, r: &Res<'_>, arg: &str, type_: &str) {
+/// `aws_iam_role_policy` and friends: one document (argument `doc`) for
+/// one principal (argument `arg`, a resource of type `type_`).
+fn inline(a: &mut Adapter<'_, '_>, r: &Res<'_>, (arg, type_): (&str, &str), doc: &str) {
     let attached: Vec<Node> = a.link_arg(r, arg, &[type_]).into_iter().collect();
-    let statements = statements_of(a, r, "policy");
+    let statements = statements_of(a, r, doc);
     a.model.add(iam::policy(
         r.head(),
         "identity",
