@@ -6,7 +6,8 @@
 #   `azurerm_function_app`, and their slots) without `https_only = true`: azurerm's default is
 #   `false`, so a missing argument is flagged at the resource;
 # - a storage account with `https_traffic_only_enabled = false` (azurerm 3:
-#   `enable_https_traffic_only`); the default, `true`, passes;
+#   `enable_https_traffic_only`); the default, `true`, passes, except where the configuration pins
+#   azurerm below 2.0 (`version = "~> 1.44"`), whose default was `false`;
 # - an API Management backend (`azurerm_api_management_backend`) whose `url` starts with `http://`.
 #
 # A value the scanner cannot resolve is not flagged (it is listed as undecided).
@@ -78,6 +79,18 @@ deny contains {
 } if {
 	some s in input.storage_accounts
 	s.https_only == false
+	not s.pinned_defaults.https_only
+}
+
+# Not set, under a pinned azurerm 1.x, whose default was `false` (2.0 turned it to `true`).
+deny contains {
+	"resource": s.id,
+	"path": "https_only",
+	"message": sprintf("Storage account %s does not set enable_https_traffic_only, and %s, which this configuration pins, defaults it to false, so the account accepts plain HTTP requests; set it to true", [s.name, s.pinned_defaults.https_only]),
+} if {
+	some s in input.storage_accounts
+	s.https_only == false
+	is_string(s.pinned_defaults.https_only)
 }
 
 deny contains {

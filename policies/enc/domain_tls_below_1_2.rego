@@ -20,7 +20,9 @@
 # is `1.0` or `1.1` (all default to 1.2), and API Management services whose
 # `security` block enables SSL 3.0, TLS 1.0 or TLS 1.1 for clients (all off by
 # default; the back-end protocols, the service as a client, are not read), in
-# Azure's own terms.
+# Azure's own terms. A storage account that does not set `min_tls_version` is
+# flagged when the configuration pins azurerm below 3.0 (`version = "=2.0.0"`,
+# `~> 2.46`): those releases default it to `TLS1_0`; the finding names the pin.
 #
 # Also flags CloudFront distributions served with their own certificate (ACM
 # `AcmCertificateArn` or IAM `IamCertificateId`) whose viewer certificate's
@@ -109,6 +111,25 @@ deny contains {
 	[what, default_arg, spelling] := azure[d.kind]
 	arg := argument(d, default_arg)
 	is_string(d.security_policy)
+	not d.pinned_defaults.security_policy
+	[major, minor] := weak_azure[upper(d.security_policy)]
+}
+
+# Not set, and the provider release the configuration pins defaulted to a weak version (azurerm
+# before 3.0: `TLS1_0` for storage accounts).
+deny contains {
+	"resource": d.id,
+	"path": "security_policy",
+	"message": sprintf(
+		"%s %s accepts TLS %s.%s clients: %s is not set, and %s, which this configuration pins, defaults it to \"%s\", which RFC 8996 deprecates; set it to \"%s\"",
+		[what, d.name, major, minor, arg, d.pinned_defaults.security_policy, sprintf(spelling, [major, minor]), sprintf(spelling, ["1", "2"])],
+	),
+} if {
+	some d in input.domains
+	[what, default_arg, spelling] := azure[d.kind]
+	arg := argument(d, default_arg)
+	is_string(d.security_policy)
+	is_string(d.pinned_defaults.security_policy)
 	[major, minor] := weak_azure[upper(d.security_policy)]
 }
 

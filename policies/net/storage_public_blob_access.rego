@@ -7,7 +7,9 @@
 #   container of an account that forbids public access (below) is not flagged, Azure refuses it;
 # - a storage account that allows its containers to be made public:
 #   `allow_nested_items_to_be_public = true`, or not set, since azurerm 3 and 4 default it to
-#   `true` (azurerm 2: `allow_blob_public_access`).
+#   `true` (azurerm 2: `allow_blob_public_access`). A configuration that pins azurerm below 3.0
+#   is judged by that release's default: `false` from 2.20, `true` in 2.19; a release before 2.19
+#   cannot set it, and Azure's default at creation decides (undecided).
 #
 # A value the scanner cannot resolve is not flagged (it is listed as undecided).
 #
@@ -60,6 +62,18 @@ deny contains {
 } if {
 	some s in input.storage_accounts
 	s.public_blob_access == true
+	not s.pinned_defaults.public_blob_access
+}
+
+# Not set, under a pinned azurerm 2.19, whose default was `true` (2.20 to 2.x default to `false`).
+deny contains {
+	"resource": s.id,
+	"path": "public_blob_access",
+	"message": sprintf("Storage account %s does not set allow_blob_public_access, and %s, which this configuration pins, defaults it to true, so its containers can be made public; set it to false", [s.name, s.pinned_defaults.public_blob_access]),
+} if {
+	some s in input.storage_accounts
+	s.public_blob_access == true
+	is_string(s.pinned_defaults.public_blob_access)
 }
 
 deny contains {

@@ -161,7 +161,7 @@ collections! {
     }
     /// A custom domain (or an endpoint whose TLS policy is set: Azure apps, storage).
     Domain in "domains" {
-        kind, domain_name, security_policy,
+        kind, domain_name, security_policy, pinned_defaults,
     }
     /// An object storage bucket.
     Bucket in "buckets" {
@@ -290,6 +290,7 @@ collections! {
     /// An Azure storage account (where a Function App keeps its state, and blob containers).
     StorageAccount in "storage_accounts" {
         https_only, public_blob_access, sftp, local_users, customer_managed_key, blob_soft_delete,
+        pinned_defaults,
     }
     /// A blob container of a storage account.
     StorageContainer in "storage_containers" {

@@ -22,6 +22,7 @@ mod funcs;
 mod graph;
 mod module;
 mod nesting;
+pub mod pins;
 pub mod plan;
 pub(crate) mod syntax;
 #[cfg(test)]
@@ -216,6 +217,10 @@ pub struct Unit {
     /// results) with spans inside the file and unknown parts as unknowns;
     /// [`Documents::get`] finds a string node's document.
     pub documents: Documents,
+    /// The tightest version constraint of each provider (by type name:
+    /// `azurerm`) in any module of the tree; an unset argument is judged by
+    /// the default of the newest release it allows ([`pins`]).
+    pub provider_pins: BTreeMap<String, pins::Pin>,
 }
 
 /// Load and evaluate the module in `dir` (its `.tf`/`.tf.json` files and
@@ -233,6 +238,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         .unwrap_or_default();
     let decls = module::collect(&parsed);
     module::report_duplicates(&mut sh, &decls);
+    module::pin_providers(&mut sh, &decls);
     let at = Span::new(main_file, 0, 0);
     let vars = vars::root_values(&mut sh, dir, &decls.vars, opts, at);
     let variables = decls
@@ -276,6 +282,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         remote_inputs: sh.remote_inputs,
         via: sh.via,
         documents: sh.documents,
+        provider_pins: sh.pins,
     }
 }
 

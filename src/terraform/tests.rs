@@ -933,3 +933,50 @@ fn heredocs_not_json_with_their_holes_as_values_are_said() {
     assert_eq!(Some(notes[0].1.start), at_bracket);
     assert_eq!(main[..notes[0].1.start as usize].lines().count(), 9);
 }
+
+#[test]
+fn provider_pins_come_from_every_module_of_the_tree_and_the_tightest_wins() {
+    let (u, fx) = load(&[
+        (
+            "main.tf",
+            r#"
+terraform {
+  required_providers {
+    azurerm = { source = "hashicorp/azurerm", version = "~> 2.46" }
+    google  = ">= 4.0"
+  }
+}
+provider "aws" {
+  version = "<= 3.75.0"
+}
+module "store" {
+  source = "./store"
+}
+"#,
+        ),
+        (
+            "store/main.tf",
+            r#"
+terraform {
+  required_providers {
+    az = {
+      source  = "hashicorp/azurerm"
+      version = ">= 2.0, < 2.20"
+    }
+  }
+}
+"#,
+        ),
+    ]);
+    let azurerm = &u.provider_pins["azurerm"];
+    // The called module's bound is tighter than the root's `~> 2.46`, and its
+    // local name `az` is the azurerm provider by its source.
+    assert_eq!(azurerm.constraint, ">= 2.0, < 2.20");
+    assert_eq!(fx.text(azurerm.span), r#"">= 2.0, < 2.20""#);
+    assert_eq!(fx.name(azurerm.span), "main.tf");
+    assert!(azurerm.installs_at_least((2, 19, 0)));
+    assert!(!azurerm.installs_at_least((2, 20, 0)));
+    assert_eq!(u.provider_pins["aws"].constraint, "<= 3.75.0");
+    // A lower bound only pins nothing: the newest release is installed.
+    assert!(!u.provider_pins.contains_key("google"));
+}

@@ -384,6 +384,8 @@ impl Format {
                 Some(Format::Serverless)
             } else if inner.iter().any(|n| n.ends_with(".tf")) {
                 Some(Format::Terraform)
+            } else if inner.iter().any(|n| n.ends_with(".tf.json")) {
+                Some(Format::TerraformJson)
             } else {
                 None
             };

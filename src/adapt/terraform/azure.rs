@@ -6,6 +6,7 @@
 //! Key Vaults and data services are [`super::azure_data`]'s.
 
 use super::aws_iam::document;
+use super::pinned_defaults::{self, Defaults, AZURERM_STORAGE_TLS_1_2};
 use super::res::{boolean, first, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{Domain, Function, FunctionUrl};
@@ -27,8 +28,17 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         t if APPS.contains(&t) => function_app(a, r),
         "azurerm_function_app_function" => http_function(a, r),
         "azurerm_storage_account" => {
-            let tls = text(r.get("min_tls_version")).map(tls_policy);
-            domain(a, r, "azure_storage", tls);
+            let mut tls = text(r.get("min_tls_version")).map(tls_policy);
+            let mut pinned = Defaults::new("azurerm");
+            if tls.is_none() {
+                if let Some(pin) = pinned_defaults::before(a, "azurerm", AZURERM_STORAGE_TLS_1_2) {
+                    tls = Some(Node::string("TLS_1_0", r.span));
+                    pinned.note("security_policy", pin);
+                }
+            }
+            let mut d = domain(r, "azure_storage", tls);
+            d.pinned_defaults = pinned.field(r);
+            a.model.add(d);
         }
         "azurerm_servicebus_namespace" | "azurerm_eventhub_namespace" => {
             let kind = match r.type_ {
@@ -36,9 +46,12 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 _ => "azure_eventhub",
             };
             let tls = text(r.get("minimum_tls_version")).map(tls_policy);
-            domain(a, r, kind, tls);
+            a.model.add(domain(r, kind, tls));
         }
-        "azurerm_api_management" => domain(a, r, "azure_api_management", frontend_protocols(r)),
+        "azurerm_api_management" => {
+            a.model
+                .add(domain(r, "azure_api_management", frontend_protocols(r)));
+        }
         _ => {}
     }
 }
@@ -99,7 +112,7 @@ fn function_app(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     let tls = text(r.path(&["site_config", "minimum_tls_version"]))
         .or_else(|| text(r.path(&["site_config", "min_tls_version"])))
         .map(tls_policy);
-    domain(a, r, "azure_function_app", tls);
+    a.model.add(domain(r, "azure_function_app", tls));
 }
 
 /// `1.0`, `TLS1_0` → `TLS_1_0` (the API Gateway spelling rules compare with).
@@ -157,12 +170,12 @@ fn frontend_protocols(r: &Res<'_>) -> Option<Node> {
     None
 }
 
-fn domain(a: &mut Adapter<'_, '_>, r: &Res<'_>, kind: &str, tls: Option<Node>) {
+fn domain(r: &Res<'_>, kind: &str, tls: Option<Node>) -> Domain {
     let mut d = Domain::new(r.head());
     d.kind = Some(Node::string(kind, r.span));
     d.domain_name = text(r.get("name")).cloned();
     d.security_policy = tls;
-    a.model.add(d);
+    d
 }
 
 /// An HTTP-triggered function whose `authLevel` is `anonymous` needs no key:

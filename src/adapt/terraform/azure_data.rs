@@ -11,6 +11,10 @@
 //! Settings written on a resource of their own (a customer-managed key, a
 //! Service Bus network rule set) complete the item they name.
 
+use super::pinned_defaults::{
+    self, Defaults, AZURERM_BLOB_PUBLIC_ADDED, AZURERM_BLOB_PUBLIC_FALSE,
+    AZURERM_BLOB_PUBLIC_RENAMED, AZURERM_STORAGE_HTTPS_ONLY,
+};
 use super::res::{boolean, present, text, walk};
 use super::{Adapter, Res};
 use crate::model::collections::{
@@ -114,6 +118,32 @@ fn storage_account(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         present(r.get("allow_nested_items_to_be_public"))
             .or(present(r.get("allow_blob_public_access"))),
     );
+    let mut pinned = Defaults::new("azurerm");
+    if s.https_only.is_none() {
+        if let Some(pin) = pinned_defaults::before(a, "azurerm", AZURERM_STORAGE_HTTPS_ONLY) {
+            s.https_only = Some(Node::bool(false, r.span));
+            pinned.note("https_only", pin);
+        }
+    }
+    if s.public_blob_access.is_none() {
+        if let Some(pin) = pinned_defaults::before(a, "azurerm", AZURERM_BLOB_PUBLIC_RENAMED) {
+            s.public_blob_access = Some(if pin.installs_at_least(AZURERM_BLOB_PUBLIC_ADDED) {
+                pinned.note("public_blob_access", pin);
+                // 2.19.x defaulted to `true`, 2.20 on to `false`.
+                Node::bool(!pin.installs_at_least(AZURERM_BLOB_PUBLIC_FALSE), r.span)
+            } else {
+                // Older releases cannot set it: the account is created
+                // without it, and Azure's own default then decides.
+                Node::unknown(
+                    format!(
+                        "azurerm version \"{}\" cannot set allow_blob_public_access (added in 2.19.0): Azure's default when the account is created decides",
+                        pin.constraint
+                    ),
+                    r.span,
+                )
+            });
+        }
+    }
     s.sftp = boolean(present(r.get("sftp_enabled")));
     s.local_users = boolean(present(r.get("local_user_enabled")));
     s.customer_managed_key = present(r.get("customer_managed_key")).cloned();
@@ -123,6 +153,7 @@ fn storage_account(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
     s.blob_soft_delete = present(r.get("blob_properties"))
         .and_then(|b| walk(b, &["delete_retention_policy"]))
         .cloned();
+    s.pinned_defaults = pinned.field(r);
     a.model.add(s);
 }
 

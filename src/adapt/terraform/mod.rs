@@ -27,6 +27,7 @@ mod gcp_storage;
 mod identity;
 mod key_stores;
 mod managed_keys;
+mod pinned_defaults;
 mod regions;
 mod res;
 mod throttling;

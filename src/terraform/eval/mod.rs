@@ -5,7 +5,7 @@
 //! unknown (never a wrong value); evaluation errors are counted so `try` and
 //! `can` behave as in Terraform.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -107,6 +107,8 @@ pub(crate) struct Shared<'a> {
     pub calls: Vec<(String, Span)>,
     /// Remote module calls' evaluated arguments ([`crate::terraform::Unit::remote_inputs`]).
     pub remote_inputs: Vec<(String, Node)>,
+    /// Provider version pins of every module read ([`crate::terraform::Unit::provider_pins`]).
+    pub pins: BTreeMap<String, crate::terraform::pins::Pin>,
 }
 
 impl<'a> Shared<'a> {
@@ -133,6 +135,7 @@ impl<'a> Shared<'a> {
             unscanned_resources: 0,
             calls: Vec::new(),
             remote_inputs: Vec::new(),
+            pins: BTreeMap::new(),
         }
     }
 

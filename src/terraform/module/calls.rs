@@ -246,6 +246,7 @@ pub(super) fn call(
     }
     let decls = collect(&files);
     report_duplicates(sh, &decls);
+    pin_providers(sh, &decls);
     let explicit: HashMap<String, String> = b
         .body
         .attr("providers")

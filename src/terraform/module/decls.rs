@@ -30,6 +30,8 @@ pub(crate) struct Decls<'a> {
     /// Module calls by name (`name#2` for a second call of the same name).
     pub modules: Vec<(String, Block<'a>)>,
     pub providers: Vec<Block<'a>>,
+    /// `terraform` blocks (their `required_providers` pin provider versions).
+    pub terraform: Vec<Block<'a>>,
     pub outputs: Vec<(&'a str, Block<'a>)>,
     /// Names declared twice, which Terraform refuses.
     pub duplicates: Vec<Duplicate>,
@@ -247,11 +249,19 @@ pub(crate) fn collect(files: &[ParsedFile]) -> Decls<'_> {
                     }
                 }
                 "provider" => d.providers.push(b),
+                "terraform" => d.terraform.push(b),
                 _ => {}
             }
         }
     }
     d
+}
+
+/// Note the version constraints of a module's `terraform` and `provider`
+/// blocks ([`crate::terraform::Unit::provider_pins`]).
+pub(crate) fn pin_providers(sh: &mut Shared<'_>, decls: &Decls<'_>) {
+    crate::terraform::pins::collect(&decls.terraform, &mut sh.pins);
+    crate::terraform::pins::collect(&decls.providers, &mut sh.pins);
 }
 
 /// `list(string)` → `list`; `string` → `string`.

@@ -32,7 +32,9 @@ mod decls;
 use calls::call;
 pub(crate) use calls::{local_source, normalize};
 use decls::{bounded, ResDecl};
-pub(crate) use decls::{collect, convert, load_dir, register, report_duplicates, Decls, VarDecl};
+pub(crate) use decls::{
+    collect, convert, load_dir, pin_providers, register, report_duplicates, Decls, VarDecl,
+};
 
 /// Evaluate one module instance whose variables are already bound.
 /// Returns its outputs (a map) and what each output refers to.
