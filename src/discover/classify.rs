@@ -43,6 +43,8 @@ pub enum Kind {
     TerraformPlan,
     /// Terraform variable values (`*.tfvars`, `*.tfvars.json`), read with the module beside them.
     TfVars,
+    /// Terraform's dependency lock file (`.terraform.lock.hcl`), read with the module beside it.
+    TerraformLock,
     /// SAM CLI's `samconfig.toml|yaml|yml` (parameter overrides for the templates beside it).
     SamConfig,
     /// A dependency lockfile, checked against the advisory database.
@@ -71,6 +73,7 @@ pub fn classify(candidate: Candidate, file_name: &str, text: &str) -> Option<Kin
         Candidate::Terraform => return Some(Kind::Terraform),
         Candidate::TerraformJson => return Some(Kind::TerraformJson),
         Candidate::TfVars => return Some(Kind::TfVars),
+        Candidate::TerraformLock => return Some(Kind::TerraformLock),
         Candidate::SamConfig => return Some(Kind::SamConfig),
         Candidate::Lockfile(kind) => return Some(Kind::Lockfile(kind)),
         Candidate::Yaml | Candidate::Json | Candidate::Template => {}

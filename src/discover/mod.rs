@@ -15,7 +15,8 @@
 //!    rules do not apply to it, as in ripgrep, so naming a file is a way to scan it anyway.
 //! 2. Inside a directory: `--exclude` globs (gitignore syntax, relative to that directory), then
 //!    `.faasguardignore`, `.ignore` and `.gitignore` files, honoured whether or not the directory is in
-//!    a git repository, then hidden entries (names starting with `.`) and [`ALWAYS_SKIPPED`].
+//!    a git repository, then hidden entries (names starting with `.`, but for Terraform's lock file
+//!    [`TERRAFORM_LOCK`], when it is not a link) and [`ALWAYS_SKIPPED`].
 //! 3. Ignore files in the *parent* directories of a scan path count only up to the root of the git
 //!    repository that holds it (the nearest ancestor with a `.git`). Outside a repository only the
 //!    scan path and what is below it count. This keeps `faasguard scan infra/` honouring the
@@ -50,6 +51,10 @@ pub const ALWAYS_SKIPPED: &[&str] = &[
     "target",
     "venv",
 ];
+
+/// Terraform's dependency lock file: hidden, yet read (beside a module's `.tf` files it says which
+/// provider releases the module runs with).
+pub const TERRAFORM_LOCK: &str = ".terraform.lock.hcl";
 
 /// The project's own ignore file, read like `.gitignore` (and winning over it).
 pub const IGNORE_FILE_NAME: &str = ".faasguardignore";
@@ -126,6 +131,9 @@ pub enum Candidate {
     TfVars,
     /// `samconfig.toml|yaml|yml`
     SamConfig,
+    /// `.terraform.lock.hcl`, the provider releases `terraform init` chose for the module beside
+    /// it (the one hidden name the walk reads).
+    TerraformLock,
     /// A dependency lockfile, by its exact name.
     Lockfile(LockfileKind),
     /// `*.template` with no YAML/JSON extension: content sniffed as JSON if it starts with `{`,
@@ -200,6 +208,9 @@ impl Candidate {
         };
         if let Some(kind) = lockfile {
             return Some(Candidate::Lockfile(kind));
+        }
+        if name == TERRAFORM_LOCK {
+            return Some(Candidate::TerraformLock);
         }
         let lower = name.to_ascii_lowercase();
         let lower = lower.as_str();
@@ -447,6 +458,48 @@ mod tests {
     }
 
     #[test]
+    fn terraform_lock_files_are_the_one_hidden_name_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "infra/main.tf", "");
+        write(root, "infra/.terraform.lock.hcl", "");
+        write(root, "infra/.other.lock.hcl", "");
+        // Inside a hidden directory, or ignored, it is not read.
+        write(root, ".cache/.terraform.lock.hcl", "");
+        write(root, "old/.terraform.lock.hcl", "");
+        write(root, ".gitignore", "old/\n");
+        let got = walk_one(root, &Options::default());
+        assert_eq!(
+            displays(&got),
+            ["infra/.terraform.lock.hcl", "infra/main.tf"]
+        );
+        assert_eq!(got.files[0].candidate, Candidate::TerraformLock);
+    }
+
+    /// A lock file that is a link (which could lead out of the repository)
+    /// is not read.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_terraform_lock_file_is_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        write(outside.path(), "secret.hcl", "provider \"x\" {}");
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "main.tf", "");
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.hcl"),
+            dir.path().join(TERRAFORM_LOCK),
+        )
+        .unwrap();
+        for follow_links in [false, true] {
+            let opts = Options {
+                follow_links,
+                ..Options::default()
+            };
+            assert_eq!(displays(&walk_one(dir.path(), &opts)), ["main.tf"]);
+        }
+    }
+
+    #[test]
     fn names_decide_candidates() {
         use Candidate as C;
         use LockfileKind as L;
@@ -461,6 +514,8 @@ mod tests {
             ("main.tf.json", Some(C::TerraformJson)),
             ("prod.tfvars", Some(C::TfVars)),
             ("prod.tfvars.json", Some(C::TfVars)),
+            (".terraform.lock.hcl", Some(C::TerraformLock)),
+            ("terraform.lock.hcl", None),
             ("samconfig.toml", Some(C::SamConfig)),
             ("samconfig.yaml", Some(C::SamConfig)),
             ("Cargo.lock", Some(C::Lockfile(L::Cargo))),

@@ -15,7 +15,7 @@ use ignore::{Match, WalkBuilder};
 
 use super::{
     Candidate, Found, InvalidExclude, Options, Skipped, Walk, ALWAYS_SKIPPED, IGNORE_FILE_NAME,
-    STDIN_DISPLAY, STDIN_PATH,
+    STDIN_DISPLAY, STDIN_PATH, TERRAFORM_LOCK,
 };
 
 /// Walks the scan paths (files or directories) and returns the candidates, sorted by display path
@@ -207,7 +207,8 @@ fn walk_dir(root: &Path, display_root: &Path, excludes: &[String], opts: &Option
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(false)
-        .hidden(true)
+        // Hidden entries are left out below, all but Terraform's lock file.
+        .hidden(false)
         .ignore(true)
         .git_ignore(true)
         .git_global(false)
@@ -221,6 +222,9 @@ fn walk_dir(root: &Path, display_root: &Path, excludes: &[String], opts: &Option
     let filter_root = root.to_path_buf();
     builder.filter_entry(move |entry| {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if entry.depth() > 0 && hidden(entry.file_name()) && !terraform_lock(entry) {
+            return false;
+        }
         if is_dir
             && ALWAYS_SKIPPED
                 .iter()
@@ -285,6 +289,19 @@ fn walk_dir(root: &Path, display_root: &Path, excludes: &[String], opts: &Option
             walk_dir(&cdk_out, display_root, excludes, opts, out);
         }
     }
+}
+
+/// A name starting with `.` (as the `ignore` crate judges hidden on Unix).
+fn hidden(name: &OsStr) -> bool {
+    name.as_encoded_bytes().first() == Some(&b'.')
+}
+
+/// Terraform's lock file, a plain file (a link is not followed to it: a
+/// link named so could lead out of the repository).
+fn terraform_lock(entry: &ignore::DirEntry) -> bool {
+    entry.file_name() == OsStr::new(TERRAFORM_LOCK)
+        && !entry.path_is_symlink()
+        && entry.file_type().is_some_and(|t| t.is_file())
 }
 
 /// The AWS CDK's output folder.

@@ -126,6 +126,7 @@ pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared
                     | Candidate::Terraform
                     | Candidate::TerraformJson
                     | Candidate::TfVars
+                    | Candidate::TerraformLock
             ) || crate::discover::shard_of(d, n) == k
         });
     }
@@ -208,8 +209,10 @@ pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared
     );
     let mut tf_files = crate::terraform::FileSet::default();
     for (i, f) in files.iter().enumerate() {
-        if let (Some(text), Some(Kind::Terraform | Kind::TerraformJson | Kind::TfVars)) =
-            (&f.text, f.kind)
+        if let (
+            Some(text),
+            Some(Kind::Terraform | Kind::TerraformJson | Kind::TfVars | Kind::TerraformLock),
+        ) = (&f.text, f.kind)
         {
             tf_files
                 .files

@@ -239,6 +239,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
     let decls = module::collect(&parsed);
     module::report_duplicates(&mut sh, &decls);
     module::pin_providers(&mut sh, &decls);
+    lock_file(&mut sh, dir);
     let at = Span::new(main_file, 0, 0);
     let vars = vars::root_values(&mut sh, dir, &decls.vars, opts, at);
     let variables = decls
@@ -284,6 +285,30 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
         documents: sh.documents,
         provider_pins: sh.pins,
     }
+}
+
+/// The root module's dependency lock file, when the scan read one: its
+/// releases replace the constraints' bounds. One that does not parse is a
+/// note, and the constraints stand.
+fn lock_file(sh: &mut eval::Shared<'_>, dir: &Path) {
+    let path = dir.join(crate::discover::TERRAFORM_LOCK);
+    let Some((id, text)) = sh.files.get(&path) else {
+        return;
+    };
+    let (file, err) = syntax::parse_file(&path, id, text);
+    if let Some(e) = err {
+        sh.note(
+            format!(
+                "{} is not read ({}): provider defaults are judged by the version constraints",
+                crate::discover::TERRAFORM_LOCK,
+                e.message
+            ),
+            e.span,
+        );
+        return;
+    }
+    let blocks = syntax::top_blocks(&file);
+    pins::lock(&blocks, &mut sh.pins);
 }
 
 /// A directory as module calls name it (lexically normalized, `.` kept as

@@ -87,6 +87,36 @@ pub(crate) fn collect(blocks: &[Block<'_>], pins: &mut BTreeMap<String, Pin>) {
     }
 }
 
+/// The releases a dependency lock file (`.terraform.lock.hcl`, blocks
+/// `provider "registry.terraform.io/hashicorp/azurerm" { version = "2.46.0" }`)
+/// records: `terraform init` installs exactly these, whatever the
+/// constraints allow, so each replaces the provider's pin.
+pub(crate) fn lock(blocks: &[Block<'_>], pins: &mut BTreeMap<String, Pin>) {
+    for b in blocks {
+        let (true, Some((source, _)), Some(v)) = (
+            b.kind == "provider",
+            b.labels.first(),
+            b.body.attr("version"),
+        ) else {
+            continue;
+        };
+        let Some((text, span)) = literal(v.expr) else {
+            continue;
+        };
+        let Some((release, _)) = version(text.trim()) else {
+            continue;
+        };
+        pins.insert(
+            type_name(source, Some(source)),
+            Pin {
+                constraint: text.trim().to_string(),
+                span,
+                ceiling: Ceiling::AtMost(release),
+            },
+        );
+    }
+}
+
 /// `azurerm = "~> 2.0"`, `azurerm = { source = "hashicorp/azurerm", version
 /// = "..." }`, and in JSON `"azurerm": {"version": "..."}` (read as a block).
 fn required_providers(b: &Block<'_>, pins: &mut BTreeMap<String, Pin>) {

@@ -980,3 +980,41 @@ terraform {
     // A lower bound only pins nothing: the newest release is installed.
     assert!(!u.provider_pins.contains_key("google"));
 }
+
+#[test]
+fn the_root_lock_file_names_the_releases_whatever_the_constraints_allow() {
+    let main = r#"
+terraform {
+  required_providers {
+    azurerm = { source = "hashicorp/azurerm", version = ">= 2.0" }
+    google  = { source = "hashicorp/google", version = "~> 5.0" }
+  }
+}
+"#;
+    let lock = r#"
+provider "registry.terraform.io/hashicorp/azurerm" {
+  version     = "2.46.0"
+  constraints = ">= 2.0.0"
+  hashes      = ["h1:x"]
+}
+"#;
+    let (u, fx) = load(&[("main.tf", main), (".terraform.lock.hcl", lock)]);
+    let azurerm = &u.provider_pins["azurerm"];
+    assert_eq!(azurerm.constraint, "2.46.0");
+    assert_eq!(fx.text(azurerm.span), r#""2.46.0""#);
+    assert!(!azurerm.installs_at_least((2, 47, 0)));
+    // A provider the lock file does not name keeps its constraint.
+    assert_eq!(u.provider_pins["google"].constraint, "~> 5.0");
+    // A lock file that does not parse is a note; the constraints stand
+    // (`>= 2.0` bounds nothing: the newest release).
+    let (u, _) = load(&[("main.tf", main), (".terraform.lock.hcl", "provider {")]);
+    assert!(!u.provider_pins.contains_key("azurerm"));
+    assert_eq!(u.provider_pins["google"].constraint, "~> 5.0");
+    assert!(
+        u.notes
+            .iter()
+            .any(|(m, _)| m.contains(".terraform.lock.hcl is not read")),
+        "{:?}",
+        u.notes
+    );
+}
