@@ -344,7 +344,8 @@ fn provider_pairs(e: Expr<'_>) -> Vec<(String, String)> {
     }
 }
 
-/// A variable's default (converted to its type), or an unknown.
+/// A variable's default (converted to its type), or an unknown the deployer
+/// supplies.
 pub(crate) fn default_value(sh: &mut Shared<'_>, v: &VarDecl<'_>) -> Node {
     match v.default {
         Some(e) => {
@@ -352,7 +353,7 @@ pub(crate) fn default_value(sh: &mut Shared<'_>, v: &VarDecl<'_>) -> Node {
             let mut ev = Ev::new(sh, &env);
             convert(ev.eval(e), v.ty.as_deref())
         }
-        None => Node::unknown(format!("variable {} has no value", v.name), v.header),
+        None => Node::supplied(format!("variable {} has no value", v.name), v.header),
     }
 }
 
