@@ -22,8 +22,9 @@
 # Function URL permissions (`lambda:InvokeFunctionUrl`, or a `FunctionUrlAuthType` condition)
 # are public by design when the URL's auth type is `NONE`; that is judged by the function URL
 # rules, not here. A statement whose actions are all unknown is skipped too (a parameter could
-# be `lambda:InvokeFunctionUrl`). A policy whose whole document, or a principal, is only known at
-# deploy time is listed as undecided. A key policy that names the account
+# be `lambda:InvokeFunctionUrl`). A policy whose whole document is only known at deploy time, or
+# whose principal the deployer supplies (a parameter, a variable), is listed as undecided; a
+# principal naming a resource of the template is not. A key policy that names the account
 # (`arn:aws:iam::${AWS::AccountId}:root`, the default) is not public.
 #
 # ## Why is this bad?
@@ -113,46 +114,26 @@ undecided contains lib.undecided(p, "statements", p.statements) if {
 	lib.is_unknown(p.statements)
 }
 
-# A principal only known at deploy time (a parameter, a Terraform variable) may be everyone: the
-# check is listed as undecided at that principal, unless the statement is reported anyway, is
-# narrowed by a condition, or may be a function URL permission.
+# A principal the deployer supplies, in whole or in part (a parameter, a Terraform variable, a
+# Serverless `${param:}` or `${ssm:}`: `lib.supplied`), may be everyone: the check is listed as
+# undecided at that principal, unless the statement is reported anyway, is narrowed by a
+# condition, or may be a function URL permission. One the template computes, naming a resource
+# of the template (`!GetAtt Role.Arn`, `aws_iam_role.x.arn`) or the stack's own account
+# (`${AWS::AccountId}`, `data.aws_caller_identity`), cannot be everyone, and is not listed.
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS.%d", [prefix, i, j]), who) if {
 	some [id, prefix, i, s] in unknown_principal_allows
 	some j, who in s.principal.AWS
-	supplied(who)
+	lib.supplied(who)
 }
 
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal.AWS", [prefix, i]), s.principal.AWS) if {
 	some [id, prefix, i, s] in unknown_principal_allows
-	supplied(s.principal.AWS)
+	lib.supplied(s.principal.AWS)
 }
 
 undecided contains lib.undecided({"id": id}, sprintf("%s.%d.principal", [prefix, i]), s.principal) if {
 	some [id, prefix, i, s] in unknown_principal_allows
-	supplied(s.principal)
-}
-
-# An unknown principal the deployer supplies (a parameter, a Terraform variable, a Serverless
-# `${param:}` or `${ssm:}`) may be `*`; one that names a resource of the template (`!GetAtt
-# Role.Arn`, `aws_iam_role.x.arn`) or the stack's own account (`${AWS::AccountId}`,
-# `data.aws_caller_identity`) cannot, and is not listed.
-supplied(u) if {
-	lib.is_unknown(u)
-	not u.ref
-	supplied_reason(u.reason)
-}
-
-supplied_reason(r) if startswith(r, "parameter ")
-
-supplied_reason(r) if startswith(r, "variable ")
-
-supplied_reason(r) if contains(r, "only known at deploy time")
-
-supplied_reason(r) if {
-	startswith(r, "Fn::Sub uses ")
-	some name in regex.find_n(`\$\{[^}]+\}`, r, -1)
-	not startswith(name, "${AWS::")
-	not contains(name, ".")
+	lib.supplied(s.principal)
 }
 
 # Allow statements not reported above whose principal may be unknown: [item id, path to the

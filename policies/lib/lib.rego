@@ -12,6 +12,15 @@ is_unknown(x) if {
 # A value that is set and knowable.
 known(x) if not is_unknown(x)
 
+# An unknown value the deployer supplies, in whole or in part, at deploy time (a parameter
+# without a default, a Terraform input variable without a value, a Serverless `${param:}`,
+# `${ssm:}`, `${env:}`): it may be anything, `*` included. An unknown the template computes (a
+# resource's attribute, the stack's own account) is not.
+supplied(x) if {
+	is_unknown(x)
+	x.supplied == true
+}
+
 # Items of a collection by id. A scan of the collection on every call: the
 # built-in rules use keyed partial rules instead (`m[id] contains x`, built
 # once per evaluation); kept for users' policies.

@@ -57,15 +57,21 @@ pub(crate) fn is_event_bus(text: &str) -> bool {
 }
 
 /// What the model records of a target's ARN text: `bus_account` (for an
-/// event bus: its account as written, or an unknown) and `own_account`
-/// (true when the ARN names the deploying account).
-pub(crate) fn fields(text: &str, span: Span, unknown_reason: &str) -> (Option<Node>, Option<Node>) {
+/// event bus: its account as written, or an unknown, `supplied` when the
+/// deployer supplies a part of the ARN) and `own_account` (true when the ARN
+/// names the deploying account).
+pub(crate) fn fields(
+    text: &str,
+    span: Span,
+    unknown_reason: &str,
+    supplied: bool,
+) -> (Option<Node>, Option<Node>) {
     let acct = account(text);
     let own = (acct == Some(Account::Own)).then(|| Node::bool(true, span));
     let bus = match acct {
         Some(Account::Literal(a)) if is_event_bus(text) => Some(Node::string(a, span)),
         Some(Account::Unknown) if is_event_bus(text) => {
-            Some(Node::unknown(unknown_reason.to_string(), span))
+            Some(Node::unknown(unknown_reason.to_string(), span).supplied_if(supplied))
         }
         _ => None,
     };

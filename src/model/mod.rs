@@ -707,6 +707,9 @@ impl Shared {
                 if let Some(a) = &u.attribute {
                     pairs.push(("attr", Node::string(a.as_str(), node.span)));
                 }
+                if u.supplied {
+                    pairs.push(("supplied", Node::bool(true, node.span)));
+                }
                 self.value(&map_of(pairs, node.span), share)
             }
             Value::Null => (regorus::Value::Null, Atom::Null),
@@ -777,6 +780,7 @@ mod tests {
                         ("K", Node::string("one", sp(5, 6))),
                         ("K", Node::string("two", sp(7, 8))),
                         ("U", Node::unknown("not known", sp(9, 10))),
+                        ("S", Node::supplied("parameter P has no default", sp(9, 10))),
                     ],
                     sp(5, 10),
                 ),
@@ -791,6 +795,15 @@ mod tests {
             regorus::Value::from("two")
         );
         assert_eq!(input["file"], regorus::Value::from("t.yaml"));
+        // `supplied` only where it is true.
+        assert_eq!(
+            input["functions"][0]["env"]["S"]["supplied"],
+            regorus::Value::from(true)
+        );
+        assert_eq!(
+            input["functions"][0]["env"]["U"]["supplied"],
+            regorus::Value::Undefined
+        );
     }
 
     /// Moving the items into the input gives the input [`Model::to_input`]

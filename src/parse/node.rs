@@ -71,6 +71,30 @@ pub struct Unknown {
     pub(crate) reason: String,
     pub(crate) reference: Option<String>,
     pub(crate) attribute: Option<String>,
+    /// Whether whoever deploys supplies the value, or a part of it, from
+    /// outside the scanned files: a CloudFormation parameter without a
+    /// default, a Terraform input variable without a value, a Serverless
+    /// `${param:}`, `${ssm:}`, `${env:}`, `${opt:}` (ADR 0054). Such a value
+    /// may be anything, `*` included; one the template computes (`!GetAtt
+    /// Role.Arn`, `${AWS::AccountId}`, an attribute known after apply) is
+    /// not. A value built from parts is supplied when any unknown part is.
+    pub(crate) supplied: bool,
+}
+
+impl Unknown {
+    /// An unknown for `reason`, naming no resource.
+    pub(crate) fn new(reason: impl Into<String>, supplied: bool) -> Self {
+        Unknown {
+            reason: reason.into(),
+            supplied,
+            ..Unknown::default()
+        }
+    }
+
+    /// The unknown as a value at `span`.
+    pub(crate) fn at(self, span: Span) -> Node {
+        Node::new(Value::Unknown(Box::new(self)), span)
+    }
 }
 
 /// A mapping entry: the key keeps its own span, so a finding about a key
@@ -218,6 +242,22 @@ impl Node {
         )
     }
 
+    /// An unknown the deployer supplies ([`Unknown::supplied`]): a
+    /// parameter, an input variable, a deploy-time variable source.
+    pub(crate) fn supplied(reason: impl Into<String>, span: Span) -> Self {
+        Node::unknown(reason, span).supplied_if(true)
+    }
+
+    /// The node, marked as supplied by the deployer when it is an unknown
+    /// and `yes` (a value built from a supplied part); unchanged otherwise.
+    #[must_use]
+    pub(crate) fn supplied_if(mut self, yes: bool) -> Self {
+        if let Value::Unknown(u) = &mut self.value {
+            u.supplied |= yes;
+        }
+        self
+    }
+
     /// The string, when the node is one (not a number or boolean written as text).
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -269,6 +309,50 @@ impl Node {
 
     pub(crate) fn is_unknown(&self) -> bool {
         matches!(self.value, Value::Unknown(_))
+    }
+
+    /// Whether the node is an unknown the deployer supplies.
+    pub(crate) fn is_supplied(&self) -> bool {
+        matches!(&self.value, Value::Unknown(u) if u.supplied)
+    }
+
+    /// Whether an unknown the deployer supplies is anywhere inside the node
+    /// (the node itself included): what a value built from it inherits.
+    pub(crate) fn has_supplied(&self) -> bool {
+        self.first_supplied().is_some()
+    }
+
+    /// The first unknown the deployer supplies inside the node, in document
+    /// order (the node itself first).
+    pub(crate) fn first_supplied(&self) -> Option<&Unknown> {
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Unknown(u) if u.supplied => return Some(u),
+                Value::Seq(items) => stack.extend(items.iter().rev()),
+                Value::Map(m) => stack.extend(m.entries.iter().rev().map(|e| &e.value)),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// An unknown built from `parts` (itself made from the first unknown
+    /// part, whose reference it keeps): when a part holds an unknown the
+    /// deployer supplies, marked as supplied and giving that one's reason
+    /// (`"${aws_iam_role.r.name}-${var.env}"`: "variable env has no value").
+    /// Anything else is returned unchanged.
+    #[must_use]
+    pub(crate) fn supplied_from<'a>(mut self, parts: impl IntoIterator<Item = &'a Node>) -> Self {
+        if let Value::Unknown(u) = &mut self.value {
+            if !u.supplied {
+                if let Some(s) = parts.into_iter().find_map(Node::first_supplied) {
+                    u.supplied = true;
+                    u.reason.clone_from(&s.reason);
+                }
+            }
+        }
+        self
     }
 
     pub(crate) fn is_null(&self) -> bool {
@@ -360,7 +444,8 @@ impl Node {
         n
     }
 
-    /// Plain JSON, dropping spans (`Unknown` becomes `{"unknown": true, ...}`).
+    /// Plain JSON, dropping spans (`Unknown` becomes `{"unknown": true, ...}`,
+    /// with `"supplied": true` only when it is).
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match &self.value {
@@ -384,6 +469,9 @@ impl Node {
                 }
                 if let Some(a) = &u.attribute {
                     o.insert("attr".into(), J::String(a.clone()));
+                }
+                if u.supplied {
+                    o.insert("supplied".into(), J::Bool(true));
                 }
                 J::Object(o)
             }

@@ -126,7 +126,8 @@ fn dynamic(ev: &mut Ev<'_, '_>, b: &Block<'_>, depth: usize) -> Result<Vec<Node>
             &Node::unknown(
                 format!("dynamic block `{label}`: for_each is unknown"),
                 b.header,
-            ),
+            )
+            .supplied_if(coll.has_supplied()),
             b.header,
         ));
     };
@@ -261,8 +262,11 @@ pub(crate) fn expand(
         return Expansion::Single;
     };
     let v = ev.eval(fe);
+    // `each` over a collection the deployer supplies (`for_each =
+    // var.accounts`) is theirs.
+    let supplied = v.has_supplied();
     let unknown = |why: &str| {
-        let u = Node::unknown(why.to_string(), span);
+        let u = Node::unknown(why.to_string(), span).supplied_if(supplied);
         Expansion::Unknown(Instance {
             key: Key::None,
             binds: vec![(

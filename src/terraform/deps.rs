@@ -1,10 +1,12 @@
 //! Static dependencies of a module's items (locals, resources, data sources,
 //! module calls): which other items an expression names, read from the syntax
 //! without evaluating it, so items are evaluated in dependency order and
-//! cycles are found before anything runs.
+//! cycles are found before anything runs. The same walk gives the names a
+//! template reads ([`template_names`]).
 
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Decorated;
 
 use super::syntax::{Body, Expr, Item};
 use crate::parse::{Node, Value, MAX_DEPTH};
@@ -31,10 +33,15 @@ const NOT_RESOURCES: &[&str] = &[
     "self",
 ];
 
+/// A visitor of the names an expression reads: the root of each traversal
+/// (`var`, `local`, `aws_s3_bucket`, a bare `x`) and its operators.
+type Names<'f> = dyn FnMut(&str, &[Decorated<TraversalOperator>]) + 'f;
+
 pub(crate) fn expr(e: Expr<'_>, out: &mut Vec<Dep>) {
+    let mut f = |root: &str, ops: &[Decorated<TraversalOperator>]| out.extend(dep(root, ops));
     match e {
-        Expr::Hcl(x, _) => hcl(x, out, 0),
-        Expr::Json(n) => json(n, out, 0),
+        Expr::Hcl(x, _) => hcl(x, &mut f, 0),
+        Expr::Json(n) => json(n, &mut f, 0),
         Expr::Literal(_) => {}
     }
 }
@@ -52,7 +59,25 @@ pub(crate) fn body(b: Body<'_>, out: &mut Vec<Dep>, depth: usize) {
     }
 }
 
-fn json(n: &Node, out: &mut Vec<Dep>, depth: usize) {
+/// Every name a template reads (see [`Names`]), from the syntax alone.
+pub(crate) fn template_names(t: &Template, f: &mut Names<'_>) {
+    template(t, f, 0);
+}
+
+/// The item a traversal from `root` names, if any.
+fn dep(root: &str, ops: &[Decorated<TraversalOperator>]) -> Option<Dep> {
+    match root {
+        "local" => attr_at(ops, 0).map(Dep::Local),
+        "module" => attr_at(ops, 0).map(Dep::Module),
+        "data" => attr_at(ops, 0)
+            .zip(attr_at(ops, 1))
+            .map(|(ty, n)| Dep::Resource(true, ty, n)),
+        _ if NOT_RESOURCES.contains(&root) => None,
+        _ => attr_at(ops, 0).map(|n| Dep::Resource(false, root.to_string(), n)),
+    }
+}
+
+fn json(n: &Node, f: &mut Names<'_>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -62,41 +87,38 @@ fn json(n: &Node, out: &mut Vec<Dep>, depth: usize) {
                 && super::nesting::template_too_deep(s).is_none() =>
         {
             if let Ok(t) = hcl_edit::parser::parse_template(s) {
-                template(&t, out, 0);
+                template(&t, f, 0);
             }
         }
-        Value::Seq(items) => items.iter().for_each(|i| json(i, out, depth + 1)),
-        Value::Map(m) => m
-            .entries
-            .iter()
-            .for_each(|e| json(&e.value, out, depth + 1)),
+        Value::Seq(items) => items.iter().for_each(|i| json(i, f, depth + 1)),
+        Value::Map(m) => m.entries.iter().for_each(|e| json(&e.value, f, depth + 1)),
         _ => {}
     }
 }
 
-fn template(t: &Template, out: &mut Vec<Dep>, depth: usize) {
+fn template(t: &Template, f: &mut Names<'_>, depth: usize) {
     for el in t.iter() {
         match el {
             Element::Literal(_) => {}
-            Element::Interpolation(i) => hcl(&i.expr, out, depth + 1),
+            Element::Interpolation(i) => hcl(&i.expr, f, depth + 1),
             Element::Directive(d) => match &**d {
                 Directive::If(d) => {
-                    hcl(&d.if_expr.cond_expr, out, depth + 1);
-                    template(&d.if_expr.template, out, depth + 1);
+                    hcl(&d.if_expr.cond_expr, f, depth + 1);
+                    template(&d.if_expr.template, f, depth + 1);
                     if let Some(e) = &d.else_expr {
-                        template(&e.template, out, depth + 1);
+                        template(&e.template, f, depth + 1);
                     }
                 }
                 Directive::For(d) => {
-                    hcl(&d.for_expr.collection_expr, out, depth + 1);
-                    template(&d.for_expr.template, out, depth + 1);
+                    hcl(&d.for_expr.collection_expr, f, depth + 1);
+                    template(&d.for_expr.template, f, depth + 1);
                 }
             },
         }
     }
 }
 
-fn attr_at(ops: &[hcl_edit::Decorated<TraversalOperator>], i: usize) -> Option<String> {
+fn attr_at(ops: &[Decorated<TraversalOperator>], i: usize) -> Option<String> {
     match ops.get(i).map(|o| &**o) {
         Some(TraversalOperator::GetAttr(a)) => Some(a.as_str().to_string()),
         _ => None,
@@ -105,7 +127,7 @@ fn attr_at(ops: &[hcl_edit::Decorated<TraversalOperator>], i: usize) -> Option<S
 
 /// Recursion is bounded by hcl-edit's own nesting limit; `depth` guards the
 /// rest (templates inside expressions).
-fn hcl(e: &Expression, out: &mut Vec<Dep>, depth: usize) {
+fn hcl(e: &Expression, f: &mut Names<'_>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -113,66 +135,54 @@ fn hcl(e: &Expression, out: &mut Vec<Dep>, depth: usize) {
     match e {
         Expression::Traversal(t) => {
             if let Expression::Variable(v) = &t.expr {
-                let root = v.as_str();
-                let dep = match root {
-                    "local" => attr_at(&t.operators, 0).map(Dep::Local),
-                    "module" => attr_at(&t.operators, 0).map(Dep::Module),
-                    "data" => attr_at(&t.operators, 0)
-                        .zip(attr_at(&t.operators, 1))
-                        .map(|(ty, n)| Dep::Resource(true, ty, n)),
-                    _ if NOT_RESOURCES.contains(&root) => None,
-                    _ => {
-                        attr_at(&t.operators, 0).map(|n| Dep::Resource(false, root.to_string(), n))
-                    }
-                };
-                out.extend(dep);
+                f(v.as_str(), &t.operators);
             } else {
-                hcl(&t.expr, out, d);
+                hcl(&t.expr, f, d);
             }
             for op in &t.operators {
                 if let TraversalOperator::Index(x) = &**op {
-                    hcl(x, out, d);
+                    hcl(x, f, d);
                 }
             }
         }
-        Expression::Array(a) => a.iter().for_each(|x| hcl(x, out, d)),
+        Expression::Variable(v) => f(v.as_str(), &[]),
+        Expression::Array(a) => a.iter().for_each(|x| hcl(x, f, d)),
         Expression::Object(o) => {
             for (k, v) in o.iter() {
                 if let hcl_edit::expr::ObjectKey::Expression(k) = k {
-                    hcl(k, out, d);
+                    hcl(k, f, d);
                 }
-                hcl(v.expr(), out, d);
+                hcl(v.expr(), f, d);
             }
         }
-        Expression::StringTemplate(t) => template(t, out, d),
-        Expression::HeredocTemplate(h) => template(&h.template, out, d),
-        Expression::Parenthesis(p) => hcl(p.inner(), out, d),
+        Expression::StringTemplate(t) => template(t, f, d),
+        Expression::HeredocTemplate(h) => template(&h.template, f, d),
+        Expression::Parenthesis(p) => hcl(p.inner(), f, d),
         Expression::Conditional(c) => {
-            hcl(&c.cond_expr, out, d);
-            hcl(&c.true_expr, out, d);
-            hcl(&c.false_expr, out, d);
+            hcl(&c.cond_expr, f, d);
+            hcl(&c.true_expr, f, d);
+            hcl(&c.false_expr, f, d);
         }
-        Expression::FuncCall(f) => f.args.iter().for_each(|x| hcl(x, out, d)),
-        Expression::UnaryOp(u) => hcl(&u.expr, out, d),
+        Expression::FuncCall(c) => c.args.iter().for_each(|x| hcl(x, f, d)),
+        Expression::UnaryOp(u) => hcl(&u.expr, f, d),
         Expression::BinaryOp(b) => {
-            hcl(&b.lhs_expr, out, d);
-            hcl(&b.rhs_expr, out, d);
+            hcl(&b.lhs_expr, f, d);
+            hcl(&b.rhs_expr, f, d);
         }
-        Expression::ForExpr(f) => {
-            hcl(&f.intro.collection_expr, out, d);
-            if let Some(k) = &f.key_expr {
-                hcl(k, out, d);
+        Expression::ForExpr(fe) => {
+            hcl(&fe.intro.collection_expr, f, d);
+            if let Some(k) = &fe.key_expr {
+                hcl(k, f, d);
             }
-            hcl(&f.value_expr, out, d);
-            if let Some(c) = &f.cond {
-                hcl(&c.expr, out, d);
+            hcl(&fe.value_expr, f, d);
+            if let Some(c) = &fe.cond {
+                hcl(&c.expr, f, d);
             }
         }
         Expression::Null(_)
         | Expression::Bool(_)
         | Expression::Number(_)
-        | Expression::String(_)
-        | Expression::Variable(_) => {}
+        | Expression::String(_) => {}
     }
 }
 
@@ -205,6 +215,19 @@ mod tests {
                 Dep::Module("m".into()),
             ]
         );
+    }
+
+    #[test]
+    fn templates_name_what_they_read() {
+        let t = hcl_edit::parser::parse_template(
+            "${aws_iam_role.r.name}-${upper(var.env)}%{ if local.on }${each.key}%{ endif }",
+        )
+        .expect("parses");
+        let mut roots = Vec::new();
+        template_names(&t, &mut |root, ops| {
+            roots.push(format!("{root}.{}", attr_at(ops, 0).unwrap_or_default()));
+        });
+        assert_eq!(roots, ["aws_iam_role.r", "var.env", "local.on", "each.key"]);
     }
 
     #[test]

@@ -212,7 +212,8 @@ impl Recorder {
             n.span = self.map_span(n.span);
             if let Value::String(s) = &n.value {
                 if let Some(hole) = self.first_hole(s) {
-                    *n = Node::new(hole.value.clone(), n.span);
+                    // A string with several holes is supplied when any is.
+                    *n = Node::new(hole.value.clone(), n.span).supplied_from(self.holes_in(s));
                 }
                 continue;
             }
@@ -236,10 +237,16 @@ impl Recorder {
         }
     }
 
-    fn first_hole(&self, s: &str) -> Option<&Node> {
-        let rest = s.split_once(HOLE_START)?.1;
-        let ix = rest.split_once(HOLE_END)?.0.parse::<usize>().ok()?;
-        self.holes.get(ix)
+    fn first_hole<'a>(&'a self, s: &'a str) -> Option<&'a Node> {
+        self.holes_in(s).next()
+    }
+
+    /// The holes' unknowns in `s`, in order.
+    fn holes_in<'a>(&'a self, s: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        s.split(HOLE_START).skip(1).filter_map(|rest| {
+            let ix = rest.split_once(HOLE_END)?.0.parse::<usize>().ok()?;
+            self.holes.get(ix)
+        })
     }
 }
 

@@ -250,7 +250,7 @@ pub fn load_module(dir: &Path, files: &FileSet, opts: &Options) -> Unit {
             type_: v.ty.clone(),
             value: vars
                 .get(v.name)
-                .map_or_else(|| Node::unknown("no value", v.header), |b| b.node.clone()),
+                .map_or_else(|| Node::supplied("no value", v.header), |b| b.node.clone()),
             span: v.header,
         })
         .collect();

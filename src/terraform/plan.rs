@@ -77,7 +77,7 @@ fn variables(doc: &Node) -> Vec<super::Variable> {
                 .value
                 .get("value")
                 .cloned()
-                .unwrap_or_else(|| Node::unknown("the plan gives no value", e.key_span)),
+                .unwrap_or_else(|| Node::supplied("the plan gives no value", e.key_span)),
             span: e.key_span,
         })
         .collect()
@@ -406,7 +406,9 @@ fn expression_value(x: &Node, variables: Option<&Node>) -> Node {
         Some(r) => format!("refers to {r}"),
         None => "not known from the plan".to_string(),
     };
-    Node::unknown(reason, x.span)
+    // A variable the plan has no value for is the deployer's to give.
+    let supplied = refs.iter().any(|r| r.starts_with("var."));
+    Node::unknown(reason, x.span).supplied_if(supplied)
 }
 
 #[cfg(test)]

@@ -1018,3 +1018,65 @@ provider "registry.terraform.io/hashicorp/azurerm" {
         u.notes
     );
 }
+
+/// An input variable without a value is supplied by the deployer, and so is
+/// any value built from it (a template, a function call, a conditional, a
+/// `for_each` over it), even after a part the module computes; a resource's
+/// attribute and the caller's identity are not.
+#[test]
+fn input_variables_are_supplied_by_the_deployer() {
+    let main = r#"variable "acct" {}
+variable "accounts" { type = set(string) }
+variable "public" { type = bool }
+variable "known" { default = "111122223333" }
+data "aws_caller_identity" "me" {}
+resource "aws_iam_role" "r" {}
+resource "aws_lambda_permission" "each" {
+  for_each  = var.accounts
+  principal = each.value
+}
+resource "aws_x" "v" {
+  var       = var.acct
+  root      = "arn:aws:iam::${var.acct}:root"
+  later     = "${aws_iam_role.r.name}-${var.acct}"
+  formatted = format("arn:aws:iam::%s:role/%s", aws_iam_role.r.name, var.acct)
+  chosen    = var.public ? "*" : "111122223333"
+  compared  = var.acct == "x"
+  arn       = aws_iam_role.r.arn
+  own       = "arn:aws:iam::${data.aws_caller_identity.me.account_id}:root"
+  role      = "arn:aws:iam::${var.known}:role/${aws_iam_role.r.name}"
+  policy    = <<POLICY
+{"Statement": [{"Principal": {"AWS": "arn:aws:iam::${aws_iam_role.r.name}:${var.acct}"}}]}
+POLICY
+}
+"#;
+    let (u, _fx) = load(&[("main.tf", main)]);
+    let v = res(&u, "aws_x.v");
+    for path in ["var", "root", "later", "formatted", "chosen", "compared"] {
+        assert!(unknown(at(v, path)).supplied, "{path}: {}", val(v, path));
+    }
+    // Named after what the deployer supplies, after a computed part too.
+    for path in ["var", "later", "formatted"] {
+        assert_eq!(unknown(at(v, path)).reason, "variable acct has no value");
+    }
+    assert_eq!(
+        unknown(at(v, "later")).reference.as_deref(),
+        Some("aws_iam_role.r")
+    );
+    for path in ["arn", "own", "role"] {
+        assert!(!unknown(at(v, path)).supplied, "{path}: {}", val(v, path));
+    }
+    // A JSON heredoc keeps each unknown in place: a string holding a
+    // supplied one after a computed one is supplied.
+    let doc = doc_of(&u, v, "policy");
+    let aws = doc
+        .get_path(&["Statement"])
+        .and_then(Node::as_seq)
+        .and_then(|s| s.first())
+        .and_then(|s| s.get_path(&["Principal", "AWS"]))
+        .unwrap();
+    assert!(unknown(aws).supplied, "{}", aws.to_json());
+    let each = res(&u, "aws_lambda_permission.each");
+    assert!(unknown(at(each, "principal")).supplied);
+    assert_eq!(u.variables[0].value.to_json()["supplied"], true);
+}

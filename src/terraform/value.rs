@@ -29,6 +29,7 @@ pub(crate) fn unknown_ref(
             reason,
             reference: Some(reference),
             attribute: attr,
+            supplied: false,
         })),
         span,
     )

@@ -5,7 +5,7 @@
 //! reaches it (object ownership, CORS rules), CloudFront distributions and
 //! WAF web ACL associations.
 
-use super::intrinsics::SubPart;
+use super::intrinsics::{Context, SubPart};
 use super::{boolean, Adapter, Res};
 use crate::adapt::iam;
 use crate::model::collections::update;
@@ -72,7 +72,7 @@ fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_
     let Some(doc) = r.get(property) else {
         return;
     };
-    let statements = match sub_json(r, property) {
+    let statements = match sub_json(a.ctx, r, property) {
         Some(known) if doc.is_unknown() => iam::statements(&known),
         _ => iam::statements(doc),
     };
@@ -91,8 +91,9 @@ fn own_policy(r: &Res<'_>, property: &str, target_type: &str, a: &mut Adapter<'_
 /// (a `"*"` principal) are known even when a pseudo parameter is not. Only
 /// when every `${...}` sits inside a JSON string; otherwise (a variable in
 /// place of a list, a `!Sub` with a variable map) `None`, and the document
-/// stays unknown as a whole.
-fn sub_json(r: &Res<'_>, property: &str) -> Option<Node> {
+/// stays unknown as a whole. A string holding a parameter the deployer
+/// supplies is a supplied unknown.
+fn sub_json(ctx: &Context<'_>, r: &Res<'_>, property: &str) -> Option<Node> {
     const OPEN: char = '\u{E000}';
     const CLOSE: char = '\u{E001}';
     let raw = r.def.get("Properties")?.get(property)?;
@@ -120,23 +121,42 @@ fn sub_json(r: &Res<'_>, property: &str) -> Option<Node> {
     }
     let mut doc = crate::parse::json::parse(&text, raw.span.file).ok()?;
     doc.respan(raw.span);
+    let vars: Vec<(String, bool)> = vars
+        .into_iter()
+        .map(|v| {
+            let supplied = ctx
+                .sub_var(&v, None, raw, 0)
+                .is_some_and(|n| n.has_supplied());
+            (v, supplied)
+        })
+        .collect();
     unknown_holes(&mut doc, &vars, OPEN).then_some(doc)
 }
 
 /// Replace every string holding a `!Sub` hole by an unknown naming the
-/// variable; `false` when a hole is anywhere else (a key).
-fn unknown_holes(node: &mut Node, vars: &[String], open: char) -> bool {
+/// variable (the first one the deployer supplies, and then supplied, else
+/// the first); `false` when a hole is anywhere else (a key).
+fn unknown_holes(node: &mut Node, vars: &[(String, bool)], open: char) -> bool {
     match &mut node.value {
         Value::String(s) => {
-            if let Some(at) = s.find(open) {
-                let index: usize = s[at + open.len_utf8()..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect::<String>()
-                    .parse()
-                    .unwrap_or(0);
-                let var = vars.get(index).map_or("", String::as_str);
-                *node = Node::unknown(format!("Fn::Sub uses ${{{var}}}"), node.span);
+            let holes: Vec<usize> = s
+                .split(open)
+                .skip(1)
+                .map(|after| {
+                    after
+                        .chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                        .parse()
+                        .unwrap_or(0)
+                })
+                .collect();
+            // Named after the first variable the deployer supplies, else the first.
+            let supplied = holes.iter().find(|i| vars.get(**i).is_some_and(|v| v.1));
+            if let Some(hole) = supplied.or(holes.first()) {
+                let var = vars.get(*hole).map_or("", |v| v.0.as_str());
+                *node = Node::unknown(format!("Fn::Sub uses ${{{var}}}"), node.span)
+                    .supplied_if(supplied.is_some());
             }
             true
         }
@@ -431,6 +451,8 @@ mod tests {
 
     const TEMPLATE: &str = "\
 Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Reader: {Type: String}
 Resources:
   Files:
     Type: AWS::EFS::FileSystem
@@ -450,6 +472,10 @@ Resources:
     Type: AWS::Logs::Destination
     Properties:
       DestinationPolicy: !Sub '{\"Statement\": ${Statements}}'
+  Shared:
+    Type: AWS::Logs::Destination
+    Properties:
+      DestinationPolicy: !Sub '{\"Statement\": [{\"Principal\": {\"AWS\": [\"arn:aws:iam::${AWS::AccountId}:role/${Reader}\", \"arn:aws:iam::${Bare}:root\"]}}]}'
   Bare:
     Type: AWS::EFS::FileSystem
   Edge:
@@ -496,10 +522,22 @@ Resources:
             "Fn::Sub uses ${AWS::AccountId}"
         );
         assert_eq!(
+            later["statements"][0]["principal"]["AWS"][0]["supplied"],
+            json!(null)
+        );
+        assert_eq!(
             find("Whole/DestinationPolicy").unwrap()["statements"]["unknown"],
             true
         );
         assert!(find("Bare/FileSystemPolicy").is_none());
+        // A string holding a parameter is supplied by the deployer, even
+        // after `${AWS::AccountId}`; one naming a resource is not.
+        let shared = find("Shared/DestinationPolicy").unwrap();
+        let aws = &shared["statements"][0]["principal"]["AWS"];
+        assert_eq!(aws[0]["reason"], "Fn::Sub uses ${Reader}");
+        assert_eq!(aws[0]["supplied"], true);
+        assert_eq!(aws[1]["reason"], "Fn::Sub uses ${Bare}");
+        assert_eq!(aws[1]["supplied"], json!(null));
     }
 
     #[test]

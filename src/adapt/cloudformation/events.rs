@@ -54,6 +54,7 @@ fn target(a: &mut Adapter<'_, '_>, t: &Node, raw_arn: Option<&Node>) -> Node {
             &text,
             arn.span,
             "the event bus's account is only known at deploy time",
+            arn.has_supplied(),
         ),
         _ => (None, None),
     };

@@ -4,6 +4,9 @@
 //! and the language extensions' `Fn::Length` and `Fn::ToJsonString`.
 //! Everything else becomes an explicit unknown that still names the resource
 //! it refers to, so rules never fire on a guess but resources stay linked.
+//! An unknown that comes from a parameter without a default, or a value
+//! built from one, is marked as supplied by the deployer
+//! ([`Unknown::supplied`]); pseudo parameters and resource attributes are not.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,10 +79,13 @@ impl Context<'_> {
         Some(match key {
             "Ref" => {
                 let name = self.resolve_at(arg, depth + 1)?;
-                let Some(name) = name.as_str() else {
-                    return unknown("Ref to a computed name".into());
+                let Some(text) = name.as_str() else {
+                    return Some(Some(
+                        Node::unknown("Ref to a computed name", span)
+                            .supplied_if(name.has_supplied()),
+                    ));
                 };
-                self.reference(name, whole)
+                self.reference(text, whole)
             }
             "Fn::GetAtt" => {
                 let (res, attr) = match &arg.value {
@@ -106,24 +112,51 @@ impl Context<'_> {
             "Fn::Base64" => self.resolve_at(arg, depth + 1),
             "Fn::Length" => {
                 // A list, or something resolving to one (a list parameter).
-                match self.resolve_at(arg, depth + 1).map(|n| n.value) {
-                    Some(Value::Seq(items)) => Some(Node::number(items.len() as u64, span)),
-                    _ => return unknown("Fn::Length of a list only known at deploy time".into()),
-                }
-            }
-            "Fn::ToJsonString" => {
-                let v = self.resolve_at(arg, depth + 1);
-                match v.filter(|v| !has_unknown(v)) {
-                    Some(v) => Some(Node::string(v.to_json().to_string(), span)),
-                    None => {
-                        return unknown(
-                            "Fn::ToJsonString of a value only known at deploy time".into(),
+                match self.resolve_at(arg, depth + 1) {
+                    Some(Node {
+                        value: Value::Seq(items),
+                        ..
+                    }) => Some(Node::number(items.len() as u64, span)),
+                    v => {
+                        let supplied = v.is_some_and(|v| v.has_supplied());
+                        Some(
+                            Node::unknown("Fn::Length of a list only known at deploy time", span)
+                                .supplied_if(supplied),
                         )
                     }
                 }
             }
-            "Fn::GetAZs" | "Fn::ImportValue" | "Fn::Cidr" | "Fn::Transform" | "Fn::ForEach" => {
-                return unknown(format!("{key} is only known at deploy time"))
+            "Fn::ToJsonString" => match self.resolve_at(arg, depth + 1) {
+                Some(v) if !has_unknown(&v) => Some(Node::string(v.to_json().to_string(), span)),
+                v => {
+                    let supplied = v.is_some_and(|v| v.has_supplied());
+                    Some(
+                        Node::unknown(
+                            "Fn::ToJsonString of a value only known at deploy time",
+                            span,
+                        )
+                        .supplied_if(supplied),
+                    )
+                }
+            },
+            // Another stack's export and a macro's output come from outside
+            // the template, as a parameter does; the others are computed
+            // from their arguments.
+            "Fn::ImportValue" | "Fn::Transform" => {
+                return Some(Some(Node::supplied(
+                    format!("{key} is only known at deploy time"),
+                    span,
+                )))
+            }
+            "Fn::ForEach" => return unknown(format!("{key} is only known at deploy time")),
+            "Fn::GetAZs" | "Fn::Cidr" => {
+                let supplied = self
+                    .resolve_at(arg, depth + 1)
+                    .is_some_and(|v| v.has_supplied());
+                return Some(Some(
+                    Node::unknown(format!("{key} is only known at deploy time"), span)
+                        .supplied_if(supplied),
+                ));
             }
             _ => return None,
         })
@@ -139,7 +172,7 @@ impl Context<'_> {
                     v.span = span;
                     v
                 }
-                _ => Node::unknown(format!("parameter {name} has no default"), span),
+                _ => Node::supplied(format!("parameter {name} has no default"), span),
             });
         }
         match name {
@@ -174,6 +207,9 @@ impl Context<'_> {
         let mut out = String::new();
         let mut first_ref: Option<(String, Option<String>)> = None;
         let mut unknown_reason: Option<String> = None;
+        // The first variable the deployer supplies says why, when there is
+        // one: `${AWS::AccountId}` before it is not what may be anything.
+        let mut supplied_reason: Option<String> = None;
         for part in sub_parts(template) {
             let var = match part {
                 SubPart::Text(text) => {
@@ -188,19 +224,10 @@ impl Context<'_> {
                 }
                 SubPart::Var(var) => var,
             };
-            let value = match vars.and_then(|m| m.get(var)) {
-                Some(v) => self.resolve_at(v, depth + 1),
-                None if var.contains('.') && !var.starts_with("AWS::") => {
-                    let (res, attr) = var.split_once('.').unwrap_or((var, ""));
-                    Some(linked(
-                        format!("Fn::GetAtt {res}.{attr}"),
-                        res,
-                        Some(attr),
-                        whole,
-                    ))
-                }
-                None => self.reference(var, whole),
-            };
+            let value = self.sub_var(var, vars, whole, depth);
+            if supplied_reason.is_none() && value.as_ref().is_some_and(Node::has_supplied) {
+                supplied_reason = Some(format!("Fn::Sub uses ${{{var}}}"));
+            }
             match value.as_ref().map(|v| &v.value) {
                 Some(Value::String(s)) => out.push_str(s),
                 Some(Value::Number(n)) => out.push_str(&n.to_string()),
@@ -222,7 +249,8 @@ impl Context<'_> {
             None => Node::string(out, span),
             Some(reason) => Node::new(
                 Value::Unknown(Box::new(Unknown {
-                    reason,
+                    supplied: supplied_reason.is_some(),
+                    reason: supplied_reason.unwrap_or(reason),
                     reference: first_ref.as_ref().map(|r| r.0.clone()),
                     attribute: first_ref.and_then(|r| r.1),
                 })),
@@ -231,41 +259,69 @@ impl Context<'_> {
         })
     }
 
-    fn list(&self, n: &Node, depth: usize) -> Option<Vec<Node>> {
-        let resolved = self.resolve_at(n, depth + 1)?;
-        match resolved.value {
-            Value::Seq(items) => Some(items),
-            _ => None,
+    /// The value of `${var}` in an `Fn::Sub` of `whole`: from the variable
+    /// map when it has it, else a resource attribute (`${Role.Arn}`), a
+    /// pseudo parameter, a parameter or a resource.
+    pub(crate) fn sub_var(
+        &self,
+        var: &str,
+        vars: Option<&Map>,
+        whole: &Node,
+        depth: usize,
+    ) -> Resolved {
+        match vars.and_then(|m| m.get(var)) {
+            Some(v) => self.resolve_at(v, depth + 1),
+            None if var.contains('.') && !var.starts_with("AWS::") => {
+                let (res, attr) = var.split_once('.').unwrap_or((var, ""));
+                Some(linked(
+                    format!("Fn::GetAtt {res}.{attr}"),
+                    res,
+                    Some(attr),
+                    whole,
+                ))
+            }
+            None => self.reference(var, whole),
         }
     }
 
     fn join(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
         let span = whole.span;
-        let unknown = || Some(Node::unknown("Fn::Join of unknown parts", span));
+        let unknown = |supplied: bool| {
+            Some(Node::unknown("Fn::Join of unknown parts", span).supplied_if(supplied))
+        };
         let Some(args) = arg.as_seq() else {
-            return unknown();
+            return unknown(false);
         };
         let (Some(delim), Some(parts)) = (args.first().and_then(Node::as_str), args.get(1)) else {
-            return unknown();
+            return unknown(false);
         };
-        let Some(parts) = self.list(parts, depth) else {
-            return unknown();
+        let parts = match self.resolve_at(parts, depth + 1) {
+            Some(Node {
+                value: Value::Seq(items),
+                ..
+            }) => items,
+            // A list parameter without a default.
+            other => return unknown(other.is_some_and(|o| o.has_supplied())),
         };
+        let supplied = parts.iter().any(Node::has_supplied);
         let mut strs = Vec::new();
         for p in &parts {
             match &p.value {
                 Value::String(s) => strs.push(s.as_str().to_owned()),
                 Value::Number(n) => strs.push(n.to_string()),
+                // The first unknown part names what it refers to; the
+                // deployer supplies the whole when they supply any part.
                 Value::Unknown(u) => {
                     return Some(Node::new(
                         Value::Unknown(Box::new(Unknown {
                             reason: "Fn::Join of unknown parts".into(),
+                            supplied,
                             ..(**u).clone()
                         })),
                         span,
                     ))
                 }
-                _ => return unknown(),
+                _ => return unknown(supplied),
             }
         }
         Some(Node::string(strs.join(delim), span))
@@ -273,21 +329,24 @@ impl Context<'_> {
 
     fn select(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
         let span = whole.span;
-        let unknown = || Some(Node::unknown("Fn::Select of unknown values", span));
-        let Some(args) = arg.as_seq() else {
-            return unknown();
+        let unknown = |supplied: bool| {
+            Some(Node::unknown("Fn::Select of unknown values", span).supplied_if(supplied))
         };
-        let index = args
-            .first()
-            .and_then(|i| self.resolve_at(i, depth + 1))
-            .and_then(|i| i.as_f64());
-        let list = args.get(1).and_then(|l| self.list(l, depth));
-        match (index, list) {
-            (Some(i), Some(items)) if i >= 0.0 => match items.get(i as usize) {
+        let Some(args) = arg.as_seq() else {
+            return unknown(false);
+        };
+        let index = args.first().and_then(|i| self.resolve_at(i, depth + 1));
+        let list = args.get(1).and_then(|l| self.resolve_at(l, depth + 1));
+        // An index or list the deployer supplies (a list parameter) makes
+        // the item theirs too.
+        let supplied = index.as_ref().is_some_and(Node::has_supplied)
+            || list.as_ref().is_some_and(Node::has_supplied);
+        match (index.and_then(|i| i.as_f64()), list.map(|l| l.value)) {
+            (Some(i), Some(Value::Seq(items))) if i >= 0.0 => match items.get(i as usize) {
                 Some(v) => Some(v.clone()),
-                None => unknown(),
+                None => unknown(supplied),
             },
-            _ => unknown(),
+            _ => unknown(supplied),
         }
     }
 
@@ -303,23 +362,30 @@ impl Context<'_> {
                 s.split(d).map(|p| Node::string(p, span)).collect(),
                 span,
             )),
-            _ => Some(Node::unknown("Fn::Split of unknown values", span)),
+            _ => Some(
+                Node::unknown("Fn::Split of unknown values", span)
+                    .supplied_if(source.as_ref().is_some_and(Node::has_supplied)),
+            ),
         }
     }
 
     fn find_in_map(&self, arg: &Node, whole: &Node, depth: usize) -> Resolved {
         let span = whole.span;
-        let unknown = || Some(Node::unknown("Fn::FindInMap with unknown keys", span));
         let Some(args) = arg.as_seq() else {
-            return unknown();
+            return Some(Node::unknown("Fn::FindInMap with unknown keys", span));
         };
-        let keys: Vec<Option<String>> = args
+        let resolved: Vec<Option<Node>> = args
             .iter()
             .take(3)
-            .map(|k| {
-                self.resolve_at(k, depth + 1)
-                    .and_then(|k| k.as_str().map(str::to_string))
-            })
+            .map(|k| self.resolve_at(k, depth + 1))
+            .collect();
+        // A key the deployer supplies picks the entry: theirs too.
+        let supplied = resolved.iter().flatten().any(Node::has_supplied);
+        let unknown =
+            || Some(Node::unknown("Fn::FindInMap with unknown keys", span).supplied_if(supplied));
+        let keys: Vec<Option<String>> = resolved
+            .iter()
+            .map(|k| k.as_ref().and_then(|k| k.as_str().map(str::to_string)))
             .collect();
         let found = match (keys.first(), keys.get(1), keys.get(2)) {
             (Some(Some(a)), Some(Some(b)), Some(Some(c))) => self
@@ -349,11 +415,53 @@ impl Context<'_> {
         match self.condition(cond, &mut Vec::new()) {
             Some(true) => args.get(1).and_then(|n| self.resolve_at(n, depth + 1)),
             Some(false) => args.get(2).and_then(|n| self.resolve_at(n, depth + 1)),
-            None => Some(Node::unknown(
-                format!("depends on condition {cond}, which is only known at deploy time"),
-                span,
-            )),
+            // Parameters choose the branch: the deployer supplies the value
+            // when the condition reads one of theirs.
+            None => Some(
+                Node::unknown(
+                    format!("depends on condition {cond}, which is only known at deploy time"),
+                    span,
+                )
+                .supplied_if(self.condition_supplied(cond, &mut Vec::new())),
+            ),
         }
+    }
+
+    /// Whether named condition `name` reads a value the deployer supplies
+    /// (a parameter without a default), itself or through another condition.
+    fn condition_supplied(&self, name: &str, visiting: &mut Vec<String>) -> bool {
+        if visiting.iter().any(|v| v == name) || visiting.len() > 32 {
+            return false;
+        }
+        let Some(def) = self.conditions.and_then(|c| c.get(name)) else {
+            return false;
+        };
+        visiting.push(name.to_string());
+        let mut found = false;
+        let mut stack = vec![def];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Map(m) if m.len() == 1 => {
+                    let e = &m.entries[0];
+                    match e.key.as_str() {
+                        "Condition" => {
+                            if let Some(c) = e.value.as_str() {
+                                found = self.condition_supplied(c, visiting);
+                            }
+                        }
+                        "Fn::Equals" | "Fn::Not" | "Fn::And" | "Fn::Or" => stack.push(&e.value),
+                        _ => found = self.resolve(n).is_some_and(|v| v.has_supplied()),
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+            if found {
+                break;
+            }
+        }
+        visiting.pop();
+        found
     }
 
     /// The value of a named condition, when it can be known.
@@ -476,6 +584,7 @@ fn linked(reason: String, res: &str, attr: Option<&str>, whole: &Node) -> Node {
             reason,
             reference: Some(res.to_string()),
             attribute: attr.filter(|a| !a.is_empty()).map(str::to_string),
+            supplied: false,
         })),
         whole.span,
     )
@@ -571,6 +680,68 @@ mod tests {
         assert_eq!(r("!If [Unknowable, 1, 2]")["unknown"], true);
         assert_eq!(r("!ImportValue x")["unknown"], true);
         assert_eq!(r("!Ref AWS::Region")["unknown"], true);
+    }
+
+    /// A parameter without a default, and whatever is built from one, is
+    /// supplied by the deployer; pseudo parameters and resources are not.
+    #[test]
+    fn parameters_are_supplied_by_the_deployer() {
+        let r = |v: &str| resolve(&format!("{HEAD}Value: {v}\n"));
+        let supplied = |v: &str| {
+            let got = r(v);
+            assert_eq!(got["unknown"], true, "{v}: {got}");
+            got["supplied"] == true
+        };
+        assert!(supplied("!Ref NoDef"));
+        assert_eq!(r("!Ref NoDef")["reason"], "parameter NoDef has no default");
+        assert!(supplied(
+            "!Sub 'arn:aws:iam::${AWS::AccountId}:role/${NoDef}'"
+        ));
+        // Named after what the deployer supplies.
+        assert_eq!(
+            r("!Sub 'arn:aws:iam::${AWS::AccountId}:role/${NoDef}'")["reason"],
+            "Fn::Sub uses ${NoDef}"
+        );
+        assert!(supplied("!Sub 'arn:aws:iam::${NoDef}:role/${Bucket}'"));
+        assert_eq!(
+            r("!Sub 'arn:aws:iam::${NoDef}:role/${Bucket}'")["ref"],
+            "Bucket"
+        );
+        assert!(supplied("!Sub ['arn:aws:iam::${A}:root', {A: !Ref NoDef}]"));
+        assert!(supplied("!Join ['', [!GetAtt Bucket.Arn, !Ref NoDef]]"));
+        assert_eq!(
+            r("!Join ['', [!GetAtt Bucket.Arn, !Ref NoDef]]")["ref"],
+            "Bucket"
+        );
+        assert!(supplied("!Select [0, !Split [',', !Ref NoDef]]"));
+        assert!(supplied("!FindInMap [M, !Ref NoDef, t]"));
+        assert!(supplied("!If [Unknowable, '*', x]"));
+        assert!(supplied("!ImportValue shared-account"));
+        // Computed by the template or AWS: the stack's own account and
+        // region, a resource's name or attribute, and what is built from them.
+        assert!(!supplied("!Ref AWS::AccountId"));
+        assert!(!supplied("!Ref AWS::Region"));
+        assert!(!supplied("!Sub 'arn:aws:iam::${AWS::AccountId}:root'"));
+        assert!(!supplied("!GetAtt Bucket.Arn"));
+        assert!(!supplied("!Sub '${Bucket.Arn}'"));
+        assert!(!supplied("!Sub 'arn:aws:iam::${Bucket}:root'"));
+        assert!(!supplied("!Join ['', [!GetAtt Bucket.Arn, x]]"));
+        assert!(!supplied(
+            "!Sub ['arn:aws:iam::${A}:root', {A: !Select [4, !Split [':', !GetAtt Bucket.Arn]]}]"
+        ));
+        assert!(!supplied("!GetAZs ''"));
+        assert!(!supplied("!Ref Undefined"));
+    }
+
+    /// A condition reading the region (not given) is unknown, but not the
+    /// deployer's to choose through a parameter.
+    #[test]
+    fn conditions_on_pseudo_parameters_are_not_supplied() {
+        let text = "Conditions:\n  Eu: !Equals [!Ref AWS::Region, eu-west-1]\n  Both: !And [!Condition Eu, !Not [!Equals [!Ref P, x]]]\nParameters:\n  P: {Type: String}\nValue: [!If [Eu, a, b], !If [Both, a, b]]\n";
+        let v = resolve(text);
+        assert_eq!(v[0]["unknown"], true);
+        assert_eq!(v[0]["supplied"], serde_json::Value::Null);
+        assert_eq!(v[1]["supplied"], true);
     }
 
     #[test]

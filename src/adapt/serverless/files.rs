@@ -20,7 +20,14 @@ pub enum Loaded {
     /// No such file: the Framework gives no value (fallbacks apply).
     Missing,
     /// Not read, with the reason (outside the root, too big, JavaScript...).
-    Unreadable { reason: String, note: bool },
+    /// `outside`: its value comes from outside the scanned files (a file
+    /// outside the root, JavaScript run at deploy time), so the deployer
+    /// supplies it.
+    Unreadable {
+        reason: String,
+        note: bool,
+        outside: bool,
+    },
 }
 
 /// Where included files may come from.
@@ -57,6 +64,7 @@ impl Sandbox {
             _ => Err(Loaded::Unreadable {
                 reason: format!("{rel} is outside the directory being scanned, so it is not read"),
                 note: true,
+                outside: true,
             }),
         }
     }
@@ -72,7 +80,11 @@ impl Sandbox {
 }
 
 fn read(path: &Path, rel: &str, file: FileId) -> Loaded {
-    let unreadable = |reason: String, note: bool| Loaded::Unreadable { reason, note };
+    let unreadable = |reason: String, note: bool| Loaded::Unreadable {
+        reason,
+        note,
+        outside: false,
+    };
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(_) => return Loaded::Missing,
@@ -92,7 +104,11 @@ fn read(path: &Path, rel: &str, file: FileId) -> Loaded {
         .unwrap_or("")
         .to_ascii_lowercase();
     if matches!(ext.as_str(), "js" | "cjs" | "mjs" | "ts") {
-        return unreadable(format!("{rel} computes its value in JavaScript"), false);
+        return Loaded::Unreadable {
+            reason: format!("{rel} computes its value in JavaScript"),
+            note: false,
+            outside: true,
+        };
     }
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,

@@ -506,6 +506,7 @@ fn name_secret(n: &mut Node, secret: &Unknown, addr: &str, attr: &str) {
                 reason: format!("{addr}.{attr} is a secret the unit writes"),
                 reference: Some(addr.to_string()),
                 attribute: Some(attr.to_string()),
+                supplied: secret.supplied,
             };
         }
         Value::Seq(items) => {

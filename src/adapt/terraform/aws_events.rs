@@ -70,7 +70,7 @@ fn target(a: &Adapter<'_, '_>, r: &Res<'_>) -> Node {
     let (bus_account, own_account) = match arn {
         Some(n) if caller => (None, Some(Node::bool(true, n.span))),
         Some(n) => match n.as_str() {
-            Some(s) => event_target::fields(s, n.span, ""),
+            Some(s) => event_target::fields(s, n.span, "", false),
             None => (None, None),
         },
         None => (None, None),

@@ -96,8 +96,8 @@ fn parse_document(a: &Adapter<'_, '_>, n: &Node) -> Result<Node, String> {
     }
 }
 
-/// Turn `{"unknown": true, "reason": ..., "ref": ..., "attr": ...}` objects
-/// back into unknown values.
+/// Turn `{"unknown": true, "reason": ..., "ref": ..., "attr": ...,
+/// "supplied": true}` objects back into unknown values.
 fn read_unknowns(doc: &mut Node) {
     let mut stack = vec![(doc, 0usize)];
     while let Some((n, depth)) = stack.pop() {
@@ -120,7 +120,7 @@ fn unknown_form(n: &Node) -> Option<Unknown> {
     let m = n.as_map()?;
     if m.get("unknown").and_then(Node::as_bool) != Some(true)
         || m.iter()
-            .any(|(k, _)| !matches!(k, "unknown" | "reason" | "ref" | "attr"))
+            .any(|(k, _)| !matches!(k, "unknown" | "reason" | "ref" | "attr" | "supplied"))
     {
         return None;
     }
@@ -129,6 +129,7 @@ fn unknown_form(n: &Node) -> Option<Unknown> {
         reason: s("reason").unwrap_or_default(),
         reference: s("ref"),
         attribute: s("attr"),
+        supplied: m.get("supplied").and_then(Node::as_bool) == Some(true),
     })
 }
 

@@ -731,12 +731,14 @@ fn unknowns_stay_unknown_and_still_link() {
                 reason: "not known statically".into(),
                 reference: Some(r.into()),
                 attribute: Some(a.into()),
+                supplied: false,
             })),
             sp(20, 30),
         )
     };
     // A heredoc-like literal whose span is exactly its text keeps inner spans.
     let policy = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+    let written = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":{"unknown":true,"reason":"variable acct has no value","supplied":true}}}]}"#;
     let unit = Unit {
         resources: vec![
             resource(
@@ -754,6 +756,12 @@ fn unknowns_stay_unknown_and_still_link() {
                 vec![("policy", Node::string(policy, sp(200, 200 + policy.len())))],
                 &[("role", "aws_iam_role.r")],
             ),
+            // `jsonencode` text with an unknown in it, in the model's form.
+            resource(
+                "aws_iam_role_policy.q",
+                vec![("policy", Node::string(written, sp(300, 300)))],
+                &[],
+            ),
         ],
         ..Unit::default()
     };
@@ -769,8 +777,14 @@ fn unknowns_stay_unknown_and_still_link() {
         .unwrap();
     let at = policy.find("\"*\"").unwrap();
     assert_eq!(span, sp(200 + at, 200 + at + 3));
-    assert_eq!(m.headers.len(), 3);
+    assert_eq!(m.headers.len(), 4);
     assert_eq!(m.headers[0].id, "aws_lambda_function.f");
+    // An unknown written into JSON text is read back, `supplied` included.
+    let q = item(&m, "policies", "aws_iam_role_policy.q");
+    assert_eq!(
+        q["statements"][0]["principal"]["AWS"][0],
+        json!({"unknown": true, "reason": "variable acct has no value", "supplied": true})
+    );
 }
 
 /// The model of a one-file HCL module.

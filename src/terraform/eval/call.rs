@@ -59,7 +59,7 @@ pub(super) fn call(ev: &mut Ev<'_, '_>, fc: &FuncCall, src: Src, span: Span) -> 
             return if failed {
                 Node::bool(false, span)
             } else if v.is_unknown() {
-                Node::unknown("can() of an unknown value", span)
+                Node::unknown("can() of an unknown value", span).supplied_if(v.is_supplied())
             } else {
                 Node::bool(true, span)
             };
@@ -81,6 +81,8 @@ pub(super) fn call(ev: &mut Ev<'_, '_>, fc: &FuncCall, src: Src, span: Span) -> 
         "file" | "templatefile" | "fileexists" => files(ev, name, &args, span),
         _ => funcs::pure(name, &args, span),
     };
+    // An unknown result of arguments the deployer supplies (`format("...%s",
+    // var.account)`) is theirs, whichever argument made it unknown.
     match result {
         Ok(n) => {
             if name == "jsonencode" {
@@ -88,8 +90,11 @@ pub(super) fn call(ev: &mut Ev<'_, '_>, fc: &FuncCall, src: Src, span: Span) -> 
             }
             n
         }
-        Err(Fail::Unknown(u)) => value::derived_unknown(&u, span),
-        Err(Fail::NotEvaluated) => not_evaluated(ev, name, span),
+        Err(Fail::Unknown(u)) => value::derived_unknown(&u, span).supplied_from(&args),
+        Err(Fail::NotEvaluated) => {
+            let supplied = args.iter().any(Node::has_supplied);
+            not_evaluated(ev, name, span).supplied_if(supplied)
+        }
         Err(Fail::Error(msg)) => ev.error(format!("{name}(): {msg}"), span),
     }
 }

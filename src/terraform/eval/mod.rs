@@ -489,7 +489,9 @@ impl<'s, 'a> Ev<'s, 'a> {
                 match as_bool(&cond) {
                     Some(true) => self.hcl(&c.true_expr, src),
                     Some(false) => self.hcl(&c.false_expr, src),
-                    None if cond.is_unknown() => Node::unknown("the condition is unknown", span),
+                    // The deployer choosing the branch chooses the value.
+                    None if cond.is_unknown() => Node::unknown("the condition is unknown", span)
+                        .supplied_if(cond.is_supplied()),
                     None => self.error("the condition is not a bool", span),
                 }
             }
@@ -546,17 +548,20 @@ impl<'s, 'a> Ev<'s, 'a> {
                     }
                     _ if l.is_unknown() || r.is_unknown() => {
                         Node::unknown("depends on an unknown value", span)
+                            .supplied_if(l.is_supplied() || r.is_supplied())
                     }
                     _ => self.error("logical operators need bools", span),
                 }
             }
             B::Eq | B::NotEq => match equal(l, r) {
                 Some(eq) => Node::bool(eq == (op == B::Eq), span),
-                None => Node::unknown("depends on an unknown value", span),
+                None => Node::unknown("depends on an unknown value", span)
+                    .supplied_if(l.has_supplied() || r.has_supplied()),
             },
             _ => {
                 if l.is_unknown() || r.is_unknown() {
-                    return Node::unknown("depends on an unknown value", span);
+                    return Node::unknown("depends on an unknown value", span)
+                        .supplied_if(l.is_supplied() || r.is_supplied());
                 }
                 let (Some(a), Some(b)) = (as_number(l), as_number(r)) else {
                     return self.error(format!("`{}` needs numbers", op.as_str()), span);

@@ -267,37 +267,33 @@ impl Ev<'_, '_> {
         };
         let n = match inst {
             Instances::Single(v) => v.clone(),
-            Instances::List(vs) => {
-                match index {
-                    Some(ix) if ix.is_unknown() => {
-                        return Err(unknown_ref(
-                            "the index is unknown".into(),
-                            base.into(),
-                            None,
-                            span,
-                        ))
-                    }
-                    Some(ix) => {
-                        let i = as_number(&ix).filter(|f| *f >= 0.0 && f.fract() == 0.0);
-                        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                        let got = i.and_then(|f| vs.get(f as usize).map(|v| (f as usize, v)));
-                        return match got {
-                            Some((i, v)) => Ok((v.clone(), format!("{base}[{i}]"), rest)),
-                            None => Err(self
-                                .error(format!("{base} has no instance {}", ix.to_json()), span)),
-                        };
-                    }
-                    None => whole(inst),
+            Instances::List(vs) => match index {
+                Some(ix) if ix.is_unknown() => {
+                    return Err(
+                        unknown_ref("the index is unknown".into(), base.into(), None, span)
+                            .supplied_if(ix.is_supplied()),
+                    )
                 }
-            }
+                Some(ix) => {
+                    let i = as_number(&ix).filter(|f| *f >= 0.0 && f.fract() == 0.0);
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let got = i.and_then(|f| vs.get(f as usize).map(|v| (f as usize, v)));
+                    return match got {
+                        Some((i, v)) => Ok((v.clone(), format!("{base}[{i}]"), rest)),
+                        None => {
+                            Err(self
+                                .error(format!("{base} has no instance {}", ix.to_json()), span))
+                        }
+                    };
+                }
+                None => whole(inst),
+            },
             Instances::Keyed(vs) => match index {
                 Some(ix) if ix.is_unknown() => {
-                    return Err(unknown_ref(
-                        "the key is unknown".into(),
-                        base.into(),
-                        None,
-                        span,
-                    ))
+                    return Err(
+                        unknown_ref("the key is unknown".into(), base.into(), None, span)
+                            .supplied_if(ix.is_supplied()),
+                    )
                 }
                 Some(ix) => {
                     let k = as_string(&ix).unwrap_or_default();
@@ -383,7 +379,7 @@ impl Ev<'_, '_> {
 
     pub(super) fn index(&mut self, cur: Node, ix: &Node, span: Span, missing: Missing<'_>) -> Node {
         if ix.is_unknown() {
-            return Node::unknown("the index is unknown", span);
+            return Node::unknown("the index is unknown", span).supplied_if(ix.is_supplied());
         }
         match cur.value {
             Value::Seq(mut items) => {

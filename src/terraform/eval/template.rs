@@ -31,7 +31,15 @@ impl Ev<'_, '_> {
         let mut rec = json_like.then(document::Recorder::default);
         self.render(t, src, (false, false), &mut out, &mut unknown, &mut rec);
         if let Some(u) = unknown {
-            return derived_unknown(&u, span);
+            // Rendering stops at the first unknown part; a later one the
+            // deployer supplies (`"${aws_iam_role.r.name}-${var.env}"`)
+            // makes the whole theirs too.
+            let later = if u.is_supplied() {
+                None
+            } else {
+                self.reads_supplied(t)
+            };
+            return derived_unknown(&u, span).supplied_from(later);
         }
         let Some(rec) = rec else {
             return value::string(out, span);
@@ -80,6 +88,29 @@ impl Ev<'_, '_> {
             // when it is not (an IAM policy gets a note in the adapter).
             (Err(_), None) => value::string(out, span),
         }
+    }
+
+    /// The first variable, local or binding template `t` reads whose value
+    /// holds an unknown the deployer supplies, from its syntax (nothing is
+    /// evaluated again: evaluation notes, counts and records what it reads).
+    fn reads_supplied(&self, t: &Template) -> Option<&Node> {
+        let mut found = None;
+        crate::terraform::deps::template_names(t, &mut |root, ops| {
+            if found.is_some() {
+                return;
+            }
+            let name = match ops.first().map(|o| &**o) {
+                Some(hcl_edit::expr::TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+                _ => None,
+            };
+            let value = match (root, name) {
+                ("var", Some(n)) => self.env.vars.get(n).map(|b| &b.node),
+                ("local", Some(n)) => self.env.locals.get(n).map(|b| &b.node),
+                _ => self.bind(root),
+            };
+            found = value.filter(|v| v.has_supplied());
+        });
+        found
     }
 
     pub(super) fn render(
@@ -184,8 +215,10 @@ impl Ev<'_, '_> {
                                 }
                             }
                             None => {
-                                *unknown =
-                                    Some(Node::unknown("template condition is unknown", cond.span))
+                                *unknown = Some(
+                                    Node::unknown("template condition is unknown", cond.span)
+                                        .supplied_if(cond.is_supplied()),
+                                )
                             }
                         }
                     }
@@ -292,7 +325,8 @@ impl Ev<'_, '_> {
                 Some(true) => {}
                 Some(false) => return Ok(()),
                 None if cv.is_unknown() => {
-                    return Err(Node::unknown("a `for` condition is unknown", span))
+                    return Err(Node::unknown("a `for` condition is unknown", span)
+                        .supplied_if(cv.is_supplied()))
                 }
                 None => return Err(self.error("a `for` condition is not a bool", span)),
             }
@@ -304,7 +338,7 @@ impl Ev<'_, '_> {
         let kn = self.hcl(kx, src);
         let Some(key) = as_string(&kn) else {
             return Err(if kn.is_unknown() {
-                Node::unknown("a `for` key is unknown", span)
+                Node::unknown("a `for` key is unknown", span).supplied_if(kn.is_supplied())
             } else {
                 self.error("a `for` key is not a string", span)
             });

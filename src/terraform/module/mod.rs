@@ -346,7 +346,8 @@ fn provider_pairs(e: Expr<'_>) -> Vec<(String, String)> {
     }
 }
 
-/// A variable's default (converted to its type), or an unknown.
+/// A variable's default (converted to its type), or an unknown the deployer
+/// supplies.
 pub(crate) fn default_value(sh: &mut Shared<'_>, v: &VarDecl<'_>) -> Node {
     match v.default {
         Some(e) => {
@@ -354,7 +355,7 @@ pub(crate) fn default_value(sh: &mut Shared<'_>, v: &VarDecl<'_>) -> Node {
             let mut ev = Ev::new(sh, &env);
             convert(ev.eval(e), v.ty.as_deref())
         }
-        None => Node::unknown(format!("variable {} has no value", v.name), v.header),
+        None => Node::supplied(format!("variable {} has no value", v.name), v.header),
     }
 }
 

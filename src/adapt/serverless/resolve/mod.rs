@@ -2,7 +2,11 @@
 //! reads it: `${self:...}`, `${opt:...}`, `${sls:...}`, `${env:...}` (opt-in),
 //! `${file(...)}` and fallbacks. Sources only known at deploy time
 //! (`${ssm:}`, `${cf:}`, `${s3:}`, `${aws:accountId}`, unknown kinds) become
-//! explicit unknowns, so rules never fire on a guess.
+//! explicit unknowns, so rules never fire on a guess. Those whose value the
+//! deployer gives from outside the service's files (`${param:}`, `${ssm:}`,
+//! `${env:}`, an `${opt:}` not passed, a file outside the scanned
+//! directory) are marked as supplied ([`Unknown::supplied`]); the account,
+//! framework values and broken references are not.
 //!
 //! Resolution is lazy and memoized by path: a `${self:a.b}` resolves `a.b`
 //! (and whatever it refers to) on first use. A path being resolved sits on a
@@ -20,6 +24,7 @@
 //! This file holds the resolver, its budget and the walk over the document;
 //! [`sources`] looks each variable source up.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -27,7 +32,7 @@ use std::rc::Rc;
 use super::files::{Loaded, Sandbox};
 use super::syntax::{self, Piece, Source, Template, Var};
 use super::Env;
-use crate::parse::{Map, Node, Value, MAX_DEPTH};
+use crate::parse::{Map, Node, Unknown, Value, MAX_DEPTH};
 use crate::source::{FileId, Span};
 
 mod sources;
@@ -117,7 +122,7 @@ enum Got {
     /// No value here: the next fallback applies.
     Undefined,
     /// A value exists but is not knowable now.
-    Unknown(String),
+    Unknown(Unknown),
 }
 
 pub struct Resolver<'a> {
@@ -266,11 +271,30 @@ fn shown(key: &str) -> String {
 fn descend<'n>(mut n: &'n Node, segs: &[&str]) -> Result<&'n Node, Got> {
     for seg in segs {
         if let Value::Unknown(u) = &n.value {
-            return Err(Got::Unknown(u.reason.clone()));
+            return Err(Got::Unknown(Unknown::new(u.reason.clone(), u.supplied)));
         }
         n = child(n, seg).ok_or(Got::Undefined)?;
     }
     Ok(n)
+}
+
+/// Whether the deployer gives a variable that has no value now: one of its
+/// sources is a command-line option or an environment variable (not given
+/// to the scan), which the deployment may set.
+fn deployer_gives(var: &Var) -> bool {
+    var.sources.iter().any(|s| match s {
+        Source::Ref { kind, .. } => matches!(kind.as_str(), "opt" | "env"),
+        Source::Nested(v) => deployer_gives(v),
+        _ => false,
+    })
+}
+
+/// The unknown a variable without a value gives.
+fn no_value(var: &Var) -> Unknown {
+    Unknown::new(
+        format!("{} has no value", short(&var.text)),
+        deployer_gives(var),
+    )
 }
 
 fn short(text: &str) -> String {
@@ -519,51 +543,58 @@ impl Resolver<'_> {
                     }
                     v
                 }
-                Got::Undefined => Node::unknown(format!("{} has no value", short(&var.text)), span),
-                Got::Unknown(reason) => Node::unknown(reason, span),
+                Got::Undefined => no_value(var).at(span),
+                Got::Unknown(u) => u.at(span),
             };
         }
         match self.render(&t, span) {
             Ok(s) => Node::string(s, span),
-            Err(reason) => Node::unknown(reason, span),
+            Err(u) => u.at(span),
         }
     }
 
-    /// A template as a string; `Err` holds why it is unknown.
-    fn render(&mut self, t: &Template, span: Span) -> Result<String, String> {
+    /// A template as a string; `Err` holds why it is unknown: the first
+    /// unknown piece the deployer supplies, else the first unknown piece
+    /// (the pieces after a first one the deployer does not supply are
+    /// resolved to find out).
+    fn render(&mut self, t: &Template, span: Span) -> Result<String, Unknown> {
         let mut out = String::new();
+        let mut first: Option<Unknown> = None;
         for p in t {
-            match p {
-                Piece::Lit(s) => out.push_str(s),
+            let piece = match p {
+                Piece::Lit(s) => Ok(Cow::Borrowed(s.as_str())),
                 Piece::Var(v) => match self.var(v, span).0 {
-                    Got::Value(n) => match scalar_text(&n) {
-                        Some(s) => out.push_str(&s),
-                        None if n.is_unknown() => {
-                            return Err(match &n.value {
-                                Value::Unknown(u) => u.reason.clone(),
-                                _ => String::new(),
-                            })
-                        }
-                        None => {
-                            return Err(format!(
-                                "{} is a map or list inside a string",
-                                short(&v.text)
-                            ))
-                        }
+                    Got::Value(n) => match (scalar_text(&n), n.value) {
+                        (Some(s), _) => Ok(Cow::Owned(s)),
+                        (None, Value::Unknown(u)) => Err(Unknown::new(u.reason, u.supplied)),
+                        (None, _) => Err(Unknown::new(
+                            format!("{} is a map or list inside a string", short(&v.text)),
+                            false,
+                        )),
                     },
-                    Got::Undefined => return Err(format!("{} has no value", short(&v.text))),
-                    Got::Unknown(reason) => return Err(reason),
+                    Got::Undefined => Err(no_value(v)),
+                    Got::Unknown(u) => Err(u),
                 },
+            };
+            match (piece, &mut first) {
+                (Ok(s), None) => out.push_str(&s),
+                (Ok(_), Some(_)) => {}
+                (Err(u), _) if u.supplied => return Err(u),
+                (Err(u), None) => first = Some(u),
+                (Err(_), Some(_)) => {}
             }
             if out.len() > MAX_STRING {
                 self.note(
                     "a variable builds a string too long to resolve".into(),
                     span,
                 );
-                return Err("string too long to resolve".into());
+                return Err(Unknown::new("string too long to resolve", false));
             }
         }
-        Ok(out)
+        match first {
+            Some(u) => Err(u),
+            None => Ok(out),
+        }
     }
 
     fn record_via(&mut self, v: &Node, label: &str, use_span: Span) {

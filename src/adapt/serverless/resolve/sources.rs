@@ -33,17 +33,19 @@ impl Resolver<'_> {
                 params,
                 address,
             } => {
+                // An address the deployer supplies (`${self:custom.${opt:stage}}`)
+                // picks the value: it is theirs too.
                 let address = match address {
                     Some(t) => match self.render(t, span) {
                         Ok(s) => Some(s),
-                        Err(reason) => return (Got::Unknown(reason), None),
+                        Err(u) => return (Got::Unknown(u), None),
                     },
                     None => None,
                 };
                 let params = match params {
                     Some(t) => match self.render(t, span) {
                         Ok(s) => Some(s),
-                        Err(reason) => return (Got::Unknown(reason), None),
+                        Err(u) => return (Got::Unknown(u), None),
                     },
                     None => None,
                 };
@@ -70,24 +72,26 @@ impl Resolver<'_> {
                 (got, label)
             }
             "opt" => (self.option(addr, span), None),
-            "sls" => match addr {
-                "stage" => self.stage(span),
-                _ => (
-                    Got::Unknown(format!("${{sls:{addr}}} is only known at deploy time")),
-                    None,
-                ),
-            },
-            "aws" if addr == "region" => self.region(span),
             "env" => (self.env_var(addr, span), None),
             "file" => (self.file_source(params.unwrap_or(""), address, span), None),
+            "sls" if addr == "stage" => self.stage(span),
+            "aws" if addr == "region" => self.region(span),
             _ => {
                 let shown = match (params, address) {
                     (Some(p), Some(a)) => format!("${{{kind}({p}):{a}}}"),
                     (Some(p), None) => format!("${{{kind}({p})}}"),
                     (None, _) => format!("${{{kind}:{addr}}}"),
                 };
+                // The Framework's own values (`${sls:instanceId}`) and the
+                // account deployed to (`${aws:accountId}`) are not the
+                // deployer's to choose; parameters, SSM, other stacks'
+                // outputs, S3 objects and plugins' sources are.
+                let supplied = !matches!(kind, "sls" | "aws");
                 (
-                    Got::Unknown(format!("{} is only known at deploy time", short(&shown))),
+                    Got::Unknown(Unknown::new(
+                        format!("{} is only known at deploy time", short(&shown)),
+                        supplied,
+                    )),
                     None,
                 )
             }
@@ -103,8 +107,9 @@ impl Resolver<'_> {
 
     pub(super) fn env_var(&self, name: &str, span: Span) -> Got {
         if !self.env.resolve_env {
-            return Got::Unknown(format!(
-                "${{env:{name}}} is not resolved (resolving environment variables is off)"
+            return Got::Unknown(Unknown::new(
+                format!("${{env:{name}}} is not resolved (resolving environment variables is off)"),
+                true,
             ));
         }
         match std::env::var(name) {
@@ -170,7 +175,7 @@ impl Resolver<'_> {
         }
         if self.cyclic(&key) {
             return match self.cycle(&key, span).value {
-                Value::Unknown(u) => Got::Unknown(u.reason),
+                Value::Unknown(u) => Got::Unknown(*u),
                 _ => Got::Undefined,
             };
         }
@@ -231,7 +236,7 @@ impl Resolver<'_> {
     pub(super) fn file_source(&mut self, rel: &str, address: Option<&str>, span: Span) -> Got {
         let rel = rel.trim();
         if rel.is_empty() {
-            return Got::Unknown("${file()} names no file".into());
+            return Got::Unknown(Unknown::new("${file()} names no file", false));
         }
         let (path, loaded) = match self.sandbox.locate(rel) {
             Ok(p) => match self.loaded.get(&p) {
@@ -248,11 +253,15 @@ impl Resolver<'_> {
         let doc = match &*loaded {
             Loaded::Doc(d) => d,
             Loaded::Missing => return Got::Undefined,
-            Loaded::Unreadable { reason, note } => {
+            Loaded::Unreadable {
+                reason,
+                note,
+                outside,
+            } => {
                 if *note {
                     self.note(format!("${{file({rel})}}: {reason}"), span);
                 }
-                return Got::Unknown(reason.clone());
+                return Got::Unknown(Unknown::new(reason.clone(), *outside));
             }
         };
         let ns = format!(

@@ -81,6 +81,56 @@ fn deploy_time_sources_are_unknown_and_env_is_opt_in() {
     assert_eq!(v["g"], "d");
 }
 
+/// Values the deployer gives from outside the service's files are supplied
+/// (also inside a string, after a part that is not, and through
+/// `${self:}`); the account, the Framework's own values and broken
+/// references are not.
+#[test]
+fn deploy_time_sources_the_deployer_gives_are_supplied() {
+    let text = "custom:\n  reader: ${param:reader}\n  missing: ${self:custom.nothing}\na: ${param:reader}\nb: ${ssm:/x/y}\nc: ${env:FG_TEST_VAR}\nd: ${opt:account}\ne: arn:aws:iam::${aws:accountId}:role/${param:role}\nf: ${self:custom.reader}\ng: ${cf:stack.out}\nh: ${self:custom.${opt:stage}}\ni: arn:aws:iam::${param:acct}:root\nj: ${aws:accountId}\nk: ${sls:instanceId}\nl: ${self:custom.nothing}\nm: arn:aws:iam::${aws:accountId}:root\nn: x-${self:custom.missing}\n";
+    let v = json(text);
+    for k in ["a", "b", "c", "d", "e", "f", "g", "h", "i"] {
+        assert_eq!(v[k]["unknown"], true, "{k}: {v}");
+        assert_eq!(v[k]["supplied"], true, "{k}: {}", v[k]);
+    }
+    // Named after what the deployer supplies.
+    assert_eq!(
+        v["e"]["reason"],
+        "${param:role} is only known at deploy time"
+    );
+    for k in ["j", "k", "l", "m", "n"] {
+        assert_eq!(v[k]["unknown"], true, "{k}: {v}");
+        assert_eq!(v[k]["supplied"], serde_json::Value::Null, "{k}: {}", v[k]);
+    }
+}
+
+/// A file outside the scanned directory, or JavaScript run at deploy time,
+/// gives a value from outside the service's files; a file that does not
+/// parse does not.
+#[test]
+fn files_from_outside_are_supplied() {
+    let dir = tempfile::tempdir().unwrap();
+    let svc = dir.path().join("svc");
+    std::fs::create_dir(&svc).unwrap();
+    std::fs::write(dir.path().join("outside.yml"), "x: 1\n").unwrap();
+    std::fs::write(svc.join("c.js"), "module.exports = {}\n").unwrap();
+    std::fs::write(svc.join("bad.json"), "{\n").unwrap();
+    let text = "a: ${file(../outside.yml):x}\nb: ${file(./c.js):x}\nc: ${file(./bad.json):x}\n";
+    let doc = yaml::parse(text, FileId(0)).unwrap().remove(0);
+    let r = resolve(
+        &doc,
+        FileId(0),
+        &svc.join("serverless.yml"),
+        Some(text),
+        &Env::default(),
+    );
+    let v = r.doc.to_json();
+    assert_eq!(v["a"]["supplied"], true, "{v}");
+    assert_eq!(v["b"]["supplied"], true, "{v}");
+    assert_eq!(v["c"]["unknown"], true, "{v}");
+    assert_eq!(v["c"]["supplied"], serde_json::Value::Null, "{v}");
+}
+
 #[test]
 fn cycles_are_notes_not_hangs() {
     let text = "custom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\n  whole: ${self:}\n  up: ${self:custom}\nok: ${self:custom.c, 'fallback'}\n";
