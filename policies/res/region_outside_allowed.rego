@@ -7,7 +7,9 @@
 # them: the deployment region in `samconfig.toml`, regions in ARNs the template
 # references, DynamoDB global table replicas, S3 replication targets. The
 # finding points at where the region is written. Without `allowed_regions`
-# the rule is silent.
+# the rule is silent. A region it cannot know (a provider region from a
+# parameter, a Terraform variable without a value, an unresolved
+# `${env:AWS_REGION, 'us-east-1'}`) is listed as undecided, not passed.
 #
 # ## Why is this bad?
 # Data-residency commitments (GDPR transfer rules, contracts, sector
@@ -39,6 +41,7 @@
 # - https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html#example-scp-deny-region
 package faasguard.rules.res.region_outside_allowed
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -85,6 +88,14 @@ deny contains {
 }
 
 # ` (Europe (Ireland))`; region codes are unique across clouds.
+# A region the scanner cannot know (a parameter, a variable, an unresolved `${env:}`) may be
+# outside the allowed set: listed as undecided when a set is configured.
+undecided contains lib.undecided(r, "region", r.region) if {
+	count(configured) > 0
+	some r in input.regions
+	lib.is_unknown(r.region)
+}
+
 display_name(code) := sprintf(" (%s)", [names[0]]) if {
 	names := sort([name |
 		some cloud, regions in region_data

@@ -46,6 +46,26 @@ pub(crate) fn push_region(
     model.add(item);
 }
 
+/// A region in use whose value is unknown (a parameter, a variable, an
+/// unresolved `${env:}`): the residency rule lists it as undecided rather
+/// than passing it in silence.
+pub(crate) fn push_unknown_region(
+    model: &mut crate::model::Model,
+    cloud: &'static str,
+    region: &crate::parse::Node,
+    source: &str,
+    resource: Option<&str>,
+) {
+    use crate::model::collections::{Head, Region};
+    use crate::parse::Node;
+    let id = format!("region:{}", model.items("regions").len());
+    let mut item = Region::new(Head::new(&id, "unknown", "region", cloud, region.span));
+    item.region = Some(region.clone());
+    item.source = Some(Node::string(source, region.span));
+    item.resource = resource.map(|r| Node::string(r, region.span));
+    model.add(item);
+}
+
 /// The function that `function` (a linked id) names is invoked
 /// asynchronously: a bucket notification, a subscription, a rule target or
 /// an invoke config points at it.

@@ -79,6 +79,10 @@ pub struct Model {
     /// where the value is written). A finding about such a property being
     /// missing points there rather than at the resource header.
     pub unset: Vec<(String, String, Span)>,
+    /// Templates of the scan that a Serverless service includes through
+    /// `${file()}`: they are part of its stack, so the scan drops their own
+    /// results as templates and keeps the service's.
+    pub fragments: Vec<FileId>,
     /// The items' keys and spans once [`Model::take_input`] has moved their
     /// values into the policy input: what placing findings needs (ADR 0045).
     spans: Option<Box<spans::Spans>>,
@@ -131,6 +135,7 @@ impl Model {
             constructs: BTreeMap::new(),
             index: OnceLock::new(),
             unset: Vec::new(),
+            fragments: Vec::new(),
             spans: None,
             order: Vec::new(),
         }

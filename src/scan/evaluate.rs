@@ -40,6 +40,9 @@ pub(super) struct UnitOut {
     pub(super) rule_times: Vec<(usize, std::time::Duration)>,
     /// Checks rules could not decide on unknown values.
     pub(super) undecided: Vec<crate::undecided::Undecided>,
+    /// Templates of the scan a Serverless service included
+    /// ([`crate::model::Model::fragments`]).
+    pub(super) fragments: Vec<FileId>,
 }
 
 /// Where a nested stack template is instantiated: the parent template and

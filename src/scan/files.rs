@@ -103,6 +103,9 @@ pub(super) struct Prepared {
     pub terraform: crate::terraform::Options,
     pub units: Vec<Unit>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The templates, by canonical path: a Serverless service that includes
+    /// one through `${file()}` reads it under its own id.
+    pub fragments: std::sync::Arc<BTreeMap<PathBuf, FileId>>,
 }
 
 pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared {
@@ -222,6 +225,7 @@ pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared
     tf_files.refused = module_calls.refused;
     let called = called_dirs(&files, walked, &module_calls.calls);
     let units = plan_units(&files, settings.shard, &called);
+    let fragments = std::sync::Arc::new(templates_by_path(&files));
     Prepared {
         files,
         unread: walk.unread,
@@ -230,7 +234,19 @@ pub(super) fn prepare(settings: &Settings, pool: &rayon::ThreadPool) -> Prepared
         terraform,
         units,
         diagnostics,
+        fragments,
     }
+}
+
+/// The CloudFormation templates among `files`, by canonical path (what a
+/// Serverless service's `${file()}` resolves to).
+fn templates_by_path(files: &[ScanFile]) -> BTreeMap<PathBuf, FileId> {
+    files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, Some(Kind::CloudFormation { .. })) && f.text.is_some())
+        .filter_map(|(i, f)| Some((std::fs::canonicalize(&f.path).ok()?, FileId(i as u32))))
+        .collect()
 }
 
 /// Paths are shown relative to the working directory when they are below it

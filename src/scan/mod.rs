@@ -18,6 +18,7 @@ use crate::suppress;
 mod conftest_raw;
 mod evaluate;
 mod files;
+mod fragments;
 mod gather;
 mod model;
 mod nested;
@@ -159,6 +160,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         terraform,
         units,
         mut diagnostics,
+        fragments,
     }) = prepared
     else {
         // The pool started (`pool?` above), so the files were prepared.
@@ -178,6 +180,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
         tf_files: &tf_files,
         terraform: &terraform,
         settings,
+        fragments: &fragments,
     };
     settings.progress.start(units.len());
     let mut outs: Vec<UnitOut> = pool.install(|| {
@@ -199,6 +202,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
             .collect()
     });
     settings.progress.finish();
+    fragments::absorb(&units, &mut outs);
     let profile = settings
         .profile
         .then(|| gather::profile(&units, &outs, &files, &engine));
@@ -216,6 +220,7 @@ pub fn scan(settings: &Settings) -> Result<Outcome, ScanError> {
                 tf_files: &tf_files,
                 terraform: &terraform,
                 settings,
+                fragments: &fragments,
             };
             pool.install(|| {
                 units

@@ -89,6 +89,7 @@ pub fn model_json_with(path: &Path, settings: &Settings) -> Result<serde_json::V
         tf_files: &prep.tf_files,
         terraform: &prep.terraform,
         settings: &settings,
+        fragments: &prep.fragments,
     };
     let out = ctx.process(unit, None);
     match out.model {

@@ -27,6 +27,8 @@ pub(super) struct UnitContext<'a> {
     /// Terraform options with `--var-file` paths as the file set knows them.
     pub(super) terraform: &'a crate::terraform::Options,
     pub(super) settings: &'a Settings,
+    /// Templates by canonical path ([`super::files::Prepared::fragments`]).
+    pub(super) fragments: &'a std::sync::Arc<BTreeMap<PathBuf, crate::source::FileId>>,
 }
 
 impl UnitContext<'_> {
@@ -123,6 +125,7 @@ impl UnitContext<'_> {
                         root: self.scan_root(path),
                         options: self.settings.serverless_options.clone(),
                         region: None,
+                        fragments: std::sync::Arc::clone(self.fragments),
                     };
                     crate::adapt::serverless::adapt(doc, id, path, &env)
                 }
@@ -191,6 +194,7 @@ impl UnitContext<'_> {
                 );
             }
             out.secrets.extend(secrets);
+            out.fragments.extend(model.fragments.iter().copied());
             out.functions.extend(crate::deps::code_dirs(
                 &model,
                 path.parent().unwrap_or(Path::new("")),

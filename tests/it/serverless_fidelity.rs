@@ -237,3 +237,88 @@ fn variable_fan_out_stops_early_with_a_diagnostic_and_the_rest_is_checked() {
         runtime[0].3
     );
 }
+
+/// A template a service includes (`resources: - ${file(...)}`) is part of
+/// the service's stack: each finding on what it holds is reported once, by
+/// the service, at its place in the included file, and a suppression
+/// comment there applies; a template no service includes is scanned on its
+/// own as before.
+#[test]
+fn included_templates_are_scanned_once_as_part_of_their_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("svc/resources")).unwrap();
+    std::fs::write(
+        root.join("svc/serverless.yml"),
+        "service: frag
+provider:
+  name: aws
+  runtime: python3.12
+  region: eu-west-1
+functions:
+  hello:
+    handler: handler.hello
+    timeout: 10
+resources:
+  - ${file(resources/topics.yml)}
+",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("svc/resources/topics.yml"),
+        "Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties:
+      TopicName: alerts
+  Audit: # faasguard:ignore FG-ENC-006 reason=\"holds no data\"
+    Type: AWS::SNS::Topic
+",
+    )
+    .unwrap();
+    // Not included by any service: a template of its own.
+    std::fs::write(
+        root.join("svc/resources/other.yml"),
+        "Resources:
+  Spare:
+    Type: AWS::SNS::Topic
+",
+    )
+    .unwrap();
+    let (_, report) = json_run(&["scan", root.to_str().unwrap(), "--format", "json"], &[]);
+    let at: Vec<(String, u64, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "FG-ENC-006")
+        .map(|f| {
+            (
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+                f["start"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("other.yml".to_string(), 2, 3),
+            ("topics.yml".to_string(), 2, 3)
+        ],
+        "{:#}",
+        report["findings"]
+    );
+    let suppressed: Vec<&str> = report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["finding"]["resource"].as_str().or(s["resource"].as_str()))
+        .collect();
+    assert!(suppressed.contains(&"Audit"), "{:#}", report["suppressed"]);
+}

@@ -40,6 +40,10 @@ pub struct Env {
     pub options: BTreeMap<String, String>,
     /// Region from outside (unused by most services).
     pub region: Option<(String, Span)>,
+    /// Templates of the scan by canonical path: a `${file()}` naming one
+    /// reads it under its own file id, so findings on what it holds point
+    /// into it (other included files take the use site's span).
+    pub fragments: std::sync::Arc<BTreeMap<std::path::PathBuf, FileId>>,
 }
 
 /// Largest service file re-read for line numbers in `via` messages.
@@ -66,6 +70,7 @@ pub fn adapt_text(
 ) -> (Model, Vec<secrets::Found>) {
     let resolved = resolve(doc, file, path, text, env);
     let svc = Service::new(&resolved.doc, doc, env);
+    let fragments = resolved.fragments.clone();
     let mut found = Vec::new();
     if !svc.provider.is_aws() {
         // Other clouds' services are not modelled; their functions still
@@ -73,6 +78,7 @@ pub fn adapt_text(
         let mut model = Model::new(Format::Serverless, file);
         model.headers = svc.headers();
         model.notes = resolved.notes;
+        model.fragments = fragments;
         return (model, found);
     }
 
@@ -124,6 +130,10 @@ pub fn adapt_text(
     cfn::rename_references(&mut model, &rename);
     if let Some((region, span)) = &svc.region {
         cloudformation::push_region(&mut model, region, "provider", None, *span);
+    } else if let Some(unknown) = svc.provider.get("region").filter(|r| r.is_unknown()) {
+        // `${env:AWS_REGION, 'us-east-1'}` not resolved, `${param:region}`:
+        // whatever region is deployed to is not known here.
+        crate::adapt::push_unknown_region(&mut model, "aws", unknown, "provider", None);
     }
     functions::arn_regions(&mut model, &svc);
 
@@ -135,6 +145,7 @@ pub fn adapt_text(
     secrets::mark_sensitive_names(&mut model);
     model.notes.extend(resolved.notes);
     model.via = resolved.via;
+    model.fragments = fragments;
     (model, found)
 }
 

@@ -29,9 +29,6 @@ pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
         let Some(region) = present(p.values.get("region")) else {
             continue;
         };
-        let Some(code) = region.as_str() else {
-            continue;
-        };
         // Named like a plan's provider key (`aws.west`, `module.app:aws`);
         // the default provider of the root module needs no name.
         let key = match &p.alias {
@@ -43,7 +40,17 @@ pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
             (true, true) => Some(key),
             (false, true) => None,
         };
-        push(a.model, cloud, code, "provider", label.as_deref(), region);
+        match region.as_str() {
+            Some(code) => push(a.model, cloud, code, "provider", label.as_deref(), region),
+            None if region.is_unknown() => crate::adapt::push_unknown_region(
+                a.model,
+                cloud,
+                region,
+                "provider",
+                label.as_deref(),
+            ),
+            None => {}
+        }
     }
     let mut arns: Vec<(String, String, Node)> = Vec::new();
     for r in &a.unit.resources {
@@ -58,6 +65,9 @@ pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
             _ => continue,
         };
         if let Some(v) = present(r.values.get(arg)) {
+            if v.is_unknown() {
+                crate::adapt::push_unknown_region(a.model, cloud, v, "property", Some(&r.address));
+            }
             if let Some(s) = v.as_str() {
                 let code = normalize(cloud, s);
                 // Multi-region GCP locations (`US`, `EU`) are no region.

@@ -134,6 +134,8 @@ pub struct Resolver<'a> {
     cache: HashMap<String, Cached>,
     stack: Vec<String>,
     loaded: HashMap<PathBuf, Rc<Loaded>>,
+    /// Templates of the scan read through `${file()}`.
+    fragments: BTreeSet<FileId>,
     /// Inside an included file: its spans are not this file's, so values
     /// take the use site's span and no `via` is recorded.
     in_file: usize,
@@ -154,6 +156,9 @@ pub struct Resolved {
     pub(crate) doc: Node,
     pub(crate) notes: Vec<(String, Span)>,
     pub(crate) via: Vec<(Span, String)>,
+    /// Templates of the scan ([`super::Env::fragments`]) this service
+    /// included, sorted: they are part of it, not stacks of their own.
+    pub(crate) fragments: Vec<FileId>,
 }
 
 /// Resolve every variable of `raw`, the service file at `path`, whose text
@@ -174,6 +179,7 @@ pub fn resolve(
         cache: HashMap::new(),
         stack: Vec::new(),
         loaded: HashMap::new(),
+        fragments: BTreeSet::new(),
         in_file: 0,
         site: raw.span,
         produced: Size::default(),
@@ -204,6 +210,7 @@ pub fn resolve(
         doc,
         notes: r.notes,
         via,
+        fragments: r.fragments.into_iter().collect(),
     }
 }
 

@@ -238,16 +238,22 @@ impl Resolver<'_> {
         if rel.is_empty() {
             return Got::Unknown(Unknown::new("${file()} names no file", false));
         }
+        // A template the scan holds is read under its own id: what it
+        // holds keeps its own spans, so findings point into it.
+        let mut own = None;
         let (path, loaded) = match self.sandbox.locate(rel) {
-            Ok(p) => match self.loaded.get(&p) {
-                Some(l) => (Some(p), l.clone()),
-                None => {
-                    let (_, l) = self.sandbox.load(rel, self.file);
-                    let l = Rc::new(l);
-                    self.loaded.insert(p.clone(), l.clone());
-                    (Some(p), l)
+            Ok(p) => {
+                own = self.env.fragments.get(&p).copied();
+                match self.loaded.get(&p) {
+                    Some(l) => (Some(p), l.clone()),
+                    None => {
+                        let (_, l) = self.sandbox.load(rel, own.unwrap_or(self.file));
+                        let l = Rc::new(l);
+                        self.loaded.insert(p.clone(), l.clone());
+                        (Some(p), l)
+                    }
                 }
-            },
+            }
             Err(l) => (None, Rc::new(l)),
         };
         let doc = match &*loaded {
@@ -278,6 +284,10 @@ impl Resolver<'_> {
         let got = self.path_in(&ns, doc, &segs, span);
         self.in_file -= 1;
         match got {
+            Got::Value(v) if own.is_some() => {
+                self.fragments.extend(own);
+                Got::Value(v)
+            }
             Got::Value(mut v) => {
                 v.respan(span);
                 Got::Value(v)
