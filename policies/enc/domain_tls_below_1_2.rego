@@ -79,7 +79,7 @@ deny contains object.union(
 	{
 		"resource": d.id,
 		"path": "security_policy",
-		"message": sprintf("Custom domain %s uses SecurityPolicy TLS_1_0, which still accepts TLS 1.0; use TLS_1_2", [label(d)]),
+		"message": sprintf("Custom domain %s uses %s TLS_1_0, which still accepts TLS 1.0; use TLS_1_2", [label(d), lib.term("SecurityPolicy", "security_policy")]),
 	},
 	# The single-value fix: the modern policy, in the case it was written.
 	lib.replace(d.security_policy, modern(d.security_policy)),
@@ -147,8 +147,8 @@ deny contains {
 	"resource": d.id,
 	"path": "security_policy",
 	"message": sprintf(
-		"Custom domain %s sets no SecurityPolicy, so API Gateway applies TLS_1_0, which still accepts TLS 1.0; set TLS_1_2",
-		[label(d)],
+		"Custom domain %s sets no %s, so API Gateway applies TLS_1_0, which still accepts TLS 1.0; set TLS_1_2",
+		[label(d), lib.term("SecurityPolicy", "security_policy")],
 	),
 } if {
 	some d in input.domains
@@ -181,7 +181,7 @@ deny contains object.union(
 	{
 		"resource": d.id,
 		"path": "minimum_protocol_version",
-		"message": sprintf("CloudFront distribution %s's viewer certificate sets MinimumProtocolVersion %s, which still accepts viewers below TLS 1.2; set TLSv1.2_2021", [d.name, d.minimum_protocol_version]),
+		"message": sprintf("CloudFront distribution %s's viewer certificate sets %s %s, which still accepts viewers below TLS 1.2; set TLSv1.2_2021", [d.name, lib.term("MinimumProtocolVersion", "minimum_protocol_version"), d.minimum_protocol_version]),
 	},
 	lib.replace(d.minimum_protocol_version, "TLSv1.2_2021"),
 ) if {
@@ -194,7 +194,7 @@ deny contains object.union(
 deny contains {
 	"resource": d.id,
 	"path": "minimum_protocol_version",
-	"message": sprintf("CloudFront distribution %s serves its own certificate without a MinimumProtocolVersion, so CloudFront applies TLSv1, which still accepts TLS 1.0; set TLSv1.2_2021", [d.name]),
+	"message": sprintf("CloudFront distribution %s serves its own certificate without a %s, so CloudFront applies TLSv1, which still accepts TLS 1.0; set TLSv1.2_2021", [d.name, lib.term("MinimumProtocolVersion", "minimum_protocol_version")]),
 } if {
 	some d in input.distributions
 	custom_certificate(d)

@@ -34,6 +34,7 @@
 package faasguard.rules.enc.log_group_without_kms_key
 
 import data.faasguard.lib.enc
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -52,8 +53,8 @@ deny contains {
 	"resource": l.id,
 	"path": "kms_key",
 	"message": sprintf(
-		"Log group %s sets no KmsKeyId, so only CloudWatch Logs' own key protects it: no key policy guards reads and key use is not logged",
-		[l.name],
+		"Log group %s sets no %s, so only CloudWatch Logs' own key protects it: no key policy guards reads and key use is not logged",
+		[l.name, lib.term("KmsKeyId", "kms_key_id")],
 	),
 } if {
 	some l in input.log_groups

@@ -59,8 +59,8 @@ deny contains {
 	"resource": q.id,
 	"path": "sqs_managed_sse",
 	"message": sprintf(
-		"Queue %s turns SSE-SQS off and sets no KmsMasterKeyId, so its messages are stored unencrypted",
-		[q.name],
+		"Queue %s turns SSE-SQS off and sets no %s, so its messages are stored unencrypted",
+		[q.name, lib.term("KmsMasterKeyId", "kms_master_key_id")],
 	),
 } if {
 	some q in input.queues

@@ -35,6 +35,7 @@
 package faasguard.rules.enc.secret_without_cmk
 
 import data.faasguard.lib.enc
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -53,8 +54,8 @@ deny contains {
 	"resource": s.id,
 	"path": "kms_key",
 	"message": sprintf(
-		"Secret %s is encrypted with the AWS managed key aws/secretsmanager: only IAM permissions guard it; set KmsKeyId to a customer managed key",
-		[s.name],
+		"Secret %s is encrypted with the AWS managed key aws/secretsmanager: only IAM permissions guard it; set %s to a customer managed key",
+		[s.name, lib.term("KmsKeyId", "kms_key_id")],
 	),
 } if {
 	some s in input.secrets

@@ -42,6 +42,7 @@
 package faasguard.rules.enc.sensitive_environment_without_cmk
 
 import data.faasguard.lib.enc
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -70,7 +71,7 @@ setting_word(f) := "app settings" if f.cloud == "azure"
 
 else := "environment variables"
 
-advice(f) := "encrypted only with the AWS managed key: anyone who can read its configuration sees them; set KmsKeyArn to a customer managed key or move them to Secrets Manager" if {
+advice(f) := sprintf("encrypted only with the AWS managed key: anyone who can read its configuration sees them; set %s to a customer managed key or move them to Secrets Manager", [lib.term("KmsKeyArn", "kms_key_arn")]) if {
 	f.cloud == "aws"
 } else := "as plain values: anyone who can read the app's configuration sees them; use Key Vault references (@Microsoft.KeyVault(...)) instead" if {
 	f.cloud == "azure"

@@ -44,6 +44,7 @@
 # - https://github.com/aws/serverless-application-model/issues/3925
 package faasguard.rules.enc.state_machine_without_cmk
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -62,8 +63,8 @@ deny contains {
 	"resource": m.id,
 	"path": "encryption",
 	"message": sprintf(
-		"State machine %s sets no EncryptionConfiguration, so its definition and execution history are encrypted with an AWS owned key that no key policy or CloudTrail log covers",
-		[m.name],
+		"State machine %s sets no %s, so its definition and execution history are encrypted with an AWS owned key that no key policy or CloudTrail log covers",
+		[m.name, lib.term("EncryptionConfiguration", "encryption_configuration")],
 	),
 } if {
 	some m in input.state_machines
@@ -74,8 +75,8 @@ deny contains {
 	"resource": m.id,
 	"path": "encryption.type",
 	"message": sprintf(
-		"State machine %s sets EncryptionConfiguration Type %v, not CUSTOMER_MANAGED_KMS_KEY, so an AWS owned key protects its execution history",
-		[m.name, m.encryption.type],
+		"State machine %s sets %s %v, not CUSTOMER_MANAGED_KMS_KEY, so an AWS owned key protects its execution history",
+		[m.name, lib.term("EncryptionConfiguration Type", "encryption_configuration.type"), m.encryption.type],
 	),
 } if {
 	some m in input.state_machines

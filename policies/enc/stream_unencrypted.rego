@@ -51,7 +51,7 @@ metadata := {
 deny contains {
 	"resource": s.id,
 	"path": "encryption",
-	"message": sprintf("Stream %s sets no StreamEncryption, so its records are stored unencrypted", [s.name]),
+	"message": sprintf("Stream %s sets no %s, so its records are stored unencrypted", [s.name, lib.term("StreamEncryption", "encryption_type")]),
 } if {
 	some s in input.streams
 	not s.encryption
@@ -60,7 +60,7 @@ deny contains {
 deny contains {
 	"resource": s.id,
 	"path": "encryption.type",
-	"message": sprintf("Stream %s sets EncryptionType %v, not KMS, so its records are stored unencrypted", [s.name, s.encryption.type]),
+	"message": sprintf("Stream %s sets %s %v, not KMS, so its records are stored unencrypted", [s.name, lib.term("EncryptionType", "encryption_type"), s.encryption.type]),
 } if {
 	some s in input.streams
 	is_string(s.encryption.type)
@@ -70,7 +70,7 @@ deny contains {
 deny contains {
 	"resource": s.id,
 	"path": "encryption.type",
-	"message": sprintf("Stream %s sets StreamEncryption without EncryptionType KMS, so its records are stored unencrypted", [s.name]),
+	"message": sprintf("Stream %s sets %s without %s KMS, so its records are stored unencrypted", [s.name, lib.term("StreamEncryption", "encryption"), lib.term("EncryptionType", "encryption_type")]),
 } if {
 	some s in input.streams
 	is_object(s.encryption)

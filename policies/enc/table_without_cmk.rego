@@ -87,17 +87,17 @@ problem(t) := {
 	not enc.customer_managed(t.encryption.kms_key)
 } else := {
 	"path": "encryption",
-	"why": "sets no SSESpecification, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+	"why": sprintf("%s, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers", [lib.term("sets no SSESpecification", "has no server_side_encryption block")]),
 } if {
 	not t.encryption
 } else := {
 	"path": "encryption.enabled",
-	"why": "sets SSEEnabled to false, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+	"why": sprintf("sets %s to false, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers", [lib.term("SSEEnabled", "server_side_encryption.enabled")]),
 } if {
 	t.encryption.enabled == false
 } else := {
 	"path": "encryption.enabled",
-	"why": "does not set SSEEnabled, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers",
+	"why": sprintf("does not set %s, so DynamoDB encrypts it with an AWS owned key that no key policy or CloudTrail log covers", [lib.term("SSEEnabled", "server_side_encryption.enabled")]),
 } if {
 	not has_field(t.encryption, "enabled")
 } else := {
@@ -108,7 +108,7 @@ problem(t) := {
 	upper(t.encryption.sse_type) != "KMS"
 } else := {
 	"path": "encryption.kms_key",
-	"why": "is encrypted with the AWS managed key aws/dynamodb: set KMSMasterKeyId to a customer managed key",
+	"why": sprintf("is encrypted with the AWS managed key aws/dynamodb: set %s to a customer managed key", [lib.term("KMSMasterKeyId", "server_side_encryption.kms_key_arn")]),
 } if {
 	not enc.customer_managed(t.encryption.kms_key)
 }

@@ -31,6 +31,7 @@
 # - https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
 package faasguard.rules.enc.topic_unencrypted
 
+import data.faasguard.lib
 import data.faasguard.lib.enc
 import rego.v1
 
@@ -49,7 +50,7 @@ metadata := {
 deny contains {
 	"resource": t.id,
 	"path": "kms_key",
-	"message": sprintf("Topic %s sets no KmsMasterKeyId, so its messages are stored unencrypted", [t.name]),
+	"message": sprintf("Topic %s sets no %s, so its messages are stored unencrypted", [t.name, lib.term("KmsMasterKeyId", "kms_master_key_id")]),
 } if {
 	some t in input.topics
 	t.cloud == "aws"

@@ -29,6 +29,13 @@ by_id(collection, id) := item if {
 	item.id == id
 }
 
+# A property's name in the terms of the format being scanned, for messages: Terraform's argument
+# (`kms_key_id`) in a Terraform unit, CloudFormation's (`KmsKeyId`) otherwise (a Serverless
+# service's `resources:` are CloudFormation).
+term(_, tf) := tf if input.format == "terraform"
+
+term(cfn, _) := cfn if input.format != "terraform"
+
 # Strings of a list, skipping unknowns.
 strings(list) := [s | some s in list; is_string(s)]
 

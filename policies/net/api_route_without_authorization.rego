@@ -115,7 +115,7 @@ open(r) if {
 	r.type in {"AWS::ApiGateway::Method", "AWS::ApiGatewayV2::Route", "aws_apigatewayv2_route"}
 }
 
-absent_note(r) := " (AuthorizationType is not set and defaults to NONE)" if {
+absent_note(r) := sprintf(" (%s is not set and defaults to NONE)", [lib.term("AuthorizationType", "authorization_type")]) if {
 	not "authorization_type" in object.keys(r)
 } else := ""
 

@@ -77,7 +77,7 @@ message(u) := sprintf("%s grants the invoker role on %s to %s: %s", [u.name, inv
 	is_string(u.member)
 } else := sprintf("HTTP trigger %s of %s has authLevel anonymous and the app has no App Service authentication: anyone on the internet can call it without a function key", [u.name, invoked(u)]) if {
 	u.cloud == "azure"
-} else := sprintf("Function URL %s has AuthType NONE: anyone on the internet can invoke %s without credentials%s", [u.name, target(u), permission_note(u)])
+} else := sprintf("Function URL %s has %s NONE: anyone on the internet can invoke %s without credentials%s", [u.name, lib.term("AuthType", "authorization_type"), target(u), permission_note(u)])
 
 invoked(u) := u.function if is_string(u.function)
 

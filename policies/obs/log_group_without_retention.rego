@@ -34,6 +34,7 @@
 # - https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html
 package faasguard.rules.obs.log_group_without_retention
 
+import data.faasguard.lib
 import rego.v1
 
 metadata := {
@@ -51,7 +52,7 @@ metadata := {
 deny contains {
 	"resource": l.id,
 	"path": "retention_days",
-	"message": sprintf("Log group %s has no RetentionInDays: its events are kept forever", [l.name]),
+	"message": sprintf("Log group %s has no %s: its events are kept forever", [l.name, lib.term("RetentionInDays", "retention_in_days")]),
 } if {
 	some l in input.log_groups
 	not "retention_days" in object.keys(l)

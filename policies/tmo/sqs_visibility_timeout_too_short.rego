@@ -111,7 +111,10 @@ timeout_label(f) := "timeout (the Serverless Framework's default)" if {
 	"timeout" in object.get(f, "defaults", [])
 } else := "timeout"
 
-visibility_label(q) := "VisibilityTimeout" if is_number(q.visibility_timeout)
+visibility_label(q) := "visibility_timeout_seconds" if {
+	is_number(q.visibility_timeout)
+	input.format == "terraform"
+} else := "VisibilityTimeout" if is_number(q.visibility_timeout)
 
 else := "the default visibility timeout"
 
