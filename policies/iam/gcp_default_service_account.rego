@@ -63,7 +63,7 @@ metadata := {
 deny contains {
 	"resource": f.id,
 	"path": "",
-	"message": sprintf("%s sets no %s, so it runs as the %s, which holds Editor on the project by default; run it as a dedicated service account", [f.id, setting[f.type], default_for[f.type]]),
+	"message": sprintf("%s sets no %s, so it runs as the %s, which is shared by every workload that does not choose its own and holds Editor on the project unless the organization policy iam.automaticIamGrantsForDefaultServiceAccounts is enforced; run it as a dedicated service account", [f.id, setting[f.type], default_for[f.type]]),
 } if {
 	some f in input.functions
 	f.cloud == "gcp"

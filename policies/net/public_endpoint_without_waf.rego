@@ -74,7 +74,7 @@ deny contains {
 deny contains {
 	"resource": api.id,
 	"path": "endpoint_type",
-	"message": sprintf("REST API %s (stage %s, %s endpoint) has no WAF web ACL associated: every request from the internet reaches its integrations unfiltered", [api.name, stage(api), endpoint(api)]),
+	"message": sprintf("REST API %s (%s, %s endpoint) has no WAF web ACL associated: every request from the internet reaches its integrations unfiltered", [api.name, stage(api), endpoint(api)]),
 } if {
 	# The Serverless Framework attaches web ACLs through plugins (`serverless-associate-waf`)
 	# the model does not read: its REST APIs are not judged.
@@ -156,9 +156,10 @@ stages_of[api] contains s.id if {
 	is_string(api)
 }
 
-stage(api) := api.stage if is_string(api.stage)
+stage(api) := sprintf("stage %s", [api.stage]) if is_string(api.stage)
 
-else := "deployed"
+# A stage name from a parameter, or none written: the stage is still deployed.
+else := "its deployed stage"
 
 endpoint(api) := api.endpoint_type if is_string(api.endpoint_type)
 

@@ -67,8 +67,8 @@ deny contains {
 	"resource": f.id,
 	"path": "timeout",
 	"message": sprintf(
-		"Function %s has Timeout %v s, longer than the API Gateway integration timeout of %s: clients get a 504 while it keeps running",
-		[f.name, f.timeout, concat(", ", sort(over))],
+		"Function %s has %s %v s, longer than the API Gateway integration timeout of %s: %s while it keeps running",
+		[f.name, lib.term("Timeout", "timeout"), f.timeout, concat(", ", sort(over)), consequence(kinds)],
 	),
 } if {
 	some f in input.functions
@@ -80,7 +80,17 @@ deny contains {
 		label := sprintf("%s (%v s)", [route_label(r), limit])
 	}
 	count(over) > 0
+	kinds := {api_kind(r) |
+		some r in routes_by_function[f.id]
+		f.timeout > route_limit(r)
+	}
 }
+
+# What the caller sees when API Gateway stops waiting: a WebSocket client gets an error message
+# on its connection, not an HTTP status.
+consequence(kinds) := "the WebSocket client gets an \"Endpoint request timed out\" error" if {
+	kinds == {"websocket"}
+} else := "clients get a 504"
 
 # Routes by the function they invoke, built once per evaluation: a lookup per
 # function instead of a pass over every route (which made large templates
