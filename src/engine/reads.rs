@@ -38,6 +38,11 @@ pub(super) fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option
                 if name.is_empty() {
                     return None;
                 }
+                // Which format the unit is in (`lib.term`'s choice of words)
+                // is in every input: reading it is no work to do.
+                if name == "format" {
+                    continue;
+                }
                 reads.insert(name);
             }
             let mut from = 0;
@@ -61,4 +66,21 @@ pub(super) fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option
         }
     }
     Some(reads.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_format_is_no_collection_to_read() {
+        let lib = "package faasguard.lib\nterm(_, tf) := tf if input.format == \"terraform\"\n";
+        let rule = "import data.faasguard.lib\nx if input.format == \"sam\"\ny if { some f in input.functions; lib.term(\"a\", \"b\") }\n";
+        let packages = BTreeMap::from([("data.faasguard.lib", lib)]);
+        assert_eq!(
+            input_reads(rule, &packages),
+            Some(vec!["functions".to_string()])
+        );
+        assert_eq!(input_reads("x if input[k]", &packages), None);
+    }
 }

@@ -551,3 +551,20 @@ fn texts_of_files_in_no_format_are_not_kept() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Every built-in rule says which collections it reads, so a unit without
+/// them skips it: a rule (or a library it imports) that reads the whole
+/// input, or a key every input has (`format`), would run on every unit.
+#[test]
+fn every_builtin_rule_is_skipped_where_it_has_nothing_to_read() {
+    let engine = faasguard::scan::load_engine(&faasguard::settings::Settings::default()).unwrap();
+    assert_eq!(engine.unconditional_rules(), Vec::<&str>::new());
+    let input = regorus::Value::from_json_str(
+        r#"{"format": "terraform", "file": "main.tf", "topics": [{"id": "t", "cloud": "aws"}]}"#,
+    )
+    .unwrap();
+    let run = engine.evaluated_on(&input);
+    assert!(run.contains(&"FG-ENC-006"), "{run:?}");
+    assert!(!run.contains(&"FG-OBS-002"), "{run:?}");
+    assert!(run.len() < 20, "{} rules for one topic: {run:?}", run.len());
+}
