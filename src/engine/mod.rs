@@ -601,6 +601,12 @@ impl Engine {
             .collect()
     }
 
+    /// Whether the interpreter holds every policy: the rules held back for
+    /// the RVM ([`lean::Deferred`]) have been given to it.
+    pub fn interpreter_has_every_policy(&self) -> bool {
+        self.deferred.is_empty()
+    }
+
     /// The ids of the rules evaluated on every unit whatever it holds: those
     /// whose reads of `input` are not clear (users' rules, `input[x]`), so
     /// that no empty collection lets them be skipped.
@@ -639,15 +645,21 @@ impl Engine {
         // Rules on the RVM, each with its entry points; the RVM gets the
         // input only when one of them runs.
         let mut rvm = if self.rvm_on { self.rvm.take() } else { None };
+        let mut on_rvm = false;
         if let Some(r) = rvm.as_mut() {
-            let any = wanted.iter().any(|i| r.entry(*i).is_some());
-            if !any || r.set_input(input.clone()).is_err() {
+            on_rvm = wanted.iter().any(|i| r.entry(*i).is_some());
+            if !on_rvm || r.set_input(input.clone()).is_err() {
                 // Not needed, or its machine cannot start: the interpreter
                 // evaluates every rule.
                 self.rvm = rvm.take();
             }
         }
-        if rvm.is_none() {
+        // The rules held back from the interpreter are given to it only when
+        // it must answer for one of them: the RVM is off or absent, or its
+        // machine did not start for a unit that has rules on it. A unit
+        // whose rules are all the interpreter's own needs none of them
+        // (loading them all costs more than the scan of most units).
+        if rvm.is_none() && (on_rvm || !self.rvm_on || self.rvm.is_none()) {
             self.load_deferred();
         }
         self.engine.set_input(input);

@@ -435,3 +435,60 @@ fn the_interpreter_answers_for_rules_it_was_not_given_at_start() {
         "{seen_on_rvm} results of rules on the RVM"
     );
 }
+
+/// A unit whose rules to evaluate are all the interpreter's own does not give
+/// the interpreter the rules held back for the RVM (parsing them all cost
+/// more than the scan of most units); a unit with rules on the RVM does not
+/// either, unless the RVM cannot answer.
+#[test]
+fn the_held_back_rules_stay_held_back_while_the_rvm_answers() {
+    let engine = engine();
+    assert!(!engine.interpreter_has_every_policy());
+    let on_rvm = engine.rvm_rules();
+    // An input with one collection that only interpreter rules read (the
+    // first of these that is so).
+    let collections = [
+        "state_machines",
+        "access_keys",
+        "users",
+        "queues",
+        "functions",
+    ];
+    let mut interpreter_only = None;
+    for c in collections {
+        let input = regorus::Value::from_json_str(&format!(
+            r#"{{"format": "cloudformation", "{c}": [{{"id": "x", "type": "t", "name": "x", "cloud": "aws"}}]}}"#
+        ))
+        .unwrap();
+        let wanted = engine.evaluated_on(&input);
+        let rvm_wanted = engine
+            .rules()
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| on_rvm.contains(i) && wanted.contains(&r.meta.id.as_str()))
+            .count();
+        if !wanted.is_empty() && rvm_wanted == 0 {
+            interpreter_only = Some(input);
+            break;
+        }
+    }
+    let input = interpreter_only.expect("a collection only interpreter rules read");
+    let mut e = engine.clone();
+    e.eval(input).unwrap();
+    assert!(!e.interpreter_has_every_policy());
+    // With rules on the RVM, likewise.
+    let model = faasguard::scan::model_json(
+        &common::root().join("fixtures/rules/FG-IAM-001/fail.cfn.yaml"),
+    )
+    .unwrap();
+    let mut e = engine.clone();
+    e.eval(regorus::Value::from_json_str(&model.to_string()).unwrap())
+        .unwrap();
+    assert!(!e.interpreter_has_every_policy());
+    // With the RVM off, the interpreter answers for every rule.
+    let mut e = engine.clone();
+    e.set_rvm(false);
+    e.eval(regorus::Value::from_json_str(&model.to_string()).unwrap())
+        .unwrap();
+    assert!(e.interpreter_has_every_policy());
+}
