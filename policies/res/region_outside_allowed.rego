@@ -9,6 +9,12 @@
 # finding points at where the region is written. Without `allowed_regions`
 # the rule is silent.
 #
+# An ARN whose region the service imposes is not counted: CloudFront takes a
+# distribution's ACM viewer certificate and its Lambda@Edge functions from
+# us-east-1 only, and an edge-optimized API Gateway domain's certificate
+# (`CertificateArn`, not `RegionalCertificateArn`) too, whatever region the
+# unit deploys to. Those name no place where data is stored.
+#
 # ## Why is this bad?
 # Data-residency commitments (GDPR transfer rules, contracts, sector
 # regulation) are about where data is stored and processed. A replica, a
