@@ -11,7 +11,7 @@
 use crate::model::collections::{Function, HardcodedSecret, Head, Parameter};
 use crate::model::Model;
 use crate::parse::{Map, Node, Value};
-use crate::secret::{looks_sensitive_name, SecretScanner};
+use crate::secret::{looks_sensitive_name, looks_sensitive_parameter_name, SecretScanner};
 
 /// Whether a parameter-store name says its value is a secret: its last path
 /// segment (`/app/db/password` → `password`) is a sensitive name.
@@ -146,7 +146,7 @@ pub fn mark_sensitive_names(model: &mut Model) {
     });
     let parameters = model.complete_all::<Parameter>("sensitive_name", |p| {
         let name = crate::model::item_id(p)?;
-        Some(Node::bool(looks_sensitive_name(name), p.span))
+        Some(Node::bool(looks_sensitive_parameter_name(name), p.span))
     });
     debug_assert!(functions.is_ok() && parameters.is_ok());
 }
