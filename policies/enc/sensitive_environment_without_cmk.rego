@@ -8,8 +8,13 @@
 #
 # Functions whose variables all have ordinary names are not flagged: Lambda
 # already encrypts every environment at rest, and a customer managed key only
-# matters when the values are worth protecting. A `KmsKeyArn` written as
-# `!GetAtt Key.Arn` or `!Ref KeyArn` counts as a customer managed key.
+# matters when the values are worth protecting. Nor is a variable whose value
+# only says where the secret is stored: the ARN or name of a Secrets Manager
+# secret or an SSM parameter (`DB_PASSWORD: !Ref DbSecret`,
+# `aws_ssm_parameter.token.name`, a literal secret ARN); `!GetAtt Param.Value`,
+# a parameter's `.value` and a `{{resolve:...}}` dynamic reference copy the
+# value itself and are flagged. A `KmsKeyArn` written as `!GetAtt Key.Arn` or
+# `!Ref KeyArn` counts as a customer managed key.
 #
 # ## Why is this bad?
 # With the default key, anyone allowed `lambda:GetFunctionConfiguration` (a

@@ -7,8 +7,8 @@
 # false (the finding points at the value) or not set, which DynamoDB takes as
 # off (the finding points at the table). A global table passes only when every
 # replica enables it (the finding points at the first replica that does not).
-# A SimpleTable has no such setting, so it is always reported. A value the
-# scanner cannot resolve is not flagged.
+# A SimpleTable takes `PointInTimeRecoverySpecification` as a table does (SAM
+# passes it through). A value the scanner cannot resolve is not flagged.
 #
 # ## Why is this bad?
 # Functions write to their tables with broad `dynamodb:PutItem` and
@@ -35,8 +35,7 @@
 #     PointInTimeRecoverySpecification:
 #       PointInTimeRecoveryEnabled: true
 # ```
-# A SAM `AWS::Serverless::SimpleTable` cannot enable it: declare an
-# `AWS::DynamoDB::Table` instead.
+# The same block enables it on a SAM `AWS::Serverless::SimpleTable`.
 #
 # ## References
 # - https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PointInTimeRecovery.html
@@ -52,7 +51,7 @@ metadata := {
 	"severity": "medium",
 	"area": "GOV",
 	"formats": ["cloudformation", "sam", "terraform", "serverless"],
-	"remediation": "Set PointInTimeRecoverySpecification with PointInTimeRecoveryEnabled: true on the table (on each replica of a global table); a SAM SimpleTable cannot, so declare an AWS::DynamoDB::Table instead.",
+	"remediation": "Set PointInTimeRecoverySpecification with PointInTimeRecoveryEnabled: true on the table (a SAM SimpleTable too; on each replica of a global table).",
 	"fixes": {
 		"terraform": "Add `point_in_time_recovery { enabled = true }` to the `aws_dynamodb_table`.",
 		"serverless": "On the `AWS::DynamoDB::Table` under `resources.Resources`, set `PointInTimeRecoverySpecification: {PointInTimeRecoveryEnabled: true}`.",
@@ -85,9 +84,7 @@ off(t) if not "point_in_time_recovery" in object.keys(t)
 
 off(t) if t.point_in_time_recovery == false
 
-why(t) := "is a SAM SimpleTable, which cannot enable point-in-time recovery (declare an AWS::DynamoDB::Table)" if {
-	t.type == "AWS::Serverless::SimpleTable"
-} else := "has a replica with point-in-time recovery off" if {
+why(t) := "has a replica with point-in-time recovery off" if {
 	t.type == "AWS::DynamoDB::GlobalTable"
 } else := sprintf("has point-in-time recovery off (%s false)", [field]) if {
 	t.point_in_time_recovery == false

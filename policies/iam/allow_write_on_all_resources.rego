@@ -5,12 +5,14 @@
 # resource part is only wildcards, such as `arn:aws:s3:::*`) and whose actions include a write,
 # permissions-management or tagging action (`s3:PutObject`, `dynamodb:DeleteItem`,
 # `sqs:SendMessage`, `iam:AttachRolePolicy`, `s3:Put*`). Actions are classified by their verb
-# (`rules/iam_access_levels.toml`); read-only actions (`Get`, `List`, `Describe`, ...) are left
-# alone. The finding points at the `*` resource.
+# (`rules/iam_access_levels.toml`, which also names a few actions whose verb says nothing, such
+# as `rds-db:connect`); read-only actions (`Get`, `List`, `Describe`, ...) are left alone. The
+# finding points at the `*` resource.
 #
 # Not reported: actions that IAM only grants on `*` (X-Ray `PutTraceSegments`,
-# `cloudwatch:PutMetricData`, the network-interface actions of VPC functions, ...; listed in the
-# data file), `*` (FG-IAM-001), `service:*` (FG-IAM-028) and `iam:PassRole` (FG-IAM-004).
+# `cloudwatch:PutMetricData`, the network-interface actions of VPC functions,
+# `cognito-identity:CreateIdentityPool`, ...; listed in the data file), `*` (FG-IAM-001),
+# `service:*` (FG-IAM-028) and `iam:PassRole` (FG-IAM-004).
 #
 # ## Why is this bad?
 # `Resource: "*"` means every table, queue, bucket and topic in the account, in every region,

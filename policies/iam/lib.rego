@@ -119,6 +119,13 @@ write_name(name) if {
 	startswith(name, v)
 }
 
+# An action named as write in `write_actions` (`rds-db:connect`), or a pattern covering one.
+write_action(a) if {
+	some w in levels.write_actions
+	parts := split(w, ":")
+	covers(lower(a), parts[0], parts[1])
+}
+
 # A pattern is write-capable when a write verb could match its literal prefix.
 write_name(name) if {
 	has_wildcard(name)

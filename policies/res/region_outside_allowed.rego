@@ -11,6 +11,12 @@
 # parameter, a Terraform variable without a value, an unresolved
 # `${env:AWS_REGION, 'us-east-1'}`) is listed as undecided, not passed.
 #
+# An ARN whose region the service imposes is not counted: CloudFront takes a
+# distribution's ACM viewer certificate and its Lambda@Edge functions from
+# us-east-1 only, and an edge-optimized API Gateway domain's certificate
+# (`CertificateArn`, not `RegionalCertificateArn`) too, whatever region the
+# unit deploys to. Those name no place where data is stored.
+#
 # ## Why is this bad?
 # Data-residency commitments (GDPR transfer rules, contracts, sector
 # regulation) are about where data is stored and processed. A replica, a

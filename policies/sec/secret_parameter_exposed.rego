@@ -2,9 +2,11 @@
 #
 # ## What it does
 # Flags CloudFormation parameters whose name says they hold a secret
-# (`DbPassword`, `ApiToken`, `ClientSecret`, ...) when they have a `Default`
-# (the finding points at it) or do not set `NoEcho: true` (the finding points
-# at the parameter). A default that FG-SEC-001 reports as a hardcoded secret
+# (`DbPassword`, `ApiToken`, `ClientSecret`, also with a last word saying it
+# is a parameter: `ClientSecretParameter`, `ApiTokenParam`; not a name saying
+# the value refers to the secret: `DbSecretArn`, `TokenParameterName`) when
+# they have a `Default` (the finding points at it) or do not set
+# `NoEcho: true` (the finding points at the parameter). A default that FG-SEC-001 reports as a hardcoded secret
 # is not reported twice: this rule then only says whether `NoEcho` is missing.
 #
 # Not flagged: parameters of the AWS-specific types (`AWS::SSM::Parameter::Value<String>`,

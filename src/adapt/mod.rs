@@ -1,6 +1,7 @@
 //! Adapt stage: one adapter per format turns parsed documents into the
 //! normalized model (see `docs/model.md`).
 
+pub(crate) mod arn;
 pub mod cloudformation;
 pub(crate) mod event_target;
 pub(crate) mod iam;

@@ -11,7 +11,7 @@
 use crate::model::collections::{Function, HardcodedSecret, Head, Parameter};
 use crate::model::Model;
 use crate::parse::{Map, Node, Value};
-use crate::secret::{looks_sensitive_name, SecretScanner};
+use crate::secret::{looks_sensitive_name, looks_sensitive_parameter_name, SecretScanner};
 
 /// Whether a parameter-store name says its value is a secret: its last path
 /// segment (`/app/db/password` → `password`) is a sensitive name.
@@ -115,23 +115,96 @@ fn join(base: &str, seg: &str) -> String {
 }
 
 /// Mark secret-like names: `sensitive_environment` on functions (the names of
-/// such environment variables) and `sensitive_name` on parameters.
+/// such environment variables, unless the value only names where the secret
+/// is stored: see [`names_stored_secret`]) and `sensitive_name` on parameters.
 pub fn mark_sensitive_names(model: &mut Model) {
+    let types: std::collections::HashMap<String, String> = model
+        .items("resources")
+        .iter()
+        .filter_map(|r| {
+            let id = crate::model::item_id(r)?;
+            let type_ = r.get("type").and_then(Node::as_str)?;
+            Some((id.to_string(), type_.to_string()))
+        })
+        .collect();
+    let parameter_names: Vec<String> = model
+        .items("ssm_parameters")
+        .iter()
+        .filter_map(|p| p.get("parameter_name").and_then(Node::as_str))
+        .map(str::to_string)
+        .collect();
     let functions = model.complete_all::<Function>("sensitive_environment", |f| {
         let env = f.get("environment").and_then(Node::as_map)?;
         let names: Vec<Node> = env
             .entries
             .iter()
             .filter(|e| looks_sensitive_name(&e.key))
+            .filter(|e| !names_stored_secret(&e.value, &types, &parameter_names))
             .map(|e| Node::string(e.key.clone(), e.key_span))
             .collect();
         Some(Node::seq(names, f.span))
     });
     let parameters = model.complete_all::<Parameter>("sensitive_name", |p| {
         let name = crate::model::item_id(p)?;
-        Some(Node::bool(looks_sensitive_name(name), p.span))
+        Some(Node::bool(looks_sensitive_parameter_name(name), p.span))
     });
     debug_assert!(functions.is_ok() && parameters.is_ok());
+}
+
+/// Whether an environment value only names where a secret is stored, so the
+/// function reads the secret at run time and its configuration holds none:
+/// the ARN or name of a Secrets Manager secret or an SSM parameter, as a
+/// reference to one (`!Ref DbSecret`, `aws_ssm_parameter.token.name`; not
+/// `!GetAtt Param.Value` or `.value`, which copy the value), the name of a
+/// parameter the unit declares, or a literal ARN of either. `types` maps
+/// resource ids to their types.
+fn names_stored_secret(
+    value: &Node,
+    types: &std::collections::HashMap<String, String>,
+    parameter_names: &[String],
+) -> bool {
+    match &value.value {
+        Value::Unknown(u) => {
+            let Some(type_) = u.reference.as_ref().and_then(|r| types.get(r)) else {
+                return false;
+            };
+            let attr = u.attribute.as_deref();
+            match type_.as_str() {
+                // `Ref` and `Fn::GetAtt Secret.Id` give the ARN.
+                "AWS::SecretsManager::Secret" => matches!(attr, None | Some("Id")),
+                // `Ref` gives the name; `Fn::GetAtt Param.Value` the value.
+                "AWS::SSM::Parameter" => attr.is_none(),
+                "aws_secretsmanager_secret" | "aws_ssm_parameter" => {
+                    matches!(attr, Some("arn" | "id" | "name"))
+                }
+                "aws_secretsmanager_secret_version" => matches!(attr, Some("arn" | "secret_id")),
+                _ => false,
+            }
+        }
+        Value::String(s) => parameter_names.iter().any(|n| n == s) || store_arn(s),
+        _ => false,
+    }
+}
+
+/// `arn:aws:secretsmanager:<region>:<account>:secret:<name>` or
+/// `arn:aws:ssm:<region>:<account>:parameter/<name>`.
+fn store_arn(s: &str) -> bool {
+    let mut parts = s.splitn(6, ':');
+    let (Some("arn"), Some(_), Some(service), Some(_), Some(_), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return false;
+    };
+    match service {
+        "secretsmanager" => resource.starts_with("secret:"),
+        "ssm" => resource.starts_with("parameter/"),
+        _ => false,
+    }
 }
 
 /// Secrets in the raw text of a file that could not be parsed: each line is
@@ -295,6 +368,53 @@ mod tests {
 
     const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK8sQ2pL4n";
     const GITHUB_PAT: &str = "ghp_R8zK2mQ9vL4xT7pN3wB6yH1cF5dJ0sA2gE8u";
+
+    #[test]
+    fn secret_store_arns_are_recognised() {
+        assert!(store_arn(
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+        ));
+        assert!(store_arn(
+            "arn:aws-us-gov:ssm:us-gov-west-1:123456789012:parameter/app/token"
+        ));
+        assert!(!store_arn("arn:aws:sqs:eu-west-1:123456789012:queue"));
+        assert!(!store_arn("arn:aws:ssm:eu-west-1:123456789012:document/x"));
+        assert!(!store_arn("p4ssw0rd:with:colons"));
+    }
+
+    #[test]
+    fn references_to_a_store_name_it_and_its_values_do_not() {
+        let span = crate::source::Span::default();
+        let types: std::collections::HashMap<String, String> = [
+            ("Db", "AWS::SecretsManager::Secret"),
+            ("Param", "AWS::SSM::Parameter"),
+            ("aws_ssm_parameter.p", "aws_ssm_parameter"),
+            ("Queue", "AWS::SQS::Queue"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let reference = |r: &str, a: Option<&str>| {
+            crate::parse::Unknown {
+                reason: String::new(),
+                reference: Some(r.to_string()),
+                attribute: a.map(str::to_string),
+                supplied: false,
+            }
+            .at(span)
+        };
+        let names = ["/app/token".to_string()];
+        let stored = |n: &Node| names_stored_secret(n, &types, &names);
+        assert!(stored(&reference("Db", None)));
+        assert!(stored(&reference("Db", Some("Id"))));
+        assert!(stored(&reference("Param", None)));
+        assert!(!stored(&reference("Param", Some("Value"))));
+        assert!(stored(&reference("aws_ssm_parameter.p", Some("name"))));
+        assert!(!stored(&reference("aws_ssm_parameter.p", Some("value"))));
+        assert!(!stored(&reference("Queue", None)));
+        assert!(stored(&Node::string("/app/token", span)));
+        assert!(!stored(&Node::string("hunter2", span)));
+    }
 
     #[test]
     fn raw_text_of_broken_files_yields_their_secrets() {

@@ -575,49 +575,6 @@ impl Engine {
         &self.rules
     }
 
-    /// The rules (indexes) [`Engine::eval`] evaluates on `input`: those not
-    /// turned off that read a collection the input holds (or whose reads are
-    /// not clear).
-    fn wanted(&self, input: &regorus::Value) -> Vec<usize> {
-        let present = |c: &String| match &input[c.as_str()] {
-            regorus::Value::Array(a) => !a.is_empty(),
-            regorus::Value::Undefined | regorus::Value::Null => false,
-            _ => true,
-        };
-        let skip = self.skip_empty;
-        self.needs
-            .iter()
-            .filter(|(i, _)| !self.disabled.get(*i).copied().unwrap_or(false))
-            .filter(|(_, reads)| !skip || reads.as_ref().is_none_or(|cs| cs.iter().any(present)))
-            .map(|(i, _)| *i)
-            .collect()
-    }
-
-    /// The ids of the rules [`Engine::eval`] would evaluate on `input`.
-    pub fn evaluated_on(&self, input: &regorus::Value) -> Vec<&str> {
-        self.wanted(input)
-            .into_iter()
-            .filter_map(|i| self.rules.get(i).map(|r| r.meta.id.as_str()))
-            .collect()
-    }
-
-    /// Whether the interpreter holds every policy: the rules held back for
-    /// the RVM ([`lean::Deferred`]) have been given to it.
-    pub fn interpreter_has_every_policy(&self) -> bool {
-        self.deferred.is_empty()
-    }
-
-    /// The ids of the rules evaluated on every unit whatever it holds: those
-    /// whose reads of `input` are not clear (users' rules, `input[x]`), so
-    /// that no empty collection lets them be skipped.
-    pub fn unconditional_rules(&self) -> Vec<&str> {
-        self.needs
-            .iter()
-            .filter(|(_, reads)| reads.is_none())
-            .filter_map(|(i, _)| self.rules.get(*i).map(|r| r.meta.id.as_str()))
-            .collect()
-    }
-
     /// Whether conftest-style policies are loaded (they need the raw document).
     pub fn has_conftest(&self) -> bool {
         self.conftest.is_some()

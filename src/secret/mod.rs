@@ -174,8 +174,8 @@ mod names;
 mod rules;
 
 pub use entropy::{redact, shannon_entropy};
-pub use names::looks_sensitive_name;
 use names::*;
+pub use names::{looks_sensitive_name, looks_sensitive_parameter_name};
 use rules::*;
 
 // ---------------------------------------------------------------------------

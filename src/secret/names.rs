@@ -99,7 +99,10 @@ pub(super) fn classify_name(key: &str) -> Option<NameKind> {
     if is_condition_key(key) {
         return None;
     }
-    let words = word_parts(key);
+    classify_words(&word_parts(key))
+}
+
+fn classify_words(words: &[String]) -> Option<NameKind> {
     let mut last = None;
     let mut password = false;
     for (i, word) in words.iter().enumerate() {
@@ -133,4 +136,29 @@ pub(super) fn classify_name(key: &str) -> Option<NameKind> {
 /// `ACCESS_KEY_ID`) does not count, nor does `KEY` alone (`KMS_KEY`).
 pub fn looks_sensitive_name(key: &str) -> bool {
     classify_name(key).is_some()
+}
+
+/// Words that end a template parameter's or input variable's name to say
+/// it is one (`GitHubClientSecretParameter`, `ApiTokenParam`).
+const PARAMETER_SUFFIXES: &[&str] = &["parameter", "param", "parameters", "params"];
+
+/// Whether the name of a template parameter or input variable says its
+/// value is a secret. A last word saying it is a parameter
+/// (`ClientSecretParameter`, `api_token_param`) is left out first: the
+/// parameter holds the secret itself, where an environment variable named
+/// `DB_PASSWORD_PARAM` holds the name of a parameter. A word saying the
+/// value is about the secret still counts (`ClientSecretArnParameter`).
+pub fn looks_sensitive_parameter_name(name: &str) -> bool {
+    if is_condition_key(name) {
+        return false;
+    }
+    let mut words = word_parts(name);
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| PARAMETER_SUFFIXES.contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    classify_words(&words).is_some()
 }

@@ -347,6 +347,25 @@ fn sensitive_names() {
 }
 
 #[test]
+#[rustfmt::skip]
+fn sensitive_parameter_names() {
+    for name in [
+        "GitHubClientSecretParameter", "ApiTokenParam", "ClientSecret", "db_password_param",
+        "DbPasswordParameters", "ApiTokenValue", "var.api_token_param",
+    ] {
+        assert!(looks_sensitive_parameter_name(name), "{name}");
+    }
+    for name in [
+        "ClientSecretArnParameter", "TokenParameterName", "DbSecretArn", "SecretName",
+        "TokenPath", "Parameter", "Param", "TableNameParam",
+    ] {
+        assert!(!looks_sensitive_parameter_name(name), "{name}");
+    }
+    // An environment variable named so holds a parameter's name.
+    assert!(!looks_sensitive_name("DB_PASSWORD_PARAM"));
+}
+
+#[test]
 fn oidc_condition_keys_audiences_subjects_and_principals_are_not_secrets() {
     let cases: &[(&str, &str)] = &[
         (

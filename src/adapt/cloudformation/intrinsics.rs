@@ -245,6 +245,11 @@ impl Context<'_> {
                 }
             }
         }
+        // `{{resolve:secretsmanager:${Secret}}}` is the stored value, not
+        // the resource it names.
+        if dynamic_reference(&out) {
+            first_ref = None;
+        }
         Some(match unknown_reason {
             None => Node::string(out, span),
             Some(reason) => Node::new(
@@ -304,6 +309,9 @@ impl Context<'_> {
             other => return unknown(other.is_some_and(|o| o.has_supplied())),
         };
         let supplied = parts.iter().any(Node::has_supplied);
+        let dynamic = parts
+            .iter()
+            .any(|p| p.as_str().is_some_and(dynamic_reference));
         let mut strs = Vec::new();
         for p in &parts {
             match &p.value {
@@ -312,14 +320,16 @@ impl Context<'_> {
                 // The first unknown part names what it refers to; the
                 // deployer supplies the whole when they supply any part.
                 Value::Unknown(u) => {
-                    return Some(Node::new(
-                        Value::Unknown(Box::new(Unknown {
-                            reason: "Fn::Join of unknown parts".into(),
-                            supplied,
-                            ..(**u).clone()
-                        })),
-                        span,
-                    ))
+                    let mut u = Unknown {
+                        reason: "Fn::Join of unknown parts".into(),
+                        supplied,
+                        ..(**u).clone()
+                    };
+                    if dynamic {
+                        u.reference = None;
+                        u.attribute = None;
+                    }
+                    return Some(Node::new(Value::Unknown(Box::new(u)), span));
                 }
                 _ => return unknown(supplied),
             }
@@ -578,6 +588,14 @@ fn scalar_text(n: &Node) -> Option<String> {
     }
 }
 
+/// Whether a string holds a CloudFormation dynamic reference
+/// (`{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`): CloudFormation
+/// puts the stored value there at deploy time, so a value built around one
+/// is that content, not the resource whose name or ARN went into it.
+fn dynamic_reference(s: &str) -> bool {
+    s.contains("{{resolve:")
+}
+
 fn linked(reason: String, res: &str, attr: Option<&str>, whole: &Node) -> Node {
     Node::new(
         Value::Unknown(Box::new(Unknown {
@@ -680,6 +698,20 @@ mod tests {
         assert_eq!(r("!If [Unknowable, 1, 2]")["unknown"], true);
         assert_eq!(r("!ImportValue x")["unknown"], true);
         assert_eq!(r("!Ref AWS::Region")["unknown"], true);
+    }
+
+    /// A value built around a dynamic reference is the stored value: it
+    /// names no resource.
+    #[test]
+    fn dynamic_references_are_no_reference_to_the_resource() {
+        let r = |v: &str| resolve(&format!("{HEAD}Value: {v}\n"));
+        let v = r("!Sub '{{resolve:secretsmanager:${Bucket}:SecretString:password}}'");
+        assert_eq!(v["unknown"], true);
+        assert_eq!(v["ref"], serde_json::Value::Null);
+        let v = r("!Join ['', ['{{resolve:ssm:', !Ref Bucket, '}}']]");
+        assert_eq!(v["unknown"], true);
+        assert_eq!(v["ref"], serde_json::Value::Null);
+        assert_eq!(r("!Join ['', ['arn:', !Ref Bucket]]")["ref"], "Bucket");
     }
 
     /// A parameter without a default, and whatever is built from one, is

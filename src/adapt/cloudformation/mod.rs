@@ -23,6 +23,7 @@ mod throttling;
 
 use std::collections::BTreeSet;
 
+pub use crate::adapt::arn::{arn_region, is_region_code};
 use crate::adapt::secrets;
 use crate::model::collections::{Api, Head, Parameter, Resource, Update};
 use crate::model::{Format, Header, Ignore, Model};
@@ -455,68 +456,23 @@ pub(crate) fn push_region(
     crate::adapt::push_region(model, "aws", region, source, resource, span);
 }
 
-/// Regions named in ARNs anywhere in the resources (`arn:aws:sqs:eu-west-1:...`).
+/// Regions named in ARNs anywhere in the resources' properties
+/// (`arn:aws:sqs:eu-west-1:...`), but not those the service imposes (see
+/// [`crate::adapt::arn`]).
 fn collect_arn_regions(model: &mut Model) {
     let mut found: Vec<(String, String, Span)> = Vec::new();
     for res in model.items("resources") {
-        let id = crate::model::item_id(res).unwrap_or("").to_string();
-        let mut stack = vec![res];
-        while let Some(n) = stack.pop() {
-            match &n.value {
-                Value::String(s) => {
-                    if let Some(r) = arn_region(s) {
-                        found.push((r.to_string(), id.clone(), n.span));
-                    }
-                }
-                Value::Seq(items) => stack.extend(items.iter()),
-                Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
-                _ => {}
-            }
+        let id = crate::model::item_id(res).unwrap_or("");
+        let type_ = res.get("type").and_then(Node::as_str).unwrap_or("");
+        let Some(props) = res.get("properties").and_then(Node::as_map) else {
+            continue;
+        };
+        for (region, n) in crate::adapt::arn::regions_in(type_, props.iter()) {
+            found.push((region.to_string(), id.to_string(), n.span));
         }
     }
     found.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
     for (region, id, span) in found {
         push_region(model, &region, "arn", Some(&id), span);
-    }
-}
-
-/// The region field of an ARN, when it is a region code.
-pub fn arn_region(s: &str) -> Option<&str> {
-    let rest = s.strip_prefix("arn:")?;
-    let mut parts = rest.splitn(5, ':');
-    let _partition = parts.next()?;
-    let _service = parts.next()?;
-    let region = parts.next()?;
-    parts.next()?;
-    is_region_code(region).then_some(region)
-}
-
-/// `eu-west-1`, `us-gov-west-1`, `ap-southeast-5`, `cn-north-1`.
-pub fn is_region_code(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arn_regions() {
-        assert_eq!(arn_region("arn:aws:sqs:eu-west-1:123:q"), Some("eu-west-1"));
-        assert_eq!(arn_region("arn:aws:s3:::bucket"), None);
-        assert_eq!(
-            arn_region("arn:aws-us-gov:lambda:us-gov-west-1:1:function:f"),
-            Some("us-gov-west-1")
-        );
-        assert_eq!(arn_region("arn:aws:iam::aws:policy/X"), None);
-        assert!(!is_region_code("${AWS::Region}"));
     }
 }

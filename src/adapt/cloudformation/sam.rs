@@ -69,6 +69,7 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
         "AWS::Serverless::SimpleTable" => {
             let mut t = Table::new(r.head());
             t.encryption = table_encryption(r);
+            super::table_protection::simple_table(&mut t, r.props);
             a.model.add(t);
         }
         "AWS::Serverless::StateMachine" => {

@@ -1,6 +1,7 @@
 //! The recovery settings of a DynamoDB table: point-in-time recovery and
 //! deletion protection, on `AWS::DynamoDB::Table` and per replica on
-//! `AWS::DynamoDB::GlobalTable` (where the service sets them per region).
+//! `AWS::DynamoDB::GlobalTable` (where the service sets them per region);
+//! point-in-time recovery on SAM's `AWS::Serverless::SimpleTable`.
 //!
 //! A block decided at deploy time (`PointInTimeRecoverySpecification: !If
 //! [...]`) makes the field unknown rather than absent, so no rule reads a
@@ -27,6 +28,13 @@ pub(crate) fn apply(t: &mut Table, type_: &str, props: &Node) {
         t.point_in_time_recovery = setting(props, PITR);
         t.deletion_protection = setting(props, DELETION);
     }
+}
+
+/// `point_in_time_recovery` of SAM's `AWS::Serverless::SimpleTable`, which
+/// passes `PointInTimeRecoverySpecification` through to its table (it has no
+/// deletion protection setting).
+pub(crate) fn simple_table(t: &mut Table, props: &Node) {
+    t.point_in_time_recovery = setting(props, PITR);
 }
 
 /// The value at `path` as a boolean node, or the unknown met on the way.

@@ -480,33 +480,17 @@ pub(crate) fn arn_regions(model: &mut Model, svc: &Service<'_>) {
         if !svc.functions.iter().any(|e| e.key == id) {
             continue;
         }
-        let mut stack = vec![res];
-        while let Some(n) = stack.pop() {
-            match &n.value {
-                Value::String(s) => {
-                    if let Some(r) = crate::adapt::cloudformation::arn_region(s) {
-                        found.push((r.to_string(), id.clone(), n.span));
-                    }
-                }
-                Value::Seq(items) => stack.extend(items.iter()),
-                Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
-                _ => {}
-            }
+        let type_ = res.get("type").and_then(Node::as_str).unwrap_or("");
+        let Some(props) = res.get("properties").and_then(Node::as_map) else {
+            continue;
+        };
+        for (r, n) in crate::adapt::arn::regions_in(type_, props.iter()) {
+            found.push((r.to_string(), id.clone(), n.span));
         }
     }
     // Provider settings (`kmsKeyArn`, statements) flow into every function.
-    let mut stack = vec![&svc.provider.node];
-    while let Some(n) = stack.pop() {
-        match &n.value {
-            Value::String(s) => {
-                if let Some(r) = crate::adapt::cloudformation::arn_region(s) {
-                    found.push((r.to_string(), "provider".to_string(), n.span));
-                }
-            }
-            Value::Seq(items) => stack.extend(items.iter()),
-            Value::Map(m) => stack.extend(m.entries.iter().map(|e| &e.value)),
-            _ => {}
-        }
+    for (r, n) in crate::adapt::arn::regions_in("provider", [("provider", &svc.provider.node)]) {
+        found.push((r.to_string(), "provider".to_string(), n.span));
     }
     found.sort_by(|a, b| (a.2, &a.0).cmp(&(b.2, &b.0)));
     found.dedup_by(|a, b| a.2 == b.2 && a.0 == b.0);

@@ -1,13 +1,13 @@
 //! Regions in use by a Terraform unit: provider configurations (`provider
 //! "aws" { region }`, also aliases, and `provider "google" { region }`),
 //! per-resource `region`/`location` arguments (AWS, Azure, Google Cloud),
-//! DynamoDB replicas, S3 replication destinations, and regions named in ARNs.
+//! DynamoDB replicas, S3 replication destinations, and regions named in ARNs
+//! (not those the service imposes: see [`crate::adapt::arn`]).
 
 use super::res::present;
 use super::{cloud_of, Adapter};
-use crate::adapt::cloudformation::arn_region;
 use crate::model::Model;
-use crate::parse::{Node, Value};
+use crate::parse::Node;
 use crate::terraform::Mode;
 
 /// A resource's own identifiers: their region is its provider's, already counted.
@@ -80,27 +80,13 @@ pub(crate) fn collect(a: &mut Adapter<'_, '_>) {
             continue;
         }
         let Some(m) = r.values.as_map() else { continue };
-        let mut stack: Vec<(&Node, usize)> = m
+        let fields = m
             .entries
             .iter()
             .filter(|e| !OWN_IDS.contains(&e.key.as_str()))
-            .map(|e| (&e.value, 0))
-            .collect();
-        while let Some((n, depth)) = stack.pop() {
-            match &n.value {
-                Value::String(s) => {
-                    if let Some(reg) = arn_region(s) {
-                        arns.push((reg.to_string(), r.address.clone(), n.clone()));
-                    }
-                }
-                Value::Seq(items) if depth < crate::parse::MAX_DEPTH => {
-                    stack.extend(items.iter().map(|i| (i, depth + 1)));
-                }
-                Value::Map(m) if depth < crate::parse::MAX_DEPTH => {
-                    stack.extend(m.entries.iter().map(|e| (&e.value, depth + 1)));
-                }
-                _ => {}
-            }
+            .map(|e| (e.key.as_str(), &e.value));
+        for (reg, n) in crate::adapt::arn::regions_in(&r.type_, fields) {
+            arns.push((reg.to_string(), r.address.clone(), n.clone()));
         }
     }
     let mut derived: Vec<(&str, String, String, Node)> = Vec::new();
