@@ -39,9 +39,10 @@ pub(super) fn input_reads(text: &str, packages: &BTreeMap<&str, &str>) -> Option
                 if name.is_empty() {
                     return None;
                 }
-                // Which format the unit is in (`lib.term`'s choice of words)
-                // is in every input: reading it is no work to do.
-                if name == "format" {
+                // What every input holds besides its collections (`format`,
+                // which `lib.term` reads to choose its words; `file`) is no
+                // work to do: only a collection the unit holds is.
+                if !crate::model::COLLECTIONS.contains(&name.as_str()) {
                     continue;
                 }
                 reads.insert(name);
@@ -130,5 +131,9 @@ mod tests {
             Some(vec!["functions".to_string()])
         );
         assert_eq!(input_reads("x if input[k]", &packages), None);
+        assert_eq!(
+            input_reads("x if input.file == \"a\"", &packages),
+            Some(vec![])
+        );
     }
 }
