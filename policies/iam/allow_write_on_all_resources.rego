@@ -11,7 +11,8 @@
 #
 # Not reported: actions that IAM only grants on `*` (X-Ray `PutTraceSegments`,
 # `cloudwatch:PutMetricData`, the network-interface actions of VPC functions,
-# `cognito-identity:CreateIdentityPool`, ...; listed in the data file), `*` (FG-IAM-001),
+# `cognito-identity:CreateIdentityPool`, ...; listed in the data file), reads whose verb
+# looks like a write (`bedrock:InvokeModel`, also listed there), `*` (FG-IAM-001),
 # `service:*` (FG-IAM-028) and `iam:PassRole` (FG-IAM-004).
 #
 # ## Why is this bad?

@@ -105,11 +105,13 @@ covers(a, service, name) if {
 }
 
 # The action could be a write, permissions-management or tagging action
-# (`rules/iam_access_levels.toml`), and is not one that IAM only grants on `*`.
+# (`rules/iam_access_levels.toml`), and is neither one that IAM only grants on `*` nor a read
+# whose verb looks like a write (`bedrock:InvokeModel`).
 write_action(a) if {
 	parts := split(lower(a), ":")
 	count(parts) == 2
 	not lower(a) in levels.resource_star_only
+	not lower(a) in levels.read_actions
 	write_name(parts[1])
 }
 
