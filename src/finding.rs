@@ -247,7 +247,7 @@ impl Redactor {
         let mut out = text.to_string();
         for pair in &self.pairs {
             if out.contains(pair.0.as_str()) {
-                out = out.replace(pair.0.as_str(), pick(pair));
+                out = replace_occurrences(&out, &pair.0, pick(pair));
             }
         }
         out
@@ -257,6 +257,40 @@ impl Redactor {
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
+}
+
+/// Every occurrence of `secret` in `text` replaced by `with`, except where a
+/// secret made only of letters is the inside of a longer word. A weak
+/// password such as `secretsmanager` or `example` is still a secret where it
+/// stands alone (`Password: secretsmanager`, `"\nexample"`), but masking it
+/// inside `aws_secretsmanager_secret` or `counterexample` in every message of
+/// the scan hid resource names and revealed nothing. A secret with a digit or
+/// a symbol is replaced everywhere.
+fn replace_occurrences(text: &str, secret: &str, with: &str) -> String {
+    let word_like = secret.bytes().all(|b| b.is_ascii_alphabetic());
+    let inside_word = |at: usize| {
+        let before = text[..at].bytes().next_back();
+        let after = text[at + secret.len()..].bytes().next();
+        let ident = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+        ident(before) && ident(after)
+    };
+    let mut out = String::with_capacity(text.len());
+    let (mut last, mut from) = (0, 0);
+    while let Some(found) = text[from..].find(secret) {
+        let at = from + found;
+        if word_like && inside_word(at) {
+            // An overlapping occurrence may still stand alone (`xaaaa` then
+            // `aaaa:`); an ASCII letter is one byte, so `at + 1` is a boundary.
+            from = at + 1;
+            continue;
+        }
+        out.push_str(&text[last..at]);
+        out.push_str(with);
+        last = at + secret.len();
+        from = last;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// The redacted form stretched to the secret's length: the prefix and suffix
@@ -318,6 +352,44 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.len(), 16);
+    }
+
+    #[test]
+    fn a_word_like_secret_inside_a_longer_name_is_left_alone() {
+        let mut r = Redactor::default();
+        r.add("secretsmanager", "se****er");
+        assert_eq!(
+            r.redact("Secret aws_secretsmanager_secret.x: Password secretsmanager"),
+            "Secret aws_secretsmanager_secret.x: Password se****er"
+        );
+        // Next to an escape or a quote it is the value itself, so it is masked.
+        let line = r#"  "Password": "a\nsecretsmanager\n", x: [secretsmanager]"#;
+        let masked = r.mask(line);
+        assert!(!masked.contains("secretsmanager"), "{masked}");
+        assert_eq!(masked.len(), line.len());
+        // A secret with a digit is replaced even inside a word.
+        r.add("hunter2x", "hu****2x");
+        assert_eq!(r.redact("id_hunter2x_y"), "id_hu****2x_y");
+    }
+
+    proptest::proptest! {
+        /// Wherever a secret stands next to anything but a letter, digit or
+        /// `_`, neither a message nor a snippet shows it.
+        #[test]
+        fn a_secret_next_to_a_delimiter_never_shows(
+            secret in "[A-Za-z0-9!#%+/=_-]{4,24}",
+            before in "[A-Za-z0-9_]{0,3}[ \"'\\\\:=,\\[\\]{}$@.-]",
+            after in "[ \"'\\\\:=,\\[\\]{}@.-]{0,1}[A-Za-z0-9_]{0,3}",
+        ) {
+            let mut r = Redactor::default();
+            r.add(&secret, &crate::secret::redact(&secret));
+            for text in [format!("{before}{secret}{after}"), format!("{secret}{after}{before}{secret}")] {
+                let masked = r.mask(&text);
+                proptest::prop_assert_eq!(masked.len(), text.len());
+                proptest::prop_assert!(!masked.contains(secret.as_str()), "{masked:?}");
+                proptest::prop_assert!(!r.redact(&text).contains(secret.as_str()));
+            }
+        }
     }
 
     #[test]
