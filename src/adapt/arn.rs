@@ -17,8 +17,25 @@ const IMPOSED_REGION: &str = "us-east-1";
 ///   and replicated to the edge locations;
 /// - an edge-optimized API Gateway custom domain's certificate
 ///   (`CertificateArn`, not `RegionalCertificateArn`): it sits on a
-///   CloudFront distribution too.
+///   CloudFront distribution too (a SAM API's `Domain.CertificateArn` only
+///   with `EndpointConfiguration: EDGE`, see [`regions_in`]);
+/// - a Cognito user pool's and an AppSync API's custom domain certificate:
+///   both are served by CloudFront;
+/// - a distribution's web ACL: a `CLOUDFRONT`-scoped AWS WAF web ACL lives
+///   in us-east-1.
 const IMPOSED: &[(&str, &[&str])] = &[
+    (
+        "AWS::CloudFront::Distribution",
+        &["DistributionConfig", "WebACLId"],
+    ),
+    (
+        "AWS::Cognito::UserPoolDomain",
+        &["CustomDomainConfig", "CertificateArn"],
+    ),
+    ("AWS::AppSync::DomainName", &["CertificateArn"]),
+    ("aws_cloudfront_distribution", &["web_acl_id"]),
+    ("aws_cognito_user_pool_domain", &["certificate_arn"]),
+    ("aws_appsync_domain_name", &["certificate_arn"]),
     (
         "AWS::CloudFront::Distribution",
         &[
@@ -90,13 +107,21 @@ pub(crate) fn regions_in<'a>(
         .into_iter()
         .map(|(k, v)| (v, 0, Some(k), 0))
         .collect();
+    // SAM maps an API's `Domain.CertificateArn` to the edge certificate only
+    // for an edge-optimized domain; REGIONAL is SAM's default.
+    let edge_domain = type_ == "AWS::Serverless::Api"
+        && stack.iter().any(|(n, _, k, _)| {
+            *k == Some("Domain")
+                && n.get("EndpointConfiguration").and_then(Node::as_str) == Some("EDGE")
+        });
     while let Some((n, len, key, depth)) = stack.pop() {
         path.truncate(len);
         path.extend(key);
         match &n.value {
             Value::String(s) => {
                 if let Some(region) = arn_region(s) {
-                    if !imposed(type_, &path, region) {
+                    let sam_edge = edge_domain && path == ["Domain", "CertificateArn"];
+                    if !(imposed(type_, &path, region) || sam_edge && region == IMPOSED_REGION) {
                         found.push((region, n));
                     }
                 }
