@@ -70,7 +70,16 @@ fn function(
     if let Some(image) = own("image") {
         f.package_type = Some(Node::string("Image", image.span));
     } else {
-        f.runtime = pick("runtime").cloned();
+        // Unwritten, the Framework deploys its own default, which changed
+        // with its releases (`nodejs12.x` in v2, `nodejs20.x` in v4): the
+        // runtime rules list the function as undecided rather than pass it.
+        f.runtime = pick("runtime").cloned().or_else(|| {
+            Some(Node::unknown(
+                "no runtime in serverless.yml: the Serverless Framework deploys its release's \
+                 default (nodejs12.x in v2, nodejs20.x in v4)",
+                key_span,
+            ))
+        });
     }
     f.handler = own("handler").cloned();
     f.timeout = num(pick("timeout"));
