@@ -106,7 +106,8 @@ fn resource(
     let conf = config.resource(module, mode, &type_, name);
     let refs = conf.map(|c| references(c, module)).unwrap_or_default();
     if let Some(u) = unknowns.get(&address) {
-        mark_unknown(&mut values, u, &refs, 0);
+        let exprs = conf.and_then(|c| c.get("expressions")).map(Conf::Blocks);
+        mark_unknown(&mut values, u, &refs, (exprs, &module), 0);
     }
     let provider = conf
         .and_then(|c| c.get("provider_config_key"))
@@ -145,13 +146,78 @@ fn after_unknown(doc: &Node) -> BTreeMap<String, &Node> {
         .collect()
 }
 
+/// Where a value sits in a resource's configuration `expressions`: in the
+/// nested blocks, which mirror the values' shape, or under one expression
+/// (an argument's `{"references": [...]}`) that computes the whole subtree,
+/// such as a map-typed argument's every entry.
+#[derive(Clone, Copy)]
+enum Conf<'a> {
+    Blocks(&'a Node),
+    Expr(&'a Node),
+}
+
+impl<'a> Conf<'a> {
+    /// The configuration of the value at `key` (a map) or `index` (a list).
+    fn child(self, key: Option<&str>, index: usize) -> Option<Conf<'a>> {
+        let n = match self {
+            Conf::Expr(x) => return Some(Conf::Expr(x)),
+            Conf::Blocks(n) => n,
+        };
+        let c = match key {
+            Some(k) => n.get(k)?,
+            None => n.as_seq()?.get(index)?,
+        };
+        let expr = c.get("references").is_some() || c.get("constant_value").is_some();
+        Some(if expr { Conf::Expr(c) } else { Conf::Blocks(c) })
+    }
+
+    /// The one resource attribute the expression reads, when it reads
+    /// nothing else (`aws_secretsmanager_secret.db.arn`, listed by
+    /// Terraform with its prefix `aws_secretsmanager_secret.db`): the
+    /// value known after apply is that attribute. Anything more (a
+    /// variable, a second resource, a bare resource) and it is `None`.
+    fn only_reference(self) -> Option<(String, String)> {
+        let Conf::Expr(x) = self else { return None };
+        let refs: Vec<&str> = x
+            .get("references")?
+            .as_seq()?
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Option<_>>()?;
+        let mut found: Option<(String, String)> = None;
+        for r in &refs {
+            let address = reference_address(r)?;
+            let rest = r.strip_prefix(address.as_str())?;
+            if rest.is_empty() || rest.starts_with('[') && !rest.contains('.') {
+                // The resource (or an instance of it) alone: the prefix
+                // Terraform lists next to its attribute.
+                if !refs.iter().any(|o| o.starts_with(&format!("{r}."))) {
+                    return None;
+                }
+                continue;
+            }
+            let attr = rest.rsplit('.').next().filter(|a| !a.is_empty())?;
+            let this = (address, attr.to_string());
+            match &found {
+                Some(f) if *f != this => return None,
+                _ => found = Some(this),
+            }
+        }
+        found
+    }
+}
+
 /// Replace the values that `after_unknown` marks `true` with unknowns. A
 /// top-level argument that refers to one resource says which (`role` →
-/// `aws_iam_role.lambda`), so rules and links can still use it.
+/// `aws_iam_role.lambda`), so rules and links can still use it; so does a
+/// nested value whose expression reads one resource attribute and nothing
+/// else (`DB_SECRET = aws_secretsmanager_secret.db.arn` in `environment`),
+/// which then names the attribute too.
 fn mark_unknown(
     values: &mut Node,
     unknown: &Node,
     refs: &BTreeMap<String, Vec<String>>,
+    (conf, module): (Option<Conf<'_>>, &str),
     depth: usize,
 ) {
     if depth > MAX_DEPTH {
@@ -160,6 +226,7 @@ fn mark_unknown(
     match (&mut values.value, &unknown.value) {
         (Value::Map(m), Value::Map(u)) => {
             for e in &u.entries {
+                let sub = conf.and_then(|c| c.child(Some(e.key.as_str()), 0));
                 if e.value.value == Value::Bool(true) {
                     let mut unk = Unknown {
                         reason: "known after apply".into(),
@@ -170,6 +237,9 @@ fn mark_unknown(
                             unk.reference = Some(target.clone());
                             unk.attribute = Some(e.key.as_str().to_owned());
                         }
+                    } else if let Some((target, attr)) = sub.and_then(Conf::only_reference) {
+                        unk.reference = Some(join_module(module, &target));
+                        unk.attribute = Some(attr);
                     }
                     let span = m.entry(&e.key).map_or(values.span, |x| x.value.span);
                     m.insert(
@@ -178,13 +248,14 @@ fn mark_unknown(
                         Node::new(Value::Unknown(Box::new(unk)), span),
                     );
                 } else if let Some(child) = m.get_mut(&e.key) {
-                    mark_unknown(child, &e.value, refs, depth + 1);
+                    mark_unknown(child, &e.value, refs, (sub, module), depth + 1);
                 }
             }
         }
         (Value::Seq(items), Value::Seq(u)) => {
-            for (item, un) in items.iter_mut().zip(u) {
-                mark_unknown(item, un, refs, depth + 1);
+            for (i, (item, un)) in items.iter_mut().zip(u).enumerate() {
+                let sub = conf.and_then(|c| c.child(None, i));
+                mark_unknown(item, un, refs, (sub, module), depth + 1);
             }
         }
         _ => {}
@@ -520,6 +591,40 @@ mod tests {
         assert_eq!(
             regions,
             [(None, Some("eu-west-1")), (Some("west"), Some("us-west-2"))]
+        );
+    }
+
+    #[test]
+    fn a_nested_value_names_the_one_attribute_its_expression_reads() {
+        let only = |refs: &str| {
+            let node =
+                json::parse(&format!(r#"{{"references": {refs}}}"#), FileId(0)).expect("json");
+            Conf::Expr(&node).only_reference()
+        };
+        let secret = Some((
+            "aws_secretsmanager_secret.db".to_string(),
+            "arn".to_string(),
+        ));
+        assert_eq!(
+            only(r#"["aws_secretsmanager_secret.db.arn", "aws_secretsmanager_secret.db"]"#),
+            secret
+        );
+        assert_eq!(only(r#"["aws_secretsmanager_secret.db.arn"]"#), secret);
+        // A variable, a second resource or a bare resource: not one attribute.
+        assert_eq!(
+            only(r#"["aws_secretsmanager_secret.db.arn", "var.prefix"]"#),
+            None
+        );
+        assert_eq!(
+            only(r#"["aws_secretsmanager_secret.db.arn", "aws_ssm_parameter.p.name"]"#),
+            None
+        );
+        assert_eq!(only(r#"["aws_secretsmanager_secret.db"]"#), None);
+        assert_eq!(only(r#"[]"#), None);
+        assert_eq!(
+            only(r#"["module.app.aws_kms_key.k[0].arn", "module.app.aws_kms_key.k[0]"]"#),
+            None,
+            "module outputs and addresses are not resolved here"
         );
     }
 
