@@ -107,7 +107,7 @@ fn resource(
     let refs = conf.map(|c| references(c, module)).unwrap_or_default();
     if let Some(u) = unknowns.get(&address) {
         let exprs = conf.and_then(|c| c.get("expressions")).map(Conf::Blocks);
-        mark_unknown(&mut values, u, &refs, (exprs, &module), 0);
+        mark_unknown(&mut values, u, &refs, (exprs, module), 0);
     }
     let provider = conf
         .and_then(|c| c.get("provider_config_key"))
