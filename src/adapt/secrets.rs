@@ -76,7 +76,7 @@ fn walk(scan: &mut Scan<'_>, node: &Node, base: String, key: Option<&str>, nesti
                     if let Some(doc) = json_text::structured(n, scan.docs) {
                         for hit in scanner.scan(None, s) {
                             if let Some(secret) = s.get(hit.start..hit.end) {
-                                scan.found.push((secret.to_string(), hit.redacted));
+                                remember(scan.found, secret, &hit.redacted);
                             }
                         }
                         walk(scan, &doc, path, key, nesting + 1);
@@ -87,7 +87,7 @@ fn walk(scan: &mut Scan<'_>, node: &Node, base: String, key: Option<&str>, nesti
                     let Some(secret) = s.get(hit.start..hit.end) else {
                         continue;
                     };
-                    scan.found.push((secret.to_string(), hit.redacted.clone()));
+                    remember(scan.found, secret, &hit.redacted);
                     let owner = scan.owner;
                     let id = format!("{owner}/{path}");
                     if scan.model.item("hardcoded_secrets", &id).is_some() {
@@ -129,6 +129,28 @@ fn walk(scan: &mut Scan<'_>, node: &Node, base: String, key: Option<&str>, nesti
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Record a secret for the redactor, with the forms a file may write it in
+/// when it sits in a string of JSON text: escaped once (`\"`, `\\`, `\/`: a
+/// JSON file's string, or JSON text in YAML) and twice (JSON text in a JSON
+/// file's string). Snippets show the file's text, so each form is masked.
+fn remember(found: &mut Vec<Found>, secret: &str, redacted: &str) {
+    fn escape(s: &str) -> String {
+        let quoted = serde_json::Value::from(s).to_string();
+        quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string()
+    }
+    found.push((secret.to_string(), redacted.to_string()));
+    let once = escape(secret);
+    let slashed = once.replace('/', "\\/");
+    for form in [escape(&once), escape(&slashed), once, slashed] {
+        if form != secret && !found.iter().any(|(s, _)| *s == form) {
+            found.push((form, redacted.to_string()));
         }
     }
 }
@@ -604,6 +626,26 @@ mod tests {
             .filter_map(Node::as_str)
             .collect();
         assert_eq!(names, ["CONFIG.db_password", "SETTINGS.client.api_key"]);
+    }
+
+    #[test]
+    fn escaped_forms_of_a_secret_are_remembered_for_the_redactor() {
+        let mut found = Vec::new();
+        remember(&mut found, r#"a"b/c\d-secret"#, "****");
+        let forms: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            forms,
+            [
+                r#"a"b/c\d-secret"#,
+                r#"a\\\"b/c\\\\d-secret"#,
+                r#"a\\\"b\\\/c\\\\d-secret"#,
+                r#"a\"b/c\\d-secret"#,
+                r#"a\"b\/c\\d-secret"#,
+            ]
+        );
+        let mut plain = Vec::new();
+        remember(&mut plain, "hunter2-very-secret", "****");
+        assert_eq!(plain.len(), 1);
     }
 
     #[test]
