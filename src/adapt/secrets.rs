@@ -638,7 +638,7 @@ mod tests {
             [
                 r#"a"b/c\d-secret"#,
                 r#"a\\\"b/c\\\\d-secret"#,
-                r#"a\\\"b\\\/c\\\\d-secret"#,
+                r#"a\\\"b\\/c\\\\d-secret"#,
                 r#"a\"b/c\\d-secret"#,
                 r#"a\"b\/c\\d-secret"#,
             ]
