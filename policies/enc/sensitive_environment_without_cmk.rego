@@ -4,7 +4,10 @@
 # Flags functions whose environment holds variables with secret-like names
 # (`DB_PASSWORD`, `API_TOKEN`, `clientSecret`; the adapter lists them in
 # `sensitive_environment`) while `KmsKeyArn` is missing or names an AWS managed
-# key (`alias/aws/lambda`).
+# key (`alias/aws/lambda`). A variable whose value is JSON counts for the
+# secret-like keys inside it (`CONFIG = jsonencode({db_password = var.pw})`
+# is named `CONFIG.db_password`): a key whose value is unknown, or a secret
+# FG-SEC-001's detector recognizes (`{"auth": "iam"}` is no secret).
 #
 # Functions whose variables all have ordinary names are not flagged: Lambda
 # already encrypts every environment at rest, and a customer managed key only

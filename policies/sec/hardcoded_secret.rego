@@ -11,9 +11,13 @@
 # scanned; a literal passed to them is in the repository all the same). A
 # value that holds base64 of text (user data written already encoded, an
 # encoded key in an environment variable) is decoded and read too; there a
-# private-key header alone is enough. The finding points at the secret itself
-# (at the whole encoded value when it was encoded); its message shows only a
-# redacted preview (`AKIA****LQ`).
+# private-key header alone is enough. A value that holds JSON
+# (`jsonencode({...})`, `'{"db_password": "..."}'`) is read as its object:
+# each value under its own key (`CONFIG.db_password`), and one taken from a
+# variable or parameter gives nothing. The finding points at the secret itself
+# (at the whole encoded value when it was encoded, at the string when the JSON
+# is written as a quoted string); its message shows only a redacted preview
+# (`AKIA****LQ`).
 #
 # ## Why is this bad?
 # A template is committed to version control, copied into CI logs and build

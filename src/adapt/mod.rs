@@ -5,6 +5,7 @@ pub(crate) mod arn;
 pub mod cloudformation;
 pub(crate) mod event_target;
 pub(crate) mod iam;
+pub(crate) mod json_text;
 pub mod managed_policy;
 pub(crate) mod rotation;
 pub mod sam_policy;

@@ -8,10 +8,12 @@
 //! masked like any other), and the policy input ([`scrub_json`], so a custom
 //! policy never holds a detected secret it could transform and print).
 
+use crate::adapt::json_text;
 use crate::model::collections::{Function, HardcodedSecret, Head, Parameter};
 use crate::model::Model;
 use crate::parse::{Map, Node, Value};
 use crate::secret::{looks_sensitive_name, looks_sensitive_parameter_name, SecretScanner};
+use crate::terraform::Documents;
 
 /// Whether a parameter-store name says its value is a secret: its last path
 /// segment (`/app/db/password` → `password`) is a sensitive name.
@@ -23,28 +25,72 @@ pub fn names_secret(name: &str) -> bool {
 /// A secret found, for the scan's redactor: (the secret text, its redacted form).
 pub type Found = (String, String);
 
+/// How many JSON strings deep [`scan_values`] reads (JSON text inside a
+/// string of JSON text ...): each level doubles the escaping, so templates
+/// stop at two; the bound keeps a hostile file from recursing further.
+const MAX_JSON_NESTING: usize = 4;
+
+/// What one [`scan_values`] call reports into.
+struct Scan<'a> {
+    model: &'a mut Model,
+    owner: &'a str,
+    docs: Option<&'a Documents>,
+    found: &'a mut Vec<Found>,
+}
+
 /// Scan `node`, owned by model item `owner`, whose model path is `base`.
-/// `key` is the name the value sits under, when `node` is a scalar.
+/// `key` is the name the value sits under, when `node` is a scalar. `docs`
+/// holds the structured form of JSON strings the Terraform evaluator built.
+///
+/// A string that holds JSON (`jsonencode({...})`, `'{"db_password": "..."}'`)
+/// is read as the object it writes: each value under its own key
+/// (`CONFIG.db_password`), at its own place when the structured form knows it,
+/// and its unknown parts give nothing, as everywhere else. The text as a
+/// whole is not judged under the outer name, whose preview would be a cut of
+/// the JSON; it is only searched for patterns, for the redactor.
 pub fn scan_values(
     model: &mut Model,
     owner: &str,
     base: &str,
     key: Option<&str>,
     node: &Node,
+    docs: Option<&Documents>,
     found: &mut Vec<Found>,
 ) {
+    let mut scan = Scan {
+        model,
+        owner,
+        docs,
+        found,
+    };
+    walk(&mut scan, node, base.to_string(), key, 0);
+}
+
+fn walk(scan: &mut Scan<'_>, node: &Node, base: String, key: Option<&str>, nesting: usize) {
     let scanner = SecretScanner::builtin();
-    let mut stack: Vec<(&Node, String, Option<&str>)> = vec![(node, base.to_string(), key)];
+    let mut stack: Vec<(&Node, String, Option<&str>)> = vec![(node, base, key)];
     while let Some((n, path, key)) = stack.pop() {
         match &n.value {
             Value::String(s) => {
+                if nesting < MAX_JSON_NESTING {
+                    if let Some(doc) = json_text::structured(n, scan.docs) {
+                        for hit in scanner.scan(None, s) {
+                            if let Some(secret) = s.get(hit.start..hit.end) {
+                                remember(scan.found, secret, &hit.redacted);
+                            }
+                        }
+                        walk(scan, &doc, path, key, nesting + 1);
+                        continue;
+                    }
+                }
                 for hit in scanner.scan(key, s) {
                     let Some(secret) = s.get(hit.start..hit.end) else {
                         continue;
                     };
-                    found.push((secret.to_string(), hit.redacted.clone()));
+                    remember(scan.found, secret, &hit.redacted);
+                    let owner = scan.owner;
                     let id = format!("{owner}/{path}");
-                    if model.item("hardcoded_secrets", &id).is_some() {
+                    if scan.model.item("hardcoded_secrets", &id).is_some() {
                         continue;
                     }
                     let at = n.span;
@@ -55,7 +101,7 @@ pub fn scan_values(
                     item.kind = Some(Node::string(&hit.rule, at));
                     item.description = Some(Node::string(&hit.description, at));
                     item.redacted = Some(Node::string(&hit.redacted, at));
-                    model.add(item);
+                    scan.model.add(item);
                 }
             }
             Value::Seq(items) => {
@@ -83,6 +129,28 @@ pub fn scan_values(
                 }
             }
             _ => {}
+        }
+    }
+}
+
+/// Record a secret for the redactor, with the forms a file may write it in
+/// when it sits in a string of JSON text: escaped once (`\"`, `\\`, `\/`: a
+/// JSON file's string, or JSON text in YAML) and twice (JSON text in a JSON
+/// file's string). Snippets show the file's text, so each form is masked.
+fn remember(found: &mut Vec<Found>, secret: &str, redacted: &str) {
+    fn escape(s: &str) -> String {
+        let quoted = serde_json::Value::from(s).to_string();
+        quoted
+            .get(1..quoted.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string()
+    }
+    found.push((secret.to_string(), redacted.to_string()));
+    let once = escape(secret);
+    let slashed = once.replace('/', "\\/");
+    for form in [escape(&once), escape(&slashed), once, slashed] {
+        if form != secret && !found.iter().any(|(s, _)| *s == form) {
+            found.push((form, redacted.to_string()));
         }
     }
 }
@@ -116,8 +184,10 @@ fn join(base: &str, seg: &str) -> String {
 
 /// Mark secret-like names: `sensitive_environment` on functions (the names of
 /// such environment variables, unless the value only names where the secret
-/// is stored: see [`names_stored_secret`]) and `sensitive_name` on parameters.
-pub fn mark_sensitive_names(model: &mut Model) {
+/// is stored: see [`names_stored_secret`]; inside a variable whose value is
+/// JSON, the path of each secret-like key: see [`inner_names`]) and
+/// `sensitive_name` on parameters. `docs` as for [`scan_values`].
+pub fn mark_sensitive_names(model: &mut Model, docs: Option<&Documents>) {
     let types: std::collections::HashMap<String, String> = model
         .items("resources")
         .iter()
@@ -133,15 +203,19 @@ pub fn mark_sensitive_names(model: &mut Model) {
         .filter_map(|p| p.get("parameter_name").and_then(Node::as_str))
         .map(str::to_string)
         .collect();
+    let stored = |v: &Node| names_stored_secret(v, &types, &parameter_names);
     let functions = model.complete_all::<Function>("sensitive_environment", |f| {
         let env = f.get("environment").and_then(Node::as_map)?;
-        let names: Vec<Node> = env
-            .entries
-            .iter()
-            .filter(|e| looks_sensitive_name(&e.key))
-            .filter(|e| !names_stored_secret(&e.value, &types, &parameter_names))
-            .map(|e| Node::string(e.key.clone(), e.key_span))
-            .collect();
+        let mut names: Vec<Node> = Vec::new();
+        for e in &env.entries {
+            if looks_sensitive_name(&e.key) {
+                if !stored(&e.value) {
+                    names.push(Node::string(e.key.clone(), e.key_span));
+                }
+            } else if let Some(doc) = json_text::structured(&e.value, docs) {
+                inner_names(&doc, &e.key, &stored, &mut names);
+            }
+        }
         Some(Node::seq(names, f.span))
     });
     let parameters = model.complete_all::<Parameter>("sensitive_name", |p| {
@@ -149,6 +223,45 @@ pub fn mark_sensitive_names(model: &mut Model) {
         Some(Node::bool(looks_sensitive_parameter_name(name), p.span))
     });
     debug_assert!(functions.is_ok() && parameters.is_ok());
+}
+
+/// The secret-like keys inside `doc`, the JSON value of environment variable
+/// `var`, as paths (`CONFIG.db_password`, at the key). A key counts as a
+/// variable's name does, when its value is unknown (a variable, a parameter,
+/// an attribute: it may be the secret) and does not only name where the
+/// secret is stored (`stored`); a literal counts only when the secret
+/// detector reports it under that key, so `{"token": "none"}` or
+/// `{"auth": "iam"}` of a configuration object do not.
+fn inner_names(doc: &Node, var: &str, stored: &dyn Fn(&Node) -> bool, names: &mut Vec<Node>) {
+    let scanner = SecretScanner::builtin();
+    let mut stack: Vec<(&Node, String)> = vec![(doc, var.to_string())];
+    while let Some((n, path)) = stack.pop() {
+        match &n.value {
+            Value::Map(m) => {
+                for e in m.entries.iter().rev() {
+                    let at = join(&path, &e.key);
+                    let secret = looks_sensitive_name(&e.key)
+                        && !stored(&e.value)
+                        && match &e.value.value {
+                            Value::Unknown(_) => true,
+                            Value::String(s) => !scanner.scan(Some(&e.key), s).is_empty(),
+                            _ => false,
+                        };
+                    if secret {
+                        names.push(Node::string(at, e.key_span));
+                    } else {
+                        stack.push((&e.value, at));
+                    }
+                }
+            }
+            Value::Seq(items) => {
+                for (i, c) in items.iter().enumerate().rev() {
+                    stack.push((c, join(&path, &i.to_string())));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Whether an environment value only names where a secret is stored, so the
@@ -414,6 +527,125 @@ mod tests {
         assert!(!stored(&reference("Queue", None)));
         assert!(stored(&Node::string("/app/token", span)));
         assert!(!stored(&Node::string("hunter2", span)));
+    }
+
+    /// The `hardcoded_secrets` of one value scanned under `key`: (path, redacted, span).
+    fn secrets_in(key: &str, value: &Node) -> Vec<(String, String, (u32, u32))> {
+        let mut model = Model::new(crate::model::Format::Sam, crate::source::FileId(0));
+        let mut found = Vec::new();
+        scan_values(&mut model, "Fn", "env", Some(key), value, None, &mut found);
+        let text = |n: &Node, k: &str| n.get(k).and_then(Node::as_str).unwrap_or("").to_string();
+        let mut out: Vec<_> = model
+            .items("hardcoded_secrets")
+            .iter()
+            .map(|n| {
+                (
+                    text(n, "path"),
+                    text(n, "redacted"),
+                    (n.span.start, n.span.end),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn keys_inside_a_json_value_name_their_values() {
+        let span = crate::source::Span::new(crate::source::FileId(0), 100, 200);
+        let value = Node::string(
+            format!(
+                r#"{{"db_password":"hunter2-very-secret-Xy9","region":"eu-west-1","gh":{{"token":"{GITHUB_PAT}"}}}}"#
+            ),
+            span,
+        );
+        assert_eq!(
+            secrets_in("CONFIG", &value),
+            [
+                ("env.db_password".into(), "hunt****y9".into(), (100, 200)),
+                ("env.gh.token".into(), "ghp_****8u".into(), (100, 200)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_json_value_is_not_judged_whole_under_its_name() {
+        let span = crate::source::Span::new(crate::source::FileId(0), 0, 80);
+        // No secret inside: the text itself is no secret, whatever the outer name says.
+        let config = Node::string(r#"{"user":"svc-orders","region":"eu-west-1"}"#, span);
+        assert!(secrets_in("APP_CREDENTIALS", &config).is_empty());
+        // A JSON string is the string: its preview is not cut from the quoted text.
+        let quoted = Node::string(r#""hunter2-very-secret-Xy9""#, span);
+        assert_eq!(
+            secrets_in("DB_PASSWORD", &quoted),
+            [("env".into(), "hunt****y9".into(), (0, 80))]
+        );
+        // Keys that say the value is about a secret, and unknowns, give nothing.
+        let about = Node::string(
+            r#"{"password_length":"24242424","token_url":"https://auth.example.com/oauth2/token","secret_name":"prod/orders/db-credentials","db_password":{"unknown":true,"reason":"var"}}"#,
+            span,
+        );
+        assert!(secrets_in("SETTINGS", &about).is_empty());
+    }
+
+    #[test]
+    fn secret_like_keys_inside_json_values_are_sensitive_names() {
+        let span = crate::source::Span::new(crate::source::FileId(0), 0, 10);
+        let mut model = Model::new(crate::model::Format::Sam, crate::source::FileId(0));
+        let env = Node::map(
+            [
+                (
+                    "CONFIG",
+                    r#"{"db_password":{"unknown":true,"reason":"var"},"region":"eu-west-1"}"#,
+                ),
+                (
+                    "SETTINGS",
+                    r#"{"password_length":24,"token_url":"https://x.example.com/token","auth":"iam","token":"none","client":{"api_key":"Zk8#pQ2!vX9@rL4$-api"}}"#,
+                ),
+                (
+                    "STORED",
+                    r#"{"db_password":"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"}"#,
+                ),
+            ]
+            .into_iter()
+            .fold(Map::default(), |mut m, (k, v)| {
+                m.insert(k, span, Node::string(v, span));
+                m
+            }),
+            span,
+        );
+        let mut f = Function::new(Head::new("Fn", "Fn", "function", "aws", span));
+        f.environment = Some(env);
+        model.add(f);
+        mark_sensitive_names(&mut model, None);
+        let names: Vec<&str> = model.items("functions")[0]
+            .get("sensitive_environment")
+            .and_then(Node::as_seq)
+            .unwrap()
+            .iter()
+            .filter_map(Node::as_str)
+            .collect();
+        assert_eq!(names, ["CONFIG.db_password", "SETTINGS.client.api_key"]);
+    }
+
+    #[test]
+    fn escaped_forms_of_a_secret_are_remembered_for_the_redactor() {
+        let mut found = Vec::new();
+        remember(&mut found, r#"a"b/c\d-secret"#, "****");
+        let forms: Vec<&str> = found.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            forms,
+            [
+                r#"a"b/c\d-secret"#,
+                r#"a\\\"b/c\\\\d-secret"#,
+                r#"a\\\"b\\/c\\\\d-secret"#,
+                r#"a\"b/c\\d-secret"#,
+                r#"a\"b\/c\\d-secret"#,
+            ]
+        );
+        let mut plain = Vec::new();
+        remember(&mut plain, "hunter2-very-secret", "****");
+        assert_eq!(plain.len(), 1);
     }
 
     #[test]

@@ -96,7 +96,10 @@ pub(super) fn is_secret_word(word: &str) -> bool {
 }
 
 pub(super) fn classify_name(key: &str) -> Option<NameKind> {
-    if is_condition_key(key) {
+    // A Step Functions field ending in `.$` (`TaskToken.$: $$.Task.Token`)
+    // holds a path or intrinsic function the state machine evaluates, never
+    // the literal value: the name says nothing about what is written.
+    if is_condition_key(key) || key.ends_with(".$") {
         return None;
     }
     classify_words(&word_parts(key))

@@ -479,3 +479,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn step_functions_path_fields_are_not_secret_names() {
+    // `.$` fields hold a path or an intrinsic the state machine evaluates.
+    for (key, value) in [
+        ("TaskToken.$", "$$.Task.Token"),
+        ("token.$", "$.auth.token"),
+        ("secret_key.$", "States.Format('Bearer-{}',$.auth.token)"),
+    ] {
+        let hits = SecretScanner::builtin().scan(Some(key), value);
+        assert!(hits.is_empty(), "{key} = {value:?}: {hits:#?}");
+        assert!(!looks_sensitive_name(key), "{key}");
+    }
+    // The same name without `.$` holds a literal.
+    assert!(!SecretScanner::builtin()
+        .scan(Some("TaskToken"), "q8Zk3pLm7NvX2cR9wT4y")
+        .is_empty());
+}

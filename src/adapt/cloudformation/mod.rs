@@ -148,7 +148,15 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
     if let Some(params) = doc.get("Parameters").and_then(Node::as_map) {
         for e in &params.entries {
             if let Some(d) = e.value.get("Default") {
-                secrets::scan_values(&mut model, &e.key, "default", Some(&e.key), d, &mut found);
+                secrets::scan_values(
+                    &mut model,
+                    &e.key,
+                    "default",
+                    Some(&e.key),
+                    d,
+                    None,
+                    &mut found,
+                );
             }
         }
     }
@@ -161,16 +169,16 @@ pub fn adapt(doc: &Node, file: FileId, env: &Env) -> (Model, Vec<secrets::Found>
                 {
                     let key = name.rsplit('/').next().unwrap_or(name);
                     let base = "properties.Value";
-                    secrets::scan_values(&mut model, &e.key, base, Some(key), v, &mut found);
+                    secrets::scan_values(&mut model, &e.key, base, Some(key), v, None, &mut found);
                 }
             }
-            secrets::scan_values(&mut model, &e.key, "properties", None, p, &mut found);
+            secrets::scan_values(&mut model, &e.key, "properties", None, p, None, &mut found);
         }
     }
     if let Some(g) = globals {
-        secrets::scan_values(&mut model, "Globals", "", None, g, &mut found);
+        secrets::scan_values(&mut model, "Globals", "", None, g, None, &mut found);
     }
-    secrets::mark_sensitive_names(&mut model);
+    secrets::mark_sensitive_names(&mut model, None);
     (model, found)
 }
 

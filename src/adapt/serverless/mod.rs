@@ -142,7 +142,7 @@ pub fn adapt_text(
     model.headers = headers;
     svc.scan_secrets(&mut model, &mut found);
     dedup_secrets(&mut model);
-    secrets::mark_sensitive_names(&mut model);
+    secrets::mark_sensitive_names(&mut model, None);
     model.notes.extend(resolved.notes);
     model.via = resolved.via;
     model.fragments = fragments;
@@ -334,11 +334,11 @@ impl<'a> Service<'a> {
     /// it is written, not again where a variable copies it.
     fn scan_secrets(&self, model: &mut Model, found: &mut Vec<secrets::Found>) {
         for e in &self.raw_functions {
-            secrets::scan_values(model, &e.key, "", None, &e.value, found);
+            secrets::scan_values(model, &e.key, "", None, &e.value, None, found);
         }
         for section in ["provider", "custom", "params"] {
             if let Some(n) = self.raw.get(section) {
-                secrets::scan_values(model, section, "", None, n, found);
+                secrets::scan_values(model, section, "", None, n, None, found);
             }
         }
     }

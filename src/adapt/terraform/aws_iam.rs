@@ -7,11 +7,10 @@
 
 use super::res::{blocks_of, present, text};
 use super::{Adapter, Res};
-use crate::adapt::iam;
+use crate::adapt::{iam, json_text};
 use crate::model::collections::{append, Head, Role};
 use crate::model::map_of;
-use crate::parse::{json, Map, Node, Unknown, Value, MAX_DEPTH};
-use crate::source::Span;
+use crate::parse::{Map, Node, Value};
 use crate::terraform::Resource;
 
 pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
@@ -81,75 +80,9 @@ fn parse_document(a: &Adapter<'_, '_>, n: &Node) -> Result<Node, String> {
         return Ok(doc.clone());
     }
     match &n.value {
-        Value::String(s) => {
-            let mut doc = json::parse(s, n.span.file).map_err(|e| e.message)?;
-            if n.span.end.saturating_sub(n.span.start) as usize == s.len() {
-                shift(&mut doc, n.span.start, 0);
-            } else {
-                doc.respan(n.span);
-            }
-            read_unknowns(&mut doc);
-            Ok(doc)
-        }
+        Value::String(s) => json_text::parse(n, s),
         Value::Map(_) | Value::Unknown(_) => Ok(n.clone()),
         _ => Err("not a JSON document".into()),
-    }
-}
-
-/// Turn `{"unknown": true, "reason": ..., "ref": ..., "attr": ...,
-/// "supplied": true}` objects back into unknown values.
-fn read_unknowns(doc: &mut Node) {
-    let mut stack = vec![(doc, 0usize)];
-    while let Some((n, depth)) = stack.pop() {
-        if let Some(u) = unknown_form(n) {
-            n.value = Value::Unknown(Box::new(u));
-            continue;
-        }
-        if depth > MAX_DEPTH {
-            continue;
-        }
-        match &mut n.value {
-            Value::Seq(items) => stack.extend(items.iter_mut().map(|i| (i, depth + 1))),
-            Value::Map(m) => stack.extend(m.entries.iter_mut().map(|e| (&mut e.value, depth + 1))),
-            _ => {}
-        }
-    }
-}
-
-fn unknown_form(n: &Node) -> Option<Unknown> {
-    let m = n.as_map()?;
-    if m.get("unknown").and_then(Node::as_bool) != Some(true)
-        || m.iter()
-            .any(|(k, _)| !matches!(k, "unknown" | "reason" | "ref" | "attr" | "supplied"))
-    {
-        return None;
-    }
-    let s = |k: &str| m.get(k).and_then(Node::as_str).map(str::to_string);
-    Some(Unknown {
-        reason: s("reason").unwrap_or_default(),
-        reference: s("ref"),
-        attribute: s("attr"),
-        supplied: m.get("supplied").and_then(Node::as_bool) == Some(true),
-    })
-}
-
-/// Move every span of a tree parsed from a literal to the literal's place.
-fn shift(n: &mut Node, by: u32, depth: usize) {
-    let move_span = |s: &mut Span| {
-        s.start = s.start.saturating_add(by);
-        s.end = s.end.saturating_add(by);
-    };
-    move_span(&mut n.span);
-    if depth > MAX_DEPTH {
-        return;
-    }
-    match &mut n.value {
-        Value::Seq(items) => items.iter_mut().for_each(|i| shift(i, by, depth + 1)),
-        Value::Map(m) => m.entries.iter_mut().for_each(|e| {
-            move_span(&mut e.key_span);
-            shift(&mut e.value, by, depth + 1);
-        }),
-        _ => {}
     }
 }
 

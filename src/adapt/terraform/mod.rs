@@ -64,7 +64,15 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
             ) {
                 let key = name.rsplit('/').next().unwrap_or(name);
                 let base = "properties.value";
-                secrets::scan_values(&mut model, &r.address, base, Some(key), v, &mut found);
+                secrets::scan_values(
+                    &mut model,
+                    &r.address,
+                    base,
+                    Some(key),
+                    v,
+                    Some(&unit.documents),
+                    &mut found,
+                );
             }
         }
         let values = without_references(&r.values, 0);
@@ -74,6 +82,7 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
             "properties",
             None,
             &values,
+            Some(&unit.documents),
             &mut found,
         );
     }
@@ -81,10 +90,18 @@ pub fn adapt(unit: &Unit) -> (Model, Vec<secrets::Found>) {
     // repository: a secret among its arguments is reported on the call.
     for (address, args) in &unit.remote_inputs {
         let values = without_references(args, 0);
-        secrets::scan_values(&mut model, address, "inputs", None, &values, &mut found);
+        secrets::scan_values(
+            &mut model,
+            address,
+            "inputs",
+            None,
+            &values,
+            Some(&unit.documents),
+            &mut found,
+        );
     }
     scan_variables(unit, &mut model, &mut found);
-    secrets::mark_sensitive_names(&mut model);
+    secrets::mark_sensitive_names(&mut model, Some(&unit.documents));
     azure::unmark_key_vault_references(&mut model);
     (model, found)
 }
@@ -103,7 +120,15 @@ fn scan_variables(unit: &Unit, model: &mut Model, found: &mut Vec<secrets::Found
     for v in &unit.variables {
         let id = variable_id(v);
         let value = without_references(&v.value, 0);
-        secrets::scan_values(model, &id, "default", Some(&v.name), &value, found);
+        secrets::scan_values(
+            model,
+            &id,
+            "default",
+            Some(&v.name),
+            &value,
+            Some(&unit.documents),
+            found,
+        );
     }
     model.items_mut("hardcoded_secrets").retain(|n| {
         let of_variable = n

@@ -99,14 +99,17 @@ pub(super) fn call(ev: &mut Ev<'_, '_>, fc: &FuncCall, src: Src, span: Span) -> 
     }
 }
 
-/// `jsonencode` of an object or list: the adapter reads the object itself
-/// (its nodes keep the spans of the text that wrote them) rather than the
-/// JSON text, so findings point inside the document.
+/// `jsonencode` of an object, list or string: the adapter reads the value
+/// itself (its nodes keep the spans of the text that wrote them) rather than
+/// the JSON text, so findings point inside the document, and a secret found
+/// in `jsonencode("...")` is the string, not its quoted JSON.
 fn keep_document(ev: &mut Ev<'_, '_>, text: &Node, arg: Option<&Node>) {
     let (Value::String(s), Some(doc)) = (&text.value, arg) else {
         return;
     };
-    if matches!(doc.value, Value::Map(_) | Value::Seq(_)) && ev.sh.spend(doc.count(), text.span) {
+    if matches!(doc.value, Value::Map(_) | Value::Seq(_) | Value::String(_))
+        && ev.sh.spend(doc.count(), text.span)
+    {
         ev.sh.documents.insert(text.span, s, doc.clone());
     }
 }
