@@ -649,7 +649,11 @@ fn render_outside(w: &mut String, map: &Map, builtins: &BTreeMap<String, Builtin
         return;
     }
     let _ = writeln!(w, "## Checkov checks outside the catalogue\n");
-    let sources: BTreeSet<&str> = map.outside.iter().filter_map(|c| c.seen_in.as_deref()).collect();
+    let sources: BTreeSet<&str> = map
+        .outside
+        .iter()
+        .filter_map(|c| c.seen_in.as_deref())
+        .collect();
     let seen: Vec<String> = SOURCES
         .iter()
         .filter(|(key, _, _)| sources.contains(key))
@@ -1221,11 +1225,18 @@ fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
     .collect();
     let builtins = BTreeMap::from([
         ("FG-IAM-001".to_string(), builtin("Every action")),
-        ("FG-IAM-002".to_string(), builtin("Writes on every resource")),
+        (
+            "FG-IAM-002".to_string(),
+            builtin("Writes on every resource"),
+        ),
     ]);
     let seen = BTreeMap::from([(
         "real-proxy",
-        BTreeSet::from(["CKV_AWS_63".to_string(), "CKV_AWS_290".to_string(), "CKV_AWS_2".to_string()]),
+        BTreeSet::from([
+            "CKV_AWS_63".to_string(),
+            "CKV_AWS_290".to_string(),
+            "CKV_AWS_2".to_string(),
+        ]),
     )]);
     // Declared outside and seen in the source it names: no problem anywhere.
     let map = parse(&format!("{SMALL}{OUTSIDE}")).expect("parses");
@@ -1233,9 +1244,15 @@ fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
     assert_eq!(compare(&catalogue, &map), Vec::<String>::new());
     assert_eq!(unseen_or_unplaced(&map, &seen), Vec::<String>::new());
     let page = render(&map, &builtins);
-    assert!(page.contains("| **all** | **4** | **2** | **0** | **1** | **1** |\n"), "{page}");
+    assert!(
+        page.contains("| **all** | **4** | **2** | **0** | **1** | **1** |\n"),
+        "{page}"
+    );
     assert!(page.contains("Outside the catalogue, 2 Checkov checks seen running on real repositories are mapped apart ([list](#checkov-checks-outside-the-catalogue)): 1 answered now, 1 left out, none counted above.\n"), "{page}");
-    assert!(page.contains("## Checkov checks outside the catalogue\n"), "{page}");
+    assert!(
+        page.contains("## Checkov checks outside the catalogue\n"),
+        "{page}"
+    );
     assert!(page.contains(
         "| Least privilege | Write access without constraints | `FG-IAM-002` Writes on every resource (high); also `FG-IAM-001` | Checkov `CKV_AWS_290` |\n"
     ), "{page}");
@@ -1243,12 +1260,19 @@ fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
         "| Least privilege | A load balancer check | A different resource family: load balancers. | Checkov `CKV_AWS_2` |\n"
     ), "{page}");
     let rules = checkov_rules_of(&map);
-    assert_eq!(rules["CKV_AWS_290"], BTreeSet::from(["FG-IAM-001".to_string(), "FG-IAM-002".to_string()]));
+    assert_eq!(
+        rules["CKV_AWS_290"],
+        BTreeSet::from(["FG-IAM-001".to_string(), "FG-IAM-002".to_string()])
+    );
 
     // The same unknown id in a [[concept]], undeclared: still an error.
     let undeclared = format!(
         "{SMALL}{}",
-        OUTSIDE.replacen("[[outside]]", "[[concept]]", 1).replacen("seen_in = \"real-proxy\"\n", "", 1)
+        OUTSIDE.replacen("[[outside]]", "[[concept]]", 1).replacen(
+            "seen_in = \"real-proxy\"\n",
+            "",
+            1
+        )
     );
     let map = parse(&undeclared).expect("parses");
     assert_eq!(validate(&map, &builtins), Vec::<String>::new());
@@ -1284,7 +1308,8 @@ fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
             "checkov CKV_AWS_290 has verdicts in real-proxy but no place in rules/coverage.toml",
         ]
     );
-    let map = parse(&format!("{SMALL}{OUTSIDE}").replace("CKV_AWS_290", "CKV_AWS_29O")).expect("parses");
+    let map =
+        parse(&format!("{SMALL}{OUTSIDE}").replace("CKV_AWS_290", "CKV_AWS_29O")).expect("parses");
     assert_eq!(
         unseen_or_unplaced(&map, &seen),
         vec![
@@ -1294,7 +1319,11 @@ fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
     );
 
     // `also` needs a rule, names built-in rules, and not the rule itself.
-    let map = parse(&format!("{SMALL}{OUTSIDE}").replace("also = [\"FG-IAM-001\"]", "also = [\"FG-IAM-002\", \"FG-IAM-099\"]")).expect("parses");
+    let map = parse(&format!("{SMALL}{OUTSIDE}").replace(
+        "also = [\"FG-IAM-001\"]",
+        "also = [\"FG-IAM-002\", \"FG-IAM-099\"]",
+    ))
+    .expect("parses");
     assert_eq!(
         validate(&map, &builtins),
         vec![

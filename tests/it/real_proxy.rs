@@ -219,7 +219,13 @@ fn compare() -> Tally {
     let failed: BTreeSet<(&str, String, &str)> = verdicts
         .iter()
         .filter(|v| v.result == "FAILED")
-        .map(|v| (v.check_id.as_str(), scope(&v.file), checkov_name(&v.resource)))
+        .map(|v| {
+            (
+                v.check_id.as_str(),
+                scope(&v.file),
+                checkov_name(&v.resource),
+            )
+        })
         .collect();
     let mut used: BTreeSet<Key> = BTreeSet::new();
     let mut seen: BTreeSet<(Key, String)> = BTreeSet::new();
