@@ -14,8 +14,8 @@ rules on that resource, or list it as undecided (an `unknowns` entry: the value 
 hinged on cannot be known); for every one Checkov PASSES, faasguard must be quiet.
 "On that resource" means the resource itself or one linked to it in faasguard's model,
 at most two links away (a policy and the role it is attached to, a function and its
-role; two policies of one role are not linked), as `tests/it/labelled.rs` reads KICS'
-labels; where the finding's lines are does not count. A finding on a resource Checkov
+role, a Terraform `aws_iam_policy_document` and the policy built from it; two policies
+of one role are not linked), as `tests/it/labelled.rs` reads KICS' labels; where the finding's lines are does not count. A finding on a resource Checkov
 fails by name is not noise on a linked resource the same check passes. Terraform resources are matched within their module (directory), templates
 within their file.
 
@@ -39,6 +39,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -148,7 +149,40 @@ def links_of(faasguard, unit):
         if isinstance(f.get("role"), str):
             link(f.get("id"), f["role"])
     policies = {item_name(p.get("id")) for p in model.get("policies", [])}
+    for document, policy in documents(unit):
+        link(document, policy)
     return pairs, policies
+
+
+DOC_REF = re.compile(r"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)")
+BLOCK = re.compile(r'^(resource|data)\s+"([^"]+)"\s+"([^"]+)"')
+
+
+def documents(unit):
+    """A Terraform unit's `aws_iam_policy_document` data sources and the resources whose
+    `policy` is built from them (Checkov names the document, faasguard the policy); a
+    document used as `assume_role_policy` is not linked to the role."""
+    out = []
+    if not os.path.isdir(unit):
+        return out
+    for f in sorted(os.listdir(unit)):
+        if not f.endswith(".tf"):
+            continue
+        with open(os.path.join(unit, f), encoding="utf-8", errors="replace") as fh:
+            address = None
+            for line in fh:
+                m = BLOCK.match(line)
+                if m:
+                    address = None if m.group(1) == "data" else f"{m.group(2)}.{m.group(3)}"
+                    continue
+                if line.startswith("}"):
+                    address = None
+                    continue
+                stripped = line.lstrip()
+                ref = DOC_REF.search(stripped)
+                if address and ref and (stripped.startswith("policy ") or stripped.startswith("policy=")):
+                    out.append((f"aws_iam_policy_document.{ref.group(1)}", address))
+    return out
 
 
 def linked(links, a, b):

@@ -9,7 +9,8 @@
 //! `disagreements.toml` lists the case with its reason; a listed case that no
 //! longer disagrees fails too. A finding is on a resource when its item is
 //! the resource or linked to it in the model (a policy and its role, a
-//! function and its role, at most two links, but not two policies of one
+//! function and its role, a Terraform `aws_iam_policy_document` and the
+//! policy built from it; at most two links, but not two policies of one
 //! role): where the finding's lines are does not count. A finding on a
 //! resource Checkov fails by name is not noise on a linked resource that the
 //! same check passes (CKV2_AWS_56 fails an `IAMFullAccess` attachment and
@@ -150,6 +151,48 @@ fn links(unit: &Path) -> Links {
     for p in model["policies"].as_array().into_iter().flatten() {
         if let Some(id) = p["id"].as_str() {
             out.policies.insert(item_name(id));
+        }
+    }
+    for (document, policy) in documents(unit) {
+        out.pairs.insert((document.clone(), policy.clone()));
+        out.pairs.insert((policy, document));
+    }
+    out
+}
+
+/// A Terraform unit's `aws_iam_policy_document` data sources and the
+/// resources whose `policy` is built from them: Checkov names the document,
+/// faasguard's finding names the policy its statements became. A document
+/// used as a trust policy (`assume_role_policy`) is not linked to the role:
+/// the role's other policies say nothing about it.
+fn documents(unit: &Path) -> Vec<(String, String)> {
+    const DATA: &str = "data.aws_iam_policy_document.";
+    let mut out = Vec::new();
+    let Ok(dir) = std::fs::read_dir(unit) else {
+        return out;
+    };
+    for path in dir.flatten().map(|e| e.path()) {
+        if path.extension().is_none_or(|e| e != "tf") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        for (address, first, last) in crate::labelled::tf_blocks(&text) {
+            if address.starts_with("data.") {
+                continue;
+            }
+            let body = lines.get(first as usize..last as usize).unwrap_or_default();
+            for line in body.iter().map(|l| l.trim_start()) {
+                let Some(at) = line.find(DATA) else { continue };
+                if !(line.starts_with("policy ") || line.starts_with("policy=")) {
+                    continue;
+                }
+                let name: String = line[at + DATA.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                out.push((format!("aws_iam_policy_document.{name}"), address.clone()));
+            }
         }
     }
     out
@@ -379,4 +422,18 @@ fn real_proxy_sources_list_every_file_whole() {
         "SOURCES.md lists each corpus file with its length"
     );
     assert!(found.len() >= 50, "the corpus is there");
+}
+
+#[test]
+fn real_proxy_links_a_policy_document_to_the_policy_built_from_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "data \"aws_iam_policy_document\" \"reads\" {\n  statement {\n    actions = [\"s3:GetObject\"]\n  }\n}\n\nresource \"aws_iam_policy\" \"reads\" {\n  name   = \"reads\"\n  policy = data.aws_iam_policy_document.reads.json\n}\n\nresource \"aws_iam_role\" \"fn\" {\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n";
+    std::fs::write(dir.path().join("iam.tf"), text).expect("write");
+    assert_eq!(
+        documents(dir.path()),
+        [(
+            "aws_iam_policy_document.reads".to_string(),
+            "aws_iam_policy.reads".to_string()
+        )]
+    );
 }
