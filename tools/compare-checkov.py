@@ -15,9 +15,10 @@ hinged on cannot be known); for every one Checkov PASSES, faasguard must be quie
 "On that resource" means the resource itself or one linked to it in faasguard's model,
 at most two links away (a policy and the role it is attached to, a function and its
 role, a Terraform `aws_iam_policy_document` and the policy built from it; two policies
-of one role are not linked), as `tests/it/labelled.rs` reads KICS' labels; where the finding's lines are does not count. A finding on a resource Checkov
-fails by name is not noise on a linked resource the same check passes. Terraform resources are matched within their module (directory), templates
-within their file.
+of one role are not linked), as `tests/it/labelled.rs` reads KICS' labels; where the
+finding's lines are does not count. A finding on a resource Checkov fails by name is
+not noise on a linked resource the same check passes. Terraform resources are matched
+within their module (directory), templates within their file.
 
 Cases faasguard disagrees with are listed, each with its reason, in
 `tests/data/real-proxy/disagreements.toml` (`[[positive]]`: a Checkov failure faasguard
