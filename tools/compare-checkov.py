@@ -7,15 +7,18 @@ check id, file, resource and result, in `tests/data/real-proxy/checkov.json`, so
 comparison runs without Checkov; `--record` runs Checkov again and rewrites them.
 
 A Checkov check counts when `rules/coverage.toml` maps it to a faasguard rule (a
-`[[concept]]` with `rule =`; concepts left out with a `reason` do not count). For every
+`[[concept]]`, or an `[[outside]]` entry for a check outside the catalogue, with `rule =`,
+and the rules it names in `also =`; entries left out with a `reason` do not count). For every
 (file, resource, check) that Checkov FAILS, faasguard must report one of the mapped
 rules on that resource, or list it as undecided (an `unknowns` entry: the value it
 hinged on cannot be known); for every one Checkov PASSES, faasguard must be quiet.
 "On that resource" means the resource itself or one linked to it in faasguard's model,
 at most two links away (a policy and the role it is attached to, a function and its
-role), as `tests/it/labelled.rs` reads KICS' labels; where the finding's lines are does
-not count. Terraform resources are matched within their module (directory), templates
-within their file.
+role, a Terraform `aws_iam_policy_document` and the policy built from it; two policies
+of one role are not linked), as `tests/it/labelled.rs` reads KICS' labels; where the
+finding's lines are does not count. A finding on a resource Checkov fails by name is
+not noise on a linked resource the same check passes. Terraform resources are matched
+within their module (directory), templates within their file.
 
 Cases faasguard disagrees with are listed, each with its reason, in
 `tests/data/real-proxy/disagreements.toml` (`[[positive]]`: a Checkov failure faasguard
@@ -37,6 +40,7 @@ import argparse
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -88,10 +92,11 @@ def rule_map():
     with open(os.path.join(ROOT, "rules/coverage.toml"), "rb") as fh:
         cov = tomllib.load(fh)
     m = collections.defaultdict(set)
-    for c in cov.get("concept", []):
+    for c in cov.get("concept", []) + cov.get("outside", []):
         if "rule" in c:
             for cid in c.get("checkov", []):
                 m[cid].add(c["rule"])
+                m[cid].update(c.get("also", []))
     return m
 
 
@@ -120,7 +125,8 @@ def item_name(resource):
 
 
 def links_of(faasguard, unit):
-    """Linked item pairs of one scan unit (a file, or a Terraform module directory)."""
+    """Linked item pairs of one scan unit (a file, or a Terraform module directory),
+    and the items that are policies."""
     run = subprocess.run(
         [faasguard, "model", unit], capture_output=True, text=True, check=False
     )
@@ -128,7 +134,7 @@ def links_of(faasguard, unit):
     try:
         model = json.loads(run.stdout)
     except json.JSONDecodeError:
-        return pairs
+        return pairs, set()
 
     def link(a, b):
         if a and b:
@@ -143,12 +149,51 @@ def links_of(faasguard, unit):
     for f in model.get("functions", []):
         if isinstance(f.get("role"), str):
             link(f.get("id"), f["role"])
-    return pairs
+    policies = {item_name(p.get("id")) for p in model.get("policies", [])}
+    for document, policy in documents(unit):
+        link(document, policy)
+    return pairs, policies
 
 
-def linked(pairs, a, b):
+DOC_REF = re.compile(r"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+)")
+BLOCK = re.compile(r'^(resource|data)\s+"([^"]+)"\s+"([^"]+)"')
+
+
+def documents(unit):
+    """A Terraform unit's `aws_iam_policy_document` data sources and the resources whose
+    `policy` is built from them (Checkov names the document, faasguard the policy); a
+    document used as `assume_role_policy` is not linked to the role."""
+    out = []
+    if not os.path.isdir(unit):
+        return out
+    for f in sorted(os.listdir(unit)):
+        if not f.endswith(".tf"):
+            continue
+        with open(os.path.join(unit, f), encoding="utf-8", errors="replace") as fh:
+            address = None
+            for line in fh:
+                m = BLOCK.match(line)
+                if m:
+                    address = None if m.group(1) == "data" else f"{m.group(2)}.{m.group(3)}"
+                    continue
+                if line.startswith("}"):
+                    address = None
+                    continue
+                stripped = line.lstrip()
+                ref = DOC_REF.search(stripped)
+                if address and ref and (stripped.startswith("policy ") or stripped.startswith("policy=")):
+                    out.append((f"aws_iam_policy_document.{ref.group(1)}", address))
+    return out
+
+
+def linked(links, a, b):
+    """`a` is `b`, or one link away, or two (a function, its role, the role's policy);
+    two policies of one role are not linked (Checkov judges each on its own)."""
+    pairs, policies = links
     if a == b or (a, b) in pairs:
         return True
+    if a in policies and b in policies:
+        return False
     return any(x == a and (mid, b) in pairs for (x, mid) in pairs)
 
 
@@ -187,13 +232,24 @@ def compare(args):
     units = sorted({scope(v["file"]) for v in verdicts if v["check_id"] in rules})
     pairs = {u: links_of(args.faasguard, os.path.join(corpus, u)) for u in units}
 
-    def hit(kind, file, name, want):
+    # The resources Checkov fails by name, per check and unit: a finding there is
+    # that failure's, not noise on a linked resource the same check passes.
+    failed = {
+        (v["check_id"], scope(v["file"]), checkov_name(v["resource"]))
+        for v in verdicts
+        if v["result"] == "FAILED"
+    }
+
+    def hit(kind, file, name, want, check=None):
         unit = scope(file)
         return sorted(
             {
                 r
                 for (u, item, r) in reported[kind]
-                if r in want and u == unit and linked(pairs[unit], name, item)
+                if r in want
+                and u == unit
+                and linked(pairs[unit], name, item)
+                and not (check and item != name and (check, unit, item) in failed)
             }
         )
 
@@ -210,7 +266,8 @@ def compare(args):
             continue
         seen.add((key, v["result"]))
         name = checkov_name(v["resource"])
-        got = hit("findings", v["file"], name, want)
+        passed = v["result"] != "FAILED"
+        got = hit("findings", v["file"], name, want, v["check_id"] if passed else None)
         if v["result"] == "FAILED":
             t["positives"] += 1
             if got:

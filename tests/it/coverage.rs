@@ -5,6 +5,11 @@
 //! map names a rule that does not exist or a planned rule that is not defined
 //! (or that collides with a built-in rule), and when a catalogue check is
 //! missing from the map or the map lists one the catalogue does not have.
+//! Checks a peer runs that the catalogue does not list are mapped apart, in
+//! `[[outside]]` entries that name where the peer was seen running them
+//! (`seen_in`): each must have a verdict there and must not be in the
+//! catalogue, and every check with a verdict there must be placed, so an
+//! unknown id in a `[[concept]]` (a typo) still fails.
 //!
 //! Regenerate the page after editing the map:
 //! `FAASGUARD_BLESS=1 cargo test --test it coverage`.
@@ -32,6 +37,14 @@ const SEVERITIES: &[&str] = &["low", "medium", "high", "critical"];
 const FORMATS: &[&str] = &["cloudformation", "sam", "terraform", "serverless"];
 const MODEL: &[&str] = &["yes", "partial", "no"];
 
+/// Where a peer was seen running checks the catalogue does not list, for
+/// `seen_in` of an `[[outside]]` entry: (key, what it is, the verdicts).
+const SOURCES: &[(&str, &str, &str)] = &[(
+    "real-proxy",
+    "Checkov 3.3.30's verdicts on the real-repository proxy",
+    "tests/data/real-proxy/checkov.json",
+)];
+
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Map {
@@ -40,6 +53,10 @@ struct Map {
     concept: Vec<Concept>,
     #[serde(default)]
     planned: BTreeMap<String, Planned>,
+    /// Peer checks outside the catalogue that a peer runs on real
+    /// serverless repositories (`seen_in`), mapped like concepts.
+    #[serde(default)]
+    outside: Vec<Concept>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -97,9 +114,16 @@ struct Concept {
     family: String,
     concept: String,
     rule: Option<String>,
+    /// Other rules that answer part of the question (a `*` or `service:*`
+    /// grant where `rule` reports named actions); only with `rule`.
+    #[serde(default)]
+    also: Vec<String>,
     gap: Option<String>,
     reason: Option<String>,
     note: Option<String>,
+    /// Where the peer runs a check outside the catalogue (a key of
+    /// [`SOURCES`]); only, and always, in `[[outside]]`.
+    seen_in: Option<String>,
     /// Who asks for a rule no catalogue check answers (an issue, a peer
     /// check outside the catalogue); only with `rule`.
     source: Option<String>,
@@ -239,8 +263,46 @@ fn validate(map: &Map, builtins: &BTreeMap<String, Builtin>) -> Vec<String> {
             }
         }
     };
-    for c in &map.concept {
-        let at = format!("concept \"{}\"", c.concept);
+    let entries = map
+        .concept
+        .iter()
+        .map(|c| (c, false))
+        .chain(map.outside.iter().map(|c| (c, true)));
+    for (c, outside) in entries {
+        let at = if outside {
+            format!("outside \"{}\"", c.concept)
+        } else {
+            format!("concept \"{}\"", c.concept)
+        };
+        match (&c.seen_in, outside) {
+            (Some(_), false) => problems.push(format!(
+                "{at} has `seen_in`, which marks checks outside the catalogue: move it to [[outside]]"
+            )),
+            (None, true) => problems.push(format!(
+                "{at} needs `seen_in`: where the peer runs these checks outside the catalogue"
+            )),
+            (Some(src), true) if !SOURCES.iter().any(|(key, _, _)| key == src) => problems.push(
+                format!("{at} names an unknown source `{src}` in `seen_in`"),
+            ),
+            _ => {}
+        }
+        if outside && c.rows().len() != c.checkov.len() {
+            problems.push(format!(
+                "{at} lists checks of a peer other than Checkov: only Checkov's verdicts outside the catalogue are recorded"
+            ));
+        }
+        if !c.also.is_empty() && c.rule.is_none() {
+            problems.push(format!("{at} has `also` but no `rule`"));
+        }
+        for other in &c.also {
+            if Some(other) == c.rule.as_ref() {
+                problems.push(format!("{at} names {other} in both `rule` and `also`"));
+            } else if !builtins.contains_key(other) {
+                problems.push(format!(
+                    "{at} names {other} in `also`, which is not a built-in rule"
+                ));
+            }
+        }
         if !families.contains(c.family.as_str()) {
             problems.push(format!("{at} names an undefined family `{}`", c.family));
         }
@@ -398,6 +460,7 @@ fn read_catalogue(dir: &Path) -> Result<BTreeSet<(String, String)>, String> {
     Ok(checks)
 }
 
+/// The checks of the catalogue's concepts and planned rules, as `(peer, id)`.
 fn map_checks(map: &Map) -> BTreeSet<(String, String)> {
     map.concept
         .iter()
@@ -411,21 +474,89 @@ fn map_checks(map: &Map) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// Checks of the catalogue the map does not place, and checks the map
-/// places that the catalogue does not have.
-fn compare(
-    catalogue: &BTreeSet<(String, String)>,
-    map: &BTreeSet<(String, String)>,
-) -> Vec<String> {
+/// The checks the map declares outside the catalogue, as `(peer, id)`.
+fn outside_checks(map: &Map) -> BTreeSet<(String, String)> {
+    map.outside
+        .iter()
+        .flat_map(|c| {
+            c.rows()
+                .keys()
+                .map(|(peer, id)| (peer.to_string(), id.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Checks of the catalogue the map does not place, checks the map places
+/// in concepts or planned rules that the catalogue does not have, and
+/// checks declared outside the catalogue that it does have.
+fn compare(catalogue: &BTreeSet<(String, String)>, map: &Map) -> Vec<String> {
+    let placed = map_checks(map);
     let mut problems: Vec<String> = catalogue
-        .difference(map)
+        .difference(&placed)
         .map(|(p, id)| format!("{p} {id} is in the catalogue but not in rules/coverage.toml"))
         .collect();
-    problems.extend(
-        map.difference(catalogue)
-            .map(|(p, id)| format!("{p} {id} is in rules/coverage.toml but not in the catalogue")),
-    );
+    problems.extend(placed.difference(catalogue).map(|(p, id)| {
+        format!(
+            "{p} {id} is in rules/coverage.toml but not in the catalogue \
+             (a check outside it goes in [[outside]], with `seen_in`)"
+        )
+    }));
+    problems.extend(outside_checks(map).intersection(catalogue).map(|(p, id)| {
+        format!("{p} {id} is in the catalogue: map it in a [[concept]], not in [[outside]]")
+    }));
     problems
+}
+
+/// Checks declared outside the catalogue that have no verdict in the source
+/// they name, and checks with verdicts there that the map does not place:
+/// `seen` is the Checkov check ids with a verdict in each source.
+fn unseen_or_unplaced(map: &Map, seen: &BTreeMap<&str, BTreeSet<String>>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for c in &map.outside {
+        let Some(source) = &c.seen_in else { continue };
+        let verdicts = seen.get(source.as_str());
+        for id in &c.checkov {
+            if !verdicts.is_some_and(|v| v.contains(id)) {
+                problems.push(format!(
+                    "outside \"{}\": checkov {id} has no verdict in {source} (a typo, or a check not seen there)",
+                    c.concept
+                ));
+            }
+        }
+    }
+    let placed: BTreeSet<String> = map_checks(map)
+        .into_iter()
+        .chain(outside_checks(map))
+        .filter(|(peer, _)| peer == "checkov")
+        .map(|(_, id)| id)
+        .collect();
+    for (source, ids) in seen {
+        for id in ids.difference(&placed) {
+            problems.push(format!(
+                "checkov {id} has verdicts in {source} but no place in rules/coverage.toml"
+            ));
+        }
+    }
+    problems
+}
+
+/// The Checkov check ids with a verdict in each source of [`SOURCES`].
+fn seen_checks() -> BTreeMap<&'static str, BTreeSet<String>> {
+    SOURCES
+        .iter()
+        .map(|(key, _, file)| {
+            let text = std::fs::read_to_string(common::root().join(file))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            let verdicts: Vec<serde_json::Value> =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let ids = verdicts
+                .iter()
+                .filter_map(|v| v["check_id"].as_str().map(str::to_string))
+                .collect();
+            (*key, ids)
+        })
+        .collect()
 }
 
 // ───────────────────────────── rendering
@@ -480,6 +611,100 @@ impl Counts {
 
     fn total(&self) -> usize {
         self.answered + self.extension + self.planned + self.left_out
+    }
+}
+
+/// A concept's name with its note and who asked for it.
+fn concept_cell(c: &Concept) -> String {
+    let mut concept = cell(&c.concept);
+    if let Some(note) = &c.note {
+        let _ = write!(concept, "<br>*{}*", cell(note));
+    }
+    if let Some(source) = &c.source {
+        let _ = write!(concept, "<br>Asked for by: {}", cell(source));
+    }
+    concept
+}
+
+/// The rule (and the rules `also` named) that answer a concept.
+fn answer(c: &Concept, rule: &str, builtins: &BTreeMap<String, Builtin>) -> String {
+    let (title, severity) = builtins
+        .get(rule)
+        .map(|b| (b.title.as_str(), b.severity.as_str()))
+        .unwrap_or(("?", "?"));
+    let mut out = format!("`{rule}` {} ({severity})", cell(title));
+    if !c.also.is_empty() {
+        let also: Vec<String> = c.also.iter().map(|id| format!("`{id}`")).collect();
+        let _ = write!(out, "; also {}", also.join(", "));
+    }
+    if let Some(gap) = &c.gap {
+        let _ = write!(out, ", **extension planned**: {}", cell(gap));
+    }
+    out
+}
+
+/// The section on checks outside the catalogue, after the families'.
+fn render_outside(w: &mut String, map: &Map, builtins: &BTreeMap<String, Builtin>) {
+    if map.outside.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "## Checkov checks outside the catalogue\n");
+    let sources: BTreeSet<&str> = map
+        .outside
+        .iter()
+        .filter_map(|c| c.seen_in.as_deref())
+        .collect();
+    let seen: Vec<String> = SOURCES
+        .iter()
+        .filter(|(key, _, _)| sources.contains(key))
+        .map(|(_, what, file)| format!("{what} (`{file}`)"))
+        .collect();
+    let _ = writeln!(
+        w,
+        "Checkov runs checks that the catalogue does not list; these are the ones seen in {}. \
+         They are mapped here like the catalogue's, are not counted in the summary above, and count in \
+         the comparisons with Checkov's verdicts (`tests/it/real_proxy.rs`) when a rule answers them.\n",
+        seen.join(" and ")
+    );
+    let family_title = |id: &str| {
+        map.family
+            .iter()
+            .find(|f| f.id == id)
+            .map_or(id.to_string(), |f| f.title.clone())
+    };
+    let answered: Vec<&Concept> = map.outside.iter().filter(|c| c.rule.is_some()).collect();
+    if !answered.is_empty() {
+        let _ = writeln!(w, "| family | concept | faasguard | Checkov checks |");
+        let _ = writeln!(w, "|---|---|---|---|");
+        for c in answered {
+            let rule = c.rule.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} |",
+                family_title(&c.family),
+                concept_cell(c),
+                answer(c, rule, builtins),
+                peer_list(&c.rows(), "<br>")
+            );
+        }
+        let _ = writeln!(w);
+    }
+    let left: Vec<&Concept> = map.outside.iter().filter(|c| c.rule.is_none()).collect();
+    if !left.is_empty() {
+        let _ = writeln!(w, "Left out:\n");
+        let _ = writeln!(w, "| family | concept | why | Checkov checks |");
+        let _ = writeln!(w, "|---|---|---|---|");
+        for c in left {
+            let _ = writeln!(
+                w,
+                "| {} | {} | {} | {} |",
+                family_title(&c.family),
+                cell(&c.concept),
+                cell(c.reason.as_deref().unwrap_or("")),
+                peer_list(&c.rows(), "<br>")
+            );
+        }
+        let _ = writeln!(w);
     }
 }
 
@@ -566,6 +791,19 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
         map.planned.len() - from_issue,
         from_issue
     );
+    if !map.outside.is_empty() {
+        let checks = |f: fn(&&Concept) -> bool| -> usize {
+            map.outside.iter().filter(f).map(|c| c.rows().len()).sum()
+        };
+        let (answered, left) = (checks(|c| c.rule.is_some()), checks(|c| c.rule.is_none()));
+        let _ = writeln!(
+            w,
+            "Outside the catalogue, {} Checkov checks seen running on real repositories are mapped apart \
+             ([list](#checkov-checks-outside-the-catalogue)): {answered} answered now, {left} left out, \
+             none counted above.\n",
+            answered + left
+        );
+    }
     let _ = writeln!(w, "| family | checks | answered now | planned | left out |");
     let _ = writeln!(w, "|---|--:|--:|--:|--:|");
     for f in &map.family {
@@ -590,26 +828,12 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
         let mut lines: Vec<(Status, String, String, String)> = Vec::new();
         for c in map.concept.iter().filter(|c| c.family == f.id) {
             let Some(rule) = &c.rule else { continue };
-            let (title, severity) = builtins
-                .get(rule)
-                .map(|b| (b.title.as_str(), b.severity.as_str()))
-                .unwrap_or(("?", "?"));
-            let mut concept = cell(&c.concept);
-            if let Some(note) = &c.note {
-                let _ = write!(concept, "<br>*{}*", cell(note));
-            }
-            if let Some(source) = &c.source {
-                let _ = write!(concept, "<br>Asked for by: {}", cell(source));
-            }
-            let answer = match &c.gap {
-                None => format!("`{rule}` {} ({severity})", cell(title)),
-                Some(gap) => format!(
-                    "`{rule}` {} ({severity}), **extension planned**: {}",
-                    cell(title),
-                    cell(gap)
-                ),
-            };
-            lines.push((c.status(), concept, answer, peer_list(&c.rows(), "<br>")));
+            lines.push((
+                c.status(),
+                concept_cell(c),
+                answer(c, rule, builtins),
+                peer_list(&c.rows(), "<br>"),
+            ));
         }
         for (id, p) in map.planned.iter().filter(|(_, p)| p.family == f.id) {
             let peers = if p.rows().len() == 0 {
@@ -658,6 +882,8 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
             let _ = writeln!(w);
         }
     }
+
+    render_outside(w, map, builtins);
 
     let _ = writeln!(w, "## Planned rules\n");
     let _ = writeln!(
@@ -714,17 +940,24 @@ fn render(map: &Map, builtins: &BTreeMap<String, Builtin>) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// Checkov check id → the rules that answer it (the concepts with a
-/// `rule`), for the comparisons with Checkov's verdicts.
+/// Checkov check id → the rules that answer it (the concepts and the
+/// entries outside the catalogue with a `rule`, and the rules they name in
+/// `also`), for the comparisons with Checkov's verdicts.
 pub(crate) fn checkov_rules() -> BTreeMap<String, BTreeSet<String>> {
     let path = common::root().join("rules/coverage.toml");
     let text = std::fs::read_to_string(&path).expect("rules/coverage.toml is readable");
     let map = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+    checkov_rules_of(&map)
+}
+
+fn checkov_rules_of(map: &Map) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for c in &map.concept {
+    for c in map.concept.iter().chain(&map.outside) {
         let Some(rule) = &c.rule else { continue };
         for id in &c.checkov {
-            out.entry(id.clone()).or_default().insert(rule.clone());
+            let rules = out.entry(id.clone()).or_default();
+            rules.insert(rule.clone());
+            rules.extend(c.also.iter().cloned());
         }
     }
     out
@@ -754,10 +987,17 @@ fn coverage_map_places_every_catalogue_check_once() {
     let dir = faasguard::shared::path("corpus/catalogue");
     let catalogue = read_catalogue(&dir).unwrap_or_else(|e| panic!("{e}"));
     let (map, _) = load();
-    let problems = compare(&catalogue, &map_checks(&map));
+    let problems = compare(&catalogue, &map);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     // 255 Checkov, 284 KICS, 142 Trivy and 88 Guard checks (897 rows).
     assert_eq!(catalogue.len(), 769);
+}
+
+#[test]
+fn coverage_map_places_every_check_checkov_runs_on_the_proxy() {
+    let (map, _) = load();
+    let problems = unseen_or_unplaced(&map, &seen_checks());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
@@ -935,11 +1175,11 @@ fn catalogue_checks_missing_from_or_unknown_to_the_map_are_reported() {
     assert_eq!(catalogue.len(), 3, "a check on two formats is one check");
     let map = parse(SMALL).expect("parses");
     assert_eq!(
-        compare(&catalogue, &map_checks(&map)),
+        compare(&catalogue, &map),
         vec![
             "trivy AWS-0057 is in the catalogue but not in rules/coverage.toml",
-            "cfn-guard IAM_ROLE_TRUST is in rules/coverage.toml but not in the catalogue",
-            "trivy AWS-0320 is in rules/coverage.toml but not in the catalogue",
+            "cfn-guard IAM_ROLE_TRUST is in rules/coverage.toml but not in the catalogue (a check outside it goes in [[outside]], with `seen_in`)",
+            "trivy AWS-0320 is in rules/coverage.toml but not in the catalogue (a check outside it goes in [[outside]], with `seen_in`)",
         ]
     );
     std::fs::write(
@@ -951,6 +1191,145 @@ fn catalogue_checks_missing_from_or_unknown_to_the_map_are_reported() {
     assert!(
         err.ends_with("trivy.tsv:2: expected peer `trivy` and an id"),
         "{err}"
+    );
+}
+
+/// A Checkov check the catalogue does not list, declared outside it.
+const OUTSIDE: &str = r#"
+[[outside]]
+family = "iam"
+concept = "Write access without constraints"
+rule = "FG-IAM-002"
+also = ["FG-IAM-001"]
+seen_in = "real-proxy"
+checkov = ["CKV_AWS_290"]
+
+[[outside]]
+family = "iam"
+concept = "A load balancer check"
+reason = "A different resource family: load balancers."
+seen_in = "real-proxy"
+checkov = ["CKV_AWS_2"]
+"#;
+
+#[test]
+fn checks_outside_the_catalogue_are_declared_seen_and_rendered_apart() {
+    let catalogue: BTreeSet<(String, String)> = [
+        ("checkov", "CKV_AWS_63"),
+        ("kics", "iam_policy_grants_full_permissions"),
+        ("trivy", "AWS-0320"),
+        ("cfn-guard", "IAM_ROLE_TRUST"),
+    ]
+    .into_iter()
+    .map(|(p, id)| (p.to_string(), id.to_string()))
+    .collect();
+    let builtins = BTreeMap::from([
+        ("FG-IAM-001".to_string(), builtin("Every action")),
+        (
+            "FG-IAM-002".to_string(),
+            builtin("Writes on every resource"),
+        ),
+    ]);
+    let seen = BTreeMap::from([(
+        "real-proxy",
+        BTreeSet::from([
+            "CKV_AWS_63".to_string(),
+            "CKV_AWS_290".to_string(),
+            "CKV_AWS_2".to_string(),
+        ]),
+    )]);
+    // Declared outside and seen in the source it names: no problem anywhere.
+    let map = parse(&format!("{SMALL}{OUTSIDE}")).expect("parses");
+    assert_eq!(validate(&map, &builtins), Vec::<String>::new());
+    assert_eq!(compare(&catalogue, &map), Vec::<String>::new());
+    assert_eq!(unseen_or_unplaced(&map, &seen), Vec::<String>::new());
+    let page = render(&map, &builtins);
+    assert!(
+        page.contains("| **all** | **4** | **2** | **0** | **1** | **1** |\n"),
+        "{page}"
+    );
+    assert!(page.contains("Outside the catalogue, 2 Checkov checks seen running on real repositories are mapped apart ([list](#checkov-checks-outside-the-catalogue)): 1 answered now, 1 left out, none counted above.\n"), "{page}");
+    assert!(
+        page.contains("## Checkov checks outside the catalogue\n"),
+        "{page}"
+    );
+    assert!(page.contains(
+        "| Least privilege | Write access without constraints | `FG-IAM-002` Writes on every resource (high); also `FG-IAM-001` | Checkov `CKV_AWS_290` |\n"
+    ), "{page}");
+    assert!(page.contains(
+        "| Least privilege | A load balancer check | A different resource family: load balancers. | Checkov `CKV_AWS_2` |\n"
+    ), "{page}");
+    let rules = checkov_rules_of(&map);
+    assert_eq!(
+        rules["CKV_AWS_290"],
+        BTreeSet::from(["FG-IAM-001".to_string(), "FG-IAM-002".to_string()])
+    );
+
+    // The same unknown id in a [[concept]], undeclared: still an error.
+    let undeclared = format!(
+        "{SMALL}{}",
+        OUTSIDE.replacen("[[outside]]", "[[concept]]", 1).replacen(
+            "seen_in = \"real-proxy\"\n",
+            "",
+            1
+        )
+    );
+    let map = parse(&undeclared).expect("parses");
+    assert_eq!(validate(&map, &builtins), Vec::<String>::new());
+    assert_eq!(
+        compare(&catalogue, &map),
+        vec!["checkov CKV_AWS_290 is in rules/coverage.toml but not in the catalogue (a check outside it goes in [[outside]], with `seen_in`)"]
+    );
+
+    // Declared outside, but a catalogue check, a typo, unsourced, or not Checkov's.
+    let wrong = format!("{SMALL}{OUTSIDE}")
+        .replace("CKV_AWS_2\"]", "CKV_AWS_63\"]")
+        .replace("CKV_AWS_290", "CKV_AWS_29O")
+        .replacen("seen_in = \"real-proxy\"\n", "", 1)
+        + "\n[[outside]]\nfamily = \"iam\"\nconcept = \"KICS\"\nreason = \"Not a Checkov check.\"\nseen_in = \"labelled\"\nkics = [\"k\"]\n";
+    let map = parse(&wrong).expect("parses");
+    assert_eq!(
+        validate(&map, &builtins),
+        vec![
+            "outside \"Write access without constraints\" needs `seen_in`: where the peer runs these checks outside the catalogue".to_string(),
+            "checkov CKV_AWS_63 is mapped twice: in concept \"Every action\" and in outside \"A load balancer check\"".to_string(),
+            "outside \"KICS\" names an unknown source `labelled` in `seen_in`".to_string(),
+            "outside \"KICS\" lists checks of a peer other than Checkov: only Checkov's verdicts outside the catalogue are recorded".to_string(),
+        ]
+    );
+    assert_eq!(
+        compare(&catalogue, &map),
+        vec!["checkov CKV_AWS_63 is in the catalogue: map it in a [[concept]], not in [[outside]]"]
+    );
+    assert_eq!(
+        unseen_or_unplaced(&map, &seen),
+        vec![
+            "checkov CKV_AWS_2 has verdicts in real-proxy but no place in rules/coverage.toml",
+            "checkov CKV_AWS_290 has verdicts in real-proxy but no place in rules/coverage.toml",
+        ]
+    );
+    let map =
+        parse(&format!("{SMALL}{OUTSIDE}").replace("CKV_AWS_290", "CKV_AWS_29O")).expect("parses");
+    assert_eq!(
+        unseen_or_unplaced(&map, &seen),
+        vec![
+            "outside \"Write access without constraints\": checkov CKV_AWS_29O has no verdict in real-proxy (a typo, or a check not seen there)",
+            "checkov CKV_AWS_290 has verdicts in real-proxy but no place in rules/coverage.toml",
+        ]
+    );
+
+    // `also` needs a rule, names built-in rules, and not the rule itself.
+    let map = parse(&format!("{SMALL}{OUTSIDE}").replace(
+        "also = [\"FG-IAM-001\"]",
+        "also = [\"FG-IAM-002\", \"FG-IAM-099\"]",
+    ))
+    .expect("parses");
+    assert_eq!(
+        validate(&map, &builtins),
+        vec![
+            "outside \"Write access without constraints\" names FG-IAM-002 in both `rule` and `also`".to_string(),
+            "outside \"Write access without constraints\" names FG-IAM-099 in `also`, which is not a built-in rule".to_string(),
+        ]
     );
 }
 

@@ -157,7 +157,7 @@ fn yaml_block(text: &str, key: &str) -> Option<(u32, u32)> {
 /// `.tf` file: (address, first line, last line). A block ends at the first
 /// later line that starts with `}` (Terraform style puts the closing brace
 /// of a top-level block at column 0).
-fn tf_blocks(text: &str) -> Vec<(String, u32, u32)> {
+pub(crate) fn tf_blocks(text: &str) -> Vec<(String, u32, u32)> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (n, line) in lines.iter().enumerate() {

@@ -3,7 +3,7 @@
 //! that grant the invoker role to `allUsers`/`allAuthenticatedUsers` as
 //! function URLs without auth (when the service's ingress admits the
 //! internet). A function's VPC connector and egress setting are read for
-//! FG-NET-016.
+//! FG-NET-016, a 1st-gen HTTP trigger's security level for FG-ENC-021.
 
 use super::res::{blocks_of, first, num, present, seconds, text, walk};
 use super::{Adapter, Res};
@@ -61,6 +61,9 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
             f.vpc_connector = text(r.get("vpc_connector")).cloned();
             f.vpc_egress = text(r.get("vpc_connector_egress_settings")).cloned();
             f.events = events(r.path(&["event_trigger", "event_type"]));
+            if r.get("trigger_http").and_then(Node::as_bool) == Some(true) {
+                f.https_only = Some(https_only(r));
+            }
             a.model.add(f);
         }
         "google_cloudfunctions2_function" => {
@@ -144,6 +147,20 @@ pub(crate) fn adapt(a: &mut Adapter<'_, '_>, r: &Res<'_>) {
                 invoker(a, r, arg);
             }
         }
+    }
+}
+
+/// Whether a 1st-gen function's HTTP trigger refuses plain HTTP: only with
+/// `https_trigger_security_level = "SECURE_ALWAYS"` (HTTP is redirected); the
+/// API's default, `SECURE_OPTIONAL`, answers both (FG-ENC-021). An unset
+/// level is `false` at the resource; an unknown one stays unknown.
+fn https_only(r: &Res<'_>) -> Node {
+    match text(r.get("https_trigger_security_level")) {
+        Some(level) => match level.as_str() {
+            Some(s) => Node::bool(s.eq_ignore_ascii_case("SECURE_ALWAYS"), level.span),
+            None => level.clone(),
+        },
+        None => Node::bool(false, r.span),
     }
 }
 
