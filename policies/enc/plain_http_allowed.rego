@@ -44,7 +44,7 @@
 # - https://learn.microsoft.com/en-us/azure/storage/common/storage-require-secure-transfer
 # - https://learn.microsoft.com/en-us/azure/api-management/backends
 # - https://cloud.google.com/functions/1stgendocs/writing/write-http-functions#security_levels
-package faasguard.rules.enc.azure_http_allowed
+package faasguard.rules.enc.plain_http_allowed
 
 import data.faasguard.lib
 import rego.v1
