@@ -191,12 +191,25 @@ impl<'a> Conf<'a> {
             if rest.is_empty() || rest.starts_with('[') && !rest.contains('.') {
                 // The resource (or an instance of it) alone: the prefix
                 // Terraform lists next to its attribute.
-                if !refs.iter().any(|o| o.starts_with(&format!("{r}."))) {
+                let longer = |o: &&str| {
+                    o.strip_prefix(*r)
+                        .is_some_and(|t| t.starts_with('.') || t.starts_with('['))
+                };
+                if !refs.iter().any(longer) {
                     return None;
                 }
                 continue;
             }
-            let attr = rest.rsplit('.').next().filter(|a| !a.is_empty())?;
+            // `.arn`, `[0].arn`, `["k"].tags.Name`: the attribute is the name right
+            // after the resource (and its instance key), not the last one.
+            let after_key = match rest.strip_prefix('[') {
+                Some(k) => &k[k.find(']')? + 1..],
+                None => rest,
+            };
+            let attr = after_key.strip_prefix('.')?.split(['.', '[']).next()?;
+            if attr.is_empty() {
+                return None;
+            }
             let this = (address, attr.to_string());
             match &found {
                 Some(f) if *f != this => return None,
@@ -621,6 +634,21 @@ mod tests {
         );
         assert_eq!(only(r#"["aws_secretsmanager_secret.db"]"#), None);
         assert_eq!(only(r#"[]"#), None);
+        // An instance is addressed with its key, as the plan's items are; the
+        // attribute is the one right after it.
+        assert_eq!(
+            only(
+                r#"["aws_ssm_parameter.p[0].name", "aws_ssm_parameter.p[0]", "aws_ssm_parameter.p"]"#
+            ),
+            Some(("aws_ssm_parameter.p[0]".to_string(), "name".to_string()))
+        );
+        assert_eq!(
+            only(r#"["aws_secretsmanager_secret.db.tags.name", "aws_secretsmanager_secret.db"]"#),
+            Some((
+                "aws_secretsmanager_secret.db".to_string(),
+                "tags".to_string()
+            ))
+        );
         assert_eq!(
             only(r#"["module.app.aws_kms_key.k[0].arn", "module.app.aws_kms_key.k[0]"]"#),
             None,
