@@ -2,6 +2,7 @@
 //! fingerprints, plus the diagnostics a scan gathers along the way.
 
 use crate::rule::Severity;
+use crate::secret::Replacer;
 use crate::source::{SourceMap, Span};
 
 /// One finding.
@@ -211,86 +212,62 @@ pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
 }
 
 /// Replaces every occurrence of the secrets a scan found with their redacted
-/// forms, in any text that reaches an output (snippets, messages).
+/// forms, in any text that reaches an output (snippets, messages). A secret
+/// made only of letters is left alone inside a longer word (ADR 0057).
 #[derive(Clone, Debug, Default)]
 pub struct Redactor {
-    /// (secret, redacted, masked), longest secret first.
+    /// (secret, redacted, masked), in the order added; each secret once.
     pairs: Vec<(String, String, String)>,
+    seen: std::collections::HashSet<String>,
+    /// The matchers for [`Redactor::redact`] and [`Redactor::mask`], built on
+    /// first use after the last [`Redactor::add`].
+    matchers: std::sync::OnceLock<(Replacer, Replacer)>,
 }
 
 impl Redactor {
     pub(crate) fn add(&mut self, secret: &str, redacted: &str) {
-        if secret.len() >= 4 && !self.pairs.iter().any(|(s, _, _)| s == secret) {
+        if secret.len() >= 4 && self.seen.insert(secret.to_string()) {
             self.pairs.push((
                 secret.to_string(),
                 redacted.to_string(),
                 mask(secret, redacted),
             ));
-            self.pairs
-                .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+            self.matchers = std::sync::OnceLock::new();
         }
+    }
+
+    fn matchers(&self) -> &(Replacer, Replacer) {
+        self.matchers.get_or_init(|| {
+            let by = |pick: fn(&(String, String, String)) -> &str| {
+                Replacer::new(self.pairs.iter().map(|p| (p.0.as_str(), pick(p))))
+                    .keep_inside_words()
+            };
+            (by(|p| p.1.as_str()), by(|p| p.2.as_str()))
+        })
     }
 
     /// Secrets replaced by their short redacted form (`sk_live_****Rb`): for
     /// messages.
     pub fn redact(&self, text: &str) -> String {
-        self.replace(text, |(_, r, _)| r)
+        if self.pairs.is_empty() {
+            return text.to_string();
+        }
+        self.matchers().0.replace(text).into_owned()
     }
 
     /// Secrets masked with `*` keeping the text's length in bytes and
     /// characters, so columns and byte offsets still line up: for snippets.
     pub fn mask(&self, text: &str) -> String {
-        self.replace(text, |(_, _, m)| m)
-    }
-
-    fn replace(&self, text: &str, pick: impl Fn(&(String, String, String)) -> &String) -> String {
-        let mut out = text.to_string();
-        for pair in &self.pairs {
-            if out.contains(pair.0.as_str()) {
-                out = replace_occurrences(&out, &pair.0, pick(pair));
-            }
+        if self.pairs.is_empty() {
+            return text.to_string();
         }
-        out
+        self.matchers().1.replace(text).into_owned()
     }
 
     /// No secret was added: every text passes through unchanged.
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
-}
-
-/// Every occurrence of `secret` in `text` replaced by `with`, except where a
-/// secret made only of letters is the inside of a longer word. A weak
-/// password such as `secretsmanager` or `example` is still a secret where it
-/// stands alone (`Password: secretsmanager`, `"\nexample"`), but masking it
-/// inside `aws_secretsmanager_secret` or `counterexample` in every message of
-/// the scan hid resource names and revealed nothing. A secret with a digit or
-/// a symbol is replaced everywhere.
-fn replace_occurrences(text: &str, secret: &str, with: &str) -> String {
-    let word_like = secret.bytes().all(|b| b.is_ascii_alphabetic());
-    let inside_word = |at: usize| {
-        let before = text[..at].bytes().next_back();
-        let after = text[at + secret.len()..].bytes().next();
-        let ident = |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
-        ident(before) && ident(after)
-    };
-    let mut out = String::with_capacity(text.len());
-    let (mut last, mut from) = (0, 0);
-    while let Some(found) = text[from..].find(secret) {
-        let at = from + found;
-        if word_like && inside_word(at) {
-            // An overlapping occurrence may still stand alone (`xaaaa` then
-            // `aaaa:`); an ASCII letter is one byte, so `at + 1` is a boundary.
-            from = at + 1;
-            continue;
-        }
-        out.push_str(&text[last..at]);
-        out.push_str(with);
-        last = at + secret.len();
-        from = last;
-    }
-    out.push_str(&text[last..]);
-    out
 }
 
 /// The redacted form stretched to the secret's length: the prefix and suffix

@@ -149,7 +149,8 @@ fn remember(found: &mut Vec<Found>, secret: &str, redacted: &str) {
     let once = escape(secret);
     let slashed = once.replace('/', "\\/");
     for form in [escape(&once), escape(&slashed), once, slashed] {
-        if form != secret && !found.iter().any(|(s, _)| *s == form) {
+        // Repeats are harmless: the redactor and the scrubbers keep a secret once.
+        if form != secret {
             found.push((form, redacted.to_string()));
         }
     }
@@ -393,18 +394,14 @@ pub fn scrub_json(value: &mut serde_json::Value, found: &[Found]) {
     if found.is_empty() {
         return;
     }
-    // Longest first, so a secret containing another is replaced whole.
-    let mut pairs: Vec<&Found> = found.iter().filter(|(s, _)| !s.is_empty()).collect();
-    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-    pairs.dedup();
+    // One pass per string, the longest secret winning where two overlap.
+    let replacer = replacer(found);
     let mut stack = vec![value];
     while let Some(v) = stack.pop() {
         match v {
             serde_json::Value::String(s) => {
-                for (secret, redacted) in &pairs {
-                    if s.contains(secret.as_str()) {
-                        *s = s.replace(secret.as_str(), redacted);
-                    }
+                if let std::borrow::Cow::Owned(out) = replacer.replace(s) {
+                    *s = out;
                 }
             }
             serde_json::Value::Array(items) => stack.extend(items.iter_mut()),
@@ -412,6 +409,12 @@ pub fn scrub_json(value: &mut serde_json::Value, found: &[Found]) {
             _ => {}
         }
     }
+}
+
+/// The replacer of the secrets found (each by its redacted form), shared by
+/// [`scrub_json`] and [`scrub_value`].
+fn replacer(found: &[Found]) -> crate::secret::Replacer {
+    crate::secret::Replacer::new(found.iter().map(|(s, r)| (s.as_str(), r.as_str())))
 }
 
 /// The secrets to scrub from a unit's policy input: all found, except those
@@ -440,39 +443,34 @@ pub fn scrub_value(value: regorus::Value, found: &[Found]) -> regorus::Value {
     if found.is_empty() {
         return value;
     }
-    let mut pairs: Vec<&Found> = found.iter().filter(|(s, _)| !s.is_empty()).collect();
-    pairs.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
-    pairs.dedup();
-    fn walk(v: Value, pairs: &[&Found]) -> Value {
+    let replacer = replacer(found);
+    fn walk(v: Value, replacer: &crate::secret::Replacer) -> Value {
         match v {
-            Value::String(s) if pairs.iter().any(|(secret, _)| s.contains(secret.as_str())) => {
-                let mut out = s.to_string();
-                for (secret, redacted) in pairs {
-                    out = out.replace(secret.as_str(), redacted);
-                }
-                Value::from(out)
-            }
+            Value::String(s) => match replacer.replace(&s) {
+                std::borrow::Cow::Owned(out) => Value::from(out),
+                std::borrow::Cow::Borrowed(_) => Value::String(s),
+            },
             Value::Array(items) => Value::from(
                 items
                     .iter()
-                    .map(|i| walk(i.clone(), pairs))
+                    .map(|i| walk(i.clone(), replacer))
                     .collect::<Vec<_>>(),
             ),
             Value::Set(items) => Value::from(
                 items
                     .iter()
-                    .map(|i| walk(i.clone(), pairs))
+                    .map(|i| walk(i.clone(), replacer))
                     .collect::<std::collections::BTreeSet<_>>(),
             ),
             Value::Object(map) => Value::from(
                 map.iter()
-                    .map(|(k, v)| (k.clone(), walk(v.clone(), pairs)))
+                    .map(|(k, v)| (k.clone(), walk(v.clone(), replacer)))
                     .collect::<std::collections::BTreeMap<_, _>>(),
             ),
             other => other,
         }
     }
-    walk(value, &pairs)
+    walk(value, &replacer)
 }
 
 #[cfg(test)]

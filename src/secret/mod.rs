@@ -171,11 +171,13 @@ fn collect(mut errors: Vec<SecretRulesError>) -> Result<(), SecretRulesError> {
 mod encoded;
 mod entropy;
 mod names;
+mod replace;
 mod rules;
 
 pub use entropy::{redact, shannon_entropy};
 use names::*;
 pub use names::{looks_sensitive_name, looks_sensitive_parameter_name};
+pub use replace::Replacer;
 use rules::*;
 
 // ---------------------------------------------------------------------------
